@@ -1,0 +1,3 @@
+module kaohe
+
+go 1.26.8

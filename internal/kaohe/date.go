@@ -1,0 +1,112 @@
+package kaohe
+
+import (
+	"fmt"
+	"time"
+)
+
+// Date is a calendar day without a time or a zone: the policy's periods,
+// probation ends and hire dates are days, and must not shift with a zone.
+type Date struct {
+	Year  int
+	Month time.Month
+	Day   int
+}
+
+// D is shorthand for a Date literal.
+func D(y int, m time.Month, d int) Date { return Date{y, m, d} }
+
+// DateOf returns the calendar day of t in t's location.
+func DateOf(t time.Time) Date {
+	y, m, d := t.Date()
+	return Date{y, m, d}
+}
+
+// ParseDate reads "2006-01-02".
+func ParseDate(s string) (Date, error) {
+	t, err := time.Parse(time.DateOnly, s)
+	if err != nil {
+		return Date{}, Errorf(EINVALID, "err.bad_date", "Value", s)
+	}
+	return DateOf(t), nil
+}
+
+// IsZero reports whether d is the zero Date.
+func (d Date) IsZero() bool { return d == Date{} }
+
+// Time returns d at midnight UTC.
+func (d Date) Time() time.Time { return time.Date(d.Year, d.Month, d.Day, 0, 0, 0, 0, time.UTC) }
+
+// String formats d as "2006-01-02" (the zero Date as "").
+func (d Date) String() string {
+	if d.IsZero() {
+		return ""
+	}
+	return fmt.Sprintf("%04d-%02d-%02d", d.Year, d.Month, d.Day)
+}
+
+// Chinese formats d the Chinese way: 2026年11月27日.
+func (d Date) Chinese() string {
+	if d.IsZero() {
+		return ""
+	}
+	return fmt.Sprintf("%d年%d月%d日", d.Year, d.Month, d.Day)
+}
+
+// Before reports whether d is an earlier day than o.
+func (d Date) Before(o Date) bool { return d.Compare(o) < 0 }
+
+// After reports whether d is a later day than o.
+func (d Date) After(o Date) bool { return d.Compare(o) > 0 }
+
+// Compare returns -1, 0 or +1 as d is before, equal to or after o.
+func (d Date) Compare(o Date) int {
+	switch {
+	case d.Year != o.Year:
+		return sign(d.Year - o.Year)
+	case d.Month != o.Month:
+		return sign(int(d.Month) - int(o.Month))
+	default:
+		return sign(d.Day - o.Day)
+	}
+}
+
+func sign(n int) int {
+	switch {
+	case n < 0:
+		return -1
+	case n > 0:
+		return 1
+	}
+	return 0
+}
+
+// AddDays returns d moved by n days.
+func (d Date) AddDays(n int) Date { return DateOf(d.Time().AddDate(0, 0, n)) }
+
+// AddMonths returns d moved by n calendar months, with the day clamped to the
+// end of the target month (2026-11-30 + 3 months = 2027-02-28), the way
+// people count "three months" rather than time.AddDate's overflow.
+func (d Date) AddMonths(n int) Date {
+	m := int(d.Month) - 1 + n
+	y := d.Year + floorDiv(m, 12)
+	m = m - floorDiv(m, 12)*12
+	month := time.Month(m + 1)
+	day := min(d.Day, DaysIn(y, month))
+	return Date{y, month, day}
+}
+
+func floorDiv(a, b int) int {
+	q := a / b
+	if (a%b != 0) && ((a < 0) != (b < 0)) {
+		q--
+	}
+	return q
+}
+
+// DaysIn returns the number of days in the month.
+func DaysIn(year int, month time.Month) int {
+	return time.Date(year, month+1, 0, 0, 0, 0, 0, time.UTC).Day()
+}
+
+func monthOf(i int) time.Month { return time.Month(i) }
