@@ -1,0 +1,306 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+
+	"kaohe/internal/kaohe"
+)
+
+// ApplicationView is an application with its review derived from the
+// decisions, and the exemption status derived from HQ's exemption decision.
+type ApplicationView struct {
+	kaohe.Application
+	Review kaohe.Review
+}
+
+const applicationCols = `id, showroom_id, manager_id, target_level, personal_info, achievements, report, education, exemption, exemption_reason`
+
+func scanApplication(sc interface{ Scan(...any) error }) (kaohe.Application, bool, error) {
+	var a kaohe.Application
+	var requested bool
+	err := sc.Scan(&a.ID, &a.ShowroomID, &a.ManagerID, &a.TargetLevel, &a.PersonalInfo, &a.Achievements, &a.Report, &a.Education, &requested, &a.ExemptReason)
+	return a, requested, err
+}
+
+// view loads an application with its decisions and exemption.
+func view(ctx context.Context, q querier, id string) (ApplicationView, error) {
+	a, requested, err := scanApplication(q.QueryRowContext(ctx, `SELECT `+applicationCols+` FROM applications WHERE id = ? AND deleted_at IS NULL`, id))
+	if errors.Is(err, sql.ErrNoRows) {
+		return ApplicationView{}, notFound("application", id)
+	}
+	if err != nil {
+		return ApplicationView{}, err
+	}
+	if requested {
+		a.Exemption = kaohe.ExemptionRequested
+		var approved bool
+		err := q.QueryRowContext(ctx, `SELECT approved FROM exemptions WHERE application_id = ?`, id).Scan(&approved)
+		switch {
+		case err == nil && approved:
+			a.Exemption = kaohe.ExemptionApproved
+		case err == nil:
+			a.Exemption = kaohe.ExemptionRejected
+		case !errors.Is(err, sql.ErrNoRows):
+			return ApplicationView{}, err
+		}
+	}
+	rows, err := q.QueryContext(ctx, `SELECT id, application_id, stage, pass, date, decided_by, comment, exam_score FROM decisions WHERE application_id = ? ORDER BY seq`, id)
+	if err != nil {
+		return ApplicationView{}, err
+	}
+	defer rows.Close()
+	var ds []kaohe.Decision
+	for rows.Next() {
+		var d kaohe.Decision
+		if err := rows.Scan(&d.ID, &d.AppID, &d.Stage, &d.Pass, dateCol{&d.Date}, jsonCol{&d.DecidedBy}, &d.Comment, &d.ExamScore); err != nil {
+			return ApplicationView{}, err
+		}
+		ds = append(ds, d)
+	}
+	if err := rows.Err(); err != nil {
+		return ApplicationView{}, err
+	}
+	r, err := kaohe.Replay(ds)
+	if err != nil {
+		return ApplicationView{}, err
+	}
+	return ApplicationView{a, r}, nil
+}
+
+// Application returns one application with its review.
+func (s *Store) Application(ctx context.Context, id string) (ApplicationView, error) {
+	return view(ctx, s.r, id)
+}
+
+// Applications returns the applications of a manager (all when ""),
+// newest first.
+func (s *Store) Applications(ctx context.Context, managerID string) ([]ApplicationView, error) {
+	q := `SELECT id FROM applications WHERE deleted_at IS NULL`
+	var args []any
+	if managerID != "" {
+		q += ` AND manager_id = ?`
+		args = append(args, managerID)
+	}
+	rows, err := s.r.QueryContext(ctx, q+` ORDER BY id DESC`, args...)
+	if err != nil {
+		return nil, err
+	}
+	var ids []string
+	for rows.Next() {
+		var id string
+		if err := rows.Scan(&id); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		ids = append(ids, id)
+	}
+	rows.Close()
+	out := make([]ApplicationView, 0, len(ids))
+	for _, id := range ids {
+		v, err := view(ctx, s.r, id)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, v)
+	}
+	return out, nil
+}
+
+// SaveApplication creates or edits a draft application. A manager has at
+// most one application under way; one that was submitted is read-only.
+func (tx *Tx) SaveApplication(a kaohe.Application) (kaohe.Application, error) {
+	m, err := tx.manager(a.ManagerID)
+	if err != nil {
+		return a, err
+	}
+	if !a.TargetLevel.Valid() {
+		return a, kaohe.Errorf(kaohe.EINVALID, "err.bad_level", "Value", int(a.TargetLevel)).OnField("target_level")
+	}
+	if a.Education == kaohe.EduUnknown {
+		a.Education = m.Education
+	}
+	a.ShowroomID = m.ShowroomID
+	exists := false
+	if a.ID != "" {
+		v, err := view(tx.ctx, tx.tx, a.ID)
+		switch {
+		case err == nil:
+			if v.Review.State != kaohe.AppDraft {
+				return a, kaohe.ErrReadOnly
+			}
+			exists = true
+		case kaohe.ErrorCode(err) != kaohe.ENOTFOUND:
+			return a, err
+		}
+	} else {
+		a.ID = NewID()
+	}
+	if !exists {
+		if err := tx.checkNoOpenApplication(a.ManagerID); err != nil {
+			return a, err
+		}
+	}
+	requested := a.Exemption == kaohe.ExemptionRequested
+	ts := stamp(tx.now)
+	if exists {
+		_, err = tx.exec(`UPDATE applications SET target_level = ?, personal_info = ?, achievements = ?, report = ?, education = ?, exemption = ?, exemption_reason = ?, updated_at = ? WHERE id = ?`,
+			int(a.TargetLevel), a.PersonalInfo, a.Achievements, a.Report, int(a.Education), boolInt(requested), a.ExemptReason, ts, a.ID)
+	} else {
+		_, err = tx.exec(`INSERT INTO applications (`+applicationCols+`, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+			a.ID, a.ShowroomID, a.ManagerID, int(a.TargetLevel), a.PersonalInfo, a.Achievements, a.Report, int(a.Education), boolInt(requested), a.ExemptReason, ts, ts)
+	}
+	if err != nil {
+		return a, err
+	}
+	return a, tx.logChange("application", a.ID, OpUpsert, "application.save", a)
+}
+
+func (tx *Tx) checkNoOpenApplication(managerID string) error {
+	rows, err := tx.tx.QueryContext(tx.ctx, `SELECT id FROM applications WHERE manager_id = ? AND deleted_at IS NULL`, managerID)
+	if err != nil {
+		return err
+	}
+	var ids []string
+	for rows.Next() {
+		var id string
+		if err := rows.Scan(&id); err != nil {
+			rows.Close()
+			return err
+		}
+		ids = append(ids, id)
+	}
+	rows.Close()
+	for _, id := range ids {
+		v, err := view(tx.ctx, tx.tx, id)
+		if err != nil {
+			return err
+		}
+		if !v.Review.State.Terminal() {
+			return kaohe.Errorf(kaohe.ECONFLICT, "err.application_open")
+		}
+	}
+	return nil
+}
+
+// SubmitApplication checks the materials against the policy (report length,
+// education or exemption request, target level) and records the submission.
+func (tx *Tx) SubmitApplication(id string, on kaohe.Date) (ApplicationView, error) {
+	v, err := view(tx.ctx, tx.tx, id)
+	if err != nil {
+		return v, err
+	}
+	levels, err := tx.levels()
+	if err != nil {
+		return v, err
+	}
+	cur, err := tx.CurrentLevel(v.ManagerID)
+	if err != nil {
+		return v, err
+	}
+	if err := v.Application.CheckSubmit(levels, cur); err != nil {
+		return v, err
+	}
+	return tx.decide(v, kaohe.Decision{Stage: kaohe.StageSubmit, Pass: true, Date: on, DecidedBy: []string{tx.actor}})
+}
+
+// RecordDecision records a review decision (HQ's). It must be the next step
+// of the state machine; a first-review pass also needs the education met or
+// an approved exemption; a third-review pass grants the level.
+func (tx *Tx) RecordDecision(d kaohe.Decision) (ApplicationView, error) {
+	v, err := view(tx.ctx, tx.tx, d.AppID)
+	if err != nil {
+		return v, err
+	}
+	if d.Stage == kaohe.StageFirst && d.Pass {
+		levels, err := tx.levels()
+		if err != nil {
+			return v, err
+		}
+		li, err := levels.Get(v.TargetLevel)
+		if err != nil {
+			return v, err
+		}
+		if c := kaohe.CheckEducation(v.Education, li, v.Exemption); !c.CanPass() {
+			return v, kaohe.Errorf(kaohe.ECONFLICT, "err.exemption_not_approved")
+		}
+	}
+	nv, err := tx.decide(v, d)
+	if err != nil {
+		return nv, err
+	}
+	if nv.Review.State == kaohe.AppGranted {
+		cur, err := tx.CurrentLevel(v.ManagerID)
+		if err != nil {
+			return nv, err
+		}
+		if _, err := tx.RecordLevelChange(kaohe.LevelChange{
+			ManagerID: v.ManagerID, From: cur, To: v.TargetLevel, Date: d.Date,
+			Reason: "三审通过，授予等级", DecidedBy: joinNames(d.DecidedBy), AppID: v.ID,
+		}); err != nil {
+			return nv, err
+		}
+	}
+	return nv, nil
+}
+
+func joinNames(ns []string) string {
+	out := ""
+	for i, n := range ns {
+		if i > 0 {
+			out += "、"
+		}
+		out += n
+	}
+	return out
+}
+
+func (tx *Tx) decide(v ApplicationView, d kaohe.Decision) (ApplicationView, error) {
+	d.AppID = v.ID
+	if d.ID == "" {
+		d.ID = NewID()
+	}
+	r, err := v.Review.Apply(d)
+	if err != nil {
+		return v, err
+	}
+	if _, err := tx.exec(`INSERT INTO decisions (id, showroom_id, application_id, seq, stage, pass, date, decided_by, comment, exam_score, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		d.ID, v.ShowroomID, v.ID, len(r.Decisions), string(d.Stage), boolInt(d.Pass), d.Date.String(), mustJSON(d.DecidedBy), d.Comment, d.ExamScore, stamp(tx.now)); err != nil {
+		return v, err
+	}
+	v.Review = r
+	return v, tx.logChange("decision", d.ID, OpUpsert, "decision."+string(d.Stage), d)
+}
+
+// Exemption is HQ's decision on an education exemption request.
+type Exemption struct {
+	ID        string     `json:"id"`
+	AppID     string     `json:"application_id"`
+	Approved  bool       `json:"approved"`
+	Date      kaohe.Date `json:"date"`
+	DecidedBy string     `json:"decided_by"`
+	Comment   string     `json:"comment"`
+}
+
+// DecideExemption records HQ's decision on an application's exemption request.
+func (tx *Tx) DecideExemption(e Exemption) (Exemption, error) {
+	v, err := view(tx.ctx, tx.tx, e.AppID)
+	if err != nil {
+		return e, err
+	}
+	if v.Exemption != kaohe.ExemptionRequested {
+		return e, kaohe.Errorf(kaohe.ECONFLICT, "err.no_exemption_request")
+	}
+	if e.DecidedBy == "" || e.Date.IsZero() {
+		return e, kaohe.Errorf(kaohe.EINVALID, "err.decider_required").OnField("decided_by")
+	}
+	if e.ID == "" {
+		e.ID = NewID()
+	}
+	if _, err := tx.exec(`INSERT INTO exemptions (id, showroom_id, application_id, approved, date, decided_by, comment, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+		e.ID, v.ShowroomID, e.AppID, boolInt(e.Approved), e.Date.String(), e.DecidedBy, e.Comment, stamp(tx.now)); err != nil {
+		return e, err
+	}
+	return e, tx.logChange("exemption", e.ID, OpUpsert, "exemption.decide", e)
+}

@@ -1,0 +1,145 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"strings"
+
+	"kaohe/internal/kaohe"
+)
+
+const assessmentCols = `id, showroom_id, manager_id, period_id, template_id, template_version, scores, total, grade, coefficient, comment, assessor, status, submitted_on`
+
+func scanAssessment(sc interface{ Scan(...any) error }) (kaohe.Assessment, error) {
+	var a kaohe.Assessment
+	err := sc.Scan(&a.ID, &a.ShowroomID, &a.ManagerID, &a.PeriodID, &a.TemplateID, &a.TemplateVersion, jsonCol{&a.Scores},
+		&a.Total, &a.Grade, &a.Coefficient, &a.Comment, &a.Assessor, &a.Status, dateCol{&a.SubmittedOn})
+	return a, err
+}
+
+// SaveAssessment saves a draft assessment (scores may be partial), or
+// submits it when submit is true: then every item must be scored and the
+// assessment becomes read-only. The total, grade and coefficient are always
+// computed by the template, never taken from the caller.
+func (tx *Tx) SaveAssessment(a kaohe.Assessment, submit bool) (kaohe.Assessment, error) {
+	m, err := tx.manager(a.ManagerID)
+	if err != nil {
+		return a, err
+	}
+	if _, err := tx.period(a.PeriodID); err != nil {
+		return a, err
+	}
+	var old kaohe.Assessment
+	if a.ID != "" {
+		old, err = scanAssessment(tx.queryRow(`SELECT `+assessmentCols+` FROM assessments WHERE id = ? AND deleted_at IS NULL`, a.ID))
+	} else {
+		old, err = scanAssessment(tx.queryRow(`SELECT `+assessmentCols+` FROM assessments WHERE manager_id = ? AND period_id = ? AND deleted_at IS NULL`, a.ManagerID, a.PeriodID))
+	}
+	exists := err == nil
+	if err != nil && !errors.Is(err, sql.ErrNoRows) {
+		return a, err
+	}
+	if exists {
+		if old.Status != kaohe.AssessDraft {
+			return a, kaohe.ErrReadOnly
+		}
+		a.ID, a.TemplateID, a.TemplateVersion = old.ID, old.TemplateID, old.TemplateVersion
+	} else if a.ID == "" {
+		a.ID = NewID()
+	}
+	var tpl kaohe.Template
+	if a.TemplateID != "" {
+		tpl, err = template(tx.ctx, tx.tx, `WHERE id = ? AND version = ?`, a.TemplateID, a.TemplateVersion)
+	} else {
+		tpl, err = template(tx.ctx, tx.tx, `WHERE current = 1`)
+	}
+	if err != nil {
+		return a, err
+	}
+	a.ShowroomID = m.ShowroomID
+	if a.Scores == nil {
+		a.Scores = kaohe.Scores{}
+	}
+	a.Status = kaohe.AssessDraft
+	a.SubmittedOn = kaohe.Date{}
+	if submit {
+		if err := a.CheckSubmit(tpl); err != nil {
+			return a, err
+		}
+		a.Status = kaohe.AssessSubmitted
+		a.SubmittedOn = kaohe.DateOf(tx.now)
+	} else if _, err := a.Score(tpl); err != nil {
+		return a, err
+	}
+	ts := stamp(tx.now)
+	if exists {
+		_, err = tx.exec(`UPDATE assessments SET scores = ?, total = ?, grade = ?, coefficient = ?, comment = ?, assessor = ?, status = ?, submitted_on = ?, updated_at = ? WHERE id = ?`,
+			mustJSON(a.Scores), a.Total, a.Grade, a.Coefficient, a.Comment, a.Assessor, string(a.Status), dateArg(a.SubmittedOn), ts, a.ID)
+	} else {
+		_, err = tx.exec(`INSERT INTO assessments (`+assessmentCols+`, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+			a.ID, a.ShowroomID, a.ManagerID, a.PeriodID, a.TemplateID, a.TemplateVersion, mustJSON(a.Scores), a.Total, a.Grade, a.Coefficient,
+			a.Comment, a.Assessor, string(a.Status), dateArg(a.SubmittedOn), ts, ts)
+	}
+	if err != nil {
+		return a, err
+	}
+	action := "assessment.save"
+	if submit {
+		action = "assessment.submit"
+	}
+	return a, tx.logChange("assessment", a.ID, OpUpsert, action, a)
+}
+
+func (tx *Tx) period(id string) (kaohe.Period, error) {
+	var p kaohe.Period
+	err := tx.queryRow(`SELECT id, kind, name_zh, name_en, start_date, end_date FROM periods WHERE id = ? AND deleted_at IS NULL`, id).
+		Scan(&p.ID, &p.Kind, &p.Name.Zh, &p.Name.En, dateCol{&p.Start}, dateCol{&p.End})
+	if errors.Is(err, sql.ErrNoRows) {
+		return p, notFound("period", id)
+	}
+	return p, err
+}
+
+// AssessmentFilter narrows Assessments. Zero values mean "any".
+type AssessmentFilter struct {
+	ManagerID string
+	PeriodID  string
+}
+
+// Assessments returns assessments, the latest period first.
+func (s *Store) Assessments(ctx context.Context, f AssessmentFilter) ([]kaohe.Assessment, error) {
+	q := `SELECT ` + prefixed("a", assessmentCols) + ` FROM assessments a JOIN periods p ON p.id = a.period_id WHERE a.deleted_at IS NULL`
+	var args []any
+	if f.ManagerID != "" {
+		q += ` AND a.manager_id = ?`
+		args = append(args, f.ManagerID)
+	}
+	if f.PeriodID != "" {
+		q += ` AND a.period_id = ?`
+		args = append(args, f.PeriodID)
+	}
+	rows, err := s.r.QueryContext(ctx, q+` ORDER BY p.end_date DESC, a.manager_id`, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []kaohe.Assessment
+	for rows.Next() {
+		a, err := scanAssessment(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, a)
+	}
+	return out, rows.Err()
+}
+
+// prefixed qualifies a column list with a table alias.
+func prefixed(alias, cols string) string {
+	parts := strings.Split(cols, ", ")
+	for i, p := range parts {
+		parts[i] = alias + "." + p
+	}
+	return strings.Join(parts, ", ")
+}

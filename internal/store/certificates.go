@@ -1,0 +1,74 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+
+	"kaohe/internal/kaohe"
+)
+
+const certificateCols = `id, showroom_id, manager_id, application_id, serial, level, holder_name, showroom_name, granted_on, issuer, verify_code, key_id, signature, revoked, revoked_reason`
+
+func scanCertificate(sc interface{ Scan(...any) error }) (kaohe.Certificate, error) {
+	var c kaohe.Certificate
+	err := sc.Scan(&c.ID, &c.ShowroomID, &c.ManagerID, &c.AppID, &c.Serial, &c.Level, &c.HolderName, &c.Showroom,
+		dateCol{&c.GrantedOn}, &c.Issuer, &c.VerifyCode, &c.KeyID, &c.Signature, &c.Revoked, &c.RevokedWhy)
+	return c, err
+}
+
+// SaveCertificate stores a certificate record issued by HQ.
+func (tx *Tx) SaveCertificate(c kaohe.Certificate) (kaohe.Certificate, error) {
+	m, err := tx.manager(c.ManagerID)
+	if err != nil {
+		return c, err
+	}
+	if c.Serial == "" || c.VerifyCode == "" || !c.Level.Valid() || c.GrantedOn.IsZero() {
+		return c, kaohe.Errorf(kaohe.EINVALID, "err.bad_certificate")
+	}
+	if c.ID == "" {
+		c.ID = NewID()
+	}
+	c.ShowroomID = m.ShowroomID
+	ts := stamp(tx.now)
+	if _, err := tx.exec(`INSERT INTO certificates (`+certificateCols+`, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+		ON CONFLICT (id) DO UPDATE SET revoked = excluded.revoked, revoked_reason = excluded.revoked_reason, updated_at = excluded.updated_at`,
+		c.ID, c.ShowroomID, c.ManagerID, c.AppID, c.Serial, int(c.Level), c.HolderName, c.Showroom, c.GrantedOn.String(), c.Issuer,
+		c.VerifyCode, c.KeyID, c.Signature, boolInt(c.Revoked), c.RevokedWhy, ts, ts); err != nil {
+		return c, err
+	}
+	return c, tx.logChange("certificate", c.ID, OpUpsert, "certificate.save", c)
+}
+
+// Certificates returns a manager's certificates (all when ""), newest first.
+func (s *Store) Certificates(ctx context.Context, managerID string) ([]kaohe.Certificate, error) {
+	q := `SELECT ` + certificateCols + ` FROM certificates WHERE deleted_at IS NULL`
+	var args []any
+	if managerID != "" {
+		q += ` AND manager_id = ?`
+		args = append(args, managerID)
+	}
+	rows, err := s.r.QueryContext(ctx, q+` ORDER BY granted_on DESC, serial DESC`, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []kaohe.Certificate
+	for rows.Next() {
+		c, err := scanCertificate(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, c)
+	}
+	return out, rows.Err()
+}
+
+// CertificateBySerial returns one certificate.
+func (s *Store) CertificateBySerial(ctx context.Context, serial string) (kaohe.Certificate, error) {
+	c, err := scanCertificate(s.r.QueryRowContext(ctx, `SELECT `+certificateCols+` FROM certificates WHERE serial = ? AND deleted_at IS NULL`, serial))
+	if errors.Is(err, sql.ErrNoRows) {
+		return c, notFound("certificate", serial)
+	}
+	return c, err
+}

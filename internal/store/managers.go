@@ -1,0 +1,305 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"sort"
+	"strings"
+
+	"kaohe/internal/kaohe"
+)
+
+// ManagerRow is a manager with the level derived from the level changes.
+type ManagerRow struct {
+	kaohe.Manager
+	Level kaohe.Level
+}
+
+// ManagerFilter narrows ListManagers. Zero values mean "any".
+type ManagerFilter struct {
+	Query       string // matches employee number, name or phone
+	Level       kaohe.Level
+	Status      kaohe.ManagerStatus
+	WithDeleted bool
+}
+
+// ownShowroom returns this database's showroom id, which local writes carry.
+func (tx *Tx) ownShowroom() (string, error) {
+	id, err := tx.ShowroomID()
+	if err != nil {
+		return "", kaohe.Errorf(kaohe.ECONFLICT, "err.no_showroom")
+	}
+	return id, nil
+}
+
+const managerCols = `id, showroom_id, employee_no, name, gender, phone, education, hire_date, status, left_on, note`
+
+func scanManager(sc interface{ Scan(...any) error }) (kaohe.Manager, error) {
+	var m kaohe.Manager
+	err := sc.Scan(&m.ID, &m.ShowroomID, &m.EmployeeNo, &m.Name, &m.Gender, &m.Phone, &m.Education,
+		dateCol{&m.HireDate}, &m.Status, dateCol{&m.LeftOn}, &m.Note)
+	return m, err
+}
+
+// CreateManager adds a manager to this showroom with an initial level (a
+// level change from 0, decided by the showroom on hiring).
+func (tx *Tx) CreateManager(m kaohe.Manager, level kaohe.Level, since kaohe.Date) (kaohe.Manager, error) {
+	sid, err := tx.ownShowroom()
+	if err != nil {
+		return m, err
+	}
+	if m.ID == "" {
+		m.ID = NewID()
+	}
+	m.ShowroomID = sid
+	if m.Status == "" {
+		m.Status = kaohe.StatusActive
+	}
+	m.Name = strings.TrimSpace(m.Name)
+	if err := m.Validate(); err != nil {
+		return m, err
+	}
+	if !level.Valid() {
+		return m, kaohe.Errorf(kaohe.EINVALID, "err.bad_level", "Value", int(level)).OnField("level")
+	}
+	if err := tx.checkEmployeeNo(m); err != nil {
+		return m, err
+	}
+	ts := stamp(tx.now)
+	if _, err := tx.exec(`INSERT INTO managers (`+managerCols+`, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		m.ID, m.ShowroomID, m.EmployeeNo, m.Name, string(m.Gender), m.Phone, int(m.Education), dateArg(m.HireDate),
+		string(m.Status), dateArg(m.LeftOn), m.Note, ts, ts); err != nil {
+		return m, err
+	}
+	if err := tx.logChange("manager", m.ID, OpUpsert, "manager.create", m); err != nil {
+		return m, err
+	}
+	if since.IsZero() {
+		since = m.HireDate
+	}
+	if since.IsZero() {
+		since = kaohe.DateOf(tx.now)
+	}
+	_, err = tx.RecordLevelChange(kaohe.LevelChange{ManagerID: m.ID, From: 0, To: level, Date: since, Reason: "入职定级", DecidedBy: tx.actor})
+	return m, err
+}
+
+func (tx *Tx) checkEmployeeNo(m kaohe.Manager) error {
+	var other string
+	err := tx.queryRow(`SELECT id FROM managers WHERE showroom_id = ? AND employee_no = ? AND deleted_at IS NULL AND id <> ?`,
+		m.ShowroomID, m.EmployeeNo, m.ID).Scan(&other)
+	if err == nil {
+		return kaohe.Errorf(kaohe.ECONFLICT, "err.employee_no_taken", "Value", m.EmployeeNo).OnField("employee_no")
+	}
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil
+	}
+	return err
+}
+
+// UpdateManager saves a changed profile. The showroom and id stay.
+func (tx *Tx) UpdateManager(m kaohe.Manager) (kaohe.Manager, error) {
+	old, err := tx.manager(m.ID)
+	if err != nil {
+		return m, err
+	}
+	m.ShowroomID = old.ShowroomID
+	m.Name = strings.TrimSpace(m.Name)
+	if err := m.Validate(); err != nil {
+		return m, err
+	}
+	if err := tx.checkEmployeeNo(m); err != nil {
+		return m, err
+	}
+	if _, err := tx.exec(`UPDATE managers SET employee_no = ?, name = ?, gender = ?, phone = ?, education = ?, hire_date = ?, status = ?, left_on = ?, note = ?, updated_at = ? WHERE id = ?`,
+		m.EmployeeNo, m.Name, string(m.Gender), m.Phone, int(m.Education), dateArg(m.HireDate), string(m.Status), dateArg(m.LeftOn), m.Note, stamp(tx.now), m.ID); err != nil {
+		return m, err
+	}
+	return m, tx.logChange("manager", m.ID, OpUpsert, "manager.update", m)
+}
+
+// DeleteManager tombstones a manager entered by mistake; people who leave
+// are marked left with UpdateManager instead, keeping their history.
+func (tx *Tx) DeleteManager(id string) error {
+	m, err := tx.manager(id)
+	if err != nil {
+		return err
+	}
+	if _, err := tx.exec(`UPDATE managers SET deleted_at = ?, updated_at = ? WHERE id = ?`, stamp(tx.now), stamp(tx.now), id); err != nil {
+		return err
+	}
+	return tx.logChange("manager", id, OpDelete, "manager.delete", m)
+}
+
+func (tx *Tx) manager(id string) (kaohe.Manager, error) {
+	m, err := scanManager(tx.queryRow(`SELECT `+managerCols+` FROM managers WHERE id = ? AND deleted_at IS NULL`, id))
+	if errors.Is(err, sql.ErrNoRows) {
+		return m, notFound("manager", id)
+	}
+	return m, err
+}
+
+// Manager returns one manager with the current level.
+func (s *Store) Manager(ctx context.Context, id string) (ManagerRow, error) {
+	return s.oneManager(ctx, `id = ?`, id)
+}
+
+// ManagerByNo returns the manager with an employee number in this showroom.
+func (s *Store) ManagerByNo(ctx context.Context, employeeNo string) (ManagerRow, error) {
+	return s.oneManager(ctx, `employee_no = ? AND showroom_id = (SELECT value FROM meta WHERE key = 'showroom_id')`, employeeNo)
+}
+
+func (s *Store) oneManager(ctx context.Context, where string, arg string) (ManagerRow, error) {
+	m, err := scanManager(s.r.QueryRowContext(ctx, `SELECT `+managerCols+` FROM managers WHERE deleted_at IS NULL AND `+where, arg))
+	if errors.Is(err, sql.ErrNoRows) {
+		return ManagerRow{}, notFound("manager", arg)
+	}
+	if err != nil {
+		return ManagerRow{}, err
+	}
+	hist, err := s.LevelHistory(ctx, m.ID)
+	if err != nil {
+		return ManagerRow{}, err
+	}
+	return ManagerRow{m, kaohe.CurrentLevel(hist)}, nil
+}
+
+// ListManagers returns the managers matching f, by employee number.
+func (s *Store) ListManagers(ctx context.Context, f ManagerFilter) ([]ManagerRow, error) {
+	var where []string
+	var args []any
+	if !f.WithDeleted {
+		where = append(where, `deleted_at IS NULL`)
+	}
+	if q := strings.TrimSpace(f.Query); q != "" {
+		where = append(where, `(employee_no LIKE ? ESCAPE '\' OR name LIKE ? ESCAPE '\' OR phone LIKE ? ESCAPE '\')`)
+		like := "%" + escapeLike(q) + "%"
+		args = append(args, like, like, like)
+	}
+	if f.Status != "" {
+		where = append(where, `status = ?`)
+		args = append(args, string(f.Status))
+	}
+	query := `SELECT ` + managerCols + ` FROM managers`
+	if len(where) > 0 {
+		query += ` WHERE ` + strings.Join(where, ` AND `)
+	}
+	rows, err := s.r.QueryContext(ctx, query+` ORDER BY employee_no`, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var ms []kaohe.Manager
+	for rows.Next() {
+		m, err := scanManager(rows)
+		if err != nil {
+			return nil, err
+		}
+		ms = append(ms, m)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	changes, err := s.allLevelChanges(ctx)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]ManagerRow, 0, len(ms))
+	for _, m := range ms {
+		r := ManagerRow{m, kaohe.CurrentLevel(changes[m.ID])}
+		if f.Level != 0 && r.Level != f.Level {
+			continue
+		}
+		out = append(out, r)
+	}
+	return out, nil
+}
+
+func escapeLike(s string) string {
+	return strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(s)
+}
+
+const levelChangeCols = `id, manager_id, from_level, to_level, date, reason, decided_by, application_id`
+
+func scanLevelChange(sc interface{ Scan(...any) error }) (kaohe.LevelChange, error) {
+	var c kaohe.LevelChange
+	err := sc.Scan(&c.ID, &c.ManagerID, &c.From, &c.To, dateCol{&c.Date}, &c.Reason, &c.DecidedBy, &c.AppID)
+	return c, err
+}
+
+func (s *Store) allLevelChanges(ctx context.Context) (map[string][]kaohe.LevelChange, error) {
+	rows, err := s.r.QueryContext(ctx, `SELECT `+levelChangeCols+` FROM level_changes ORDER BY created_at, rowid`)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := map[string][]kaohe.LevelChange{}
+	for rows.Next() {
+		c, err := scanLevelChange(rows)
+		if err != nil {
+			return nil, err
+		}
+		out[c.ManagerID] = append(out[c.ManagerID], c)
+	}
+	return out, rows.Err()
+}
+
+// LevelHistory returns a manager's level changes, oldest first.
+func (s *Store) LevelHistory(ctx context.Context, managerID string) ([]kaohe.LevelChange, error) {
+	return levelHistory(ctx, s.r, managerID)
+}
+
+func levelHistory(ctx context.Context, q querier, managerID string) ([]kaohe.LevelChange, error) {
+	rows, err := q.QueryContext(ctx, `SELECT `+levelChangeCols+` FROM level_changes WHERE manager_id = ? ORDER BY created_at, rowid`, managerID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []kaohe.LevelChange
+	for rows.Next() {
+		c, err := scanLevelChange(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, c)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	sort.SliceStable(out, func(i, j int) bool { return out[i].Date.Before(out[j].Date) })
+	return out, nil
+}
+
+// CurrentLevel returns a manager's level inside the transaction.
+func (tx *Tx) CurrentLevel(managerID string) (kaohe.Level, error) {
+	h, err := levelHistory(tx.ctx, tx.tx, managerID)
+	return kaohe.CurrentLevel(h), err
+}
+
+// RecordLevelChange appends a level-change event. Its From must be the
+// manager's current level, so two decisions cannot both move the same level.
+func (tx *Tx) RecordLevelChange(c kaohe.LevelChange) (kaohe.LevelChange, error) {
+	m, err := tx.manager(c.ManagerID)
+	if err != nil {
+		return c, err
+	}
+	if c.ID == "" {
+		c.ID = NewID()
+	}
+	if err := c.Validate(); err != nil {
+		return c, err
+	}
+	cur, err := tx.CurrentLevel(c.ManagerID)
+	if err != nil {
+		return c, err
+	}
+	if c.From != cur {
+		return c, kaohe.Errorf(kaohe.ECONFLICT, "err.level_from_mismatch", "From", int(c.From), "Current", int(cur))
+	}
+	if _, err := tx.exec(`INSERT INTO level_changes (`+levelChangeCols+`, showroom_id, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		c.ID, c.ManagerID, int(c.From), int(c.To), c.Date.String(), c.Reason, c.DecidedBy, c.AppID, m.ShowroomID, stamp(tx.now)); err != nil {
+		return c, err
+	}
+	return c, tx.logChange("level_change", c.ID, OpUpsert, "level.change", c)
+}

@@ -1,0 +1,89 @@
+package store
+
+import (
+	"context"
+	"encoding/json"
+)
+
+// Change is one outbox entry: a local write waiting to be sent to HQ.
+type Change struct {
+	Seq     int64           `json:"seq"`
+	ID      string          `json:"change_id"`
+	Entity  string          `json:"entity"`
+	RowID   string          `json:"row_id"`
+	Op      string          `json:"op"`
+	Payload json.RawMessage `json:"payload"`
+	Created string          `json:"created_at"`
+}
+
+// PendingChanges returns up to limit unsent changes in write order.
+func (s *Store) PendingChanges(ctx context.Context, limit int) ([]Change, error) {
+	rows, err := s.r.QueryContext(ctx, `SELECT seq, change_id, entity, row_id, op, payload, created_at FROM outbox WHERE sent_at IS NULL ORDER BY seq LIMIT ?`, limit)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []Change
+	for rows.Next() {
+		var c Change
+		var p string
+		if err := rows.Scan(&c.Seq, &c.ID, &c.Entity, &c.RowID, &c.Op, &p, &c.Created); err != nil {
+			return nil, err
+		}
+		c.Payload = json.RawMessage(p)
+		out = append(out, c)
+	}
+	return out, rows.Err()
+}
+
+// PendingCount returns how many changes wait to be sent.
+func (s *Store) PendingCount(ctx context.Context) (int, error) {
+	var n int
+	err := s.r.QueryRowContext(ctx, `SELECT count(*) FROM outbox WHERE sent_at IS NULL`).Scan(&n)
+	return n, err
+}
+
+// AuditEntry is one line of the audit trail.
+type AuditEntry struct {
+	Seq    int64  `json:"seq"`
+	At     string `json:"at"`
+	Actor  string `json:"actor"`
+	Action string `json:"action"`
+	Entity string `json:"entity"`
+	RowID  string `json:"row_id"`
+	Detail string `json:"detail"`
+}
+
+// Audit returns the audit trail of a row (entity and rowID), or the latest
+// entries when both are empty, newest first.
+func (s *Store) Audit(ctx context.Context, entity, rowID string, limit int) ([]AuditEntry, error) {
+	q := `SELECT seq, at, actor, action, entity, row_id, detail FROM audit`
+	var args []any
+	if entity != "" {
+		q += ` WHERE entity = ? AND row_id = ?`
+		args = append(args, entity, rowID)
+	}
+	args = append(args, limit)
+	rows, err := s.r.QueryContext(ctx, q+` ORDER BY seq DESC LIMIT ?`, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []AuditEntry
+	for rows.Next() {
+		var e AuditEntry
+		if err := rows.Scan(&e.Seq, &e.At, &e.Actor, &e.Action, &e.Entity, &e.RowID, &e.Detail); err != nil {
+			return nil, err
+		}
+		out = append(out, e)
+	}
+	return out, rows.Err()
+}
+
+// IntegrityCheck runs SQLite's integrity check and returns its verdict
+// ("ok" when sound).
+func (s *Store) IntegrityCheck(ctx context.Context) (string, error) {
+	var res string
+	err := s.r.QueryRowContext(ctx, `PRAGMA integrity_check`).Scan(&res)
+	return res, err
+}

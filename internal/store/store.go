@@ -1,0 +1,311 @@
+// Package store keeps a showroom's (or HQ's replica of) records in SQLite. It
+// is the only package that sees SQL. Every write validates through
+// internal/kaohe first, and adds an outbox change and an audit row in the
+// same transaction as the write itself.
+package store
+
+import (
+	"context"
+	"database/sql"
+	"embed"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io/fs"
+	"net/url"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/google/uuid"
+	sqlite3 "github.com/mattn/go-sqlite3"
+
+	"kaohe/internal/kaohe"
+)
+
+//go:embed migrations/*.sql
+var migrations embed.FS
+
+// SchemaVersion is the number of the newest migration this build knows.
+var SchemaVersion = func() int {
+	names, _ := fs.Glob(migrations, "migrations/*.sql")
+	return len(names)
+}()
+
+// Store is an open database. Writes go through one connection (SQLite has
+// one writer), reads through a pool, so the window stays responsive while
+// sync writes.
+type Store struct {
+	path string
+	w    *sql.DB
+	r    *sql.DB
+	// Now is the clock; tests replace it.
+	Now func() time.Time
+}
+
+// Open opens (creating if needed) the database at path and brings its
+// schema up to date. A database from a newer build is refused.
+func Open(ctx context.Context, path string) (*Store, error) {
+	if err := mkdirFor(path); err != nil {
+		return nil, err
+	}
+	q := url.Values{}
+	q.Set("_journal_mode", "WAL")
+	q.Set("_synchronous", "FULL") // a power cut keeps every committed row
+	q.Set("_foreign_keys", "on")
+	q.Set("_busy_timeout", "10000")
+	q.Set("_txlock", "immediate")
+	w, err := sql.Open("sqlite3", "file:"+filepath.ToSlash(path)+"?"+q.Encode())
+	if err != nil {
+		return nil, fmt.Errorf("open %s: %w", path, err)
+	}
+	w.SetMaxOpenConns(1)
+	w.SetConnMaxLifetime(0)
+	s := &Store{path: path, w: w, Now: time.Now}
+	if err := s.migrate(ctx); err != nil {
+		w.Close()
+		return nil, err
+	}
+	rq := url.Values{}
+	rq.Set("_foreign_keys", "on")
+	rq.Set("_busy_timeout", "10000")
+	rq.Set("_query_only", "1")
+	r, err := sql.Open("sqlite3", "file:"+filepath.ToSlash(path)+"?"+rq.Encode())
+	if err != nil {
+		w.Close()
+		return nil, fmt.Errorf("open %s: %w", path, err)
+	}
+	r.SetMaxOpenConns(4)
+	s.r = r
+	return s, nil
+}
+
+// Path returns the database file.
+func (s *Store) Path() string { return s.path }
+
+// Close closes the database, checkpointing the WAL into the main file.
+func (s *Store) Close() error {
+	var errs []error
+	if s.r != nil {
+		errs = append(errs, s.r.Close())
+	}
+	_, _ = s.w.Exec(`PRAGMA wal_checkpoint(TRUNCATE)`)
+	errs = append(errs, s.w.Close())
+	return errors.Join(errs...)
+}
+
+func (s *Store) migrate(ctx context.Context) error {
+	conn, err := s.w.Conn(ctx)
+	if err != nil {
+		return fmt.Errorf("migrate: %w", err)
+	}
+	defer conn.Close()
+	var have int
+	if err := conn.QueryRowContext(ctx, `PRAGMA user_version`).Scan(&have); err != nil {
+		return fmt.Errorf("migrate: %w", err)
+	}
+	if have > SchemaVersion {
+		return kaohe.Errorf(kaohe.ECONFLICT, "err.db_newer", "Have", have, "Want", SchemaVersion)
+	}
+	names, err := fs.Glob(migrations, "migrations/*.sql")
+	if err != nil {
+		return err
+	}
+	sort.Strings(names)
+	for i, name := range names {
+		v := i + 1
+		if v <= have {
+			continue
+		}
+		body, err := migrations.ReadFile(name)
+		if err != nil {
+			return err
+		}
+		tx, err := conn.BeginTx(ctx, nil)
+		if err != nil {
+			return fmt.Errorf("migrate %s: %w", name, err)
+		}
+		if _, err := tx.ExecContext(ctx, string(body)); err != nil {
+			tx.Rollback()
+			return fmt.Errorf("migrate %s: %w", name, err)
+		}
+		if _, err := tx.ExecContext(ctx, fmt.Sprintf(`PRAGMA user_version = %d`, v)); err != nil {
+			tx.Rollback()
+			return fmt.Errorf("migrate %s: %w", name, err)
+		}
+		if err := tx.Commit(); err != nil {
+			return fmt.Errorf("migrate %s: %w", name, err)
+		}
+	}
+	return nil
+}
+
+// Tx is one write transaction. Its methods validate, write, and log the
+// change to the outbox and the audit trail; all of it commits or none.
+type Tx struct {
+	ctx   context.Context
+	tx    *sql.Tx
+	s     *Store
+	actor string
+	now   time.Time
+}
+
+// Update runs fn in one write transaction on behalf of actor (the person or
+// process writing, for the audit trail). It commits when fn returns nil.
+func (s *Store) Update(ctx context.Context, actor string, fn func(*Tx) error) error {
+	if strings.TrimSpace(actor) == "" {
+		actor = "system"
+	}
+	sqlTx, err := s.w.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("begin: %w", err)
+	}
+	tx := &Tx{ctx: ctx, tx: sqlTx, s: s, actor: actor, now: s.Now().UTC()}
+	if err := fn(tx); err != nil {
+		sqlTx.Rollback()
+		return err
+	}
+	if err := sqlTx.Commit(); err != nil {
+		return fmt.Errorf("commit: %w", err)
+	}
+	return nil
+}
+
+// Actor returns who the transaction writes for.
+func (tx *Tx) Actor() string { return tx.actor }
+
+func (tx *Tx) exec(query string, args ...any) (sql.Result, error) {
+	res, err := tx.tx.ExecContext(tx.ctx, query, args...)
+	return res, mapErr(err)
+}
+
+func (tx *Tx) queryRow(query string, args ...any) *sql.Row {
+	return tx.tx.QueryRowContext(tx.ctx, query, args...)
+}
+
+// Change ops.
+const (
+	OpUpsert = "upsert"
+	OpDelete = "delete"
+)
+
+// logChange adds the outbox change and the audit entry for a write of row
+// (the whole row, as it now is) in the same transaction.
+func (tx *Tx) logChange(entity, rowID, op, action string, row any) error {
+	payload, err := json.Marshal(row)
+	if err != nil {
+		return fmt.Errorf("log %s: %w", entity, err)
+	}
+	ts := stamp(tx.now)
+	if _, err := tx.exec(`INSERT INTO outbox (change_id, entity, row_id, op, payload, created_at) VALUES (?, ?, ?, ?, ?, ?)`,
+		NewID(), entity, rowID, op, string(payload), ts); err != nil {
+		return fmt.Errorf("outbox %s: %w", entity, err)
+	}
+	return tx.audit(action, entity, rowID, string(payload))
+}
+
+func (tx *Tx) audit(action, entity, rowID, detail string) error {
+	if _, err := tx.exec(`INSERT INTO audit (at, actor, action, entity, row_id, detail) VALUES (?, ?, ?, ?, ?, ?)`,
+		stamp(tx.now), tx.actor, action, entity, rowID, detail); err != nil {
+		return fmt.Errorf("audit %s: %w", entity, err)
+	}
+	return nil
+}
+
+// NewID returns a new globally unique, time-ordered id (UUIDv7).
+func NewID() string { return uuid.Must(uuid.NewV7()).String() }
+
+func stamp(t time.Time) string { return t.UTC().Format(time.RFC3339Nano) }
+
+func mkdirFor(path string) error {
+	dir := filepath.Dir(path)
+	if dir == "" || dir == "." {
+		return nil
+	}
+	return os.MkdirAll(dir, 0o755)
+}
+
+// mapErr turns constraint violations into domain conflicts, so callers see
+// "already exists" rather than a driver message.
+func mapErr(err error) error {
+	var se sqlite3.Error
+	if errors.As(err, &se) && se.Code == sqlite3.ErrConstraint {
+		switch se.ExtendedCode {
+		case sqlite3.ErrConstraintUnique, sqlite3.ErrConstraintPrimaryKey:
+			return kaohe.Errorf(kaohe.ECONFLICT, "err.duplicate", "Detail", se.Error())
+		case sqlite3.ErrConstraintForeignKey:
+			return kaohe.Errorf(kaohe.EINVALID, "err.missing_reference")
+		}
+	}
+	return err
+}
+
+// dateArg is a Date as stored: "2006-01-02", or NULL for the zero date.
+func dateArg(d kaohe.Date) any {
+	if d.IsZero() {
+		return nil
+	}
+	return d.String()
+}
+
+// dateCol scans a nullable date column.
+type dateCol struct{ d *kaohe.Date }
+
+func (c dateCol) Scan(v any) error {
+	switch x := v.(type) {
+	case nil:
+		*c.d = kaohe.Date{}
+		return nil
+	case string:
+		d, err := kaohe.ParseDate(x)
+		*c.d = d
+		return err
+	case []byte:
+		d, err := kaohe.ParseDate(string(x))
+		*c.d = d
+		return err
+	}
+	return fmt.Errorf("date column: unexpected %T", v)
+}
+
+// jsonCol scans a JSON text column into v.
+type jsonCol struct{ v any }
+
+func (c jsonCol) Scan(v any) error {
+	var b []byte
+	switch x := v.(type) {
+	case nil:
+		return nil
+	case string:
+		b = []byte(x)
+	case []byte:
+		b = x
+	default:
+		return fmt.Errorf("json column: unexpected %T", v)
+	}
+	if len(b) == 0 {
+		return nil
+	}
+	return json.Unmarshal(b, c.v)
+}
+
+func mustJSON(v any) string {
+	b, err := json.Marshal(v)
+	if err != nil {
+		panic(err) // only called with plain data types
+	}
+	return string(b)
+}
+
+func boolInt(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
+}
+
+func notFound(what, key string) error {
+	return kaohe.Errorf(kaohe.ENOTFOUND, "err.not_found", "What", what, "Key", key)
+}

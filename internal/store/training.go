@@ -1,0 +1,111 @@
+package store
+
+import (
+	"context"
+
+	"kaohe/internal/kaohe"
+)
+
+// SaveTraining creates or updates a training session of this showroom.
+func (tx *Tx) SaveTraining(t kaohe.Training) (kaohe.Training, error) {
+	sid, err := tx.ownShowroom()
+	if err != nil {
+		return t, err
+	}
+	if err := t.Validate(); err != nil {
+		return t, err
+	}
+	if t.ID == "" {
+		t.ID = NewID()
+	}
+	t.ShowroomID = sid
+	ts := stamp(tx.now)
+	if _, err := tx.exec(`INSERT INTO trainings (id, showroom_id, title, category, method, date, hours, trainer, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+		ON CONFLICT (id) DO UPDATE SET title = excluded.title, category = excluded.category, method = excluded.method, date = excluded.date,
+		hours = excluded.hours, trainer = excluded.trainer, updated_at = excluded.updated_at`,
+		t.ID, t.ShowroomID, t.Title, string(t.Category), string(t.Method), t.Date.String(), t.Hours, t.Trainer, ts, ts); err != nil {
+		return t, err
+	}
+	return t, tx.logChange("training", t.ID, OpUpsert, "training.save", t)
+}
+
+// RecordAttendance records (or corrects) a manager's attendance of a training.
+func (tx *Tx) RecordAttendance(a kaohe.Attendance) (kaohe.Attendance, error) {
+	m, err := tx.manager(a.ManagerID)
+	if err != nil {
+		return a, err
+	}
+	if err := a.Validate(); err != nil {
+		return a, err
+	}
+	var existing string
+	if err := tx.queryRow(`SELECT id FROM attendance WHERE training_id = ? AND manager_id = ? AND deleted_at IS NULL`, a.TrainingID, a.ManagerID).Scan(&existing); err == nil {
+		a.ID = existing
+	} else if a.ID == "" {
+		a.ID = NewID()
+	}
+	ts := stamp(tx.now)
+	if _, err := tx.exec(`INSERT INTO attendance (id, showroom_id, training_id, manager_id, result, score, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+		ON CONFLICT (id) DO UPDATE SET result = excluded.result, score = excluded.score, updated_at = excluded.updated_at`,
+		a.ID, m.ShowroomID, a.TrainingID, a.ManagerID, string(a.Result), a.Score, ts, ts); err != nil {
+		return a, err
+	}
+	return a, tx.logChange("attendance", a.ID, OpUpsert, "attendance.record", a)
+}
+
+// Trainings returns the training sessions, latest first.
+func (s *Store) Trainings(ctx context.Context) ([]kaohe.Training, error) {
+	rows, err := s.r.QueryContext(ctx, `SELECT id, showroom_id, title, category, method, date, hours, trainer FROM trainings WHERE deleted_at IS NULL ORDER BY date DESC, id`)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []kaohe.Training
+	for rows.Next() {
+		var t kaohe.Training
+		if err := rows.Scan(&t.ID, &t.ShowroomID, &t.Title, &t.Category, &t.Method, dateCol{&t.Date}, &t.Hours, &t.Trainer); err != nil {
+			return nil, err
+		}
+		out = append(out, t)
+	}
+	return out, rows.Err()
+}
+
+// TrainingHours is credited training time by category.
+type TrainingHours map[kaohe.TrainingCategory]float64
+
+// Total returns the hours over all categories.
+func (h TrainingHours) Total() float64 {
+	var t float64
+	for _, v := range h {
+		t += v
+	}
+	return t
+}
+
+// TrainingHoursOf returns the hours a manager (or, with managerID "", the
+// whole showroom) was credited in a year, by category.
+func (s *Store) TrainingHoursOf(ctx context.Context, managerID string, year int) (TrainingHours, error) {
+	q := `SELECT t.category, t.hours, a.result FROM attendance a JOIN trainings t ON t.id = a.training_id
+		WHERE a.deleted_at IS NULL AND t.deleted_at IS NULL AND t.date >= ? AND t.date <= ?`
+	args := []any{kaohe.D(year, 1, 1).String(), kaohe.D(year, 12, 31).String()}
+	if managerID != "" {
+		q += ` AND a.manager_id = ?`
+		args = append(args, managerID)
+	}
+	rows, err := s.r.QueryContext(ctx, q, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := TrainingHours{}
+	for rows.Next() {
+		var t kaohe.Training
+		var a kaohe.Attendance
+		if err := rows.Scan(&t.Category, &t.Hours, &a.Result); err != nil {
+			return nil, err
+		}
+		out[t.Category] += a.CreditedHours(t)
+	}
+	return out, rows.Err()
+}
