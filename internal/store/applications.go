@@ -270,7 +270,11 @@ func (tx *Tx) decide(v ApplicationView, d kaohe.Decision) (ApplicationView, erro
 		return v, err
 	}
 	v.Review = r
-	return v, tx.logChange("decision", d.ID, OpUpsert, "decision."+string(d.Stage), d)
+	entity := "decision" // HQ's review stages
+	if !d.Stage.HQOwned() {
+		entity = "application_event" // the showroom's submit and withdraw
+	}
+	return v, tx.logChange(entity, d.ID, OpUpsert, "decision."+string(d.Stage), d)
 }
 
 // Exemption is HQ's decision on an education exemption request.

@@ -301,5 +301,9 @@ func (tx *Tx) RecordLevelChange(c kaohe.LevelChange) (kaohe.LevelChange, error) 
 		c.ID, c.ManagerID, int(c.From), int(c.To), c.Date.String(), c.Reason, c.DecidedBy, c.AppID, m.ShowroomID, stamp(tx.now)); err != nil {
 		return c, err
 	}
-	return c, tx.logChange("level_change", c.ID, OpUpsert, "level.change", c)
+	entity := "level_change" // HQ's decision
+	if c.From == 0 {
+		entity = "level_assignment" // the showroom's level on hiring
+	}
+	return c, tx.logChange(entity, c.ID, OpUpsert, "level.change", c)
 }

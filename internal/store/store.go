@@ -150,6 +150,7 @@ type Tx struct {
 	s     *Store
 	actor string
 	now   time.Time
+	role  string
 }
 
 // Update runs fn in one write transaction on behalf of actor (the person or
@@ -191,19 +192,63 @@ const (
 	OpDelete = "delete"
 )
 
+// Roles of a database: a showroom's own, or HQ's replica of every showroom.
+const (
+	RoleShowroom = "showroom"
+	RoleHQ       = "hq"
+)
+
+// hqOwned lists the entities only HQ writes (SPEC §3: reference data and
+// every decision). All others are written by the showroom they belong to.
+var hqOwned = map[string]bool{
+	"showroom": true, "level": true, "template": true, "period": true, "review_member": true,
+	"decision": true, "exemption": true, "filing": true, "certificate": true, "level_change": true,
+}
+
+// OwnedByHQ reports whether only HQ may write rows of the entity.
+func OwnedByHQ(entity string) bool { return hqOwned[entity] }
+
 // logChange adds the outbox change and the audit entry for a write of row
-// (the whole row, as it now is) in the same transaction.
+// (the whole row, as it now is) in the same transaction. Only rows this
+// database's role owns go to the outbox: a showroom never sends HQ's rows.
 func (tx *Tx) logChange(entity, rowID, op, action string, row any) error {
 	payload, err := json.Marshal(row)
 	if err != nil {
 		return fmt.Errorf("log %s: %w", entity, err)
 	}
-	ts := stamp(tx.now)
-	if _, err := tx.exec(`INSERT INTO outbox (change_id, entity, row_id, op, payload, created_at) VALUES (?, ?, ?, ?, ?, ?)`,
-		NewID(), entity, rowID, op, string(payload), ts); err != nil {
-		return fmt.Errorf("outbox %s: %w", entity, err)
+	role, err := tx.Role()
+	if err != nil {
+		return err
+	}
+	if OwnedByHQ(entity) == (role == RoleHQ) {
+		if _, err := tx.exec(`INSERT INTO outbox (change_id, entity, row_id, op, payload, created_at) VALUES (?, ?, ?, ?, ?, ?)`,
+			NewID(), entity, rowID, op, string(payload), stamp(tx.now)); err != nil {
+			return fmt.Errorf("outbox %s: %w", entity, err)
+		}
 	}
 	return tx.audit(action, entity, rowID, string(payload))
+}
+
+// Role returns this database's role; a database is a showroom's until set.
+func (tx *Tx) Role() (string, error) {
+	if tx.role != "" {
+		return tx.role, nil
+	}
+	err := tx.queryRow(`SELECT value FROM meta WHERE key = 'role'`).Scan(&tx.role)
+	if errors.Is(err, sql.ErrNoRows) {
+		tx.role, err = RoleShowroom, nil
+	}
+	return tx.role, err
+}
+
+// SetRole sets this database's role.
+func (tx *Tx) SetRole(role string) error {
+	if role != RoleShowroom && role != RoleHQ {
+		return kaohe.Errorf(kaohe.EINVALID, "err.bad_role", "Value", role)
+	}
+	tx.role = role
+	_, err := tx.exec(`INSERT INTO meta (key, value) VALUES ('role', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value`, role)
+	return err
 }
 
 func (tx *Tx) audit(action, entity, rowID, detail string) error {

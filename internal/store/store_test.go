@@ -211,11 +211,14 @@ func TestFigures(t *testing.T) {
 		t.Errorf("PeriodCompletion = %+v", c)
 	}
 	for name, f := range map[string]func(*Tx) error{
-		"month 13":      func(tx *Tx) error { _, err := tx.SetActual(m.ID, kaohe.MetricSales, 2026, 13, 1); return err },
-		"negative":      func(tx *Tx) error { _, err := tx.SetActual(m.ID, kaohe.MetricSales, 2026, 1, -1); return err },
-		"bad metric":    func(tx *Tx) error { _, err := tx.SetTarget(m.ID, "profit", 2026, 1, nil); return err },
-		"11 weights":    func(tx *Tx) error { _, err := tx.SetTarget(m.ID, kaohe.MetricSales, 2026, 1, make([]float64, 11)); return err },
-		"bad manager":   func(tx *Tx) error { _, err := tx.SetTarget("nobody", kaohe.MetricSales, 2026, 1, nil); return err },
+		"month 13":   func(tx *Tx) error { _, err := tx.SetActual(m.ID, kaohe.MetricSales, 2026, 13, 1); return err },
+		"negative":   func(tx *Tx) error { _, err := tx.SetActual(m.ID, kaohe.MetricSales, 2026, 1, -1); return err },
+		"bad metric": func(tx *Tx) error { _, err := tx.SetTarget(m.ID, "profit", 2026, 1, nil); return err },
+		"11 weights": func(tx *Tx) error {
+			_, err := tx.SetTarget(m.ID, kaohe.MetricSales, 2026, 1, make([]float64, 11))
+			return err
+		},
+		"bad manager": func(tx *Tx) error { _, err := tx.SetTarget("nobody", kaohe.MetricSales, 2026, 1, nil); return err },
 	} {
 		if err := s.Update(ctx, "test", f); err == nil {
 			t.Errorf("%s accepted", name)
@@ -419,5 +422,55 @@ func TestTrainingAndRewards(t *testing.T) {
 	}
 	if n := count(t, s, `SELECT substantive FROM rewards`); n != 1 {
 		t.Errorf("a bonus is substantive")
+	}
+}
+
+func TestOutboxCarriesOnlyOwnRows(t *testing.T) {
+	s := newStore(t) // a showroom database; newStore wrote HQ reference data
+	entities := func() map[string]int {
+		rows, err := s.r.Query(`SELECT entity, count(*) FROM outbox GROUP BY entity`)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer rows.Close()
+		out := map[string]int{}
+		for rows.Next() {
+			var e string
+			var n int
+			rows.Scan(&e, &n)
+			out[e] = n
+		}
+		return out
+	}
+	if got := entities(); len(got) != 0 {
+		t.Errorf("showroom outbox holds HQ reference data: %v", got)
+	}
+	addManager(t, s, "D001", "张喆", kaohe.Level1, kaohe.EduVocational)
+	if got := entities(); got["manager"] != 1 || got["level_assignment"] != 1 || len(got) != 2 {
+		t.Errorf("showroom outbox = %v; want the manager and its level assignment", got)
+	}
+	if n := count(t, s, `SELECT count(*) FROM audit WHERE entity IN ('level', 'template', 'period', 'showroom')`); n == 0 {
+		t.Errorf("HQ reference data written locally must still be audited")
+	}
+
+	h := newStore(t)
+	if err := h.Update(ctx, "hq", func(tx *Tx) error { return tx.SetRole(RoleHQ) }); err != nil {
+		t.Fatal(err)
+	}
+	p, _ := kaohe.StandardPeriod(kaohe.PeriodHalf, 2026, 2)
+	if err := h.Update(ctx, "hq", func(tx *Tx) error { return tx.PutPeriod(p) }); err != nil {
+		t.Fatal(err)
+	}
+	addManager(t, h, "D001", "张喆", kaohe.Level1, kaohe.EduVocational)
+	var es []string
+	rows, _ := h.r.Query(`SELECT entity FROM outbox`)
+	for rows.Next() {
+		var e string
+		rows.Scan(&e)
+		es = append(es, e)
+	}
+	rows.Close()
+	if strings.Join(es, ",") != "period" {
+		t.Errorf("HQ outbox = %v; want only the period HQ wrote", es)
 	}
 }

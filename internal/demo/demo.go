@@ -1,0 +1,562 @@
+// Package demo seeds a realistic, deterministic demo showroom: Chinese names,
+// managers across levels 1–3, monthly targets and actuals, assessments for
+// every period, trainings in all five categories, rewards and penalties, and
+// level applications at every review stage, one of them granted with its
+// certificate. The same seed and day give the same data.
+package demo
+
+import (
+	"context"
+	"fmt"
+	"math/rand/v2"
+	"strings"
+	"time"
+
+	"kaohe/internal/kaohe"
+	"kaohe/internal/store"
+)
+
+// Options shape the demo. The zero value is the standard demo showroom.
+type Options struct {
+	Seed     uint64     // default 20061016
+	Managers int        // default 20
+	Years    int        // years of figures and assessments, ending with Today's; default 2
+	Today    kaohe.Date // the demo's "now"; required
+	// Progress, if set, is told how many managers are done.
+	Progress func(done, total int)
+}
+
+// Summary counts what Seed wrote.
+type Summary struct {
+	Managers, Periods, Assessments, Trainings, Rewards, Applications int
+}
+
+const actor = "演示数据"
+
+// Seed fills an empty database with the demo showroom. It refuses a
+// database that already has managers, so it never mixes with real data.
+func Seed(ctx context.Context, s *store.Store, o Options) (Summary, error) {
+	if o.Seed == 0 {
+		o.Seed = 20061016
+	}
+	if o.Managers <= 0 {
+		o.Managers = 20
+	}
+	if o.Years <= 0 {
+		o.Years = 2
+	}
+	if o.Today.IsZero() {
+		return Summary{}, fmt.Errorf("demo: Today is required")
+	}
+	existing, err := s.ListManagers(ctx, store.ManagerFilter{WithDeleted: true})
+	if err != nil {
+		return Summary{}, err
+	}
+	if len(existing) > 0 {
+		return Summary{}, kaohe.Errorf(kaohe.ECONFLICT, "err.demo_not_empty", "Count", len(existing))
+	}
+	g := &gen{o: o, r: rand.New(rand.NewPCG(o.Seed, o.Seed^0x9e3779b97f4a7c15)), s: s}
+	if err := g.reference(ctx); err != nil {
+		return g.sum, fmt.Errorf("demo reference data: %w", err)
+	}
+	if err := g.managers(ctx); err != nil {
+		return g.sum, fmt.Errorf("demo managers: %w", err)
+	}
+	if err := g.trainings(ctx); err != nil {
+		return g.sum, fmt.Errorf("demo trainings: %w", err)
+	}
+	if err := g.applications(ctx); err != nil {
+		return g.sum, fmt.Errorf("demo applications: %w", err)
+	}
+	return g.sum, nil
+}
+
+type gen struct {
+	o       Options
+	r       *rand.Rand
+	s       *store.Store
+	sum     Summary
+	periods []kaohe.Period
+	staff   []staff
+	members []string
+	room    kaohe.Showroom
+}
+
+type staff struct {
+	m     kaohe.Manager
+	level kaohe.Level
+	skill float64 // 0.55–1.0: how well this person tends to do
+}
+
+func (g *gen) firstYear() int { return g.o.Today.Year - g.o.Years + 1 }
+
+func (g *gen) reference(ctx context.Context) error {
+	return g.s.Update(ctx, actor, func(tx *store.Tx) error {
+		var err error
+		if g.room, err = tx.SetShowroom(kaohe.Showroom{Code: "SH-XH01", Name: "上海徐汇旗舰展厅", Region: "华东片区", City: "上海"}); err != nil {
+			return err
+		}
+		if err := tx.PutLevels(kaohe.DefaultLevels()); err != nil {
+			return err
+		}
+		if err := tx.PutTemplate(kaohe.DefaultTemplate(), true); err != nil {
+			return err
+		}
+		for _, m := range []store.ReviewMember{
+			{Name: "陈建国", Role: "leader", Title: "总经理"},
+			{Name: "刘芳", Role: "member", Title: "行政及财务总监"},
+			{Name: "孙浩", Role: "member", Title: "市场部经理"},
+			{Name: "周静", Role: "member", Title: "人事部经理"},
+			{Name: "吴磊", Role: "member", Title: "财务部经理"},
+		} {
+			if _, err := tx.PutReviewMember(m); err != nil {
+				return err
+			}
+			g.members = append(g.members, m.Name+"（"+m.Title+"）")
+		}
+		// Half-year periods (半年一考评) up to the current one.
+		for y := g.firstYear(); y <= g.o.Today.Year; y++ {
+			for h := 1; h <= 2; h++ {
+				p, err := kaohe.StandardPeriod(kaohe.PeriodHalf, y, h)
+				if err != nil {
+					return err
+				}
+				if p.Start.After(g.o.Today) {
+					continue
+				}
+				if err := tx.PutPeriod(p); err != nil {
+					return err
+				}
+				g.periods = append(g.periods, p)
+			}
+		}
+		g.sum.Periods = len(g.periods)
+		return nil
+	})
+}
+
+var (
+	surnames = []rune("王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤")
+	given    = []string{"伟", "芳", "娜", "敏", "静", "丽", "强", "磊", "军", "洋", "勇", "艳", "杰", "娟", "涛", "明", "超", "秀英", "霞", "平",
+		"刚", "桂英", "建华", "晓东", "婷婷", "志强", "海燕", "雪梅", "子轩", "浩然", "欣怡", "梓涵", "一鸣", "思远", "嘉怡", "俊杰", "雨桐", "晨曦", "佳琪", "宇航"}
+	// Rare characters that a GB2312-only font loses; the demo keeps them in
+	// sight so a missing glyph shows at once.
+	rareGiven = []string{"喆", "堃", "玥", "昱", "珺", "翀"}
+)
+
+func (g *gen) name(used map[string]bool, i int) string {
+	for {
+		sn := string(surnames[g.r.IntN(len(surnames))])
+		var gn string
+		if i%7 == 1 {
+			gn = rareGiven[g.r.IntN(len(rareGiven))]
+		} else {
+			gn = given[g.r.IntN(len(given))]
+		}
+		if g.r.IntN(3) == 0 && len([]rune(gn)) == 1 {
+			gn += given[g.r.IntN(20)]
+		}
+		n := sn + gn
+		if !used[n] || len(used) > 5000 {
+			used[n] = true
+			return n
+		}
+	}
+}
+
+func (g *gen) employeeNo(i int) string {
+	width := max(3, len(fmt.Sprint(g.o.Managers)))
+	return fmt.Sprintf("D%0*d", width, i)
+}
+
+// levelFor spreads levels as a showroom has them: one level-3 showroom
+// manager per 20 people, about a quarter at level 2, the rest level 1.
+func levelFor(i int) kaohe.Level {
+	switch {
+	case (i-1)%20 == 0:
+		return kaohe.Level3
+	case i%4 == 0:
+		return kaohe.Level2
+	}
+	return kaohe.Level1
+}
+
+var seasonal = []float64{0.7, 0.5, 0.9, 1.0, 1.1, 1.0, 0.9, 0.9, 1.1, 1.4, 1.3, 1.2}
+
+func (g *gen) managers(ctx context.Context) error {
+	used := map[string]bool{}
+	edus := []kaohe.Education{kaohe.EduVocational, kaohe.EduCollege, kaohe.EduCollege, kaohe.EduBachelor, kaohe.EduBachelor, kaohe.EduHighSchool, kaohe.EduMaster}
+	const batch = 50
+	for start := 1; start <= g.o.Managers; start += batch {
+		err := g.s.Update(ctx, actor, func(tx *store.Tx) error {
+			for i := start; i < start+batch && i <= g.o.Managers; i++ {
+				if err := g.manager(tx, i, used, edus); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
+		if err != nil {
+			return err
+		}
+		if g.o.Progress != nil {
+			g.o.Progress(min(start+batch-1, g.o.Managers), g.o.Managers)
+		}
+	}
+	return nil
+}
+
+func (g *gen) manager(tx *store.Tx, i int, used map[string]bool, edus []kaohe.Education) error {
+	level := levelFor(i)
+	edu := edus[g.r.IntN(len(edus))]
+	if level > kaohe.Level1 && edu < kaohe.EduCollege {
+		edu = kaohe.EduCollege
+	}
+	gender := kaohe.GenderFemale
+	if g.r.IntN(2) == 0 {
+		gender = kaohe.GenderMale
+	}
+	hire := kaohe.D(g.firstYear()-1-g.r.IntN(5), 1+time.Month(g.r.IntN(12)), 1+g.r.IntN(28))
+	m := kaohe.Manager{
+		EmployeeNo: g.employeeNo(i), Name: g.name(used, i), Gender: gender,
+		Phone:     fmt.Sprintf("13%d%08d", 5+g.r.IntN(5), g.r.IntN(100000000)),
+		Education: edu, HireDate: hire, Status: kaohe.StatusActive,
+	}
+	// A couple of people left during the last year, as people do.
+	if g.o.Managers >= 10 && i%9 == 0 && level == kaohe.Level1 {
+		m.Status, m.LeftOn = kaohe.StatusLeft, kaohe.D(g.o.Today.Year, 1+time.Month(g.r.IntN(int(g.o.Today.Month))), 15)
+	}
+	var err error
+	if m, err = tx.CreateManager(m, level, hire); err != nil {
+		return err
+	}
+	st := staff{m: m, level: level, skill: 0.55 + 0.45*g.r.Float64()}
+	if i == 2 {
+		st.skill = 0.98 // a star: two outstanding half-years in a row
+	}
+	if i == 8 {
+		st.skill = 0.5 // and someone who struggles
+	}
+	g.staff = append(g.staff, st)
+	g.sum.Managers++
+	if err := g.figures(tx, st); err != nil {
+		return err
+	}
+	if err := g.assessments(tx, st); err != nil {
+		return err
+	}
+	return g.rewards(tx, st)
+}
+
+// figures sets two metrics' annual targets (seasonal split) and the monthly
+// actuals up to last month.
+func (g *gen) figures(tx *store.Tx, st staff) error {
+	for y := g.firstYear(); y <= g.o.Today.Year; y++ {
+		base := map[kaohe.Level]int64{kaohe.Level1: 1200000, kaohe.Level2: 2000000, kaohe.Level3: 3000000}[st.level]
+		sales := base + int64(g.r.IntN(400000))
+		orders := sales / 25000
+		for _, t := range []struct {
+			metric string
+			annual int64
+		}{{kaohe.MetricSales, sales}, {kaohe.MetricOrders, orders}} {
+			tg, err := tx.SetTarget(st.m.ID, t.metric, y, t.annual, seasonal)
+			if err != nil {
+				return err
+			}
+			for mo := 1; mo <= 12; mo++ {
+				if y == g.o.Today.Year && mo >= int(g.o.Today.Month) {
+					break
+				}
+				if st.m.Status == kaohe.StatusLeft && !st.m.LeftOn.After(kaohe.D(y, time.Month(mo-1)+1, 1)) {
+					break
+				}
+				perf := st.skill + 0.25*(g.r.Float64()-0.4)
+				if _, err := tx.SetActual(st.m.ID, t.metric, y, mo, int64(float64(tg.Months[mo-1])*perf)); err != nil {
+					return err
+				}
+			}
+		}
+	}
+	return nil
+}
+
+func (g *gen) assessments(tx *store.Tx, st staff) error {
+	tpl := kaohe.DefaultTemplate()
+	for pi, p := range g.periods {
+		if st.m.Status == kaohe.StatusLeft && st.m.LeftOn.Before(p.End) {
+			continue
+		}
+		finished := p.End.Before(g.o.Today)
+		sc := kaohe.Scores{}
+		for _, it := range tpl.Items {
+			v := 100 * (st.skill + 0.12*(g.r.Float64()-0.35))
+			sc[it.Code] = kaohe.Round2(min(100, max(35, v)))
+		}
+		if st.skill >= 0.97 && pi >= len(g.periods)-3 {
+			for _, it := range tpl.Items {
+				sc[it.Code] = 92 + float64(g.r.IntN(8))
+			}
+		}
+		if st.skill <= 0.5 && pi == len(g.periods)-2 {
+			for _, it := range tpl.Items {
+				sc[it.Code] = 45 + float64(g.r.IntN(10))
+			}
+		}
+		comment := comments[g.r.IntN(len(comments))]
+		a := kaohe.Assessment{ManagerID: st.m.ID, PeriodID: p.ID, Scores: sc, Comment: comment, Assessor: "展厅经理"}
+		if _, err := tx.SaveAssessment(a, finished); err != nil {
+			return err
+		}
+		g.sum.Assessments++
+	}
+	return nil
+}
+
+var comments = []string{
+	"工作积极主动，客户回访及时。", "市场调查资料完整，需加强谈判技巧。", "销售目标完成良好，团队协作意识强。",
+	"小区推广效果明显，客户满意度高。", "需提高方案设计能力，加强专业知识学习。", "跟单细致，投诉处理得当。",
+}
+
+func (g *gen) rewards(tx *store.Tx, st staff) error {
+	n := g.r.IntN(3)
+	if g.o.Managers > 100 {
+		n = g.r.IntN(2)
+	}
+	for k := 0; k < n; k++ {
+		types := kaohe.RewardTypes()
+		info := types[g.r.IntN(len(types))]
+		if info.Type == kaohe.RewardPromotion || info.Type == kaohe.PenaltyDemotion {
+			info = types[0]
+		}
+		r := kaohe.RewardPenalty{
+			ManagerID: st.m.ID, Type: info.Type,
+			Reason:    rewardReasons[info.Type][g.r.IntN(len(rewardReasons[info.Type]))],
+			Date:      kaohe.D(g.firstYear()+g.r.IntN(g.o.Years), 1+time.Month(g.r.IntN(10)), 1+g.r.IntN(28)),
+			DecidedBy: "展厅经理",
+		}
+		if r.Date.After(g.o.Today) {
+			r.Date = g.o.Today.AddDays(-g.r.IntN(60) - 1)
+		}
+		if info.HasAmount {
+			r.Amount = int64(200 * (1 + g.r.IntN(15)))
+		}
+		if _, err := tx.SaveRewardPenalty(r); err != nil {
+			return err
+		}
+		g.sum.Rewards++
+	}
+	return nil
+}
+
+var rewardReasons = map[kaohe.RewardType][]string{
+	kaohe.RewardBonus:      {"季度销售额第一名", "成功开发大型楼盘合作", "客户书面表扬"},
+	kaohe.RewardPraise:     {"主动收集竞争对手资料", "协助其他展厅完成大单", "获评月度服务之星"},
+	kaohe.PenaltyFine:      {"客户投诉未及时处理", "报价错误造成损失"},
+	kaohe.PenaltyWarning:   {"多次迟到", "未按时提交市场调查"},
+	kaohe.PenaltyCriticism: {"违反展厅管理规定", "跟单不及时导致客户流失"},
+}
+
+func (g *gen) trainings(ctx context.Context) error {
+	titles := map[kaohe.TrainingCategory][]string{
+		kaohe.TrainInduction:  {"公司发展历程与组织架构", "新员工入职培训"},
+		kaohe.TrainBasic:      {"现代市场营销学基础", "厨柜基础知识", "板材与五金认知"},
+		kaohe.TrainProfession: {"厨柜市场调研方法", "购销谈判技巧", "客户服务规范", "物流管理实务"},
+		kaohe.TrainNonRelated: {"房地产市场分析", "装修市场与二手房知识", "财务基础知识"},
+		kaohe.TrainSkill:      {"厨房设计软件实操", "安装与组装规范", "现场测量与报价"},
+	}
+	trainers := []string{"王工程师", "外聘讲师 赵教授", "市场部 孙浩", "人事部 周静", "资深设计师 林峰"}
+	active := []staff{}
+	for _, st := range g.staff {
+		if st.m.Status == kaohe.StatusActive {
+			active = append(active, st)
+		}
+	}
+	return g.s.Update(ctx, actor, func(tx *store.Tx) error {
+		for y := g.firstYear(); y <= g.o.Today.Year; y++ {
+			for ci, cat := range kaohe.TrainingCategories() {
+				for k := 0; k < 2; k++ {
+					d := kaohe.D(y, time.Month(1+(ci*2+k*5)%11), 5+g.r.IntN(20))
+					if d.After(g.o.Today) {
+						continue
+					}
+					methods := kaohe.TrainingMethods()
+					tr, err := tx.SaveTraining(kaohe.Training{
+						Title: titles[cat.Code][g.r.IntN(len(titles[cat.Code]))], Category: cat.Code,
+						Method: methods[g.r.IntN(len(methods))].Code, Date: d,
+						Hours: float64(2 + 2*g.r.IntN(4)), Trainer: trainers[g.r.IntN(len(trainers))],
+					})
+					if err != nil {
+						return err
+					}
+					g.sum.Trainings++
+					for _, st := range active {
+						if g.r.IntN(3) == 0 && len(active) > 3 {
+							continue
+						}
+						res := kaohe.AttendPassed
+						switch g.r.IntN(12) {
+						case 0:
+							res = kaohe.AttendAbsent
+						case 1:
+							res = kaohe.AttendFailed
+						}
+						score := float64(60 + g.r.IntN(41))
+						a := kaohe.Attendance{TrainingID: tr.ID, ManagerID: st.m.ID, Result: res}
+						if res != kaohe.AttendAbsent {
+							a.Score = &score
+						}
+						if _, err := tx.RecordAttendance(a); err != nil {
+							return err
+						}
+					}
+				}
+			}
+		}
+		return nil
+	})
+}
+
+// applications puts one level application at each review stage, one of them
+// granted with its certificate record.
+func (g *gen) applications(ctx context.Context) error {
+	var l1, l2 []staff
+	for _, st := range g.staff {
+		if st.m.Status != kaohe.StatusActive {
+			continue
+		}
+		switch st.level {
+		case kaohe.Level1:
+			l1 = append(l1, st)
+		case kaohe.Level2:
+			l2 = append(l2, st)
+		}
+	}
+	stages := []kaohe.AppState{kaohe.AppGranted, kaohe.AppProbation, kaohe.AppSecond, kaohe.AppExam, kaohe.AppSubmitted, kaohe.AppDraft, kaohe.AppFailed}
+	if len(l1) < len(stages)-1 || len(l2) < 1 {
+		return nil // too small a showroom to show them all
+	}
+	today := g.o.Today
+	for k, state := range stages {
+		st := l1[k%len(l1)]
+		target := kaohe.Level2
+		if state == kaohe.AppSecond { // one level-2 manager applying for level 3
+			st, target = l2[0], kaohe.Level3
+		}
+		err := g.s.Update(ctx, actor, func(tx *store.Tx) error {
+			return g.application(tx, st, target, state, today)
+		})
+		if err != nil {
+			return fmt.Errorf("%s: %w", state, err)
+		}
+		g.sum.Applications++
+	}
+	return nil
+}
+
+func (g *gen) application(tx *store.Tx, st staff, target kaohe.Level, state kaohe.AppState, today kaohe.Date) error {
+	levels := kaohe.DefaultLevels()
+	li, _ := levels.Get(target)
+	a := kaohe.Application{
+		ManagerID: st.m.ID, TargetLevel: target,
+		PersonalInfo: fmt.Sprintf("%s，%s学历，%s入职，现任%s。熟悉厨柜产品与设计，负责展厅散户与小区客户的销售和服务。",
+			st.m.Name, st.m.Education.Name().Zh, st.m.HireDate.Chinese(), levels[st.level-1].Name.Zh),
+		Achievements: "1. 连续两个考核期完成销售指标；\n2. 开发三个新小区团购合作；\n3. 收集竞争对手与区域楼盘资料二十余份，按时反馈总部。",
+		Report:       report(g.r, li.MinReportChars+300),
+		Education:    st.m.Education,
+	}
+	if st.m.Education < li.MinEducation {
+		a.Exemption, a.ExemptReason = kaohe.ExemptionRequested, "业绩特别优秀，近两年销售额均居展厅前列。"
+	}
+	// Dates counted back from today so each stage is where it should be:
+	// the probation one ends within the next month.
+	var submitOn kaohe.Date
+	switch state {
+	case kaohe.AppGranted:
+		submitOn = today.AddMonths(-9)
+	case kaohe.AppProbation:
+		submitOn = today.AddMonths(-5)
+	case kaohe.AppFailed:
+		submitOn = today.AddMonths(-4)
+	default:
+		submitOn = today.AddDays(-40)
+	}
+	app, err := tx.SaveApplication(a)
+	if err != nil || state == kaohe.AppDraft {
+		return err
+	}
+	if _, err := tx.SubmitApplication(app.ID, submitOn); err != nil {
+		return err
+	}
+	by := []string{g.members[0], g.members[2], g.members[3]}
+	if app.Exemption == kaohe.ExemptionRequested {
+		if _, err := tx.DecideExemption(store.Exemption{AppID: app.ID, Approved: true, Date: submitOn.AddDays(3), DecidedBy: g.members[0]}); err != nil {
+			return err
+		}
+	}
+	score := 70 + float64(g.r.IntN(25))
+	steps := []kaohe.Decision{
+		{Stage: kaohe.StageFirst, Pass: true, Date: submitOn.AddDays(7), Comment: "材料齐全，同意参加等级考试。"},
+		{Stage: kaohe.StageExam, Pass: true, Date: submitOn.AddDays(21), ExamScore: &score, Comment: "笔试与答辩通过。"},
+		{Stage: kaohe.StageSecond, Pass: true, Date: submitOn.AddDays(30), Comment: "二审通过，进入三个月考察期。"},
+	}
+	if state == kaohe.AppProbation {
+		steps[2].Date = today.AddMonths(-3).AddDays(12) // probation ends in 12 days
+	}
+	upTo := map[kaohe.AppState]int{kaohe.AppSubmitted: 0, kaohe.AppExam: 1, kaohe.AppFailed: 1, kaohe.AppSecond: 2}[state]
+	if state == kaohe.AppProbation || state == kaohe.AppGranted {
+		upTo = 3
+	}
+	for _, d := range steps[:upTo] {
+		d.AppID, d.DecidedBy = app.ID, by
+		if _, err := tx.RecordDecision(d); err != nil {
+			return err
+		}
+	}
+	switch state {
+	case kaohe.AppFailed:
+		failScore := 48.0
+		if _, err := tx.RecordDecision(kaohe.Decision{AppID: app.ID, Stage: kaohe.StageExam, Pass: false, Date: submitOn.AddDays(21),
+			ExamScore: &failScore, DecidedBy: by, Comment: "考试未通过，可参加下次等级考试。"}); err != nil {
+			return err
+		}
+	case kaohe.AppGranted:
+		end := steps[2].Date.AddMonths(kaohe.ProbationMonths)
+		if _, err := tx.RecordDecision(kaohe.Decision{AppID: app.ID, Stage: kaohe.StageThird, Pass: true, Date: end, DecidedBy: by, Comment: "考察期表现优秀，授予二级客户经理。"}); err != nil {
+			return err
+		}
+		code := make([]byte, 8)
+		const alphabet = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"
+		for i := range code {
+			code[i] = alphabet[g.r.IntN(len(alphabet))]
+		}
+		if _, err := tx.SaveCertificate(kaohe.Certificate{
+			ManagerID: st.m.ID, AppID: app.ID, Serial: fmt.Sprintf("KH-%d-%06d", end.Year, 1), Level: target,
+			HolderName: st.m.Name, Showroom: g.room.Name, GrantedOn: end, Issuer: "客户经理绩效考核实施小组",
+			VerifyCode: string(code),
+		}); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// report writes a 述职报告 of at least n 字 from stock paragraphs.
+func report(r *rand.Rand, n int) string {
+	paras := []string{
+		"一、工作回顾。本考核期内，我严格按照公司下达的年度工作计划，分解月度指标，做好展厅日常的销售与设计工作，认真接待每一位到店客户，做到热情、专业、高效。",
+		"二、市场调查。我坚持对主要竞争对手的产品发展趋势、促销方式、小区宣传模式和广告形式进行动态调查，每月整理一份竞争对手动态报告，并及时反馈给展厅经理和总部市场部。",
+		"三、区域楼盘。我对本区域的楼盘价格、数量、环境、交房时间、销售情况、小区合作方式和装修情况进行了系统调查，建立了楼盘信息台账，为小区推广提供了依据。",
+		"四、客户服务。我重视跟单和售后服务，对每一位成交客户做到安装前确认、安装中跟进、安装后回访，客户满意度明显提高，全年无有效投诉。",
+		"五、团队协作。我积极配合设计、安装和财务等部门的工作，主动帮助新同事熟悉产品和流程，在团队中发挥了骨干作用。",
+		"六、学习提升。我参加了公司组织的专业知识、非相关专业知识和技能培训，系统学习了房地产、装修市场和二手房等知识，不断提高自己的综合素质。",
+		"七、不足与改进。在大客户谈判和整体解决方案设计方面，我还有不足。下一步我将加强学习，提高分析问题、解决问题的综合能力，努力完成下一年度的工作目标。",
+	}
+	var b strings.Builder
+	for count := 0; count < n; {
+		p := paras[r.IntN(len(paras))]
+		b.WriteString(p)
+		b.WriteString("\n\n")
+		count += kaohe.CountChars(p)
+	}
+	return b.String()
+}
