@@ -48,7 +48,7 @@ func Seed(ctx context.Context, s *store.Store, o Options) (Summary, error) {
 	if o.Today.IsZero() {
 		return Summary{}, fmt.Errorf("demo: Today is required")
 	}
-	existing, err := s.ListManagers(ctx, store.ManagerFilter{WithDeleted: true})
+	existing, err := s.ListManagers(ctx, kaohe.ManagerFilter{WithDeleted: true})
 	if err != nil {
 		return Summary{}, err
 	}

@@ -32,7 +32,7 @@ func seeded(t *testing.T, o Options) (*store.Store, Summary) {
 
 func TestDemoShowroom(t *testing.T) {
 	s, sum := seeded(t, Options{Today: today})
-	ms, _ := s.ListManagers(ctx, store.ManagerFilter{})
+	ms, _ := s.ListManagers(ctx, kaohe.ManagerFilter{})
 	if len(ms) != 20 || sum.Managers != 20 {
 		t.Fatalf("%d managers; want 20", len(ms))
 	}
@@ -149,7 +149,7 @@ func isHan(s string) bool {
 // fingerprint summarises the content (not the random ids) of a demo database.
 func fingerprint(t *testing.T, s *store.Store) string {
 	var b strings.Builder
-	ms, _ := s.ListManagers(ctx, store.ManagerFilter{})
+	ms, _ := s.ListManagers(ctx, kaohe.ManagerFilter{})
 	for _, m := range ms {
 		tg, ac, _ := s.Figures(ctx, m.ID, kaohe.MetricSales, 2026)
 		fmt.Fprintf(&b, "%s %s %d %d %v %v\n", m.EmployeeNo, m.Name, m.Level, m.Education, tg, ac)
@@ -182,7 +182,7 @@ func TestDemoIsDeterministic(t *testing.T) {
 
 func TestDemoScales(t *testing.T) {
 	s, sum := seeded(t, Options{Today: today, Managers: 120, Years: 3})
-	ms, _ := s.ListManagers(ctx, store.ManagerFilter{})
+	ms, _ := s.ListManagers(ctx, kaohe.ManagerFilter{})
 	if len(ms) != 120 || ms[0].EmployeeNo != "D001" || ms[119].EmployeeNo != "D120" || sum.Periods != 6 {
 		t.Errorf("scaled demo: %d managers, first %s, last %s, %d periods", len(ms), ms[0].EmployeeNo, ms[119].EmployeeNo, sum.Periods)
 	}

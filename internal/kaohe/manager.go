@@ -121,3 +121,18 @@ func CurrentLevel(changes []LevelChange) Level {
 	}
 	return cur
 }
+
+// ManagerLevel is a manager with the current level derived from the level
+// changes, as lists show them.
+type ManagerLevel struct {
+	Manager
+	Level Level
+}
+
+// ManagerFilter narrows a list of managers. Zero values mean "any".
+type ManagerFilter struct {
+	Query       string // matches employee number, name or phone
+	Level       Level
+	Status      ManagerStatus
+	WithDeleted bool
+}

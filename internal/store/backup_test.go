@@ -52,7 +52,7 @@ func TestBackupRotateAndRestore(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer r.Close()
-	rows, _ := r.ListManagers(ctx, ManagerFilter{})
+	rows, _ := r.ListManagers(ctx, kaohe.ManagerFilter{})
 	if len(rows) != 1 || rows[0].EmployeeNo != "D001" {
 		t.Errorf("after restore: %+v", rows)
 	}
@@ -61,7 +61,7 @@ func TestBackupRotateAndRestore(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer kept.Close()
-	if rows, _ := kept.ListManagers(ctx, ManagerFilter{}); len(rows) != 2 {
+	if rows, _ := kept.ListManagers(ctx, kaohe.ManagerFilter{}); len(rows) != 2 {
 		t.Errorf("the replaced database was not kept whole: %d managers", len(rows))
 	}
 

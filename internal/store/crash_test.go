@@ -107,7 +107,7 @@ func TestKillMidTransactionKeepsCommittedRows(t *testing.T) {
 		if res, err := s.IntegrityCheck(ctx); err != nil || res != "ok" {
 			t.Fatalf("integrity_check = %q, %v", res, err)
 		}
-		rows, err := s.ListManagers(ctx, ManagerFilter{})
+		rows, err := s.ListManagers(ctx, kaohe.ManagerFilter{})
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -10,20 +10,6 @@ import (
 	"kaohe/internal/kaohe"
 )
 
-// ManagerRow is a manager with the level derived from the level changes.
-type ManagerRow struct {
-	kaohe.Manager
-	Level kaohe.Level
-}
-
-// ManagerFilter narrows ListManagers. Zero values mean "any".
-type ManagerFilter struct {
-	Query       string // matches employee number, name or phone
-	Level       kaohe.Level
-	Status      kaohe.ManagerStatus
-	WithDeleted bool
-}
-
 // ownShowroom returns this database's showroom id, which local writes carry.
 func (tx *Tx) ownShowroom() (string, error) {
 	id, err := tx.ShowroomID()
@@ -141,32 +127,32 @@ func (tx *Tx) manager(id string) (kaohe.Manager, error) {
 }
 
 // Manager returns one manager with the current level.
-func (s *Store) Manager(ctx context.Context, id string) (ManagerRow, error) {
+func (s *Store) Manager(ctx context.Context, id string) (kaohe.ManagerLevel, error) {
 	return s.oneManager(ctx, `id = ?`, id)
 }
 
 // ManagerByNo returns the manager with an employee number in this showroom.
-func (s *Store) ManagerByNo(ctx context.Context, employeeNo string) (ManagerRow, error) {
+func (s *Store) ManagerByNo(ctx context.Context, employeeNo string) (kaohe.ManagerLevel, error) {
 	return s.oneManager(ctx, `employee_no = ? AND showroom_id = (SELECT value FROM meta WHERE key = 'showroom_id')`, employeeNo)
 }
 
-func (s *Store) oneManager(ctx context.Context, where string, arg string) (ManagerRow, error) {
+func (s *Store) oneManager(ctx context.Context, where string, arg string) (kaohe.ManagerLevel, error) {
 	m, err := scanManager(s.r.QueryRowContext(ctx, `SELECT `+managerCols+` FROM managers WHERE deleted_at IS NULL AND `+where, arg))
 	if errors.Is(err, sql.ErrNoRows) {
-		return ManagerRow{}, notFound("manager", arg)
+		return kaohe.ManagerLevel{}, notFound("manager", arg)
 	}
 	if err != nil {
-		return ManagerRow{}, err
+		return kaohe.ManagerLevel{}, err
 	}
 	hist, err := s.LevelHistory(ctx, m.ID)
 	if err != nil {
-		return ManagerRow{}, err
+		return kaohe.ManagerLevel{}, err
 	}
-	return ManagerRow{m, kaohe.CurrentLevel(hist)}, nil
+	return kaohe.ManagerLevel{Manager: m, Level: kaohe.CurrentLevel(hist)}, nil
 }
 
 // ListManagers returns the managers matching f, by employee number.
-func (s *Store) ListManagers(ctx context.Context, f ManagerFilter) ([]ManagerRow, error) {
+func (s *Store) ListManagers(ctx context.Context, f kaohe.ManagerFilter) ([]kaohe.ManagerLevel, error) {
 	var where []string
 	var args []any
 	if !f.WithDeleted {
@@ -205,9 +191,9 @@ func (s *Store) ListManagers(ctx context.Context, f ManagerFilter) ([]ManagerRow
 	if err != nil {
 		return nil, err
 	}
-	out := make([]ManagerRow, 0, len(ms))
+	out := make([]kaohe.ManagerLevel, 0, len(ms))
 	for _, m := range ms {
-		r := ManagerRow{m, kaohe.CurrentLevel(changes[m.ID])}
+		r := kaohe.ManagerLevel{Manager: m, Level: kaohe.CurrentLevel(changes[m.ID])}
 		if f.Level != 0 && r.Level != f.Level {
 			continue
 		}

@@ -136,7 +136,7 @@ func TestManagerWritesLogOutboxAndAudit(t *testing.T) {
 	if err := s.Update(ctx, "test", func(tx *Tx) error { _, err := tx.UpdateManager(m); return err }); err != nil {
 		t.Fatal(err)
 	}
-	left, _ := s.ListManagers(ctx, ManagerFilter{Status: kaohe.StatusLeft})
+	left, _ := s.ListManagers(ctx, kaohe.ManagerFilter{Status: kaohe.StatusLeft})
 	if len(left) != 1 || left[0].Phone != "13800138000" {
 		t.Errorf("left managers = %+v", left)
 	}
@@ -159,14 +159,14 @@ func TestListManagersFilter(t *testing.T) {
 	addManager(t, s, "D002", "李玥", kaohe.Level2, kaohe.EduCollege)
 	addManager(t, s, "D003", "王堃", kaohe.Level3, kaohe.EduBachelor)
 	tests := []struct {
-		f    ManagerFilter
+		f    kaohe.ManagerFilter
 		want []string
 	}{
-		{ManagerFilter{}, []string{"D001", "D002", "D003"}},
-		{ManagerFilter{Query: "玥"}, []string{"D002"}},
-		{ManagerFilter{Query: "d00"}, []string{"D001", "D002", "D003"}},
-		{ManagerFilter{Query: "%"}, nil},
-		{ManagerFilter{Level: kaohe.Level3}, []string{"D003"}},
+		{kaohe.ManagerFilter{}, []string{"D001", "D002", "D003"}},
+		{kaohe.ManagerFilter{Query: "玥"}, []string{"D002"}},
+		{kaohe.ManagerFilter{Query: "d00"}, []string{"D001", "D002", "D003"}},
+		{kaohe.ManagerFilter{Query: "%"}, nil},
+		{kaohe.ManagerFilter{Level: kaohe.Level3}, []string{"D003"}},
 	}
 	for _, tc := range tests {
 		got, err := s.ListManagers(ctx, tc.f)

@@ -1,0 +1,90 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"kaohe/internal/kaohe"
+	"kaohe/internal/store"
+	"kaohe/ui"
+)
+
+func runCLI(t *testing.T, args ...string) (string, string, error) {
+	t.Helper()
+	var out, errb bytes.Buffer
+	err := run(context.Background(), args, &out, &errb)
+	return out.String(), errb.String(), err
+}
+
+func TestDemoBackupRestore(t *testing.T) {
+	dir := t.TempDir()
+	out, _, err := runCLI(t, "--data", dir, "demo", "--today", "2026-11-27")
+	if err != nil || !strings.Contains(out, "客户经理 20 人") {
+		t.Fatalf("demo: %q, %v", out, err)
+	}
+	// Seeding again is refused in Chinese, and nothing changes.
+	_, _, err = runCLI(t, "--data", dir, "demo")
+	if err == nil || !strings.Contains(ui.ErrorText(err), "演示数据只能写入空数据库") {
+		t.Errorf("second demo: %v", err)
+	}
+	out, _, err = runCLI(t, "--data", dir, "backup")
+	if err != nil || !strings.Contains(out, "已备份到") {
+		t.Fatalf("backup: %q, %v", out, err)
+	}
+	backups, _ := store.ListBackups(filepath.Join(dir, "backups"))
+	if len(backups) != 1 {
+		t.Fatalf("%d backups", len(backups))
+	}
+
+	// Remove a manager after the backup, then restore: it is back.
+	ctx := context.Background()
+	s, err := store.Open(ctx, filepath.Join(dir, "kaohe.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, _ := s.ManagerByNo(ctx, "D005")
+	if err := s.Update(ctx, "test", func(tx *store.Tx) error { return tx.DeleteManager(m.ID) }); err != nil {
+		t.Fatal(err)
+	}
+	s.Close()
+	if _, _, err := runCLI(t, "--data", dir, "restore", backups[0].Path); err != nil {
+		t.Fatal(err)
+	}
+	s, err = store.Open(ctx, filepath.Join(dir, "kaohe.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	if _, err := s.ManagerByNo(ctx, "D005"); err != nil {
+		t.Errorf("D005 not back after restore: %v", err)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "kaohe.db.before-restore")); err != nil {
+		t.Errorf("the replaced database was not kept: %v", err)
+	}
+}
+
+func TestCLIRefusals(t *testing.T) {
+	dir := t.TempDir()
+	if _, _, err := runCLI(t, "--data", dir, "frobnicate"); err == nil || !strings.Contains(ui.ErrorText(err), "未知命令") {
+		t.Errorf("unknown command: %v", err)
+	}
+	_, _, err := runCLI(t, "--data", dir, "demo", "--today", "2026-02-30")
+	if err == nil || !strings.Contains(ui.ErrorText(err), "2026-02-30") {
+		t.Errorf("bad date: %v", err)
+	}
+	if _, _, err := runCLI(t, "--data", dir, "restore"); err == nil {
+		t.Errorf("restore without a file was accepted")
+	}
+	if _, _, err := runCLI(t, "--lang", "fr", "version"); err == nil || !strings.Contains(ui.ErrorText(err), "zh 或 en") {
+		t.Errorf("unknown language: %v", err)
+	}
+	out, _, err := runCLI(t, "version")
+	if err != nil || !strings.HasPrefix(out, "kaohe ") {
+		t.Errorf("version: %q %v", out, err)
+	}
+	ui.SetLanguage(kaohe.LangZh)
+}

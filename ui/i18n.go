@@ -1,0 +1,121 @@
+// Package ui is the Fyne desktop interface. It sees the domain
+// (internal/kaohe) and the embedded assets, and reaches data only through the
+// small interfaces it declares (ManagerStore, …); cmd/kaohe wires them.
+package ui
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"strings"
+	"sync"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/lang"
+
+	"kaohe/assets"
+	"kaohe/internal/kaohe"
+)
+
+var (
+	langMu  sync.RWMutex
+	current = kaohe.LangZh
+)
+
+// SetLanguage makes l the language of every text from now on. Fyne picks
+// translations by the system locale and has no setter, so the chosen
+// language's file is registered under the system locale's name (and its
+// own): Chinese is then the default whatever the OS language.
+func SetLanguage(l kaohe.Lang) error {
+	if l != kaohe.LangZh && l != kaohe.LangEn {
+		return kaohe.Errorf(kaohe.EINVALID, "err.bad_language", "Value", string(l))
+	}
+	data, err := assets.TranslationsFor(string(l))
+	if err != nil {
+		return err
+	}
+	plainLocale()
+	for _, loc := range []fyne.Locale{lang.SystemLocale(), fyne.Locale(l)} {
+		if err := lang.AddTranslationsForLocale(data, loc); err != nil {
+			return fmt.Errorf("translations %s: %w", l, err)
+		}
+	}
+	langMu.Lock()
+	current = l
+	langMu.Unlock()
+	return nil
+}
+
+// plainLocale turns a "C.UTF-8" locale (common on servers and CI) into "C",
+// which Fyne's locale lookup understands as "none" instead of logging a
+// parse error at every translation load.
+func plainLocale() {
+	for _, env := range []string{"LC_ALL", "LC_MESSAGES", "LANG"} {
+		v := os.Getenv(env)
+		if v == "" {
+			continue
+		}
+		if strings.HasPrefix(v, "C.") {
+			os.Setenv(env, "C")
+		}
+		return
+	}
+}
+
+// Language returns the language in use.
+func Language() kaohe.Lang {
+	langMu.RLock()
+	defer langMu.RUnlock()
+	return current
+}
+
+// T returns the text of key in the current language, filled from data
+// (name/value pairs).
+func T(key string, kv ...any) string {
+	if len(kv) == 0 {
+		return lang.LocalizeKey(key, key)
+	}
+	data := make(map[string]any, len(kv)/2)
+	for i := 0; i+1 < len(kv); i += 2 {
+		data[fmt.Sprint(kv[i])] = kv[i+1]
+	}
+	return lang.LocalizeKey(key, key, data)
+}
+
+// ErrorText says what went wrong in the user's language, naming the field
+// at fault when the error names one.
+func ErrorText(err error) string {
+	var e *kaohe.Error
+	if !errors.As(err, &e) {
+		return T("err.internal", "Detail", err.Error())
+	}
+	msg := lang.LocalizeKey(e.Key, e.Key, e.Args)
+	if e.Field != "" {
+		if label := T("field." + e.Field); label != "field."+e.Field {
+			return T("err.prefix.field", "Field", label, "Message", msg)
+		}
+	}
+	return msg
+}
+
+// Tr returns reference text in the current language.
+func Tr(t kaohe.Text) string { return t.In(Language()) }
+
+// FormatDate shows a day the user's way: 2026年11月27日 in Chinese.
+func FormatDate(d kaohe.Date) string {
+	if Language() == kaohe.LangZh {
+		return d.Chinese()
+	}
+	return d.String()
+}
+
+// LevelName is a level's short name: 一级 … 五级, or "Level 1".
+func LevelName(l kaohe.Level) string {
+	if l == 0 {
+		return "—"
+	}
+	if Language() == kaohe.LangZh {
+		return string([]rune("一二三四五")[l-1]) + "级"
+	}
+	return T("level.short", "Level", int(l))
+}
