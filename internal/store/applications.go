@@ -17,7 +17,7 @@ type ApplicationView struct {
 
 const applicationCols = `id, showroom_id, manager_id, target_level, personal_info, achievements, report, education, exemption, exemption_reason`
 
-func scanApplication(sc interface{ Scan(...any) error }) (kaohe.Application, bool, error) {
+func scanApplication(sc scanner) (kaohe.Application, bool, error) {
 	var a kaohe.Application
 	var requested bool
 	err := sc.Scan(&a.ID, &a.ShowroomID, &a.ManagerID, &a.TargetLevel, &a.PersonalInfo, &a.Achievements, &a.Report, &a.Education, &requested, &a.ExemptReason)

@@ -11,7 +11,7 @@ import (
 
 const assessmentCols = `id, showroom_id, manager_id, period_id, template_id, template_version, scores, total, grade, coefficient, comment, assessor, status, submitted_on`
 
-func scanAssessment(sc interface{ Scan(...any) error }) (kaohe.Assessment, error) {
+func scanAssessment(sc scanner) (kaohe.Assessment, error) {
 	var a kaohe.Assessment
 	err := sc.Scan(&a.ID, &a.ShowroomID, &a.ManagerID, &a.PeriodID, &a.TemplateID, &a.TemplateVersion, jsonCol{&a.Scores},
 		&a.Total, &a.Grade, &a.Coefficient, &a.Comment, &a.Assessor, &a.Status, dateCol{&a.SubmittedOn})
@@ -91,15 +91,7 @@ func (tx *Tx) SaveAssessment(a kaohe.Assessment, submit bool) (kaohe.Assessment,
 	return a, tx.logChange("assessment", a.ID, OpUpsert, action, a)
 }
 
-func (tx *Tx) period(id string) (kaohe.Period, error) {
-	var p kaohe.Period
-	err := tx.queryRow(`SELECT id, kind, name_zh, name_en, start_date, end_date FROM periods WHERE id = ? AND deleted_at IS NULL`, id).
-		Scan(&p.ID, &p.Kind, &p.Name.Zh, &p.Name.En, dateCol{&p.Start}, dateCol{&p.End})
-	if errors.Is(err, sql.ErrNoRows) {
-		return p, notFound("period", id)
-	}
-	return p, err
-}
+func (tx *Tx) period(id string) (kaohe.Period, error) { return period(tx.ctx, tx.tx, id) }
 
 // AssessmentFilter narrows Assessments. Zero values mean "any".
 type AssessmentFilter struct {
@@ -119,20 +111,7 @@ func (s *Store) Assessments(ctx context.Context, f AssessmentFilter) ([]kaohe.As
 		q += ` AND a.period_id = ?`
 		args = append(args, f.PeriodID)
 	}
-	rows, err := s.r.QueryContext(ctx, q+` ORDER BY p.end_date DESC, a.manager_id`, args...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []kaohe.Assessment
-	for rows.Next() {
-		a, err := scanAssessment(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, a)
-	}
-	return out, rows.Err()
+	return queryAll(ctx, s.r, scanAssessment, q+` ORDER BY p.end_date DESC, a.manager_id`, args...)
 }
 
 // prefixed qualifies a column list with a table alias.

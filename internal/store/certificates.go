@@ -10,7 +10,7 @@ import (
 
 const certificateCols = `id, showroom_id, manager_id, application_id, serial, level, holder_name, showroom_name, granted_on, issuer, verify_code, key_id, signature, revoked, revoked_reason`
 
-func scanCertificate(sc interface{ Scan(...any) error }) (kaohe.Certificate, error) {
+func scanCertificate(sc scanner) (kaohe.Certificate, error) {
 	var c kaohe.Certificate
 	err := sc.Scan(&c.ID, &c.ShowroomID, &c.ManagerID, &c.AppID, &c.Serial, &c.Level, &c.HolderName, &c.Showroom,
 		dateCol{&c.GrantedOn}, &c.Issuer, &c.VerifyCode, &c.KeyID, &c.Signature, &c.Revoked, &c.RevokedWhy)
@@ -48,20 +48,7 @@ func (s *Store) Certificates(ctx context.Context, managerID string) ([]kaohe.Cer
 		q += ` AND manager_id = ?`
 		args = append(args, managerID)
 	}
-	rows, err := s.r.QueryContext(ctx, q+` ORDER BY granted_on DESC, serial DESC`, args...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []kaohe.Certificate
-	for rows.Next() {
-		c, err := scanCertificate(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, c)
-	}
-	return out, rows.Err()
+	return queryAll(ctx, s.r, scanCertificate, q+` ORDER BY granted_on DESC, serial DESC`, args...)
 }
 
 // CertificateBySerial returns one certificate.

@@ -21,7 +21,7 @@ func (tx *Tx) ownShowroom() (string, error) {
 
 const managerCols = `id, showroom_id, employee_no, name, gender, phone, education, hire_date, status, left_on, note`
 
-func scanManager(sc interface{ Scan(...any) error }) (kaohe.Manager, error) {
+func scanManager(sc scanner) (kaohe.Manager, error) {
 	var m kaohe.Manager
 	err := sc.Scan(&m.ID, &m.ShowroomID, &m.EmployeeNo, &m.Name, &m.Gender, &m.Phone, &m.Education,
 		dateCol{&m.HireDate}, &m.Status, dateCol{&m.LeftOn}, &m.Note)
@@ -171,20 +171,8 @@ func (s *Store) ListManagers(ctx context.Context, f kaohe.ManagerFilter) ([]kaoh
 	if len(where) > 0 {
 		query += ` WHERE ` + strings.Join(where, ` AND `)
 	}
-	rows, err := s.r.QueryContext(ctx, query+` ORDER BY employee_no`, args...)
+	ms, err := queryAll(ctx, s.r, scanManager, query+` ORDER BY employee_no`, args...)
 	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var ms []kaohe.Manager
-	for rows.Next() {
-		m, err := scanManager(rows)
-		if err != nil {
-			return nil, err
-		}
-		ms = append(ms, m)
-	}
-	if err := rows.Err(); err != nil {
 		return nil, err
 	}
 	changes, err := s.allLevelChanges(ctx)
@@ -208,27 +196,19 @@ func escapeLike(s string) string {
 
 const levelChangeCols = `id, manager_id, from_level, to_level, date, reason, decided_by, application_id`
 
-func scanLevelChange(sc interface{ Scan(...any) error }) (kaohe.LevelChange, error) {
+func scanLevelChange(sc scanner) (kaohe.LevelChange, error) {
 	var c kaohe.LevelChange
 	err := sc.Scan(&c.ID, &c.ManagerID, &c.From, &c.To, dateCol{&c.Date}, &c.Reason, &c.DecidedBy, &c.AppID)
 	return c, err
 }
 
 func (s *Store) allLevelChanges(ctx context.Context) (map[string][]kaohe.LevelChange, error) {
-	rows, err := s.r.QueryContext(ctx, `SELECT `+levelChangeCols+` FROM level_changes ORDER BY created_at, rowid`)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
+	all, err := queryAll(ctx, s.r, scanLevelChange, `SELECT `+levelChangeCols+` FROM level_changes ORDER BY created_at, rowid`)
 	out := map[string][]kaohe.LevelChange{}
-	for rows.Next() {
-		c, err := scanLevelChange(rows)
-		if err != nil {
-			return nil, err
-		}
+	for _, c := range all {
 		out[c.ManagerID] = append(out[c.ManagerID], c)
 	}
-	return out, rows.Err()
+	return out, err
 }
 
 // LevelHistory returns a manager's level changes, oldest first.
@@ -237,20 +217,8 @@ func (s *Store) LevelHistory(ctx context.Context, managerID string) ([]kaohe.Lev
 }
 
 func levelHistory(ctx context.Context, q querier, managerID string) ([]kaohe.LevelChange, error) {
-	rows, err := q.QueryContext(ctx, `SELECT `+levelChangeCols+` FROM level_changes WHERE manager_id = ? ORDER BY created_at, rowid`, managerID)
+	out, err := queryAll(ctx, q, scanLevelChange, `SELECT `+levelChangeCols+` FROM level_changes WHERE manager_id = ? ORDER BY created_at, rowid`, managerID)
 	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []kaohe.LevelChange
-	for rows.Next() {
-		c, err := scanLevelChange(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, c)
-	}
-	if err := rows.Err(); err != nil {
 		return nil, err
 	}
 	sort.SliceStable(out, func(i, j int) bool { return out[i].Date.Before(out[j].Date) })

@@ -18,22 +18,13 @@ type Change struct {
 
 // PendingChanges returns up to limit unsent changes in write order.
 func (s *Store) PendingChanges(ctx context.Context, limit int) ([]Change, error) {
-	rows, err := s.r.QueryContext(ctx, `SELECT seq, change_id, entity, row_id, op, payload, created_at FROM outbox WHERE sent_at IS NULL ORDER BY seq LIMIT ?`, limit)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []Change
-	for rows.Next() {
+	return queryAll(ctx, s.r, func(sc scanner) (Change, error) {
 		var c Change
 		var p string
-		if err := rows.Scan(&c.Seq, &c.ID, &c.Entity, &c.RowID, &c.Op, &p, &c.Created); err != nil {
-			return nil, err
-		}
+		err := sc.Scan(&c.Seq, &c.ID, &c.Entity, &c.RowID, &c.Op, &p, &c.Created)
 		c.Payload = json.RawMessage(p)
-		out = append(out, c)
-	}
-	return out, rows.Err()
+		return c, err
+	}, `SELECT seq, change_id, entity, row_id, op, payload, created_at FROM outbox WHERE sent_at IS NULL ORDER BY seq LIMIT ?`, limit)
 }
 
 // PendingCount returns how many changes wait to be sent.
@@ -64,20 +55,11 @@ func (s *Store) Audit(ctx context.Context, entity, rowID string, limit int) ([]A
 		args = append(args, entity, rowID)
 	}
 	args = append(args, limit)
-	rows, err := s.r.QueryContext(ctx, q+` ORDER BY seq DESC LIMIT ?`, args...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []AuditEntry
-	for rows.Next() {
+	return queryAll(ctx, s.r, func(sc scanner) (AuditEntry, error) {
 		var e AuditEntry
-		if err := rows.Scan(&e.Seq, &e.At, &e.Actor, &e.Action, &e.Entity, &e.RowID, &e.Detail); err != nil {
-			return nil, err
-		}
-		out = append(out, e)
-	}
-	return out, rows.Err()
+		err := sc.Scan(&e.Seq, &e.At, &e.Actor, &e.Action, &e.Entity, &e.RowID, &e.Detail)
+		return e, err
+	}, q+` ORDER BY seq DESC LIMIT ?`, args...)
 }
 
 // IntegrityCheck runs SQLite's integrity check and returns its verdict

@@ -95,20 +95,12 @@ type querier interface {
 }
 
 func levels(ctx context.Context, q querier) (kaohe.Levels, error) {
-	rows, err := q.QueryContext(ctx, `SELECT data FROM levels ORDER BY level`)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out kaohe.Levels
-	for rows.Next() {
+	out, err := queryAll(ctx, q, func(sc scanner) (kaohe.LevelInfo, error) {
 		var li kaohe.LevelInfo
-		if err := rows.Scan(jsonCol{&li}); err != nil {
-			return nil, err
-		}
-		out = append(out, li)
-	}
-	if err := rows.Err(); err != nil {
+		err := sc.Scan(jsonCol{&li})
+		return li, err
+	}, `SELECT data FROM levels ORDER BY level`)
+	if err != nil {
 		return nil, err
 	}
 	if len(out) == 0 {
@@ -184,28 +176,24 @@ func (tx *Tx) PutPeriod(p kaohe.Period) error {
 
 // Periods returns the periods, latest end first.
 func (s *Store) Periods(ctx context.Context) ([]kaohe.Period, error) {
-	rows, err := s.r.QueryContext(ctx, `SELECT id, kind, name_zh, name_en, start_date, end_date FROM periods
-		WHERE deleted_at IS NULL ORDER BY end_date DESC, start_date DESC, id`)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []kaohe.Period
-	for rows.Next() {
-		var p kaohe.Period
-		if err := rows.Scan(&p.ID, &p.Kind, &p.Name.Zh, &p.Name.En, dateCol{&p.Start}, dateCol{&p.End}); err != nil {
-			return nil, err
-		}
-		out = append(out, p)
-	}
-	return out, rows.Err()
+	return queryAll(ctx, s.r, scanPeriod, `SELECT `+periodCols+` FROM periods WHERE deleted_at IS NULL ORDER BY end_date DESC, start_date DESC, id`)
 }
 
 // Period returns one period.
 func (s *Store) Period(ctx context.Context, id string) (kaohe.Period, error) {
+	return period(ctx, s.r, id)
+}
+
+const periodCols = `id, kind, name_zh, name_en, start_date, end_date`
+
+func scanPeriod(sc scanner) (kaohe.Period, error) {
 	var p kaohe.Period
-	err := s.r.QueryRowContext(ctx, `SELECT id, kind, name_zh, name_en, start_date, end_date FROM periods WHERE id = ? AND deleted_at IS NULL`, id).
-		Scan(&p.ID, &p.Kind, &p.Name.Zh, &p.Name.En, dateCol{&p.Start}, dateCol{&p.End})
+	err := sc.Scan(&p.ID, &p.Kind, &p.Name.Zh, &p.Name.En, dateCol{&p.Start}, dateCol{&p.End})
+	return p, err
+}
+
+func period(ctx context.Context, q querier, id string) (kaohe.Period, error) {
+	p, err := scanPeriod(q.QueryRowContext(ctx, `SELECT `+periodCols+` FROM periods WHERE id = ? AND deleted_at IS NULL`, id))
 	if errors.Is(err, sql.ErrNoRows) {
 		return p, notFound("period", id)
 	}
@@ -239,20 +227,11 @@ func (tx *Tx) PutReviewMember(m ReviewMember) (ReviewMember, error) {
 
 // ReviewMembers returns the review group, leader first.
 func (s *Store) ReviewMembers(ctx context.Context) ([]ReviewMember, error) {
-	rows, err := s.r.QueryContext(ctx, `SELECT id, name, role, title FROM review_members WHERE deleted_at IS NULL ORDER BY role = 'member', created_at`)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []ReviewMember
-	for rows.Next() {
+	return queryAll(ctx, s.r, func(sc scanner) (ReviewMember, error) {
 		var m ReviewMember
-		if err := rows.Scan(&m.ID, &m.Name, &m.Role, &m.Title); err != nil {
-			return nil, err
-		}
-		out = append(out, m)
-	}
-	return out, rows.Err()
+		err := sc.Scan(&m.ID, &m.Name, &m.Role, &m.Title)
+		return m, err
+	}, `SELECT id, name, role, title FROM review_members WHERE deleted_at IS NULL ORDER BY role = 'member', created_at`)
 }
 
 func itoa(i int) string { return strconv.Itoa(i) }

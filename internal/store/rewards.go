@@ -38,18 +38,9 @@ func (s *Store) RewardsPenalties(ctx context.Context, managerID string) ([]kaohe
 		q += ` AND manager_id = ?`
 		args = append(args, managerID)
 	}
-	rows, err := s.r.QueryContext(ctx, q+` ORDER BY date DESC, id`, args...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []kaohe.RewardPenalty
-	for rows.Next() {
+	return queryAll(ctx, s.r, func(sc scanner) (kaohe.RewardPenalty, error) {
 		var r kaohe.RewardPenalty
-		if err := rows.Scan(&r.ID, &r.ShowroomID, &r.ManagerID, &r.Type, &r.Amount, &r.Reason, dateCol{&r.Date}, &r.DecidedBy); err != nil {
-			return nil, err
-		}
-		out = append(out, r)
-	}
-	return out, rows.Err()
+		err := sc.Scan(&r.ID, &r.ShowroomID, &r.ManagerID, &r.Type, &r.Amount, &r.Reason, dateCol{&r.Date}, &r.DecidedBy)
+		return r, err
+	}, q+` ORDER BY date DESC, id`, args...)
 }

@@ -55,20 +55,11 @@ func (tx *Tx) RecordAttendance(a kaohe.Attendance) (kaohe.Attendance, error) {
 
 // Trainings returns the training sessions, latest first.
 func (s *Store) Trainings(ctx context.Context) ([]kaohe.Training, error) {
-	rows, err := s.r.QueryContext(ctx, `SELECT id, showroom_id, title, category, method, date, hours, trainer FROM trainings WHERE deleted_at IS NULL ORDER BY date DESC, id`)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []kaohe.Training
-	for rows.Next() {
+	return queryAll(ctx, s.r, func(sc scanner) (kaohe.Training, error) {
 		var t kaohe.Training
-		if err := rows.Scan(&t.ID, &t.ShowroomID, &t.Title, &t.Category, &t.Method, dateCol{&t.Date}, &t.Hours, &t.Trainer); err != nil {
-			return nil, err
-		}
-		out = append(out, t)
-	}
-	return out, rows.Err()
+		err := sc.Scan(&t.ID, &t.ShowroomID, &t.Title, &t.Category, &t.Method, dateCol{&t.Date}, &t.Hours, &t.Trainer)
+		return t, err
+	}, `SELECT id, showroom_id, title, category, method, date, hours, trainer FROM trainings WHERE deleted_at IS NULL ORDER BY date DESC, id`)
 }
 
 // TrainingHours is credited training time by category.
