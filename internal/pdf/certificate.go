@@ -1,0 +1,165 @@
+package pdf
+
+import (
+	"fmt"
+	"io"
+	"net/url"
+
+	"kaohe/internal/kaohe"
+)
+
+// CertificateData is what a printed certificate shows.
+type CertificateData struct {
+	kaohe.Certificate
+	LevelName kaohe.Text // 二级客户经理
+	VerifyURL string     // what the QR code opens; VerifyLink builds it
+	Copy      bool       // a reprint, marked 副本
+	Lang      kaohe.Lang
+}
+
+// VerifyLink is the address of HQ's verify page for a certificate, which the
+// QR code carries: GET {hq}/verify/{serial}?code=…. Without an HQ address it
+// is a kaohe: link with the same path, which the desktop app checks offline.
+func VerifyLink(hq string, c kaohe.Certificate) string {
+	path := "/verify/" + url.PathEscape(c.Serial) + "?code=" + url.QueryEscape(c.VerifyCode)
+	if hq == "" {
+		return "kaohe:" + path
+	}
+	return trimSlash(hq) + path
+}
+
+func trimSlash(s string) string {
+	for len(s) > 0 && s[len(s)-1] == '/' {
+		s = s[:len(s)-1]
+	}
+	return s
+}
+
+// CertificateTexts returns every text a certificate may draw, for cutting a
+// batch font.
+func CertificateTexts(cs ...CertificateData) []string {
+	out := []string{certTitle.Zh, certTitle.En, certBody.Zh, certBody.En, certCopy.Zh, certCopy.En,
+		certSerial.Zh, certSerial.En, certDate.Zh, certDate.En, certIssuer.Zh, certIssuer.En,
+		certSeal.Zh, certSeal.En, certCode.Zh, certCode.En, certScan.Zh, certScan.En, certHolder.Zh, certHolder.En}
+	for _, c := range cs {
+		out = append(out, c.HolderName, c.Showroom, c.LevelName.Zh, c.LevelName.En, c.Issuer, c.Serial, c.VerifyCode)
+	}
+	return out
+}
+
+var (
+	certTitle  = kaohe.Text{Zh: "等 级 证 书", En: "CERTIFICATE OF LEVEL"}
+	certHolder = kaohe.Text{Zh: "兹证明", En: "This certifies that"}
+	certBody   = kaohe.Text{Zh: "经客户经理绩效考核实施小组初审、等级考试、二审、三个月考察期及三审，成绩合格，特授予", En: "having passed the review group's first review, the level exam, the second review, three months' probation and the third review, is granted the level of"}
+	certCopy   = kaohe.Text{Zh: "副本", En: "COPY"}
+	certSerial = kaohe.Text{Zh: "证书编号", En: "Serial"}
+	certDate   = kaohe.Text{Zh: "授予日期", En: "Granted on"}
+	certIssuer = kaohe.Text{Zh: "颁发单位", En: "Issued by"}
+	certSeal   = kaohe.Text{Zh: "（盖章）", En: "(seal)"}
+	certCode   = kaohe.Text{Zh: "验证码", En: "Verification code"}
+	certScan   = kaohe.Text{Zh: "扫码验证真伪", En: "Scan to verify"}
+)
+
+// Certificate writes one certificate as an A4 landscape PDF.
+func Certificate(w io.Writer, c CertificateData, font *Font) error {
+	return render(w, font, landscape, c.Lang, func(d *doc) error { return d.certificate(c) })
+}
+
+// Certificates writes certificates as the pages of one PDF.
+func Certificates(w io.Writer, cs []CertificateData, font *Font, lang kaohe.Lang) error {
+	return render(w, font, landscape, lang, func(d *doc) error {
+		for _, c := range cs {
+			c.Lang = lang
+			if err := d.certificate(c); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
+func (d *doc) certificate(c CertificateData) error {
+	if c.Serial == "" || c.HolderName == "" {
+		return fmt.Errorf("certificate: serial and holder are required")
+	}
+	d.lang = c.Lang
+	if d.lang == "" {
+		d.lang = kaohe.LangZh
+	}
+	d.AddPage()
+	const W, H = 297.0, 210.0
+	// Borders: a thick red frame with a thin gold one inside.
+	d.SetDrawColor(0xb7, 0x1c, 0x1c)
+	d.SetLineWidth(2.2)
+	d.Rect(8, 8, W-16, H-16, "D")
+	d.SetDrawColor(0xc9, 0xa2, 0x27)
+	d.SetLineWidth(0.6)
+	d.Rect(13, 13, W-26, H-26, "D")
+	d.SetFillColor(0xc9, 0xa2, 0x27)
+	for _, p := range [][2]float64{{13, 13}, {W - 13, 13}, {13, H - 13}, {W - 13, H - 13}} {
+		d.Circle(p[0], p[1], 2.2, "F")
+	}
+
+	d.SetTextColor(0xb7, 0x1c, 0x1c)
+	title := d.t(certTitle)
+	size := 40.0
+	if d.lang == kaohe.LangEn {
+		size = 30
+	}
+	d.text(0, 30, W, size, "C", title)
+	if c.Copy {
+		d.SetDrawColor(0xb7, 0x1c, 0x1c)
+		d.SetLineWidth(0.8)
+		d.Rect(W-58, 24, 32, 14, "D")
+		d.text(W-58, 27.5, 32, 18, "C", d.t(certCopy))
+	}
+
+	d.SetTextColor(0x22, 0x22, 0x22)
+	d.text(40, 62, W-80, 16, "L", d.t(certHolder))
+	d.SetTextColor(0, 0, 0)
+	d.text(0, 76, W, 30, "C", c.HolderName)
+	d.SetTextColor(0x44, 0x44, 0x44)
+	d.text(0, 92, W, 14, "C", c.Showroom)
+	d.SetTextColor(0x22, 0x22, 0x22)
+	d.SetFontSize(13)
+	d.SetXY(40, 104)
+	for _, line := range d.lines(d.t(certBody), W-80) {
+		d.CellFormat(W-80, 7, d.note(line), "", 2, "C", false, 0, "")
+		d.SetX(40)
+	}
+	d.SetTextColor(0xb7, 0x1c, 0x1c)
+	d.text(0, 124, W, 28, "C", d.t(c.LevelName))
+
+	// Particulars, bottom middle.
+	d.SetTextColor(0x22, 0x22, 0x22)
+	rows := [][2]string{
+		{d.t(certSerial), c.Serial},
+		{d.t(certDate), d.date(c.GrantedOn)},
+		{d.t(certIssuer), c.Issuer},
+	}
+	for i, r := range rows {
+		y := 150 + float64(i)*8
+		d.text(70, y, 32, 11, "R", r[0]+(map[bool]string{true: "：", false: ": "}[d.lang == kaohe.LangZh]))
+		d.text(103, y, 90, 11, "L", r[1])
+	}
+
+	// Seal area, bottom right: where the red company seal is stamped.
+	d.SetDrawColor(0xb7, 0x1c, 0x1c)
+	d.SetLineWidth(0.3)
+	d.SetDashPattern([]float64{1.5, 1.2}, 0)
+	d.Circle(W-62, 160, 21, "D")
+	d.SetDashPattern([]float64{}, 0)
+	d.SetTextColor(0x99, 0x99, 0x99)
+	d.text(W-83, 158, 42, 10, "C", d.t(certSeal))
+	d.SetTextColor(0x22, 0x22, 0x22)
+	d.text(W-100, 184, 76, 11, "C", c.Issuer)
+
+	// QR code and short code, bottom left.
+	if err := d.qr(c.VerifyURL, 24, 146, 30); err != nil {
+		return err
+	}
+	d.text(18, 178, 42, 8, "C", d.t(certScan))
+	d.text(18, 183, 42, 9, "C", d.t(certCode)+" "+c.VerifyCode)
+	d.SetTextColor(0, 0, 0)
+	return nil
+}

@@ -1,0 +1,155 @@
+package pdf
+
+import (
+	"fmt"
+	"io"
+	"math"
+
+	"kaohe/internal/kaohe"
+)
+
+// MetricCompletion is one metric's target and actual over a period.
+type MetricCompletion struct {
+	Metric kaohe.Metric
+	kaohe.Completion
+}
+
+// ReportData is one manager's assessment for one period.
+type ReportData struct {
+	Lang       kaohe.Lang
+	Showroom   string
+	Manager    kaohe.Manager
+	LevelName  kaohe.Text
+	Period     kaohe.Period
+	Template   kaohe.Template // the version the assessment was scored with
+	Assessment kaohe.Assessment
+	Figures    []MetricCompletion
+	Trend      []Point // totals of the last periods, oldest first
+}
+
+var (
+	repTitle     = kaohe.Text{Zh: "客户经理考核报告", En: "Customer Manager Assessment Report"}
+	repInfo      = kaohe.Text{Zh: "基本信息", En: "Particulars"}
+	repName      = kaohe.Text{Zh: "姓名", En: "Name"}
+	repNo        = kaohe.Text{Zh: "工号", En: "No."}
+	repLevel     = kaohe.Text{Zh: "等级", En: "Level"}
+	repShowroom  = kaohe.Text{Zh: "展厅", En: "Showroom"}
+	repPeriod    = kaohe.Text{Zh: "考核期", En: "Period"}
+	repAssessor  = kaohe.Text{Zh: "考核人", En: "Assessor"}
+	repStatus    = kaohe.Text{Zh: "状态", En: "Status"}
+	repTemplate  = kaohe.Text{Zh: "考核模板", En: "Template"}
+	repItems     = kaohe.Text{Zh: "考核项目与得分", En: "Items and scores"}
+	repItem      = kaohe.Text{Zh: "考核项目", En: "Item"}
+	repWeight    = kaohe.Text{Zh: "权重", En: "Weight"}
+	repScore     = kaohe.Text{Zh: "得分", En: "Score"}
+	repWeighted  = kaohe.Text{Zh: "加权得分", En: "Weighted"}
+	repTotal     = kaohe.Text{Zh: "总分", En: "Total"}
+	repGrade     = kaohe.Text{Zh: "考核等级", En: "Grade"}
+	repCoef      = kaohe.Text{Zh: "绩效系数", En: "Coefficient"}
+	repFigures   = kaohe.Text{Zh: "指标完成情况", En: "Targets and actuals"}
+	repMetric    = kaohe.Text{Zh: "指标", En: "Metric"}
+	repTarget    = kaohe.Text{Zh: "目标", En: "Target"}
+	repActual    = kaohe.Text{Zh: "实际", En: "Actual"}
+	repRate      = kaohe.Text{Zh: "完成率", En: "Completion"}
+	repTrend     = kaohe.Text{Zh: "历次考核总分趋势", En: "Totals of recent periods"}
+	repComment   = kaohe.Text{Zh: "考核评语", En: "Comments"}
+	repSignSelf  = kaohe.Text{Zh: "被考核人签字：", En: "Assessee:"}
+	repSignBy    = kaohe.Text{Zh: "考核人签字：", En: "Assessor:"}
+	repSignDate  = kaohe.Text{Zh: "日期：", En: "Date:"}
+	repDraft     = kaohe.Text{Zh: "草稿", En: "Draft"}
+	repSubmitted = kaohe.Text{Zh: "已提交", En: "Submitted"}
+	repFiled     = kaohe.Text{Zh: "已备案", En: "Filed"}
+	repNone      = kaohe.Text{Zh: "（无）", En: "(none)"}
+)
+
+func statusText(s kaohe.AssessmentStatus) kaohe.Text {
+	switch s {
+	case kaohe.AssessSubmitted:
+		return repSubmitted
+	case kaohe.AssessFiled:
+		return repFiled
+	}
+	return repDraft
+}
+
+// Report writes an assessment report.
+func Report(w io.Writer, r ReportData, font *Font) error {
+	return render(w, font, portrait, r.Lang, func(d *doc) error { return d.report(r) })
+}
+
+func (d *doc) report(r ReportData) error {
+	d.portraitSetup(r.Showroom)
+	d.AddPage()
+	d.title(d.t(repTitle), fmt.Sprintf("%s　%s – %s", d.t(r.Period.Name), d.date(r.Period.Start), d.date(r.Period.End)))
+	a := r.Assessment
+	d.heading(d.t(repInfo))
+	d.pairs([][2]string{
+		{d.t(repName), r.Manager.Name}, {d.t(repNo), r.Manager.EmployeeNo},
+		{d.t(repLevel), d.t(r.LevelName)}, {d.t(repShowroom), r.Showroom},
+		{d.t(repPeriod), d.t(r.Period.Name)}, {d.t(repAssessor), a.Assessor},
+		{d.t(repStatus), d.t(statusText(a.Status))}, {d.t(repTemplate), fmt.Sprintf("%s v%d", d.t(r.Template.Name), r.Template.Version)},
+	})
+
+	d.heading(d.t(repItems))
+	var rows [][]string
+	for _, it := range r.Template.Items {
+		v, ok := a.Scores[it.Code]
+		score, weighted := "—", "—"
+		if ok {
+			score, weighted = num(v), num(kaohe.Round2(v*float64(it.Weight)/100))
+		}
+		rows = append(rows, []string{d.t(it.Name), fmt.Sprintf("%d%%", it.Weight), score, weighted})
+	}
+	grade, _ := r.Template.Grade(a.Grade)
+	rows = append(rows, []string{d.t(repTotal), "100%", "", num(a.Total)})
+	d.table([]column{{d.t(repItem), 0, "L"}, {d.t(repWeight), 22, "C"}, {d.t(repScore), 22, "C"}, {d.t(repWeighted), 26, "C"}}, rows, func(i int) bool { return i == len(rows)-1 })
+	d.pairs([][2]string{{d.t(repGrade), d.t(grade.Name)}, {d.t(repCoef), fmt.Sprintf("%.2f", a.Coefficient)}})
+
+	if len(r.Figures) > 0 {
+		d.heading(d.t(repFigures))
+		var fr [][]string
+		for _, f := range r.Figures {
+			rate, ok := f.Rate()
+			unit := " " + d.t(f.Metric.Unit)
+			fr = append(fr, []string{d.t(f.Metric.Name), thousands(f.Target) + unit, thousands(f.Actual) + unit, pct(rate, ok)})
+		}
+		d.table([]column{{d.t(repMetric), 40, "L"}, {d.t(repTarget), 50, "R"}, {d.t(repActual), 50, "R"}, {d.t(repRate), 0, "C"}}, fr, nil)
+	}
+
+	if len(r.Trend) > 0 {
+		d.heading(d.t(repTrend))
+		d.need(50)
+		var marks []float64
+		for _, g := range r.Template.Grades {
+			if g.MinTotal > r.Template.ScoreMin {
+				marks = append(marks, g.MinTotal)
+			}
+		}
+		// Scale to the data (and the grade lines near it), not the whole range.
+		lo := r.Template.ScoreMax
+		for _, p := range r.Trend {
+			lo = min(lo, p.Value)
+		}
+		lo = max(r.Template.ScoreMin, math.Floor((lo-8)/10)*10)
+		var shown []float64
+		for _, m := range marks {
+			if m > lo {
+				shown = append(shown, m)
+			}
+		}
+		y := d.GetY() + 3
+		d.lineChart(marginX+12, y, contentW-14, 36, r.Trend, lo, r.Template.ScoreMax, shown)
+		d.SetY(y + 46)
+	}
+
+	d.heading(d.t(repComment))
+	comment := a.Comment
+	if comment == "" {
+		comment = d.t(repNone)
+	}
+	d.SetFontSize(10)
+	d.SetX(marginX)
+	d.paragraph(comment, contentW, 6, func() { d.AddPage(); d.SetY(marginTop) })
+	d.signatures(d.t(repSignSelf), d.t(repSignBy), d.t(repSignDate))
+	return nil
+}
