@@ -72,6 +72,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	switch rest[0] {
 	case "demo":
 		return cmdDemo(ctx, g, rest[1:], stdout, stderr)
+	case "pdf":
+		return cmdPDF(ctx, g, rest[1:], stdout, stderr)
 	case "backup":
 		return cmdBackup(ctx, g, rest[1:], stdout, stderr)
 	case "restore":
@@ -94,6 +96,8 @@ func usage(fs *flag.FlagSet, w io.Writer) {
   kaohe [--data DIR] [--lang zh|en] [--demo]      打开窗口 / open the window
   kaohe [--data DIR] demo [--managers N] [--years N] [--seed N]
                                                   写入演示展厅 / seed the demo showroom
+  kaohe [--data DIR] pdf certificate|report|summary|application|reports …
+                                                  生成 PDF（kaohe pdf 查看用法）/ make a PDF
   kaohe [--data DIR] backup                       立即备份 / back up now
   kaohe [--data DIR] restore FILE                 从备份恢复 / restore a backup
   kaohe version
@@ -115,6 +119,17 @@ func defaultDataDir() string {
 func dbPath(g globals) string    { return filepath.Join(g.data, "kaohe.db") }
 func backupDir(g globals) string { return filepath.Join(g.data, "backups") }
 func today() kaohe.Date          { return kaohe.DateOf(time.Now()) }
+
+// cliActor names who works from the command line, for the audit trail.
+func cliActor() string {
+	if u := os.Getenv("USERNAME"); u != "" { // Windows
+		return u + "（命令行）"
+	}
+	if u := os.Getenv("USER"); u != "" {
+		return u + "（命令行）"
+	}
+	return "命令行"
+}
 
 func openStore(ctx context.Context, g globals) (*store.Store, error) {
 	return store.Open(ctx, dbPath(g))

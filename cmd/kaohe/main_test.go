@@ -88,3 +88,50 @@ func TestCLIRefusals(t *testing.T) {
 	}
 	ui.SetLanguage(kaohe.LangZh)
 }
+
+func TestPDFCommands(t *testing.T) {
+	dir := t.TempDir()
+	if _, _, err := runCLI(t, "--data", dir, "demo", "--today", "2026-11-27"); err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	s, err := store.Open(ctx, filepath.Join(dir, "kaohe.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	certs, _ := s.Certificates(ctx, "")
+	holder, _ := s.Manager(ctx, certs[0].ManagerID)
+	s.Close()
+	out := t.TempDir()
+	for _, args := range [][]string{
+		{"certificate", "--manager", holder.EmployeeNo, "--out", filepath.Join(out, "c.pdf")},
+		{"report", "--manager", "D001", "--out", filepath.Join(out, "r.pdf")},
+		{"report", "--manager", "D001", "--period", "2025-H1", "--out", filepath.Join(out, "r1.pdf")},
+		{"summary", "--out", filepath.Join(out, "s.pdf")},
+		{"summary", "--period", "2025-H2", "--out", filepath.Join(out, "s2.pdf")},
+		{"application", "--manager", holder.EmployeeNo, "--out", filepath.Join(out, "a.pdf")},
+	} {
+		stdout, _, err := runCLI(t, append([]string{"--data", dir, "pdf"}, args...)...)
+		if err != nil {
+			t.Errorf("pdf %v: %v", args, ui.ErrorText(err))
+			continue
+		}
+		b, err := os.ReadFile(strings.TrimSpace(stdout))
+		if err != nil || !bytes.HasPrefix(b, []byte("%PDF-")) {
+			t.Errorf("pdf %v wrote no PDF: %v", args, err)
+		}
+	}
+	// Refusals: missing flags, unknown manager — no file left behind.
+	for _, args := range [][]string{
+		{"report", "--out", filepath.Join(out, "x.pdf")},
+		{"report", "--manager", "D999", "--out", filepath.Join(out, "x.pdf")},
+		{"poster", "--out", filepath.Join(out, "x.pdf")},
+	} {
+		if _, _, err := runCLI(t, append([]string{"--data", dir, "pdf"}, args...)...); err == nil {
+			t.Errorf("pdf %v was accepted", args)
+		}
+	}
+	if _, err := os.Stat(filepath.Join(out, "x.pdf")); !os.IsNotExist(err) {
+		t.Errorf("a refused command left a file")
+	}
+}

@@ -20,30 +20,30 @@ type ApplicationData struct {
 }
 
 var (
-	appTitle     = kaohe.Text{Zh: "客户经理考级报名表", En: "Customer Manager Level Application"}
-	appApplicant = kaohe.Text{Zh: "申请人信息", En: "Applicant"}
-	appGender    = kaohe.Text{Zh: "性别", En: "Gender"}
-	appHired     = kaohe.Text{Zh: "入职日期", En: "Hired"}
-	appPhone     = kaohe.Text{Zh: "电话", En: "Phone"}
-	appCurrent   = kaohe.Text{Zh: "现任等级", En: "Current level"}
-	appTarget    = kaohe.Text{Zh: "申请等级", En: "Applying for"}
-	appEdu       = kaohe.Text{Zh: "学历", En: "Education"}
-	appEduNeed   = kaohe.Text{Zh: "学历要求", En: "Required"}
-	appEduCheck  = kaohe.Text{Zh: "学历审核", En: "Education check"}
-	appMeets     = kaohe.Text{Zh: "符合要求", En: "Meets the requirement"}
-	appExReq     = kaohe.Text{Zh: "不符合要求，已申请豁免（待总部批准）", En: "Below the requirement; exemption requested (HQ to approve)"}
-	appExOK      = kaohe.Text{Zh: "不符合要求，总部已批准豁免", En: "Below the requirement; exemption approved by HQ"}
-	appExNo      = kaohe.Text{Zh: "不符合要求，豁免未获批准", En: "Below the requirement; exemption refused"}
-	appBelow     = kaohe.Text{Zh: "不符合要求", En: "Below the requirement"}
-	appExWhy     = kaohe.Text{Zh: "豁免理由", En: "Exemption reason"}
-	appSubmitted = kaohe.Text{Zh: "提交日期", En: "Submitted"}
-	appPersonal  = kaohe.Text{Zh: "一、个人基本情况介绍", En: "1. Personal information"}
-	appAchieve   = kaohe.Text{Zh: "二、个人主要政绩", En: "2. Main achievements"}
-	appReport    = kaohe.Text{Zh: "三、述职报告（%d 字，本级要求不少于 %d 字）", En: "3. Report (%d characters; this level needs at least %d)"}
-	appSignSelf  = kaohe.Text{Zh: "申请人签字：", En: "Applicant:"}
-	appSignMgr   = kaohe.Text{Zh: "展厅经理意见：", En: "Showroom manager:"}
-	appSignHQ    = kaohe.Text{Zh: "评审小组意见：", En: "Review group:"}
-	genderText   = map[kaohe.Gender]kaohe.Text{kaohe.GenderMale: {Zh: "男", En: "Male"}, kaohe.GenderFemale: {Zh: "女", En: "Female"}}
+	appTitle     = lbl("客户经理考级报名表", "Customer Manager Level Application")
+	appApplicant = lbl("申请人信息", "Applicant")
+	appGender    = lbl("性别", "Gender")
+	appHired     = lbl("入职日期", "Hired")
+	appPhone     = lbl("电话", "Phone")
+	appCurrent   = lbl("现任等级", "Current level")
+	appTarget    = lbl("申请等级", "Applying for")
+	appEdu       = lbl("学历", "Education")
+	appEduNeed   = lbl("学历要求", "Required")
+	appEduCheck  = lbl("学历审核", "Education check")
+	appMeets     = lbl("符合要求", "Meets the requirement")
+	appExReq     = lbl("不符合要求，已申请豁免（待总部批准）", "Below the requirement; exemption requested (HQ to approve)")
+	appExOK      = lbl("不符合要求，总部已批准豁免", "Below the requirement; exemption approved by HQ")
+	appExNo      = lbl("不符合要求，豁免未获批准", "Below the requirement; exemption refused")
+	appBelow     = lbl("不符合要求", "Below the requirement")
+	appExWhy     = lbl("豁免理由", "Exemption reason")
+	appSubmitted = lbl("提交日期", "Submitted")
+	appPersonal  = lbl("一、个人基本情况介绍", "1. Personal information")
+	appAchieve   = lbl("二、个人主要政绩", "2. Main achievements")
+	appReport    = lbl("三、述职报告（%d 字，本级要求不少于 %d 字）", "3. Report (%d characters; this level needs at least %d)")
+	appSignSelf  = lbl("申请人签字：", "Applicant:")
+	appSignMgr   = lbl("展厅经理意见：", "Showroom manager:")
+	appSignHQ    = lbl("评审小组意见：", "Review group:")
+	genderText   = map[kaohe.Gender]kaohe.Text{kaohe.GenderMale: lbl("男", "Male"), kaohe.GenderFemale: lbl("女", "Female")}
 )
 
 // Application writes a level application form with the whole report.

@@ -35,29 +35,17 @@ func trimSlash(s string) string {
 	return s
 }
 
-// CertificateTexts returns every text a certificate may draw, for cutting a
-// batch font.
-func CertificateTexts(cs ...CertificateData) []string {
-	out := []string{certTitle.Zh, certTitle.En, certBody.Zh, certBody.En, certCopy.Zh, certCopy.En,
-		certSerial.Zh, certSerial.En, certDate.Zh, certDate.En, certIssuer.Zh, certIssuer.En,
-		certSeal.Zh, certSeal.En, certCode.Zh, certCode.En, certScan.Zh, certScan.En, certHolder.Zh, certHolder.En}
-	for _, c := range cs {
-		out = append(out, c.HolderName, c.Showroom, c.LevelName.Zh, c.LevelName.En, c.Issuer, c.Serial, c.VerifyCode)
-	}
-	return out
-}
-
 var (
-	certTitle  = kaohe.Text{Zh: "等 级 证 书", En: "CERTIFICATE OF LEVEL"}
-	certHolder = kaohe.Text{Zh: "兹证明", En: "This certifies that"}
-	certBody   = kaohe.Text{Zh: "经客户经理绩效考核实施小组初审、等级考试、二审、三个月考察期及三审，成绩合格，特授予", En: "having passed the review group's first review, the level exam, the second review, three months' probation and the third review, is granted the level of"}
-	certCopy   = kaohe.Text{Zh: "副本", En: "COPY"}
-	certSerial = kaohe.Text{Zh: "证书编号", En: "Serial"}
-	certDate   = kaohe.Text{Zh: "授予日期", En: "Granted on"}
-	certIssuer = kaohe.Text{Zh: "颁发单位", En: "Issued by"}
-	certSeal   = kaohe.Text{Zh: "（盖章）", En: "(seal)"}
-	certCode   = kaohe.Text{Zh: "验证码", En: "Verification code"}
-	certScan   = kaohe.Text{Zh: "扫码验证真伪", En: "Scan to verify"}
+	certTitle  = lbl("等 级 证 书", "CERTIFICATE OF LEVEL")
+	certHolder = lbl("兹证明", "This certifies that")
+	certBody   = lbl("经客户经理绩效考核实施小组初审、等级考试、二审、三个月考察期及三审，成绩合格，特授予", "having passed the review group's first review, the level exam, the second review, three months' probation and the third review, is granted the level of")
+	certCopy   = lbl("副本", "COPY")
+	certSerial = lbl("证书编号", "Serial")
+	certDate   = lbl("授予日期", "Granted on")
+	certIssuer = lbl("颁发单位", "Issued by")
+	certSeal   = lbl("（盖章）", "(seal)")
+	certCode   = lbl("验证码", "Verification code")
+	certScan   = lbl("扫码验证真伪", "Scan to verify")
 )
 
 // Certificate writes one certificate as an A4 landscape PDF.

@@ -72,7 +72,7 @@ func TestCertificatesBatch(t *testing.T) {
 		c.Serial = "KH-2026-00010" + string(rune('0'+i))
 		cs = append(cs, c)
 	}
-	font, err := CutFont(CertificateTexts(cs...)...)
+	font, err := CutFontFor(cs)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -16,6 +16,7 @@ import (
 	"github.com/jung-kurt/gofpdf"
 
 	"kaohe/assets"
+	"kaohe/internal/kaohe"
 )
 
 const fontFamily = "wqy"
@@ -40,8 +41,24 @@ func FullFont() *Font { return &Font{data: assets.Font} }
 const baseRunes = " !\"#$%&'()*+,-./0123456789:;<=>?@ABCDEFGHIJKLMNOPQRSTUVWXYZ[\\]^_`abcdefghijklmnopqrstuvwxyz{|}~" +
 	"，。、；：？！“”‘’（）《》【】—…·％￥　年月日第页共一二三四五六七八九十零百千万元级"
 
-// CutFont returns a font holding the characters of texts (and the base set),
-// cut from the bundled font once, for a batch of documents.
+// labels are every fixed text the documents print, registered by lbl.
+var labels []string
+
+// lbl declares a document label in both languages.
+func lbl(zh, en string) kaohe.Text {
+	labels = append(labels, zh, en)
+	return kaohe.Text{Zh: zh, En: en}
+}
+
+// CutFontFor returns a font cut to what documents of the given data can
+// print: every label, the base set, and every string in data (printed with
+// fmt, which reaches the strings inside structs and slices).
+func CutFontFor(data ...any) (*Font, error) {
+	return CutFont(fmt.Sprint(data...))
+}
+
+// CutFont returns a font holding the characters of texts, every label and
+// the base set, cut from the bundled font once, for a batch of documents.
 func CutFont(texts ...string) (*Font, error) {
 	set := map[rune]bool{}
 	add := func(s string) {
@@ -52,6 +69,9 @@ func CutFont(texts ...string) (*Font, error) {
 		}
 	}
 	add(baseRunes)
+	for _, t := range labels {
+		add(t)
+	}
 	for _, t := range texts {
 		add(t)
 	}

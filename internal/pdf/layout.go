@@ -3,8 +3,6 @@ package pdf
 import (
 	"fmt"
 	"strings"
-
-	"kaohe/internal/kaohe"
 )
 
 // Shared parts of the portrait documents: margins, title, page footer and
@@ -25,7 +23,7 @@ const (
 )
 
 var (
-	pageOf = kaohe.Text{Zh: "第 %d 页 / 共 {nb} 页", En: "Page %d of {nb}"}
+	pageOf = lbl("第 %d 页 / 共 {nb} 页", "Page %d of {nb}")
 )
 
 // portraitSetup sets margins and the "第 N 页 / 共 M 页" footer.

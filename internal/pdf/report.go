@@ -28,38 +28,38 @@ type ReportData struct {
 }
 
 var (
-	repTitle     = kaohe.Text{Zh: "客户经理考核报告", En: "Customer Manager Assessment Report"}
-	repInfo      = kaohe.Text{Zh: "基本信息", En: "Particulars"}
-	repName      = kaohe.Text{Zh: "姓名", En: "Name"}
-	repNo        = kaohe.Text{Zh: "工号", En: "No."}
-	repLevel     = kaohe.Text{Zh: "等级", En: "Level"}
-	repShowroom  = kaohe.Text{Zh: "展厅", En: "Showroom"}
-	repPeriod    = kaohe.Text{Zh: "考核期", En: "Period"}
-	repAssessor  = kaohe.Text{Zh: "考核人", En: "Assessor"}
-	repStatus    = kaohe.Text{Zh: "状态", En: "Status"}
-	repTemplate  = kaohe.Text{Zh: "考核模板", En: "Template"}
-	repItems     = kaohe.Text{Zh: "考核项目与得分", En: "Items and scores"}
-	repItem      = kaohe.Text{Zh: "考核项目", En: "Item"}
-	repWeight    = kaohe.Text{Zh: "权重", En: "Weight"}
-	repScore     = kaohe.Text{Zh: "得分", En: "Score"}
-	repWeighted  = kaohe.Text{Zh: "加权得分", En: "Weighted"}
-	repTotal     = kaohe.Text{Zh: "总分", En: "Total"}
-	repGrade     = kaohe.Text{Zh: "考核等级", En: "Grade"}
-	repCoef      = kaohe.Text{Zh: "绩效系数", En: "Coefficient"}
-	repFigures   = kaohe.Text{Zh: "指标完成情况", En: "Targets and actuals"}
-	repMetric    = kaohe.Text{Zh: "指标", En: "Metric"}
-	repTarget    = kaohe.Text{Zh: "目标", En: "Target"}
-	repActual    = kaohe.Text{Zh: "实际", En: "Actual"}
-	repRate      = kaohe.Text{Zh: "完成率", En: "Completion"}
-	repTrend     = kaohe.Text{Zh: "历次考核总分趋势", En: "Totals of recent periods"}
-	repComment   = kaohe.Text{Zh: "考核评语", En: "Comments"}
-	repSignSelf  = kaohe.Text{Zh: "被考核人签字：", En: "Assessee:"}
-	repSignBy    = kaohe.Text{Zh: "考核人签字：", En: "Assessor:"}
-	repSignDate  = kaohe.Text{Zh: "日期：", En: "Date:"}
-	repDraft     = kaohe.Text{Zh: "草稿", En: "Draft"}
-	repSubmitted = kaohe.Text{Zh: "已提交", En: "Submitted"}
-	repFiled     = kaohe.Text{Zh: "已备案", En: "Filed"}
-	repNone      = kaohe.Text{Zh: "（无）", En: "(none)"}
+	repTitle     = lbl("客户经理考核报告", "Customer Manager Assessment Report")
+	repInfo      = lbl("基本信息", "Particulars")
+	repName      = lbl("姓名", "Name")
+	repNo        = lbl("工号", "No.")
+	repLevel     = lbl("等级", "Level")
+	repShowroom  = lbl("展厅", "Showroom")
+	repPeriod    = lbl("考核期", "Period")
+	repAssessor  = lbl("考核人", "Assessor")
+	repStatus    = lbl("状态", "Status")
+	repTemplate  = lbl("考核模板", "Template")
+	repItems     = lbl("考核项目与得分", "Items and scores")
+	repItem      = lbl("考核项目", "Item")
+	repWeight    = lbl("权重", "Weight")
+	repScore     = lbl("得分", "Score")
+	repWeighted  = lbl("加权得分", "Weighted")
+	repTotal     = lbl("总分", "Total")
+	repGrade     = lbl("考核等级", "Grade")
+	repCoef      = lbl("绩效系数", "Coefficient")
+	repFigures   = lbl("指标完成情况", "Targets and actuals")
+	repMetric    = lbl("指标", "Metric")
+	repTarget    = lbl("目标", "Target")
+	repActual    = lbl("实际", "Actual")
+	repRate      = lbl("完成率", "Completion")
+	repTrend     = lbl("历次考核总分趋势", "Totals of recent periods")
+	repComment   = lbl("考核评语", "Comments")
+	repSignSelf  = lbl("被考核人签字：", "Assessee:")
+	repSignBy    = lbl("考核人签字：", "Assessor:")
+	repSignDate  = lbl("日期：", "Date:")
+	repDraft     = lbl("草稿", "Draft")
+	repSubmitted = lbl("已提交", "Submitted")
+	repFiled     = lbl("已备案", "Filed")
+	repNone      = lbl("（无）", "(none)")
 )
 
 func statusText(s kaohe.AssessmentStatus) kaohe.Text {
@@ -138,7 +138,9 @@ func (d *doc) report(r ReportData) error {
 			}
 		}
 		y := d.GetY() + 3
-		d.lineChart(marginX+12, y, contentW-14, 36, r.Trend, lo, r.Template.ScoreMax, shown)
+		// Headroom above the top so the highest value's label stays inside.
+		hi := r.Template.ScoreMax + (r.Template.ScoreMax-lo)*0.15
+		d.lineChart(marginX+12, y, contentW-14, 36, r.Trend, lo, hi, shown)
 		d.SetY(y + 46)
 	}
 

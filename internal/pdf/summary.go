@@ -27,12 +27,12 @@ type SummaryData struct {
 }
 
 var (
-	sumTitle   = kaohe.Text{Zh: "展厅客户经理考核汇总", En: "Showroom Assessment Summary"}
-	sumDist    = kaohe.Text{Zh: "考核等级分布", En: "Grade distribution"}
-	sumRanking = kaohe.Text{Zh: "考核排名", En: "Ranking"}
-	sumRank    = kaohe.Text{Zh: "名次", En: "Rank"}
-	sumSales   = kaohe.Text{Zh: "销售完成率", En: "Sales done"}
-	sumCount   = kaohe.Text{Zh: "参加考核 %d 人，平均总分 %.2f", En: "%d assessed, average total %.2f"}
+	sumTitle   = lbl("展厅客户经理考核汇总", "Showroom Assessment Summary")
+	sumDist    = lbl("考核等级分布", "Grade distribution")
+	sumRanking = lbl("考核排名", "Ranking")
+	sumRank    = lbl("名次", "Rank")
+	sumSales   = lbl("销售完成率", "Sales done")
+	sumCount   = lbl("参加考核 %d 人，平均总分 %.2f", "%d assessed, average total %.2f")
 )
 
 // Summary writes a showroom summary: the ranking table (highest total first),

@@ -59,3 +59,34 @@ func (s *Store) CertificateBySerial(ctx context.Context, serial string) (kaohe.C
 	}
 	return c, err
 }
+
+// CertificatePrint is one print of a certificate.
+type CertificatePrint struct {
+	ID        string `json:"id"`
+	CertID    string `json:"certificate_id"`
+	Copy      bool   `json:"copy"`
+	PrintedBy string `json:"printed_by"`
+	At        string `json:"created_at"`
+}
+
+// LogCertificatePrint records a print of a certificate and says whether it
+// is a reprint (副本): every print after the first is.
+func (tx *Tx) LogCertificatePrint(certID string) (CertificatePrint, error) {
+	var showroom string
+	if err := tx.queryRow(`SELECT showroom_id FROM certificates WHERE id = ? AND deleted_at IS NULL`, certID).Scan(&showroom); err != nil {
+		if errors.Is(err, sql.ErrNoRows) {
+			return CertificatePrint{}, notFound("certificate", certID)
+		}
+		return CertificatePrint{}, err
+	}
+	var before int
+	if err := tx.queryRow(`SELECT count(*) FROM certificate_prints WHERE certificate_id = ?`, certID).Scan(&before); err != nil {
+		return CertificatePrint{}, err
+	}
+	p := CertificatePrint{ID: NewID(), CertID: certID, Copy: before > 0, PrintedBy: tx.actor, At: stamp(tx.now)}
+	if _, err := tx.exec(`INSERT INTO certificate_prints (id, showroom_id, certificate_id, copy, printed_by, created_at) VALUES (?, ?, ?, ?, ?, ?)`,
+		p.ID, showroom, certID, boolInt(p.Copy), p.PrintedBy, p.At); err != nil {
+		return p, err
+	}
+	return p, tx.logChange("certificate_print", p.ID, OpUpsert, "certificate.print", p)
+}

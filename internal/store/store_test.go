@@ -474,3 +474,35 @@ func TestOutboxCarriesOnlyOwnRows(t *testing.T) {
 		t.Errorf("HQ outbox = %v; want only the period HQ wrote", es)
 	}
 }
+
+func TestCertificateReprintIsCopy(t *testing.T) {
+	s := newStore(t)
+	m := addManager(t, s, "D001", "张喆", kaohe.Level1, kaohe.EduVocational)
+	var c kaohe.Certificate
+	err := s.Update(ctx, "hq", func(tx *Tx) error {
+		var err error
+		c, err = tx.SaveCertificate(kaohe.Certificate{ManagerID: m.ID, Serial: "KH-2026-000001", Level: kaohe.Level2,
+			HolderName: "张喆", Showroom: "上海徐汇展厅", GrantedOn: kaohe.D(2026, 11, 1), Issuer: "评审小组", VerifyCode: "ABCD2345"})
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var copies []bool
+	for i := 0; i < 3; i++ {
+		err := s.Update(ctx, "王经理", func(tx *Tx) error {
+			p, err := tx.LogCertificatePrint(c.ID)
+			copies = append(copies, p.Copy)
+			return err
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	if copies[0] || !copies[1] || !copies[2] {
+		t.Errorf("copies = %v; want the first original, then copies", copies)
+	}
+	if n := count(t, s, `SELECT count(*) FROM outbox WHERE entity = 'certificate_print'`); n != 3 {
+		t.Errorf("prints in the outbox = %d; want 3 (HQ sees reprints)", n)
+	}
+}
