@@ -56,10 +56,14 @@ func managerColumns() []managerColumn {
 }
 
 // ManagersScreen lists the showroom's customer managers: searchable,
-// filterable by level, sortable by any column header.
+// filterable by level, sortable by any column header; with a service it also
+// adds, edits, marks as left, deletes and opens a manager's profile.
 type ManagersScreen struct {
 	store   ManagerStore
 	onError func(error)
+	e       *env // nil in the read-only list
+	sel     int  // selected row, -1 for none
+	body    *fyne.Container
 
 	cols    []managerColumn
 	rows    []kaohe.ManagerLevel
@@ -73,9 +77,15 @@ type ManagersScreen struct {
 	view   fyne.CanvasObject
 }
 
-// NewManagersScreen builds the screen and loads the list.
+// NewManagersScreen builds the read-only list and loads it.
 func NewManagersScreen(s ManagerStore, onError func(error)) *ManagersScreen {
-	m := &ManagersScreen{store: s, onError: onError, cols: managerColumns()}
+	return buildManagers(s, onError, nil)
+}
+
+func newManagersScreen(e *env) *ManagersScreen { return buildManagers(e.svc, e.showError, e) }
+
+func buildManagers(s ManagerStore, onError func(error), e *env) *ManagersScreen {
+	m := &ManagersScreen{store: s, onError: onError, cols: managerColumns(), e: e, sel: -1}
 	m.Search = widget.NewEntry()
 	m.Search.SetPlaceHolder(T("managers.search"))
 	levels := []string{T("managers.all_levels")}
@@ -115,8 +125,13 @@ func NewManagersScreen(s ManagerStore, onError func(error)) *ManagersScreen {
 	for i, c := range m.cols {
 		m.Table.SetColumnWidth(i, c.width)
 	}
+	m.Table.OnSelected = func(id widget.TableCellID) { m.sel = id.Row }
 	top := container.NewBorder(nil, nil, nil, container.NewHBox(m.Level, m.Count), m.Search)
-	m.view = container.NewBorder(top, nil, nil, nil, m.Table)
+	if e != nil {
+		top = container.NewVBox(m.toolbar(), top)
+	}
+	m.body = container.NewStack(container.NewBorder(top, nil, nil, nil, m.Table))
+	m.view = m.body
 	m.Reload()
 	// Hooked up last: the callbacks reload the table, which must exist.
 	m.Search.OnChanged = func(string) { m.Reload() }
@@ -134,6 +149,8 @@ func (m *ManagersScreen) Reload() {
 		f.Level = kaohe.Level(i)
 	}
 	rows, err := m.store.ListManagers(context.Background(), f)
+	m.sel = -1
+	m.Table.UnselectAll()
 	if err != nil {
 		m.onError(err)
 		return

@@ -2,18 +2,19 @@ package ui
 
 import (
 	"context"
+	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
-	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
 	"kaohe/assets"
 	"kaohe/internal/kaohe"
 )
 
-// Store is everything the window reads; cmd/kaohe passes the database.
+// Store is what the first window needed; Service has it all.
 type Store interface {
 	ManagerStore
 	Showroom(ctx context.Context) (kaohe.Showroom, error)
@@ -21,30 +22,75 @@ type Store interface {
 
 // Params wire the window.
 type Params struct {
-	App   fyne.App
-	Store Store
+	App     fyne.App
+	Service Service
+	Actor   string // who works, for the audit trail
+	DocDir  string // where documents are written
+	DataDir string // the data folder, shown in Settings
+	// OpenFile overrides opening documents in the system viewer (tests).
+	OpenFile func(path string)
+	// Now overrides the clock (tests).
+	Now func() time.Time
 }
+
+// Preference keys, in one place.
+const prefLanguage = "language"
 
 // Window is the main window.
 type Window struct {
 	fyne.Window
-	Managers *ManagersScreen
+	e    *env
+	p    Params
+	Tabs *container.AppTabs
+
+	Dashboard    *DashboardScreen
+	Managers     *ManagersScreen
+	Assessments  *AssessmentScreen
+	Applications *ApplicationScreen
+	Documents    *DocumentScreen
+	Settings     *SettingsScreen
 }
 
 // Icon returns the application icon.
 func Icon() fyne.Resource { return fyne.NewStaticResource("icon.png", assets.Icon) }
 
+// SavedLanguage is the language chosen in Settings, Chinese by default.
+func SavedLanguage(a fyne.App) kaohe.Lang {
+	if l := kaohe.Lang(a.Preferences().StringWithFallback(prefLanguage, string(kaohe.LangZh))); l == kaohe.LangEn {
+		return l
+	}
+	return kaohe.LangZh
+}
+
 // NewWindow builds the main window.
 func NewWindow(p Params) *Window {
 	p.App.Settings().SetTheme(NewTheme())
 	p.App.SetIcon(Icon())
-	w := &Window{Window: p.App.NewWindow(T("app.name"))}
+	if p.Now == nil {
+		p.Now = time.Now
+	}
+	w := &Window{Window: p.App.NewWindow(T("app.name")), p: p}
 	w.SetIcon(Icon())
-	showErr := func(err error) { dialog.ShowError(errorForDialog(err), w) }
-	w.Managers = NewManagersScreen(p.Store, showErr)
+	w.e = &env{svc: p.Service, win: w.Window, actor: p.Actor, docDir: p.DocDir, dataDir: p.DataDir, openFile: p.OpenFile, now: p.Now}
+	w.build()
+	w.Resize(fyne.NewSize(1280, 800))
+	return w
+}
+
+// build makes every screen in the current language.
+func (w *Window) build() {
+	e := w.e
+	e.svc.SetLanguage(Language())
+	w.SetTitle(T("app.name"))
+	w.Dashboard = newDashboard(e)
+	w.Managers = newManagersScreen(e)
+	w.Assessments = newAssessmentScreen(e)
+	w.Applications = newApplicationScreen(e)
+	w.Documents = newDocumentScreen(e)
+	w.Settings = newSettingsScreen(e, w.switchLanguage, w.reload)
 
 	room := T("showroom.none")
-	if sr, err := p.Store.Showroom(context.Background()); err == nil {
+	if sr, err := e.svc.Showroom(bg); err == nil {
 		room = sr.Name
 		if sr.Region != "" {
 			room = sr.Region + " · " + sr.Name
@@ -53,13 +99,53 @@ func NewWindow(p Params) *Window {
 	logo := canvas.NewImageFromResource(Icon())
 	logo.SetMinSize(fyne.NewSize(32, 32))
 	title := widget.NewLabelWithStyle(T("app.name"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
-	section := widget.NewLabelWithStyle(T("nav.managers"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	header := container.NewBorder(nil, nil, container.NewHBox(logo, title), widget.NewLabel(room))
-	top := container.NewVBox(header, widget.NewSeparator(), section)
-	w.SetContent(container.NewBorder(top, nil, nil, nil, w.Managers.View()))
-	w.Resize(fyne.NewSize(1280, 800))
-	return w
+
+	w.Tabs = container.NewAppTabs(
+		container.NewTabItemWithIcon(T("nav.dashboard"), theme.HomeIcon(), w.Dashboard.View()),
+		container.NewTabItemWithIcon(T("nav.managers"), theme.AccountIcon(), w.Managers.View()),
+		container.NewTabItemWithIcon(T("nav.assessments"), theme.DocumentCreateIcon(), w.Assessments.View()),
+		container.NewTabItemWithIcon(T("nav.applications"), theme.UploadIcon(), w.Applications.View()),
+		container.NewTabItemWithIcon(T("nav.documents"), theme.FileIcon(), w.Documents.View()),
+		container.NewTabItemWithIcon(T("nav.settings"), theme.SettingsIcon(), w.Settings.View()),
+	)
+	w.Tabs.SetTabLocation(container.TabLocationLeading)
+	w.Tabs.OnSelected = func(*container.TabItem) { w.refreshCurrent() }
+	w.SetContent(container.NewBorder(container.NewVBox(header, widget.NewSeparator()), nil, nil, nil, w.Tabs))
 }
+
+// refreshCurrent re-reads the screen being shown, so each shows what others
+// changed.
+func (w *Window) refreshCurrent() {
+	switch w.Tabs.SelectedIndex() {
+	case 0:
+		w.Dashboard.Refresh()
+	case 1:
+		w.Managers.Reload()
+	case 2:
+		w.Assessments.Reload()
+	case 3:
+		w.Applications.Reload()
+	case 4:
+		w.Documents.Reload()
+	case 5:
+		w.Settings.Reload()
+	}
+}
+
+// switchLanguage changes the language, remembers it and rebuilds the screens.
+func (w *Window) switchLanguage(l kaohe.Lang) {
+	if err := SetLanguage(l); err != nil {
+		w.e.showError(err)
+		return
+	}
+	w.p.App.Preferences().SetString(prefLanguage, string(l))
+	w.reload()
+	w.Tabs.SelectIndex(len(w.Tabs.Items) - 1)
+}
+
+// reload rebuilds every screen (after a language change or a restore).
+func (w *Window) reload() { w.build() }
 
 // errorForDialog wraps err so a dialog shows it in the user's language.
 func errorForDialog(err error) error { return userError{err} }

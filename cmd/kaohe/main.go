@@ -17,6 +17,7 @@ import (
 
 	"kaohe/internal/demo"
 	"kaohe/internal/kaohe"
+	"kaohe/internal/service"
 	"kaohe/internal/store"
 	"kaohe/ui"
 )
@@ -33,9 +34,10 @@ const (
 )
 
 type globals struct {
-	data string
-	lang string
-	demo bool
+	data    string
+	lang    string
+	langSet bool // --lang given: it wins over the language saved in Settings
+	demo    bool
 }
 
 func main() {
@@ -65,6 +67,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if err := ui.SetLanguage(kaohe.Lang(g.lang)); err != nil {
 		return err
 	}
+	fs.Visit(func(f *flag.Flag) { g.langSet = g.langSet || f.Name == "lang" })
 	rest := fs.Args()
 	if len(rest) == 0 {
 		return runWindow(ctx, g)
@@ -120,16 +123,19 @@ func dbPath(g globals) string    { return filepath.Join(g.data, "kaohe.db") }
 func backupDir(g globals) string { return filepath.Join(g.data, "backups") }
 func today() kaohe.Date          { return kaohe.DateOf(time.Now()) }
 
-// cliActor names who works from the command line, for the audit trail.
-func cliActor() string {
-	if u := os.Getenv("USERNAME"); u != "" { // Windows
-		return u + "（命令行）"
+// cliActorName names who is working, from the operating system's account,
+// for the audit trail.
+func cliActorName() string {
+	for _, env := range []string{"USERNAME", "USER"} { // Windows, then Unix
+		if u := os.Getenv(env); u != "" {
+			return u
+		}
 	}
-	if u := os.Getenv("USER"); u != "" {
-		return u + "（命令行）"
-	}
-	return "命令行"
+	return "kaohe"
 }
+
+// cliActor names who works from the command line.
+func cliActor() string { return cliActorName() + "（命令行）" }
 
 func openStore(ctx context.Context, g globals) (*store.Store, error) {
 	return store.Open(ctx, dbPath(g))
@@ -140,7 +146,8 @@ func runWindow(ctx context.Context, g globals) error {
 	if err != nil {
 		return err
 	}
-	defer s.Close()
+	defer func() { svc.Store.Close() }()
+	svc = service.New(s, backupDir(g))
 	if g.demo {
 		if err := seedIfEmpty(ctx, s); err != nil {
 			return err
@@ -151,15 +158,24 @@ func runWindow(ctx context.Context, g globals) error {
 	}
 	bctx, cancel := context.WithCancel(ctx)
 	defer cancel()
-	go dailyBackups(bctx, s, g)
+	go dailyBackups(bctx, g)
 
 	a := app.NewWithID(appID)
-	w := ui.NewWindow(ui.Params{App: a, Store: s})
+	if !g.langSet {
+		if err := ui.SetLanguage(ui.SavedLanguage(a)); err != nil {
+			return err
+		}
+	}
+	w := ui.NewWindow(ui.Params{App: a, Service: svc, Actor: cliActorName(), DocDir: filepath.Join(g.data, "documents"), DataDir: g.data})
 	w.ShowAndRun()
 	return nil
 }
 
-func dailyBackups(ctx context.Context, s *store.Store, g globals) {
+// svc is the window's service; a restore from Settings swaps its store, so
+// the background backups reach the store through it.
+var svc *service.Service
+
+func dailyBackups(ctx context.Context, g globals) {
 	t := time.NewTicker(time.Hour)
 	defer t.Stop()
 	for {
@@ -167,7 +183,7 @@ func dailyBackups(ctx context.Context, s *store.Store, g globals) {
 		case <-ctx.Done():
 			return
 		case <-t.C:
-			if _, err := s.BackupIfDue(ctx, backupDir(g), backupKeep, backupEvery); err != nil {
+			if _, err := svc.Store.BackupIfDue(ctx, backupDir(g), backupKeep, backupEvery); err != nil {
 				fmt.Fprintln(os.Stderr, "backup:", err)
 			}
 		}

@@ -102,7 +102,7 @@ func (g *gen) reference(ctx context.Context) error {
 		if err := tx.PutTemplate(kaohe.DefaultTemplate(), true); err != nil {
 			return err
 		}
-		for _, m := range []store.ReviewMember{
+		for _, m := range []kaohe.ReviewMember{
 			{Name: "陈建国", Role: "leader", Title: "总经理"},
 			{Name: "刘芳", Role: "member", Title: "行政及财务总监"},
 			{Name: "孙浩", Role: "member", Title: "市场部经理"},
@@ -489,7 +489,7 @@ func (g *gen) application(tx *store.Tx, st staff, target kaohe.Level, state kaoh
 	}
 	by := []string{g.members[0], g.members[2], g.members[3]}
 	if app.Exemption == kaohe.ExemptionRequested {
-		if _, err := tx.DecideExemption(store.Exemption{AppID: app.ID, Approved: true, Date: submitOn.AddDays(3), DecidedBy: g.members[0]}); err != nil {
+		if _, err := tx.DecideExemption(kaohe.Exemption{AppID: app.ID, Approved: true, Date: submitOn.AddDays(3), DecidedBy: g.members[0]}); err != nil {
 			return err
 		}
 	}

@@ -326,6 +326,9 @@ func (m *Maker) Reports(ctx context.Context, dir, periodID string, progress Prog
 // writeFile writes a document through a temporary file, so a failed or
 // cancelled one leaves no half-written PDF behind.
 func writeFile(path string, write func(io.Writer) error) error {
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		return err
+	}
 	tmp := path + ".part"
 	f, err := os.Create(tmp)
 	if err != nil {

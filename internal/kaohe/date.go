@@ -2,6 +2,7 @@ package kaohe
 
 import (
 	"fmt"
+	"strings"
 	"time"
 )
 
@@ -22,10 +23,17 @@ func DateOf(t time.Time) Date {
 	return Date{y, m, d}
 }
 
-// ParseDate reads "2006-01-02".
+// ParseDate reads a day as people type it: "2006-01-02", "2006/1/2",
+// "2006.1.2" or "2006年1月2日".
 func ParseDate(s string) (Date, error) {
-	t, err := time.Parse(time.DateOnly, s)
-	if err != nil {
+	in := strings.TrimSpace(s)
+	norm := strings.NewReplacer("年", "-", "月", "-", "日", "", "/", "-", ".", "-").Replace(in)
+	var y, m, d int
+	if n, err := fmt.Sscanf(norm, "%d-%d-%d", &y, &m, &d); err != nil || n != 3 || strings.Count(norm, "-") != 2 {
+		return Date{}, Errorf(EINVALID, "err.bad_date", "Value", s)
+	}
+	t := time.Date(y, time.Month(m), d, 0, 0, 0, 0, time.UTC)
+	if y < 1900 || y > 2200 || t.Year() != y || int(t.Month()) != m || t.Day() != d {
 		return Date{}, Errorf(EINVALID, "err.bad_date", "Value", s)
 	}
 	return DateOf(t), nil

@@ -382,8 +382,15 @@ func TestAddMonths(t *testing.T) {
 	if s := D(2026, 11, 27).Chinese(); s != "2026年11月27日" {
 		t.Errorf("Chinese() = %q", s)
 	}
-	if _, err := ParseDate("2026-02-30"); err == nil {
-		t.Errorf("ParseDate accepted 2026-02-30")
+	for in, want := range map[string]Date{"2026-11-27": D(2026, 11, 27), "2026/1/5": D(2026, 1, 5), "2026年11月27日": D(2026, 11, 27), " 2026.3.9 ": D(2026, 3, 9)} {
+		if got, err := ParseDate(in); err != nil || got != want {
+			t.Errorf("ParseDate(%q) = %v, %v; want %v", in, got, err, want)
+		}
+	}
+	for _, bad := range []string{"2026-02-30", "2026-13-01", "27.11.2026x", "", "2026-11", "明天"} {
+		if _, err := ParseDate(bad); err == nil {
+			t.Errorf("ParseDate(%q) accepted", bad)
+		}
 	}
 }
 

@@ -8,13 +8,6 @@ import (
 	"kaohe/internal/kaohe"
 )
 
-// ApplicationView is an application with its review derived from the
-// decisions, and the exemption status derived from HQ's exemption decision.
-type ApplicationView struct {
-	kaohe.Application
-	Review kaohe.Review
-}
-
 const applicationCols = `id, showroom_id, manager_id, target_level, personal_info, achievements, report, education, exemption, exemption_reason`
 
 func scanApplication(sc scanner) (kaohe.Application, bool, error) {
@@ -25,13 +18,13 @@ func scanApplication(sc scanner) (kaohe.Application, bool, error) {
 }
 
 // view loads an application with its decisions and exemption.
-func view(ctx context.Context, q querier, id string) (ApplicationView, error) {
+func view(ctx context.Context, q querier, id string) (kaohe.ApplicationView, error) {
 	a, requested, err := scanApplication(q.QueryRowContext(ctx, `SELECT `+applicationCols+` FROM applications WHERE id = ? AND deleted_at IS NULL`, id))
 	if errors.Is(err, sql.ErrNoRows) {
-		return ApplicationView{}, notFound("application", id)
+		return kaohe.ApplicationView{}, notFound("application", id)
 	}
 	if err != nil {
-		return ApplicationView{}, err
+		return kaohe.ApplicationView{}, err
 	}
 	if requested {
 		a.Exemption = kaohe.ExemptionRequested
@@ -43,40 +36,40 @@ func view(ctx context.Context, q querier, id string) (ApplicationView, error) {
 		case err == nil:
 			a.Exemption = kaohe.ExemptionRejected
 		case !errors.Is(err, sql.ErrNoRows):
-			return ApplicationView{}, err
+			return kaohe.ApplicationView{}, err
 		}
 	}
 	rows, err := q.QueryContext(ctx, `SELECT id, application_id, stage, pass, date, decided_by, comment, exam_score FROM decisions WHERE application_id = ? ORDER BY seq`, id)
 	if err != nil {
-		return ApplicationView{}, err
+		return kaohe.ApplicationView{}, err
 	}
 	defer rows.Close()
 	var ds []kaohe.Decision
 	for rows.Next() {
 		var d kaohe.Decision
 		if err := rows.Scan(&d.ID, &d.AppID, &d.Stage, &d.Pass, dateCol{&d.Date}, jsonCol{&d.DecidedBy}, &d.Comment, &d.ExamScore); err != nil {
-			return ApplicationView{}, err
+			return kaohe.ApplicationView{}, err
 		}
 		ds = append(ds, d)
 	}
 	if err := rows.Err(); err != nil {
-		return ApplicationView{}, err
+		return kaohe.ApplicationView{}, err
 	}
 	r, err := kaohe.Replay(ds)
 	if err != nil {
-		return ApplicationView{}, err
+		return kaohe.ApplicationView{}, err
 	}
-	return ApplicationView{a, r}, nil
+	return kaohe.ApplicationView{Application: a, Review: r}, nil
 }
 
 // Application returns one application with its review.
-func (s *Store) Application(ctx context.Context, id string) (ApplicationView, error) {
+func (s *Store) Application(ctx context.Context, id string) (kaohe.ApplicationView, error) {
 	return view(ctx, s.r, id)
 }
 
 // Applications returns the applications of a manager (all when ""),
 // newest first.
-func (s *Store) Applications(ctx context.Context, managerID string) ([]ApplicationView, error) {
+func (s *Store) Applications(ctx context.Context, managerID string) ([]kaohe.ApplicationView, error) {
 	q := `SELECT id FROM applications WHERE deleted_at IS NULL`
 	var args []any
 	if managerID != "" {
@@ -97,7 +90,7 @@ func (s *Store) Applications(ctx context.Context, managerID string) ([]Applicati
 		ids = append(ids, id)
 	}
 	rows.Close()
-	out := make([]ApplicationView, 0, len(ids))
+	out := make([]kaohe.ApplicationView, 0, len(ids))
 	for _, id := range ids {
 		v, err := view(ctx, s.r, id)
 		if err != nil {
@@ -186,7 +179,7 @@ func (tx *Tx) checkNoOpenApplication(managerID string) error {
 
 // SubmitApplication checks the materials against the policy (report length,
 // education or exemption request, target level) and records the submission.
-func (tx *Tx) SubmitApplication(id string, on kaohe.Date) (ApplicationView, error) {
+func (tx *Tx) SubmitApplication(id string, on kaohe.Date) (kaohe.ApplicationView, error) {
 	v, err := view(tx.ctx, tx.tx, id)
 	if err != nil {
 		return v, err
@@ -208,7 +201,7 @@ func (tx *Tx) SubmitApplication(id string, on kaohe.Date) (ApplicationView, erro
 // RecordDecision records a review decision (HQ's). It must be the next step
 // of the state machine; a first-review pass also needs the education met or
 // an approved exemption; a third-review pass grants the level.
-func (tx *Tx) RecordDecision(d kaohe.Decision) (ApplicationView, error) {
+func (tx *Tx) RecordDecision(d kaohe.Decision) (kaohe.ApplicationView, error) {
 	v, err := view(tx.ctx, tx.tx, d.AppID)
 	if err != nil {
 		return v, err
@@ -256,7 +249,7 @@ func joinNames(ns []string) string {
 	return out
 }
 
-func (tx *Tx) decide(v ApplicationView, d kaohe.Decision) (ApplicationView, error) {
+func (tx *Tx) decide(v kaohe.ApplicationView, d kaohe.Decision) (kaohe.ApplicationView, error) {
 	d.AppID = v.ID
 	if d.ID == "" {
 		d.ID = NewID()
@@ -277,18 +270,8 @@ func (tx *Tx) decide(v ApplicationView, d kaohe.Decision) (ApplicationView, erro
 	return v, tx.logChange(entity, d.ID, OpUpsert, "decision."+string(d.Stage), d)
 }
 
-// Exemption is HQ's decision on an education exemption request.
-type Exemption struct {
-	ID        string     `json:"id"`
-	AppID     string     `json:"application_id"`
-	Approved  bool       `json:"approved"`
-	Date      kaohe.Date `json:"date"`
-	DecidedBy string     `json:"decided_by"`
-	Comment   string     `json:"comment"`
-}
-
 // DecideExemption records HQ's decision on an application's exemption request.
-func (tx *Tx) DecideExemption(e Exemption) (Exemption, error) {
+func (tx *Tx) DecideExemption(e kaohe.Exemption) (kaohe.Exemption, error) {
 	v, err := view(tx.ctx, tx.tx, e.AppID)
 	if err != nil {
 		return e, err

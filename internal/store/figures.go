@@ -8,27 +8,6 @@ import (
 	"kaohe/internal/kaohe"
 )
 
-// Target is an annual target split into months.
-type Target struct {
-	ID        string       `json:"id"`
-	ManagerID string       `json:"manager_id"`
-	Metric    string       `json:"metric"`
-	Year      int          `json:"year"`
-	Annual    int64        `json:"annual"`
-	Weights   []float64    `json:"weights,omitempty"` // nil: even split
-	Months    kaohe.Months `json:"months"`
-}
-
-// Actual is one month's actual figure.
-type Actual struct {
-	ID        string `json:"id"`
-	ManagerID string `json:"manager_id"`
-	Metric    string `json:"metric"`
-	Year      int    `json:"year"`
-	Month     int    `json:"month"`
-	Value     int64  `json:"value"`
-}
-
 func checkMetric(code string) error {
 	for _, m := range kaohe.DefaultMetrics() {
 		if m.Code == code {
@@ -47,8 +26,8 @@ func checkYear(y int) error {
 
 // SetTarget sets a manager's annual target for a metric and year, split into
 // months evenly (weights nil) or by seasonal weights.
-func (tx *Tx) SetTarget(managerID, metric string, year int, annual int64, weights []float64) (Target, error) {
-	t := Target{ManagerID: managerID, Metric: metric, Year: year, Annual: annual, Weights: weights}
+func (tx *Tx) SetTarget(managerID, metric string, year int, annual int64, weights []float64) (kaohe.Target, error) {
+	t := kaohe.Target{ManagerID: managerID, Metric: metric, Year: year, Annual: annual, Weights: weights}
 	m, err := tx.manager(managerID)
 	if err != nil {
 		return t, err
@@ -83,8 +62,8 @@ func (tx *Tx) SetTarget(managerID, metric string, year int, annual int64, weight
 }
 
 // SetActual records a month's actual figure, replacing an earlier one.
-func (tx *Tx) SetActual(managerID, metric string, year, month int, value int64) (Actual, error) {
-	a := Actual{ManagerID: managerID, Metric: metric, Year: year, Month: month, Value: value}
+func (tx *Tx) SetActual(managerID, metric string, year, month int, value int64) (kaohe.Actual, error) {
+	a := kaohe.Actual{ManagerID: managerID, Metric: metric, Year: year, Month: month, Value: value}
 	m, err := tx.manager(managerID)
 	if err != nil {
 		return a, err

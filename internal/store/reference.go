@@ -200,16 +200,8 @@ func period(ctx context.Context, q querier, id string) (kaohe.Period, error) {
 	return p, err
 }
 
-// ReviewMember is a member of HQ's review group (评审小组).
-type ReviewMember struct {
-	ID    string `json:"id"`
-	Name  string `json:"name"`
-	Role  string `json:"role"` // leader or member
-	Title string `json:"title"`
-}
-
 // PutReviewMember creates or updates a review-group member.
-func (tx *Tx) PutReviewMember(m ReviewMember) (ReviewMember, error) {
+func (tx *Tx) PutReviewMember(m kaohe.ReviewMember) (kaohe.ReviewMember, error) {
 	if m.ID == "" {
 		m.ID = NewID()
 	}
@@ -226,9 +218,9 @@ func (tx *Tx) PutReviewMember(m ReviewMember) (ReviewMember, error) {
 }
 
 // ReviewMembers returns the review group, leader first.
-func (s *Store) ReviewMembers(ctx context.Context) ([]ReviewMember, error) {
-	return queryAll(ctx, s.r, func(sc scanner) (ReviewMember, error) {
-		var m ReviewMember
+func (s *Store) ReviewMembers(ctx context.Context) ([]kaohe.ReviewMember, error) {
+	return queryAll(ctx, s.r, func(sc scanner) (kaohe.ReviewMember, error) {
+		var m kaohe.ReviewMember
 		err := sc.Scan(&m.ID, &m.Name, &m.Role, &m.Title)
 		return m, err
 	}, `SELECT id, name, role, title FROM review_members WHERE deleted_at IS NULL ORDER BY role = 'member', created_at`)

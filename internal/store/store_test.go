@@ -338,7 +338,7 @@ func TestApplicationJourney(t *testing.T) {
 		t.Errorf("first review pass without approved exemption = %v; want conflict", err)
 	}
 	if err := update(func(tx *Tx) error {
-		_, err := tx.DecideExemption(Exemption{AppID: app.ID, Approved: true, Date: kaohe.D(2026, 1, 9), DecidedBy: "李明"})
+		_, err := tx.DecideExemption(kaohe.Exemption{AppID: app.ID, Approved: true, Date: kaohe.D(2026, 1, 9), DecidedBy: "李明"})
 		return err
 	}); err != nil {
 		t.Fatal(err)

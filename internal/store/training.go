@@ -62,21 +62,9 @@ func (s *Store) Trainings(ctx context.Context) ([]kaohe.Training, error) {
 	}, `SELECT id, showroom_id, title, category, method, date, hours, trainer FROM trainings WHERE deleted_at IS NULL ORDER BY date DESC, id`)
 }
 
-// TrainingHours is credited training time by category.
-type TrainingHours map[kaohe.TrainingCategory]float64
-
-// Total returns the hours over all categories.
-func (h TrainingHours) Total() float64 {
-	var t float64
-	for _, v := range h {
-		t += v
-	}
-	return t
-}
-
 // TrainingHoursOf returns the hours a manager (or, with managerID "", the
 // whole showroom) was credited in a year, by category.
-func (s *Store) TrainingHoursOf(ctx context.Context, managerID string, year int) (TrainingHours, error) {
+func (s *Store) TrainingHoursOf(ctx context.Context, managerID string, year int) (kaohe.TrainingHours, error) {
 	q := `SELECT t.category, t.hours, a.result FROM attendance a JOIN trainings t ON t.id = a.training_id
 		WHERE a.deleted_at IS NULL AND t.deleted_at IS NULL AND t.date >= ? AND t.date <= ?`
 	args := []any{kaohe.D(year, 1, 1).String(), kaohe.D(year, 12, 31).String()}
@@ -89,7 +77,7 @@ func (s *Store) TrainingHoursOf(ctx context.Context, managerID string, year int)
 		return nil, err
 	}
 	defer rows.Close()
-	out := TrainingHours{}
+	out := kaohe.TrainingHours{}
 	for rows.Next() {
 		var t kaohe.Training
 		var a kaohe.Attendance
@@ -99,4 +87,17 @@ func (s *Store) TrainingHoursOf(ctx context.Context, managerID string, year int)
 		out[t.Category] += a.CreditedHours(t)
 	}
 	return out, rows.Err()
+}
+
+// AttendanceOf returns the trainings a manager took part in, latest first.
+func (s *Store) AttendanceOf(ctx context.Context, managerID string) ([]kaohe.AttendanceView, error) {
+	return queryAll(ctx, s.r, func(sc scanner) (kaohe.AttendanceView, error) {
+		var v kaohe.AttendanceView
+		t, a := &v.Training, &v.Attendance
+		err := sc.Scan(&t.ID, &t.ShowroomID, &t.Title, &t.Category, &t.Method, dateCol{&t.Date}, &t.Hours, &t.Trainer,
+			&a.ID, &a.TrainingID, &a.ManagerID, &a.Result, &a.Score)
+		return v, err
+	}, `SELECT t.id, t.showroom_id, t.title, t.category, t.method, t.date, t.hours, t.trainer, a.id, a.training_id, a.manager_id, a.result, a.score
+		FROM attendance a JOIN trainings t ON t.id = a.training_id
+		WHERE a.manager_id = ? AND a.deleted_at IS NULL AND t.deleted_at IS NULL ORDER BY t.date DESC`, managerID)
 }

@@ -1,0 +1,112 @@
+package kaohe
+
+import "time"
+
+// Views: read models that combine entities the way screens and documents
+// show them. They hold no rules of their own.
+
+// ApplicationView is an application with its review derived from the
+// decisions, and the exemption status derived from HQ's decision.
+type ApplicationView struct {
+	Application
+	Review Review
+}
+
+// Target is an annual target split into months.
+type Target struct {
+	ID        string    `json:"id"`
+	ManagerID string    `json:"manager_id"`
+	Metric    string    `json:"metric"`
+	Year      int       `json:"year"`
+	Annual    int64     `json:"annual"`
+	Weights   []float64 `json:"weights,omitempty"` // nil: even split
+	Months    Months    `json:"months"`
+}
+
+// Actual is one month's actual figure.
+type Actual struct {
+	ID        string `json:"id"`
+	ManagerID string `json:"manager_id"`
+	Metric    string `json:"metric"`
+	Year      int    `json:"year"`
+	Month     int    `json:"month"`
+	Value     int64  `json:"value"`
+}
+
+// TrainingHours is credited training time by category.
+type TrainingHours map[TrainingCategory]float64
+
+// Total returns the hours over all categories.
+func (h TrainingHours) Total() float64 {
+	var t float64
+	for _, v := range h {
+		t += v
+	}
+	return t
+}
+
+// Exemption is HQ's decision on an education exemption request.
+type Exemption struct {
+	ID        string `json:"id"`
+	AppID     string `json:"application_id"`
+	Approved  bool   `json:"approved"`
+	Date      Date   `json:"date"`
+	DecidedBy string `json:"decided_by"`
+	Comment   string `json:"comment"`
+}
+
+// ReviewMember is a member of HQ's review group (评审小组).
+type ReviewMember struct {
+	ID    string `json:"id"`
+	Name  string `json:"name"`
+	Role  string `json:"role"` // leader or member
+	Title string `json:"title"`
+}
+
+// AttendanceView is one training a manager attended, with its result.
+type AttendanceView struct {
+	Training   Training
+	Attendance Attendance
+}
+
+// Profile is everything the window shows of one manager.
+type Profile struct {
+	ManagerLevel
+	LevelHistory []LevelChange
+	Assessments  []Assessment // latest period first
+	Applications []ApplicationView
+	Trainings    []AttendanceView
+	Rewards      []RewardPenalty
+	Certificates []Certificate
+}
+
+// Dashboard is the first screen's figures.
+type Dashboard struct {
+	Showroom         Showroom
+	Headcount        map[Level]int // active managers by level
+	Pending          []PendingApplication
+	ProbationsEnding []PendingApplication // within the next 30 days
+	TrainingHours    TrainingHours        // this year
+	LastPeriod       Period               // the latest finished period
+	Grades           []GradeCount         // its grade distribution
+	PendingChanges   int                  // changes not yet sent to HQ
+}
+
+// PendingApplication is an application under review with its applicant.
+type PendingApplication struct {
+	Manager ManagerLevel
+	App     ApplicationView
+}
+
+// GradeCount is how many got a grade.
+type GradeCount struct {
+	Grade GradeBand
+	Count int
+}
+
+// Backup is one local backup file.
+type Backup struct {
+	Path string
+	Time time.Time
+	Size int64
+}

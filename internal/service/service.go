@@ -1,0 +1,305 @@
+// Package service is what the window does, one call per user action: each
+// reads or writes through the store in one transaction and answers with
+// domain values, so the UI never sees the database. HQ mode and sync add
+// their own calls here as they arrive.
+package service
+
+import (
+	"context"
+	"io"
+	"sort"
+	"time"
+
+	"kaohe/internal/documents"
+	"kaohe/internal/kaohe"
+	"kaohe/internal/store"
+)
+
+// Service serves one database.
+type Service struct {
+	Store     *store.Store
+	Documents *documents.Maker
+	BackupDir string
+	// Now is the clock; tests replace it.
+	Now func() time.Time
+}
+
+// New returns a service over s.
+func New(s *store.Store, backupDir string) *Service {
+	return &Service{Store: s, Documents: &documents.Maker{Store: s, Lang: kaohe.LangZh}, BackupDir: backupDir, Now: time.Now}
+}
+
+// Today is the current day.
+func (s *Service) Today() kaohe.Date { return kaohe.DateOf(s.Now()) }
+
+// Showroom returns this database's showroom.
+func (s *Service) Showroom(ctx context.Context) (kaohe.Showroom, error) { return s.Store.Showroom(ctx) }
+
+// Levels returns the level reference data.
+func (s *Service) Levels(ctx context.Context) (kaohe.Levels, error) { return s.Store.Levels(ctx) }
+
+// ListManagers lists managers.
+func (s *Service) ListManagers(ctx context.Context, f kaohe.ManagerFilter) ([]kaohe.ManagerLevel, error) {
+	return s.Store.ListManagers(ctx, f)
+}
+
+// CreateManager adds a manager at a level.
+func (s *Service) CreateManager(ctx context.Context, actor string, m kaohe.Manager, level kaohe.Level) (kaohe.Manager, error) {
+	err := s.Store.Update(ctx, actor, func(tx *store.Tx) error {
+		var err error
+		m, err = tx.CreateManager(m, level, kaohe.Date{})
+		return err
+	})
+	return m, err
+}
+
+// UpdateManager saves a changed profile (including leaving: status left).
+func (s *Service) UpdateManager(ctx context.Context, actor string, m kaohe.Manager) (kaohe.Manager, error) {
+	err := s.Store.Update(ctx, actor, func(tx *store.Tx) error {
+		var err error
+		m, err = tx.UpdateManager(m)
+		return err
+	})
+	return m, err
+}
+
+// DeleteManager tombstones a manager entered by mistake.
+func (s *Service) DeleteManager(ctx context.Context, actor, id string) error {
+	return s.Store.Update(ctx, actor, func(tx *store.Tx) error { return tx.DeleteManager(id) })
+}
+
+// Profile gathers everything about one manager.
+func (s *Service) Profile(ctx context.Context, id string) (kaohe.Profile, error) {
+	var p kaohe.Profile
+	var err error
+	if p.ManagerLevel, err = s.Store.Manager(ctx, id); err != nil {
+		return p, err
+	}
+	if p.LevelHistory, err = s.Store.LevelHistory(ctx, id); err != nil {
+		return p, err
+	}
+	if p.Assessments, err = s.Store.Assessments(ctx, store.AssessmentFilter{ManagerID: id}); err != nil {
+		return p, err
+	}
+	if p.Applications, err = s.Store.Applications(ctx, id); err != nil {
+		return p, err
+	}
+	if p.Trainings, err = s.Store.AttendanceOf(ctx, id); err != nil {
+		return p, err
+	}
+	if p.Rewards, err = s.Store.RewardsPenalties(ctx, id); err != nil {
+		return p, err
+	}
+	p.Certificates, err = s.Store.Certificates(ctx, id)
+	return p, err
+}
+
+// Periods returns the assessment periods, latest first.
+func (s *Service) Periods(ctx context.Context) ([]kaohe.Period, error) { return s.Store.Periods(ctx) }
+
+// TemplateFor returns the template an assessment is scored with: its own
+// version once it has one, else the current template.
+func (s *Service) TemplateFor(ctx context.Context, a kaohe.Assessment) (kaohe.Template, error) {
+	if a.TemplateID != "" {
+		return s.Store.Template(ctx, a.TemplateID, a.TemplateVersion)
+	}
+	return s.Store.CurrentTemplate(ctx)
+}
+
+// Assessment returns a manager's assessment of a period, or a new draft.
+func (s *Service) Assessment(ctx context.Context, managerID, periodID string) (kaohe.Assessment, error) {
+	as, err := s.Store.Assessments(ctx, store.AssessmentFilter{ManagerID: managerID, PeriodID: periodID})
+	if err != nil || len(as) > 0 {
+		if len(as) > 0 {
+			return as[0], nil
+		}
+		return kaohe.Assessment{}, err
+	}
+	return kaohe.Assessment{ManagerID: managerID, PeriodID: periodID, Status: kaohe.AssessDraft, Scores: kaohe.Scores{}}, nil
+}
+
+// SaveAssessment saves a draft, or submits it.
+func (s *Service) SaveAssessment(ctx context.Context, actor string, a kaohe.Assessment, submit bool) (kaohe.Assessment, error) {
+	err := s.Store.Update(ctx, actor, func(tx *store.Tx) error {
+		var err error
+		a, err = tx.SaveAssessment(a, submit)
+		return err
+	})
+	return a, err
+}
+
+// PlanCompletion is the sales completion of a manager over a period, which
+// suggests the plan-completion score.
+func (s *Service) PlanCompletion(ctx context.Context, managerID, periodID string) (kaohe.Completion, error) {
+	p, err := s.Store.Period(ctx, periodID)
+	if err != nil {
+		return kaohe.Completion{}, err
+	}
+	return s.Store.PeriodCompletion(ctx, managerID, kaohe.MetricSales, p)
+}
+
+// Applications returns a manager's applications (all when ""), newest first.
+func (s *Service) Applications(ctx context.Context, managerID string) ([]kaohe.ApplicationView, error) {
+	return s.Store.Applications(ctx, managerID)
+}
+
+// SaveApplication saves a draft application.
+func (s *Service) SaveApplication(ctx context.Context, actor string, a kaohe.Application) (kaohe.Application, error) {
+	err := s.Store.Update(ctx, actor, func(tx *store.Tx) error {
+		var err error
+		a, err = tx.SaveApplication(a)
+		return err
+	})
+	return a, err
+}
+
+// SubmitApplication submits a saved application today.
+func (s *Service) SubmitApplication(ctx context.Context, actor, id string) (kaohe.ApplicationView, error) {
+	var v kaohe.ApplicationView
+	err := s.Store.Update(ctx, actor, func(tx *store.Tx) error {
+		var err error
+		v, err = tx.SubmitApplication(id, s.Today())
+		return err
+	})
+	return v, err
+}
+
+// Dashboard gathers the dashboard.
+func (s *Service) Dashboard(ctx context.Context) (kaohe.Dashboard, error) {
+	d := kaohe.Dashboard{Headcount: map[kaohe.Level]int{}}
+	today := s.Today()
+	var err error
+	if d.Showroom, err = s.Store.Showroom(ctx); err != nil && kaohe.ErrorCode(err) != kaohe.ENOTFOUND {
+		return d, err
+	}
+	ms, err := s.Store.ListManagers(ctx, kaohe.ManagerFilter{Status: kaohe.StatusActive})
+	if err != nil {
+		return d, err
+	}
+	byID := map[string]kaohe.ManagerLevel{}
+	for _, m := range ms {
+		d.Headcount[m.Level]++
+		byID[m.ID] = m
+	}
+	apps, err := s.Store.Applications(ctx, "")
+	if err != nil {
+		return d, err
+	}
+	for _, a := range apps {
+		m, ok := byID[a.ManagerID]
+		if !ok || a.Review.State.Terminal() || a.Review.State == kaohe.AppDraft {
+			continue
+		}
+		d.Pending = append(d.Pending, kaohe.PendingApplication{Manager: m, App: a})
+		if a.Review.State == kaohe.AppProbation && !a.Review.ProbationEnd.After(today.AddDays(30)) {
+			d.ProbationsEnding = append(d.ProbationsEnding, kaohe.PendingApplication{Manager: m, App: a})
+		}
+	}
+	sort.Slice(d.ProbationsEnding, func(i, j int) bool {
+		return d.ProbationsEnding[i].App.Review.ProbationEnd.Before(d.ProbationsEnding[j].App.Review.ProbationEnd)
+	})
+	if d.TrainingHours, err = s.Store.TrainingHoursOf(ctx, "", today.Year); err != nil {
+		return d, err
+	}
+	periods, err := s.Store.Periods(ctx)
+	if err != nil {
+		return d, err
+	}
+	for _, p := range periods {
+		if p.End.Before(today) {
+			d.LastPeriod = p
+			break
+		}
+	}
+	if d.LastPeriod.ID != "" {
+		as, err := s.Store.Assessments(ctx, store.AssessmentFilter{PeriodID: d.LastPeriod.ID})
+		if err != nil {
+			return d, err
+		}
+		tpl, err := s.Store.CurrentTemplate(ctx)
+		if err == nil && len(as) > 0 {
+			tpl, err = s.Store.Template(ctx, as[0].TemplateID, as[0].TemplateVersion)
+		}
+		if err != nil {
+			return d, err
+		}
+		counts := map[string]int{}
+		for _, a := range as {
+			counts[a.Grade]++
+		}
+		for _, g := range tpl.Grades {
+			d.Grades = append(d.Grades, kaohe.GradeCount{Grade: g, Count: counts[g.Code]})
+		}
+	}
+	d.PendingChanges, err = s.Store.PendingCount(ctx)
+	return d, err
+}
+
+// SetLanguage sets the language of the documents made from now on.
+func (s *Service) SetLanguage(l kaohe.Lang) { s.Documents.Lang = l }
+
+// CertificatePDF writes the manager's latest certificate to path and logs
+// the print (a reprint is marked 副本).
+func (s *Service) CertificatePDF(ctx context.Context, actor, employeeNo, path string) error {
+	return documents.WriteFile(path, func(w io.Writer) error {
+		_, err := s.Documents.Certificate(ctx, w, actor, employeeNo)
+		return err
+	})
+}
+
+// ReportPDF writes an assessment report to path.
+func (s *Service) ReportPDF(ctx context.Context, employeeNo, periodID, path string) error {
+	return documents.WriteFile(path, func(w io.Writer) error { return s.Documents.Report(ctx, w, employeeNo, periodID) })
+}
+
+// ApplicationPDF writes the manager's latest application form to path.
+func (s *Service) ApplicationPDF(ctx context.Context, employeeNo, path string) error {
+	return documents.WriteFile(path, func(w io.Writer) error { return s.Documents.Application(ctx, w, employeeNo) })
+}
+
+// SummaryPDF writes the showroom summary of a period to path.
+func (s *Service) SummaryPDF(ctx context.Context, periodID, path string) error {
+	return documents.WriteFile(path, func(w io.Writer) error { return s.Documents.Summary(ctx, w, periodID) })
+}
+
+// ReportsPDF writes every assessment report of a period into dir.
+func (s *Service) ReportsPDF(ctx context.Context, dir, periodID string, progress func(done, total int)) ([]string, error) {
+	return s.Documents.Reports(ctx, dir, periodID, progress)
+}
+
+// Backups lists the local backups, newest first.
+func (s *Service) Backups() ([]kaohe.Backup, error) {
+	list, err := store.ListBackups(s.BackupDir)
+	out := make([]kaohe.Backup, len(list))
+	for i, b := range list {
+		out[i] = kaohe.Backup{Path: b.Path, Time: b.Time, Size: b.Size}
+	}
+	return out, err
+}
+
+// BackupNow makes a backup.
+func (s *Service) BackupNow(ctx context.Context) (kaohe.Backup, error) {
+	b, err := s.Store.Backup(ctx, s.BackupDir, BackupKeep)
+	return kaohe.Backup{Path: b.Path, Time: b.Time, Size: b.Size}, err
+}
+
+// BackupKeep is how many backups are kept.
+const BackupKeep = 30
+
+// Restore replaces the database with a backup while the app runs: it closes
+// the database, restores (keeping the replaced file), and opens it again.
+func (s *Service) Restore(ctx context.Context, backupPath string) error {
+	path := s.Store.Path()
+	if err := s.Store.Close(); err != nil {
+		return err
+	}
+	restoreErr := store.Restore(ctx, backupPath, path)
+	st, err := store.Open(ctx, path)
+	if err != nil {
+		return err
+	}
+	st.Now = s.Store.Now
+	s.Store = st
+	s.Documents.Store = st
+	return restoreErr
+}

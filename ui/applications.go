@@ -1,0 +1,313 @@
+package ui
+
+import (
+	"fmt"
+	"strings"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"kaohe/internal/kaohe"
+)
+
+// ApplicationScreen keeps level applications: the three materials with a
+// live 字数 count against the level's minimum, the education check with an
+// exemption request, and the review progress that HQ's decisions drive.
+type ApplicationScreen struct {
+	e    *env
+	view fyne.CanvasObject
+
+	List     *widget.List
+	apps     []kaohe.ApplicationView
+	names    map[string]kaohe.ManagerLevel
+	levels   kaohe.Levels
+	cur      kaohe.ApplicationView
+	Manager  *selectOf[string]
+	Target   *selectOf[kaohe.Level]
+	Personal *widget.Entry
+	Achieve  *widget.Entry
+	Report   *widget.Entry
+	Count    *widget.Label
+	EduCheck *widget.Label
+	Exempt   *widget.Check
+	Reason   *widget.Entry
+	Timeline *widget.Label
+	Message  *widget.Label
+	SaveBtn  *widget.Button
+	Submit   *widget.Button
+}
+
+func newApplicationScreen(e *env) *ApplicationScreen {
+	s := &ApplicationScreen{e: e}
+	s.Personal, s.Achieve, s.Report = widget.NewMultiLineEntry(), widget.NewMultiLineEntry(), widget.NewMultiLineEntry()
+	s.Personal.SetMinRowsVisible(3)
+	s.Achieve.SetMinRowsVisible(3)
+	s.Report.SetMinRowsVisible(10)
+	for _, en := range []*widget.Entry{s.Personal, s.Achieve, s.Report} {
+		en.Wrapping = fyne.TextWrapWord
+	}
+	s.Count, s.EduCheck, s.Message = widget.NewLabel(""), widget.NewLabel(""), widget.NewLabel("")
+	s.Message.Wrapping = fyne.TextWrapWord
+	s.Timeline = widget.NewLabel("")
+	s.Timeline.Wrapping = fyne.TextWrapWord
+	s.Reason = widget.NewEntry()
+	s.Reason.SetPlaceHolder(T("apply.reason_hint"))
+	s.Exempt = widget.NewCheck(T("apply.exempt"), func(bool) { s.check() })
+	s.Report.OnChanged = func(string) { s.check() }
+	s.SaveBtn = widget.NewButtonWithIcon(T("action.save"), theme.DocumentSaveIcon(), s.save)
+	s.Submit = widget.NewButtonWithIcon(T("apply.submit"), theme.UploadIcon(), s.submit)
+	s.Submit.Importance = widget.HighImportance
+	print := widget.NewButtonWithIcon(T("doc.application"), theme.DocumentPrintIcon(), func() {
+		if m, ok := s.names[s.cur.ManagerID]; ok && s.cur.ID != "" {
+			e.makePDF(T("doc.application")+"-"+m.EmployeeNo, func(path string) error { return e.svc.ApplicationPDF(bg, m.EmployeeNo, path) })
+		}
+	})
+	newBtn := widget.NewButtonWithIcon(T("apply.new"), theme.ContentAddIcon(), func() { s.edit(kaohe.ApplicationView{}) })
+
+	s.List = widget.NewList(func() int { return len(s.apps) },
+		func() fyne.CanvasObject { return widget.NewLabel("") },
+		func(i widget.ListItemID, o fyne.CanvasObject) {
+			a := s.apps[i]
+			o.(*widget.Label).SetText(fmt.Sprintf("%s → %s　%s", s.who(a.ManagerID), LevelName(a.TargetLevel), T("state."+string(a.Review.State))))
+		})
+	s.List.OnSelected = func(i widget.ListItemID) { s.edit(s.apps[i]) }
+
+	s.Manager = newSelectOf[string](nil, func(id string) string { return s.who(id) }, func(string) { s.check() })
+	s.Target = newSelectOf([]kaohe.Level{kaohe.Level1, kaohe.Level2, kaohe.Level3, kaohe.Level4, kaohe.Level5}, LevelName, func(kaohe.Level) { s.check() })
+	form := widget.NewForm(
+		widget.NewFormItem(T("apply.manager"), s.Manager),
+		widget.NewFormItem(T("apply.target"), s.Target),
+		widget.NewFormItem(T("apply.education"), s.EduCheck),
+		widget.NewFormItem("", s.Exempt),
+		widget.NewFormItem(T("field.exemption_reason"), s.Reason),
+		widget.NewFormItem(T("field.personal_info"), s.Personal),
+		widget.NewFormItem(T("field.achievements"), s.Achieve),
+		widget.NewFormItem(T("field.report"), container.NewBorder(nil, s.Count, nil, nil, s.Report)),
+	)
+	right := container.NewBorder(nil, container.NewVBox(s.Message, container.NewHBox(s.SaveBtn, s.Submit, print)), nil, nil,
+		container.NewVScroll(container.NewVBox(form, widget.NewSeparator(), bold(T("apply.progress")), s.Timeline)))
+	left := container.NewBorder(newBtn, nil, nil, nil, s.List)
+	split := container.NewHSplit(left, right)
+	split.Offset = 0.3
+	s.view = split
+	s.Reload()
+	return s
+}
+
+// View returns the screen's content.
+func (s *ApplicationScreen) View() fyne.CanvasObject { return s.view }
+
+func (s *ApplicationScreen) who(id string) string {
+	if m, ok := s.names[id]; ok {
+		return managerLabel(m)
+	}
+	return "—"
+}
+
+// Reload re-reads the applications.
+func (s *ApplicationScreen) Reload() {
+	var err error
+	if s.levels, err = s.e.svc.Levels(bg); err != nil {
+		s.e.showError(err)
+	}
+	ms, err := s.e.svc.ListManagers(bg, kaohe.ManagerFilter{})
+	if err != nil {
+		s.e.showError(err)
+	}
+	s.names = map[string]kaohe.ManagerLevel{}
+	var active []string
+	for _, m := range ms {
+		s.names[m.ID] = m
+		if m.Status == kaohe.StatusActive {
+			active = append(active, m.ID)
+		}
+	}
+	s.Manager.values = active
+	s.Manager.Options = make([]string, len(active))
+	for i, id := range active {
+		s.Manager.Options[i] = s.who(id)
+	}
+	if s.apps, err = s.e.svc.Applications(bg, ""); err != nil {
+		s.e.showError(err)
+	}
+	s.List.UnselectAll()
+	s.List.Refresh()
+	if s.cur.ID != "" {
+		for _, a := range s.apps {
+			if a.ID == s.cur.ID {
+				s.edit(a)
+				return
+			}
+		}
+	}
+	s.edit(kaohe.ApplicationView{})
+}
+
+// Apps returns the applications listed.
+func (s *ApplicationScreen) Apps() []kaohe.ApplicationView { return s.apps }
+
+// edit shows an application (or a blank new one) in the form.
+func (s *ApplicationScreen) edit(a kaohe.ApplicationView) {
+	s.cur = a
+	s.Manager.Set(a.ManagerID)
+	if a.TargetLevel == 0 {
+		s.Target.Set(kaohe.Level2)
+	} else {
+		s.Target.Set(a.TargetLevel)
+	}
+	s.Personal.SetText(a.PersonalInfo)
+	s.Achieve.SetText(a.Achievements)
+	s.Report.SetText(a.Report)
+	s.Exempt.SetChecked(a.Exemption != kaohe.ExemptionNone)
+	s.Reason.SetText(a.ExemptReason)
+	editable := a.ID == "" || a.Review.State == kaohe.AppDraft
+	for _, w := range []fyne.Disableable{s.Manager, s.Target, s.Personal, s.Achieve, s.Report, s.Exempt, s.Reason, s.SaveBtn, s.Submit} {
+		if editable {
+			w.Enable()
+		} else {
+			w.Disable()
+		}
+	}
+	if a.ID != "" {
+		s.Manager.Disable() // an application belongs to its applicant
+	}
+	s.Message.SetText("")
+	s.Timeline.SetText(s.timeline(a))
+	s.check()
+}
+
+func (s *ApplicationScreen) timeline(a kaohe.ApplicationView) string {
+	if a.ID == "" {
+		return T("dash.none")
+	}
+	var b strings.Builder
+	fmt.Fprintf(&b, "%s：%s\n", T("apply.state"), T("state."+string(a.Review.State)))
+	for _, d := range a.Review.Decisions {
+		verdict := T(map[bool]string{true: "verdict.pass", false: "verdict.fail"}[d.Pass])
+		if d.Stage == kaohe.StageSubmit || d.Stage == kaohe.StageWithdraw {
+			verdict = ""
+		}
+		fmt.Fprintf(&b, "%s　%s %s", FormatDate(d.Date), T("stage."+string(d.Stage)), verdict)
+		if d.ExamScore != nil {
+			fmt.Fprintf(&b, "（%s %s）", T("apply.exam_score"), numText(*d.ExamScore))
+		}
+		if len(d.DecidedBy) > 0 {
+			fmt.Fprintf(&b, "　%s", strings.Join(d.DecidedBy, "、"))
+		}
+		if d.Comment != "" {
+			fmt.Fprintf(&b, "　%s", d.Comment)
+		}
+		b.WriteString("\n")
+	}
+	if a.Review.State == kaohe.AppProbation {
+		b.WriteString(T("apply.probation_end", "Date", FormatDate(a.Review.ProbationEnd)) + "\n")
+	}
+	if next := a.Review.Next(); next != "" && next != kaohe.StageSubmit {
+		b.WriteString(T("apply.waiting", "Stage", T("stage."+string(next))))
+	}
+	return b.String()
+}
+
+// check shows the live 字数 and the education check.
+func (s *ApplicationScreen) check() {
+	level, _ := s.Target.Value()
+	li, err := s.levels.Get(level)
+	n := kaohe.CountChars(s.Report.Text)
+	if err != nil {
+		s.Count.SetText(T("apply.count_short", "Count", n))
+		return
+	}
+	s.Count.SetText(T("apply.count", "Count", n, "Min", li.MinReportChars))
+	s.Count.Importance = widget.SuccessImportance
+	if n < li.MinReportChars {
+		s.Count.Importance = widget.DangerImportance
+	}
+	s.Count.Refresh()
+	m, ok := s.names[s.selectedManager()]
+	if !ok {
+		s.EduCheck.SetText("—")
+		return
+	}
+	edu := m.Education
+	if s.cur.ID != "" {
+		edu = s.cur.Education
+	}
+	c := kaohe.CheckEducation(edu, li, s.exemption())
+	switch {
+	case c.Meets:
+		s.EduCheck.Importance = widget.SuccessImportance
+		s.EduCheck.SetText(T("apply.edu_ok", "Have", Tr(edu.Name()), "Need", Tr(li.MinEducation.Name())))
+	default:
+		s.EduCheck.Importance = widget.DangerImportance
+		s.EduCheck.SetText(T("apply.edu_low", "Have", Tr(edu.Name()), "Need", Tr(li.MinEducation.Name())))
+	}
+}
+
+func (s *ApplicationScreen) selectedManager() string {
+	id, _ := s.Manager.Value()
+	return id
+}
+
+func (s *ApplicationScreen) exemption() kaohe.ExemptionStatus {
+	if s.cur.ID != "" && s.cur.Exemption != kaohe.ExemptionNone && s.cur.Exemption != kaohe.ExemptionRequested {
+		return s.cur.Exemption // HQ's decision
+	}
+	if s.Exempt.Checked {
+		return kaohe.ExemptionRequested
+	}
+	return kaohe.ExemptionNone
+}
+
+func (s *ApplicationScreen) collect() (kaohe.Application, error) {
+	a := s.cur.Application
+	a.ManagerID = s.selectedManager()
+	if a.ManagerID == "" {
+		return a, kaohe.Errorf(kaohe.EINVALID, "err.required").OnField("manager")
+	}
+	a.TargetLevel, _ = s.Target.Value()
+	a.PersonalInfo, a.Achievements, a.Report = s.Personal.Text, s.Achieve.Text, s.Report.Text
+	a.Exemption, a.ExemptReason = s.exemption(), strings.TrimSpace(s.Reason.Text)
+	if a.Education == kaohe.EduUnknown {
+		a.Education = s.names[a.ManagerID].Education
+	}
+	return a, nil
+}
+
+func (s *ApplicationScreen) save() {
+	a, err := s.collect()
+	if err == nil {
+		a, err = s.e.svc.SaveApplication(bg, s.e.actor, a)
+	}
+	if err != nil {
+		say(s.Message, ErrorText(err), true)
+		return
+	}
+	s.cur = kaohe.ApplicationView{Application: a, Review: kaohe.Review{State: kaohe.AppDraft}}
+	s.Reload()
+	say(s.Message, T("apply.saved_ok"), false)
+}
+
+// submit saves the materials, then submits them: the policy's checks (report
+// length, education or exemption request) refuse it with a reason.
+func (s *ApplicationScreen) submit() {
+	a, err := s.collect()
+	if err == nil {
+		a, err = s.e.svc.SaveApplication(bg, s.e.actor, a)
+	}
+	if err == nil {
+		s.cur.Application = a
+		_, err = s.e.svc.SubmitApplication(bg, s.e.actor, a.ID)
+	}
+	if err != nil {
+		if a.ID != "" { // the materials were saved; only the submission was refused
+			s.cur = kaohe.ApplicationView{Application: a, Review: kaohe.Review{State: kaohe.AppDraft}}
+			s.Reload()
+		}
+		say(s.Message, ErrorText(err), true)
+		return
+	}
+	s.Reload()
+	say(s.Message, T("apply.submitted_ok"), false)
+}

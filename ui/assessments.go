@@ -1,0 +1,284 @@
+package ui
+
+import (
+	"fmt"
+	"strings"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"kaohe/internal/kaohe"
+)
+
+// AssessmentScreen enters one manager's scores for one period, with the
+// weighted total, grade and coefficient updated as each score is typed.
+// A submitted assessment is shown read-only.
+type AssessmentScreen struct {
+	e        *env
+	view     *fyne.Container
+	Period   *selectOf[string]
+	Manager  *selectOf[string]
+	Scores   map[string]*widget.Entry
+	Comment  *widget.Entry
+	Assessor *widget.Entry
+	Total    *widget.Label
+	Grade    *widget.Label
+	Coef     *widget.Label
+	Status   *widget.Label
+	Problem  *widget.Label
+	SaveBtn  *widget.Button
+	Submit   *widget.Button
+	FillPlan *widget.Button
+
+	a    kaohe.Assessment
+	tpl  kaohe.Template
+	form *fyne.Container
+}
+
+func newAssessmentScreen(e *env) *AssessmentScreen {
+	s := &AssessmentScreen{e: e, view: container.NewStack(), form: container.NewStack()}
+	s.Total, s.Grade, s.Coef, s.Status = widget.NewLabel(""), widget.NewLabel(""), widget.NewLabel(""), widget.NewLabel("")
+	s.Total.TextStyle.Bold = true
+	s.Problem = widget.NewLabel("")
+	s.Problem.Importance = widget.DangerImportance
+	s.Problem.Wrapping = fyne.TextWrapWord
+	s.Comment = widget.NewMultiLineEntry()
+	s.Comment.SetMinRowsVisible(3)
+	s.Assessor = widget.NewEntry()
+	s.SaveBtn = widget.NewButtonWithIcon(T("assess.save_draft"), theme.DocumentSaveIcon(), func() { s.save(false) })
+	s.Submit = widget.NewButtonWithIcon(T("assess.submit"), theme.ConfirmIcon(), func() { s.save(true) })
+	s.Submit.Importance = widget.HighImportance
+	s.FillPlan = widget.NewButton(T("assess.fill_plan"), s.fillPlan)
+	print := widget.NewButtonWithIcon(T("doc.report"), theme.DocumentPrintIcon(), func() {
+		if s.a.ID == "" {
+			return
+		}
+		m, _ := s.managerRow()
+		e.makePDF(T("doc.report")+"-"+m.EmployeeNo+"-"+s.a.PeriodID, func(path string) error {
+			return e.svc.ReportPDF(bg, m.EmployeeNo, s.a.PeriodID, path)
+		})
+	})
+	s.Reload()
+	top := container.NewBorder(nil, nil, widget.NewLabel(T("assess.period")), nil,
+		container.NewGridWithColumns(2, s.Period, container.NewBorder(nil, nil, widget.NewLabel(T("assess.manager")), nil, s.Manager)))
+	result := container.NewHBox(s.Total, s.Grade, s.Coef, s.Status)
+	buttons := container.NewHBox(s.SaveBtn, s.Submit, s.FillPlan, print)
+	s.view.Objects = []fyne.CanvasObject{container.NewBorder(container.NewVBox(top, widget.NewSeparator()),
+		container.NewVBox(widget.NewSeparator(), result, s.Problem, buttons), nil, nil, container.NewVScroll(s.form))}
+	return s
+}
+
+// View returns the screen's content.
+func (s *AssessmentScreen) View() fyne.CanvasObject { return s.view }
+
+// Reload refreshes the pickers and the form.
+func (s *AssessmentScreen) Reload() {
+	periods, err := s.e.svc.Periods(bg)
+	if err != nil {
+		s.e.showError(err)
+	}
+	pids := make([]string, len(periods))
+	names := map[string]string{}
+	for i, p := range periods {
+		pids[i] = p.ID
+		names[p.ID] = Tr(p.Name)
+	}
+	prevP, prevM := "", ""
+	if s.Period != nil {
+		prevP, _ = s.Period.Value()
+		prevM, _ = s.Manager.Value()
+	}
+	ms := s.e.activeManagers()
+	mids := make([]string, len(ms))
+	labels := map[string]string{}
+	for i, m := range ms {
+		mids[i] = m.ID
+		labels[m.ID] = managerLabel(m)
+	}
+	if s.Period == nil {
+		s.Period = newSelectOf(pids, func(id string) string { return names[id] }, func(string) { s.load() })
+		s.Manager = newSelectOf(mids, func(id string) string { return labels[id] }, func(string) { s.load() })
+	} else {
+		s.Period.values, s.Manager.values = pids, mids
+		s.Period.Options, s.Manager.Options = labelsOf(pids, names), labelsOf(mids, labels)
+	}
+	if prevP != "" {
+		s.Period.Set(prevP)
+	} else if len(pids) > 0 {
+		s.Period.SetSelectedIndex(0)
+	}
+	if prevM != "" {
+		s.Manager.Set(prevM)
+	} else if len(mids) > 0 {
+		s.Manager.SetSelectedIndex(0)
+	}
+	s.load()
+}
+
+func labelsOf(ids []string, names map[string]string) []string {
+	out := make([]string, len(ids))
+	for i, id := range ids {
+		out[i] = names[id]
+	}
+	return out
+}
+
+func (s *AssessmentScreen) managerRow() (kaohe.ManagerLevel, bool) {
+	id, ok := s.Manager.Value()
+	if !ok {
+		return kaohe.ManagerLevel{}, false
+	}
+	for _, m := range s.e.activeManagers() {
+		if m.ID == id {
+			return m, true
+		}
+	}
+	return kaohe.ManagerLevel{}, false
+}
+
+// Open shows the assessment of a manager for a period.
+func (s *AssessmentScreen) Open(managerID, periodID string) {
+	s.Period.Set(periodID)
+	s.Manager.Set(managerID)
+	s.load()
+}
+
+func (s *AssessmentScreen) load() {
+	pid, ok1 := s.Period.Value()
+	mid, ok2 := s.Manager.Value()
+	s.Problem.SetText("")
+	if !ok1 || !ok2 {
+		s.form.Objects = nil
+		s.form.Refresh()
+		return
+	}
+	a, err := s.e.svc.Assessment(bg, mid, pid)
+	if err != nil {
+		s.e.showError(err)
+		return
+	}
+	tpl, err := s.e.svc.TemplateFor(bg, a)
+	if err != nil {
+		s.e.showError(err)
+		return
+	}
+	s.a, s.tpl = a, tpl
+	readOnly := a.Status != kaohe.AssessDraft
+	s.Scores = map[string]*widget.Entry{}
+	grid := container.NewGridWithColumns(4,
+		bold(T("assess.item")), bold(T("assess.weight")), bold(T("assess.score", "Min", numText(tpl.ScoreMin), "Max", numText(tpl.ScoreMax))), bold(T("assess.guidance")))
+	for _, it := range tpl.Items {
+		en := widget.NewEntry()
+		if v, ok := a.Scores[it.Code]; ok {
+			en.SetText(numText(v))
+		}
+		en.OnChanged = func(string) { s.recompute() }
+		if readOnly {
+			en.Disable()
+		}
+		s.Scores[it.Code] = en
+		g := widget.NewLabel(Tr(it.Guidance))
+		g.Wrapping = fyne.TextWrapWord
+		g.Importance = widget.LowImportance
+		name := widget.NewLabel(Tr(it.Name))
+		name.Wrapping = fyne.TextWrapWord
+		grid.Add(name)
+		grid.Add(widget.NewLabel(fmt.Sprintf("%d%%", it.Weight)))
+		grid.Add(en)
+		grid.Add(g)
+	}
+	s.Comment.SetText(a.Comment)
+	s.Assessor.SetText(a.Assessor)
+	if a.Assessor == "" {
+		s.Assessor.SetText(s.e.actor)
+	}
+	for _, w := range []fyne.Disableable{s.Comment, s.Assessor, s.SaveBtn, s.Submit, s.FillPlan} {
+		if readOnly {
+			w.Disable()
+		} else {
+			w.Enable()
+		}
+	}
+	s.Status.SetText(T("astatus." + string(a.Status)))
+	form := widget.NewForm(widget.NewFormItem(T("assess.comment"), s.Comment), widget.NewFormItem(T("assess.assessor"), s.Assessor))
+	s.form.Objects = []fyne.CanvasObject{container.NewVBox(grid, form)}
+	s.form.Refresh()
+	s.recompute()
+}
+
+func bold(s string) *widget.Label {
+	return widget.NewLabelWithStyle(s, fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+}
+
+// read collects the typed scores; a score that is not a number is an error
+// naming its item.
+func (s *AssessmentScreen) read() (kaohe.Scores, error) {
+	sc := kaohe.Scores{}
+	for _, it := range s.tpl.Items {
+		txt := strings.TrimSpace(s.Scores[it.Code].Text)
+		if txt == "" {
+			continue
+		}
+		v, ok := parseNumber(txt)
+		if !ok {
+			return nil, kaohe.Errorf(kaohe.EINVALID, "err.not_a_number", "Item", Tr(it.Name), "Value", txt).OnField(it.Code)
+		}
+		sc[it.Code] = v
+	}
+	return sc, nil
+}
+
+// recompute shows the live total, grade and coefficient, or what is wrong.
+func (s *AssessmentScreen) recompute() {
+	sc, err := s.read()
+	if err == nil {
+		var r kaohe.Result
+		if r, err = s.tpl.Score(sc); err == nil {
+			s.Total.SetText(T("assess.total") + " " + numText(r.Total))
+			s.Grade.SetText(T("assess.grade") + " " + Tr(r.Grade.Name))
+			s.Coef.SetText(T("assess.coef") + " " + fmt.Sprintf("%.2f", r.Grade.Coefficient))
+			s.Problem.SetText("")
+			if !r.Complete {
+				say(s.Problem, T("assess.missing", "Count", len(r.Missing)), true)
+			}
+			return
+		}
+	}
+	say(s.Problem, ErrorText(err), true)
+}
+
+func (s *AssessmentScreen) fillPlan() {
+	c, err := s.e.svc.PlanCompletion(bg, s.a.ManagerID, s.a.PeriodID)
+	if err != nil {
+		s.e.showError(err)
+		return
+	}
+	rate, ok := c.Rate()
+	if !ok {
+		say(s.Problem, T("assess.no_target"), true)
+		return
+	}
+	if en, ok := s.Scores[kaohe.ItemPlanCompletion]; ok {
+		en.SetText(numText(s.tpl.PlanScore(rate)))
+	}
+}
+
+func (s *AssessmentScreen) save(submit bool) {
+	sc, err := s.read()
+	if err != nil {
+		say(s.Problem, ErrorText(err), true)
+		return
+	}
+	a := s.a
+	a.Scores, a.Comment, a.Assessor = sc, s.Comment.Text, strings.TrimSpace(s.Assessor.Text)
+	saved, err := s.e.svc.SaveAssessment(bg, s.e.actor, a, submit)
+	if err != nil {
+		say(s.Problem, ErrorText(err), true)
+		return
+	}
+	s.a = saved
+	s.load()
+	say(s.Problem, T(map[bool]string{true: "assess.submitted_ok", false: "assess.saved_ok"}[submit]), false)
+}

@@ -1,0 +1,101 @@
+package ui
+
+import (
+	"fmt"
+	"strings"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/widget"
+
+	"kaohe/internal/kaohe"
+)
+
+// DashboardScreen shows headcount by level, applications under review,
+// probations ending soon, this year's training hours, the last period's
+// grades and the sync state.
+type DashboardScreen struct {
+	e    *env
+	view *fyne.Container
+
+	Data      kaohe.Dashboard
+	Headcount *BarChart
+	Hours     *BarChart
+	Grades    *BarChart
+	Pending   *widget.Label
+	Ending    *widget.Label
+	Sync      *widget.Label
+}
+
+func newDashboard(e *env) *DashboardScreen {
+	d := &DashboardScreen{e: e, view: container.NewStack()}
+	d.Refresh()
+	return d
+}
+
+// View returns the screen's content.
+func (d *DashboardScreen) View() fyne.CanvasObject { return d.view }
+
+// Refresh reads the figures again.
+func (d *DashboardScreen) Refresh() {
+	data, err := d.e.svc.Dashboard(bg)
+	if err != nil {
+		d.e.showError(err)
+		return
+	}
+	d.Data = data
+	var heads []Bar
+	total := 0
+	for l := kaohe.Level1; l <= kaohe.Level5; l++ {
+		if n := data.Headcount[l]; n > 0 || l <= kaohe.Level3 {
+			heads = append(heads, Bar{LevelName(l), float64(n)})
+			total += n
+		}
+	}
+	d.Headcount = NewBarChart(heads)
+	var hours []Bar
+	for _, c := range kaohe.TrainingCategories() {
+		// "专业知识培训" → "专业知识": the card's title already says training.
+		hours = append(hours, Bar{strings.TrimSuffix(Tr(c.Name), "培训"), data.TrainingHours[c.Code]})
+	}
+	d.Hours = NewBarChart(hours)
+	var grades []Bar
+	for _, g := range data.Grades {
+		grades = append(grades, Bar{Tr(g.Grade.Name), float64(g.Count)})
+	}
+	d.Grades = NewBarChart(grades)
+
+	pending := ""
+	for _, p := range data.Pending {
+		pending += fmt.Sprintf("%s → %s：%s\n", managerLabel(p.Manager), LevelName(p.App.TargetLevel), T("state."+string(p.App.Review.State)))
+	}
+	if pending == "" {
+		pending = T("dash.none")
+	}
+	d.Pending = widget.NewLabel(pending)
+	ending := ""
+	for _, p := range data.ProbationsEnding {
+		ending += T("dash.probation_line", "Who", managerLabel(p.Manager), "Date", FormatDate(p.App.Review.ProbationEnd)) + "\n"
+	}
+	if ending == "" {
+		ending = T("dash.none")
+	}
+	d.Ending = widget.NewLabel(ending)
+	d.Sync = widget.NewLabel(T("dash.sync_offline", "Pending", data.PendingChanges))
+	d.Sync.Wrapping = fyne.TextWrapWord
+
+	gradeTitle := T("dash.grades")
+	if data.LastPeriod.ID != "" {
+		gradeTitle += "（" + Tr(data.LastPeriod.Name) + "）"
+	}
+	grid := container.NewGridWithColumns(3,
+		card(T("dash.headcount", "Total", total), d.Headcount),
+		card(T("dash.training_hours", "Year", d.e.today().Year), d.Hours),
+		card(gradeTitle, d.Grades),
+		card(T("dash.pending"), container.NewVScroll(d.Pending)),
+		card(T("dash.probations"), container.NewVScroll(d.Ending)),
+		card(T("dash.sync"), d.Sync),
+	)
+	d.view.Objects = []fyne.CanvasObject{container.NewVScroll(grid)}
+	d.view.Refresh()
+}

@@ -1,0 +1,203 @@
+package ui
+
+import (
+	"context"
+	"errors"
+	"path/filepath"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"kaohe/internal/kaohe"
+)
+
+// DocumentScreen makes any document for any manager or period, and all the
+// assessment reports of a period in one batch with progress and Cancel.
+type DocumentScreen struct {
+	e    *env
+	view fyne.CanvasObject
+
+	Kind     *selectOf[string]
+	Manager  *selectOf[string]
+	Period   *selectOf[string]
+	Make     *widget.Button
+	Batch    *widget.Button
+	Cancel   *widget.Button
+	Progress *widget.ProgressBar
+	Message  *widget.Label
+
+	managers map[string]kaohe.ManagerLevel
+	cancel   context.CancelFunc
+	// done is closed when a batch ends (tests wait on it).
+	done chan struct{}
+}
+
+var docKinds = []string{"certificate", "report", "application", "summary"}
+
+func newDocumentScreen(e *env) *DocumentScreen {
+	s := &DocumentScreen{e: e}
+	s.Kind = newSelectOf(docKinds, func(k string) string { return T("doc." + k) }, func(string) { s.enable() })
+	s.Manager = newSelectOf[string](nil, func(id string) string { return managerLabel(s.managers[id]) }, nil)
+	s.Period = newSelectOf[string](nil, func(string) string { return "" }, nil)
+	s.Make = widget.NewButtonWithIcon(T("doc.make"), theme.DocumentPrintIcon(), s.makeOne)
+	s.Make.Importance = widget.HighImportance
+	s.Batch = widget.NewButtonWithIcon(T("doc.batch"), theme.DocumentPrintIcon(), s.StartBatch)
+	s.Cancel = widget.NewButtonWithIcon(T("Cancel"), theme.CancelIcon(), func() {
+		if s.cancel != nil {
+			s.cancel()
+		}
+	})
+	s.Cancel.Disable()
+	s.Progress = widget.NewProgressBar()
+	s.Message = widget.NewLabel("")
+	s.Message.Wrapping = fyne.TextWrapWord
+	s.Kind.SetSelectedIndex(1)
+	single := widget.NewForm(
+		widget.NewFormItem(T("doc.kind"), s.Kind),
+		widget.NewFormItem(T("assess.manager"), s.Manager),
+		widget.NewFormItem(T("assess.period"), s.Period),
+	)
+	hint := widget.NewLabel(T("doc.hint", "Dir", e.docDir))
+	hint.Wrapping = fyne.TextWrapWord
+	hint.Importance = widget.LowImportance
+	s.view = container.NewVBox(
+		bold(T("doc.single")), single, container.NewHBox(s.Make),
+		widget.NewSeparator(),
+		bold(T("doc.batch_title")), container.NewHBox(s.Batch, s.Cancel), s.Progress,
+		s.Message, hint,
+	)
+	s.Reload()
+	return s
+}
+
+// View returns the screen's content.
+func (s *DocumentScreen) View() fyne.CanvasObject { return s.view }
+
+// Reload refreshes the pickers.
+func (s *DocumentScreen) Reload() {
+	s.managers = map[string]kaohe.ManagerLevel{}
+	var ids []string
+	for _, m := range s.e.activeManagers() {
+		s.managers[m.ID] = m
+		ids = append(ids, m.ID)
+	}
+	prevM, _ := s.Manager.Value()
+	s.Manager.values, s.Manager.Options = ids, nil
+	for _, id := range ids {
+		s.Manager.Options = append(s.Manager.Options, managerLabel(s.managers[id]))
+	}
+	s.Manager.Set(prevM)
+	if _, ok := s.Manager.Value(); !ok && len(ids) > 0 {
+		s.Manager.SetSelectedIndex(0)
+	}
+	periods, err := s.e.svc.Periods(bg)
+	if err != nil {
+		s.e.showError(err)
+	}
+	prevP, _ := s.Period.Value()
+	s.Period.values, s.Period.Options = nil, nil
+	for _, p := range periods {
+		s.Period.values = append(s.Period.values, p.ID)
+		s.Period.Options = append(s.Period.Options, Tr(p.Name))
+	}
+	s.Period.Set(prevP)
+	if _, ok := s.Period.Value(); !ok && len(periods) > 0 {
+		s.Period.SetSelectedIndex(0)
+	}
+	s.enable()
+}
+
+func (s *DocumentScreen) enable() {
+	kind, _ := s.Kind.Value()
+	if s.Manager == nil || s.Period == nil {
+		return
+	}
+	if kind == "summary" {
+		s.Manager.Disable()
+	} else {
+		s.Manager.Enable()
+	}
+	if kind == "report" || kind == "summary" {
+		s.Period.Enable()
+	} else {
+		s.Period.Disable()
+	}
+}
+
+func (s *DocumentScreen) makeOne() {
+	kind, _ := s.Kind.Value()
+	mid, _ := s.Manager.Value()
+	pid, _ := s.Period.Value()
+	m := s.managers[mid]
+	if kind != "summary" && mid == "" {
+		say(s.Message, T("managers.select_first"), true)
+		return
+	}
+	name := T("doc."+kind) + "-" + m.EmployeeNo
+	if kind == "summary" {
+		name = T("doc.summary") + "-" + pid
+	}
+	path := s.e.docPath(name)
+	var err error
+	switch kind {
+	case "certificate":
+		err = s.e.svc.CertificatePDF(bg, s.e.actor, m.EmployeeNo, path)
+	case "report":
+		err = s.e.svc.ReportPDF(bg, m.EmployeeNo, pid, path)
+	case "application":
+		err = s.e.svc.ApplicationPDF(bg, m.EmployeeNo, path)
+	case "summary":
+		err = s.e.svc.SummaryPDF(bg, pid, path)
+	}
+	if err != nil {
+		say(s.Message, ErrorText(err), true)
+		return
+	}
+	say(s.Message, T("doc.made", "Path", path), false)
+	s.e.open(path)
+}
+
+// StartBatch makes every assessment report of the chosen period in the
+// background; the progress bar follows, and Cancel stops it.
+func (s *DocumentScreen) StartBatch() {
+	pid, ok := s.Period.Value()
+	if !ok {
+		return
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	s.cancel = cancel
+	s.done = make(chan struct{})
+	s.Batch.Disable()
+	s.Cancel.Enable()
+	s.Progress.SetValue(0)
+	say(s.Message, T("doc.batch_running"), false)
+	dir := filepath.Join(s.e.docDir, pid)
+	go func() {
+		defer close(s.done)
+		files, err := s.e.svc.ReportsPDF(ctx, dir, pid, func(done, total int) {
+			fyne.Do(func() { s.Progress.SetValue(float64(done) / float64(total)) })
+		})
+		fyne.Do(func() {
+			s.Batch.Enable()
+			s.Cancel.Disable()
+			switch {
+			case errors.Is(err, context.Canceled):
+				say(s.Message, T("doc.batch_cancelled", "Count", len(files), "Dir", dir), true)
+			case err != nil:
+				say(s.Message, ErrorText(err), true)
+			default:
+				say(s.Message, T("doc.batch_done", "Count", len(files), "Dir", dir), false)
+			}
+		})
+		cancel()
+	}()
+}
+
+// Wait blocks until the running batch ends (for tests).
+func (s *DocumentScreen) Wait() {
+	if s.done != nil {
+		<-s.done
+	}
+}

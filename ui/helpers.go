@@ -1,0 +1,206 @@
+package ui
+
+import (
+	"context"
+	"fmt"
+	"net/url"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/layout"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"kaohe/internal/kaohe"
+)
+
+var bg = context.Background()
+
+// env is what every screen shares: the service, the window for dialogs, who
+// is working (for the audit trail) and where documents go.
+type env struct {
+	svc     Service
+	win     fyne.Window
+	actor   string
+	docDir  string
+	dataDir string
+	// openFile opens a document in the system viewer; tests record instead.
+	openFile func(path string)
+	now      func() time.Time
+}
+
+func (e *env) today() kaohe.Date { return kaohe.DateOf(e.now()) }
+
+// showError tells the user what went wrong, in their language.
+func (e *env) showError(err error) {
+	if err != nil {
+		dialog.ShowError(errorForDialog(err), e.win)
+	}
+}
+
+func (e *env) info(title, msg string) { dialog.ShowInformation(title, msg, e.win) }
+
+// open opens a file with the system's viewer (PDFs are printed from there).
+func (e *env) open(path string) {
+	if e.openFile != nil {
+		e.openFile(path)
+		return
+	}
+	abs, err := filepath.Abs(path)
+	if err != nil {
+		e.showError(err)
+		return
+	}
+	u := &url.URL{Scheme: "file", Path: filepath.ToSlash(abs)}
+	if !strings.HasPrefix(u.Path, "/") {
+		u.Path = "/" + u.Path // Windows drive letters
+	}
+	if err := fyne.CurrentApp().OpenURL(u); err != nil {
+		e.showError(err)
+	}
+}
+
+// docPath is where a document of the given name goes.
+func (e *env) docPath(name string) string {
+	return filepath.Join(e.docDir, strings.Map(func(r rune) rune {
+		if strings.ContainsRune(`\/:*?"<>| `, r) {
+			return '_'
+		}
+		return r
+	}, name)+".pdf")
+}
+
+// makePDF makes a document and opens it.
+func (e *env) makePDF(name string, make func(path string) error) {
+	path := e.docPath(name)
+	if err := make(path); err != nil {
+		e.showError(err)
+		return
+	}
+	e.open(path)
+}
+
+// formDialog is a dialog with fields and Save/Cancel that stays open when
+// saving is refused, saying why beside the buttons.
+type formDialog struct {
+	d       *dialog.CustomDialog
+	errMsg  *widget.Label
+	saveBtn *widget.Button
+}
+
+func newFormDialog(e *env, title string, form *widget.Form, save func() error) *formDialog {
+	f := &formDialog{errMsg: widget.NewLabel("")}
+	f.errMsg.Wrapping = fyne.TextWrapWord
+	f.errMsg.Importance = widget.DangerImportance
+	saveBtn := widget.NewButtonWithIcon(T("action.save"), theme.DocumentSaveIcon(), func() {
+		if err := save(); err != nil {
+			f.errMsg.SetText(ErrorText(err))
+			return
+		}
+		f.d.Hide()
+	})
+	saveBtn.Importance = widget.HighImportance
+	f.saveBtn = saveBtn
+	cancel := widget.NewButton(T("Cancel"), func() { f.d.Hide() })
+	content := container.NewBorder(nil, container.NewVBox(f.errMsg, container.NewHBox(layout.NewSpacer(), cancel, saveBtn)), nil, nil, form)
+	f.d = dialog.NewCustomWithoutButtons(title, content, e.win)
+	f.d.Resize(fyne.NewSize(560, 0))
+	return f
+}
+
+// selectOf is a Select over values shown by label, with typed access.
+type selectOf[V comparable] struct {
+	*widget.Select
+	values []V
+}
+
+func newSelectOf[V comparable](values []V, label func(V) string, changed func(V)) *selectOf[V] {
+	s := &selectOf[V]{values: values}
+	labels := make([]string, len(values))
+	for i, v := range values {
+		labels[i] = label(v)
+	}
+	s.Select = widget.NewSelect(labels, nil)
+	s.PlaceHolder = T("select.placeholder")
+	if changed != nil {
+		s.OnChanged = func(string) {
+			if v, ok := s.Value(); ok {
+				changed(v)
+			}
+		}
+	}
+	return s
+}
+
+// Value returns the chosen value.
+func (s *selectOf[V]) Value() (V, bool) {
+	i := s.SelectedIndex()
+	if i < 0 || i >= len(s.values) {
+		var zero V
+		return zero, false
+	}
+	return s.values[i], true
+}
+
+// Set chooses v.
+func (s *selectOf[V]) Set(v V) {
+	for i, x := range s.values {
+		if x == v {
+			s.SetSelectedIndex(i)
+			return
+		}
+	}
+	s.ClearSelected()
+}
+
+// managerLabel shows a manager as "D001 张三".
+func managerLabel(m kaohe.ManagerLevel) string { return m.EmployeeNo + " " + m.Name }
+
+// activeManagers lists the active managers for pickers.
+func (e *env) activeManagers() []kaohe.ManagerLevel {
+	ms, err := e.svc.ListManagers(bg, kaohe.ManagerFilter{Status: kaohe.StatusActive})
+	if err != nil {
+		e.showError(err)
+	}
+	return ms
+}
+
+// parseNumber reads a number typed by a person; "" is not a number.
+func parseNumber(s string) (float64, bool) {
+	s = strings.TrimSpace(strings.NewReplacer("，", "", ",", "", "．", ".").Replace(s))
+	if s == "" {
+		return 0, false
+	}
+	v, err := strconv.ParseFloat(s, 64)
+	return v, err == nil
+}
+
+// card is a titled panel of the dashboard.
+func card(title string, content fyne.CanvasObject) fyne.CanvasObject {
+	t := widget.NewLabelWithStyle(title, fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	bgRect := canvas.NewRectangle(theme.Color(theme.ColorNameInputBackground))
+	bgRect.CornerRadius = 6
+	return container.NewStack(bgRect, container.NewPadded(container.NewBorder(t, nil, nil, nil, content)))
+}
+
+func numText(v float64) string {
+	if v == float64(int64(v)) {
+		return fmt.Sprintf("%d", int64(v))
+	}
+	return strconv.FormatFloat(v, 'f', -1, 64)
+}
+
+// say shows a message on a label, red for a problem, green for success.
+func say(l *widget.Label, msg string, problem bool) {
+	l.Importance = widget.SuccessImportance
+	if problem {
+		l.Importance = widget.DangerImportance
+	}
+	l.SetText(msg)
+}

@@ -1,0 +1,271 @@
+package ui
+
+import (
+	"fmt"
+	"strings"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"kaohe/internal/kaohe"
+)
+
+func (m *ManagersScreen) toolbar() fyne.CanvasObject {
+	add := widget.NewButtonWithIcon(T("managers.add"), theme.ContentAddIcon(), func() { m.EditDialog(nil) })
+	add.Importance = widget.HighImportance
+	return container.NewHBox(
+		add,
+		widget.NewButtonWithIcon(T("managers.edit"), theme.DocumentCreateIcon(), func() {
+			if r, ok := m.selected(); ok {
+				m.EditDialog(&r)
+			}
+		}),
+		widget.NewButtonWithIcon(T("managers.profile"), theme.InfoIcon(), func() {
+			if r, ok := m.selected(); ok {
+				m.ShowProfile(r.ID)
+			}
+		}),
+		widget.NewButtonWithIcon(T("managers.leave"), theme.LogoutIcon(), func() {
+			if r, ok := m.selected(); ok {
+				m.LeaveDialog(r)
+			}
+		}),
+		widget.NewButtonWithIcon(T("managers.delete"), theme.DeleteIcon(), func() {
+			if r, ok := m.selected(); ok {
+				m.confirmDelete(r)
+			}
+		}),
+	)
+}
+
+// Select selects a row as a click would.
+func (m *ManagersScreen) Select(row int) {
+	m.Table.Select(widget.TableCellID{Row: row, Col: 0})
+	m.sel = row
+}
+
+func (m *ManagersScreen) selected() (kaohe.ManagerLevel, bool) {
+	if m.sel < 0 || m.sel >= len(m.rows) {
+		m.e.info(T("managers.title"), T("managers.select_first"))
+		return kaohe.ManagerLevel{}, false
+	}
+	return m.rows[m.sel], true
+}
+
+// ManagerForm holds the fields of the add/edit dialog.
+type ManagerForm struct {
+	No, Name, Phone, Hired, Note *widget.Entry
+	Gender                       *selectOf[kaohe.Gender]
+	Education                    *selectOf[kaohe.Education]
+	Level                        *selectOf[kaohe.Level]
+	Dialog                       *formDialog
+}
+
+// EditDialog opens the form for a new manager (nil) or an existing one.
+func (m *ManagersScreen) EditDialog(existing *kaohe.ManagerLevel) *ManagerForm {
+	f := &ManagerForm{
+		No: widget.NewEntry(), Name: widget.NewEntry(), Phone: widget.NewEntry(), Hired: widget.NewEntry(), Note: widget.NewMultiLineEntry(),
+		Gender:    newSelectOf([]kaohe.Gender{kaohe.GenderMale, kaohe.GenderFemale}, func(g kaohe.Gender) string { return T("gender." + string(g)) }, nil),
+		Education: newSelectOf(kaohe.Educations(), func(e kaohe.Education) string { return Tr(e.Name()) }, nil),
+		Level:     newSelectOf([]kaohe.Level{kaohe.Level1, kaohe.Level2, kaohe.Level3}, LevelName, nil),
+	}
+	f.Hired.SetPlaceHolder(T("hint.date"))
+	f.Note.SetMinRowsVisible(2)
+	items := []*widget.FormItem{
+		{Text: T("col.employee_no"), Widget: f.No},
+		{Text: T("col.name"), Widget: f.Name},
+		{Text: T("col.gender"), Widget: f.Gender},
+		{Text: T("col.education"), Widget: f.Education},
+		{Text: T("col.hire_date"), Widget: f.Hired},
+		{Text: T("col.phone"), Widget: f.Phone},
+	}
+	title := T("managers.add")
+	if existing == nil {
+		f.Level.Set(kaohe.Level1)
+		items = append(items, &widget.FormItem{Text: T("col.level"), Widget: f.Level, HintText: T("managers.level_hint")})
+	} else {
+		title = T("managers.edit") + " " + managerLabel(*existing)
+		f.No.SetText(existing.EmployeeNo)
+		f.Name.SetText(existing.Name)
+		f.Gender.Set(existing.Gender)
+		f.Education.Set(existing.Education)
+		f.Hired.SetText(existing.HireDate.String())
+		f.Phone.SetText(existing.Phone)
+		f.Note.SetText(existing.Note)
+	}
+	items = append(items, &widget.FormItem{Text: T("col.note"), Widget: f.Note})
+	f.Dialog = newFormDialog(m.e, title, widget.NewForm(items...), func() error {
+		var mg kaohe.Manager
+		if existing != nil {
+			mg = existing.Manager
+		} else {
+			mg.Status = kaohe.StatusActive
+		}
+		mg.EmployeeNo = strings.TrimSpace(f.No.Text)
+		mg.Name = strings.TrimSpace(f.Name.Text)
+		mg.Phone = strings.TrimSpace(f.Phone.Text)
+		mg.Note = f.Note.Text
+		mg.Gender, _ = f.Gender.Value()
+		mg.Education, _ = f.Education.Value()
+		mg.HireDate = kaohe.Date{}
+		if s := strings.TrimSpace(f.Hired.Text); s != "" {
+			d, err := kaohe.ParseDate(s)
+			if err != nil {
+				return err.(*kaohe.Error).OnField("hire_date")
+			}
+			mg.HireDate = d
+		}
+		var err error
+		if existing == nil {
+			level, _ := f.Level.Value()
+			_, err = m.e.svc.CreateManager(bg, m.e.actor, mg, level)
+		} else {
+			_, err = m.e.svc.UpdateManager(bg, m.e.actor, mg)
+		}
+		if err == nil {
+			m.Reload()
+		}
+		return err
+	})
+	f.Dialog.d.Show()
+	return f
+}
+
+// LeaveDialog marks a manager as having left on a date; the history stays.
+func (m *ManagersScreen) LeaveDialog(r kaohe.ManagerLevel) *widget.Entry {
+	date := widget.NewEntry()
+	date.SetText(m.e.today().String())
+	f := newFormDialog(m.e, T("managers.leave")+" "+managerLabel(r), widget.NewForm(widget.NewFormItem(T("col.left_on"), date)), func() error {
+		d, err := kaohe.ParseDate(date.Text)
+		if err != nil {
+			return err
+		}
+		mg := r.Manager
+		mg.Status, mg.LeftOn = kaohe.StatusLeft, d
+		if _, err := m.e.svc.UpdateManager(bg, m.e.actor, mg); err != nil {
+			return err
+		}
+		m.Reload()
+		return nil
+	})
+	f.d.Show()
+	return date
+}
+
+func (m *ManagersScreen) confirmDelete(r kaohe.ManagerLevel) {
+	dialog.ShowConfirm(T("managers.delete"), T("managers.delete_confirm", "Who", managerLabel(r)), func(ok bool) {
+		if !ok {
+			return
+		}
+		if err := m.e.svc.DeleteManager(bg, m.e.actor, r.ID); err != nil {
+			m.e.showError(err)
+			return
+		}
+		m.Reload()
+	}, m.e.win)
+}
+
+// ShowProfile replaces the list with a manager's profile until Back.
+func (m *ManagersScreen) ShowProfile(id string) *ProfileView {
+	p, err := m.e.svc.Profile(bg, id)
+	if err != nil {
+		m.e.showError(err)
+		return nil
+	}
+	list := m.body.Objects[0]
+	v := newProfileView(m.e, p, func() {
+		m.body.Objects = []fyne.CanvasObject{list}
+		m.body.Refresh()
+		m.Reload()
+	})
+	m.body.Objects = []fyne.CanvasObject{v.view}
+	m.body.Refresh()
+	return v
+}
+
+// ProfileView shows one manager: particulars, level history, assessments,
+// trainings, rewards and penalties, applications and certificates, with
+// buttons that print their documents.
+type ProfileView struct {
+	P    kaohe.Profile
+	Tabs *container.AppTabs
+	view fyne.CanvasObject
+}
+
+func newProfileView(e *env, p kaohe.Profile, back func()) *ProfileView {
+	v := &ProfileView{P: p}
+	lines := func(rows []string) fyne.CanvasObject {
+		if len(rows) == 0 {
+			rows = []string{T("dash.none")}
+		}
+		l := widget.NewLabel(strings.Join(rows, "\n"))
+		l.Wrapping = fyne.TextWrapWord
+		return container.NewVScroll(l)
+	}
+	var hist, asses, trains, rewards, apps, certs []string
+	for _, c := range p.LevelHistory {
+		from := T("profile.hired")
+		if c.From != 0 {
+			from = LevelName(c.From)
+		}
+		hist = append(hist, fmt.Sprintf("%s　%s → %s　%s（%s）", FormatDate(c.Date), from, LevelName(c.To), c.Reason, c.DecidedBy))
+	}
+	for _, a := range p.Assessments {
+		asses = append(asses, fmt.Sprintf("%s　%s %s　%s %s　%s", a.PeriodID, T("assess.total"), numText(a.Total), T("assess.grade"), T("grade."+a.Grade), T("astatus."+string(a.Status))))
+	}
+	var hours float64
+	for _, t := range p.Trainings {
+		hours += t.Attendance.CreditedHours(t.Training)
+		trains = append(trains, fmt.Sprintf("%s　%s　%s　%s h　%s", FormatDate(t.Training.Date), Tr(kaohe.NameOf(kaohe.TrainingCategories(), t.Training.Category)),
+			t.Training.Title, numText(t.Training.Hours), T("attend."+string(t.Attendance.Result))))
+	}
+	for _, r := range p.Rewards {
+		info, _ := r.Type.Info()
+		amount := ""
+		if info.HasAmount {
+			amount = fmt.Sprintf(" %d %s", r.Amount, T("unit.yuan"))
+		}
+		rewards = append(rewards, fmt.Sprintf("%s　%s%s　%s（%s）", FormatDate(r.Date), Tr(info.Name), amount, r.Reason, r.DecidedBy))
+	}
+	for _, a := range p.Applications {
+		apps = append(apps, fmt.Sprintf("%s → %s　%s", LevelName(a.TargetLevel), T("state."+string(a.Review.State)), countLine(a.Report)))
+	}
+	for _, c := range p.Certificates {
+		certs = append(certs, fmt.Sprintf("%s　%s　%s", c.Serial, LevelName(c.Level), FormatDate(c.GrantedOn)))
+	}
+	no := p.EmployeeNo
+	buttons := container.NewHBox(
+		widget.NewButtonWithIcon(T("action.back"), theme.NavigateBackIcon(), back),
+		widget.NewButtonWithIcon(T("doc.report"), theme.DocumentPrintIcon(), func() {
+			e.makePDF(T("doc.report")+"-"+no, func(path string) error { return e.svc.ReportPDF(bg, no, "", path) })
+		}),
+		widget.NewButtonWithIcon(T("doc.application"), theme.DocumentPrintIcon(), func() {
+			e.makePDF(T("doc.application")+"-"+no, func(path string) error { return e.svc.ApplicationPDF(bg, no, path) })
+		}),
+		widget.NewButtonWithIcon(T("doc.certificate"), theme.DocumentPrintIcon(), func() {
+			e.makePDF(T("doc.certificate")+"-"+no, func(path string) error { return e.svc.CertificatePDF(bg, e.actor, no, path) })
+		}),
+	)
+	info := widget.NewLabel(fmt.Sprintf("%s　%s　%s　%s　%s %s　%s %s　%s %s h",
+		managerLabel(p.ManagerLevel), LevelName(p.Level), Tr(p.Education.Name()), T("status."+string(p.Status)),
+		T("col.hire_date"), FormatDate(p.HireDate), T("col.phone"), p.Phone, T("profile.hours"), numText(hours)))
+	info.Wrapping = fyne.TextWrapWord
+	v.Tabs = container.NewAppTabs(
+		container.NewTabItem(T("profile.levels"), lines(hist)),
+		container.NewTabItem(T("profile.assessments"), lines(asses)),
+		container.NewTabItem(T("profile.trainings"), lines(trains)),
+		container.NewTabItem(T("profile.rewards"), lines(rewards)),
+		container.NewTabItem(T("profile.applications"), lines(apps)),
+		container.NewTabItem(T("profile.certificates"), lines(certs)),
+	)
+	v.view = container.NewBorder(container.NewVBox(buttons, info, widget.NewSeparator()), nil, nil, nil, v.Tabs)
+	return v
+}
+
+// countLine says how long a report is.
+func countLine(report string) string {
+	return T("apply.count_short", "Count", kaohe.CountChars(report))
+}

@@ -1,0 +1,115 @@
+package ui
+
+import (
+	"fmt"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"kaohe/internal/kaohe"
+)
+
+// SettingsScreen chooses the language, shows the showroom and data folder,
+// and lists, makes and restores backups.
+type SettingsScreen struct {
+	e        *env
+	view     fyne.CanvasObject
+	Language *widget.RadioGroup
+	Backups  *widget.List
+	list     []kaohe.Backup
+	Message  *widget.Label
+	showroom *widget.Label
+	restored func()
+}
+
+func newSettingsScreen(e *env, switchLang func(kaohe.Lang), restored func()) *SettingsScreen {
+	s := &SettingsScreen{e: e, restored: restored}
+	langs := []string{"中文", "English"}
+	s.Language = widget.NewRadioGroup(langs, nil)
+	s.Language.Horizontal = true
+	if Language() == kaohe.LangEn {
+		s.Language.SetSelected(langs[1])
+	} else {
+		s.Language.SetSelected(langs[0])
+	}
+	s.Language.OnChanged = func(v string) {
+		l := kaohe.LangZh
+		if v == langs[1] {
+			l = kaohe.LangEn
+		}
+		if l != Language() {
+			switchLang(l)
+		}
+	}
+	s.Message = widget.NewLabel("")
+	s.Message.Wrapping = fyne.TextWrapWord
+	s.showroom = widget.NewLabel("")
+	s.Backups = widget.NewList(func() int { return len(s.list) },
+		func() fyne.CanvasObject { return widget.NewLabel("") },
+		func(i widget.ListItemID, o fyne.CanvasObject) {
+			b := s.list[i]
+			o.(*widget.Label).SetText(fmt.Sprintf("%s　%s　%d KB", b.Time.Format("2006-01-02 15:04:05"), b.Path, b.Size/1024))
+		})
+	selected := -1
+	s.Backups.OnSelected = func(i widget.ListItemID) { selected = i }
+	backup := widget.NewButtonWithIcon(T("settings.backup_now"), theme.DocumentSaveIcon(), func() {
+		b, err := e.svc.BackupNow(bg)
+		if err != nil {
+			say(s.Message, ErrorText(err), true)
+			return
+		}
+		s.Reload()
+		say(s.Message, T("settings.backup_done", "Path", b.Path), false)
+	})
+	restore := widget.NewButtonWithIcon(T("settings.restore"), theme.HistoryIcon(), func() {
+		if selected < 0 || selected >= len(s.list) {
+			say(s.Message, T("settings.select_backup"), true)
+			return
+		}
+		b := s.list[selected]
+		dialog.ShowConfirm(T("settings.restore"), T("settings.restore_confirm", "Time", b.Time.Format("2006-01-02 15:04:05")), func(ok bool) {
+			if ok {
+				s.Restore(b.Path)
+			}
+		}, e.win)
+	})
+	form := widget.NewForm(
+		widget.NewFormItem(T("settings.language"), s.Language),
+		widget.NewFormItem(T("settings.showroom"), s.showroom),
+		widget.NewFormItem(T("settings.data"), widget.NewLabel(e.dataDir)),
+		widget.NewFormItem(T("settings.documents"), widget.NewLabel(e.docDir)),
+	)
+	s.view = container.NewBorder(container.NewVBox(form, widget.NewSeparator(), bold(T("settings.backups")), container.NewHBox(backup, restore), s.Message),
+		nil, nil, nil, s.Backups)
+	s.Reload()
+	return s
+}
+
+// View returns the screen's content.
+func (s *SettingsScreen) View() fyne.CanvasObject { return s.view }
+
+// Reload re-reads the backups and showroom.
+func (s *SettingsScreen) Reload() {
+	var err error
+	if s.list, err = s.e.svc.Backups(); err != nil {
+		say(s.Message, ErrorText(err), true)
+	}
+	s.Backups.Refresh()
+	if sr, err := s.e.svc.Showroom(bg); err == nil {
+		s.showroom.SetText(fmt.Sprintf("%s（%s）%s %s", sr.Name, sr.Code, sr.Region, sr.City))
+	} else {
+		s.showroom.SetText(T("showroom.none"))
+	}
+}
+
+// Restore replaces the data with a backup, then rebuilds the screens.
+func (s *SettingsScreen) Restore(path string) {
+	if err := s.e.svc.Restore(bg, path); err != nil {
+		say(s.Message, ErrorText(err), true)
+		return
+	}
+	s.restored()
+}
