@@ -6,6 +6,7 @@ package ui
 import (
 	"errors"
 	"fmt"
+	"maps"
 	"os"
 	"strings"
 	"sync"
@@ -89,7 +90,14 @@ func ErrorText(err error) string {
 	if !errors.As(err, &e) {
 		return T("err.internal", "Detail", err.Error())
 	}
-	msg := lang.LocalizeKey(e.Key, e.Key, e.Args)
+	args := e.Args
+	for k, v := range e.Args { // an error inside an error speaks the same language
+		if inner, ok := v.(error); ok {
+			args = maps.Clone(e.Args)
+			args[k] = ErrorText(inner)
+		}
+	}
+	msg := lang.LocalizeKey(e.Key, e.Key, args)
 	if e.Field != "" {
 		if label := T("field." + e.Field); label != "field."+e.Field {
 			return T("err.prefix.field", "Field", label, "Message", msg)

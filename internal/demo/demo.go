@@ -245,6 +245,9 @@ func (g *gen) manager(tx *store.Tx, i int, used map[string]bool, edus []kaohe.Ed
 	if err := g.assessments(tx, st); err != nil {
 		return err
 	}
+	if err := g.research(tx, st); err != nil {
+		return err
+	}
 	return g.rewards(tx, st)
 }
 
@@ -344,6 +347,53 @@ func (g *gen) rewards(tx *store.Tx, st staff) error {
 			return err
 		}
 		g.sum.Rewards++
+	}
+	return nil
+}
+
+// research adds the surveys the policy asks of each manager: a few a year.
+func (g *gen) research(tx *store.Tx, st staff) error {
+	if st.m.Status != kaohe.StatusActive {
+		return nil
+	}
+	rivals := []string{"欧派橱柜", "志邦厨柜", "金牌厨柜", "皮阿诺", "我乐家居"}
+	projects := []string{"万科城三期", "保利天悦", "绿地海珀", "中海寰宇天下", "龙湖天街"}
+	decorators := []string{"业之峰装饰", "东易日盛", "生活家装饰", "沪佳装饰"}
+	n := 2 + g.r.IntN(3)
+	if g.o.Managers > 100 {
+		n = 1
+	}
+	for k := 0; k < n; k++ {
+		kinds := kaohe.ResearchKinds()
+		kind := kinds[g.r.IntN(len(kinds))].Code
+		if kind == kaohe.ResearchDecorator && st.level < kaohe.Level2 {
+			kind = kaohe.ResearchCompetitor
+		}
+		d := g.o.Today.AddDays(-1 - g.r.IntN(300))
+		r := kaohe.MarketResearch{ManagerID: st.m.ID, Kind: kind, Date: d}
+		switch kind {
+		case kaohe.ResearchCompetitor:
+			r.Subject = rivals[g.r.IntN(len(rivals))]
+			r.Details = "推出整体厨房套餐促销，小区驻点宣传，主推岩板台面与智能收纳。"
+		case kaohe.ResearchRealEstate:
+			r.Subject = "区域房地产市场"
+			r.Details = "本季度新房成交量环比上升，改善型需求增多，精装交付比例提高。"
+		case kaohe.ResearchProject:
+			r.Subject = projects[g.r.IntN(len(projects))]
+			r.PricePerM2 = int64(35000 + 1000*g.r.IntN(30))
+			r.Units = 200 + 50*g.r.IntN(20)
+			r.Delivery = d.AddMonths(6 + g.r.IntN(18))
+			r.SalesStatus = "已售" + []string{"三成", "五成", "七成", "九成"}[g.r.IntN(4)]
+			r.Decoration = []string{"毛坯", "精装"}[g.r.IntN(2)]
+			r.Cooperation = "物业允许周末驻点宣传"
+		case kaohe.ResearchDecorator:
+			r.Subject = decorators[g.r.IntN(len(decorators))]
+			r.Details = "重点承接改善型住宅工程，洽谈厨柜配套合作。"
+			r.Cooperation = "签订年度配套协议，按单返点"
+		}
+		if _, err := tx.SaveResearch(r); err != nil {
+			return err
+		}
 	}
 	return nil
 }

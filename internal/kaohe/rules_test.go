@@ -667,3 +667,30 @@ func TestErrorText(t *testing.T) {
 		t.Errorf("ErrorCode mismatch")
 	}
 }
+
+func TestMarketResearch(t *testing.T) {
+	ok := MarketResearch{Kind: ResearchProject, Date: D(2026, 3, 1), Subject: "万科城三期", PricePerM2: 42000, Units: 800}
+	if err := ok.Validate(); err != nil {
+		t.Errorf("valid project refused: %v", err)
+	}
+	for name, r := range map[string]MarketResearch{
+		"no subject":     {Kind: ResearchCompetitor, Date: D(2026, 3, 1), Details: "x"},
+		"no details":     {Kind: ResearchCompetitor, Date: D(2026, 3, 1), Subject: "欧派"},
+		"unknown kind":   {Kind: "weather", Date: D(2026, 3, 1), Subject: "x", Details: "x"},
+		"negative price": {Kind: ResearchProject, Date: D(2026, 3, 1), Subject: "x", PricePerM2: -1},
+		"no date":        {Kind: ResearchRealEstate, Subject: "x", Details: "x"},
+	} {
+		if err := r.Validate(); err == nil {
+			t.Errorf("%s accepted", name)
+		}
+	}
+	p, _ := StandardPeriod(PeriodHalf, 2026, 1)
+	rs := []MarketResearch{
+		{Kind: ResearchCompetitor, Date: D(2026, 2, 1)}, {Kind: ResearchProject, Date: D(2026, 6, 30)},
+		{Kind: ResearchDecorator, Date: D(2026, 5, 1)}, {Kind: ResearchRealEstate, Date: D(2026, 7, 1)},
+	}
+	got := EvidenceCount(rs, p)
+	if got["feedback"] != 2 || got["expansion"] != 1 {
+		t.Errorf("EvidenceCount = %v; want feedback 2 (July is outside), expansion 1", got)
+	}
+}

@@ -110,3 +110,20 @@ type Backup struct {
 	Time time.Time
 	Size int64
 }
+
+// ImportRow is one line of a spreadsheet being imported, as the preview
+// shows it.
+type ImportRow struct {
+	Row     int    // the spreadsheet's row number
+	Summary string // what the row holds
+	Err     error  // why it cannot be imported; nil when it can
+	Update  bool   // it changes an existing record rather than adding one
+}
+
+// ImportPreview is a parsed spreadsheet waiting for the user to confirm.
+type ImportPreview struct {
+	ID    string
+	Kind  string // "roster" or "actuals"
+	Rows  []ImportRow
+	Valid int // rows that will be imported
+}

@@ -303,3 +303,95 @@ func (s *Service) Restore(ctx context.Context, backupPath string) error {
 	s.Documents.Store = st
 	return restoreErr
 }
+
+// Figures returns a manager's monthly targets and actuals of a metric and year.
+func (s *Service) Figures(ctx context.Context, managerID, metric string, year int) (targets, actuals kaohe.Months, err error) {
+	return s.Store.Figures(ctx, managerID, metric, year)
+}
+
+// SetTarget sets an annual target, split evenly (weights nil) or seasonally.
+func (s *Service) SetTarget(ctx context.Context, actor, managerID, metric string, year int, annual int64, weights []float64) (kaohe.Target, error) {
+	var t kaohe.Target
+	err := s.Store.Update(ctx, actor, func(tx *store.Tx) error {
+		var err error
+		t, err = tx.SetTarget(managerID, metric, year, annual, weights)
+		return err
+	})
+	return t, err
+}
+
+// SetActuals records several months' actual figures in one transaction.
+func (s *Service) SetActuals(ctx context.Context, actor, managerID, metric string, year int, values map[int]int64) error {
+	return s.Store.Update(ctx, actor, func(tx *store.Tx) error {
+		for m := 1; m <= 12; m++ {
+			if v, ok := values[m]; ok {
+				if _, err := tx.SetActual(managerID, metric, year, m, v); err != nil {
+					return err
+				}
+			}
+		}
+		return nil
+	})
+}
+
+// Trainings returns the training sessions, latest first.
+func (s *Service) Trainings(ctx context.Context) ([]kaohe.Training, error) {
+	return s.Store.Trainings(ctx)
+}
+
+// SaveTraining creates or updates a training session.
+func (s *Service) SaveTraining(ctx context.Context, actor string, t kaohe.Training) (kaohe.Training, error) {
+	err := s.Store.Update(ctx, actor, func(tx *store.Tx) error {
+		var err error
+		t, err = tx.SaveTraining(t)
+		return err
+	})
+	return t, err
+}
+
+// Attendance returns a training's attendance.
+func (s *Service) Attendance(ctx context.Context, trainingID string) ([]kaohe.Attendance, error) {
+	return s.Store.AttendanceOfTraining(ctx, trainingID)
+}
+
+// RecordAttendance records several participants' results in one transaction.
+func (s *Service) RecordAttendance(ctx context.Context, actor string, as []kaohe.Attendance) error {
+	return s.Store.Update(ctx, actor, func(tx *store.Tx) error {
+		for _, a := range as {
+			if _, err := tx.RecordAttendance(a); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
+// RewardsPenalties returns the records of a manager (all when "").
+func (s *Service) RewardsPenalties(ctx context.Context, managerID string) ([]kaohe.RewardPenalty, error) {
+	return s.Store.RewardsPenalties(ctx, managerID)
+}
+
+// SaveRewardPenalty records a reward or penalty.
+func (s *Service) SaveRewardPenalty(ctx context.Context, actor string, r kaohe.RewardPenalty) (kaohe.RewardPenalty, error) {
+	err := s.Store.Update(ctx, actor, func(tx *store.Tx) error {
+		var err error
+		r, err = tx.SaveRewardPenalty(r)
+		return err
+	})
+	return r, err
+}
+
+// Research returns market research records of a manager (all when "").
+func (s *Service) Research(ctx context.Context, managerID string) ([]kaohe.MarketResearch, error) {
+	return s.Store.Research(ctx, managerID)
+}
+
+// SaveResearch saves a market research record.
+func (s *Service) SaveResearch(ctx context.Context, actor string, r kaohe.MarketResearch) (kaohe.MarketResearch, error) {
+	err := s.Store.Update(ctx, actor, func(tx *store.Tx) error {
+		var err error
+		r, err = tx.SaveResearch(r)
+		return err
+	})
+	return r, err
+}

@@ -506,3 +506,27 @@ func TestCertificateReprintIsCopy(t *testing.T) {
 		t.Errorf("prints in the outbox = %d; want 3 (HQ sees reprints)", n)
 	}
 }
+
+func TestResearch(t *testing.T) {
+	s := newStore(t)
+	m := addManager(t, s, "D001", "张喆", kaohe.Level1, kaohe.EduVocational)
+	err := s.Update(ctx, "test", func(tx *Tx) error {
+		_, err := tx.SaveResearch(kaohe.MarketResearch{ManagerID: m.ID, Kind: kaohe.ResearchProject, Date: kaohe.D(2026, 3, 1),
+			Subject: "万科城三期", PricePerM2: 42000, Units: 800, Delivery: kaohe.D(2027, 6, 30), SalesStatus: "已售七成", Decoration: "精装"})
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	err = s.Update(ctx, "test", func(tx *Tx) error {
+		_, err := tx.SaveResearch(kaohe.MarketResearch{ManagerID: m.ID, Kind: kaohe.ResearchCompetitor, Date: kaohe.D(2026, 3, 1)})
+		return err
+	})
+	if kaohe.ErrorCode(err) != kaohe.EINVALID {
+		t.Errorf("research without subject = %v", err)
+	}
+	rs, _ := s.Research(ctx, m.ID)
+	if len(rs) != 1 || rs[0].Delivery != kaohe.D(2027, 6, 30) || rs[0].Units != 800 {
+		t.Errorf("research = %+v", rs)
+	}
+}
