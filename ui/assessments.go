@@ -32,9 +32,13 @@ type AssessmentScreen struct {
 	Submit   *widget.Button
 	FillPlan *widget.Button
 
-	a    kaohe.Assessment
-	tpl  kaohe.Template
-	form *fyne.Container
+	a       kaohe.Assessment
+	tpl     kaohe.Template
+	form    *fyne.Container
+	periods map[string]kaohe.Period
+	// Evidence shows, beside the items they support, how many market
+	// surveys the manager recorded in the period.
+	Evidence map[string]*widget.Label
 }
 
 func newAssessmentScreen(e *env) *AssessmentScreen {
@@ -64,7 +68,13 @@ func newAssessmentScreen(e *env) *AssessmentScreen {
 	top := container.NewBorder(nil, nil, widget.NewLabel(T("assess.period")), nil,
 		container.NewGridWithColumns(2, s.Period, container.NewBorder(nil, nil, widget.NewLabel(T("assess.manager")), nil, s.Manager)))
 	result := container.NewHBox(s.Total, s.Grade, s.Coef, s.Status)
-	buttons := container.NewHBox(s.SaveBtn, s.Submit, s.FillPlan, print)
+	export := widget.NewButtonWithIcon(T("excel.export_assessments"), theme.DownloadIcon(), func() {
+		pid, ok := s.Period.Value()
+		if ok {
+			e.exportXLSX(T("excel.assessments_file", "Period", pid), func(p string) error { return e.svc.ExportAssessments(bg, pid, p) })
+		}
+	})
+	buttons := container.NewHBox(s.SaveBtn, s.Submit, s.FillPlan, print, export)
 	s.view.Objects = []fyne.CanvasObject{container.NewBorder(container.NewVBox(top, widget.NewSeparator()),
 		container.NewVBox(widget.NewSeparator(), result, s.Problem, buttons), nil, nil, container.NewVScroll(s.form))}
 	return s
@@ -81,7 +91,9 @@ func (s *AssessmentScreen) Reload() {
 	}
 	pids := make([]string, len(periods))
 	names := map[string]string{}
+	s.periods = map[string]kaohe.Period{}
 	for i, p := range periods {
+		s.periods[p.ID] = p
 		pids[i] = p.ID
 		names[p.ID] = Tr(p.Name)
 	}
@@ -167,6 +179,12 @@ func (s *AssessmentScreen) load() {
 	s.a, s.tpl = a, tpl
 	readOnly := a.Status != kaohe.AssessDraft
 	s.Scores = map[string]*widget.Entry{}
+	s.Evidence = map[string]*widget.Label{}
+	research, err := s.e.svc.Research(bg, mid)
+	if err != nil {
+		s.e.showError(err)
+	}
+	evidence := kaohe.EvidenceCount(research, s.periods[pid])
 	grid := container.NewGridWithColumns(4,
 		bold(T("assess.item")), bold(T("assess.weight")), bold(T("assess.score", "Min", numText(tpl.ScoreMin), "Max", numText(tpl.ScoreMax))), bold(T("assess.guidance")))
 	for _, it := range tpl.Items {
@@ -182,12 +200,19 @@ func (s *AssessmentScreen) load() {
 		g := widget.NewLabel(Tr(it.Guidance))
 		g.Wrapping = fyne.TextWrapWord
 		g.Importance = widget.LowImportance
+		var guide fyne.CanvasObject = g
+		if it.Code == "feedback" || it.Code == "expansion" {
+			ev := widget.NewLabel(T("assess.evidence", "Count", evidence[it.Code]))
+			ev.Importance = widget.MediumImportance
+			s.Evidence[it.Code] = ev
+			guide = container.NewVBox(g, ev)
+		}
 		name := widget.NewLabel(Tr(it.Name))
 		name.Wrapping = fyne.TextWrapWord
 		grid.Add(name)
 		grid.Add(widget.NewLabel(fmt.Sprintf("%d%%", it.Weight)))
 		grid.Add(en)
-		grid.Add(g)
+		grid.Add(guide)
 	}
 	s.Comment.SetText(a.Comment)
 	s.Assessor.SetText(a.Assessor)

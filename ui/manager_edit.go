@@ -38,6 +38,10 @@ func (m *ManagersScreen) toolbar() fyne.CanvasObject {
 				m.confirmDelete(r)
 			}
 		}),
+		widget.NewButtonWithIcon(T("excel.import_roster"), theme.FolderOpenIcon(), func() { m.e.chooseXLSX(func(p string) { m.ImportRoster(p) }) }),
+		widget.NewButtonWithIcon(T("excel.export_roster"), theme.DownloadIcon(), func() {
+			m.e.exportXLSX(T("excel.roster_file"), func(p string) error { return m.e.svc.ExportRoster(bg, p) })
+		}),
 	)
 }
 
@@ -268,4 +272,9 @@ func newProfileView(e *env, p kaohe.Profile, back func()) *ProfileView {
 // countLine says how long a report is.
 func countLine(report string) string {
 	return T("apply.count_short", "Count", kaohe.CountChars(report))
+}
+
+// ImportRoster previews a roster workbook for import.
+func (m *ManagersScreen) ImportRoster(path string) *ImportDialog {
+	return m.e.importFile(path, func(p string) (kaohe.ImportPreview, error) { return m.e.svc.PreviewRoster(bg, p) }, m.Reload)
 }

@@ -59,6 +59,44 @@ type BackupService interface {
 	Restore(ctx context.Context, path string) error
 }
 
+// FigureService keeps targets and actuals.
+type FigureService interface {
+	Figures(ctx context.Context, managerID, metric string, year int) (targets, actuals kaohe.Months, err error)
+	SetTarget(ctx context.Context, actor, managerID, metric string, year int, annual int64, weights []float64) (kaohe.Target, error)
+	SetActuals(ctx context.Context, actor, managerID, metric string, year int, values map[int]int64) error
+}
+
+// TrainingService keeps training sessions and attendance.
+type TrainingService interface {
+	Trainings(ctx context.Context) ([]kaohe.Training, error)
+	SaveTraining(ctx context.Context, actor string, t kaohe.Training) (kaohe.Training, error)
+	Attendance(ctx context.Context, trainingID string) ([]kaohe.Attendance, error)
+	RecordAttendance(ctx context.Context, actor string, as []kaohe.Attendance) error
+}
+
+// RewardService keeps rewards and penalties.
+type RewardService interface {
+	RewardsPenalties(ctx context.Context, managerID string) ([]kaohe.RewardPenalty, error)
+	SaveRewardPenalty(ctx context.Context, actor string, r kaohe.RewardPenalty) (kaohe.RewardPenalty, error)
+}
+
+// ResearchService keeps market research records.
+type ResearchService interface {
+	Research(ctx context.Context, managerID string) ([]kaohe.MarketResearch, error)
+	SaveResearch(ctx context.Context, actor string, r kaohe.MarketResearch) (kaohe.MarketResearch, error)
+}
+
+// ExcelService exports and imports spreadsheets.
+type ExcelService interface {
+	ExportRoster(ctx context.Context, path string) error
+	ExportFigures(ctx context.Context, year int, path string) error
+	ExportAssessments(ctx context.Context, periodID, path string) error
+	PreviewRoster(ctx context.Context, path string) (kaohe.ImportPreview, error)
+	PreviewActuals(ctx context.Context, path string) (kaohe.ImportPreview, error)
+	ConfirmImport(ctx context.Context, actor, previewID string) (int, error)
+	DropImport(previewID string)
+}
+
 // Service is everything the window uses.
 type Service interface {
 	DashboardService
@@ -67,4 +105,9 @@ type Service interface {
 	ApplicationService
 	DocumentService
 	BackupService
+	FigureService
+	TrainingService
+	RewardService
+	ResearchService
+	ExcelService
 }

@@ -7,7 +7,6 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
-	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
 	"kaohe/assets"
@@ -47,6 +46,10 @@ type Window struct {
 	Managers     *ManagersScreen
 	Assessments  *AssessmentScreen
 	Applications *ApplicationScreen
+	Targets      *TargetScreen
+	Training     *TrainingScreen
+	Rewards      *RewardScreen
+	Research     *ResearchScreen
 	Documents    *DocumentScreen
 	Settings     *SettingsScreen
 }
@@ -86,6 +89,10 @@ func (w *Window) build() {
 	w.Managers = newManagersScreen(e)
 	w.Assessments = newAssessmentScreen(e)
 	w.Applications = newApplicationScreen(e)
+	w.Targets = newTargetScreen(e)
+	w.Training = newTrainingScreen(e)
+	w.Rewards = newRewardScreen(e)
+	w.Research = newResearchScreen(e)
 	w.Documents = newDocumentScreen(e)
 	w.Settings = newSettingsScreen(e, w.switchLanguage, w.reload)
 
@@ -102,12 +109,16 @@ func (w *Window) build() {
 	header := container.NewBorder(nil, nil, container.NewHBox(logo, title), widget.NewLabel(room))
 
 	w.Tabs = container.NewAppTabs(
-		container.NewTabItemWithIcon(T("nav.dashboard"), theme.HomeIcon(), w.Dashboard.View()),
-		container.NewTabItemWithIcon(T("nav.managers"), theme.AccountIcon(), w.Managers.View()),
-		container.NewTabItemWithIcon(T("nav.assessments"), theme.DocumentCreateIcon(), w.Assessments.View()),
-		container.NewTabItemWithIcon(T("nav.applications"), theme.UploadIcon(), w.Applications.View()),
-		container.NewTabItemWithIcon(T("nav.documents"), theme.FileIcon(), w.Documents.View()),
-		container.NewTabItemWithIcon(T("nav.settings"), theme.SettingsIcon(), w.Settings.View()),
+		container.NewTabItem(T("nav.dashboard"), w.Dashboard.View()),
+		container.NewTabItem(T("nav.managers"), w.Managers.View()),
+		container.NewTabItem(T("nav.targets"), w.Targets.View()),
+		container.NewTabItem(T("nav.assessments"), w.Assessments.View()),
+		container.NewTabItem(T("nav.applications"), w.Applications.View()),
+		container.NewTabItem(T("nav.training"), w.Training.View()),
+		container.NewTabItem(T("nav.rewards"), w.Rewards.View()),
+		container.NewTabItem(T("nav.research"), w.Research.View()),
+		container.NewTabItem(T("nav.documents"), w.Documents.View()),
+		container.NewTabItem(T("nav.settings"), w.Settings.View()),
 	)
 	w.Tabs.SetTabLocation(container.TabLocationLeading)
 	w.Tabs.OnSelected = func(*container.TabItem) { w.refreshCurrent() }
@@ -117,21 +128,17 @@ func (w *Window) build() {
 // refreshCurrent re-reads the screen being shown, so each shows what others
 // changed.
 func (w *Window) refreshCurrent() {
-	switch w.Tabs.SelectedIndex() {
-	case 0:
-		w.Dashboard.Refresh()
-	case 1:
-		w.Managers.Reload()
-	case 2:
-		w.Assessments.Reload()
-	case 3:
-		w.Applications.Reload()
-	case 4:
-		w.Documents.Reload()
-	case 5:
-		w.Settings.Reload()
+	screens := []interface{ Reload() }{reloader(w.Dashboard.Refresh), w.Managers, w.Targets, w.Assessments, w.Applications,
+		w.Training, w.Rewards, w.Research, w.Documents, w.Settings}
+	if i := w.Tabs.SelectedIndex(); i >= 0 && i < len(screens) {
+		screens[i].Reload()
 	}
 }
+
+// reloader adapts a refresh function to the screens' Reload.
+type reloader func()
+
+func (r reloader) Reload() { r() }
 
 // switchLanguage changes the language, remembers it and rebuilds the screens.
 func (w *Window) switchLanguage(l kaohe.Lang) {

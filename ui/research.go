@@ -1,0 +1,172 @@
+package ui
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"kaohe/internal/kaohe"
+)
+
+// ResearchScreen keeps the market surveys the policy makes a duty of each
+// level: competitors, the property market, local housing projects (price,
+// units, handover, sales, decoration, cooperation) and decorators.
+type ResearchScreen struct {
+	e       *env
+	view    fyne.CanvasObject
+	Manager *selectOf[string]
+	Kind    *selectOf[kaohe.ResearchKind]
+	Date    *widget.Entry
+	Subject *widget.Entry
+	Details *widget.Entry
+	Price   *widget.Entry
+	Units   *widget.Entry
+	Deliver *widget.Entry
+	Sales   *widget.Entry
+	Decor   *widget.Entry
+	Coop    *widget.Entry
+	List    *widget.Label
+	Message *widget.Label
+	names   map[string]kaohe.ManagerLevel
+	project *fyne.Container
+}
+
+func newResearchScreen(e *env) *ResearchScreen {
+	s := &ResearchScreen{e: e, names: map[string]kaohe.ManagerLevel{}}
+	s.Manager = newSelectOf[string](nil, func(id string) string { return managerLabel(s.names[id]) }, func(string) { s.Reload() })
+	var kinds []kaohe.ResearchKind
+	for _, k := range kaohe.ResearchKinds() {
+		kinds = append(kinds, k.Code)
+	}
+	s.Kind = newSelectOf(kinds, func(k kaohe.ResearchKind) string { return Tr(kaohe.NameOf(kaohe.ResearchKinds(), k)) }, func(k kaohe.ResearchKind) {
+		if k == kaohe.ResearchProject {
+			s.project.Show()
+		} else {
+			s.project.Hide()
+		}
+	})
+	s.Date, s.Subject, s.Details = widget.NewEntry(), widget.NewEntry(), widget.NewMultiLineEntry()
+	s.Details.Wrapping = fyne.TextWrapWord
+	s.Details.SetMinRowsVisible(3)
+	s.Date.SetText(e.today().String())
+	s.Price, s.Units, s.Deliver, s.Sales, s.Decor, s.Coop = widget.NewEntry(), widget.NewEntry(), widget.NewEntry(), widget.NewEntry(), widget.NewEntry(), widget.NewEntry()
+	s.Deliver.SetPlaceHolder(T("hint.date"))
+	s.project = container.NewVBox(widget.NewForm(
+		widget.NewFormItem(T("research.price"), s.Price),
+		widget.NewFormItem(T("research.units"), s.Units),
+		widget.NewFormItem(T("research.delivery"), s.Deliver),
+		widget.NewFormItem(T("research.sales"), s.Sales),
+		widget.NewFormItem(T("research.decoration"), s.Decor),
+	))
+	s.project.Hide()
+	s.Message = widget.NewLabel("")
+	s.Message.Wrapping = fyne.TextWrapWord
+	s.List = widget.NewLabel("")
+	s.List.Wrapping = fyne.TextWrapWord
+	save := widget.NewButtonWithIcon(T("action.save"), theme.DocumentSaveIcon(), s.Save)
+	save.Importance = widget.HighImportance
+	form := widget.NewForm(
+		widget.NewFormItem(T("assess.manager"), s.Manager),
+		widget.NewFormItem(T("field.kind"), s.Kind),
+		widget.NewFormItem(T("field.date"), s.Date),
+		widget.NewFormItem(T("field.subject"), s.Subject),
+		widget.NewFormItem(T("field.details"), s.Details),
+		widget.NewFormItem(T("research.cooperation"), s.Coop),
+	)
+	left := container.NewVScroll(container.NewVBox(form, s.project, s.Message, container.NewHBox(save)))
+	split := container.NewHSplit(left, container.NewBorder(bold(T("research.list")), nil, nil, nil, container.NewVScroll(s.List)))
+	split.Offset = 0.5
+	s.view = split
+	s.Kind.SetSelectedIndex(0)
+	s.Reload()
+	return s
+}
+
+// View returns the screen's content.
+func (s *ResearchScreen) View() fyne.CanvasObject { return s.view }
+
+// Reload re-reads the chosen manager's records.
+func (s *ResearchScreen) Reload() {
+	prev, _ := s.Manager.Value()
+	s.names = map[string]kaohe.ManagerLevel{}
+	s.Manager.values, s.Manager.Options = nil, nil
+	for _, m := range s.e.activeManagers() {
+		s.names[m.ID] = m
+		s.Manager.values = append(s.Manager.values, m.ID)
+		s.Manager.Options = append(s.Manager.Options, managerLabel(m))
+	}
+	s.Manager.Select.OnChanged = nil
+	s.Manager.Set(prev)
+	if _, ok := s.Manager.Value(); !ok && len(s.Manager.values) > 0 {
+		s.Manager.SetSelectedIndex(0)
+	}
+	s.Manager.Select.OnChanged = func(string) { s.Reload() }
+	id, _ := s.Manager.Value()
+	rs, err := s.e.svc.Research(bg, id)
+	if err != nil {
+		s.e.showError(err)
+	}
+	var lines []string
+	for _, r := range rs {
+		line := fmt.Sprintf("%s　[%s] %s：%s", FormatDate(r.Date), Tr(kaohe.NameOf(kaohe.ResearchKinds(), r.Kind)), r.Subject, r.Details)
+		if r.Kind == kaohe.ResearchProject {
+			line += T("research.project_line", "Price", r.PricePerM2, "Units", r.Units, "Delivery", FormatDate(r.Delivery), "Sales", r.SalesStatus, "Decor", r.Decoration)
+		}
+		if r.Cooperation != "" {
+			line += "　" + T("research.cooperation") + "：" + r.Cooperation
+		}
+		lines = append(lines, line)
+	}
+	if len(lines) == 0 {
+		lines = []string{T("dash.none")}
+	}
+	s.List.SetText(strings.Join(lines, "\n\n"))
+}
+
+// Save saves a survey record.
+func (s *ResearchScreen) Save() {
+	r := kaohe.MarketResearch{Subject: strings.TrimSpace(s.Subject.Text), Details: strings.TrimSpace(s.Details.Text), Cooperation: strings.TrimSpace(s.Coop.Text)}
+	r.ManagerID, _ = s.Manager.Value()
+	r.Kind, _ = s.Kind.Value()
+	d, err := kaohe.ParseDate(s.Date.Text)
+	if err != nil {
+		say(s.Message, ErrorText(err), true)
+		return
+	}
+	r.Date = d
+	if r.Kind == kaohe.ResearchProject {
+		if t := strings.TrimSpace(s.Price.Text); t != "" {
+			if r.PricePerM2, err = strconv.ParseInt(t, 10, 64); err != nil {
+				say(s.Message, ErrorText(kaohe.Errorf(kaohe.EINVALID, "err.not_a_number", "Item", T("research.price"), "Value", t)), true)
+				return
+			}
+		}
+		if t := strings.TrimSpace(s.Units.Text); t != "" {
+			if r.Units, err = strconv.Atoi(t); err != nil {
+				say(s.Message, ErrorText(kaohe.Errorf(kaohe.EINVALID, "err.not_a_number", "Item", T("research.units"), "Value", t)), true)
+				return
+			}
+		}
+		if t := strings.TrimSpace(s.Deliver.Text); t != "" {
+			if r.Delivery, err = kaohe.ParseDate(t); err != nil {
+				say(s.Message, ErrorText(err), true)
+				return
+			}
+		}
+		r.SalesStatus, r.Decoration = strings.TrimSpace(s.Sales.Text), strings.TrimSpace(s.Decor.Text)
+	}
+	if _, err := s.e.svc.SaveResearch(bg, s.e.actor, r); err != nil {
+		say(s.Message, ErrorText(err), true)
+		return
+	}
+	for _, en := range []*widget.Entry{s.Subject, s.Details, s.Price, s.Units, s.Deliver, s.Sales, s.Decor, s.Coop} {
+		en.SetText("")
+	}
+	s.Reload()
+	say(s.Message, T("research.saved"), false)
+}

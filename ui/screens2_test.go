@@ -1,0 +1,165 @@
+package ui
+
+import (
+	"context"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"fyne.io/fyne/v2/test"
+
+	"kaohe/internal/kaohe"
+)
+
+func TestTargetsSplitAndActuals(t *testing.T) {
+	w, svc, _ := demoWindow(t)
+	s := w.Targets
+	d5, _ := svc.Store.ManagerByNo(context.Background(), "D005")
+	s.Manager.Set(d5.ID)
+	s.Metric.Set(kaohe.MetricSales)
+	s.Year.SetText("2027")
+	s.load()
+	s.Annual.SetText("1,200,000")
+	s.Seasonal.SetChecked(true)
+	s.SaveTarget()
+	tg, _, _ := svc.Figures(context.Background(), d5.ID, kaohe.MetricSales, 2027)
+	if tg.Total() != 1200000 || tg[9] <= tg[1] {
+		t.Fatalf("seasonal split = %v (%q)", tg, s.Message.Text)
+	}
+	if s.Targets[9].Text != "140000" {
+		t.Errorf("October target shown %q", s.Targets[9].Text)
+	}
+	// Actuals: a bad figure refuses the whole save.
+	test.Type(s.Actuals[0], "80000")
+	test.Type(s.Actuals[1], "-5")
+	s.SaveActuals()
+	_, ac, _ := svc.Figures(context.Background(), d5.ID, kaohe.MetricSales, 2027)
+	if ac.Total() != 0 || !strings.Contains(s.Message.Text, "2月") {
+		t.Errorf("a bad month saved: %v, %q", ac, s.Message.Text)
+	}
+	s.Actuals[1].SetText("60000")
+	s.SaveActuals()
+	_, ac, _ = svc.Figures(context.Background(), d5.ID, kaohe.MetricSales, 2027)
+	if ac[0] != 80000 || ac[1] != 60000 {
+		t.Errorf("actuals = %v", ac)
+	}
+	if !strings.Contains(s.Rollups.Text, "第1季度") || !strings.Contains(s.Rates[0].Text, "%") {
+		t.Errorf("rollups %q, January %q", s.Rollups.Text, s.Rates[0].Text)
+	}
+	// Even split when unchecked.
+	s.Seasonal.SetChecked(false)
+	s.Annual.SetText("1200")
+	s.SaveTarget()
+	tg, _, _ = svc.Figures(context.Background(), d5.ID, kaohe.MetricSales, 2027)
+	if tg[0] != 100 || tg[11] != 100 {
+		t.Errorf("even split = %v", tg)
+	}
+}
+
+func TestTrainingWithAttendance(t *testing.T) {
+	w, svc, _ := demoWindow(t)
+	s := w.Training
+	n := len(s.items)
+	s.edit(kaohe.Training{})
+	test.Type(s.Title, "整体厨房设计实操")
+	s.Category.Set(kaohe.TrainSkill)
+	s.Method.Set(kaohe.MethodClassroom)
+	test.Type(s.Date, "2026-11-20")
+	test.Type(s.Hours, "abc")
+	s.Save()
+	if !strings.Contains(s.Message.Text, "学时") || len(s.items) != n {
+		t.Fatalf("bad hours: %q", s.Message.Text)
+	}
+	s.Hours.SetText("6")
+	d1, _ := svc.Store.ManagerByNo(context.Background(), "D001")
+	d3, _ := svc.Store.ManagerByNo(context.Background(), "D003")
+	before, _ := svc.Store.TrainingHoursOf(context.Background(), d1.ID, 2026)
+	s.Results[d1.ID].Set(kaohe.AttendPassed)
+	test.Type(s.Scores[d1.ID], "92")
+	s.Results[d3.ID].Set(kaohe.AttendAbsent)
+	s.Save()
+	if len(s.items) != n+1 {
+		t.Fatalf("training not saved: %q", s.Message.Text)
+	}
+	after, _ := svc.Store.TrainingHoursOf(context.Background(), d1.ID, 2026)
+	if after[kaohe.TrainSkill]-before[kaohe.TrainSkill] != 6 {
+		t.Errorf("hours %v -> %v", before, after)
+	}
+	as, _ := svc.Attendance(context.Background(), s.cur.ID)
+	if len(as) != 2 {
+		t.Errorf("attendance = %+v", as)
+	}
+}
+
+func TestRewardsAndResearch(t *testing.T) {
+	w, svc, _ := demoWindow(t)
+	r := w.Rewards
+	d4, _ := svc.Store.ManagerByNo(context.Background(), "D004")
+	r.Manager.Set(d4.ID)
+	r.Type.Set(kaohe.PenaltyFine)
+	test.Type(r.Reason, "客户投诉未及时处理")
+	r.Save()
+	if !strings.Contains(r.Message.Text, "金额") {
+		t.Errorf("fine without amount: %q", r.Message.Text)
+	}
+	test.Type(r.Amount, "300")
+	r.Save()
+	rs, _ := svc.RewardsPenalties(context.Background(), d4.ID)
+	if len(rs) == 0 || rs[0].Type != kaohe.PenaltyFine || rs[0].Amount != 300 || rs[0].DecidedBy != "王经理" {
+		t.Fatalf("rewards = %+v (%q)", rs, r.Message.Text)
+	}
+
+	// A survey shows up beside the assessment item it evidences.
+	s := w.Research
+	s.Manager.Set(d4.ID)
+	s.Kind.Set(kaohe.ResearchProject)
+	s.Date.SetText("2026-11-10")
+	test.Type(s.Subject, "保利天悦二期")
+	test.Type(s.Price, "52000")
+	test.Type(s.Units, "640")
+	test.Type(s.Deliver, "2027-12-31")
+	s.Save()
+	list, _ := svc.Research(context.Background(), d4.ID)
+	if len(list) == 0 || list[0].Subject != "保利天悦二期" || list[0].Units != 640 {
+		t.Fatalf("research = %+v (%q)", list, s.Message.Text)
+	}
+	p := kaohe.Period{Start: kaohe.D(2026, 7, 1), End: kaohe.D(2026, 12, 31)}
+	want := kaohe.EvidenceCount(list, p)["feedback"]
+	a := w.Assessments
+	a.Reload()
+	a.Open(d4.ID, "2026-H2")
+	if got := a.Evidence["feedback"].Text; !strings.Contains(got, "调查记录 "+itoa(want)+" 条") {
+		t.Errorf("evidence label %q; want %d", got, want)
+	}
+}
+
+func itoa(n int) string { return strconv.Itoa(n) }
+
+func TestImportRosterThroughTheScreen(t *testing.T) {
+	w, svc, _ := demoWindow(t)
+	path := filepath.Join(t.TempDir(), "roster.xlsx")
+	if err := svc.ExportRoster(context.Background(), path); err != nil {
+		t.Fatal(err)
+	}
+	d := w.Managers.ImportRoster(path)
+	if d == nil || d.Preview.Valid != 20 || !strings.Contains(d.Summary.Text, "可导入 20 行") {
+		t.Fatalf("preview = %+v", d)
+	}
+	before, _ := svc.ListManagers(context.Background(), kaohe.ManagerFilter{})
+	audit0, _ := svc.Store.Audit(context.Background(), "", "", 1)
+	test.Tap(d.Import)
+	deadline := time.Now().Add(3 * time.Second)
+	for time.Now().Before(deadline) { // the import runs in the background
+		a, _ := svc.Store.Audit(context.Background(), "", "", 1)
+		if len(a) > 0 && a[0].Seq > audit0[0].Seq+19 {
+			break
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	after, _ := svc.ListManagers(context.Background(), kaohe.ManagerFilter{})
+	if len(after) != len(before) {
+		t.Errorf("re-importing the roster changed the headcount %d -> %d", len(before), len(after))
+	}
+}

@@ -1,0 +1,232 @@
+package ui
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"kaohe/internal/kaohe"
+)
+
+// DefaultSeasonalWeights is a kitchen-cabinet year: slow after Spring
+// Festival, busy in autumn.
+var DefaultSeasonalWeights = []float64{0.7, 0.5, 0.9, 1.0, 1.1, 1.0, 0.9, 0.9, 1.1, 1.4, 1.3, 1.2}
+
+// TargetScreen sets a manager's annual target of a metric, split into months
+// evenly or by seasonal weights, takes the monthly actuals, and shows the
+// completion by month, quarter, half-year and year.
+type TargetScreen struct {
+	e    *env
+	view fyne.CanvasObject
+
+	Manager  *selectOf[string]
+	Metric   *selectOf[string]
+	Year     *widget.Entry
+	Annual   *widget.Entry
+	Seasonal *widget.Check
+	Weights  [12]*widget.Entry
+	Actuals  [12]*widget.Entry
+	Targets  [12]*widget.Label
+	Rates    [12]*widget.Label
+	Rollups  *widget.Label
+	Message  *widget.Label
+	names    map[string]kaohe.ManagerLevel
+}
+
+func newTargetScreen(e *env) *TargetScreen {
+	s := &TargetScreen{e: e, names: map[string]kaohe.ManagerLevel{}}
+	s.Manager = newSelectOf[string](nil, func(id string) string { return managerLabel(s.names[id]) }, func(string) { s.load() })
+	var metrics []string
+	for _, m := range kaohe.DefaultMetrics() {
+		metrics = append(metrics, m.Code)
+	}
+	s.Metric = newSelectOf(metrics, func(c string) string { return metricName(c) }, func(string) { s.load() })
+	s.Year = widget.NewEntry()
+	s.Year.SetText(strconv.Itoa(e.today().Year))
+	s.Year.OnSubmitted = func(string) { s.load() }
+	s.Annual = widget.NewEntry()
+	s.Seasonal = widget.NewCheck(T("targets.seasonal"), nil)
+	s.Message = widget.NewLabel("")
+	s.Message.Wrapping = fyne.TextWrapWord
+	s.Rollups = widget.NewLabel("")
+	grid := container.NewGridWithColumns(5, bold(T("targets.month")), bold(T("targets.weight")), bold(T("targets.target")), bold(T("targets.actual")), bold(T("targets.rate")))
+	for i := 0; i < 12; i++ {
+		s.Weights[i] = widget.NewEntry()
+		s.Weights[i].SetText(numText(DefaultSeasonalWeights[i]))
+		s.Actuals[i] = widget.NewEntry()
+		s.Targets[i], s.Rates[i] = widget.NewLabel(""), widget.NewLabel("")
+		grid.Add(widget.NewLabel(T("targets.month_n", "Month", i+1)))
+		grid.Add(s.Weights[i])
+		grid.Add(s.Targets[i])
+		grid.Add(s.Actuals[i])
+		grid.Add(s.Rates[i])
+	}
+	split := widget.NewButtonWithIcon(T("targets.split"), theme.ViewRefreshIcon(), s.SaveTarget)
+	split.Importance = widget.HighImportance
+	saveActuals := widget.NewButtonWithIcon(T("targets.save_actuals"), theme.DocumentSaveIcon(), s.SaveActuals)
+	importBtn := widget.NewButtonWithIcon(T("excel.import_actuals"), theme.FolderOpenIcon(), func() { e.chooseXLSX(func(p string) { s.ImportActuals(p) }) })
+	exportBtn := widget.NewButtonWithIcon(T("excel.export_figures"), theme.DownloadIcon(), func() {
+		y, _ := strconv.Atoi(strings.TrimSpace(s.Year.Text))
+		e.exportXLSX(T("excel.figures_file", "Year", y), func(p string) error { return e.svc.ExportFigures(bg, y, p) })
+	})
+	top := container.NewVBox(
+		container.NewGridWithColumns(3,
+			container.NewBorder(nil, nil, widget.NewLabel(T("assess.manager")), nil, s.Manager),
+			container.NewBorder(nil, nil, widget.NewLabel(T("targets.metric")), nil, s.Metric),
+			container.NewBorder(nil, nil, widget.NewLabel(T("field.year")), nil, s.Year)),
+		container.NewBorder(nil, nil, widget.NewLabel(T("targets.annual")), container.NewHBox(s.Seasonal, split), s.Annual),
+	)
+	bottom := container.NewVBox(s.Rollups, s.Message, container.NewHBox(saveActuals, importBtn, exportBtn))
+	s.view = container.NewBorder(top, bottom, nil, nil, container.NewVScroll(grid))
+	s.Reload()
+	return s
+}
+
+func metricName(code string) string {
+	for _, m := range kaohe.DefaultMetrics() {
+		if m.Code == code {
+			return Tr(m.Name)
+		}
+	}
+	return code
+}
+
+// View returns the screen's content.
+func (s *TargetScreen) View() fyne.CanvasObject { return s.view }
+
+// Reload refreshes the manager list and the figures.
+func (s *TargetScreen) Reload() {
+	prev, _ := s.Manager.Value()
+	s.names = map[string]kaohe.ManagerLevel{}
+	s.Manager.values, s.Manager.Options = nil, nil
+	for _, m := range s.e.activeManagers() {
+		s.names[m.ID] = m
+		s.Manager.values = append(s.Manager.values, m.ID)
+		s.Manager.Options = append(s.Manager.Options, managerLabel(m))
+	}
+	if _, ok := s.Metric.Value(); !ok {
+		s.Metric.SetSelectedIndex(0)
+	}
+	s.Manager.Set(prev)
+	if _, ok := s.Manager.Value(); !ok && len(s.Manager.values) > 0 {
+		s.Manager.SetSelectedIndex(0)
+	}
+	s.load()
+}
+
+func (s *TargetScreen) key() (string, string, int, error) {
+	mid, _ := s.Manager.Value()
+	metric, _ := s.Metric.Value()
+	y, err := strconv.Atoi(strings.TrimSpace(s.Year.Text))
+	if err != nil || y < 2000 || y > 2100 {
+		return "", "", 0, kaohe.Errorf(kaohe.EINVALID, "err.bad_year", "Value", s.Year.Text).OnField("year")
+	}
+	return mid, metric, y, nil
+}
+
+// load shows the chosen manager's figures.
+func (s *TargetScreen) load() {
+	mid, metric, y, err := s.key()
+	if err != nil || mid == "" || metric == "" {
+		return
+	}
+	t, a, err := s.e.svc.Figures(bg, mid, metric, y)
+	if err != nil {
+		s.e.showError(err)
+		return
+	}
+	s.Annual.SetText(strconv.FormatInt(t.Total(), 10))
+	for i := 0; i < 12; i++ {
+		s.Targets[i].SetText(strconv.FormatInt(t[i], 10))
+		s.Actuals[i].SetText("")
+		if a[i] != 0 {
+			s.Actuals[i].SetText(strconv.FormatInt(a[i], 10))
+		}
+		rate, ok := kaohe.Completion{Target: t[i], Actual: a[i]}.Rate()
+		s.Rates[i].SetText(pctText(rate, ok))
+	}
+	var parts []string
+	for _, sp := range []kaohe.Span{{Kind: kaohe.PeriodQuarter, Index: 1}, {Kind: kaohe.PeriodQuarter, Index: 2}, {Kind: kaohe.PeriodQuarter, Index: 3},
+		{Kind: kaohe.PeriodQuarter, Index: 4}, {Kind: kaohe.PeriodHalf, Index: 1}, {Kind: kaohe.PeriodHalf, Index: 2}, {Kind: kaohe.PeriodYear}} {
+		c := kaohe.Rollup(t, a, sp)
+		rate, ok := c.Rate()
+		parts = append(parts, fmt.Sprintf("%s %s", T("span."+string(sp.Kind), "N", sp.Index), pctText(rate, ok)))
+	}
+	s.Rollups.SetText(strings.Join(parts, "　"))
+}
+
+func pctText(rate float64, ok bool) string {
+	if !ok {
+		return "—"
+	}
+	return fmt.Sprintf("%.1f%%", rate*100)
+}
+
+// SaveTarget splits the annual target into months and saves it.
+func (s *TargetScreen) SaveTarget() {
+	mid, metric, y, err := s.key()
+	if err != nil {
+		say(s.Message, ErrorText(err), true)
+		return
+	}
+	annual, ok := parseNumber(s.Annual.Text)
+	if !ok || annual != float64(int64(annual)) {
+		say(s.Message, ErrorText(kaohe.Errorf(kaohe.EINVALID, "err.not_a_number", "Item", T("targets.annual"), "Value", s.Annual.Text)), true)
+		return
+	}
+	var weights []float64
+	if s.Seasonal.Checked {
+		weights = make([]float64, 12)
+		for i, en := range s.Weights {
+			v, ok := parseNumber(en.Text)
+			if !ok {
+				say(s.Message, ErrorText(kaohe.Errorf(kaohe.EINVALID, "err.not_a_number", "Item", T("targets.month_n", "Month", i+1), "Value", en.Text)), true)
+				return
+			}
+			weights[i] = v
+		}
+	}
+	if _, err := s.e.svc.SetTarget(bg, s.e.actor, mid, metric, y, int64(annual), weights); err != nil {
+		say(s.Message, ErrorText(err), true)
+		return
+	}
+	s.load()
+	say(s.Message, T("targets.saved"), false)
+}
+
+// SaveActuals saves the typed monthly actuals, all or none.
+func (s *TargetScreen) SaveActuals() {
+	mid, metric, y, err := s.key()
+	if err != nil {
+		say(s.Message, ErrorText(err), true)
+		return
+	}
+	values := map[int]int64{}
+	for i, en := range s.Actuals {
+		if strings.TrimSpace(en.Text) == "" {
+			continue
+		}
+		v, ok := parseNumber(en.Text)
+		if !ok || v < 0 || v != float64(int64(v)) {
+			say(s.Message, ErrorText(kaohe.Errorf(kaohe.EINVALID, "err.bad_figure", "Month", i+1, "Value", en.Text)), true)
+			return
+		}
+		values[i+1] = int64(v)
+	}
+	if err := s.e.svc.SetActuals(bg, s.e.actor, mid, metric, y, values); err != nil {
+		say(s.Message, ErrorText(err), true)
+		return
+	}
+	s.load()
+	say(s.Message, T("targets.saved"), false)
+}
+
+// ImportActuals previews a workbook of monthly actuals for import.
+func (s *TargetScreen) ImportActuals(path string) *ImportDialog {
+	return s.e.importFile(path, func(p string) (kaohe.ImportPreview, error) { return s.e.svc.PreviewActuals(bg, p) }, s.load)
+}
