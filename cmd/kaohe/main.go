@@ -11,7 +11,10 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
+	"syscall"
 	"time"
+
+	"fyne.io/fyne/v2"
 
 	"fyne.io/fyne/v2/app"
 
@@ -42,7 +45,7 @@ type globals struct {
 
 func main() {
 	attachConsole()
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	err := run(ctx, os.Args[1:], os.Stdout, os.Stderr)
 	stop()
 	if err != nil {
@@ -167,6 +170,10 @@ func runWindow(ctx context.Context, g globals) error {
 		}
 	}
 	w := ui.NewWindow(ui.Params{App: a, Service: svc, Actor: cliActorName(), DocDir: filepath.Join(g.data, "documents"), DataDir: g.data})
+	go func() {
+		<-ctx.Done() // Ctrl-C or a shutdown: close like the window's close button
+		fyne.Do(a.Quit)
+	}()
 	w.ShowAndRun()
 	return nil
 }
