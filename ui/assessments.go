@@ -204,6 +204,7 @@ func (s *AssessmentScreen) load() {
 		if it.Code == "feedback" || it.Code == "expansion" {
 			ev := widget.NewLabel(T("assess.evidence", "Count", evidence[it.Code]))
 			ev.Importance = widget.MediumImportance
+			ev.Wrapping = fyne.TextWrapWord
 			s.Evidence[it.Code] = ev
 			guide = container.NewVBox(g, ev)
 		}

@@ -86,7 +86,7 @@ func (d *DashboardScreen) Refresh() {
 
 	gradeTitle := T("dash.grades")
 	if data.LastPeriod.ID != "" {
-		gradeTitle += "（" + Tr(data.LastPeriod.Name) + "）"
+		gradeTitle = T("dash.grades_period", "Period", Tr(data.LastPeriod.Name))
 	}
 	grid := container.NewGridWithColumns(3,
 		card(T("dash.headcount", "Total", total), d.Headcount),

@@ -46,7 +46,7 @@ func managerColumns() []managerColumn {
 		{"col.gender", 70, gender, byText(gender)},
 		{"col.level", 90, func(m kaohe.ManagerLevel) string { return LevelName(m.Level) },
 			func(a, b kaohe.ManagerLevel) bool { return a.Level < b.Level }},
-		{"col.education", 120, func(m kaohe.ManagerLevel) string { return Tr(m.Education.Name()) },
+		{"col.education", 170, func(m kaohe.ManagerLevel) string { return Tr(m.Education.Name()) },
 			func(a, b kaohe.ManagerLevel) bool { return a.Education < b.Education }},
 		{"col.status", 80, status, byText(status)},
 		{"col.hire_date", 150, func(m kaohe.ManagerLevel) string { return FormatDate(m.HireDate) },

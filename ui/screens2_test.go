@@ -8,6 +8,8 @@ import (
 	"testing"
 	"time"
 
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/driver/desktop"
 	"fyne.io/fyne/v2/test"
 
 	"kaohe/internal/kaohe"
@@ -161,5 +163,41 @@ func TestImportRosterThroughTheScreen(t *testing.T) {
 	after, _ := svc.ListManagers(context.Background(), kaohe.ManagerFilter{})
 	if len(after) != len(before) {
 		t.Errorf("re-importing the roster changed the headcount %d -> %d", len(before), len(after))
+	}
+}
+
+// TestEveryScreenFitsTheWindow: tabs take the size of their widest screen,
+// so one screen wider than 1280×800 clips all of them. Checked in both
+// languages.
+func TestEveryScreenFitsTheWindow(t *testing.T) {
+	for _, l := range []kaohe.Lang{kaohe.LangZh, kaohe.LangEn} {
+		w, _, _ := demoWindow(t)
+		if err := SetLanguage(l); err != nil {
+			t.Fatal(err)
+		}
+		w.reload()
+		for i, item := range w.Tabs.Items {
+			if min := item.Content.MinSize(); min.Width > 1280-120 || min.Height > 800-60 {
+				t.Errorf("%s: screen %d (%s) needs %v", l, i, item.Text, min)
+			}
+		}
+		SetLanguage(kaohe.LangZh)
+	}
+}
+
+func TestKeyboardSwitchesScreens(t *testing.T) {
+	w, _, _ := demoWindow(t)
+	c, ok := w.Canvas().(interface{ TypedShortcut(fyne.Shortcut) })
+	if !ok {
+		t.Fatal("the canvas takes no shortcuts")
+	}
+	for _, tc := range []struct {
+		key  fyne.KeyName
+		want int
+	}{{fyne.Key3, 2}, {fyne.Key0, 9}, {fyne.Key1, 0}} {
+		c.TypedShortcut(&desktop.CustomShortcut{KeyName: tc.key, Modifier: fyne.KeyModifierShortcutDefault})
+		if got := w.Tabs.SelectedIndex(); got != tc.want {
+			t.Errorf("Ctrl+%s selected screen %d; want %d", tc.key, got, tc.want)
+		}
 	}
 }

@@ -7,6 +7,7 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/driver/desktop"
 	"fyne.io/fyne/v2/widget"
 
 	"kaohe/assets"
@@ -122,6 +123,15 @@ func (w *Window) build() {
 	)
 	w.Tabs.SetTabLocation(container.TabLocationLeading)
 	w.Tabs.OnSelected = func(*container.TabItem) { w.refreshCurrent() }
+	// Ctrl+1 … Ctrl+0 switch screens: the tabs themselves take no keyboard
+	// focus, the fields on each screen do (Tab moves between them).
+	keys := []fyne.KeyName{fyne.Key1, fyne.Key2, fyne.Key3, fyne.Key4, fyne.Key5, fyne.Key6, fyne.Key7, fyne.Key8, fyne.Key9, fyne.Key0}
+	for i, k := range keys {
+		if i >= len(w.Tabs.Items) {
+			break
+		}
+		w.Canvas().AddShortcut(&desktop.CustomShortcut{KeyName: k, Modifier: fyne.KeyModifierShortcutDefault}, func(fyne.Shortcut) { w.Tabs.SelectIndex(i) })
+	}
 	w.SetContent(container.NewBorder(container.NewVBox(header, widget.NewSeparator()), nil, nil, nil, w.Tabs))
 }
 
