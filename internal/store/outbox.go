@@ -14,6 +14,7 @@ type Change struct {
 	Op      string          `json:"op"`
 	Payload json.RawMessage `json:"payload"`
 	Created string          `json:"created_at"`
+	Refused string          `json:"-"` // HQ's reason, for a refused change
 }
 
 // PendingChanges returns up to limit unsent changes in write order.
@@ -24,13 +25,13 @@ func (s *Store) PendingChanges(ctx context.Context, limit int) ([]Change, error)
 		err := sc.Scan(&c.Seq, &c.ID, &c.Entity, &c.RowID, &c.Op, &p, &c.Created)
 		c.Payload = json.RawMessage(p)
 		return c, err
-	}, `SELECT seq, change_id, entity, row_id, op, payload, created_at FROM outbox WHERE sent_at IS NULL ORDER BY seq LIMIT ?`, limit)
+	}, `SELECT seq, change_id, entity, row_id, op, payload, created_at FROM outbox WHERE sent_at IS NULL AND refused IS NULL ORDER BY seq LIMIT ?`, limit)
 }
 
 // PendingCount returns how many changes wait to be sent.
 func (s *Store) PendingCount(ctx context.Context) (int, error) {
 	var n int
-	err := s.r.QueryRowContext(ctx, `SELECT count(*) FROM outbox WHERE sent_at IS NULL`).Scan(&n)
+	err := s.r.QueryRowContext(ctx, `SELECT count(*) FROM outbox WHERE sent_at IS NULL AND refused IS NULL`).Scan(&n)
 	return n, err
 }
 

@@ -235,16 +235,6 @@ const (
 	RoleHQ       = "hq"
 )
 
-// hqOwned lists the entities only HQ writes (SPEC §3: reference data and
-// every decision). All others are written by the showroom they belong to.
-var hqOwned = map[string]bool{
-	"showroom": true, "level": true, "template": true, "period": true, "review_member": true,
-	"decision": true, "exemption": true, "filing": true, "certificate": true, "level_change": true,
-}
-
-// OwnedByHQ reports whether only HQ may write rows of the entity.
-func OwnedByHQ(entity string) bool { return hqOwned[entity] }
-
 // logChange adds the outbox change and the audit entry for a write of row
 // (the whole row, as it now is) in the same transaction. Only rows this
 // database's role owns go to the outbox: a showroom never sends HQ's rows.
@@ -257,7 +247,7 @@ func (tx *Tx) logChange(entity, rowID, op, action string, row any) error {
 	if err != nil {
 		return err
 	}
-	if OwnedByHQ(entity) == (role == RoleHQ) {
+	if kaohe.OwnedByHQ(entity) == (role == RoleHQ) {
 		if _, err := tx.exec(`INSERT INTO outbox (change_id, entity, row_id, op, payload, created_at) VALUES (?, ?, ?, ?, ?, ?)`,
 			NewID(), entity, rowID, op, string(payload), stamp(tx.now)); err != nil {
 			return fmt.Errorf("outbox %s: %w", entity, err)

@@ -1,0 +1,241 @@
+package store
+
+import (
+	"encoding/json"
+	"fmt"
+	"maps"
+	"slices"
+
+	"kaohe/internal/kaohe"
+)
+
+// applyChange writes one remote change: the row as it is at its writer,
+// upserted by id (or, for append-only facts, inserted once). Rows keep the
+// showroom they came from. Nothing goes to the outbox; the audit trail
+// records who applied it (the transaction's actor).
+func (tx *Tx) applyChange(c Change) error {
+	var err error
+	switch c.Entity {
+	case kaohe.EntShowroom:
+		var v kaohe.Showroom
+		if err = decode(c, &v); err == nil {
+			err = tx.upsert("showrooms", v.ID, c.Op, cols{"showroom_id": v.ID, "code": v.Code, "name": v.Name, "region": v.Region, "city": v.City})
+		}
+	case kaohe.EntLevel:
+		var v kaohe.LevelInfo
+		if err = decode(c, &v); err == nil {
+			if err = v.Validate(); err == nil {
+				_, err = tx.exec(`INSERT INTO levels (level, data, enabled, updated_at) VALUES (?, ?, ?, ?)
+					ON CONFLICT (level) DO UPDATE SET data = excluded.data, enabled = excluded.enabled, updated_at = excluded.updated_at`,
+					int(v.Level), mustJSON(v), boolInt(v.Enabled), stamp(tx.now))
+			}
+		}
+	case kaohe.EntTemplate:
+		var v kaohe.Template
+		if err = decode(c, &v); err == nil {
+			if err = v.Validate(); err == nil {
+				if _, err = tx.exec(`INSERT OR IGNORE INTO templates (id, version, data, created_at) VALUES (?, ?, ?, ?)`, v.ID, v.Version, mustJSON(v), stamp(tx.now)); err == nil {
+					// The newest version HQ sent is the one new assessments use.
+					_, err = tx.exec(`UPDATE templates SET current = (id = ? AND version = (SELECT max(version) FROM templates WHERE id = ?))`, v.ID, v.ID)
+				}
+			}
+		}
+	case kaohe.EntPeriod:
+		var v kaohe.Period
+		if err = decode(c, &v); err == nil {
+			if err = v.Validate(); err == nil {
+				err = tx.upsertNoShowroom("periods", v.ID, c.Op, cols{"kind": string(v.Kind), "name_zh": v.Name.Zh, "name_en": v.Name.En,
+					"start_date": v.Start.String(), "end_date": v.End.String()})
+			}
+		}
+	case kaohe.EntReviewMember:
+		var v kaohe.ReviewMember
+		if err = decode(c, &v); err == nil {
+			err = tx.upsertNoShowroom("review_members", v.ID, c.Op, cols{"name": v.Name, "role": v.Role, "title": v.Title})
+		}
+	case kaohe.EntManager:
+		var v kaohe.Manager
+		if err = decode(c, &v); err == nil {
+			if err = v.Validate(); err == nil {
+				err = tx.upsert("managers", v.ID, c.Op, cols{"showroom_id": v.ShowroomID, "employee_no": v.EmployeeNo, "name": v.Name,
+					"gender": string(v.Gender), "phone": v.Phone, "education": int(v.Education), "hire_date": dateArg(v.HireDate),
+					"status": string(v.Status), "left_on": dateArg(v.LeftOn), "note": v.Note})
+			}
+		}
+	case kaohe.EntLevelAssignment, kaohe.EntLevelChange:
+		var v kaohe.LevelChange
+		if err = decode(c, &v); err == nil {
+			if err = v.Validate(); err == nil {
+				_, err = tx.exec(`INSERT OR IGNORE INTO level_changes (`+levelChangeCols+`, showroom_id, created_at)
+					SELECT ?, ?, ?, ?, ?, ?, ?, ?, showroom_id, ? FROM managers WHERE id = ?`,
+					v.ID, v.ManagerID, int(v.From), int(v.To), v.Date.String(), v.Reason, v.DecidedBy, v.AppID, stamp(tx.now), v.ManagerID)
+			}
+		}
+	case kaohe.EntTarget:
+		var v kaohe.Target
+		if err = decode(c, &v); err == nil {
+			weights := ""
+			if v.Weights != nil {
+				weights = mustJSON(v.Weights)
+			}
+			err = tx.upsert("targets", v.ID, c.Op, cols{"showroom_id": tx.managerShowroom(v.ManagerID), "manager_id": v.ManagerID, "metric": v.Metric,
+				"year": v.Year, "annual": v.Annual, "weights": weights, "months": mustJSON(v.Months)})
+		}
+	case kaohe.EntActual:
+		var v kaohe.Actual
+		if err = decode(c, &v); err == nil {
+			err = tx.upsert("actuals", v.ID, c.Op, cols{"showroom_id": tx.managerShowroom(v.ManagerID), "manager_id": v.ManagerID, "metric": v.Metric,
+				"year": v.Year, "month": v.Month, "value": v.Value})
+		}
+	case kaohe.EntAssessment:
+		var v kaohe.Assessment
+		if err = decode(c, &v); err == nil {
+			err = tx.upsert("assessments", v.ID, c.Op, cols{"showroom_id": v.ShowroomID, "manager_id": v.ManagerID, "period_id": v.PeriodID,
+				"template_id": v.TemplateID, "template_version": v.TemplateVersion, "scores": mustJSON(v.Scores), "total": v.Total, "grade": v.Grade,
+				"coefficient": v.Coefficient, "comment": v.Comment, "assessor": v.Assessor, "status": string(v.Status), "submitted_on": dateArg(v.SubmittedOn)})
+		}
+	case kaohe.EntTraining:
+		var v kaohe.Training
+		if err = decode(c, &v); err == nil {
+			if err = v.Validate(); err == nil {
+				err = tx.upsert("trainings", v.ID, c.Op, cols{"showroom_id": v.ShowroomID, "title": v.Title, "category": string(v.Category),
+					"method": string(v.Method), "date": v.Date.String(), "hours": v.Hours, "trainer": v.Trainer})
+			}
+		}
+	case kaohe.EntAttendance:
+		var v kaohe.Attendance
+		if err = decode(c, &v); err == nil {
+			err = tx.upsert("attendance", v.ID, c.Op, cols{"showroom_id": tx.managerShowroom(v.ManagerID), "training_id": v.TrainingID,
+				"manager_id": v.ManagerID, "result": string(v.Result), "score": v.Score})
+		}
+	case kaohe.EntReward:
+		var v kaohe.RewardPenalty
+		if err = decode(c, &v); err == nil {
+			info, _ := v.Type.Info()
+			err = tx.upsert("rewards", v.ID, c.Op, cols{"showroom_id": v.ShowroomID, "manager_id": v.ManagerID, "type": string(v.Type),
+				"substantive": boolInt(info.Substantive), "amount": v.Amount, "reason": v.Reason, "date": v.Date.String(), "decided_by": v.DecidedBy})
+		}
+	case kaohe.EntApplication:
+		var v kaohe.Application
+		if err = decode(c, &v); err == nil {
+			err = tx.upsert("applications", v.ID, c.Op, cols{"showroom_id": v.ShowroomID, "manager_id": v.ManagerID, "target_level": int(v.TargetLevel),
+				"personal_info": v.PersonalInfo, "achievements": v.Achievements, "report": v.Report, "education": int(v.Education),
+				"exemption": boolInt(v.Exemption != kaohe.ExemptionNone), "exemption_reason": v.ExemptReason})
+		}
+	case kaohe.EntDecision, kaohe.EntApplicationEvent:
+		var v kaohe.Decision
+		if err = decode(c, &v); err == nil {
+			err = tx.applyDecision(v)
+		}
+	case kaohe.EntExemption:
+		var v kaohe.Exemption
+		if err = decode(c, &v); err == nil {
+			_, err = tx.exec(`INSERT OR IGNORE INTO exemptions (id, showroom_id, application_id, approved, date, decided_by, comment, created_at)
+				SELECT ?, showroom_id, id, ?, ?, ?, ?, ? FROM applications WHERE id = ?`,
+				v.ID, boolInt(v.Approved), v.Date.String(), v.DecidedBy, v.Comment, stamp(tx.now), v.AppID)
+		}
+	case kaohe.EntCertificate:
+		var v kaohe.Certificate
+		if err = decode(c, &v); err == nil {
+			err = tx.upsert("certificates", v.ID, c.Op, cols{"showroom_id": v.ShowroomID, "manager_id": v.ManagerID, "application_id": v.AppID,
+				"serial": v.Serial, "level": int(v.Level), "holder_name": v.HolderName, "showroom_name": v.Showroom, "granted_on": v.GrantedOn.String(),
+				"issuer": v.Issuer, "verify_code": v.VerifyCode, "key_id": v.KeyID, "signature": v.Signature, "revoked": boolInt(v.Revoked),
+				"revoked_reason": v.RevokedWhy})
+		}
+	case kaohe.EntResearch:
+		var v kaohe.MarketResearch
+		if err = decode(c, &v); err == nil {
+			err = tx.upsert("market_research", v.ID, c.Op, cols{"showroom_id": v.ShowroomID, "manager_id": v.ManagerID, "kind": string(v.Kind),
+				"date": v.Date.String(), "subject": v.Subject, "details": v.Details, "price_per_m2": v.PricePerM2, "units": v.Units,
+				"delivery": dateArg(v.Delivery), "sales_status": v.SalesStatus, "decoration": v.Decoration, "cooperation": v.Cooperation})
+		}
+	case kaohe.EntCertificatePrint:
+		var v CertificatePrint
+		if err = decode(c, &v); err == nil {
+			_, err = tx.exec(`INSERT OR IGNORE INTO certificate_prints (id, showroom_id, certificate_id, copy, printed_by, created_at)
+				SELECT ?, showroom_id, id, ?, ?, ? FROM certificates WHERE id = ?`, v.ID, boolInt(v.Copy), v.PrintedBy, v.At, v.CertID)
+		}
+	default:
+		return kaohe.Errorf(kaohe.EINVALID, "err.unknown_entity", "Value", c.Entity)
+	}
+	if err != nil {
+		return err
+	}
+	return tx.audit("sync."+c.Op, c.Entity, c.RowID, string(c.Payload))
+}
+
+func decode(c Change, v any) error {
+	if err := json.Unmarshal(c.Payload, v); err != nil {
+		return kaohe.Errorf(kaohe.EINVALID, "err.bad_payload", "Entity", c.Entity, "Detail", err.Error())
+	}
+	return nil
+}
+
+// cols are a row's columns by name.
+type cols map[string]any
+
+// upsertNoShowroom is upsert for reference tables without a showroom column.
+func (tx *Tx) upsertNoShowroom(table, id, op string, c cols) error {
+	return tx.upsert(table, id, op, c)
+}
+
+// upsert writes a row of a table with created/updated times and a
+// tombstone, by id; op delete sets the tombstone.
+func (tx *Tx) upsert(table, id, op string, c cols) error {
+	if id == "" {
+		return kaohe.Errorf(kaohe.EINVALID, "err.required").OnField("id")
+	}
+	ts := stamp(tx.now)
+	if op == OpDelete {
+		_, err := tx.exec(fmt.Sprintf(`UPDATE %s SET deleted_at = ?, updated_at = ? WHERE id = ?`, table), ts, ts, id)
+		return err
+	}
+	names := sortedKeys(c)
+	q := "INSERT INTO " + table + " (id"
+	vals := []any{id}
+	for _, n := range names {
+		q += ", " + n
+		vals = append(vals, c[n])
+	}
+	q += ", created_at, updated_at) VALUES (?"
+	for range names {
+		q += ", ?"
+	}
+	q += ", ?, ?) ON CONFLICT (id) DO UPDATE SET updated_at = excluded.updated_at, deleted_at = NULL"
+	for _, n := range names {
+		q += ", " + n + " = excluded." + n
+	}
+	vals = append(vals, ts, ts)
+	_, err := tx.exec(q, vals...)
+	return err
+}
+
+func sortedKeys(c cols) []string { return slices.Sorted(maps.Keys(c)) }
+
+// managerShowroom is the showroom of a manager (rows that do not carry one
+// take their manager's).
+func (tx *Tx) managerShowroom(managerID string) string {
+	var s string
+	tx.queryRow(`SELECT showroom_id FROM managers WHERE id = ?`, managerID).Scan(&s)
+	return s
+}
+
+// applyDecision appends a review event once, in its application's order,
+// checked against the state machine.
+func (tx *Tx) applyDecision(d kaohe.Decision) error {
+	var exists int
+	if err := tx.queryRow(`SELECT count(*) FROM decisions WHERE id = ?`, d.ID).Scan(&exists); err != nil || exists > 0 {
+		return err
+	}
+	v, err := view(tx.ctx, tx.tx, d.AppID)
+	if err != nil {
+		return err
+	}
+	r, err := v.Review.Apply(d)
+	if err != nil {
+		return err
+	}
+	_, err = tx.exec(`INSERT INTO decisions (id, showroom_id, application_id, seq, stage, pass, date, decided_by, comment, exam_score, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		d.ID, v.ShowroomID, v.ID, len(r.Decisions), string(d.Stage), boolInt(d.Pass), d.Date.String(), mustJSON(d.DecidedBy), d.Comment, d.ExamScore, stamp(tx.now))
+	return err
+}

@@ -1,0 +1,115 @@
+package store
+
+import (
+	"path/filepath"
+	"testing"
+
+	"kaohe/internal/kaohe"
+)
+
+// demoLike fills s with a small showroom through the ordinary writes.
+func demoLike(t *testing.T, s *Store) {
+	t.Helper()
+	m := addManager(t, s, "D001", "张喆", kaohe.Level1, kaohe.EduCollege)
+	addManager(t, s, "D002", "李玥", kaohe.Level2, kaohe.EduBachelor)
+	err := s.Update(ctx, "test", func(tx *Tx) error {
+		if _, err := tx.SetTarget(m.ID, kaohe.MetricSales, 2026, 1200000, nil); err != nil {
+			return err
+		}
+		for mo := 1; mo <= 6; mo++ {
+			if _, err := tx.SetActual(m.ID, kaohe.MetricSales, 2026, mo, int64(90000+mo)); err != nil {
+				return err
+			}
+		}
+		if _, err := tx.SaveAssessment(kaohe.Assessment{ManagerID: m.ID, PeriodID: "2026-H1", Assessor: "王经理",
+			Scores: kaohe.Scores{"plan": 90, "satisfaction": 90, "expansion": 90, "feedback": 90, "cooperation": 90}}, true); err != nil {
+			return err
+		}
+		tr, err := tx.SaveTraining(kaohe.Training{Title: "厨柜基础", Category: kaohe.TrainBasic, Method: kaohe.MethodClassroom, Date: kaohe.D(2026, 3, 3), Hours: 4})
+		if err != nil {
+			return err
+		}
+		if _, err := tx.RecordAttendance(kaohe.Attendance{TrainingID: tr.ID, ManagerID: m.ID, Result: kaohe.AttendPassed}); err != nil {
+			return err
+		}
+		app, err := tx.SaveApplication(kaohe.Application{ManagerID: m.ID, TargetLevel: kaohe.Level2, PersonalInfo: "x", Achievements: "y", Report: longReport(3000)})
+		if err != nil {
+			return err
+		}
+		_, err = tx.SubmitApplication(app.ID, kaohe.D(2026, 11, 1))
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+}
+
+func longReport(n int) string {
+	r := make([]rune, n)
+	for i := range r {
+		r[i] = '述'
+	}
+	return string(r)
+}
+
+func TestApplyRemoteReplicatesAndIsIdempotent(t *testing.T) {
+	src := newStore(t)
+	demoLike(t, src)
+	changes, err := src.PendingChanges(ctx, 10000)
+	if err != nil {
+		t.Fatal(err)
+	}
+	dst, err := Open(ctx, filepath.Join(t.TempDir(), "hq.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer dst.Close()
+	if err := dst.Update(ctx, "hq", func(tx *Tx) error { return tx.SetRole(RoleHQ) }); err != nil {
+		t.Fatal(err)
+	}
+	for round := 0; round < 2; round++ { // the second time changes nothing
+		if err := dst.ApplyRemote(ctx, "sync", changes, int64(len(changes))); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, table := range []string{"managers", "level_changes", "targets", "actuals", "assessments", "trainings", "attendance", "applications", "decisions"} {
+		a := count(t, src, `SELECT count(*) FROM `+table)
+		b := count(t, dst, `SELECT count(*) FROM `+table)
+		if a != b || a == 0 {
+			t.Errorf("%s: %d at the source, %d replicated", table, a, b)
+		}
+	}
+	if n, _ := dst.PendingCount(ctx); n != 0 {
+		t.Errorf("applied changes echoed into the outbox: %d", n)
+	}
+	ms, _ := dst.ListManagers(ctx, kaohe.ManagerFilter{})
+	if len(ms) != 2 || ms[1].Level != kaohe.Level2 || ms[0].ShowroomID == "" {
+		t.Errorf("replicated managers = %+v", ms)
+	}
+	if c, _ := dst.PullCursor(ctx); c != int64(len(changes)) {
+		t.Errorf("cursor = %d", c)
+	}
+	// A tombstone travels as a delete.
+	if err := src.Update(ctx, "t", func(tx *Tx) error { return tx.DeleteManager(ms[1].ID) }); err != nil {
+		t.Fatal(err)
+	}
+	more, _ := src.PendingChanges(ctx, 10000)
+	if err := dst.ApplyRemote(ctx, "sync", more[len(changes):], 0); err != nil {
+		t.Fatal(err)
+	}
+	if ms, _ := dst.ListManagers(ctx, kaohe.ManagerFilter{}); len(ms) != 1 {
+		t.Errorf("delete not applied: %d managers", len(ms))
+	}
+	// A change that breaks a rule is refused whole: nothing of its batch stays.
+	bad := Change{ID: NewID(), Entity: kaohe.EntManager, RowID: "x", Op: OpUpsert, Payload: []byte(`{"id":"x","employee_no":"D 9","name":"","education":4,"status":"active"}`)}
+	before := count(t, dst, `SELECT count(*) FROM audit`)
+	if err := dst.ApplyRemote(ctx, "sync", []Change{more[0], bad}, 999); err == nil {
+		t.Errorf("an invalid row was applied")
+	}
+	if count(t, dst, `SELECT count(*) FROM audit`) != before {
+		t.Errorf("a refused batch left audit rows")
+	}
+	if c, _ := dst.PullCursor(ctx); c == 999 {
+		t.Errorf("a refused batch moved the cursor")
+	}
+}
