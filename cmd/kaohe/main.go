@@ -80,6 +80,10 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return cmdDemo(ctx, g, rest[1:], stdout, stderr)
 	case "pdf":
 		return cmdPDF(ctx, g, rest[1:], stdout, stderr)
+	case "enroll":
+		return cmdEnroll(ctx, g, rest[1:], stdout, stderr)
+	case "sync":
+		return cmdSync(ctx, g, rest[1:], stdout, stderr)
 	case "backup":
 		return cmdBackup(ctx, g, rest[1:], stdout, stderr)
 	case "restore":
@@ -104,6 +108,8 @@ func usage(fs *flag.FlagSet, w io.Writer) {
                                                   写入演示展厅 / seed the demo showroom
   kaohe [--data DIR] pdf certificate|report|summary|application|reports …
                                                   生成 PDF（kaohe pdf 查看用法）/ make a PDF
+  kaohe [--data DIR] enroll --hq URL --code CODE  向总部注册 / enroll with HQ
+  kaohe [--data DIR] sync                         立即同步（失败时退出码非零）/ sync now
   kaohe [--data DIR] backup                       立即备份 / back up now
   kaohe [--data DIR] restore FILE                 从备份恢复 / restore a backup
   kaohe version

@@ -92,8 +92,10 @@ func (g *gen) firstYear() int { return g.o.Today.Year - g.o.Years + 1 }
 
 func (g *gen) reference(ctx context.Context) error {
 	return g.s.Update(ctx, actor, func(tx *store.Tx) error {
-		var err error
-		if g.room, err = tx.SetShowroom(kaohe.Showroom{Code: "SH-XH01", Name: "上海徐汇旗舰展厅", Region: "华东片区", City: "上海"}); err != nil {
+		// A showroom already enrolled with HQ keeps its identity.
+		if sr, err := g.s.Showroom(ctx); err == nil {
+			g.room = sr
+		} else if g.room, err = tx.SetShowroom(kaohe.Showroom{Code: "SH-XH01", Name: "上海徐汇旗舰展厅", Region: "华东片区", City: "上海"}); err != nil {
 			return err
 		}
 		if err := tx.PutLevels(kaohe.DefaultLevels()); err != nil {

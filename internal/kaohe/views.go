@@ -127,3 +127,15 @@ type ImportPreview struct {
 	Rows  []ImportRow
 	Valid int // rows that will be imported
 }
+
+// SyncStatus is what the window shows of the sync with HQ.
+type SyncStatus struct {
+	Enrolled  bool
+	HQ        string // the server's address
+	Online    bool
+	Running   bool
+	LastSync  time.Time // the last complete sync
+	Pending   int       // local changes not yet at HQ
+	Refused   int       // changes HQ refused (their reasons are kept)
+	LastError error
+}

@@ -100,16 +100,23 @@ func TestApplyRemoteReplicatesAndIsIdempotent(t *testing.T) {
 	if ms, _ := dst.ListManagers(ctx, kaohe.ManagerFilter{}); len(ms) != 1 {
 		t.Errorf("delete not applied: %d managers", len(ms))
 	}
-	// A change that breaks a rule is refused whole: nothing of its batch stays.
+	// A change that breaks a rule is skipped and audited; the rest of its
+	// batch applies and the cursor moves, so the queue never sticks.
 	bad := Change{ID: NewID(), Entity: kaohe.EntManager, RowID: "x", Op: OpUpsert, Payload: []byte(`{"id":"x","employee_no":"D 9","name":"","education":4,"status":"active"}`)}
-	before := count(t, dst, `SELECT count(*) FROM audit`)
-	if err := dst.ApplyRemote(ctx, "sync", []Change{more[0], bad}, 999); err == nil {
-		t.Errorf("an invalid row was applied")
+	good := Change{ID: NewID(), Entity: kaohe.EntPeriod, RowID: "2027-H1", Op: OpUpsert, Payload: []byte(`{"id":"2027-H1","kind":"half","name":{"zh":"2027年上半年","en":"2027 H1"},"start":{"Year":2027,"Month":1,"Day":1},"end":{"Year":2027,"Month":6,"Day":30}}`)}
+	if err := dst.ApplyRemote(ctx, "sync", []Change{bad, good}, 999); err != nil {
+		t.Fatalf("a refused change blocked its batch: %v", err)
 	}
-	if count(t, dst, `SELECT count(*) FROM audit`) != before {
-		t.Errorf("a refused batch left audit rows")
+	if c, _ := dst.PullCursor(ctx); c != 999 {
+		t.Errorf("cursor = %d; want 999", c)
 	}
-	if c, _ := dst.PullCursor(ctx); c == 999 {
-		t.Errorf("a refused batch moved the cursor")
+	if _, err := dst.Period(ctx, "2027-H1"); err != nil {
+		t.Errorf("the good change of the batch was not applied: %v", err)
+	}
+	if n := count(t, dst, `SELECT count(*) FROM managers WHERE id = 'x'`); n != 0 {
+		t.Errorf("the invalid manager was applied")
+	}
+	if n := count(t, dst, `SELECT count(*) FROM audit WHERE action = 'sync.refused' AND row_id = 'x'`); n != 1 {
+		t.Errorf("the refusal was not audited")
 	}
 }

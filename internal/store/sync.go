@@ -8,6 +8,8 @@ import (
 	"fmt"
 	"strconv"
 	"time"
+
+	"kaohe/internal/kaohe"
 )
 
 // Sync state keys in meta.
@@ -100,8 +102,27 @@ func (s *Store) PullCursor(ctx context.Context) (int64, error) {
 func (s *Store) ApplyRemote(ctx context.Context, source string, changes []Change, cursor int64) error {
 	return s.Update(ctx, source, func(tx *Tx) error {
 		for _, c := range changes {
-			if err := tx.applyChange(c); err != nil {
+			// Each change in its own savepoint: one that breaks a local rule
+			// is skipped and audited, never blocking the rest of the queue.
+			if _, err := tx.tx.ExecContext(tx.ctx, `SAVEPOINT apply`); err != nil {
+				return err
+			}
+			err := tx.applyChange(c)
+			var ke *kaohe.Error
+			switch {
+			case err == nil:
+			case errors.As(err, &ke):
+				if _, rerr := tx.tx.ExecContext(tx.ctx, `ROLLBACK TO apply`); rerr != nil {
+					return rerr
+				}
+				if aerr := tx.audit("sync.refused", c.Entity, c.RowID, mustJSON(map[string]string{"change": c.ID, "reason": err.Error()})); aerr != nil {
+					return aerr
+				}
+			default:
 				return fmt.Errorf("apply %s %s: %w", c.Entity, c.RowID, err)
+			}
+			if _, err := tx.tx.ExecContext(tx.ctx, `RELEASE apply`); err != nil {
+				return err
 			}
 		}
 		if cursor > 0 {
@@ -118,4 +139,47 @@ func (s *Store) NoteSync(ctx context.Context, at time.Time, syncErr string) erro
 		kv[MetaLastSync] = at.UTC().Format(time.RFC3339)
 	}
 	return s.SetMeta(ctx, kv)
+}
+
+// showroomTables are the local tables whose rows carry a showroom.
+var showroomTables = []string{"managers", "level_changes", "targets", "actuals", "assessments", "trainings", "attendance",
+	"rewards", "applications", "decisions", "exemptions", "filings", "certificates", "certificate_prints", "market_research"}
+
+// Enrolled makes HQ's showroom this database's own, with the credential to
+// sync. Rows written before enrolling (under a showroom id made locally)
+// move to HQ's id, in the tables and in the changes still queued, so
+// nothing written offline is lost or refused.
+func (s *Store) Enrolled(ctx context.Context, sr kaohe.Showroom, hqURL, token string) error {
+	return s.Update(ctx, "enroll", func(tx *Tx) error {
+		old, err := tx.ShowroomID()
+		if err != nil && kaohe.ErrorCode(err) != kaohe.ENOTFOUND {
+			return err
+		}
+		if old != "" && old != sr.ID {
+			for _, t := range showroomTables {
+				if _, err := tx.exec(`UPDATE `+t+` SET showroom_id = ? WHERE showroom_id = ?`, sr.ID, old); err != nil {
+					return err
+				}
+			}
+			if _, err := tx.exec(`UPDATE outbox SET payload = json_set(payload, '$.showroom_id', ?)
+				WHERE sent_at IS NULL AND json_extract(payload, '$.showroom_id') = ?`, sr.ID, old); err != nil {
+				return err
+			}
+			if _, err := tx.exec(`DELETE FROM showrooms WHERE id = ?`, old); err != nil {
+				return err
+			}
+		}
+		ts := stamp(tx.now)
+		if _, err := tx.exec(`INSERT INTO showrooms (id, showroom_id, code, name, region, city, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+			ON CONFLICT (id) DO UPDATE SET code = excluded.code, name = excluded.name, region = excluded.region, city = excluded.city, updated_at = excluded.updated_at`,
+			sr.ID, sr.ID, sr.Code, sr.Name, sr.Region, sr.City, ts, ts); err != nil {
+			return err
+		}
+		for k, v := range map[string]string{metaShowroomID: sr.ID, MetaHQURL: hqURL, MetaToken: token} {
+			if err := tx.setMeta(k, v); err != nil {
+				return err
+			}
+		}
+		return tx.audit("enroll", kaohe.EntShowroom, sr.ID, mustJSON(map[string]string{"code": sr.Code, "hq": hqURL, "previous": old}))
+	})
 }

@@ -1,0 +1,74 @@
+// Package i18n looks up the project's translations (assets/i18n) for
+// programs without a window: the HQ server and its admin commands. The
+// window uses Fyne's lang package over the same files.
+package i18n
+
+import (
+	"encoding/json"
+	"errors"
+	"maps"
+	"strings"
+	"sync"
+	"text/template"
+
+	"kaohe/assets"
+	"kaohe/internal/kaohe"
+)
+
+var (
+	once   sync.Once
+	tables map[kaohe.Lang]map[string]string
+)
+
+func load() {
+	tables = map[kaohe.Lang]map[string]string{}
+	for _, l := range []kaohe.Lang{kaohe.LangZh, kaohe.LangEn} {
+		b, err := assets.TranslationsFor(string(l))
+		if err != nil {
+			continue
+		}
+		m := map[string]string{}
+		json.Unmarshal(b, &m)
+		tables[l] = m
+	}
+}
+
+// Text returns key's text in lang, filled from args.
+func Text(lang kaohe.Lang, key string, args map[string]any) string {
+	once.Do(load)
+	src, ok := tables[lang][key]
+	if !ok {
+		return key
+	}
+	t, err := template.New(key).Parse(src)
+	if err != nil {
+		return src
+	}
+	var b strings.Builder
+	if err := t.Execute(&b, args); err != nil {
+		return src
+	}
+	return b.String()
+}
+
+// Error says what went wrong in lang, naming the field at fault.
+func Error(lang kaohe.Lang, err error) string {
+	var e *kaohe.Error
+	if !errors.As(err, &e) {
+		return Text(lang, "err.internal", map[string]any{"Detail": err.Error()})
+	}
+	args := e.Args
+	for k, v := range e.Args {
+		if inner, ok := v.(error); ok {
+			args = maps.Clone(e.Args)
+			args[k] = Error(lang, inner)
+		}
+	}
+	msg := Text(lang, e.Key, args)
+	if e.Field != "" {
+		if label := Text(lang, "field."+e.Field, nil); label != "field."+e.Field {
+			return Text(lang, "err.prefix.field", map[string]any{"Field": label, "Message": msg})
+		}
+	}
+	return msg
+}

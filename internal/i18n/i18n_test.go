@@ -1,0 +1,25 @@
+package i18n
+
+import (
+	"errors"
+	"testing"
+
+	"kaohe/internal/kaohe"
+)
+
+func TestError(t *testing.T) {
+	err := kaohe.Errorf(kaohe.EINVALID, "err.report_too_short", "Count", 10, "Min", 2000, "Level", 1).OnField("report")
+	if got := Error(kaohe.LangZh, err); got != "述职报告：述职报告 10 字，申请1级至少需 2000 字。" {
+		t.Errorf("zh = %q", got)
+	}
+	if got := Error(kaohe.LangEn, err); got != "Report: The report has 10 characters; level 1 needs at least 2000." {
+		t.Errorf("en = %q", got)
+	}
+	row := kaohe.Errorf(kaohe.EINVALID, "err.xlsx_row", "Row", 3, "Cause", kaohe.Errorf(kaohe.EINVALID, "err.bad_name"))
+	if got := Error(kaohe.LangZh, row); got != "第 3 行：请填写姓名（不超过40字）。" {
+		t.Errorf("nested = %q", got)
+	}
+	if got := Error(kaohe.LangZh, errors.New("disk full")); got != "操作失败：disk full" {
+		t.Errorf("plain = %q", got)
+	}
+}

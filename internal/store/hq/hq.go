@@ -1,0 +1,321 @@
+// Package hq is the HQ server's database: showrooms, enrollment codes and
+// hashed credentials, the log of every synced change (whose sequence is the
+// pull cursor) and the current state of every row. Ownership (one writer per
+// row) is enforced here, per change, before anything is written.
+package hq
+
+import (
+	"context"
+	"crypto/ed25519"
+	"crypto/rand"
+	"crypto/sha256"
+	"database/sql"
+	"embed"
+	"encoding/base64"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io/fs"
+	"net/url"
+	"path/filepath"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/google/uuid"
+	_ "github.com/mattn/go-sqlite3"
+
+	"kaohe/internal/kaohe"
+	"kaohe/sync/protocol"
+)
+
+//go:embed migrations/*.sql
+var migrations embed.FS
+
+// Store is the HQ database.
+type Store struct {
+	db  *sql.DB
+	Now func() time.Time
+}
+
+// Open opens or creates the HQ database.
+func Open(ctx context.Context, path string) (*Store, error) {
+	q := url.Values{}
+	q.Set("_journal_mode", "WAL")
+	q.Set("_synchronous", "FULL")
+	q.Set("_busy_timeout", "10000")
+	q.Set("_txlock", "immediate")
+	q.Set("_foreign_keys", "on")
+	db, err := sql.Open("sqlite3", "file:"+filepath.ToSlash(path)+"?"+q.Encode())
+	if err != nil {
+		return nil, err
+	}
+	db.SetMaxOpenConns(1) // one writer; the server's requests queue here
+	s := &Store{db: db, Now: time.Now}
+	if err := s.migrate(ctx); err != nil {
+		db.Close()
+		return nil, err
+	}
+	return s, nil
+}
+
+// Close closes the database.
+func (s *Store) Close() error {
+	s.db.Exec(`PRAGMA wal_checkpoint(TRUNCATE)`)
+	return s.db.Close()
+}
+
+func (s *Store) migrate(ctx context.Context) error {
+	var have int
+	if err := s.db.QueryRowContext(ctx, `PRAGMA user_version`).Scan(&have); err != nil {
+		return err
+	}
+	names, _ := fs.Glob(migrations, "migrations/*.sql")
+	sort.Strings(names)
+	if have > len(names) {
+		return kaohe.Errorf(kaohe.ECONFLICT, "err.db_newer", "Have", have, "Want", len(names))
+	}
+	for i, n := range names[have:] {
+		body, _ := migrations.ReadFile(n)
+		tx, err := s.db.BeginTx(ctx, nil)
+		if err != nil {
+			return err
+		}
+		if _, err := tx.Exec(string(body)); err != nil {
+			tx.Rollback()
+			return fmt.Errorf("migrate %s: %w", n, err)
+		}
+		if _, err := tx.Exec(fmt.Sprintf(`PRAGMA user_version = %d`, have+i+1)); err != nil {
+			tx.Rollback()
+			return err
+		}
+		if err := tx.Commit(); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (s *Store) stamp() string { return s.Now().UTC().Format(time.RFC3339Nano) }
+
+func hash(secret string) string {
+	h := sha256.Sum256([]byte(secret))
+	return hex.EncodeToString(h[:])
+}
+
+// secret returns n random bytes, base32-free letters for codes people type.
+func secret(n int, alphabet string) string {
+	b := make([]byte, n)
+	rand.Read(b)
+	out := make([]byte, n)
+	for i, c := range b {
+		out[i] = alphabet[int(c)%len(alphabet)]
+	}
+	return string(out)
+}
+
+const codeAlphabet = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"
+
+// Credential kinds.
+const (
+	KindShowroom = "showroom"
+	KindHQ       = "hq"
+)
+
+// Showroom is a showroom HQ knows.
+type Showroom struct {
+	ID, Code, Name, Region string
+	Revoked                bool
+}
+
+// AddShowroom registers a showroom and returns a one-time enrollment code.
+// It also records the showroom as HQ reference data for the showroom to pull.
+func (s *Store) AddShowroom(ctx context.Context, code, name, region string) (Showroom, string, error) {
+	code, name = strings.TrimSpace(code), strings.TrimSpace(name)
+	if code == "" || name == "" {
+		return Showroom{}, "", kaohe.Errorf(kaohe.EINVALID, "err.required").OnField("code")
+	}
+	sr := Showroom{ID: uuid.Must(uuid.NewV7()).String(), Code: code, Name: name, Region: region}
+	enroll := secret(12, codeAlphabet)
+	err := s.tx(ctx, func(tx *sql.Tx) error {
+		if _, err := tx.Exec(`INSERT INTO showrooms (id, code, name, region, created_at) VALUES (?, ?, ?, ?, ?)`, sr.ID, code, name, region, s.stamp()); err != nil {
+			if strings.Contains(err.Error(), "UNIQUE") {
+				return kaohe.Errorf(kaohe.ECONFLICT, "err.duplicate", "Detail", code)
+			}
+			return err
+		}
+		if _, err := tx.Exec(`INSERT INTO enroll_codes (code_hash, kind, showroom_id, name, created_at) VALUES (?, ?, ?, ?, ?)`,
+			hash(enroll), KindShowroom, sr.ID, name, s.stamp()); err != nil {
+			return err
+		}
+		payload, _ := json.Marshal(kaohe.Showroom{ID: sr.ID, Code: code, Name: name, Region: region})
+		return s.record(tx, protocol.Change{ID: uuid.Must(uuid.NewV7()).String(), Entity: kaohe.EntShowroom, RowID: sr.ID, Op: "upsert",
+			Payload: payload, At: s.stamp()}, sr.ID, KindHQ, "admin")
+	})
+	return sr, enroll, err
+}
+
+// AddHQUser issues a one-time enrollment code for an HQ credential (the
+// review group's desktop app in HQ mode).
+func (s *Store) AddHQUser(ctx context.Context, name string) (string, error) {
+	enroll := secret(12, codeAlphabet)
+	_, err := s.db.ExecContext(ctx, `INSERT INTO enroll_codes (code_hash, kind, name, created_at) VALUES (?, ?, ?, ?)`, hash(enroll), KindHQ, name, s.stamp())
+	return enroll, err
+}
+
+// Showrooms lists the showrooms.
+func (s *Store) Showrooms(ctx context.Context) ([]Showroom, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT id, code, name, region, revoked_at IS NOT NULL FROM showrooms ORDER BY code`)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []Showroom
+	for rows.Next() {
+		var sr Showroom
+		if err := rows.Scan(&sr.ID, &sr.Code, &sr.Name, &sr.Region, &sr.Revoked); err != nil {
+			return nil, err
+		}
+		out = append(out, sr)
+	}
+	return out, rows.Err()
+}
+
+// RevokeShowroom revokes a showroom's credentials: its requests are refused.
+func (s *Store) RevokeShowroom(ctx context.Context, code string) error {
+	return s.tx(ctx, func(tx *sql.Tx) error {
+		var id string
+		if err := tx.QueryRow(`SELECT id FROM showrooms WHERE code = ?`, code).Scan(&id); err != nil {
+			return kaohe.Errorf(kaohe.ENOTFOUND, "err.not_found", "What", "showroom", "Key", code)
+		}
+		ts := s.stamp()
+		if _, err := tx.Exec(`UPDATE showrooms SET revoked_at = ? WHERE id = ?`, ts, id); err != nil {
+			return err
+		}
+		_, err := tx.Exec(`UPDATE credentials SET revoked_at = ? WHERE showroom_id = ? AND revoked_at IS NULL`, ts, id)
+		return err
+	})
+}
+
+// Credential is an authenticated caller.
+type Credential struct {
+	ID, Kind, ShowroomID, Name string
+}
+
+// Enroll trades a one-time code for a credential; the token is returned once
+// and only its hash is kept.
+func (s *Store) Enroll(ctx context.Context, code string) (protocol.EnrollResponse, error) {
+	var resp protocol.EnrollResponse
+	token := base64.RawURLEncoding.EncodeToString([]byte(secret(32, codeAlphabet+"abcdefghijkmnopqrstuvwxyz")))
+	err := s.tx(ctx, func(tx *sql.Tx) error {
+		var kind, showroom, name string
+		err := tx.QueryRow(`SELECT kind, showroom_id, name FROM enroll_codes WHERE code_hash = ? AND used_at IS NULL`,
+			hash(strings.ToUpper(strings.TrimSpace(code)))).Scan(&kind, &showroom, &name)
+		if err != nil {
+			return kaohe.Errorf(kaohe.EUNAUTHORIZED, "err.enroll_code")
+		}
+		ts := s.stamp()
+		if _, err := tx.Exec(`UPDATE enroll_codes SET used_at = ? WHERE code_hash = ?`, ts, hash(strings.ToUpper(strings.TrimSpace(code)))); err != nil {
+			return err
+		}
+		if _, err := tx.Exec(`INSERT INTO credentials (id, kind, showroom_id, name, token_hash, created_at) VALUES (?, ?, ?, ?, ?, ?)`,
+			uuid.Must(uuid.NewV7()).String(), kind, showroom, name, hash(token), ts); err != nil {
+			return err
+		}
+		resp.Token, resp.ShowroomID = token, showroom
+		if showroom != "" {
+			if err := tx.QueryRow(`SELECT code, name FROM showrooms WHERE id = ?`, showroom).Scan(&resp.ShowroomCode, &resp.ShowroomName); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return resp, err
+	}
+	pub, _, err := s.SigningKey(ctx)
+	if err == nil {
+		resp.HQPublicKey = base64.StdEncoding.EncodeToString(pub)
+	}
+	return resp, err
+}
+
+// Authenticate returns the credential of a token, refusing unknown and
+// revoked ones alike.
+func (s *Store) Authenticate(ctx context.Context, token string) (Credential, error) {
+	var c Credential
+	err := s.db.QueryRowContext(ctx, `SELECT id, kind, showroom_id, name FROM credentials WHERE token_hash = ? AND revoked_at IS NULL`, hash(token)).
+		Scan(&c.ID, &c.Kind, &c.ShowroomID, &c.Name)
+	if err != nil {
+		return c, kaohe.Errorf(kaohe.EUNAUTHORIZED, "err.unauthorized")
+	}
+	return c, nil
+}
+
+func (s *Store) tx(ctx context.Context, fn func(*sql.Tx) error) error {
+	tx, err := s.db.BeginTx(context.WithoutCancel(ctx), nil)
+	if err != nil {
+		return err
+	}
+	if err := fn(tx); err != nil {
+		tx.Rollback()
+		return err
+	}
+	return tx.Commit()
+}
+
+// record appends a change to the log and updates the row's current state.
+func (s *Store) record(tx *sql.Tx, c protocol.Change, showroom, origin, credential string) error {
+	res, err := tx.Exec(`INSERT INTO changes (change_id, showroom_id, origin, entity, row_id, op, payload, at, received_at, credential) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		c.ID, showroom, origin, c.Entity, c.RowID, c.Op, string(c.Payload), c.At, s.stamp(), credential)
+	if err != nil {
+		return err
+	}
+	seq, _ := res.LastInsertId()
+	// A row's writer numbers its changes in time order (UUIDv7): a change
+	// that arrives after a newer one of the same row is logged, but the
+	// newer state stays.
+	_, err = tx.Exec(`INSERT INTO rows (entity, row_id, showroom_id, payload, deleted, seq, change_id) VALUES (?, ?, ?, ?, ?, ?, ?)
+		ON CONFLICT (entity, row_id) DO UPDATE SET payload = excluded.payload, deleted = excluded.deleted, seq = excluded.seq, change_id = excluded.change_id
+		WHERE excluded.change_id > rows.change_id`,
+		c.Entity, c.RowID, showroom, string(c.Payload), boolInt(c.Op == "delete"), seq, c.ID)
+	return err
+}
+
+func boolInt(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
+}
+
+// SigningKey returns HQ's newest Ed25519 key, creating the first on demand.
+func (s *Store) SigningKey(ctx context.Context) (ed25519.PublicKey, ed25519.PrivateKey, error) {
+	var pubS, privS string
+	err := s.db.QueryRowContext(ctx, `SELECT public, private FROM keys ORDER BY created_at DESC, id DESC LIMIT 1`).Scan(&pubS, &privS)
+	if errors.Is(err, sql.ErrNoRows) {
+		if _, err := s.NewKey(ctx); err != nil {
+			return nil, nil, err
+		}
+		return s.SigningKey(ctx)
+	}
+	if err != nil {
+		return nil, nil, err
+	}
+	pub, _ := base64.StdEncoding.DecodeString(pubS)
+	priv, _ := base64.StdEncoding.DecodeString(privS)
+	return pub, priv, nil
+}
+
+// NewKey makes a new signing key (key rotation: older keys keep verifying).
+func (s *Store) NewKey(ctx context.Context) (string, error) {
+	pub, priv, err := ed25519.GenerateKey(rand.Reader)
+	if err != nil {
+		return "", err
+	}
+	id := uuid.Must(uuid.NewV7()).String()
+	_, err = s.db.ExecContext(ctx, `INSERT INTO keys (id, public, private, created_at) VALUES (?, ?, ?, ?)`, id,
+		base64.StdEncoding.EncodeToString(pub), base64.StdEncoding.EncodeToString(priv), s.stamp())
+	return id, err
+}

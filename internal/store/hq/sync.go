@@ -1,0 +1,229 @@
+package hq
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+
+	"kaohe/internal/kaohe"
+	"kaohe/sync/protocol"
+)
+
+// Push applies a batch of the caller's changes in one transaction and
+// answers each: applied, duplicate (seen before: nothing done) or refused
+// with the reason. A refusal never stops the rest of the batch.
+func (s *Store) Push(ctx context.Context, cred Credential, changes []protocol.Change) ([]protocol.Result, error) {
+	results := make([]protocol.Result, len(changes))
+	err := s.tx(ctx, func(tx *sql.Tx) error {
+		for i, c := range changes {
+			r := protocol.Result{ID: c.ID, Status: protocol.Applied}
+			var seen int
+			if err := tx.QueryRow(`SELECT count(*) FROM changes WHERE change_id = ?`, c.ID).Scan(&seen); err != nil {
+				return err
+			}
+			if seen > 0 {
+				r.Status = protocol.Duplicate
+				results[i] = r
+				continue
+			}
+			showroom, err := s.check(tx, cred, c)
+			if err == nil {
+				err = s.record(tx, c, showroom, cred.Kind, cred.ID)
+				if err != nil {
+					return err // a fault of ours: the whole batch is retried
+				}
+			}
+			var ke *kaohe.Error
+			if errors.As(err, &ke) {
+				r = protocol.Result{ID: c.ID, Status: protocol.Refused, Code: ke.Code, Message: ke.Error()}
+			} else if err != nil {
+				return err
+			}
+			results[i] = r
+		}
+		return nil
+	})
+	return results, err
+}
+
+// check decides whether the caller may write the change, and which showroom
+// the row belongs to.
+func (s *Store) check(tx *sql.Tx, cred Credential, c protocol.Change) (string, error) {
+	if c.ID == "" || c.RowID == "" || (c.Op != "upsert" && c.Op != "delete") {
+		return "", kaohe.Errorf(kaohe.EINVALID, "err.bad_change")
+	}
+	switch {
+	case cred.Kind == KindShowroom && !kaohe.OwnedByShowroom(c.Entity):
+		return "", kaohe.Errorf(kaohe.EUNAUTHORIZED, "err.not_owner", "Entity", c.Entity)
+	case cred.Kind == KindHQ && !kaohe.OwnedByHQ(c.Entity):
+		return "", kaohe.Errorf(kaohe.EUNAUTHORIZED, "err.not_owner", "Entity", c.Entity)
+	}
+	var fields map[string]json.RawMessage
+	if err := json.Unmarshal(c.Payload, &fields); err != nil {
+		return "", kaohe.Errorf(kaohe.EINVALID, "err.bad_payload", "Entity", c.Entity, "Detail", err.Error())
+	}
+	if id := str(fields["id"]); id != "" && id != c.RowID {
+		return "", kaohe.Errorf(kaohe.EINVALID, "err.bad_change")
+	}
+	if err := validate(c.Entity, c.Payload); err != nil {
+		return "", err
+	}
+	showroom, err := s.showroomOf(tx, c.Entity, fields)
+	if err != nil {
+		return "", err
+	}
+	if cred.Kind == KindShowroom && showroom != cred.ShowroomID {
+		return "", kaohe.Errorf(kaohe.EUNAUTHORIZED, "err.other_showroom")
+	}
+	// A row keeps its showroom: no writer may move another's row.
+	var existing string
+	err = tx.QueryRow(`SELECT showroom_id FROM rows WHERE entity = ? AND row_id = ?`, c.Entity, c.RowID).Scan(&existing)
+	if err == nil && existing != showroom {
+		return "", kaohe.Errorf(kaohe.EUNAUTHORIZED, "err.other_showroom")
+	}
+	if err != nil && !errors.Is(err, sql.ErrNoRows) {
+		return "", err
+	}
+	return showroom, nil
+}
+
+func str(raw json.RawMessage) string {
+	var v string
+	json.Unmarshal(raw, &v)
+	return v
+}
+
+// showroomOf finds the showroom a row belongs to: its own showroom_id, or
+// that of the row it refers to; reference data belongs to every showroom ("").
+func (s *Store) showroomOf(tx *sql.Tx, entity string, f map[string]json.RawMessage) (string, error) {
+	switch entity {
+	case kaohe.EntLevel, kaohe.EntTemplate, kaohe.EntPeriod, kaohe.EntReviewMember:
+		return "", nil
+	case kaohe.EntShowroom:
+		return str(f["id"]), nil
+	}
+	if v := str(f["showroom_id"]); v != "" {
+		return v, nil
+	}
+	for _, ref := range []struct{ field, entity string }{
+		{"manager_id", kaohe.EntManager}, {"application_id", kaohe.EntApplication},
+		{"certificate_id", kaohe.EntCertificate}, {"training_id", kaohe.EntTraining}, {"assessment_id", kaohe.EntAssessment},
+	} {
+		id := str(f[ref.field])
+		if id == "" {
+			continue
+		}
+		var sr string
+		err := tx.QueryRow(`SELECT showroom_id FROM rows WHERE entity = ? AND row_id = ?`, ref.entity, id).Scan(&sr)
+		if errors.Is(err, sql.ErrNoRows) {
+			return "", kaohe.Errorf(kaohe.EINVALID, "err.missing_reference")
+		}
+		return sr, err
+	}
+	return "", kaohe.Errorf(kaohe.EINVALID, "err.missing_reference")
+}
+
+// validate checks a row with the domain's own rules.
+func validate(entity string, payload json.RawMessage) error {
+	var v interface{ Validate() error }
+	switch entity {
+	case kaohe.EntManager:
+		v = &kaohe.Manager{}
+	case kaohe.EntTraining:
+		v = &kaohe.Training{}
+	case kaohe.EntReward:
+		v = &kaohe.RewardPenalty{}
+	case kaohe.EntResearch:
+		v = &kaohe.MarketResearch{}
+	case kaohe.EntLevelChange, kaohe.EntLevelAssignment:
+		v = &kaohe.LevelChange{}
+	case kaohe.EntAttendance:
+		v = &kaohe.Attendance{}
+	case kaohe.EntPeriod:
+		v = &kaohe.Period{}
+	case kaohe.EntTemplate:
+		v = &kaohe.Template{}
+	case kaohe.EntLevel:
+		v = &kaohe.LevelInfo{}
+	default:
+		return nil
+	}
+	if err := json.Unmarshal(payload, v); err != nil {
+		return kaohe.Errorf(kaohe.EINVALID, "err.bad_payload", "Entity", entity, "Detail", err.Error())
+	}
+	return v.Validate()
+}
+
+// Pull returns the changes after cursor a caller may read: for a showroom,
+// HQ's changes for it and the reference data; for HQ, everything.
+func (s *Store) Pull(ctx context.Context, cred Credential, cursor int64, limit int) (protocol.PullResponse, error) {
+	if limit <= 0 || limit > protocol.MaxBatch {
+		limit = protocol.MaxBatch
+	}
+	q := `SELECT seq, change_id, entity, row_id, op, payload, at FROM changes WHERE seq > ?`
+	args := []any{cursor}
+	if cred.Kind == KindShowroom {
+		q += ` AND origin = 'hq' AND showroom_id IN (?, '')`
+		args = append(args, cred.ShowroomID)
+	}
+	rows, err := s.db.QueryContext(ctx, q+` ORDER BY seq LIMIT ?`, append(args, limit+1)...)
+	if err != nil {
+		return protocol.PullResponse{}, err
+	}
+	defer rows.Close()
+	resp := protocol.PullResponse{Cursor: cursor}
+	for rows.Next() {
+		var c protocol.Change
+		var p string
+		if err := rows.Scan(&c.Seq, &c.ID, &c.Entity, &c.RowID, &c.Op, &p, &c.At); err != nil {
+			return resp, err
+		}
+		c.Payload = json.RawMessage(p)
+		if len(resp.Changes) == limit {
+			resp.More = true
+			break
+		}
+		resp.Changes = append(resp.Changes, c)
+		resp.Cursor = c.Seq
+	}
+	return resp, rows.Err()
+}
+
+// tables names the local table each entity's rows live in, for stats.
+var tables = map[string]string{
+	kaohe.EntShowroom: "showrooms", kaohe.EntLevel: "levels", kaohe.EntTemplate: "templates", kaohe.EntPeriod: "periods",
+	kaohe.EntReviewMember: "review_members", kaohe.EntDecision: "decisions", kaohe.EntApplicationEvent: "decisions",
+	kaohe.EntExemption: "exemptions", kaohe.EntFiling: "filings", kaohe.EntCertificate: "certificates",
+	kaohe.EntLevelChange: "level_changes", kaohe.EntLevelAssignment: "level_changes", kaohe.EntManager: "managers",
+	kaohe.EntTarget: "targets", kaohe.EntActual: "actuals", kaohe.EntAssessment: "assessments", kaohe.EntTraining: "trainings",
+	kaohe.EntAttendance: "attendance", kaohe.EntReward: "rewards", kaohe.EntApplication: "applications",
+	kaohe.EntResearch: "market_research", kaohe.EntCertificatePrint: "certificate_prints",
+}
+
+// Stats counts the live rows per table per showroom code.
+func (s *Store) Stats(ctx context.Context) (map[string]map[string]int, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT s.code, r.entity, count(*) FROM rows r JOIN showrooms s ON s.id = r.showroom_id
+		WHERE r.deleted = 0 GROUP BY s.code, r.entity`)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := map[string]map[string]int{}
+	for rows.Next() {
+		var code, entity string
+		var n int
+		if err := rows.Scan(&code, &entity, &n); err != nil {
+			return nil, err
+		}
+		if out[code] == nil {
+			out[code] = map[string]int{}
+		}
+		t := tables[entity]
+		if t == "" {
+			t = entity
+		}
+		out[code][t] += n
+	}
+	return out, rows.Err()
+}

@@ -1,0 +1,160 @@
+// Package client talks to the HQ server over HTTP with go-resty: retries
+// with exponential backoff on transport faults and server errors (pushes are
+// idempotent, so a retried push is harmless), gzip request bodies, and the
+// schema version on every request.
+package client
+
+import (
+	"bytes"
+	"compress/gzip"
+	"context"
+	"encoding/json"
+	"errors"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/go-resty/resty/v2"
+
+	"kaohe/internal/kaohe"
+	"kaohe/sync/protocol"
+)
+
+// Client is one showroom's (or HQ mode's) connection to the HQ server.
+type Client struct {
+	r *resty.Client
+}
+
+// Options tune the client; zero values are the defaults.
+type Options struct {
+	Timeout time.Duration // per attempt; default 30 s
+	Retries int           // default 4
+	MinWait time.Duration // first backoff; default 300 ms
+	MaxWait time.Duration // default 10 s
+}
+
+// New returns a client of the server at baseURL acting with token.
+func New(baseURL, token string, o Options) *Client {
+	if o.Timeout == 0 {
+		o.Timeout = 30 * time.Second
+	}
+	if o.Retries == 0 {
+		o.Retries = 4
+	}
+	if o.MinWait == 0 {
+		o.MinWait = 300 * time.Millisecond
+	}
+	if o.MaxWait == 0 {
+		o.MaxWait = 10 * time.Second
+	}
+	r := resty.New().
+		SetBaseURL(strings.TrimRight(baseURL, "/")).
+		SetTimeout(o.Timeout).
+		SetRetryCount(o.Retries).
+		SetRetryWaitTime(o.MinWait).
+		SetRetryMaxWaitTime(o.MaxWait).
+		// A retry condition replaces resty's default, so transport errors
+		// are named here too.
+		AddRetryCondition(func(resp *resty.Response, err error) bool {
+			return err != nil || resp.StatusCode() >= 500 || resp.StatusCode() == http.StatusTooManyRequests
+		}).
+		SetHeader(protocol.HeaderVersion, strconv.Itoa(protocol.Version)).
+		SetHeader("Accept-Encoding", "gzip").
+		SetLogger(quiet{}) // failures reach the user as errors, not console noise
+	if token != "" {
+		r.SetAuthToken(token)
+	}
+	return &Client{r: r}
+}
+
+// Health checks that the server answers.
+func (c *Client) Health(ctx context.Context) error {
+	resp, err := c.r.R().SetContext(ctx).Get(protocol.PathHealth)
+	return check(resp, err)
+}
+
+// Enroll trades a one-time code for a credential.
+func (c *Client) Enroll(ctx context.Context, code string) (protocol.EnrollResponse, error) {
+	var out protocol.EnrollResponse
+	return out, c.post(ctx, protocol.PathEnroll, protocol.EnrollRequest{Version: protocol.Version, Code: code}, &out)
+}
+
+// Push sends a batch of changes and returns HQ's answer for each.
+func (c *Client) Push(ctx context.Context, changes []protocol.Change) ([]protocol.Result, error) {
+	var out protocol.PushResponse
+	if err := c.post(ctx, protocol.PathPush, protocol.PushRequest{Version: protocol.Version, Changes: changes}, &out); err != nil {
+		return nil, err
+	}
+	if len(out.Results) != len(changes) {
+		return nil, kaohe.Errorf(kaohe.EINTERNAL, "err.sync_bad_answer")
+	}
+	return out.Results, nil
+}
+
+// Pull fetches HQ's changes after cursor.
+func (c *Client) Pull(ctx context.Context, cursor int64, limit int) (protocol.PullResponse, error) {
+	var out protocol.PullResponse
+	return out, c.post(ctx, protocol.PathPull, protocol.PullRequest{Version: protocol.Version, Cursor: cursor, Limit: limit}, &out)
+}
+
+// post sends v gzip-compressed. The body is bytes, which resty sends whole
+// again on every retry (a reader would be empty the second time).
+func (c *Client) post(ctx context.Context, path string, v, out any) error {
+	raw, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+	var buf bytes.Buffer
+	zw := gzip.NewWriter(&buf)
+	zw.Write(raw)
+	zw.Close()
+	resp, err := c.r.R().SetContext(ctx).
+		SetHeader("Content-Type", "application/json").
+		SetHeader("Content-Encoding", "gzip").
+		SetBody(buf.Bytes()).
+		Post(path)
+	if err := check(resp, err); err != nil {
+		return err
+	}
+	if err := json.Unmarshal(resp.Body(), out); err != nil {
+		return kaohe.Errorf(kaohe.EINTERNAL, "err.sync_bad_answer")
+	}
+	return nil
+}
+
+// check turns transport faults and refusals into domain errors the user can
+// read: offline, please upgrade, not enrolled, or HQ's own reason.
+func check(resp *resty.Response, err error) error {
+	if err != nil {
+		if errors.Is(err, context.Canceled) {
+			return err
+		}
+		return kaohe.Errorf(kaohe.EINTERNAL, "err.offline", "Detail", err.Error())
+	}
+	if resp.IsSuccess() {
+		return nil
+	}
+	var e protocol.Error
+	json.Unmarshal(resp.Body(), &e)
+	switch {
+	case resp.StatusCode() == http.StatusUpgradeRequired:
+		return kaohe.Errorf(kaohe.ECONFLICT, "err.upgrade", "Detail", e.Message)
+	case e.Key != "":
+		return &kaohe.Error{Code: e.Code, Key: e.Key, Args: e.Args} // HQ's own reason
+	case resp.StatusCode() == http.StatusUnauthorized:
+		return kaohe.Errorf(kaohe.EUNAUTHORIZED, "err.unauthorized")
+	}
+	code := e.Code
+	if code == "" {
+		code = kaohe.EINTERNAL
+	}
+	return kaohe.Errorf(code, "err.hq_refused", "Status", resp.StatusCode(), "Detail", e.Message)
+}
+
+// quiet discards resty's own log lines.
+type quiet struct{}
+
+func (quiet) Errorf(string, ...any) {}
+func (quiet) Warnf(string, ...any)  {}
+func (quiet) Debugf(string, ...any) {}
