@@ -81,7 +81,7 @@ func (d *DashboardScreen) Refresh() {
 		ending = T("dash.none")
 	}
 	d.Ending = widget.NewLabel(ending)
-	d.Sync = widget.NewLabel(T("dash.sync_offline", "Pending", data.PendingChanges))
+	d.Sync = widget.NewLabel(syncText(d.e.svc.SyncStatus(bg)))
 	d.Sync.Wrapping = fyne.TextWrapWord
 
 	gradeTitle := T("dash.grades")
@@ -98,4 +98,11 @@ func (d *DashboardScreen) Refresh() {
 	)
 	d.view.Objects = []fyne.CanvasObject{container.NewVScroll(grid)}
 	d.view.Refresh()
+}
+
+// ShowSync shows a new sync status.
+func (d *DashboardScreen) ShowSync(st kaohe.SyncStatus) {
+	if d.Sync != nil {
+		d.Sync.SetText(syncText(st))
+	}
 }

@@ -70,7 +70,7 @@ func TestDashboard(t *testing.T) {
 		t.Errorf("hours %v, last period %q, grades %v", d.TrainingHours, d.LastPeriod.ID, d.Grades)
 	}
 	shown := labels(w)
-	for _, want := range []string{"待初审", "考察期", "尚未连接总部"} {
+	for _, want := range []string{"待初审", "考察期", "尚未向总部注册"} {
 		if !strings.Contains(shown, want) {
 			t.Errorf("dashboard does not show %q", want)
 		}

@@ -97,8 +97,19 @@ type ExcelService interface {
 	DropImport(previewID string)
 }
 
+// SyncService syncs with HQ.
+type SyncService interface {
+	SyncStatus(ctx context.Context) kaohe.SyncStatus
+	SyncNow(ctx context.Context) error
+	OnSyncStatus(f func(kaohe.SyncStatus))
+	StartSync(ctx context.Context)
+	Enroll(ctx context.Context, hqURL, code string) (kaohe.Showroom, error)
+	RefusedChanges(ctx context.Context) ([]kaohe.RefusedChange, error)
+}
+
 // Service is everything the window uses.
 type Service interface {
+	SyncService
 	DashboardService
 	ManagerService
 	AssessmentService

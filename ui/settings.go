@@ -1,7 +1,9 @@
 package ui
 
 import (
+	"context"
 	"fmt"
+	"strings"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
@@ -23,6 +25,8 @@ type SettingsScreen struct {
 	Message  *widget.Label
 	showroom *widget.Label
 	restored func()
+	HQ       *widget.Entry
+	Code     *widget.Entry
 }
 
 func newSettingsScreen(e *env, switchLang func(kaohe.Lang), restored func()) *SettingsScreen {
@@ -76,8 +80,14 @@ func newSettingsScreen(e *env, switchLang func(kaohe.Lang), restored func()) *Se
 			}
 		}, e.win)
 	})
+	s.HQ, s.Code = widget.NewEntry(), widget.NewEntry()
+	s.HQ.SetPlaceHolder("https://hq.example.cn:8443")
+	s.Code.SetPlaceHolder(T("settings.code_hint"))
+	enroll := widget.NewButtonWithIcon(T("settings.enroll"), theme.LoginIcon(), s.Enroll)
 	form := widget.NewForm(
 		widget.NewFormItem(T("settings.language"), s.Language),
+		widget.NewFormItem(T("settings.hq"), s.HQ),
+		widget.NewFormItem(T("settings.code"), container.NewBorder(nil, nil, nil, enroll, s.Code)),
 		widget.NewFormItem(T("settings.showroom"), s.showroom),
 		widget.NewFormItem(T("settings.data"), widget.NewLabel(e.dataDir)),
 		widget.NewFormItem(T("settings.documents"), widget.NewLabel(e.docDir)),
@@ -98,6 +108,9 @@ func (s *SettingsScreen) Reload() {
 		say(s.Message, ErrorText(err), true)
 	}
 	s.Backups.Refresh()
+	if st := s.e.svc.SyncStatus(bg); st.HQ != "" && s.HQ.Text == "" {
+		s.HQ.SetText(st.HQ)
+	}
 	if sr, err := s.e.svc.Showroom(bg); err == nil {
 		s.showroom.SetText(fmt.Sprintf("%s（%s）%s %s", sr.Name, sr.Code, sr.Region, sr.City))
 	} else {
@@ -112,4 +125,17 @@ func (s *SettingsScreen) Restore(path string) {
 		return
 	}
 	s.restored()
+}
+
+// Enroll trades HQ's one-time code for this showroom's credential.
+func (s *SettingsScreen) Enroll() {
+	sr, err := s.e.svc.Enroll(bg, strings.TrimSpace(s.HQ.Text), strings.TrimSpace(s.Code.Text))
+	if err != nil {
+		say(s.Message, ErrorText(err), true)
+		return
+	}
+	s.Code.SetText("")
+	s.e.svc.StartSync(context.Background())
+	s.Reload()
+	say(s.Message, T("settings.enrolled", "Code", sr.Code, "Name", sr.Name), false)
 }

@@ -52,6 +52,7 @@ type Window struct {
 	Rewards      *RewardScreen
 	Research     *ResearchScreen
 	Documents    *DocumentScreen
+	Sync         *SyncScreen
 	Settings     *SettingsScreen
 }
 
@@ -95,6 +96,7 @@ func (w *Window) build() {
 	w.Rewards = newRewardScreen(e)
 	w.Research = newResearchScreen(e)
 	w.Documents = newDocumentScreen(e)
+	w.Sync = newSyncScreen(e)
 	w.Settings = newSettingsScreen(e, w.switchLanguage, w.reload)
 
 	room := T("showroom.none")
@@ -119,13 +121,14 @@ func (w *Window) build() {
 		container.NewTabItem(T("nav.rewards"), w.Rewards.View()),
 		container.NewTabItem(T("nav.research"), w.Research.View()),
 		container.NewTabItem(T("nav.documents"), w.Documents.View()),
+		container.NewTabItem(T("nav.sync"), w.Sync.View()),
 		container.NewTabItem(T("nav.settings"), w.Settings.View()),
 	)
 	w.Tabs.SetTabLocation(container.TabLocationLeading)
 	w.Tabs.OnSelected = func(*container.TabItem) { w.refreshCurrent() }
 	// Ctrl+1 … Ctrl+0 switch screens: the tabs themselves take no keyboard
 	// focus, the fields on each screen do (Tab moves between them).
-	keys := []fyne.KeyName{fyne.Key1, fyne.Key2, fyne.Key3, fyne.Key4, fyne.Key5, fyne.Key6, fyne.Key7, fyne.Key8, fyne.Key9, fyne.Key0}
+	keys := []fyne.KeyName{fyne.Key1, fyne.Key2, fyne.Key3, fyne.Key4, fyne.Key5, fyne.Key6, fyne.Key7, fyne.Key8, fyne.Key9, fyne.Key0, fyne.KeyMinus}
 	for i, k := range keys {
 		if i >= len(w.Tabs.Items) {
 			break
@@ -133,13 +136,20 @@ func (w *Window) build() {
 		w.Canvas().AddShortcut(&desktop.CustomShortcut{KeyName: k, Modifier: fyne.KeyModifierShortcutDefault}, func(fyne.Shortcut) { w.Tabs.SelectIndex(i) })
 	}
 	w.SetContent(container.NewBorder(container.NewVBox(header, widget.NewSeparator()), nil, nil, nil, w.Tabs))
+	// Sync news comes from the background sync's goroutine.
+	e.svc.OnSyncStatus(func(st kaohe.SyncStatus) {
+		fyne.Do(func() {
+			w.Sync.Show(st)
+			w.Dashboard.ShowSync(st)
+		})
+	})
 }
 
 // refreshCurrent re-reads the screen being shown, so each shows what others
 // changed.
 func (w *Window) refreshCurrent() {
 	screens := []interface{ Reload() }{reloader(w.Dashboard.Refresh), w.Managers, w.Targets, w.Assessments, w.Applications,
-		w.Training, w.Rewards, w.Research, w.Documents, w.Settings}
+		w.Training, w.Rewards, w.Research, w.Documents, w.Sync, w.Settings}
 	if i := w.Tabs.SelectedIndex(); i >= 0 && i < len(screens) {
 		screens[i].Reload()
 	}

@@ -176,6 +176,7 @@ func runWindow(ctx context.Context, g globals) error {
 		}
 	}
 	w := ui.NewWindow(ui.Params{App: a, Service: svc, Actor: cliActorName(), DocDir: filepath.Join(g.data, "documents"), DataDir: g.data})
+	svc.StartSync(ctx) // when enrolled: syncs in the background while the window is open
 	go func() {
 		<-ctx.Done() // Ctrl-C or a shutdown: close like the window's close button
 		fyne.Do(a.Quit)

@@ -139,3 +139,8 @@ type SyncStatus struct {
 	Refused   int       // changes HQ refused (their reasons are kept)
 	LastError error
 }
+
+// RefusedChange is a local change HQ refused, with its reason.
+type RefusedChange struct {
+	Entity, RowID, Reason, At string
+}

@@ -167,7 +167,7 @@ func (s *Service) ConfirmImport(ctx context.Context, actor, previewID string) (i
 		return 0, kaohe.Errorf(kaohe.ENOTFOUND, "err.not_found", "What", "preview", "Key", previewID)
 	}
 	n := 0
-	err := s.Store.Update(ctx, actor, func(tx *store.Tx) error {
+	err := s.update(ctx, actor, func(tx *store.Tx) error {
 		switch rows := parsed.(type) {
 		case []excel.RosterRow:
 			for _, r := range rows {

@@ -22,6 +22,8 @@ type Service struct {
 	BackupDir string
 	// Now is the clock; tests replace it.
 	Now func() time.Time
+
+	sync syncer
 }
 
 // New returns a service over s.
@@ -45,7 +47,7 @@ func (s *Service) ListManagers(ctx context.Context, f kaohe.ManagerFilter) ([]ka
 
 // CreateManager adds a manager at a level.
 func (s *Service) CreateManager(ctx context.Context, actor string, m kaohe.Manager, level kaohe.Level) (kaohe.Manager, error) {
-	err := s.Store.Update(ctx, actor, func(tx *store.Tx) error {
+	err := s.update(ctx, actor, func(tx *store.Tx) error {
 		var err error
 		m, err = tx.CreateManager(m, level, kaohe.Date{})
 		return err
@@ -55,7 +57,7 @@ func (s *Service) CreateManager(ctx context.Context, actor string, m kaohe.Manag
 
 // UpdateManager saves a changed profile (including leaving: status left).
 func (s *Service) UpdateManager(ctx context.Context, actor string, m kaohe.Manager) (kaohe.Manager, error) {
-	err := s.Store.Update(ctx, actor, func(tx *store.Tx) error {
+	err := s.update(ctx, actor, func(tx *store.Tx) error {
 		var err error
 		m, err = tx.UpdateManager(m)
 		return err
@@ -65,7 +67,7 @@ func (s *Service) UpdateManager(ctx context.Context, actor string, m kaohe.Manag
 
 // DeleteManager tombstones a manager entered by mistake.
 func (s *Service) DeleteManager(ctx context.Context, actor, id string) error {
-	return s.Store.Update(ctx, actor, func(tx *store.Tx) error { return tx.DeleteManager(id) })
+	return s.update(ctx, actor, func(tx *store.Tx) error { return tx.DeleteManager(id) })
 }
 
 // Profile gathers everything about one manager.
@@ -120,7 +122,7 @@ func (s *Service) Assessment(ctx context.Context, managerID, periodID string) (k
 
 // SaveAssessment saves a draft, or submits it.
 func (s *Service) SaveAssessment(ctx context.Context, actor string, a kaohe.Assessment, submit bool) (kaohe.Assessment, error) {
-	err := s.Store.Update(ctx, actor, func(tx *store.Tx) error {
+	err := s.update(ctx, actor, func(tx *store.Tx) error {
 		var err error
 		a, err = tx.SaveAssessment(a, submit)
 		return err
@@ -145,7 +147,7 @@ func (s *Service) Applications(ctx context.Context, managerID string) ([]kaohe.A
 
 // SaveApplication saves a draft application.
 func (s *Service) SaveApplication(ctx context.Context, actor string, a kaohe.Application) (kaohe.Application, error) {
-	err := s.Store.Update(ctx, actor, func(tx *store.Tx) error {
+	err := s.update(ctx, actor, func(tx *store.Tx) error {
 		var err error
 		a, err = tx.SaveApplication(a)
 		return err
@@ -156,7 +158,7 @@ func (s *Service) SaveApplication(ctx context.Context, actor string, a kaohe.App
 // SubmitApplication submits a saved application today.
 func (s *Service) SubmitApplication(ctx context.Context, actor, id string) (kaohe.ApplicationView, error) {
 	var v kaohe.ApplicationView
-	err := s.Store.Update(ctx, actor, func(tx *store.Tx) error {
+	err := s.update(ctx, actor, func(tx *store.Tx) error {
 		var err error
 		v, err = tx.SubmitApplication(id, s.Today())
 		return err
@@ -233,6 +235,15 @@ func (s *Service) Dashboard(ctx context.Context) (kaohe.Dashboard, error) {
 	}
 	d.PendingChanges, err = s.Store.PendingCount(ctx)
 	return d, err
+}
+
+// update runs a write and asks the background sync to send it soon.
+func (s *Service) update(ctx context.Context, actor string, fn func(*store.Tx) error) error {
+	err := s.Store.Update(ctx, actor, fn)
+	if err == nil {
+		s.KickSync()
+	}
+	return err
 }
 
 // SetLanguage sets the language of the documents made from now on.
@@ -312,7 +323,7 @@ func (s *Service) Figures(ctx context.Context, managerID, metric string, year in
 // SetTarget sets an annual target, split evenly (weights nil) or seasonally.
 func (s *Service) SetTarget(ctx context.Context, actor, managerID, metric string, year int, annual int64, weights []float64) (kaohe.Target, error) {
 	var t kaohe.Target
-	err := s.Store.Update(ctx, actor, func(tx *store.Tx) error {
+	err := s.update(ctx, actor, func(tx *store.Tx) error {
 		var err error
 		t, err = tx.SetTarget(managerID, metric, year, annual, weights)
 		return err
@@ -322,7 +333,7 @@ func (s *Service) SetTarget(ctx context.Context, actor, managerID, metric string
 
 // SetActuals records several months' actual figures in one transaction.
 func (s *Service) SetActuals(ctx context.Context, actor, managerID, metric string, year int, values map[int]int64) error {
-	return s.Store.Update(ctx, actor, func(tx *store.Tx) error {
+	return s.update(ctx, actor, func(tx *store.Tx) error {
 		for m := 1; m <= 12; m++ {
 			if v, ok := values[m]; ok {
 				if _, err := tx.SetActual(managerID, metric, year, m, v); err != nil {
@@ -341,7 +352,7 @@ func (s *Service) Trainings(ctx context.Context) ([]kaohe.Training, error) {
 
 // SaveTraining creates or updates a training session.
 func (s *Service) SaveTraining(ctx context.Context, actor string, t kaohe.Training) (kaohe.Training, error) {
-	err := s.Store.Update(ctx, actor, func(tx *store.Tx) error {
+	err := s.update(ctx, actor, func(tx *store.Tx) error {
 		var err error
 		t, err = tx.SaveTraining(t)
 		return err
@@ -356,7 +367,7 @@ func (s *Service) Attendance(ctx context.Context, trainingID string) ([]kaohe.At
 
 // RecordAttendance records several participants' results in one transaction.
 func (s *Service) RecordAttendance(ctx context.Context, actor string, as []kaohe.Attendance) error {
-	return s.Store.Update(ctx, actor, func(tx *store.Tx) error {
+	return s.update(ctx, actor, func(tx *store.Tx) error {
 		for _, a := range as {
 			if _, err := tx.RecordAttendance(a); err != nil {
 				return err
@@ -373,7 +384,7 @@ func (s *Service) RewardsPenalties(ctx context.Context, managerID string) ([]kao
 
 // SaveRewardPenalty records a reward or penalty.
 func (s *Service) SaveRewardPenalty(ctx context.Context, actor string, r kaohe.RewardPenalty) (kaohe.RewardPenalty, error) {
-	err := s.Store.Update(ctx, actor, func(tx *store.Tx) error {
+	err := s.update(ctx, actor, func(tx *store.Tx) error {
 		var err error
 		r, err = tx.SaveRewardPenalty(r)
 		return err
@@ -388,7 +399,7 @@ func (s *Service) Research(ctx context.Context, managerID string) ([]kaohe.Marke
 
 // SaveResearch saves a market research record.
 func (s *Service) SaveResearch(ctx context.Context, actor string, r kaohe.MarketResearch) (kaohe.MarketResearch, error) {
-	err := s.Store.Update(ctx, actor, func(tx *store.Tx) error {
+	err := s.update(ctx, actor, func(tx *store.Tx) error {
 		var err error
 		r, err = tx.SaveResearch(r)
 		return err

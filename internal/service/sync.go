@@ -1,0 +1,126 @@
+package service
+
+import (
+	"context"
+	"sync"
+
+	"kaohe/internal/kaohe"
+	"kaohe/internal/store"
+	"kaohe/sync/client"
+	"kaohe/sync/engine"
+)
+
+// syncer is the service's sync state: the engine, and the background loop
+// while the window is open.
+type syncer struct {
+	mu       sync.Mutex
+	engine   *engine.Engine
+	cancel   context.CancelFunc
+	listener func(kaohe.SyncStatus)
+}
+
+func (s *Service) eng(ctx context.Context) (*engine.Engine, error) {
+	s.sync.mu.Lock()
+	defer s.sync.mu.Unlock()
+	if s.sync.engine != nil && s.sync.engine.Store == s.Store {
+		return s.sync.engine, nil
+	}
+	hqURL, err := s.Store.Meta(ctx, store.MetaHQURL)
+	if err != nil {
+		return nil, err
+	}
+	token, err := s.Store.Meta(ctx, store.MetaToken)
+	if err != nil {
+		return nil, err
+	}
+	e := &engine.Engine{Store: s.Store, HQ: hqURL, OnStatus: s.sync.listener}
+	if hqURL != "" && token != "" {
+		e.Client = client.New(hqURL, token, client.Options{})
+	}
+	s.sync.engine = e
+	return e, nil
+}
+
+// SyncStatus says how the sync with HQ stands.
+func (s *Service) SyncStatus(ctx context.Context) kaohe.SyncStatus {
+	e, err := s.eng(ctx)
+	if err != nil {
+		return kaohe.SyncStatus{LastError: err}
+	}
+	return e.Status(ctx)
+}
+
+// SyncNow syncs once, now.
+func (s *Service) SyncNow(ctx context.Context) error {
+	e, err := s.eng(ctx)
+	if err != nil {
+		return err
+	}
+	return e.Sync(ctx)
+}
+
+// OnSyncStatus sets who hears of every change of sync status.
+func (s *Service) OnSyncStatus(f func(kaohe.SyncStatus)) {
+	s.sync.mu.Lock()
+	s.sync.listener = f
+	if s.sync.engine != nil {
+		s.sync.engine.OnStatus = f
+	}
+	s.sync.mu.Unlock()
+}
+
+// StartSync runs the sync in the background while ctx lives, if enrolled.
+func (s *Service) StartSync(ctx context.Context) {
+	e, err := s.eng(ctx)
+	if err != nil || e.Client == nil {
+		return
+	}
+	s.sync.mu.Lock()
+	if s.sync.cancel != nil {
+		s.sync.cancel()
+	}
+	rctx, cancel := context.WithCancel(ctx)
+	s.sync.cancel = cancel
+	s.sync.mu.Unlock()
+	go e.Run(rctx)
+}
+
+// KickSync asks the background sync to run soon (after a local write).
+func (s *Service) KickSync() {
+	s.sync.mu.Lock()
+	e := s.sync.engine
+	s.sync.mu.Unlock()
+	if e != nil && e.Client != nil {
+		e.Kick()
+	}
+}
+
+// Enroll trades HQ's one-time code for this showroom's credential, then
+// starts syncing.
+func (s *Service) Enroll(ctx context.Context, hqURL, code string) (kaohe.Showroom, error) {
+	resp, err := client.New(hqURL, "", client.Options{}).Enroll(ctx, code)
+	if err != nil {
+		return kaohe.Showroom{}, err
+	}
+	if resp.ShowroomID == "" {
+		return kaohe.Showroom{}, kaohe.Errorf(kaohe.EINVALID, "err.enroll_not_showroom")
+	}
+	sr := kaohe.Showroom{ID: resp.ShowroomID, Code: resp.ShowroomCode, Name: resp.ShowroomName}
+	if err := s.Store.Enrolled(ctx, sr, hqURL, resp.Token); err != nil {
+		return sr, err
+	}
+	s.sync.mu.Lock()
+	s.sync.engine = nil // rebuilt with the new credential
+	s.sync.mu.Unlock()
+	return sr, nil
+}
+
+// RefusedChanges lists the changes HQ refused, with its reasons.
+func (s *Service) RefusedChanges(ctx context.Context) ([]kaohe.RefusedChange, error) {
+	rs, err := s.Store.Refused(ctx)
+	out := make([]kaohe.RefusedChange, len(rs))
+	for i, r := range rs {
+		out[i] = kaohe.RefusedChange{Entity: r.Entity, RowID: r.RowID, Reason: r.Refused, At: r.Created}
+	}
+	return out, err
+}
