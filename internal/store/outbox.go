@@ -19,13 +19,18 @@ type Change struct {
 
 // PendingChanges returns up to limit unsent changes in write order.
 func (s *Store) PendingChanges(ctx context.Context, limit int) ([]Change, error) {
+	return s.PendingChangesAfter(ctx, 0, limit)
+}
+
+// PendingChangesAfter returns up to limit unsent changes after seq.
+func (s *Store) PendingChangesAfter(ctx context.Context, seq int64, limit int) ([]Change, error) {
 	return queryAll(ctx, s.r, func(sc scanner) (Change, error) {
 		var c Change
 		var p string
 		err := sc.Scan(&c.Seq, &c.ID, &c.Entity, &c.RowID, &c.Op, &p, &c.Created)
 		c.Payload = json.RawMessage(p)
 		return c, err
-	}, `SELECT seq, change_id, entity, row_id, op, payload, created_at FROM outbox WHERE sent_at IS NULL AND refused IS NULL ORDER BY seq LIMIT ?`, limit)
+	}, `SELECT seq, change_id, entity, row_id, op, payload, created_at FROM outbox WHERE sent_at IS NULL AND refused IS NULL AND seq > ? ORDER BY seq LIMIT ?`, seq, limit)
 }
 
 // PendingCount returns how many changes wait to be sent.

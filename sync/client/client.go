@@ -106,7 +106,7 @@ func (c *Client) post(ctx context.Context, path string, v, out any) error {
 		return err
 	}
 	var buf bytes.Buffer
-	zw := gzip.NewWriter(&buf)
+	zw, _ := gzip.NewWriterLevel(&buf, gzip.BestSpeed) // the changes are text: speed matters more
 	zw.Write(raw)
 	zw.Close()
 	resp, err := c.r.R().SetContext(ctx).

@@ -103,32 +103,8 @@ func (e *Engine) Sync(ctx context.Context) error {
 }
 
 func (e *Engine) sync(ctx context.Context) error {
-	for {
-		pending, err := e.Store.PendingChanges(ctx, e.batch())
-		if err != nil {
-			return err
-		}
-		if len(pending) == 0 {
-			break
-		}
-		wire := make([]protocol.Change, len(pending))
-		for i, c := range pending {
-			wire[i] = protocol.Change{ID: c.ID, Entity: c.Entity, RowID: c.RowID, Op: c.Op, Payload: c.Payload, At: c.Created}
-		}
-		results, err := e.Client.Push(ctx, wire)
-		if err != nil {
-			return err
-		}
-		outcomes := make([]store.Outcome, len(results))
-		for i, r := range results {
-			outcomes[i] = store.Outcome{ChangeID: r.ID}
-			if r.Status == protocol.Refused {
-				outcomes[i].Refused = r.Message
-			}
-		}
-		if err := e.Store.MarkPushed(ctx, outcomes); err != nil {
-			return err
-		}
+	if err := e.push(ctx); err != nil {
+		return err
 	}
 	for {
 		cursor, err := e.Store.PullCursor(ctx)
@@ -152,6 +128,59 @@ func (e *Engine) sync(ctx context.Context) error {
 			return nil
 		}
 	}
+}
+
+// push sends the outbox in batches, pipelined: while HQ applies one batch,
+// the previous one is marked sent and the next is read. A change leaves the
+// outbox only once HQ has answered for it, so a push cut short anywhere at
+// worst sends a batch again, which HQ answers as duplicates.
+func (e *Engine) push(ctx context.Context) error {
+	type answer struct {
+		results []protocol.Result
+		err     error
+	}
+	batch, err := e.Store.PendingChangesAfter(ctx, 0, e.batch())
+	if err != nil {
+		return err
+	}
+	var toMark []store.Outcome
+	for len(batch) > 0 {
+		wire := make([]protocol.Change, len(batch))
+		for i, c := range batch {
+			wire[i] = protocol.Change{ID: c.ID, Entity: c.Entity, RowID: c.RowID, Op: c.Op, Payload: c.Payload, At: c.Created}
+		}
+		answered := make(chan answer, 1)
+		go func() {
+			res, err := e.Client.Push(ctx, wire)
+			answered <- answer{res, err}
+		}()
+		var markErr, readErr error
+		if toMark != nil {
+			markErr = e.Store.MarkPushed(ctx, toMark)
+		}
+		next, readErr := e.Store.PendingChangesAfter(ctx, batch[len(batch)-1].Seq, e.batch())
+		a := <-answered
+		switch {
+		case a.err != nil:
+			return a.err
+		case markErr != nil:
+			return markErr
+		case readErr != nil:
+			return readErr
+		}
+		toMark = make([]store.Outcome, len(a.results))
+		for i, r := range a.results {
+			toMark[i] = store.Outcome{ChangeID: r.ID}
+			if r.Status == protocol.Refused {
+				toMark[i].Refused = r.Message
+			}
+		}
+		batch = next
+	}
+	if toMark != nil {
+		return e.Store.MarkPushed(ctx, toMark)
+	}
+	return nil
 }
 
 func isOffline(err error) bool {

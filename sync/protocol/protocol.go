@@ -20,7 +20,7 @@ const (
 
 // Limits.
 const (
-	MaxBatch     = 1000     // changes per push
+	MaxBatch     = 5000     // changes per push or pull
 	MaxBodyBytes = 32 << 20 // request body after gzip is undone
 )
 

@@ -5,6 +5,7 @@
 package server
 
 import (
+	"bytes"
 	"compress/gzip"
 	"encoding/json"
 	"errors"
@@ -137,7 +138,7 @@ func decode(w http.ResponseWriter, r *http.Request, v any) error {
 	if err != nil {
 		return kaohe.Errorf(kaohe.EINVALID, "err.bad_request", "Detail", err.Error())
 	}
-	dec := json.NewDecoder(strings.NewReader(string(data)))
+	dec := json.NewDecoder(bytes.NewReader(data))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(v); err != nil {
 		return kaohe.Errorf(kaohe.EINVALID, "err.bad_request", "Detail", err.Error())

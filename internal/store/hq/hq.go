@@ -138,7 +138,7 @@ func (s *Store) AddShowroom(ctx context.Context, code, name, region string) (Sho
 	}
 	sr := Showroom{ID: uuid.Must(uuid.NewV7()).String(), Code: code, Name: name, Region: region}
 	enroll := secret(12, codeAlphabet)
-	err := s.tx(ctx, func(tx *sql.Tx) error {
+	err := s.tx(ctx, func(tx *txn) error {
 		if _, err := tx.Exec(`INSERT INTO showrooms (id, code, name, region, created_at) VALUES (?, ?, ?, ?, ?)`, sr.ID, code, name, region, s.stamp()); err != nil {
 			if strings.Contains(err.Error(), "UNIQUE") {
 				return kaohe.Errorf(kaohe.ECONFLICT, "err.duplicate", "Detail", code)
@@ -150,8 +150,9 @@ func (s *Store) AddShowroom(ctx context.Context, code, name, region string) (Sho
 			return err
 		}
 		payload, _ := json.Marshal(kaohe.Showroom{ID: sr.ID, Code: code, Name: name, Region: region})
-		return s.record(tx, protocol.Change{ID: uuid.Must(uuid.NewV7()).String(), Entity: kaohe.EntShowroom, RowID: sr.ID, Op: "upsert",
+		_, err := s.record(tx, protocol.Change{ID: uuid.Must(uuid.NewV7()).String(), Entity: kaohe.EntShowroom, RowID: sr.ID, Op: "upsert",
 			Payload: payload, At: s.stamp()}, sr.ID, KindHQ, "admin")
+		return err
 	})
 	return sr, enroll, err
 }
@@ -184,7 +185,7 @@ func (s *Store) Showrooms(ctx context.Context) ([]Showroom, error) {
 
 // RevokeShowroom revokes a showroom's credentials: its requests are refused.
 func (s *Store) RevokeShowroom(ctx context.Context, code string) error {
-	return s.tx(ctx, func(tx *sql.Tx) error {
+	return s.tx(ctx, func(tx *txn) error {
 		var id string
 		if err := tx.QueryRow(`SELECT id FROM showrooms WHERE code = ?`, code).Scan(&id); err != nil {
 			return kaohe.Errorf(kaohe.ENOTFOUND, "err.not_found", "What", "showroom", "Key", code)
@@ -208,7 +209,7 @@ type Credential struct {
 func (s *Store) Enroll(ctx context.Context, code string) (protocol.EnrollResponse, error) {
 	var resp protocol.EnrollResponse
 	token := base64.RawURLEncoding.EncodeToString([]byte(secret(32, codeAlphabet+"abcdefghijkmnopqrstuvwxyz")))
-	err := s.tx(ctx, func(tx *sql.Tx) error {
+	err := s.tx(ctx, func(tx *txn) error {
 		var kind, showroom, name string
 		err := tx.QueryRow(`SELECT kind, showroom_id, name FROM enroll_codes WHERE code_hash = ? AND used_at IS NULL`,
 			hash(strings.ToUpper(strings.TrimSpace(code)))).Scan(&kind, &showroom, &name)
@@ -253,24 +254,68 @@ func (s *Store) Authenticate(ctx context.Context, token string) (Credential, err
 	return c, nil
 }
 
-func (s *Store) tx(ctx context.Context, fn func(*sql.Tx) error) error {
-	tx, err := s.db.BeginTx(context.WithoutCancel(ctx), nil)
+func (s *Store) tx(ctx context.Context, fn func(*txn) error) error {
+	sqlTx, err := s.db.BeginTx(context.WithoutCancel(ctx), nil)
 	if err != nil {
 		return err
 	}
+	tx := &txn{Tx: sqlTx, stmts: map[string]*sql.Stmt{}, owners: map[string]string{}}
 	if err := fn(tx); err != nil {
-		tx.Rollback()
+		sqlTx.Rollback()
 		return err
 	}
-	return tx.Commit()
+	return sqlTx.Commit()
 }
 
-// record appends a change to the log and updates the row's current state.
-func (s *Store) record(tx *sql.Tx, c protocol.Change, showroom, origin, credential string) error {
-	res, err := tx.Exec(`INSERT INTO changes (change_id, showroom_id, origin, entity, row_id, op, payload, at, received_at, credential) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+// txn is a transaction that prepares each statement once: a push batch runs
+// the same few statements for every change.
+type txn struct {
+	*sql.Tx
+	stmts  map[string]*sql.Stmt
+	owners map[string]string // entity+id → showroom, looked up in this transaction
+}
+
+func (t *txn) stmt(q string) (*sql.Stmt, error) {
+	if st, ok := t.stmts[q]; ok {
+		return st, nil
+	}
+	st, err := t.Tx.Prepare(q)
+	if err == nil {
+		t.stmts[q] = st
+	}
+	return st, err
+}
+
+// Exec runs a cached statement.
+func (t *txn) Exec(q string, args ...any) (sql.Result, error) {
+	st, err := t.stmt(q)
+	if err != nil {
+		return nil, err
+	}
+	return st.Exec(args...)
+}
+
+// QueryRow runs a cached statement for one row.
+func (t *txn) QueryRow(q string, args ...any) *sql.Row {
+	st, err := t.stmt(q)
+	if err != nil {
+		return t.Tx.QueryRow(q, args...)
+	}
+	return st.QueryRow(args...)
+}
+
+// record appends a change to the log and updates the row's current state;
+// fresh is false when the change was applied before (a replay), in which
+// case nothing is written.
+func (s *Store) record(tx *txn, c protocol.Change, showroom, origin, credential string) (fresh bool, err error) {
+	res, err := tx.Exec(`INSERT INTO changes (change_id, showroom_id, origin, entity, row_id, op, payload, at, received_at, credential) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+		ON CONFLICT (change_id) DO NOTHING`,
 		c.ID, showroom, origin, c.Entity, c.RowID, c.Op, string(c.Payload), c.At, s.stamp(), credential)
 	if err != nil {
-		return err
+		return false, err
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return false, nil
 	}
 	seq, _ := res.LastInsertId()
 	// A row's writer numbers its changes in time order (UUIDv7): a change
@@ -280,7 +325,7 @@ func (s *Store) record(tx *sql.Tx, c protocol.Change, showroom, origin, credenti
 		ON CONFLICT (entity, row_id) DO UPDATE SET payload = excluded.payload, deleted = excluded.deleted, seq = excluded.seq, change_id = excluded.change_id
 		WHERE excluded.change_id > rows.change_id`,
 		c.Entity, c.RowID, showroom, string(c.Payload), boolInt(c.Op == "delete"), seq, c.ID)
-	return err
+	return err == nil, err
 }
 
 func boolInt(b bool) int {

@@ -15,23 +15,17 @@ import (
 // with the reason. A refusal never stops the rest of the batch.
 func (s *Store) Push(ctx context.Context, cred Credential, changes []protocol.Change) ([]protocol.Result, error) {
 	results := make([]protocol.Result, len(changes))
-	err := s.tx(ctx, func(tx *sql.Tx) error {
+	err := s.tx(ctx, func(tx *txn) error {
 		for i, c := range changes {
 			r := protocol.Result{ID: c.ID, Status: protocol.Applied}
-			var seen int
-			if err := tx.QueryRow(`SELECT count(*) FROM changes WHERE change_id = ?`, c.ID).Scan(&seen); err != nil {
-				return err
-			}
-			if seen > 0 {
-				r.Status = protocol.Duplicate
-				results[i] = r
-				continue
-			}
 			showroom, err := s.check(tx, cred, c)
 			if err == nil {
-				err = s.record(tx, c, showroom, cred.Kind, cred.ID)
-				if err != nil {
-					return err // a fault of ours: the whole batch is retried
+				fresh, rerr := s.record(tx, c, showroom, cred.Kind, cred.ID)
+				if rerr != nil {
+					return rerr // a fault of ours: the whole batch is retried
+				}
+				if !fresh {
+					r.Status = protocol.Duplicate
 				}
 			}
 			var ke *kaohe.Error
@@ -49,7 +43,7 @@ func (s *Store) Push(ctx context.Context, cred Credential, changes []protocol.Ch
 
 // check decides whether the caller may write the change, and which showroom
 // the row belongs to.
-func (s *Store) check(tx *sql.Tx, cred Credential, c protocol.Change) (string, error) {
+func (s *Store) check(tx *txn, cred Credential, c protocol.Change) (string, error) {
 	if c.ID == "" || c.RowID == "" || (c.Op != "upsert" && c.Op != "delete") {
 		return "", kaohe.Errorf(kaohe.EINVALID, "err.bad_change")
 	}
@@ -59,11 +53,11 @@ func (s *Store) check(tx *sql.Tx, cred Credential, c protocol.Change) (string, e
 	case cred.Kind == KindHQ && !kaohe.OwnedByHQ(c.Entity):
 		return "", kaohe.Errorf(kaohe.EUNAUTHORIZED, "err.not_owner", "Entity", c.Entity)
 	}
-	var fields map[string]json.RawMessage
+	var fields refs
 	if err := json.Unmarshal(c.Payload, &fields); err != nil {
 		return "", kaohe.Errorf(kaohe.EINVALID, "err.bad_payload", "Entity", c.Entity, "Detail", err.Error())
 	}
-	if id := str(fields["id"]); id != "" && id != c.RowID {
+	if id := fields.ID; id != "" && id != c.RowID {
 		return "", kaohe.Errorf(kaohe.EINVALID, "err.bad_change")
 	}
 	if err := validate(c.Entity, c.Payload); err != nil {
@@ -88,36 +82,48 @@ func (s *Store) check(tx *sql.Tx, cred Credential, c protocol.Change) (string, e
 	return showroom, nil
 }
 
-func str(raw json.RawMessage) string {
-	var v string
-	json.Unmarshal(raw, &v)
-	return v
+// refs are the fields of a row that say whose it is.
+type refs struct {
+	ID            string `json:"id"`
+	ShowroomID    string `json:"showroom_id"`
+	ManagerID     string `json:"manager_id"`
+	ApplicationID string `json:"application_id"`
+	CertificateID string `json:"certificate_id"`
+	TrainingID    string `json:"training_id"`
+	AssessmentID  string `json:"assessment_id"`
 }
 
 // showroomOf finds the showroom a row belongs to: its own showroom_id, or
 // that of the row it refers to; reference data belongs to every showroom ("").
-func (s *Store) showroomOf(tx *sql.Tx, entity string, f map[string]json.RawMessage) (string, error) {
+func (s *Store) showroomOf(tx *txn, entity string, f refs) (string, error) {
 	switch entity {
 	case kaohe.EntLevel, kaohe.EntTemplate, kaohe.EntPeriod, kaohe.EntReviewMember:
 		return "", nil
 	case kaohe.EntShowroom:
-		return str(f["id"]), nil
+		return f.ID, nil
 	}
-	if v := str(f["showroom_id"]); v != "" {
-		return v, nil
+	if f.ShowroomID != "" {
+		return f.ShowroomID, nil
 	}
-	for _, ref := range []struct{ field, entity string }{
-		{"manager_id", kaohe.EntManager}, {"application_id", kaohe.EntApplication},
-		{"certificate_id", kaohe.EntCertificate}, {"training_id", kaohe.EntTraining}, {"assessment_id", kaohe.EntAssessment},
+	for _, ref := range []struct{ id, entity string }{
+		{f.ManagerID, kaohe.EntManager}, {f.ApplicationID, kaohe.EntApplication},
+		{f.CertificateID, kaohe.EntCertificate}, {f.TrainingID, kaohe.EntTraining}, {f.AssessmentID, kaohe.EntAssessment},
 	} {
-		id := str(f[ref.field])
+		id := ref.id
 		if id == "" {
 			continue
+		}
+		key := ref.entity + "\x00" + id
+		if sr, ok := tx.owners[key]; ok { // most rows of a batch share a manager
+			return sr, nil
 		}
 		var sr string
 		err := tx.QueryRow(`SELECT showroom_id FROM rows WHERE entity = ? AND row_id = ?`, ref.entity, id).Scan(&sr)
 		if errors.Is(err, sql.ErrNoRows) {
 			return "", kaohe.Errorf(kaohe.EINVALID, "err.missing_reference")
+		}
+		if err == nil {
+			tx.owners[key] = sr
 		}
 		return sr, err
 	}
