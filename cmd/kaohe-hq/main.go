@@ -19,6 +19,9 @@ import (
 	"kaohe/internal/i18n"
 	"kaohe/internal/kaohe"
 	"kaohe/internal/store/hq"
+	"kaohe/internal/watch"
+	"kaohe/sync/bundle"
+	"kaohe/sync/protocol"
 	"kaohe/sync/server"
 )
 
@@ -36,11 +39,13 @@ func main() {
 
 const usage = `kaohe-hq — 客户经理考核 总部服务器 / HQ server
 
-  kaohe-hq serve --db FILE [--addr HOST:PORT] [--tls-cert FILE --tls-key FILE]
+  kaohe-hq serve --db FILE [--addr HOST:PORT] [--tls-cert FILE --tls-key FILE] [--drop DIR]
   kaohe-hq showroom add --db FILE --code CODE --name NAME [--region REGION]
   kaohe-hq showroom list --db FILE
   kaohe-hq showroom revoke --db FILE --code CODE
   kaohe-hq hq-user add --db FILE --name NAME
+  kaohe-hq import --db FILE BUNDLE             导入展厅同步包 / import a showroom's bundle
+  kaohe-hq export --db FILE --showroom CODE --out FILE   为展厅导出同步包 / HQ's bundle for a showroom
   kaohe-hq stats --db FILE
   kaohe-hq keygen --db FILE
 `
@@ -63,6 +68,9 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	code := fs.String("code", "", "展厅代码 / showroom code")
 	name := fs.String("name", "", "名称 / name")
 	region := fs.String("region", "", "片区 / region")
+	showroom := fs.String("showroom", "", "展厅代码 / showroom code")
+	out := fs.String("out", "", "输出文件 / output file")
+	drop := fs.String("drop", "", "监视的同步包投放文件夹 / drop folder watched for bundles")
 	if err := fs.Parse(rest); err != nil {
 		return err
 	}
@@ -73,7 +81,36 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	defer s.Close()
 	switch cmd {
 	case "serve":
+		if *drop != "" {
+			go watchDrop(ctx, s, *drop, stderr)
+		}
 		return serve(ctx, s, *addr, *cert, *key, stderr)
+	case "import":
+		if fs.NArg() != 1 {
+			return kaohe.Errorf(kaohe.EINVALID, "err.cli_usage", "Usage", "kaohe-hq import --db FILE BUNDLE")
+		}
+		return importBundle(ctx, s, fs.Arg(0), stdout)
+	case "export":
+		if *showroom == "" || *out == "" {
+			return kaohe.Errorf(kaohe.EINVALID, "err.cli_usage", "Usage", "kaohe-hq export --db FILE --showroom CODE --out FILE")
+		}
+		f, err := os.Create(*out + ".part")
+		if err != nil {
+			return err
+		}
+		n, err := s.ExportFile(ctx, *showroom, f)
+		if cerr := f.Close(); err == nil {
+			err = cerr
+		}
+		if err != nil {
+			os.Remove(*out + ".part")
+			return err
+		}
+		if err := os.Rename(*out+".part", *out); err != nil {
+			return err
+		}
+		fmt.Fprintf(stdout, "已为展厅 %s 导出 %d 条变更到 %s\n", *showroom, n, *out)
+		return nil
 	case "showroom add":
 		sr, enroll, err := s.AddShowroom(ctx, *code, *name, *region)
 		if err != nil {
@@ -156,4 +193,40 @@ func serve(ctx context.Context, s *hq.Store, addr, cert, key string, logw io.Wri
 	sctx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
 	defer cancel()
 	return srv.Shutdown(sctx)
+}
+
+func importBundle(ctx context.Context, s *hq.Store, path string, stdout io.Writer) error {
+	f, err := os.Open(path)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	b, res, err := s.ImportFile(ctx, f)
+	if err != nil {
+		return err
+	}
+	counts := map[string]int{}
+	for _, r := range res {
+		counts[r.Status]++
+	}
+	fmt.Fprintf(stdout, "展厅 %s 的同步包：新导入 %d 条，重复 %d 条，拒绝 %d 条。\n", b.ShowroomID,
+		counts[protocol.Applied], counts[protocol.Duplicate], counts[protocol.Refused])
+	return nil
+}
+
+// watchDrop imports showroom bundles that appear in dir.
+func watchDrop(ctx context.Context, s *hq.Store, dir string, logw io.Writer) {
+	log := slog.New(slog.NewJSONHandler(logw, nil))
+	f := &watch.Folder{Dir: dir, Ext: bundle.Ext, Handle: func(ctx context.Context, path string) error {
+		return importBundle(ctx, s, path, io.Discard)
+	}, Log: func(path string, err error) {
+		if err != nil {
+			log.Error("bundle", "file", path, "err", i18n.Error(kaohe.LangZh, err))
+		} else {
+			log.Info("bundle imported", "file", path)
+		}
+	}}
+	if err := f.Run(ctx); err != nil {
+		log.Error("drop folder", "dir", dir, "err", err)
+	}
 }

@@ -22,6 +22,8 @@ import (
 	"kaohe/internal/kaohe"
 	"kaohe/internal/service"
 	"kaohe/internal/store"
+	"kaohe/internal/watch"
+	"kaohe/sync/bundle"
 	"kaohe/ui"
 )
 
@@ -41,6 +43,7 @@ type globals struct {
 	lang    string
 	langSet bool // --lang given: it wins over the language saved in Settings
 	demo    bool
+	drop    string
 }
 
 func main() {
@@ -63,6 +66,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs.StringVar(&g.data, "data", defaultDataDir(), "数据文件夹 / data folder")
 	fs.StringVar(&g.lang, "lang", "zh", "界面语言 zh 或 en / language, zh or en")
 	fs.BoolVar(&g.demo, "demo", false, "数据库为空时写入演示展厅 / seed the demo showroom into an empty database")
+	fs.StringVar(&g.drop, "drop", "", "窗口打开时监视此文件夹，导入总部同步包（如U盘）/ folder watched for HQ's bundles while the window is open")
 	fs.Usage = func() { usage(fs, stderr) }
 	if err := fs.Parse(args); err != nil {
 		return err
@@ -84,6 +88,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return cmdEnroll(ctx, g, rest[1:], stdout, stderr)
 	case "sync":
 		return cmdSync(ctx, g, rest[1:], stdout, stderr)
+	case "bundle":
+		return cmdBundle(ctx, g, rest[1:], stdout, stderr)
 	case "backup":
 		return cmdBackup(ctx, g, rest[1:], stdout, stderr)
 	case "restore":
@@ -110,6 +116,8 @@ func usage(fs *flag.FlagSet, w io.Writer) {
                                                   生成 PDF（kaohe pdf 查看用法）/ make a PDF
   kaohe [--data DIR] enroll --hq URL --code CODE  向总部注册 / enroll with HQ
   kaohe [--data DIR] sync                         立即同步（失败时退出码非零）/ sync now
+  kaohe [--data DIR] bundle export --out FILE     导出离线同步包 / write an offline bundle for HQ
+  kaohe [--data DIR] bundle import FILE           导入总部同步包 / import HQ's bundle
   kaohe [--data DIR] backup                       立即备份 / back up now
   kaohe [--data DIR] restore FILE                 从备份恢复 / restore a backup
   kaohe version
@@ -177,6 +185,11 @@ func runWindow(ctx context.Context, g globals) error {
 	}
 	w := ui.NewWindow(ui.Params{App: a, Service: svc, Actor: cliActorName(), DocDir: filepath.Join(g.data, "documents"), DataDir: g.data})
 	svc.StartSync(ctx) // when enrolled: syncs in the background while the window is open
+	if g.drop != "" {
+		go (&watch.Folder{Dir: g.drop, Ext: bundle.Ext, Handle: func(ctx context.Context, path string) error {
+			return importFile(ctx, svc.Store, path, io.Discard)
+		}}).Run(ctx)
+	}
 	go func() {
 		<-ctx.Done() // Ctrl-C or a shutdown: close like the window's close button
 		fyne.Do(a.Quit)

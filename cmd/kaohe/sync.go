@@ -5,6 +5,9 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"os"
+
+	"kaohe/internal/documents"
 
 	"kaohe/internal/kaohe"
 	"kaohe/internal/store"
@@ -33,17 +36,11 @@ func cmdEnroll(ctx context.Context, g globals, args []string, stdout, stderr io.
 }
 
 func enroll(ctx context.Context, s *store.Store, hqURL, code string, stdout io.Writer) error {
-	resp, err := client.New(hqURL, "", client.Options{}).Enroll(ctx, code)
+	sr, err := engine.Enroll(ctx, s, hqURL, code)
 	if err != nil {
 		return err
 	}
-	if resp.ShowroomID == "" {
-		return kaohe.Errorf(kaohe.EINVALID, "err.enroll_not_showroom")
-	}
-	if err := s.Enrolled(ctx, kaohe.Showroom{ID: resp.ShowroomID, Code: resp.ShowroomCode, Name: resp.ShowroomName}, hqURL, resp.Token); err != nil {
-		return err
-	}
-	fmt.Fprintf(stdout, "已注册为展厅 %s %s，可以同步了。\n", resp.ShowroomCode, resp.ShowroomName)
+	fmt.Fprintf(stdout, "已注册为展厅 %s %s，可以同步了。\n", sr.Code, sr.Name)
 	return nil
 }
 
@@ -80,5 +77,55 @@ func cmdSync(ctx context.Context, g globals, args []string, stdout, stderr io.Wr
 	}
 	st := e.Status(ctx)
 	fmt.Fprintf(stdout, "同步完成：待发送 %d 条，被总部拒绝 %d 条。\n", st.Pending, st.Refused)
+	return nil
+}
+
+// cmdBundle writes or reads offline bundles.
+func cmdBundle(ctx context.Context, g globals, args []string, stdout, stderr io.Writer) error {
+	usage := "kaohe --data DIR bundle export --out FILE | bundle import FILE"
+	if len(args) == 0 {
+		return kaohe.Errorf(kaohe.EINVALID, "err.cli_usage", "Usage", usage)
+	}
+	fs := flag.NewFlagSet("bundle "+args[0], flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	out := fs.String("out", "", "同步包文件 / bundle file")
+	if err := fs.Parse(args[1:]); err != nil {
+		return err
+	}
+	s, err := openStore(ctx, g)
+	if err != nil {
+		return err
+	}
+	defer s.Close()
+	switch {
+	case args[0] == "export" && *out != "":
+		var n int
+		err := documents.WriteFile(*out, func(w io.Writer) error {
+			var err error
+			n, err = engine.ExportBundle(ctx, s, w)
+			return err
+		})
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(stdout, "已导出 %d 条未同步的变更到 %s，请交总部导入。\n", n, *out)
+		return nil
+	case args[0] == "import" && fs.NArg() == 1:
+		return importFile(ctx, s, fs.Arg(0), stdout)
+	}
+	return kaohe.Errorf(kaohe.EINVALID, "err.cli_usage", "Usage", usage)
+}
+
+func importFile(ctx context.Context, s *store.Store, path string, stdout io.Writer) error {
+	f, err := os.Open(path)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	n, err := engine.ImportBundle(ctx, s, f)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "已导入总部同步包：%d 条新变更。\n", n)
 	return nil
 }

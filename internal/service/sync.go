@@ -98,15 +98,8 @@ func (s *Service) KickSync() {
 // Enroll trades HQ's one-time code for this showroom's credential, then
 // starts syncing.
 func (s *Service) Enroll(ctx context.Context, hqURL, code string) (kaohe.Showroom, error) {
-	resp, err := client.New(hqURL, "", client.Options{}).Enroll(ctx, code)
+	sr, err := engine.Enroll(ctx, s.Store, hqURL, code)
 	if err != nil {
-		return kaohe.Showroom{}, err
-	}
-	if resp.ShowroomID == "" {
-		return kaohe.Showroom{}, kaohe.Errorf(kaohe.EINVALID, "err.enroll_not_showroom")
-	}
-	sr := kaohe.Showroom{ID: resp.ShowroomID, Code: resp.ShowroomCode, Name: resp.ShowroomName}
-	if err := s.Store.Enrolled(ctx, sr, hqURL, resp.Token); err != nil {
 		return sr, err
 	}
 	s.sync.mu.Lock()

@@ -75,9 +75,9 @@ func (c *Client) Health(ctx context.Context) error {
 }
 
 // Enroll trades a one-time code for a credential.
-func (c *Client) Enroll(ctx context.Context, code string) (protocol.EnrollResponse, error) {
+func (c *Client) Enroll(ctx context.Context, code, publicKey string) (protocol.EnrollResponse, error) {
 	var out protocol.EnrollResponse
-	return out, c.post(ctx, protocol.PathEnroll, protocol.EnrollRequest{Version: protocol.Version, Code: code}, &out)
+	return out, c.post(ctx, protocol.PathEnroll, protocol.EnrollRequest{Version: protocol.Version, Code: code, PublicKey: publicKey}, &out)
 }
 
 // Push sends a batch of changes and returns HQ's answer for each.

@@ -27,17 +27,16 @@ func benchShowroom(b *testing.B, h *hqServer, code string, managers int) *showro
 		b.Fatal(err)
 	}
 	b.Cleanup(func() { s.Close() })
-	resp, err := client.New(h.real.URL, "", client.Options{}).Enroll(ctx, enrollCode)
-	if err != nil {
+	if _, err := Enroll(ctx, s, h.real.URL, enrollCode); err != nil {
 		b.Fatal(err)
 	}
-	s.Enrolled(ctx, kaohe.Showroom{ID: resp.ShowroomID, Code: resp.ShowroomCode, Name: resp.ShowroomName}, h.real.URL, resp.Token)
+	token, _ := s.Meta(ctx, store.MetaToken)
 	if managers > 0 {
 		if _, err := demo.Seed(ctx, s, demo.Options{Today: kaohe.D(2026, 11, 27), Managers: managers}); err != nil {
 			b.Fatal(err)
 		}
 	}
-	return &showroom{store: s, engine: &Engine{Store: s, Client: client.New(h.real.URL, resp.Token, client.Options{}), Batch: protocol.MaxBatch}, code: code}
+	return &showroom{store: s, engine: &Engine{Store: s, Client: client.New(h.real.URL, token, client.Options{}), Batch: protocol.MaxBatch}, code: code}
 }
 
 func newBenchHQ(b *testing.B) *hqServer {
@@ -102,7 +101,7 @@ func Benchmark500Showrooms(b *testing.B) {
 		if err != nil {
 			b.Fatal(err)
 		}
-		resp, err := h.store.Enroll(ctx, code)
+		resp, err := h.store.Enroll(ctx, code, "")
 		if err != nil {
 			b.Fatal(err)
 		}

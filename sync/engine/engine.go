@@ -250,3 +250,5 @@ func (e *Engine) Run(ctx context.Context) {
 func jitter(d time.Duration) time.Duration {
 	return d/2 + time.Duration(rand.Int64N(int64(d)))
 }
+
+func nowStamp() string { return time.Now().UTC().Format(time.RFC3339) }

@@ -101,23 +101,20 @@ func enroll(t *testing.T, h *hqServer, code, name string, seed bool) *showroom {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { s.Close() })
-	resp, err := fastClient(h.proxy.URL, "").Enroll(ctx, enrollCode)
-	if err != nil {
+	if _, err := Enroll(ctx, s, h.proxy.URL, enrollCode); err != nil {
 		t.Fatal(err)
 	}
-	if err := s.Enrolled(ctx, kaohe.Showroom{ID: resp.ShowroomID, Code: resp.ShowroomCode, Name: resp.ShowroomName}, h.proxy.URL, resp.Token); err != nil {
-		t.Fatal(err)
-	}
+	token, _ := s.Meta(ctx, store.MetaToken)
 	if seed {
 		if _, err := demo.Seed(ctx, s, demo.Options{Today: kaohe.D(2026, 11, 27)}); err != nil {
 			t.Fatal(err)
 		}
 	}
 	// Enrolling twice with the same code is refused.
-	if _, err := fastClient(h.proxy.URL, "").Enroll(ctx, enrollCode); kaohe.ErrorCode(err) != kaohe.EUNAUTHORIZED {
+	if _, err := fastClient(h.proxy.URL, "").Enroll(ctx, enrollCode, ""); kaohe.ErrorCode(err) != kaohe.EUNAUTHORIZED {
 		t.Errorf("second enrollment = %v", err)
 	}
-	return &showroom{store: s, engine: &Engine{Store: s, Client: fastClient(h.proxy.URL, resp.Token), Batch: 200}, code: code}
+	return &showroom{store: s, engine: &Engine{Store: s, Client: fastClient(h.proxy.URL, token), Batch: 200}, code: code}
 }
 
 // localCounts counts a showroom's own rows per table, as HQ's stats name them.
@@ -175,7 +172,7 @@ func TestRoundTripTwoShowroomsAndDecisionsBack(t *testing.T) {
 		}
 	}
 	hqCode, _ := h.store.AddHQUser(ctx, "评审小组")
-	hqResp, err := fastClient(h.proxy.URL, "").Enroll(ctx, hqCode)
+	hqResp, err := fastClient(h.proxy.URL, "").Enroll(ctx, hqCode, "")
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -37,8 +37,9 @@ type Change struct {
 
 // EnrollRequest trades a one-time code for a credential.
 type EnrollRequest struct {
-	Version int    `json:"version"`
-	Code    string `json:"code"`
+	Version   int    `json:"version"`
+	Code      string `json:"code"`
+	PublicKey string `json:"public_key"` // base64 Ed25519: HQ checks the caller's offline bundles with it
 }
 
 // EnrollResponse carries the credential, shown once.

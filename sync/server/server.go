@@ -152,7 +152,7 @@ func (s *Server) enroll(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, err)
 		return
 	}
-	resp, err := s.Store.Enroll(r.Context(), req.Code)
+	resp, err := s.Store.Enroll(r.Context(), req.Code, req.PublicKey)
 	if err != nil {
 		s.fail(w, err)
 		return

@@ -47,7 +47,7 @@ func setup(t *testing.T) *fixture {
 		if err != nil {
 			t.Fatal(err)
 		}
-		resp, err := s.Enroll(ctx, code)
+		resp, err := s.Enroll(ctx, code, "")
 		if err != nil {
 			t.Fatal(err)
 		}

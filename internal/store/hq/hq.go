@@ -206,7 +206,7 @@ type Credential struct {
 
 // Enroll trades a one-time code for a credential; the token is returned once
 // and only its hash is kept.
-func (s *Store) Enroll(ctx context.Context, code string) (protocol.EnrollResponse, error) {
+func (s *Store) Enroll(ctx context.Context, code, publicKey string) (protocol.EnrollResponse, error) {
 	var resp protocol.EnrollResponse
 	token := base64.RawURLEncoding.EncodeToString([]byte(secret(32, codeAlphabet+"abcdefghijkmnopqrstuvwxyz")))
 	err := s.tx(ctx, func(tx *txn) error {
@@ -220,8 +220,8 @@ func (s *Store) Enroll(ctx context.Context, code string) (protocol.EnrollRespons
 		if _, err := tx.Exec(`UPDATE enroll_codes SET used_at = ? WHERE code_hash = ?`, ts, hash(strings.ToUpper(strings.TrimSpace(code)))); err != nil {
 			return err
 		}
-		if _, err := tx.Exec(`INSERT INTO credentials (id, kind, showroom_id, name, token_hash, created_at) VALUES (?, ?, ?, ?, ?, ?)`,
-			uuid.Must(uuid.NewV7()).String(), kind, showroom, name, hash(token), ts); err != nil {
+		if _, err := tx.Exec(`INSERT INTO credentials (id, kind, showroom_id, name, token_hash, public_key, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)`,
+			uuid.Must(uuid.NewV7()).String(), kind, showroom, name, hash(token), publicKey, ts); err != nil {
 			return err
 		}
 		resp.Token, resp.ShowroomID = token, showroom

@@ -26,6 +26,7 @@ CREATE TABLE credentials (
 	showroom_id TEXT NOT NULL DEFAULT '',
 	name        TEXT NOT NULL DEFAULT '',
 	token_hash  TEXT NOT NULL UNIQUE,
+	public_key  TEXT NOT NULL DEFAULT '',  -- base64 Ed25519, checks the caller's bundles
 	created_at  TEXT NOT NULL,
 	revoked_at  TEXT
 ) STRICT;

@@ -1,0 +1,124 @@
+package engine
+
+import (
+	"bytes"
+	"context"
+	"crypto/ed25519"
+	"crypto/rand"
+	"encoding/base64"
+	"io"
+
+	"kaohe/internal/kaohe"
+	"kaohe/internal/store"
+	"kaohe/sync/bundle"
+	"kaohe/sync/client"
+	"kaohe/sync/protocol"
+)
+
+// Meta keys of the bundle keys.
+const (
+	metaShowroomKey = "showroom_key"  // base64 Ed25519 private key: signs this showroom's bundles
+	metaHQKeys      = "hq_public_key" // base64 Ed25519: checks HQ's bundles
+)
+
+// Enroll trades HQ's one-time code for this showroom's credential: it makes
+// the key pair that signs the showroom's offline bundles, registers the
+// public half, and keeps HQ's public key to check HQ's bundles.
+func Enroll(ctx context.Context, s *store.Store, hqURL, code string) (kaohe.Showroom, error) {
+	pub, priv, err := ed25519.GenerateKey(rand.Reader)
+	if err != nil {
+		return kaohe.Showroom{}, err
+	}
+	resp, err := client.New(hqURL, "", client.Options{}).Enroll(ctx, code, base64.StdEncoding.EncodeToString(pub))
+	if err != nil {
+		return kaohe.Showroom{}, err
+	}
+	if resp.ShowroomID == "" {
+		return kaohe.Showroom{}, kaohe.Errorf(kaohe.EINVALID, "err.enroll_not_showroom")
+	}
+	sr := kaohe.Showroom{ID: resp.ShowroomID, Code: resp.ShowroomCode, Name: resp.ShowroomName}
+	if err := s.Enrolled(ctx, sr, hqURL, resp.Token); err != nil {
+		return sr, err
+	}
+	return sr, s.SetMeta(ctx, map[string]string{metaShowroomKey: base64.StdEncoding.EncodeToString(priv), metaHQKeys: resp.HQPublicKey})
+}
+
+// ExportBundle writes this showroom's unsent changes as a signed bundle.
+// They stay queued: HQ's answer (online, or its bundle back) takes them out.
+func ExportBundle(ctx context.Context, s *store.Store, w io.Writer) (int, error) {
+	keyS, err := s.Meta(ctx, metaShowroomKey)
+	if err != nil {
+		return 0, err
+	}
+	key, _ := base64.StdEncoding.DecodeString(keyS)
+	if len(key) != ed25519.PrivateKeySize {
+		return 0, kaohe.Errorf(kaohe.ECONFLICT, "err.not_enrolled")
+	}
+	sr, err := s.Showroom(ctx)
+	if err != nil {
+		return 0, err
+	}
+	b := bundle.Bundle{Kind: bundle.ToHQ, ShowroomID: sr.ID, Created: nowStamp()}
+	for after := int64(0); ; {
+		cs, err := s.PendingChangesAfter(ctx, after, protocol.MaxBatch)
+		if err != nil {
+			return 0, err
+		}
+		if len(cs) == 0 {
+			break
+		}
+		for _, c := range cs {
+			b.Changes = append(b.Changes, protocol.Change{ID: c.ID, Entity: c.Entity, RowID: c.RowID, Op: c.Op, Payload: c.Payload, At: c.Created})
+		}
+		after = cs[len(cs)-1].Seq
+	}
+	var buf bytes.Buffer
+	if err := bundle.Write(&buf, b, ed25519.PrivateKey(key)); err != nil {
+		return 0, err
+	}
+	_, err = w.Write(buf.Bytes())
+	return len(b.Changes), err
+}
+
+// ImportBundle applies HQ's bundle: the changes after this database's
+// cursor (an older bundle, or the same one twice, changes nothing), then
+// marks the showroom changes HQ acknowledges as sent.
+func ImportBundle(ctx context.Context, s *store.Store, r io.Reader) (applied int, err error) {
+	keyS, err := s.Meta(ctx, metaHQKeys)
+	if err != nil {
+		return 0, err
+	}
+	hqKey, _ := base64.StdEncoding.DecodeString(keyS)
+	sr, err := s.Showroom(ctx)
+	if err != nil {
+		return 0, err
+	}
+	b, err := bundle.Read(r, bundle.ToShowroom, func(string) []ed25519.PublicKey { return []ed25519.PublicKey{hqKey} })
+	if err != nil {
+		return 0, err
+	}
+	if b.ShowroomID != sr.ID {
+		return 0, kaohe.Errorf(kaohe.EUNAUTHORIZED, "err.bundle_foreign")
+	}
+	cursor, err := s.PullCursor(ctx)
+	if err != nil {
+		return 0, err
+	}
+	var changes []store.Change
+	for _, c := range b.Changes {
+		if c.Seq > cursor {
+			changes = append(changes, store.Change{ID: c.ID, Entity: c.Entity, RowID: c.RowID, Op: c.Op, Payload: c.Payload, Created: c.At})
+		}
+	}
+	next := max(cursor, b.Cursor)
+	if len(changes) > 0 || next > cursor {
+		if err := s.ApplyRemote(ctx, "总部同步包", changes, next); err != nil {
+			return 0, err
+		}
+	}
+	acks := make([]store.Outcome, len(b.Acked))
+	for i, id := range b.Acked {
+		acks[i] = store.Outcome{ChangeID: id}
+	}
+	return len(changes), s.MarkPushed(ctx, acks)
+}
