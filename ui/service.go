@@ -105,6 +105,8 @@ type SyncService interface {
 	StartSync(ctx context.Context)
 	Enroll(ctx context.Context, hqURL, code string) (kaohe.Showroom, error)
 	RefusedChanges(ctx context.Context) ([]kaohe.RefusedChange, error)
+	ExportBundle(ctx context.Context, path string) (int, error)
+	ImportBundle(ctx context.Context, path string) (int, error)
 }
 
 // Service is everything the window uses.

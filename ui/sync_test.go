@@ -3,10 +3,12 @@ package ui
 import (
 	"context"
 	"net/http/httptest"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
+	"kaohe/internal/kaohe"
 	"kaohe/internal/store/hq"
 	"kaohe/sync/server"
 )
@@ -52,5 +54,31 @@ func TestEnrollAndSyncFromTheWindow(t *testing.T) {
 	}
 	if text := syncText(st); !strings.Contains(text, "待发送：0 条") || !strings.Contains(text, srv.URL) {
 		t.Errorf("status text %q", text)
+	}
+
+	// Offline path through the screen's buttons: a new write goes out in a
+	// bundle; HQ's bundle back acknowledges it.
+	svc.CreateManager(context.Background(), "王经理", kaohe.Manager{EmployeeNo: "D088", Name: "离线新增", Education: kaohe.EduCollege, Status: kaohe.StatusActive}, kaohe.Level1)
+	out := filepath.Join(t.TempDir(), "sh01.kaohe")
+	w.Sync.ExportBundle(out)
+	if !strings.Contains(w.Sync.Message.Text, "已导出 2 条") {
+		t.Fatalf("export: %q", w.Sync.Message.Text)
+	}
+	f, _ := os.Open(out)
+	if _, _, err := h.ImportFile(context.Background(), f); err != nil {
+		t.Fatal(err)
+	}
+	f.Close()
+	back := filepath.Join(t.TempDir(), "back.kaohe")
+	bf, _ := os.Create(back)
+	h.ExportFile(context.Background(), "SH01", bf)
+	bf.Close()
+	w.Sync.ImportBundle(back)
+	if !strings.Contains(w.Sync.Message.Text, "已导入总部同步包") || svc.SyncStatus(context.Background()).Pending != 0 {
+		t.Errorf("import: %q, pending %d", w.Sync.Message.Text, svc.SyncStatus(context.Background()).Pending)
+	}
+	w.Sync.ImportBundle(out) // a showroom bundle is not for the showroom
+	if !strings.Contains(w.Sync.Message.Text, "方向不对") {
+		t.Errorf("wrong direction: %q", w.Sync.Message.Text)
 	}
 }

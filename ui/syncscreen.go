@@ -3,10 +3,13 @@ package ui
 import (
 	"context"
 	"fmt"
+	"path/filepath"
 	"strings"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/storage"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
@@ -47,6 +50,7 @@ type SyncScreen struct {
 	Status  *widget.Label
 	Refused *widget.Label
 	Now     *widget.Button
+	Message *widget.Label
 	// done is closed when a sync started by Now ends (tests wait on it).
 	done chan struct{}
 }
@@ -57,7 +61,25 @@ func newSyncScreen(e *env) *SyncScreen {
 	s.Refused.Wrapping = fyne.TextWrapWord
 	s.Now = widget.NewButtonWithIcon(T("sync.now"), theme.ViewRefreshIcon(), s.SyncNow)
 	s.Now.Importance = widget.HighImportance
-	s.view = container.NewBorder(container.NewVBox(s.Status, container.NewHBox(s.Now), widget.NewSeparator(), bold(T("sync.refused_title"))),
+	export := widget.NewButtonWithIcon(T("sync.export"), theme.DownloadIcon(), func() { s.ExportBundle(filepath.Join(e.docDir, "kaohe-"+e.today().String()+".kaohe")) })
+	importBtn := widget.NewButtonWithIcon(T("sync.import"), theme.FolderOpenIcon(), func() {
+		d := dialog.NewFileOpen(func(r fyne.URIReadCloser, err error) {
+			if err != nil || r == nil {
+				return
+			}
+			r.Close()
+			s.ImportBundle(r.URI().Path())
+		}, e.win)
+		d.SetFilter(storage.NewExtensionFileFilter([]string{".kaohe"}))
+		d.Show()
+	})
+	s.Message = widget.NewLabel("")
+	s.Message.Wrapping = fyne.TextWrapWord
+	hint := widget.NewLabel(T("sync.bundle_hint"))
+	hint.Wrapping = fyne.TextWrapWord
+	hint.Importance = widget.LowImportance
+	s.view = container.NewBorder(container.NewVBox(s.Status, container.NewHBox(s.Now, export, importBtn), s.Message, hint,
+		widget.NewSeparator(), bold(T("sync.refused_title"))),
 		nil, nil, nil, container.NewVScroll(s.Refused))
 	s.Reload()
 	return s
@@ -114,4 +136,25 @@ func (s *SyncScreen) Wait() {
 	if s.done != nil {
 		<-s.done
 	}
+}
+
+// ExportBundle writes the unsent changes to a bundle file for HQ.
+func (s *SyncScreen) ExportBundle(path string) {
+	n, err := s.e.svc.ExportBundle(bg, path)
+	if err != nil {
+		say(s.Message, ErrorText(err), true)
+		return
+	}
+	say(s.Message, T("sync.exported", "Count", n, "Path", path), false)
+}
+
+// ImportBundle applies HQ's bundle file.
+func (s *SyncScreen) ImportBundle(path string) {
+	n, err := s.e.svc.ImportBundle(bg, path)
+	if err != nil {
+		say(s.Message, ErrorText(err), true)
+		return
+	}
+	s.Reload()
+	say(s.Message, T("sync.imported", "Count", n), false)
 }

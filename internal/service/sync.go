@@ -2,7 +2,11 @@ package service
 
 import (
 	"context"
+	"io"
+	"os"
 	"sync"
+
+	"kaohe/internal/documents"
 
 	"kaohe/internal/kaohe"
 	"kaohe/internal/store"
@@ -116,4 +120,25 @@ func (s *Service) RefusedChanges(ctx context.Context) ([]kaohe.RefusedChange, er
 		out[i] = kaohe.RefusedChange{Entity: r.Entity, RowID: r.RowID, Reason: r.Refused, At: r.Created}
 	}
 	return out, err
+}
+
+// ExportBundle writes this showroom's unsent changes as a signed bundle file.
+func (s *Service) ExportBundle(ctx context.Context, path string) (int, error) {
+	var n int
+	err := documents.WriteFile(path, func(w io.Writer) error {
+		var err error
+		n, err = engine.ExportBundle(ctx, s.Store, w)
+		return err
+	})
+	return n, err
+}
+
+// ImportBundle applies HQ's bundle file.
+func (s *Service) ImportBundle(ctx context.Context, path string) (int, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return 0, err
+	}
+	defer f.Close()
+	return engine.ImportBundle(ctx, s.Store, f)
 }
