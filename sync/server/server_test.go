@@ -206,3 +206,42 @@ func TestSecurityRefusals(t *testing.T) {
 		t.Errorf("A did not get its own showroom row")
 	}
 }
+
+// TestReorderedChangesKeepTheNewest: two writes of one row arrive in the
+// wrong order (a retried older request after a newer one); HQ keeps the
+// newer state, and both are logged.
+func TestReorderedChangesKeepTheNewest(t *testing.T) {
+	f := setup(t)
+	older := managerChange("m1", f.idA, "D001")
+	older.ID = "01900000-0000-7000-8000-000000000001"
+	newer := managerChange("m1", f.idA, "D001")
+	newer.ID = "01900000-0000-7000-8000-000000000002"
+	var m kaohe.Manager
+	json.Unmarshal(newer.Payload, &m)
+	m.Phone = "13900000002"
+	newer.Payload, _ = json.Marshal(m)
+	for _, c := range []protocol.Change{newer, older} {
+		_, _, raw := f.post(protocol.PathPush, f.tokenA, push(c), true, v1)
+		if r := f.results(raw); r[0].Status != protocol.Applied {
+			t.Fatalf("%s: %+v", c.ID, r)
+		}
+	}
+	resp, _ := f.store.Pull(ctx, hq.Credential{Kind: hq.KindHQ}, 0, 100)
+	logged := 0
+	for _, c := range resp.Changes {
+		if c.RowID == "m1" {
+			logged++
+		}
+	}
+	if logged != 2 {
+		t.Errorf("%d changes of m1 logged; want both", logged)
+	}
+	var phone string
+	if err := f.store.RowPayload(ctx, kaohe.EntManager, "m1", &m); err != nil {
+		t.Fatal(err)
+	}
+	phone = m.Phone
+	if phone != "13900000002" {
+		t.Errorf("HQ's m1 has phone %q; want the newer 13900000002", phone)
+	}
+}
