@@ -30,7 +30,7 @@ func main() {
 	err := run(ctx, os.Args[1:], os.Stdout, os.Stderr)
 	stop()
 	if err != nil {
-		if !errors.Is(err, flag.ErrHelp) {
+		if !errors.Is(err, flag.ErrHelp) && !errors.Is(err, errVerdict) {
 			fmt.Fprintln(os.Stderr, i18n.Error(kaohe.LangZh, err))
 		}
 		os.Exit(1)
@@ -48,6 +48,8 @@ const usage = `kaohe-hq — 客户经理考核 总部服务器 / HQ server
   kaohe-hq export --db FILE --showroom CODE --out FILE   为展厅导出同步包 / HQ's bundle for a showroom
   kaohe-hq stats --db FILE
   kaohe-hq keygen --db FILE
+  kaohe-hq verify --db FILE SERIAL CODE                       核验证书 / check a certificate
+  kaohe-hq revoke --db FILE --serial SERIAL --reason TEXT     吊销证书 / revoke a certificate
 `
 
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
@@ -71,6 +73,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	showroom := fs.String("showroom", "", "展厅代码 / showroom code")
 	out := fs.String("out", "", "输出文件 / output file")
 	drop := fs.String("drop", "", "监视的同步包投放文件夹 / drop folder watched for bundles")
+	serial := fs.String("serial", "", "证书编号 / certificate serial")
+	reason := fs.String("reason", "", "原因 / reason")
 	if err := fs.Parse(rest); err != nil {
 		return err
 	}
@@ -152,6 +156,26 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		enc := json.NewEncoder(stdout)
 		enc.SetIndent("", "  ")
 		return enc.Encode(st)
+	case "verify":
+		if fs.NArg() != 2 {
+			return kaohe.Errorf(kaohe.EINVALID, "err.cli_usage", "Usage", "kaohe-hq verify --db FILE SERIAL CODE")
+		}
+		c, v, err := s.Verify(ctx, fs.Arg(0), fs.Arg(1))
+		if err != nil {
+			return err
+		}
+		fmt.Fprintln(stdout, verdictText(v, c))
+		if v != kaohe.Genuine {
+			return errVerdict
+		}
+		return nil
+	case "revoke":
+		c, err := s.Revoke(ctx, *serial, *reason)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(stdout, "已吊销证书 %s（%s），展厅同步后生效。\n", c.Serial, c.HolderName)
+		return nil
 	case "keygen":
 		id, err := s.NewKey(ctx)
 		if err != nil {
@@ -229,4 +253,19 @@ func watchDrop(ctx context.Context, s *hq.Store, dir string, logw io.Writer) {
 	if err := f.Run(ctx); err != nil {
 		log.Error("drop folder", "dir", dir, "err", err)
 	}
+}
+
+// errVerdict makes verify exit 1 for anything but a genuine certificate.
+var errVerdict = errors.New("not genuine")
+
+func verdictText(v kaohe.Verdict, c kaohe.Certificate) string {
+	switch v {
+	case kaohe.Genuine:
+		return fmt.Sprintf("真实有效 genuine：%s，%s，%d级，%s 授予，编号 %s", c.HolderName, c.Showroom, c.Level, c.GrantedOn.Chinese(), c.Serial)
+	case kaohe.Revoked:
+		return fmt.Sprintf("已吊销 revoked：%s（%s），原因：%s", c.Serial, c.HolderName, c.RevokedWhy)
+	case kaohe.Forged:
+		return "伪造 forged：内容与签发记录不符"
+	}
+	return "未找到 unknown：编号或验证码不正确"
 }

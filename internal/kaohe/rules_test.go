@@ -1,6 +1,7 @@
 package kaohe
 
 import (
+	"crypto/ed25519"
 	"errors"
 	"strings"
 	"testing"
@@ -692,5 +693,40 @@ func TestMarketResearch(t *testing.T) {
 	got := EvidenceCount(rs, p)
 	if got["feedback"] != 2 || got["expansion"] != 1 {
 		t.Errorf("EvidenceCount = %v; want feedback 2 (July is outside), expansion 1", got)
+	}
+}
+
+func TestCertificateSignAndVerify(t *testing.T) {
+	pub, priv, _ := ed25519.GenerateKey(nil)
+	oldPub, oldPriv, _ := ed25519.GenerateKey(nil)
+	keys := map[string]ed25519.PublicKey{"k2": pub, "k1": oldPub}
+	c := Certificate{Serial: SerialFor(2026, 123), HolderName: "欧阳堃", Showroom: "上海徐汇旗舰展厅", Level: Level2,
+		GrantedOn: D(2026, 11, 27), Issuer: "客户经理绩效考核实施小组", VerifyCode: "7KQ2M9XH"}
+	c.Sign("k2", priv)
+	if c.Serial != "KH-2026-000123" {
+		t.Errorf("serial %q", c.Serial)
+	}
+	tests := []struct {
+		name string
+		mod  func(*Certificate)
+		code string
+		want Verdict
+	}{
+		{"genuine", func(*Certificate) {}, "7KQ2M9XH", Genuine},
+		{"code in lower case", func(*Certificate) {}, "7kq2m9xh", Genuine},
+		{"wrong code", func(*Certificate) {}, "AAAAAAAA", Unknown},
+		{"edited name", func(c *Certificate) { c.HolderName = "欧阳坤" }, "7KQ2M9XH", Forged},
+		{"edited level", func(c *Certificate) { c.Level = Level3 }, "7KQ2M9XH", Forged},
+		{"edited date", func(c *Certificate) { c.GrantedOn = D(2025, 11, 27) }, "7KQ2M9XH", Forged},
+		{"unknown key", func(c *Certificate) { c.KeyID = "k9" }, "7KQ2M9XH", Forged},
+		{"revoked", func(c *Certificate) { c.Revoked, c.RevokedWhy = true, "材料造假" }, "7KQ2M9XH", Revoked},
+		{"signed with the old key", func(c *Certificate) { c.Sign("k1", oldPriv) }, "7KQ2M9XH", Genuine},
+	}
+	for _, tc := range tests {
+		cc := c
+		tc.mod(&cc)
+		if got := cc.Verify(tc.code, keys); got != tc.want {
+			t.Errorf("%s: %s; want %s", tc.name, got, tc.want)
+		}
 	}
 }

@@ -88,6 +88,7 @@ func TestOfflineBundles(t *testing.T) {
 		}
 	}
 	hqCred := hqCredential(t, h)
+	approveExemption(t, hqPusher{h, hqCred}, submitted)
 	d := kaohe.Decision{ID: store.NewID(), AppID: submitted.ID, Stage: kaohe.StageFirst, Pass: true, Date: kaohe.D(2026, 11, 28), DecidedBy: []string{"陈建国"}}
 	p, _ := json.Marshal(d)
 	if r, err := h.store.Push(ctx, hqCred, []protocol.Change{{ID: store.NewID(), Entity: kaohe.EntDecision, RowID: d.ID, Op: "upsert", Payload: p}}); err != nil || r[0].Status != protocol.Applied {

@@ -177,6 +177,7 @@ func TestRoundTripTwoShowroomsAndDecisionsBack(t *testing.T) {
 		t.Fatal(err)
 	}
 	hqc := fastClient(h.proxy.URL, hqResp.Token)
+	approveExemption(t, hqc, submitted)
 	d := kaohe.Decision{ID: store.NewID(), AppID: submitted.ID, Stage: kaohe.StageFirst, Pass: true, Date: kaohe.D(2026, 11, 28),
 		DecidedBy: []string{"陈建国（总经理）"}, Comment: "材料齐全"}
 	payload, _ := json.Marshal(d)
@@ -303,4 +304,31 @@ func (h *hqServer) storeRow(t *testing.T, entity, id string, phone *string) {
 		}
 		all, _ = h.store.Pull(ctx, hq.Credential{Kind: hq.KindHQ}, all.Cursor, protocol.MaxBatch)
 	}
+}
+
+// approveExemption has HQ approve an application's education exemption
+// when it asked for one, as the review group does before a first review.
+func approveExemption(t *testing.T, hqc interface {
+	Push(context.Context, []protocol.Change) ([]protocol.Result, error)
+}, app kaohe.ApplicationView) {
+	t.Helper()
+	if app.Exemption == kaohe.ExemptionNone {
+		return
+	}
+	e := kaohe.Exemption{ID: store.NewID(), AppID: app.ID, Approved: true, Date: kaohe.D(2026, 11, 27), DecidedBy: "陈建国（总经理）"}
+	p, _ := json.Marshal(e)
+	res, err := hqc.Push(ctx, []protocol.Change{{ID: store.NewID(), Entity: kaohe.EntExemption, RowID: e.ID, Op: "upsert", Payload: p}})
+	if err != nil || res[0].Status != protocol.Applied {
+		t.Fatalf("exemption: %+v %v", res, err)
+	}
+}
+
+// hqPusher pushes as HQ straight into its store.
+type hqPusher struct {
+	h    *hqServer
+	cred hq.Credential
+}
+
+func (p hqPusher) Push(_ context.Context, cs []protocol.Change) ([]protocol.Result, error) {
+	return p.h.store.Push(ctx, p.cred, cs)
 }

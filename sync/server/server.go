@@ -38,6 +38,7 @@ func (s *Server) Handler() http.Handler {
 		w.Header().Set(protocol.HeaderVersion, strconv.Itoa(protocol.Version))
 		fmt.Fprintln(w, "ok")
 	})
+	mux.HandleFunc("GET /verify/{serial}", s.verify)
 	mux.HandleFunc("POST "+protocol.PathEnroll, s.versioned(s.enroll))
 	mux.HandleFunc("POST "+protocol.PathPush, s.versioned(s.authed(s.push)))
 	mux.HandleFunc("POST "+protocol.PathPull, s.versioned(s.authed(s.pull)))

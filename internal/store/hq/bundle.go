@@ -72,24 +72,24 @@ func (s *Store) ExportBundle(ctx context.Context, code string) (bundle.Bundle, e
 		rows.Scan(&c)
 		b.Acked = append(b.Acked, c)
 	}
-	_, priv, err := s.SigningKey(ctx)
+	_, _, priv, err := s.SigningKey(ctx)
 	return b, priv, err
 }
 
-// PublicKeys are all of HQ's public keys, newest last: certificates and
-// bundles signed with an older key stay verifiable after a rotation.
-func (s *Store) PublicKeys(ctx context.Context) ([]ed25519.PublicKey, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT public FROM keys ORDER BY created_at`)
+// PublicKeys are all of HQ's public keys by id: certificates and bundles
+// signed with an older key stay verifiable after a rotation.
+func (s *Store) PublicKeys(ctx context.Context) (map[string]ed25519.PublicKey, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT id, public FROM keys`)
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
-	var out []ed25519.PublicKey
+	out := map[string]ed25519.PublicKey{}
 	for rows.Next() {
-		var k string
-		rows.Scan(&k)
+		var id, k string
+		rows.Scan(&id, &k)
 		b, _ := base64.StdEncoding.DecodeString(k)
-		out = append(out, b)
+		out[id] = b
 	}
 	return out, rows.Err()
 }

@@ -235,7 +235,7 @@ func (s *Store) Enroll(ctx context.Context, code, publicKey string) (protocol.En
 	if err != nil {
 		return resp, err
 	}
-	pub, _, err := s.SigningKey(ctx)
+	_, pub, _, err := s.SigningKey(ctx)
 	if err == nil {
 		resp.HQPublicKey = base64.StdEncoding.EncodeToString(pub)
 	}
@@ -335,22 +335,23 @@ func boolInt(b bool) int {
 	return 0
 }
 
-// SigningKey returns HQ's newest Ed25519 key, creating the first on demand.
-func (s *Store) SigningKey(ctx context.Context) (ed25519.PublicKey, ed25519.PrivateKey, error) {
-	var pubS, privS string
-	err := s.db.QueryRowContext(ctx, `SELECT public, private FROM keys ORDER BY created_at DESC, id DESC LIMIT 1`).Scan(&pubS, &privS)
+// SigningKey returns HQ's newest Ed25519 key (id, public, private),
+// creating the first on demand.
+func (s *Store) SigningKey(ctx context.Context) (string, ed25519.PublicKey, ed25519.PrivateKey, error) {
+	var id, pubS, privS string
+	err := s.db.QueryRowContext(ctx, `SELECT id, public, private FROM keys ORDER BY created_at DESC, id DESC LIMIT 1`).Scan(&id, &pubS, &privS)
 	if errors.Is(err, sql.ErrNoRows) {
 		if _, err := s.NewKey(ctx); err != nil {
-			return nil, nil, err
+			return "", nil, nil, err
 		}
 		return s.SigningKey(ctx)
 	}
 	if err != nil {
-		return nil, nil, err
+		return "", nil, nil, err
 	}
 	pub, _ := base64.StdEncoding.DecodeString(pubS)
 	priv, _ := base64.StdEncoding.DecodeString(privS)
-	return pub, priv, nil
+	return id, pub, priv, nil
 }
 
 // NewKey makes a new signing key (key rotation: older keys keep verifying).

@@ -18,14 +18,30 @@ func (s *Store) Push(ctx context.Context, cred Credential, changes []protocol.Ch
 	err := s.tx(ctx, func(tx *txn) error {
 		for i, c := range changes {
 			r := protocol.Result{ID: c.ID, Status: protocol.Applied}
-			showroom, err := s.check(tx, cred, c)
-			if err == nil {
-				fresh, rerr := s.record(tx, c, showroom, cred.Kind, cred.ID)
-				if rerr != nil {
-					return rerr // a fault of ours: the whole batch is retried
+			var seen int
+			if cred.Kind == KindHQ { // a showroom's replays are caught by the insert itself
+				if err := tx.QueryRow(`SELECT count(*) FROM changes WHERE change_id = ?`, c.ID).Scan(&seen); err != nil {
+					return err
 				}
-				if !fresh {
+			}
+			if seen > 0 { // a replay of a decision: judged when it was first applied
+				results[i] = protocol.Result{ID: c.ID, Status: protocol.Duplicate}
+				continue
+			}
+			showroom, err := s.check(tx, cred, c)
+			if err == nil && cred.Kind == KindHQ {
+				err = s.checkHQ(tx, c)
+			}
+			if err == nil {
+				var fresh bool
+				if fresh, err = s.apply(tx, c, showroom, cred); err == nil && !fresh {
 					r.Status = protocol.Duplicate
+				}
+				if err != nil {
+					var ke *kaohe.Error
+					if !errors.As(err, &ke) {
+						return err // a fault of ours: the whole batch is retried
+					}
 				}
 			}
 			var ke *kaohe.Error
@@ -241,4 +257,28 @@ func (s *Store) RowPayload(ctx context.Context, entity, id string, v any) error 
 		return kaohe.Errorf(kaohe.ENOTFOUND, "err.not_found", "What", entity, "Key", id)
 	}
 	return json.Unmarshal([]byte(p), v)
+}
+
+// apply records a change; an HQ decision and the grant it may cause stand
+// or fall together.
+func (s *Store) apply(tx *txn, c protocol.Change, showroom string, cred Credential) (bool, error) {
+	if cred.Kind != KindHQ || c.Entity != kaohe.EntDecision {
+		return s.record(tx, c, showroom, cred.Kind, cred.ID)
+	}
+	if _, err := tx.Exec(`SAVEPOINT change`); err != nil {
+		return false, err
+	}
+	fresh, err := s.record(tx, c, showroom, cred.Kind, cred.ID)
+	if err == nil && fresh {
+		err = s.grant(tx, c, showroom, cred.ID)
+	}
+	if err != nil {
+		if _, rerr := tx.Exec(`ROLLBACK TO change`); rerr != nil {
+			return false, rerr
+		}
+	}
+	if _, rerr := tx.Exec(`RELEASE change`); rerr != nil {
+		return false, rerr
+	}
+	return fresh, err
 }
