@@ -223,7 +223,13 @@ func (tx *Tx) RecordDecision(d kaohe.Decision) (kaohe.ApplicationView, error) {
 	if err != nil {
 		return nv, err
 	}
-	if nv.Review.State == kaohe.AppGranted {
+	role, err := tx.Role()
+	if err != nil {
+		return nv, err
+	}
+	// In HQ's replica the server grants the level and issues the certificate
+	// when the decision arrives; both come back by sync.
+	if nv.Review.State == kaohe.AppGranted && role != RoleHQ {
 		cur, err := tx.CurrentLevel(v.ManagerID)
 		if err != nil {
 			return nv, err

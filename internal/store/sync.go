@@ -183,3 +183,28 @@ func (s *Store) Enrolled(ctx context.Context, sr kaohe.Showroom, hqURL, token st
 		return tx.audit("enroll", kaohe.EntShowroom, sr.ID, mustJSON(map[string]string{"code": sr.Code, "hq": hqURL, "previous": old}))
 	})
 }
+
+// EnrolledHQ makes this database HQ's replica of every showroom (the review
+// group's desktop app), with the credential to sync.
+func (s *Store) EnrolledHQ(ctx context.Context, hqURL, token string) error {
+	return s.Update(ctx, "enroll", func(tx *Tx) error {
+		if err := tx.SetRole(RoleHQ); err != nil {
+			return err
+		}
+		for k, v := range map[string]string{MetaHQURL: hqURL, MetaToken: token} {
+			if err := tx.setMeta(k, v); err != nil {
+				return err
+			}
+		}
+		return tx.audit("enroll", "hq", "", mustJSON(map[string]string{"hq": hqURL}))
+	})
+}
+
+// Role returns this database's role.
+func (s *Store) Role(ctx context.Context) (string, error) {
+	v, err := s.Meta(ctx, "role")
+	if v == "" {
+		v = RoleShowroom
+	}
+	return v, err
+}

@@ -21,7 +21,9 @@ const (
 	metaHQKeys      = "hq_public_key" // base64 Ed25519: checks HQ's bundles
 )
 
-// Enroll trades HQ's one-time code for this showroom's credential: it makes
+// Enroll trades HQ's one-time code for a credential. A showroom's code makes
+// this database that showroom's; an HQ user's code makes it HQ's replica of
+// every showroom (returning a zero Showroom). For a showroom it makes
 // the key pair that signs the showroom's offline bundles, registers the
 // public half, and keeps HQ's public key to check HQ's bundles.
 func Enroll(ctx context.Context, s *store.Store, hqURL, code string) (kaohe.Showroom, error) {
@@ -33,8 +35,11 @@ func Enroll(ctx context.Context, s *store.Store, hqURL, code string) (kaohe.Show
 	if err != nil {
 		return kaohe.Showroom{}, err
 	}
-	if resp.ShowroomID == "" {
-		return kaohe.Showroom{}, kaohe.Errorf(kaohe.EINVALID, "err.enroll_not_showroom")
+	if resp.ShowroomID == "" { // an HQ credential: this database becomes HQ's replica
+		if err := s.EnrolledHQ(ctx, hqURL, resp.Token); err != nil {
+			return kaohe.Showroom{}, err
+		}
+		return kaohe.Showroom{}, s.SetMeta(ctx, map[string]string{metaHQKeys: resp.HQPublicKey})
 	}
 	sr := kaohe.Showroom{ID: resp.ShowroomID, Code: resp.ShowroomCode, Name: resp.ShowroomName}
 	if err := s.Enrolled(ctx, sr, hqURL, resp.Token); err != nil {

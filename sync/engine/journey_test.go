@@ -214,3 +214,76 @@ func pdfText(t *testing.T, data []byte) string {
 	}
 	return strings.NewReplacer("\n", "", " ", "").Replace(string(out))
 }
+
+// TestHQModeReplicaDecides: the review group's app, enrolled with an HQ
+// credential, replicates every showroom, decides offline, syncs later; the
+// decision reaches the applicant's showroom.
+func TestHQModeReplicaDecides(t *testing.T) {
+	h := newHQ(t)
+	a := enroll(t, h, "SH01", "上海徐汇旗舰展厅", true)
+	b := enroll(t, h, "BJ01", "北京朝阳展厅", true)
+	mustSync(t, a)
+	mustSync(t, b)
+
+	code, _ := h.store.AddHQUser(ctx, "评审小组")
+	rep, err := store.Open(ctx, filepath.Join(t.TempDir(), "hq-replica.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rep.Close()
+	if sr, err := Enroll(ctx, rep, h.proxy.URL, code); err != nil || sr.ID != "" {
+		t.Fatalf("HQ enrollment: %+v %v", sr, err)
+	}
+	if role, _ := rep.Role(ctx); role != store.RoleHQ {
+		t.Fatalf("role %s", role)
+	}
+	token, _ := rep.Meta(ctx, store.MetaToken)
+	e := &Engine{Store: rep, Client: fastClient(h.proxy.URL, token)}
+	if err := e.Sync(ctx); err != nil {
+		t.Fatal(err)
+	}
+	ms, _ := rep.ListManagers(ctx, kaohe.ManagerFilter{})
+	if len(ms) != 40 {
+		t.Errorf("the replica holds %d managers; want both showrooms' 40", len(ms))
+	}
+	// Decide offline: approve the exemption if asked, then the first review.
+	apps, _ := rep.Applications(ctx, "")
+	var target kaohe.ApplicationView
+	for _, v := range apps {
+		if v.Review.State == kaohe.AppSubmitted {
+			owner, _ := rep.Manager(ctx, v.ManagerID)
+			srA, _ := a.store.Showroom(ctx)
+			// The demo writes HQ's decisions locally (it has no HQ): pick an
+			// application the showroom also sees as just submitted.
+			local, _ := a.store.Application(ctx, v.ID)
+			if owner.ShowroomID == srA.ID && local.Review.State == kaohe.AppSubmitted {
+				target = v
+			}
+		}
+	}
+	if target.ID == "" {
+		t.Fatal("no submitted application of SH01 in the replica")
+	}
+	err = rep.Update(ctx, "陈建国（总经理）", func(tx *store.Tx) error {
+		if target.Exemption == kaohe.ExemptionRequested {
+			if _, err := tx.DecideExemption(kaohe.Exemption{AppID: target.ID, Approved: true, Date: kaohe.D(2026, 11, 27), DecidedBy: "陈建国"}); err != nil {
+				return err
+			}
+		}
+		_, err := tx.RecordDecision(kaohe.Decision{AppID: target.ID, Stage: kaohe.StageFirst, Pass: true, Date: kaohe.D(2026, 11, 28), DecidedBy: []string{"陈建国（总经理）"}})
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := e.Sync(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if rs, _ := rep.Refused(ctx); len(rs) != 0 {
+		t.Errorf("HQ refused the replica's decisions: %+v", rs)
+	}
+	mustSync(t, a)
+	if v, _ := a.store.Application(ctx, target.ID); v.Review.State != kaohe.AppExam {
+		t.Errorf("at the showroom: %s; want exam", v.Review.State)
+	}
+}
