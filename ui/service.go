@@ -109,8 +109,23 @@ type SyncService interface {
 	ImportBundle(ctx context.Context, path string) (int, error)
 }
 
+// HQService is what the review group's app (HQ mode) does.
+type HQService interface {
+	IsHQ(ctx context.Context) bool
+	ReviewQueue(ctx context.Context) ([]kaohe.ReviewItem, error)
+	RecordDecision(ctx context.Context, actor string, d kaohe.Decision) (kaohe.ApplicationView, error)
+	DecideExemption(ctx context.Context, actor string, e kaohe.Exemption) error
+	ReviewMembers(ctx context.Context) ([]kaohe.ReviewMember, error)
+	SaveReviewMember(ctx context.Context, actor string, m kaohe.ReviewMember) error
+	SaveLevels(ctx context.Context, actor string, ls kaohe.Levels) error
+	CurrentTemplate(ctx context.Context) (kaohe.Template, error)
+	SaveTemplate(ctx context.Context, actor string, t kaohe.Template) error
+	SavePeriod(ctx context.Context, actor string, p kaohe.Period) error
+}
+
 // Service is everything the window uses.
 type Service interface {
+	HQService
 	SyncService
 	DashboardService
 	ManagerService

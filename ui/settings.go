@@ -136,6 +136,10 @@ func (s *SettingsScreen) Enroll() {
 	}
 	s.Code.SetText("")
 	s.e.svc.StartSync(context.Background())
+	if sr.ID == "" { // an HQ user's code: the window becomes HQ mode
+		s.restored()
+		return
+	}
 	s.Reload()
 	say(s.Message, T("settings.enrolled", "Code", sr.Code, "Name", sr.Name), false)
 }

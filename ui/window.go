@@ -54,6 +54,10 @@ type Window struct {
 	Documents    *DocumentScreen
 	Sync         *SyncScreen
 	Settings     *SettingsScreen
+	Review       *ReviewScreen    // HQ mode
+	Reference    *ReferenceScreen // HQ mode
+
+	reloaders []interface{ Reload() } // per tab, in order
 }
 
 // Icon returns the application icon.
@@ -106,24 +110,50 @@ func (w *Window) build() {
 			room = sr.Region + " · " + sr.Name
 		}
 	}
+
+	type screen struct {
+		title string
+		view  fyne.CanvasObject
+		r     interface{ Reload() }
+	}
+	var screens []screen
+	if e.svc.IsHQ(bg) {
+		room = T("hq.title")
+		w.Review = newReviewScreen(e)
+		w.Reference = newReferenceScreen(e)
+		all := NewManagersScreen(e.svc, e.showError) // read-only: managers belong to their showrooms
+		screens = []screen{
+			{T("nav.review"), w.Review.View(), w.Review},
+			{T("nav.reference"), w.Reference.View(), w.Reference},
+			{T("nav.all_managers"), all.View(), reloader(all.Reload)},
+			{T("nav.sync"), w.Sync.View(), w.Sync},
+			{T("nav.settings"), w.Settings.View(), w.Settings},
+		}
+	} else {
+		screens = []screen{
+			{T("nav.dashboard"), w.Dashboard.View(), reloader(w.Dashboard.Refresh)},
+			{T("nav.managers"), w.Managers.View(), w.Managers},
+			{T("nav.targets"), w.Targets.View(), w.Targets},
+			{T("nav.assessments"), w.Assessments.View(), w.Assessments},
+			{T("nav.applications"), w.Applications.View(), w.Applications},
+			{T("nav.training"), w.Training.View(), w.Training},
+			{T("nav.rewards"), w.Rewards.View(), w.Rewards},
+			{T("nav.research"), w.Research.View(), w.Research},
+			{T("nav.documents"), w.Documents.View(), w.Documents},
+			{T("nav.sync"), w.Sync.View(), w.Sync},
+			{T("nav.settings"), w.Settings.View(), w.Settings},
+		}
+	}
+	w.reloaders = nil
+	w.Tabs = container.NewAppTabs()
+	for _, sc := range screens {
+		w.Tabs.Append(container.NewTabItem(sc.title, sc.view))
+		w.reloaders = append(w.reloaders, sc.r)
+	}
 	logo := canvas.NewImageFromResource(Icon())
 	logo.SetMinSize(fyne.NewSize(32, 32))
 	title := widget.NewLabelWithStyle(T("app.name"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	header := container.NewBorder(nil, nil, container.NewHBox(logo, title), widget.NewLabel(room))
-
-	w.Tabs = container.NewAppTabs(
-		container.NewTabItem(T("nav.dashboard"), w.Dashboard.View()),
-		container.NewTabItem(T("nav.managers"), w.Managers.View()),
-		container.NewTabItem(T("nav.targets"), w.Targets.View()),
-		container.NewTabItem(T("nav.assessments"), w.Assessments.View()),
-		container.NewTabItem(T("nav.applications"), w.Applications.View()),
-		container.NewTabItem(T("nav.training"), w.Training.View()),
-		container.NewTabItem(T("nav.rewards"), w.Rewards.View()),
-		container.NewTabItem(T("nav.research"), w.Research.View()),
-		container.NewTabItem(T("nav.documents"), w.Documents.View()),
-		container.NewTabItem(T("nav.sync"), w.Sync.View()),
-		container.NewTabItem(T("nav.settings"), w.Settings.View()),
-	)
 	w.Tabs.SetTabLocation(container.TabLocationLeading)
 	w.Tabs.OnSelected = func(*container.TabItem) { w.refreshCurrent() }
 	// Ctrl+1 … Ctrl+0 switch screens: the tabs themselves take no keyboard
@@ -148,10 +178,8 @@ func (w *Window) build() {
 // refreshCurrent re-reads the screen being shown, so each shows what others
 // changed.
 func (w *Window) refreshCurrent() {
-	screens := []interface{ Reload() }{reloader(w.Dashboard.Refresh), w.Managers, w.Targets, w.Assessments, w.Applications,
-		w.Training, w.Rewards, w.Research, w.Documents, w.Sync, w.Settings}
-	if i := w.Tabs.SelectedIndex(); i >= 0 && i < len(screens) {
-		screens[i].Reload()
+	if i := w.Tabs.SelectedIndex(); i >= 0 && i < len(w.reloaders) {
+		w.reloaders[i].Reload()
 	}
 }
 
@@ -168,7 +196,7 @@ func (w *Window) switchLanguage(l kaohe.Lang) {
 	}
 	w.p.App.Preferences().SetString(prefLanguage, string(l))
 	w.reload()
-	w.Tabs.SelectIndex(len(w.Tabs.Items) - 1)
+	w.Tabs.SelectIndex(len(w.Tabs.Items) - 1) // back on Settings, where the switch was
 }
 
 // reload rebuilds every screen (after a language change or a restore).

@@ -40,6 +40,10 @@ func enroll(ctx context.Context, s *store.Store, hqURL, code string, stdout io.W
 	if err != nil {
 		return err
 	}
+	if sr.ID == "" {
+		fmt.Fprintln(stdout, "已注册为总部用户（评审小组）：本机将同步所有展厅的数据。")
+		return nil
+	}
 	fmt.Fprintf(stdout, "已注册为展厅 %s %s，可以同步了。\n", sr.Code, sr.Name)
 	return nil
 }

@@ -144,3 +144,12 @@ type SyncStatus struct {
 type RefusedChange struct {
 	Entity, RowID, Reason, At string
 }
+
+// ReviewItem is an application under review with what the review group reads.
+type ReviewItem struct {
+	App           ApplicationView
+	Manager       ManagerLevel
+	Showroom      Showroom
+	Assessments   []Assessment
+	TrainingHours TrainingHours
+}

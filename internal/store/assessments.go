@@ -101,7 +101,7 @@ type AssessmentFilter struct {
 
 // Assessments returns assessments, the latest period first.
 func (s *Store) Assessments(ctx context.Context, f AssessmentFilter) ([]kaohe.Assessment, error) {
-	q := `SELECT ` + prefixed("a", assessmentCols) + ` FROM assessments a JOIN periods p ON p.id = a.period_id WHERE a.deleted_at IS NULL`
+	q := `SELECT ` + prefixed("a", assessmentCols) + ` FROM assessments a LEFT JOIN periods p ON p.id = a.period_id WHERE a.deleted_at IS NULL`
 	var args []any
 	if f.ManagerID != "" {
 		q += ` AND a.manager_id = ?`
@@ -111,7 +111,7 @@ func (s *Store) Assessments(ctx context.Context, f AssessmentFilter) ([]kaohe.As
 		q += ` AND a.period_id = ?`
 		args = append(args, f.PeriodID)
 	}
-	return queryAll(ctx, s.r, scanAssessment, q+` ORDER BY p.end_date DESC, a.manager_id`, args...)
+	return queryAll(ctx, s.r, scanAssessment, q+` ORDER BY p.end_date IS NULL, p.end_date DESC, a.period_id DESC, a.manager_id`, args...)
 }
 
 // prefixed qualifies a column list with a table alias.

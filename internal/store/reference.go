@@ -227,3 +227,12 @@ func (s *Store) ReviewMembers(ctx context.Context) ([]kaohe.ReviewMember, error)
 }
 
 func itoa(i int) string { return strconv.Itoa(i) }
+
+// Showrooms lists the showrooms this database knows (all of them at HQ).
+func (s *Store) Showrooms(ctx context.Context) ([]kaohe.Showroom, error) {
+	return queryAll(ctx, s.r, func(sc scanner) (kaohe.Showroom, error) {
+		var sr kaohe.Showroom
+		err := sc.Scan(&sr.ID, &sr.Code, &sr.Name, &sr.Region, &sr.City)
+		return sr, err
+	}, `SELECT id, code, name, region, city FROM showrooms WHERE deleted_at IS NULL ORDER BY code`)
+}

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"encoding/json"
 	"errors"
+	"fmt"
 
 	"kaohe/internal/kaohe"
 	"kaohe/sync/protocol"
@@ -73,7 +74,11 @@ func (s *Store) check(tx *txn, cred Credential, c protocol.Change) (string, erro
 	if err := json.Unmarshal(c.Payload, &fields); err != nil {
 		return "", kaohe.Errorf(kaohe.EINVALID, "err.bad_payload", "Entity", c.Entity, "Detail", err.Error())
 	}
-	if id := fields.ID; id != "" && id != c.RowID {
+	id := fields.ID
+	if c.Entity == kaohe.EntTemplate { // one row per version
+		id = fmt.Sprintf("%s@%d", fields.ID, fields.Version)
+	}
+	if id != "" && id != c.RowID {
 		return "", kaohe.Errorf(kaohe.EINVALID, "err.bad_change")
 	}
 	if err := validate(c.Entity, c.Payload); err != nil {
@@ -107,6 +112,7 @@ type refs struct {
 	CertificateID string `json:"certificate_id"`
 	TrainingID    string `json:"training_id"`
 	AssessmentID  string `json:"assessment_id"`
+	Version       int    `json:"version"`
 }
 
 // showroomOf finds the showroom a row belongs to: its own showroom_id, or

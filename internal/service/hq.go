@@ -1,0 +1,108 @@
+package service
+
+import (
+	"context"
+	"sort"
+
+	"kaohe/internal/kaohe"
+	"kaohe/internal/store"
+)
+
+// IsHQ reports whether this database is HQ's replica (the review group's app).
+func (s *Service) IsHQ(ctx context.Context) bool {
+	role, _ := s.Store.Role(ctx)
+	return role == store.RoleHQ
+}
+
+// ReviewQueue gathers every application under review, with what the review
+// group reads: the applicant, their showroom, assessment history and this
+// year's training hours. Earliest stage first.
+func (s *Service) ReviewQueue(ctx context.Context) ([]kaohe.ReviewItem, error) {
+	apps, err := s.Store.Applications(ctx, "")
+	if err != nil {
+		return nil, err
+	}
+	rooms := map[string]kaohe.Showroom{}
+	srs, err := s.Store.Showrooms(ctx)
+	if err != nil {
+		return nil, err
+	}
+	for _, sr := range srs {
+		rooms[sr.ID] = sr
+	}
+	order := map[kaohe.AppState]int{kaohe.AppSubmitted: 0, kaohe.AppExam: 1, kaohe.AppSecond: 2, kaohe.AppProbation: 3}
+	var out []kaohe.ReviewItem
+	for _, a := range apps {
+		if _, ok := order[a.Review.State]; !ok {
+			continue
+		}
+		m, err := s.Store.Manager(ctx, a.ManagerID)
+		if err != nil {
+			continue
+		}
+		as, err := s.Store.Assessments(ctx, store.AssessmentFilter{ManagerID: m.ID})
+		if err != nil {
+			return nil, err
+		}
+		hours, err := s.Store.TrainingHoursOf(ctx, m.ID, s.Today().Year)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, kaohe.ReviewItem{App: a, Manager: m, Showroom: rooms[m.ShowroomID], Assessments: as, TrainingHours: hours})
+	}
+	sort.SliceStable(out, func(i, j int) bool { return order[out[i].App.Review.State] < order[out[j].App.Review.State] })
+	return out, nil
+}
+
+// RecordDecision records a review-group decision (HQ mode).
+func (s *Service) RecordDecision(ctx context.Context, actor string, d kaohe.Decision) (kaohe.ApplicationView, error) {
+	var v kaohe.ApplicationView
+	err := s.update(ctx, actor, func(tx *store.Tx) error {
+		var err error
+		v, err = tx.RecordDecision(d)
+		return err
+	})
+	return v, err
+}
+
+// DecideExemption approves or refuses an education exemption (HQ mode).
+func (s *Service) DecideExemption(ctx context.Context, actor string, e kaohe.Exemption) error {
+	return s.update(ctx, actor, func(tx *store.Tx) error {
+		_, err := tx.DecideExemption(e)
+		return err
+	})
+}
+
+// ReviewMembers lists the review group.
+func (s *Service) ReviewMembers(ctx context.Context) ([]kaohe.ReviewMember, error) {
+	return s.Store.ReviewMembers(ctx)
+}
+
+// SaveReviewMember adds or edits a review-group member (HQ mode).
+func (s *Service) SaveReviewMember(ctx context.Context, actor string, m kaohe.ReviewMember) error {
+	return s.update(ctx, actor, func(tx *store.Tx) error {
+		_, err := tx.PutReviewMember(m)
+		return err
+	})
+}
+
+// SaveLevels saves the level reference data (HQ mode: enabling levels 4–5).
+func (s *Service) SaveLevels(ctx context.Context, actor string, ls kaohe.Levels) error {
+	return s.update(ctx, actor, func(tx *store.Tx) error { return tx.PutLevels(ls) })
+}
+
+// CurrentTemplate returns the template new assessments use.
+func (s *Service) CurrentTemplate(ctx context.Context) (kaohe.Template, error) {
+	return s.Store.CurrentTemplate(ctx)
+}
+
+// SaveTemplate stores a new template version and makes it current (HQ
+// mode); finished assessments keep theirs.
+func (s *Service) SaveTemplate(ctx context.Context, actor string, t kaohe.Template) error {
+	return s.update(ctx, actor, func(tx *store.Tx) error { return tx.PutTemplate(t, true) })
+}
+
+// SavePeriod adds or edits an assessment period (HQ mode).
+func (s *Service) SavePeriod(ctx context.Context, actor string, p kaohe.Period) error {
+	return s.update(ctx, actor, func(tx *store.Tx) error { return tx.PutPeriod(p) })
+}
