@@ -166,3 +166,39 @@ func TestHQReferenceData(t *testing.T) {
 		t.Errorf("HQ refused reference data: %+v", rs)
 	}
 }
+
+func TestHQFiling(t *testing.T) {
+	w, svc, h := hqWindow(t)
+	s := w.Filing
+	if len(s.items) == 0 {
+		t.Fatal("nothing to file")
+	}
+	s.FileChecked()
+	if !strings.Contains(s.Message.Text, "请先勾选") {
+		t.Errorf("none checked: %q", s.Message.Text)
+	}
+	n := len(s.items)
+	s.Checks[0].SetChecked(true)
+	s.Checks[1].SetChecked(true)
+	filed := s.items[0].Assessment.ID
+	s.FileChecked()
+	if len(s.items) != n-2 || !strings.Contains(s.Message.Text, "已备案 2 份") {
+		t.Errorf("after filing: %d left, %q", len(s.items), s.Message.Text)
+	}
+	if err := svc.SyncNow(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if rs, _ := svc.RefusedChanges(context.Background()); len(rs) != 0 {
+		t.Errorf("HQ refused the filings: %+v", rs)
+	}
+	stats, _ := h.Stats(context.Background())
+	if stats["SH01"]["filings"] != 2 {
+		t.Errorf("HQ holds %d filings", stats["SH01"]["filings"])
+	}
+	as, _ := svc.Store.Assessments(context.Background(), store.AssessmentFilter{})
+	for _, a := range as {
+		if a.ID == filed && a.Status != kaohe.AssessFiled {
+			t.Errorf("a filed assessment shows %s", a.Status)
+		}
+	}
+}

@@ -121,6 +121,8 @@ type HQService interface {
 	CurrentTemplate(ctx context.Context) (kaohe.Template, error)
 	SaveTemplate(ctx context.Context, actor string, t kaohe.Template) error
 	SavePeriod(ctx context.Context, actor string, p kaohe.Period) error
+	FilingQueue(ctx context.Context) ([]kaohe.FilingItem, error)
+	FileAssessments(ctx context.Context, actor string, ids []string) error
 }
 
 // Service is everything the window uses.

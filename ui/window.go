@@ -56,6 +56,7 @@ type Window struct {
 	Settings     *SettingsScreen
 	Review       *ReviewScreen    // HQ mode
 	Reference    *ReferenceScreen // HQ mode
+	Filing       *FilingScreen    // HQ mode
 
 	reloaders []interface{ Reload() } // per tab, in order
 }
@@ -121,9 +122,11 @@ func (w *Window) build() {
 		room = T("hq.title")
 		w.Review = newReviewScreen(e)
 		w.Reference = newReferenceScreen(e)
+		w.Filing = newFilingScreen(e)
 		all := NewManagersScreen(e.svc, e.showError) // read-only: managers belong to their showrooms
 		screens = []screen{
 			{T("nav.review"), w.Review.View(), w.Review},
+			{T("nav.filing"), w.Filing.View(), w.Filing},
 			{T("nav.reference"), w.Reference.View(), w.Reference},
 			{T("nav.all_managers"), all.View(), reloader(all.Reload)},
 			{T("nav.sync"), w.Sync.View(), w.Sync},

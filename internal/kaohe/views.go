@@ -153,3 +153,18 @@ type ReviewItem struct {
 	Assessments   []Assessment
 	TrainingHours TrainingHours
 }
+
+// Filing is HQ's record (备案) of a level-1 assessment the showroom submitted.
+type Filing struct {
+	ID           string `json:"id"`
+	AssessmentID string `json:"assessment_id"`
+	Date         Date   `json:"date"`
+	FiledBy      string `json:"filed_by"`
+}
+
+// FilingItem is a submitted level-1 assessment waiting to be filed.
+type FilingItem struct {
+	Assessment Assessment
+	Manager    ManagerLevel
+	Showroom   Showroom
+}

@@ -106,3 +106,41 @@ func (s *Service) SaveTemplate(ctx context.Context, actor string, t kaohe.Templa
 func (s *Service) SavePeriod(ctx context.Context, actor string, p kaohe.Period) error {
 	return s.update(ctx, actor, func(tx *store.Tx) error { return tx.PutPeriod(p) })
 }
+
+// FilingQueue lists submitted level-1 assessments not yet filed (HQ mode):
+// level-1 managers are assessed by their showroom manager and filed at HQ.
+func (s *Service) FilingQueue(ctx context.Context) ([]kaohe.FilingItem, error) {
+	as, err := s.Store.Assessments(ctx, store.AssessmentFilter{})
+	if err != nil {
+		return nil, err
+	}
+	rooms := map[string]kaohe.Showroom{}
+	srs, _ := s.Store.Showrooms(ctx)
+	for _, sr := range srs {
+		rooms[sr.ID] = sr
+	}
+	var out []kaohe.FilingItem
+	for _, a := range as {
+		if a.Status != kaohe.AssessSubmitted {
+			continue
+		}
+		m, err := s.Store.Manager(ctx, a.ManagerID)
+		if err != nil || m.Level != kaohe.Level1 {
+			continue
+		}
+		out = append(out, kaohe.FilingItem{Assessment: a, Manager: m, Showroom: rooms[m.ShowroomID]})
+	}
+	return out, nil
+}
+
+// FileAssessments files assessments in one transaction (HQ mode).
+func (s *Service) FileAssessments(ctx context.Context, actor string, ids []string) error {
+	return s.update(ctx, actor, func(tx *store.Tx) error {
+		for _, id := range ids {
+			if _, err := tx.FileAssessment(kaohe.Filing{AssessmentID: id, Date: s.Today(), FiledBy: actor}); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}

@@ -134,6 +134,12 @@ func (tx *Tx) applyChange(c Change) error {
 				SELECT ?, showroom_id, id, ?, ?, ?, ?, ? FROM applications WHERE id = ?`,
 				v.ID, boolInt(v.Approved), v.Date.String(), v.DecidedBy, v.Comment, stamp(tx.now), v.AppID)
 		}
+	case kaohe.EntFiling:
+		var v kaohe.Filing
+		if err = decode(c, &v); err == nil {
+			_, err = tx.exec(`INSERT OR IGNORE INTO filings (id, showroom_id, assessment_id, date, filed_by, created_at)
+				SELECT ?, showroom_id, id, ?, ?, ? FROM assessments WHERE id = ?`, v.ID, v.Date.String(), v.FiledBy, stamp(tx.now), v.AssessmentID)
+		}
 	case kaohe.EntCertificate:
 		var v kaohe.Certificate
 		if err = decode(c, &v); err == nil {

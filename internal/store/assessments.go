@@ -11,6 +11,9 @@ import (
 
 const assessmentCols = `id, showroom_id, manager_id, period_id, template_id, template_version, scores, total, grade, coefficient, comment, assessor, status, submitted_on`
 
+// filedStatus shows a submitted assessment that HQ filed as filed.
+const filedStatus = `CASE WHEN EXISTS (SELECT 1 FROM filings f WHERE f.assessment_id = a.id) THEN 'filed' ELSE a.status END`
+
 func scanAssessment(sc scanner) (kaohe.Assessment, error) {
 	var a kaohe.Assessment
 	err := sc.Scan(&a.ID, &a.ShowroomID, &a.ManagerID, &a.PeriodID, &a.TemplateID, &a.TemplateVersion, jsonCol{&a.Scores},
@@ -101,7 +104,8 @@ type AssessmentFilter struct {
 
 // Assessments returns assessments, the latest period first.
 func (s *Store) Assessments(ctx context.Context, f AssessmentFilter) ([]kaohe.Assessment, error) {
-	q := `SELECT ` + prefixed("a", assessmentCols) + ` FROM assessments a LEFT JOIN periods p ON p.id = a.period_id WHERE a.deleted_at IS NULL`
+	cols := strings.Replace(prefixed("a", assessmentCols), "a.status", filedStatus, 1)
+	q := `SELECT ` + cols + ` FROM assessments a LEFT JOIN periods p ON p.id = a.period_id WHERE a.deleted_at IS NULL`
 	var args []any
 	if f.ManagerID != "" {
 		q += ` AND a.manager_id = ?`
@@ -121,4 +125,29 @@ func prefixed(alias, cols string) string {
 		parts[i] = alias + "." + p
 	}
 	return strings.Join(parts, ", ")
+}
+
+// FileAssessment records HQ's filing (备案) of a submitted assessment.
+func (tx *Tx) FileAssessment(f kaohe.Filing) (kaohe.Filing, error) {
+	a, err := scanAssessment(tx.queryRow(`SELECT `+assessmentCols+` FROM assessments WHERE id = ? AND deleted_at IS NULL`, f.AssessmentID))
+	if errors.Is(err, sql.ErrNoRows) {
+		return f, notFound("assessment", f.AssessmentID)
+	}
+	if err != nil {
+		return f, err
+	}
+	if a.Status != kaohe.AssessSubmitted {
+		return f, kaohe.Errorf(kaohe.ECONFLICT, "err.not_submitted")
+	}
+	if f.FiledBy == "" || f.Date.IsZero() {
+		return f, kaohe.Errorf(kaohe.EINVALID, "err.decider_required").OnField("decided_by")
+	}
+	if f.ID == "" {
+		f.ID = NewID()
+	}
+	if _, err := tx.exec(`INSERT INTO filings (id, showroom_id, assessment_id, date, filed_by, created_at) VALUES (?, ?, ?, ?, ?, ?)`,
+		f.ID, a.ShowroomID, a.ID, f.Date.String(), f.FiledBy, stamp(tx.now)); err != nil {
+		return f, err
+	}
+	return f, tx.logChange(kaohe.EntFiling, f.ID, OpUpsert, "assessment.file", f)
 }

@@ -162,6 +162,21 @@ func (s *Store) checkHQ(tx *txn, c protocol.Change) error {
 		if e.DecidedBy == "" || e.Date.IsZero() {
 			return kaohe.Errorf(kaohe.EINVALID, "err.decider_required").OnField("decided_by")
 		}
+	case kaohe.EntFiling:
+		var f kaohe.Filing
+		if err := json.Unmarshal(c.Payload, &f); err != nil {
+			return kaohe.Errorf(kaohe.EINVALID, "err.bad_payload", "Entity", c.Entity, "Detail", err.Error())
+		}
+		a, ok, err := rowOf[kaohe.Assessment](tx, kaohe.EntAssessment, f.AssessmentID)
+		if err != nil {
+			return err
+		}
+		if !ok || a.Status != kaohe.AssessSubmitted {
+			return kaohe.Errorf(kaohe.ECONFLICT, "err.not_submitted")
+		}
+		if prior, _ := rowsWhere[kaohe.Filing](tx, "assessment_id", f.AssessmentID, kaohe.EntFiling); len(prior) > 0 {
+			return kaohe.Errorf(kaohe.ECONFLICT, "err.duplicate", "Detail", f.AssessmentID)
+		}
 	case kaohe.EntLevelChange, kaohe.EntCertificate:
 		// Granted by the server when the third review passes, never sent.
 		return kaohe.Errorf(kaohe.EUNAUTHORIZED, "err.granted_by_server", "Entity", c.Entity)
