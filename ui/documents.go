@@ -28,6 +28,9 @@ type DocumentScreen struct {
 	Progress *widget.ProgressBar
 	Message  *widget.Label
 
+	Serial   *widget.Entry
+	Code     *widget.Entry
+	Verdict  *widget.Label
 	managers map[string]kaohe.ManagerLevel
 	cancel   context.CancelFunc
 	// done is closed when a batch ends (tests wait on it).
@@ -62,11 +65,19 @@ func newDocumentScreen(e *env) *DocumentScreen {
 	hint := widget.NewLabel(T("doc.hint", "Dir", e.docDir))
 	hint.Wrapping = fyne.TextWrapWord
 	hint.Importance = widget.LowImportance
+	s.Serial, s.Code = widget.NewEntry(), widget.NewEntry()
+	s.Serial.SetPlaceHolder("KH-2026-000001")
+	s.Code.SetPlaceHolder(T("verify.code"))
+	s.Verdict = widget.NewLabel("")
+	s.Verdict.Wrapping = fyne.TextWrapWord
+	verify := widget.NewButtonWithIcon(T("verify.check"), theme.SearchIcon(), s.Verify)
 	s.view = container.NewVBox(
 		bold(T("doc.single")), single, container.NewHBox(s.Make),
 		widget.NewSeparator(),
 		bold(T("doc.batch_title")), container.NewHBox(s.Batch, s.Cancel), s.Progress,
 		s.Message, hint,
+		widget.NewSeparator(),
+		bold(T("verify.title")), container.NewGridWithColumns(3, s.Serial, s.Code, verify), s.Verdict,
 	)
 	s.Reload()
 	return s
@@ -200,4 +211,17 @@ func (s *DocumentScreen) Wait() {
 	if s.done != nil {
 		<-s.done
 	}
+}
+
+// Verify checks a certificate offline against HQ's keys: genuine, revoked,
+// forged or unknown, with the certified content to compare with the paper.
+func (s *DocumentScreen) Verify() {
+	c, v, err := s.e.svc.VerifyCertificate(bg, s.Serial.Text, s.Code.Text)
+	if err != nil {
+		say(s.Verdict, ErrorText(err), true)
+		return
+	}
+	msg := T("verify."+string(v), "Name", c.HolderName, "Showroom", c.Showroom, "Level", LevelName(c.Level),
+		"Date", FormatDate(c.GrantedOn), "Serial", c.Serial, "Reason", c.RevokedWhy)
+	say(s.Verdict, msg, v != kaohe.Genuine)
 }

@@ -278,6 +278,20 @@ func TestDocumentsSingleAndBatch(t *testing.T) {
 	if len(*opened) != 1 || !strings.Contains(s.Message.Text, "还没有等级证书") {
 		t.Errorf("certificate refusal: %q", s.Message.Text)
 	}
+	// The demo's certificate, signed by the demo's stand-in HQ key, checks as
+	// genuine offline; a wrong code is unknown.
+	certs, _ := svc.Store.Certificates(context.Background(), "")
+	s.Serial.SetText(certs[0].Serial)
+	s.Code.SetText("WRONG123")
+	s.Verify()
+	if !strings.Contains(s.Verdict.Text, "未找到") {
+		t.Errorf("wrong code: %q", s.Verdict.Text)
+	}
+	s.Code.SetText(certs[0].VerifyCode)
+	s.Verify()
+	if !strings.Contains(s.Verdict.Text, "真实有效") || !strings.Contains(s.Verdict.Text, certs[0].HolderName) {
+		t.Errorf("the demo certificate: %q", s.Verdict.Text)
+	}
 	test.Tap(s.Batch)
 	s.Wait()
 	as, _ := svc.Store.Assessments(context.Background(), store.AssessmentFilter{PeriodID: "2025-H2"})

@@ -45,6 +45,7 @@ type ApplicationService interface {
 // DocumentService makes PDFs.
 type DocumentService interface {
 	SetLanguage(l kaohe.Lang)
+	VerifyCertificate(ctx context.Context, serial, code string) (kaohe.Certificate, kaohe.Verdict, error)
 	CertificatePDF(ctx context.Context, actor, employeeNo, path string) error
 	ReportPDF(ctx context.Context, employeeNo, periodID, path string) error
 	ApplicationPDF(ctx context.Context, employeeNo, path string) error

@@ -176,7 +176,7 @@ func TestTranslationsComplete(t *testing.T) {
 	used = append(used, "astatus.draft", "astatus.submitted", "astatus.filed", "attend.passed", "attend.failed", "attend.absent",
 		"gender.M", "gender.F", "status.active", "status.left", "verdict.pass", "verdict.fail", "span.quarter", "span.half", "span.year",
 		"review.exemption_", "review.exemption_requested", "review.exemption_approved", "review.exemption_rejected",
-		"ref.kind_month", "ref.kind_quarter", "ref.kind_half", "ref.kind_year")
+		"verify.genuine", "verify.revoked", "verify.forged", "verify.unknown", "ref.kind_month", "ref.kind_quarter", "ref.kind_half", "ref.kind_year")
 	for _, k := range used {
 		if _, ok := zh[k]; !ok {
 			t.Errorf("the code uses %q, which has no translation", k)
@@ -186,7 +186,7 @@ func TestTranslationsComplete(t *testing.T) {
 
 // usedKeys finds the literal translation keys in the project's Go code.
 func usedKeys(t *testing.T) []string {
-	keyRe := regexp.MustCompile(`"((?:err|field|nav|col|managers|app|apply|assess|dash|doc|profile|settings|action|excel|research|rewards|targets|training|span|sync|review|ref|hq|filing)\.[a-z_.]+)"`)
+	keyRe := regexp.MustCompile(`"((?:err|field|nav|col|managers|app|apply|assess|dash|doc|profile|settings|action|excel|research|rewards|targets|training|span|sync|review|ref|hq|filing|verify)\.[a-z_.]+)"`)
 	fieldRe := regexp.MustCompile(`OnField\("([a-z_]+)"\)`)
 	tRe := regexp.MustCompile(`\bT\("([a-z_]+\.[a-z_.]+)"`)
 	set := map[string]bool{}

@@ -7,6 +7,8 @@ package demo
 
 import (
 	"context"
+	"crypto/ed25519"
+	"encoding/base64"
 	"fmt"
 	"math/rand/v2"
 	"strings"
@@ -581,11 +583,24 @@ func (g *gen) application(tx *store.Tx, st staff, target kaohe.Level, state kaoh
 		for i := range code {
 			code[i] = alphabet[g.r.IntN(len(alphabet))]
 		}
-		if _, err := tx.SaveCertificate(kaohe.Certificate{
-			ManagerID: st.m.ID, AppID: app.ID, Serial: fmt.Sprintf("KH-%d-%06d", end.Year, 1), Level: target,
+		// The demo plays HQ: it signs with a demo key it registers as HQ's,
+		// so the demo certificate checks as genuine offline.
+		var seed [ed25519.SeedSize]byte
+		for i := range seed {
+			seed[i] = byte(g.r.IntN(256))
+		}
+		key := ed25519.NewKeyFromSeed(seed[:])
+		hqKey := kaohe.HQKey{ID: "demo-hq-key", Public: base64.StdEncoding.EncodeToString(key.Public().(ed25519.PublicKey))}
+		if err := tx.PutHQKey(hqKey); err != nil {
+			return err
+		}
+		cert := kaohe.Certificate{
+			ManagerID: st.m.ID, AppID: app.ID, Serial: kaohe.SerialFor(end.Year, 1), Level: target,
 			HolderName: st.m.Name, Showroom: g.room.Name, GrantedOn: end, Issuer: "客户经理绩效考核实施小组",
 			VerifyCode: string(code),
-		}); err != nil {
+		}
+		cert.Sign(hqKey.ID, key)
+		if _, err := tx.SaveCertificate(cert); err != nil {
 			return err
 		}
 	}

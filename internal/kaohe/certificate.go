@@ -43,3 +43,9 @@ func (c Certificate) Verify(code string, keys map[string]ed25519.PublicKey) Verd
 	}
 	return Genuine
 }
+
+// HQKey is one of HQ's public signing keys.
+type HQKey struct {
+	ID     string `json:"id"`
+	Public string `json:"public"` // base64 Ed25519
+}

@@ -24,13 +24,14 @@ const (
 	EntApplicationEvent = "application_event"
 	EntResearch         = "market_research"
 	EntCertificatePrint = "certificate_print"
+	EntHQKey            = "hq_key" // HQ's public signing keys, for checking certificates offline
 )
 
 // hqOwned are the entities only HQ writes (SPEC §3): reference data and
 // every decision. All others are written by the showroom they belong to.
 var hqOwned = map[string]bool{
 	EntShowroom: true, EntLevel: true, EntTemplate: true, EntPeriod: true, EntReviewMember: true,
-	EntDecision: true, EntExemption: true, EntFiling: true, EntCertificate: true, EntLevelChange: true,
+	EntDecision: true, EntExemption: true, EntFiling: true, EntCertificate: true, EntLevelChange: true, EntHQKey: true,
 }
 
 var showroomOwned = map[string]bool{

@@ -4,6 +4,7 @@ import (
 	"context"
 	"io"
 	"os"
+	"strings"
 	"sync"
 
 	"kaohe/internal/documents"
@@ -141,4 +142,21 @@ func (s *Service) ImportBundle(ctx context.Context, path string) (int, error) {
 	}
 	defer f.Close()
 	return engine.ImportBundle(ctx, s.Store, f)
+}
+
+// VerifyCertificate checks a certificate's serial and code offline, against
+// the copy this database holds and HQ's public keys received by sync.
+func (s *Service) VerifyCertificate(ctx context.Context, serial, code string) (kaohe.Certificate, kaohe.Verdict, error) {
+	c, err := s.Store.CertificateBySerial(ctx, strings.ToUpper(strings.TrimSpace(serial)))
+	if kaohe.ErrorCode(err) == kaohe.ENOTFOUND {
+		return c, kaohe.Unknown, nil
+	}
+	if err != nil {
+		return c, "", err
+	}
+	keys, err := s.Store.HQKeys(ctx)
+	if err != nil {
+		return c, "", err
+	}
+	return c, c.Verify(code, keys), nil
 }

@@ -134,6 +134,11 @@ func (tx *Tx) applyChange(c Change) error {
 				SELECT ?, showroom_id, id, ?, ?, ?, ?, ? FROM applications WHERE id = ?`,
 				v.ID, boolInt(v.Approved), v.Date.String(), v.DecidedBy, v.Comment, stamp(tx.now), v.AppID)
 		}
+	case kaohe.EntHQKey:
+		var v kaohe.HQKey
+		if err = decode(c, &v); err == nil {
+			_, err = tx.exec(`INSERT OR IGNORE INTO hq_keys (id, public, created_at) VALUES (?, ?, ?)`, v.ID, v.Public, stamp(tx.now))
+		}
 	case kaohe.EntFiling:
 		var v kaohe.Filing
 		if err = decode(c, &v); err == nil {

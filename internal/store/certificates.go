@@ -2,7 +2,9 @@ package store
 
 import (
 	"context"
+	"crypto/ed25519"
 	"database/sql"
+	"encoding/base64"
 	"errors"
 
 	"kaohe/internal/kaohe"
@@ -89,4 +91,28 @@ func (tx *Tx) LogCertificatePrint(certID string) (CertificatePrint, error) {
 		return p, err
 	}
 	return p, tx.logChange("certificate_print", p.ID, OpUpsert, "certificate.print", p)
+}
+
+// HQKeys returns HQ's public keys by id, as received by sync.
+func (s *Store) HQKeys(ctx context.Context) (map[string]ed25519.PublicKey, error) {
+	ks, err := queryAll(ctx, s.r, func(sc scanner) (kaohe.HQKey, error) {
+		var k kaohe.HQKey
+		err := sc.Scan(&k.ID, &k.Public)
+		return k, err
+	}, `SELECT id, public FROM hq_keys`)
+	out := map[string]ed25519.PublicKey{}
+	for _, k := range ks {
+		if b, err := base64.StdEncoding.DecodeString(k.Public); err == nil && len(b) == ed25519.PublicKeySize {
+			out[k.ID] = b
+		}
+	}
+	return out, err
+}
+
+// PutHQKey stores one of HQ's public keys (HQ reference data).
+func (tx *Tx) PutHQKey(k kaohe.HQKey) error {
+	if _, err := tx.exec(`INSERT OR IGNORE INTO hq_keys (id, public, created_at) VALUES (?, ?, ?)`, k.ID, k.Public, stamp(tx.now)); err != nil {
+		return err
+	}
+	return tx.logChange(kaohe.EntHQKey, k.ID, OpUpsert, "hq_key.put", k)
 }

@@ -158,12 +158,21 @@ func TestReviewJourney(t *testing.T) {
 		t.Errorf("kaohe-hq verify = %s", v)
 	}
 
-	// A key rotation keeps the old certificate genuine.
+	// The showroom checks it offline with HQ's keys received by sync.
+	localKeys, _ := a.store.HQKeys(ctx)
+	if got := cert.Verify(cert.VerifyCode, localKeys); got != kaohe.Genuine {
+		t.Errorf("offline at the showroom = %s (%d keys)", got, len(localKeys))
+	}
+	// A key rotation keeps the old certificate genuine, at HQ and offline.
 	if _, err := h.store.NewKey(ctx); err != nil {
 		t.Fatal(err)
 	}
 	if _, v, _ := h.store.Verify(ctx, cert.Serial, cert.VerifyCode); v != kaohe.Genuine {
 		t.Errorf("after a key rotation: %s", v)
+	}
+	mustSync(t, a)
+	if localKeys, _ = a.store.HQKeys(ctx); len(localKeys) != 2 || cert.Verify(cert.VerifyCode, localKeys) != kaohe.Genuine {
+		t.Errorf("after a rotation the showroom has %d keys", len(localKeys))
 	}
 
 	// Revoked: the page and the showroom both say so.

@@ -361,7 +361,17 @@ func (s *Store) NewKey(ctx context.Context) (string, error) {
 		return "", err
 	}
 	id := uuid.Must(uuid.NewV7()).String()
-	_, err = s.db.ExecContext(ctx, `INSERT INTO keys (id, public, private, created_at) VALUES (?, ?, ?, ?)`, id,
-		base64.StdEncoding.EncodeToString(pub), base64.StdEncoding.EncodeToString(priv), s.stamp())
+	// The public half goes to every showroom as reference data, so certificates
+	// signed with it can be checked offline, also after a rotation.
+	err = s.tx(ctx, func(tx *txn) error {
+		if _, err := tx.Exec(`INSERT INTO keys (id, public, private, created_at) VALUES (?, ?, ?, ?)`, id,
+			base64.StdEncoding.EncodeToString(pub), base64.StdEncoding.EncodeToString(priv), s.stamp()); err != nil {
+			return err
+		}
+		p, _ := json.Marshal(kaohe.HQKey{ID: id, Public: base64.StdEncoding.EncodeToString(pub)})
+		_, err := s.record(tx, protocol.Change{ID: uuid.Must(uuid.NewV7()).String(), Entity: kaohe.EntHQKey, RowID: id, Op: "upsert",
+			Payload: p, At: s.stamp()}, "", KindHQ, "admin")
+		return err
+	})
 	return id, err
 }

@@ -119,7 +119,7 @@ type refs struct {
 // that of the row it refers to; reference data belongs to every showroom ("").
 func (s *Store) showroomOf(tx *txn, entity string, f refs) (string, error) {
 	switch entity {
-	case kaohe.EntLevel, kaohe.EntTemplate, kaohe.EntPeriod, kaohe.EntReviewMember:
+	case kaohe.EntLevel, kaohe.EntTemplate, kaohe.EntPeriod, kaohe.EntReviewMember, kaohe.EntHQKey:
 		return "", nil
 	case kaohe.EntShowroom:
 		return f.ID, nil
@@ -226,7 +226,7 @@ var tables = map[string]string{
 	kaohe.EntLevelChange: "level_changes", kaohe.EntLevelAssignment: "level_changes", kaohe.EntManager: "managers",
 	kaohe.EntTarget: "targets", kaohe.EntActual: "actuals", kaohe.EntAssessment: "assessments", kaohe.EntTraining: "trainings",
 	kaohe.EntAttendance: "attendance", kaohe.EntReward: "rewards", kaohe.EntApplication: "applications",
-	kaohe.EntResearch: "market_research", kaohe.EntCertificatePrint: "certificate_prints",
+	kaohe.EntResearch: "market_research", kaohe.EntCertificatePrint: "certificate_prints", kaohe.EntHQKey: "hq_keys",
 }
 
 // Stats counts the live rows per table per showroom code.
