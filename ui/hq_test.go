@@ -3,12 +3,15 @@ package ui
 import (
 	"context"
 	"net/http/httptest"
+	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
 	"fyne.io/fyne/v2/test"
+	"github.com/xuri/excelize/v2"
 
 	"kaohe/internal/demo"
 	"kaohe/internal/kaohe"
@@ -200,5 +203,58 @@ func TestHQFiling(t *testing.T) {
 		if a.ID == filed && a.Status != kaohe.AssessFiled {
 			t.Errorf("a filed assessment shows %s", a.Status)
 		}
+	}
+}
+
+func TestHQReportAndExports(t *testing.T) {
+	w, svc, _ := hqWindow(t)
+	p, _ := kaohe.StandardPeriod(kaohe.PeriodHalf, 2026, 1)
+	if err := svc.SavePeriod(context.Background(), "admin", p); err != nil {
+		t.Fatal(err)
+	}
+	s := w.HQReport
+	s.Reload()
+	s.Period.Set("2026-H1")
+	r := s.Report
+	if len(r.Showrooms) != 1 || r.Showrooms[0].Assessed < 15 || r.Showrooms[0].Average == 0 || len(r.Regions) != 1 || r.Regions[0].Name != "华东片区" {
+		t.Fatalf("report = %+v", r.Showrooms)
+	}
+	if len(r.Ranking) != r.Showrooms[0].Assessed || r.Ranking[0].Rank != 1 || r.Ranking[0].Total < r.Ranking[len(r.Ranking)-1].Total {
+		t.Errorf("ranking of %d", len(r.Ranking))
+	}
+	if !strings.Contains(s.Summary.Text, "上海徐汇旗舰展厅") || !strings.Contains(s.Summary.Text, "待初审") {
+		t.Errorf("summary: %.300s", s.Summary.Text)
+	}
+	var opened []string
+	s.e.openFile = func(p string) { opened = append(opened, p) }
+	s.Export("pdf")
+	s.Export("xlsx")
+	if len(opened) != 2 {
+		t.Fatalf("exports: %v (%q)", opened, s.Message.Text)
+	}
+	if dir := os.Getenv("KAOHE_PDF_OUT"); dir != "" {
+		b, _ := os.ReadFile(opened[0])
+		os.WriteFile(filepath.Join(dir, "hq-report.pdf"), b, 0o644)
+	}
+	out, err := exec.Command("pdftotext", "-enc", "UTF-8", opened[0], "-").Output()
+	if err != nil {
+		t.Fatal(err)
+	}
+	text := string(out)
+	for _, want := range []string{"总部考核汇总报表", "上海徐汇旗舰展厅", "华东片区", "晋级进度", "培训覆盖", r.Ranking[0].Manager.Name} {
+		if !strings.Contains(text, want) {
+			t.Errorf("the PDF lacks %q", want)
+		}
+	}
+	f, err := excelize.OpenFile(opened[1])
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	if sheets := f.GetSheetList(); len(sheets) != 5 {
+		t.Errorf("sheets %v", sheets)
+	}
+	if rows, _ := f.GetRows("排名"); len(rows) != len(r.Ranking)+1 {
+		t.Errorf("ranking sheet has %d rows", len(rows))
 	}
 }

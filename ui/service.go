@@ -123,6 +123,9 @@ type HQService interface {
 	SaveTemplate(ctx context.Context, actor string, t kaohe.Template) error
 	SavePeriod(ctx context.Context, actor string, p kaohe.Period) error
 	FilingQueue(ctx context.Context) ([]kaohe.FilingItem, error)
+	HQReport(ctx context.Context, periodID string) (kaohe.HQReport, error)
+	HQReportPDF(ctx context.Context, periodID, path string) error
+	HQReportXLSX(ctx context.Context, periodID, path string) error
 	FileAssessments(ctx context.Context, actor string, ids []string) error
 }
 

@@ -186,7 +186,7 @@ func TestTranslationsComplete(t *testing.T) {
 
 // usedKeys finds the literal translation keys in the project's Go code.
 func usedKeys(t *testing.T) []string {
-	keyRe := regexp.MustCompile(`"((?:err|field|nav|col|managers|app|apply|assess|dash|doc|profile|settings|action|excel|research|rewards|targets|training|span|sync|review|ref|hq|filing|verify)\.[a-z_.]+)"`)
+	keyRe := regexp.MustCompile(`"((?:err|field|nav|col|managers|app|apply|assess|dash|doc|profile|settings|action|excel|research|rewards|targets|training|span|sync|review|ref|hq|filing|verify|hqr)\.[a-z_.]+)"`)
 	fieldRe := regexp.MustCompile(`OnField\("([a-z_]+)"\)`)
 	tRe := regexp.MustCompile(`\bT\("([a-z_]+\.[a-z_.]+)"`)
 	set := map[string]bool{}

@@ -57,6 +57,7 @@ type Window struct {
 	Review       *ReviewScreen    // HQ mode
 	Reference    *ReferenceScreen // HQ mode
 	Filing       *FilingScreen    // HQ mode
+	HQReport     *HQReportScreen  // HQ mode
 
 	reloaders []interface{ Reload() } // per tab, in order
 }
@@ -123,10 +124,12 @@ func (w *Window) build() {
 		w.Review = newReviewScreen(e)
 		w.Reference = newReferenceScreen(e)
 		w.Filing = newFilingScreen(e)
+		w.HQReport = newHQReportScreen(e)
 		all := NewManagersScreen(e.svc, e.showError) // read-only: managers belong to their showrooms
 		screens = []screen{
 			{T("nav.review"), w.Review.View(), w.Review},
 			{T("nav.filing"), w.Filing.View(), w.Filing},
+			{T("nav.hq_report"), w.HQReport.View(), w.HQReport},
 			{T("nav.reference"), w.Reference.View(), w.Reference},
 			{T("nav.all_managers"), all.View(), reloader(all.Reload)},
 			{T("nav.sync"), w.Sync.View(), w.Sync},

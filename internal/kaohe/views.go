@@ -168,3 +168,48 @@ type FilingItem struct {
 	Manager    ManagerLevel
 	Showroom   Showroom
 }
+
+// HQReport is HQ's view of every showroom for one period.
+type HQReport struct {
+	Period    Period
+	Template  Template
+	Showrooms []GroupStats // one per showroom
+	Regions   []GroupStats // one per region (片区)
+	Ranking   []Ranked     // every assessed manager, best first
+	Pipeline  []PipelineRow
+	Training  []TrainingRow
+}
+
+// GroupStats are a showroom's or region's results of the period.
+type GroupStats struct {
+	Name      string // the showroom, or the region
+	Region    string
+	Headcount int // active managers
+	Assessed  int
+	Average   float64
+	Grades    map[string]int // grade code → count
+}
+
+// Ranked is one manager's place in the ranking.
+type Ranked struct {
+	Rank     int
+	Showroom string
+	Manager  ManagerLevel
+	Total    float64
+	Grade    string
+}
+
+// PipelineRow counts a showroom's level applications by stage.
+type PipelineRow struct {
+	Showroom string
+	ByState  map[AppState]int
+}
+
+// TrainingRow is a showroom's training in the period's year: hours per
+// category and how many managers had any training of it (coverage).
+type TrainingRow struct {
+	Showroom  string
+	Headcount int
+	Hours     TrainingHours
+	Covered   map[TrainingCategory]int
+}

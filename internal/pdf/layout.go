@@ -102,13 +102,27 @@ func (d *doc) table(cols []column, rows [][]string, fill func(row int) bool) {
 		}
 	}
 	header := func() {
+		// Header titles wrap like cells, so a long one never runs into the next.
 		d.SetFontSize(9.5)
 		d.SetFillColor(0xf3, 0xe5, 0xe5)
-		d.SetX(marginX)
+		lines := make([][]string, len(cols))
+		n := 1
 		for i, c := range cols {
-			d.cell(widths[i], rowH, c.title, "C", true)
+			lines[i] = d.lines(c.title, widths[i]-2)
+			n = max(n, len(lines[i]))
 		}
-		d.Ln(-1)
+		h := max(rowH, float64(n)*5)
+		y, x := d.GetY(), marginX
+		for i := range cols {
+			d.Rect(x, y, widths[i], h, "FD")
+			top := y + (h-float64(len(lines[i]))*5)/2
+			for k, l := range lines[i] {
+				d.SetXY(x+1, top+float64(k)*5)
+				d.CellFormat(widths[i]-2, 5, d.note(l), "", 0, "C", false, 0, "")
+			}
+			x += widths[i]
+		}
+		d.SetXY(marginX, y+h)
 	}
 	d.need(rowH * 2)
 	header()

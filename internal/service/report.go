@@ -1,0 +1,153 @@
+package service
+
+import (
+	"context"
+	"io"
+	"sort"
+
+	"kaohe/internal/documents"
+	"kaohe/internal/excel"
+	"kaohe/internal/pdf"
+
+	"kaohe/internal/kaohe"
+	"kaohe/internal/store"
+)
+
+// HQReport gathers every showroom's results for a period (HQ mode).
+func (s *Service) HQReport(ctx context.Context, periodID string) (kaohe.HQReport, error) {
+	var r kaohe.HQReport
+	p, err := s.Store.Period(ctx, periodID)
+	if err != nil {
+		return r, err
+	}
+	r.Period = p
+	if r.Template, err = s.Store.CurrentTemplate(ctx); err != nil {
+		r.Template = kaohe.DefaultTemplate()
+	}
+	srs, err := s.Store.Showrooms(ctx)
+	if err != nil {
+		return r, err
+	}
+	ms, err := s.Store.ListManagers(ctx, kaohe.ManagerFilter{Status: kaohe.StatusActive})
+	if err != nil {
+		return r, err
+	}
+	as, err := s.Store.Assessments(ctx, store.AssessmentFilter{PeriodID: p.ID})
+	if err != nil {
+		return r, err
+	}
+	apps, err := s.Store.Applications(ctx, "")
+	if err != nil {
+		return r, err
+	}
+	byManager := map[string]kaohe.ManagerLevel{}
+	for _, m := range ms {
+		byManager[m.ID] = m
+	}
+	room := map[string]kaohe.Showroom{}
+	for _, sr := range srs {
+		room[sr.ID] = sr
+	}
+	stats := map[string]*kaohe.GroupStats{}
+	regions := map[string]*kaohe.GroupStats{}
+	for _, sr := range srs {
+		stats[sr.ID] = &kaohe.GroupStats{Name: sr.Name, Region: sr.Region, Grades: map[string]int{}}
+		if regions[sr.Region] == nil {
+			regions[sr.Region] = &kaohe.GroupStats{Name: sr.Region, Region: sr.Region, Grades: map[string]int{}}
+		}
+	}
+	for _, m := range ms {
+		if g := stats[m.ShowroomID]; g != nil {
+			g.Headcount++
+			regions[g.Region].Headcount++
+		}
+	}
+	sums := map[*kaohe.GroupStats]float64{}
+	for _, a := range as {
+		m, ok := byManager[a.ManagerID]
+		g := stats[a.ShowroomID]
+		if !ok || g == nil {
+			continue
+		}
+		for _, x := range []*kaohe.GroupStats{g, regions[g.Region]} {
+			x.Assessed++
+			x.Grades[a.Grade]++
+			sums[x] += a.Total
+		}
+		r.Ranking = append(r.Ranking, kaohe.Ranked{Showroom: g.Name, Manager: m, Total: a.Total, Grade: a.Grade})
+	}
+	sort.SliceStable(r.Ranking, func(i, j int) bool { return r.Ranking[i].Total > r.Ranking[j].Total })
+	for i := range r.Ranking {
+		r.Ranking[i].Rank = i + 1
+		if i > 0 && r.Ranking[i].Total == r.Ranking[i-1].Total {
+			r.Ranking[i].Rank = r.Ranking[i-1].Rank // equal totals share a place
+		}
+	}
+	for _, sr := range srs {
+		g := stats[sr.ID]
+		if g.Assessed > 0 {
+			g.Average = kaohe.Round2(sums[g] / float64(g.Assessed))
+		}
+		r.Showrooms = append(r.Showrooms, *g)
+	}
+	names := make([]string, 0, len(regions))
+	for n := range regions {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	for _, n := range names {
+		g := regions[n]
+		if g.Assessed > 0 {
+			g.Average = kaohe.Round2(sums[g] / float64(g.Assessed))
+		}
+		r.Regions = append(r.Regions, *g)
+	}
+	pipes := map[string]*kaohe.PipelineRow{}
+	for _, sr := range srs {
+		pipes[sr.ID] = &kaohe.PipelineRow{Showroom: sr.Name, ByState: map[kaohe.AppState]int{}}
+	}
+	for _, a := range apps {
+		if p := pipes[a.ShowroomID]; p != nil {
+			p.ByState[a.Review.State]++
+		}
+	}
+	for _, sr := range srs {
+		r.Pipeline = append(r.Pipeline, *pipes[sr.ID])
+		tr := kaohe.TrainingRow{Showroom: sr.Name, Headcount: stats[sr.ID].Headcount, Hours: kaohe.TrainingHours{}, Covered: map[kaohe.TrainingCategory]int{}}
+		for _, m := range ms {
+			if m.ShowroomID != sr.ID {
+				continue
+			}
+			h, err := s.Store.TrainingHoursOf(ctx, m.ID, p.End.Year)
+			if err != nil {
+				return r, err
+			}
+			for cat, v := range h {
+				tr.Hours[cat] += v
+				if v > 0 {
+					tr.Covered[cat]++
+				}
+			}
+		}
+		r.Training = append(r.Training, tr)
+	}
+	return r, nil
+}
+
+// HQReportPDF writes HQ's report of a period as PDF.
+func (s *Service) HQReportPDF(ctx context.Context, periodID, path string) error {
+	r, err := s.HQReport(ctx, periodID)
+	if err != nil {
+		return err
+	}
+	return documents.WriteFile(path, func(w io.Writer) error { return pdf.HQReport(w, r, nil) })
+}
+
+// HQReportXLSX writes HQ's report of a period as an Excel workbook.
+func (s *Service) HQReportXLSX(ctx context.Context, periodID, path string) error {
+	r, err := s.HQReport(ctx, periodID)
+	if err != nil {
+		return err
+	}
+	return documents.WriteFile(path, func(w io.Writer) error { return excel.WriteHQReport(w, r) })
+}

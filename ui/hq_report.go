@@ -1,0 +1,151 @@
+package ui
+
+import (
+	"fmt"
+	"path/filepath"
+	"strings"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"kaohe/internal/kaohe"
+)
+
+// HQReportScreen shows every showroom's results for a period (HQ mode): by
+// showroom and region, the grade distribution, the promotion pipeline and
+// training coverage, with exports to Excel and PDF.
+type HQReportScreen struct {
+	e       *env
+	view    fyne.CanvasObject
+	Period  *selectOf[string]
+	Summary *widget.Label
+	Chart   *fyne.Container
+	Message *widget.Label
+	Report  kaohe.HQReport
+}
+
+func newHQReportScreen(e *env) *HQReportScreen {
+	s := &HQReportScreen{e: e, Chart: container.NewStack()}
+	s.Period = newSelectOf[string](nil, func(string) string { return "" }, func(string) { s.load() })
+	s.Summary = widget.NewLabel("")
+	s.Summary.Wrapping = fyne.TextWrapWord
+	s.Message = widget.NewLabel("")
+	s.Message.Wrapping = fyne.TextWrapWord
+	xlsx := widget.NewButtonWithIcon(T("hqr.xlsx"), theme.DownloadIcon(), func() { s.Export("xlsx") })
+	pdfBtn := widget.NewButtonWithIcon(T("hqr.pdf"), theme.DocumentPrintIcon(), func() { s.Export("pdf") })
+	top := container.NewBorder(nil, nil, widget.NewLabel(T("assess.period")), container.NewHBox(xlsx, pdfBtn), s.Period)
+	s.view = container.NewBorder(container.NewVBox(top, s.Message), nil, nil, nil,
+		container.NewVScroll(container.NewVBox(s.Chart, s.Summary)))
+	s.Reload()
+	return s
+}
+
+// View returns the screen's content.
+func (s *HQReportScreen) View() fyne.CanvasObject { return s.view }
+
+// Reload refreshes the periods and the report.
+func (s *HQReportScreen) Reload() {
+	periods, err := s.e.svc.Periods(bg)
+	if err != nil {
+		s.e.showError(err)
+	}
+	prev, _ := s.Period.Value()
+	s.Period.values, s.Period.Options = nil, nil
+	for _, p := range periods {
+		s.Period.values = append(s.Period.values, p.ID)
+		s.Period.Options = append(s.Period.Options, Tr(p.Name))
+	}
+	s.Period.Set(prev)
+	if _, ok := s.Period.Value(); !ok && len(periods) > 0 {
+		s.Period.SetSelectedIndex(0)
+	}
+	s.load()
+}
+
+func (s *HQReportScreen) load() {
+	pid, ok := s.Period.Value()
+	if !ok {
+		s.Summary.SetText(T("hqr.no_period"))
+		return
+	}
+	r, err := s.e.svc.HQReport(bg, pid)
+	if err != nil {
+		say(s.Message, ErrorText(err), true)
+		return
+	}
+	s.Report = r
+	var bars []Bar
+	for _, g := range r.Template.Grades {
+		n := 0
+		for _, x := range r.Showrooms {
+			n += x.Grades[g.Code]
+		}
+		bars = append(bars, Bar{Tr(g.Name), float64(n)})
+	}
+	s.Chart.Objects = []fyne.CanvasObject{card(T("hqr.grades"), NewBarChart(bars))}
+	s.Chart.Refresh()
+	var b strings.Builder
+	line := func(g kaohe.GroupStats) {
+		var grades []string
+		for _, gb := range r.Template.Grades {
+			grades = append(grades, fmt.Sprintf("%s %d", Tr(gb.Name), g.Grades[gb.Code]))
+		}
+		fmt.Fprintf(&b, "%s　%s\n", g.Name, T("hqr.line", "Headcount", g.Headcount, "Assessed", g.Assessed, "Average", numText(g.Average), "Grades", strings.Join(grades, "、")))
+	}
+	fmt.Fprintf(&b, "【%s】\n", T("hqr.showrooms"))
+	for _, g := range r.Showrooms {
+		line(g)
+	}
+	fmt.Fprintf(&b, "\n【%s】\n", T("hqr.regions"))
+	for _, g := range r.Regions {
+		line(g)
+	}
+	fmt.Fprintf(&b, "\n【%s】\n", T("hqr.pipeline"))
+	for _, p := range r.Pipeline {
+		fmt.Fprintf(&b, "%s　", p.Showroom)
+		for _, st := range []kaohe.AppState{kaohe.AppSubmitted, kaohe.AppExam, kaohe.AppSecond, kaohe.AppProbation, kaohe.AppGranted, kaohe.AppFailed} {
+			fmt.Fprintf(&b, "%s %d　", T("state."+string(st)), p.ByState[st])
+		}
+		b.WriteString("\n")
+	}
+	fmt.Fprintf(&b, "\n【%s】\n", T("hqr.training"))
+	for _, t := range r.Training {
+		fmt.Fprintf(&b, "%s（%d）　", t.Showroom, t.Headcount)
+		for _, c := range kaohe.TrainingCategories() {
+			fmt.Fprintf(&b, "%s %d/%s h　", strings.TrimSuffix(Tr(c.Name), "培训"), t.Covered[c.Code], numText(t.Hours[c.Code]))
+		}
+		b.WriteString("\n")
+	}
+	fmt.Fprintf(&b, "\n【%s】\n", T("hqr.top"))
+	for i, x := range r.Ranking {
+		if i == 10 {
+			break
+		}
+		fmt.Fprintf(&b, "%d　%s　%s　%s　%s\n", x.Rank, x.Showroom, managerLabel(x.Manager), numText(x.Total), T("grade."+x.Grade))
+	}
+	s.Summary.SetText(b.String())
+}
+
+// Export writes the report as "xlsx" or "pdf" into the documents folder
+// and opens it.
+func (s *HQReportScreen) Export(kind string) {
+	pid, ok := s.Period.Value()
+	if !ok {
+		return
+	}
+	path := filepath.Join(s.e.docDir, T("hqr.file", "Period", pid)+"."+kind)
+	var err error
+	if kind == "pdf" {
+		err = s.e.svc.HQReportPDF(bg, pid, path)
+	} else {
+		err = s.e.svc.HQReportXLSX(bg, pid, path)
+	}
+	if err != nil {
+		say(s.Message, ErrorText(err), true)
+		return
+	}
+	say(s.Message, T("doc.made", "Path", path), false)
+	s.e.open(path)
+}
