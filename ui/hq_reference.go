@@ -35,6 +35,7 @@ type ReferenceScreen struct {
 	Members        *widget.Label
 	Message        *widget.Label
 	tplBox         *fyne.Container
+	Tabs           *container.AppTabs
 }
 
 func newReferenceScreen(e *env) *ReferenceScreen {
@@ -54,6 +55,7 @@ func newReferenceScreen(e *env) *ReferenceScreen {
 	s.PeriodIndex.SetText("1")
 	addPeriod := widget.NewButtonWithIcon(T("ref.add_period"), theme.ContentAddIcon(), s.AddPeriod)
 	s.MemberName, s.MemberTitle = widget.NewEntry(), widget.NewEntry()
+	s.MemberName.SetPlaceHolder(T("ref.name_hint"))
 	s.MemberTitle.SetPlaceHolder(T("ref.title_hint"))
 	s.MemberLeader = widget.NewCheck(T("ref.leader"), nil)
 	addMember := widget.NewButtonWithIcon(T("ref.add_member"), theme.ContentAddIcon(), s.AddMember)
@@ -66,8 +68,12 @@ func newReferenceScreen(e *env) *ReferenceScreen {
 		container.NewBorder(nil, nil, widget.NewLabel(T("field.year")), nil, s.PeriodYear),
 		container.NewBorder(nil, nil, widget.NewLabel(T("ref.index")), nil, s.PeriodIndex), addPeriod))
 	members := container.NewVBox(bold(T("ref.members")), container.NewGridWithColumns(4, s.MemberName, s.MemberTitle, s.MemberLeader, addMember), s.Members)
-	s.view = container.NewBorder(nil, s.Message, nil, nil, container.NewVScroll(container.NewVBox(levels, widget.NewSeparator(), template,
-		widget.NewSeparator(), periods, widget.NewSeparator(), members)))
+	s.Tabs = container.NewAppTabs(
+		container.NewTabItem(T("ref.tab_template"), container.NewVScroll(container.NewVBox(levels, widget.NewSeparator(), template))),
+		container.NewTabItem(T("ref.tab_periods"), periods),
+		container.NewTabItem(T("ref.tab_members"), container.NewVScroll(members)),
+	)
+	s.view = container.NewBorder(nil, s.Message, nil, nil, s.Tabs)
 	s.Reload()
 	return s
 }
@@ -96,6 +102,9 @@ func (s *ReferenceScreen) Reload() {
 		s.tpl.Version = 0
 	}
 	s.TemplateInfo.SetText(T("ref.template_info", "Name", Tr(s.tpl.Name), "Version", s.tpl.Version))
+	if s.tpl.Version == 0 {
+		s.TemplateInfo.SetText(T("ref.template_unpublished", "Name", Tr(s.tpl.Name)))
+	}
 	s.Weights = map[string]*widget.Entry{}
 	grid := container.NewGridWithColumns(2, bold(T("assess.item")), bold(T("assess.weight")))
 	for _, it := range s.tpl.Items {
@@ -223,6 +232,7 @@ func (s *ReferenceScreen) AddMember() {
 	}
 	s.MemberName.SetText("")
 	s.MemberTitle.SetText("")
+	s.MemberLeader.SetChecked(false)
 	s.Reload()
 	say(s.Message, T("targets.saved"), false)
 }

@@ -147,7 +147,11 @@ func (s *ReviewScreen) show(i int) {
 	}
 	fmt.Fprintf(&b, "\n%s\n", bold2(T("apply.progress")))
 	for _, d := range a.Review.Decisions {
-		fmt.Fprintf(&b, "　%s　%s %s　%s\n", FormatDate(d.Date), T("stage."+string(d.Stage)), map[bool]string{true: T("verdict.pass"), false: T("verdict.fail")}[d.Pass], strings.Join(d.DecidedBy, "、"))
+		verdict := map[bool]string{true: T("verdict.pass"), false: T("verdict.fail")}[d.Pass]
+		if !d.Stage.HQOwned() {
+			verdict = "" // the showroom's submission is no verdict
+		}
+		fmt.Fprintf(&b, "　%s　%s %s　%s\n", FormatDate(d.Date), T("stage."+string(d.Stage)), verdict, strings.Join(d.DecidedBy, "、"))
 	}
 	if a.Review.State == kaohe.AppProbation {
 		fmt.Fprintf(&b, "　%s\n", T("apply.probation_end", "Date", FormatDate(a.Review.ProbationEnd)))
