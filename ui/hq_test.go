@@ -71,6 +71,12 @@ func TestHQReviewQueue(t *testing.T) {
 	if w.Review == nil || w.Tabs.Items[0].Text != "评审队列" {
 		t.Fatalf("not in HQ mode: first tab %q", w.Tabs.Items[0].Text)
 	}
+	// Every screen of HQ mode fits the window.
+	for i, item := range w.Tabs.Items {
+		if min := item.Content.MinSize(); min.Width > 1280-120 || min.Height > 800-60 {
+			t.Errorf("HQ screen %d (%s) needs %v", i, item.Text, min)
+		}
+	}
 	s := w.Review
 	if len(s.Items()) < 4 {
 		t.Fatalf("queue has %d applications", len(s.Items()))

@@ -84,8 +84,27 @@ func NewManagersScreen(s ManagerStore, onError func(error)) *ManagersScreen {
 
 func newManagersScreen(e *env) *ManagersScreen { return buildManagers(e.svc, e.showError, e) }
 
-func buildManagers(s ManagerStore, onError func(error), e *env) *ManagersScreen {
-	m := &ManagersScreen{store: s, onError: onError, cols: managerColumns(), e: e, sel: -1}
+// newAllManagersScreen lists every showroom's managers (HQ mode), read-only,
+// with the showroom first: employee numbers repeat across showrooms.
+func newAllManagersScreen(e *env) *ManagersScreen {
+	names := map[string]string{}
+	if srs, err := e.svc.Showrooms(bg); err == nil {
+		for _, sr := range srs {
+			names[sr.ID] = sr.Name
+		}
+	}
+	room := func(m kaohe.ManagerLevel) string { return names[m.ShowroomID] }
+	col := managerColumn{"col.showroom", 170, room, func(a, b kaohe.ManagerLevel) bool {
+		if room(a) != room(b) {
+			return room(a) < room(b)
+		}
+		return a.EmployeeNo < b.EmployeeNo
+	}}
+	return buildManagers(e.svc, e.showError, nil, col)
+}
+
+func buildManagers(s ManagerStore, onError func(error), e *env, extra ...managerColumn) *ManagersScreen {
+	m := &ManagersScreen{store: s, onError: onError, cols: append(extra, managerColumns()...), e: e, sel: -1}
 	m.Search = widget.NewEntry()
 	m.Search.SetPlaceHolder(T("managers.search"))
 	levels := []string{T("managers.all_levels")}

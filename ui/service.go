@@ -113,6 +113,7 @@ type SyncService interface {
 // HQService is what the review group's app (HQ mode) does.
 type HQService interface {
 	IsHQ(ctx context.Context) bool
+	Showrooms(ctx context.Context) ([]kaohe.Showroom, error)
 	ReviewQueue(ctx context.Context) ([]kaohe.ReviewItem, error)
 	RecordDecision(ctx context.Context, actor string, d kaohe.Decision) (kaohe.ApplicationView, error)
 	DecideExemption(ctx context.Context, actor string, e kaohe.Exemption) error

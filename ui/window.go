@@ -125,7 +125,7 @@ func (w *Window) build() {
 		w.Reference = newReferenceScreen(e)
 		w.Filing = newFilingScreen(e)
 		w.HQReport = newHQReportScreen(e)
-		all := NewManagersScreen(e.svc, e.showError) // read-only: managers belong to their showrooms
+		all := newAllManagersScreen(e) // read-only: managers belong to their showrooms
 		screens = []screen{
 			{T("nav.review"), w.Review.View(), w.Review},
 			{T("nav.filing"), w.Filing.View(), w.Filing},

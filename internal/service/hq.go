@@ -144,3 +144,8 @@ func (s *Service) FileAssessments(ctx context.Context, actor string, ids []strin
 		return nil
 	})
 }
+
+// Showrooms lists the showrooms this database knows (all of them at HQ).
+func (s *Service) Showrooms(ctx context.Context) ([]kaohe.Showroom, error) {
+	return s.Store.Showrooms(ctx)
+}
