@@ -88,35 +88,8 @@ func (s *DocumentScreen) View() fyne.CanvasObject { return s.view }
 
 // Reload refreshes the pickers.
 func (s *DocumentScreen) Reload() {
-	s.managers = map[string]kaohe.ManagerLevel{}
-	var ids []string
-	for _, m := range s.e.activeManagers() {
-		s.managers[m.ID] = m
-		ids = append(ids, m.ID)
-	}
-	prevM, _ := s.Manager.Value()
-	s.Manager.values, s.Manager.Options = ids, nil
-	for _, id := range ids {
-		s.Manager.Options = append(s.Manager.Options, managerLabel(s.managers[id]))
-	}
-	s.Manager.Set(prevM)
-	if _, ok := s.Manager.Value(); !ok && len(ids) > 0 {
-		s.Manager.SetSelectedIndex(0)
-	}
-	periods, err := s.e.svc.Periods(bg)
-	if err != nil {
-		s.e.showError(err)
-	}
-	prevP, _ := s.Period.Value()
-	s.Period.values, s.Period.Options = nil, nil
-	for _, p := range periods {
-		s.Period.values = append(s.Period.values, p.ID)
-		s.Period.Options = append(s.Period.Options, Tr(p.Name))
-	}
-	s.Period.Set(prevP)
-	if _, ok := s.Period.Value(); !ok && len(periods) > 0 {
-		s.Period.SetSelectedIndex(0)
-	}
+	s.managers = fillManagers(s.Manager, s.e.activeManagers(), true)
+	s.e.fillPeriods(s.Period)
 	s.enable()
 }
 

@@ -204,3 +204,47 @@ func say(l *widget.Label, msg string, problem bool) {
 	}
 	l.SetText(msg)
 }
+
+// refill replaces the choices, keeping the chosen value when it is still
+// there; otherwise it chooses the first when first is set.
+func (s *selectOf[V]) refill(values []V, label func(V) string, first bool) {
+	prev, had := s.Value()
+	s.values = values
+	s.Options = make([]string, len(values))
+	for i, v := range values {
+		s.Options[i] = label(v)
+	}
+	s.ClearSelected()
+	if had {
+		s.Set(prev)
+	}
+	if _, ok := s.Value(); !ok && first && len(values) > 0 {
+		s.SetSelectedIndex(0)
+	}
+	s.Refresh()
+}
+
+// fillPeriods fills a picker with the periods, latest first.
+func (e *env) fillPeriods(sel *selectOf[string]) {
+	periods, err := e.svc.Periods(bg)
+	if err != nil {
+		e.showError(err)
+	}
+	names := map[string]string{}
+	ids := make([]string, len(periods))
+	for i, p := range periods {
+		ids[i], names[p.ID] = p.ID, Tr(p.Name)
+	}
+	sel.refill(ids, func(id string) string { return names[id] }, true)
+}
+
+// fillManagers fills a picker with the given managers, keyed by id.
+func fillManagers(sel *selectOf[string], ms []kaohe.ManagerLevel, first bool) map[string]kaohe.ManagerLevel {
+	byID := map[string]kaohe.ManagerLevel{}
+	ids := make([]string, len(ms))
+	for i, m := range ms {
+		ids[i], byID[m.ID] = m.ID, m
+	}
+	sel.refill(ids, func(id string) string { return managerLabel(byID[id]) }, first)
+	return byID
+}

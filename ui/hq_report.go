@@ -47,20 +47,7 @@ func (s *HQReportScreen) View() fyne.CanvasObject { return s.view }
 
 // Reload refreshes the periods and the report.
 func (s *HQReportScreen) Reload() {
-	periods, err := s.e.svc.Periods(bg)
-	if err != nil {
-		s.e.showError(err)
-	}
-	prev, _ := s.Period.Value()
-	s.Period.values, s.Period.Options = nil, nil
-	for _, p := range periods {
-		s.Period.values = append(s.Period.values, p.ID)
-		s.Period.Options = append(s.Period.Options, Tr(p.Name))
-	}
-	s.Period.Set(prev)
-	if _, ok := s.Period.Value(); !ok && len(periods) > 0 {
-		s.Period.SetSelectedIndex(0)
-	}
+	s.e.fillPeriods(s.Period)
 	s.load()
 }
 

@@ -92,19 +92,8 @@ func (s *ResearchScreen) View() fyne.CanvasObject { return s.view }
 
 // Reload re-reads the chosen manager's records.
 func (s *ResearchScreen) Reload() {
-	prev, _ := s.Manager.Value()
-	s.names = map[string]kaohe.ManagerLevel{}
-	s.Manager.values, s.Manager.Options = nil, nil
-	for _, m := range s.e.activeManagers() {
-		s.names[m.ID] = m
-		s.Manager.values = append(s.Manager.values, m.ID)
-		s.Manager.Options = append(s.Manager.Options, managerLabel(m))
-	}
 	s.Manager.Select.OnChanged = nil
-	s.Manager.Set(prev)
-	if _, ok := s.Manager.Value(); !ok && len(s.Manager.values) > 0 {
-		s.Manager.SetSelectedIndex(0)
-	}
+	s.names = fillManagers(s.Manager, s.e.activeManagers(), true)
 	s.Manager.Select.OnChanged = func(string) { s.Reload() }
 	id, _ := s.Manager.Value()
 	rs, err := s.e.svc.Research(bg, id)

@@ -86,21 +86,15 @@ func (s *RewardScreen) View() fyne.CanvasObject { return s.view }
 
 // Reload re-reads the records.
 func (s *RewardScreen) Reload() {
-	prev, _ := s.Manager.Value()
-	s.names = map[string]kaohe.ManagerLevel{}
 	all, err := s.e.svc.ListManagers(bg, kaohe.ManagerFilter{})
 	if err != nil {
 		s.e.showError(err)
 	}
-	s.Manager.values, s.Manager.Options = nil, nil
+	s.names = map[string]kaohe.ManagerLevel{}
 	for _, m := range all {
-		s.names[m.ID] = m
-		if m.Status == kaohe.StatusActive {
-			s.Manager.values = append(s.Manager.values, m.ID)
-			s.Manager.Options = append(s.Manager.Options, managerLabel(m))
-		}
+		s.names[m.ID] = m // records of people who left still show their names
 	}
-	s.Manager.Set(prev)
+	fillManagers(s.Manager, s.e.activeManagers(), false)
 	rs, err := s.e.svc.RewardsPenalties(bg, "")
 	if err != nil {
 		s.e.showError(err)

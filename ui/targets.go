@@ -101,21 +101,10 @@ func (s *TargetScreen) View() fyne.CanvasObject { return s.view }
 
 // Reload refreshes the manager list and the figures.
 func (s *TargetScreen) Reload() {
-	prev, _ := s.Manager.Value()
-	s.names = map[string]kaohe.ManagerLevel{}
-	s.Manager.values, s.Manager.Options = nil, nil
-	for _, m := range s.e.activeManagers() {
-		s.names[m.ID] = m
-		s.Manager.values = append(s.Manager.values, m.ID)
-		s.Manager.Options = append(s.Manager.Options, managerLabel(m))
-	}
 	if _, ok := s.Metric.Value(); !ok {
 		s.Metric.SetSelectedIndex(0)
 	}
-	s.Manager.Set(prev)
-	if _, ok := s.Manager.Value(); !ok && len(s.Manager.values) > 0 {
-		s.Manager.SetSelectedIndex(0)
-	}
+	s.names = fillManagers(s.Manager, s.e.activeManagers(), true)
 	s.load()
 }
 
