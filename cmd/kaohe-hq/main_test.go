@@ -1,0 +1,178 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"net"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"kaohe/internal/demo"
+	"kaohe/internal/kaohe"
+	"kaohe/internal/store"
+	"kaohe/sync/client"
+	"kaohe/sync/engine"
+)
+
+var ctx = context.Background()
+
+func hqCLI(t *testing.T, args ...string) (string, error) {
+	t.Helper()
+	var out, errb bytes.Buffer
+	err := run(ctx, args, &out, &errb)
+	return out.String(), err
+}
+
+func freeAddr(t *testing.T) string {
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	return l.Addr().String()
+}
+
+// hqProc is a real kaohe-hq serve process.
+type hqProc struct {
+	t    *testing.T
+	bin  string
+	db   string
+	addr string
+	cmd  *exec.Cmd
+}
+
+func (s *hqProc) start() {
+	s.t.Helper()
+	s.cmd = exec.Command(s.bin, "serve", "--db", s.db, "--addr", s.addr)
+	if err := s.cmd.Start(); err != nil {
+		s.t.Fatal(err)
+	}
+	deadline := time.Now().Add(15 * time.Second)
+	for time.Now().Before(deadline) {
+		if client.New("http://"+s.addr, "", client.Options{Retries: 1}).Health(ctx) == nil {
+			return
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	s.t.Fatal("the server did not come up")
+}
+
+func (s *hqProc) kill() {
+	s.cmd.Process.Signal(syscall.SIGKILL)
+	s.cmd.Wait()
+}
+
+func TestRealServerProcessKilledAndRestarted(t *testing.T) {
+	dir := t.TempDir()
+	bin := filepath.Join(dir, "kaohe-hq")
+	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
+		t.Fatalf("build: %v\n%s", err, out)
+	}
+	srv := &hqProc{t: t, bin: bin, db: filepath.Join(dir, "hq.db"), addr: freeAddr(t)}
+	out, err := exec.Command(bin, "showroom", "add", "--db", srv.db, "--code", "SH01", "--name", "上海徐汇旗舰展厅").Output()
+	if err != nil {
+		t.Fatal(err)
+	}
+	lines := strings.Split(strings.TrimSpace(string(out)), "\n")
+	code := lines[len(lines)-1] // the one-time code is the last line
+	if len(code) != 12 {
+		t.Fatalf("last line %q is not the code", code)
+	}
+	srv.start()
+	defer srv.kill()
+
+	s, err := store.Open(ctx, filepath.Join(dir, "room.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	url := "http://" + srv.addr
+	if _, err := engine.Enroll(ctx, s, url, code); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := demo.Seed(ctx, s, demo.Options{Today: kaohe.D(2026, 11, 27), Managers: 200}); err != nil {
+		t.Fatal(err)
+	}
+	token, _ := s.Meta(ctx, store.MetaToken)
+	e := &engine.Engine{Store: s, Client: client.New(url, token, client.Options{Retries: 1, MinWait: 10 * time.Millisecond, MaxWait: 20 * time.Millisecond}), Batch: 500}
+
+	// Kill the server with SIGKILL while the showroom pushes.
+	done := make(chan error, 1)
+	go func() { done <- e.Sync(ctx) }()
+	time.Sleep(150 * time.Millisecond)
+	srv.kill()
+	first := <-done
+	pending, _ := s.PendingCount(ctx)
+	t.Logf("sync during the kill: %v; %d changes still pending", first, pending)
+
+	srv.start()
+	if err := e.Sync(ctx); err != nil {
+		t.Fatalf("sync after the restart: %v", err)
+	}
+	if n, _ := s.PendingCount(ctx); n != 0 {
+		t.Fatalf("%d changes pending after the restart", n)
+	}
+	srv.kill()
+
+	// HQ holds exactly the showroom's rows: nothing lost, nothing twice.
+	st, err := hqCLI(t, "stats", "--db", srv.db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var stats map[string]map[string]int
+	if err := json.Unmarshal([]byte(st), &stats); err != nil {
+		t.Fatalf("stats is not JSON: %v\n%s", err, st)
+	}
+	ms, _ := s.ListManagers(ctx, kaohe.ManagerFilter{})
+	as, _ := s.Assessments(ctx, store.AssessmentFilter{})
+	if stats["SH01"]["managers"] != len(ms) || stats["SH01"]["assessments"] != len(as) {
+		t.Errorf("HQ has %d managers and %d assessments; the showroom %d and %d", stats["SH01"]["managers"], stats["SH01"]["assessments"], len(ms), len(as))
+	}
+}
+
+func TestAdminCommands(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "hq.db")
+	out, err := hqCLI(t, "showroom", "add", "--db", db, "--code", "BJ01", "--name", "北京朝阳展厅", "--region", "华北片区")
+	if err != nil || !strings.Contains(out, "BJ01") {
+		t.Fatalf("add: %q %v", out, err)
+	}
+	if _, err := hqCLI(t, "showroom", "add", "--db", db, "--code", "BJ01", "--name", "重复"); kaohe.ErrorCode(err) != kaohe.ECONFLICT {
+		t.Errorf("a repeated code = %v", err)
+	}
+	out, _ = hqCLI(t, "showroom", "list", "--db", db)
+	if !strings.Contains(out, "北京朝阳展厅") || !strings.Contains(out, "有效") {
+		t.Errorf("list: %q", out)
+	}
+	if _, err := hqCLI(t, "showroom", "revoke", "--db", db, "--code", "BJ01"); err != nil {
+		t.Fatal(err)
+	}
+	out, _ = hqCLI(t, "showroom", "list", "--db", db)
+	if !strings.Contains(out, "已吊销") {
+		t.Errorf("after revoke: %q", out)
+	}
+	out, _ = hqCLI(t, "hq-user", "add", "--db", db, "--name", "评审小组")
+	if lines := strings.Split(strings.TrimSpace(out), "\n"); len(lines[len(lines)-1]) != 12 {
+		t.Errorf("hq-user add: %q", out)
+	}
+	out, err = hqCLI(t, "verify", "--db", db, "KH-2026-000001", "ABCDEFGH")
+	if err == nil || !strings.Contains(out, "未找到") {
+		t.Errorf("verify of nothing: %q %v (it must fail)", out, err)
+	}
+	if _, err := hqCLI(t, "frobnicate", "--db", db); err == nil {
+		t.Errorf("an unknown command was accepted")
+	}
+	if _, err := hqCLI(t, "import", "--db", db); err == nil {
+		t.Errorf("import without a file was accepted")
+	}
+	junk := filepath.Join(t.TempDir(), "x.kaohe")
+	os.WriteFile(junk, []byte("not a bundle"), 0o644)
+	if _, err := hqCLI(t, "import", "--db", db, junk); kaohe.ErrorCode(err) != kaohe.EINVALID {
+		t.Errorf("import of junk = %v", err)
+	}
+}
