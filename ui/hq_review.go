@@ -179,7 +179,13 @@ func (s *ReviewScreen) show(i int) {
 	}
 }
 
-func bold2(s string) string { return "【" + s + "】" }
+// bold2 marks a section title in running text: 【…】 in Chinese.
+func bold2(s string) string {
+	if Language() == kaohe.LangEn {
+		return "— " + s + " —"
+	}
+	return "【" + s + "】"
+}
 
 // RecordDecision records the group's decision on the shown application.
 func (s *ReviewScreen) RecordDecision() {

@@ -90,6 +90,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return cmdSync(ctx, g, rest[1:], stdout, stderr)
 	case "bundle":
 		return cmdBundle(ctx, g, rest[1:], stdout, stderr)
+	case "excel":
+		return cmdExcel(ctx, g, rest[1:], stdout, stderr)
 	case "backup":
 		return cmdBackup(ctx, g, rest[1:], stdout, stderr)
 	case "restore":
@@ -118,6 +120,8 @@ func usage(fs *flag.FlagSet, w io.Writer) {
   kaohe [--data DIR] sync                         立即同步（失败时退出码非零）/ sync now
   kaohe [--data DIR] bundle export --out FILE     导出离线同步包 / write an offline bundle for HQ
   kaohe [--data DIR] bundle import FILE           导入总部同步包 / import HQ's bundle
+  kaohe [--data DIR] excel export roster|figures|assessments … / excel import roster|actuals FILE [--yes]
+                                                  Excel 导入导出 / spreadsheets
   kaohe [--data DIR] backup                       立即备份 / back up now
   kaohe [--data DIR] restore FILE                 从备份恢复 / restore a backup
   kaohe version

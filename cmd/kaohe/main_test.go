@@ -135,3 +135,40 @@ func TestPDFCommands(t *testing.T) {
 		t.Errorf("a refused command left a file")
 	}
 }
+
+func TestExcelCommands(t *testing.T) {
+	src, dst := t.TempDir(), t.TempDir()
+	if _, _, err := runCLI(t, "--data", src, "demo", "--today", "2026-11-27"); err != nil {
+		t.Fatal(err)
+	}
+	roster := filepath.Join(t.TempDir(), "roster.xlsx")
+	if _, _, err := runCLI(t, "--data", src, "excel", "export", "roster", "--out", roster); err != nil {
+		t.Fatal(err)
+	}
+	// dst needs a showroom of its own to import into.
+	s, _ := store.Open(context.Background(), filepath.Join(dst, "kaohe.db"))
+	s.Update(context.Background(), "t", func(tx *store.Tx) error {
+		_, err := tx.SetShowroom(kaohe.Showroom{Code: "NEW", Name: "新展厅"})
+		return err
+	})
+	s.Close()
+	out, _, err := runCLI(t, "--data", dst, "excel", "import", "roster", roster)
+	if err != nil || !strings.Contains(out, "可导入 20 行") || !strings.Contains(out, "未保存") {
+		t.Fatalf("preview: %q %v", out, err)
+	}
+	out, _, err = runCLI(t, "--data", dst, "excel", "import", "roster", roster, "--yes")
+	if err != nil || !strings.Contains(out, "已导入 20 行") {
+		t.Fatalf("import: %q %v", out, err)
+	}
+	for _, args := range [][]string{
+		{"excel", "export", "figures", "--year", "2026", "--out", filepath.Join(t.TempDir(), "f.xlsx")},
+		{"excel", "export", "assessments", "--period", "2026-H1", "--out", filepath.Join(t.TempDir(), "a.xlsx")},
+	} {
+		if _, _, err := runCLI(t, append([]string{"--data", src}, args...)...); err != nil {
+			t.Errorf("%v: %v", args, err)
+		}
+	}
+	if _, _, err := runCLI(t, "--data", src, "excel", "export", "assessments", "--out", "x.xlsx"); err == nil {
+		t.Errorf("assessments without a period was accepted")
+	}
+}
