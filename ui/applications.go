@@ -50,15 +50,13 @@ func newApplicationScreen(e *env) *ApplicationScreen {
 	}
 	s.Count, s.EduCheck, s.Message = widget.NewLabel(""), widget.NewLabel(""), widget.NewLabel("")
 	s.Message.Wrapping = fyne.TextWrapWord
-	s.Timeline = widget.NewLabel("")
-	s.Timeline.Wrapping = fyne.TextWrapWord
+	s.Timeline = wrapLabel("")
 	s.Reason = widget.NewEntry()
 	s.Reason.SetPlaceHolder(T("apply.reason_hint"))
 	s.Exempt = widget.NewCheck(T("apply.exempt"), func(bool) { s.check() })
 	s.Report.OnChanged = func(string) { s.check() }
 	s.SaveBtn = widget.NewButtonWithIcon(T("action.save"), theme.DocumentSaveIcon(), s.save)
-	s.Submit = widget.NewButtonWithIcon(T("apply.submit"), theme.UploadIcon(), s.submit)
-	s.Submit.Importance = widget.HighImportance
+	s.Submit = primaryButton(T("apply.submit"), theme.UploadIcon(), s.submit)
 	print := widget.NewButtonWithIcon(T("doc.application"), theme.DocumentPrintIcon(), func() {
 		if m, ok := s.names[s.cur.ManagerID]; ok && s.cur.ID != "" {
 			e.makePDF(T("doc.application")+"-"+m.EmployeeNo, func(path string) error { return e.svc.ApplicationPDF(bg, m.EmployeeNo, path) })

@@ -52,8 +52,7 @@ func newAssessmentScreen(e *env) *AssessmentScreen {
 	s.Comment.SetMinRowsVisible(3)
 	s.Assessor = widget.NewEntry()
 	s.SaveBtn = widget.NewButtonWithIcon(T("assess.save_draft"), theme.DocumentSaveIcon(), func() { s.save(false) })
-	s.Submit = widget.NewButtonWithIcon(T("assess.submit"), theme.ConfirmIcon(), func() { s.save(true) })
-	s.Submit.Importance = widget.HighImportance
+	s.Submit = primaryButton(T("assess.submit"), theme.ConfirmIcon(), func() { s.save(true) })
 	s.FillPlan = widget.NewButton(T("assess.fill_plan"), s.fillPlan)
 	print := widget.NewButtonWithIcon(T("doc.report"), theme.DocumentPrintIcon(), func() {
 		if s.a.ID == "" {
@@ -197,8 +196,7 @@ func (s *AssessmentScreen) load() {
 			en.Disable()
 		}
 		s.Scores[it.Code] = en
-		g := widget.NewLabel(Tr(it.Guidance))
-		g.Wrapping = fyne.TextWrapWord
+		g := wrapLabel(Tr(it.Guidance))
 		g.Importance = widget.LowImportance
 		var guide fyne.CanvasObject = g
 		if it.Code == "feedback" || it.Code == "expansion" {
@@ -208,8 +206,7 @@ func (s *AssessmentScreen) load() {
 			s.Evidence[it.Code] = ev
 			guide = container.NewVBox(g, ev)
 		}
-		name := widget.NewLabel(Tr(it.Name))
-		name.Wrapping = fyne.TextWrapWord
+		name := wrapLabel(Tr(it.Name))
 		grid.Add(name)
 		grid.Add(widget.NewLabel(fmt.Sprintf("%d%%", it.Weight)))
 		grid.Add(en)

@@ -81,8 +81,7 @@ func (d *DashboardScreen) Refresh() {
 		ending = T("dash.none")
 	}
 	d.Ending = widget.NewLabel(ending)
-	d.Sync = widget.NewLabel(syncText(d.e.svc.SyncStatus(bg)))
-	d.Sync.Wrapping = fyne.TextWrapWord
+	d.Sync = wrapLabel(syncText(d.e.svc.SyncStatus(bg)))
 
 	gradeTitle := T("dash.grades")
 	if data.LastPeriod.ID != "" {

@@ -44,8 +44,7 @@ func newDocumentScreen(e *env) *DocumentScreen {
 	s.Kind = newSelectOf(docKinds, func(k string) string { return T("doc." + k) }, func(string) { s.enable() })
 	s.Manager = newSelectOf[string](nil, func(id string) string { return managerLabel(s.managers[id]) }, nil)
 	s.Period = newSelectOf[string](nil, func(string) string { return "" }, nil)
-	s.Make = widget.NewButtonWithIcon(T("doc.make"), theme.DocumentPrintIcon(), s.makeOne)
-	s.Make.Importance = widget.HighImportance
+	s.Make = primaryButton(T("doc.make"), theme.DocumentPrintIcon(), s.makeOne)
 	s.Batch = widget.NewButtonWithIcon(T("doc.batch"), theme.DocumentPrintIcon(), s.StartBatch)
 	s.Cancel = widget.NewButtonWithIcon(T("Cancel"), theme.CancelIcon(), func() {
 		if s.cancel != nil {
@@ -54,22 +53,19 @@ func newDocumentScreen(e *env) *DocumentScreen {
 	})
 	s.Cancel.Disable()
 	s.Progress = widget.NewProgressBar()
-	s.Message = widget.NewLabel("")
-	s.Message.Wrapping = fyne.TextWrapWord
+	s.Message = wrapLabel("")
 	s.Kind.SetSelectedIndex(1)
 	single := widget.NewForm(
 		widget.NewFormItem(T("doc.kind"), s.Kind),
 		widget.NewFormItem(T("assess.manager"), s.Manager),
 		widget.NewFormItem(T("assess.period"), s.Period),
 	)
-	hint := widget.NewLabel(T("doc.hint", "Dir", e.docDir))
-	hint.Wrapping = fyne.TextWrapWord
+	hint := wrapLabel(T("doc.hint", "Dir", e.docDir))
 	hint.Importance = widget.LowImportance
 	s.Serial, s.Code = widget.NewEntry(), widget.NewEntry()
 	s.Serial.SetPlaceHolder("KH-2026-000001")
 	s.Code.SetPlaceHolder(T("verify.code"))
-	s.Verdict = widget.NewLabel("")
-	s.Verdict.Wrapping = fyne.TextWrapWord
+	s.Verdict = wrapLabel("")
 	verify := widget.NewButtonWithIcon(T("verify.check"), theme.SearchIcon(), s.Verify)
 	s.view = container.NewVBox(
 		bold(T("doc.single")), single, container.NewHBox(s.Make),

@@ -70,10 +70,8 @@ func (e *env) importFile(path string, preview func(path string) (kaohe.ImportPre
 		}
 		lines = append(lines, fmt.Sprintf("%s %d　%s　%s", T("excel.row"), r.Row, r.Summary, mark))
 	}
-	list := widget.NewLabel(strings.Join(lines, "\n"))
-	list.Wrapping = fyne.TextWrapWord
-	id.Summary = widget.NewLabel(T("excel.summary", "Valid", p.Valid, "Bad", len(p.Rows)-p.Valid))
-	id.Summary.Wrapping = fyne.TextWrapWord
+	list := wrapLabel(strings.Join(lines, "\n"))
+	id.Summary = wrapLabel(T("excel.summary", "Valid", p.Valid, "Bad", len(p.Rows)-p.Valid))
 	progress := widget.NewProgressBarInfinite()
 	progress.Hide()
 	cancel := widget.NewButton(T("Cancel"), func() {

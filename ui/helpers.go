@@ -248,3 +248,17 @@ func fillManagers(sel *selectOf[string], ms []kaohe.ManagerLevel, first bool) ma
 	sel.refill(ids, func(id string) string { return managerLabel(byID[id]) }, first)
 	return byID
 }
+
+// wrapLabel is a label that wraps at word boundaries, for messages and lists.
+func wrapLabel(text string) *widget.Label {
+	l := widget.NewLabel(text)
+	l.Wrapping = fyne.TextWrapWord
+	return l
+}
+
+// primaryButton is the screen's main action, drawn in the accent colour.
+func primaryButton(label string, icon fyne.Resource, tapped func()) *widget.Button {
+	b := widget.NewButtonWithIcon(label, icon, tapped)
+	b.Importance = widget.HighImportance
+	return b
+}

@@ -25,10 +25,8 @@ type FilingScreen struct {
 
 func newFilingScreen(e *env) *FilingScreen {
 	s := &FilingScreen{e: e, list: container.NewVBox()}
-	s.Message = widget.NewLabel("")
-	s.Message.Wrapping = fyne.TextWrapWord
-	s.File = widget.NewButtonWithIcon(T("filing.file"), theme.ConfirmIcon(), s.FileChecked)
-	s.File.Importance = widget.HighImportance
+	s.Message = wrapLabel("")
+	s.File = primaryButton(T("filing.file"), theme.ConfirmIcon(), s.FileChecked)
 	all := widget.NewButton(T("filing.all"), func() {
 		for _, c := range s.Checks {
 			c.SetChecked(true)

@@ -40,8 +40,7 @@ type ReferenceScreen struct {
 
 func newReferenceScreen(e *env) *ReferenceScreen {
 	s := &ReferenceScreen{e: e, tplBox: container.NewVBox()}
-	s.Message = widget.NewLabel("")
-	s.Message.Wrapping = fyne.TextWrapWord
+	s.Message = wrapLabel("")
 	s.Level4 = widget.NewCheck(T("ref.enable_level", "Level", LevelName(kaohe.Level4)), nil)
 	s.Level5 = widget.NewCheck(T("ref.enable_level", "Level", LevelName(kaohe.Level5)), nil)
 	saveLevels := widget.NewButtonWithIcon(T("action.save"), theme.DocumentSaveIcon(), s.SaveLevels)
@@ -59,8 +58,7 @@ func newReferenceScreen(e *env) *ReferenceScreen {
 	s.MemberTitle.SetPlaceHolder(T("ref.title_hint"))
 	s.MemberLeader = widget.NewCheck(T("ref.leader"), nil)
 	addMember := widget.NewButtonWithIcon(T("ref.add_member"), theme.ContentAddIcon(), s.AddMember)
-	s.Members = widget.NewLabel("")
-	s.Members.Wrapping = fyne.TextWrapWord
+	s.Members = wrapLabel("")
 
 	levels := container.NewVBox(bold(T("ref.levels")), container.NewHBox(s.Level4, s.Level5, saveLevels))
 	template := container.NewVBox(bold(T("ref.template")), s.TemplateInfo, s.tplBox, container.NewHBox(saveTpl))

@@ -29,10 +29,8 @@ type HQReportScreen struct {
 func newHQReportScreen(e *env) *HQReportScreen {
 	s := &HQReportScreen{e: e, Chart: container.NewStack()}
 	s.Period = newSelectOf[string](nil, func(string) string { return "" }, func(string) { s.load() })
-	s.Summary = widget.NewLabel("")
-	s.Summary.Wrapping = fyne.TextWrapWord
-	s.Message = widget.NewLabel("")
-	s.Message.Wrapping = fyne.TextWrapWord
+	s.Summary = wrapLabel("")
+	s.Message = wrapLabel("")
 	xlsx := widget.NewButtonWithIcon(T("hqr.xlsx"), theme.DownloadIcon(), func() { s.Export("xlsx") })
 	pdfBtn := widget.NewButtonWithIcon(T("hqr.pdf"), theme.DocumentPrintIcon(), func() { s.Export("pdf") })
 	top := container.NewBorder(nil, nil, widget.NewLabel(T("assess.period")), container.NewHBox(xlsx, pdfBtn), s.Period)

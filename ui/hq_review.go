@@ -39,8 +39,7 @@ type ReviewScreen struct {
 
 func newReviewScreen(e *env) *ReviewScreen {
 	s := &ReviewScreen{e: e, cur: -1}
-	s.Detail = widget.NewLabel("")
-	s.Detail.Wrapping = fyne.TextWrapWord
+	s.Detail = wrapLabel("")
 	s.Next = widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	s.Pass = widget.NewRadioGroup([]string{T("verdict.pass"), T("verdict.fail")}, nil)
 	s.Pass.Horizontal = true
@@ -48,10 +47,8 @@ func newReviewScreen(e *env) *ReviewScreen {
 	s.Comment.SetMinRowsVisible(2)
 	s.Deciders = widget.NewCheckGroup(nil, nil)
 	s.Deciders.Horizontal = true
-	s.Message = widget.NewLabel("")
-	s.Message.Wrapping = fyne.TextWrapWord
-	s.Record = widget.NewButtonWithIcon(T("review.record"), theme.ConfirmIcon(), s.RecordDecision)
-	s.Record.Importance = widget.HighImportance
+	s.Message = wrapLabel("")
+	s.Record = primaryButton(T("review.record"), theme.ConfirmIcon(), s.RecordDecision)
 	s.Approve = widget.NewButton(T("review.exempt_approve"), func() { s.DecideExemption(true) })
 	s.Refuse = widget.NewButton(T("review.exempt_refuse"), func() { s.DecideExemption(false) })
 	s.List = widget.NewList(func() int { return len(s.items) },

@@ -14,8 +14,7 @@ import (
 )
 
 func (m *ManagersScreen) toolbar() fyne.CanvasObject {
-	add := widget.NewButtonWithIcon(T("managers.add"), theme.ContentAddIcon(), func() { m.EditDialog(nil) })
-	add.Importance = widget.HighImportance
+	add := primaryButton(T("managers.add"), theme.ContentAddIcon(), func() { m.EditDialog(nil) })
 	return container.NewHBox(
 		add,
 		widget.NewButtonWithIcon(T("managers.edit"), theme.DocumentCreateIcon(), func() {
@@ -205,8 +204,7 @@ func newProfileView(e *env, p kaohe.Profile, back func()) *ProfileView {
 		if len(rows) == 0 {
 			rows = []string{T("dash.none")}
 		}
-		l := widget.NewLabel(strings.Join(rows, "\n"))
-		l.Wrapping = fyne.TextWrapWord
+		l := wrapLabel(strings.Join(rows, "\n"))
 		return container.NewVScroll(l)
 	}
 	var hist, asses, trains, rewards, apps, certs []string

@@ -64,12 +64,9 @@ func newResearchScreen(e *env) *ResearchScreen {
 		widget.NewFormItem(T("research.decoration"), s.Decor),
 	))
 	s.project.Hide()
-	s.Message = widget.NewLabel("")
-	s.Message.Wrapping = fyne.TextWrapWord
-	s.List = widget.NewLabel("")
-	s.List.Wrapping = fyne.TextWrapWord
-	save := widget.NewButtonWithIcon(T("action.save"), theme.DocumentSaveIcon(), s.Save)
-	save.Importance = widget.HighImportance
+	s.Message = wrapLabel("")
+	s.List = wrapLabel("")
+	save := primaryButton(T("action.save"), theme.DocumentSaveIcon(), s.Save)
 	form := widget.NewForm(
 		widget.NewFormItem(T("assess.manager"), s.Manager),
 		widget.NewFormItem(T("field.kind"), s.Kind),

@@ -46,12 +46,9 @@ func newRewardScreen(e *env) *RewardScreen {
 	s.Amount, s.Reason, s.Date, s.By = widget.NewEntry(), widget.NewEntry(), widget.NewEntry(), widget.NewEntry()
 	s.Date.SetText(e.today().String())
 	s.By.SetText(e.actor)
-	s.Message = widget.NewLabel("")
-	s.Message.Wrapping = fyne.TextWrapWord
-	s.List = widget.NewLabel("")
-	s.List.Wrapping = fyne.TextWrapWord
-	save := widget.NewButtonWithIcon(T("action.save"), theme.DocumentSaveIcon(), s.Save)
-	save.Importance = widget.HighImportance
+	s.Message = wrapLabel("")
+	s.List = wrapLabel("")
+	save := primaryButton(T("action.save"), theme.DocumentSaveIcon(), s.Save)
 	form := widget.NewForm(
 		widget.NewFormItem(T("assess.manager"), s.Manager),
 		widget.NewFormItem(T("field.type"), s.Type),

@@ -48,8 +48,7 @@ func newSettingsScreen(e *env, switchLang func(kaohe.Lang), restored func()) *Se
 			switchLang(l)
 		}
 	}
-	s.Message = widget.NewLabel("")
-	s.Message.Wrapping = fyne.TextWrapWord
+	s.Message = wrapLabel("")
 	s.showroom = widget.NewLabel("")
 	s.Backups = widget.NewList(func() int { return len(s.list) },
 		func() fyne.CanvasObject { return widget.NewLabel("") },

@@ -59,8 +59,7 @@ func newSyncScreen(e *env) *SyncScreen {
 	s := &SyncScreen{e: e, Status: widget.NewLabel(""), Refused: widget.NewLabel("")}
 	s.Status.Wrapping = fyne.TextWrapWord
 	s.Refused.Wrapping = fyne.TextWrapWord
-	s.Now = widget.NewButtonWithIcon(T("sync.now"), theme.ViewRefreshIcon(), s.SyncNow)
-	s.Now.Importance = widget.HighImportance
+	s.Now = primaryButton(T("sync.now"), theme.ViewRefreshIcon(), s.SyncNow)
 	export := widget.NewButtonWithIcon(T("sync.export"), theme.DownloadIcon(), func() { s.ExportBundle(filepath.Join(e.docDir, "kaohe-"+e.today().String()+".kaohe")) })
 	importBtn := widget.NewButtonWithIcon(T("sync.import"), theme.FolderOpenIcon(), func() {
 		d := dialog.NewFileOpen(func(r fyne.URIReadCloser, err error) {
@@ -73,10 +72,8 @@ func newSyncScreen(e *env) *SyncScreen {
 		d.SetFilter(storage.NewExtensionFileFilter([]string{".kaohe"}))
 		d.Show()
 	})
-	s.Message = widget.NewLabel("")
-	s.Message.Wrapping = fyne.TextWrapWord
-	hint := widget.NewLabel(T("sync.bundle_hint"))
-	hint.Wrapping = fyne.TextWrapWord
+	s.Message = wrapLabel("")
+	hint := wrapLabel(T("sync.bundle_hint"))
 	hint.Importance = widget.LowImportance
 	s.view = container.NewBorder(container.NewVBox(s.Status, container.NewHBox(s.Now, export, importBtn), s.Message, hint,
 		widget.NewSeparator(), bold(T("sync.refused_title"))),

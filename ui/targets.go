@@ -51,8 +51,7 @@ func newTargetScreen(e *env) *TargetScreen {
 	s.Year.OnSubmitted = func(string) { s.load() }
 	s.Annual = widget.NewEntry()
 	s.Seasonal = widget.NewCheck(T("targets.seasonal"), nil)
-	s.Message = widget.NewLabel("")
-	s.Message.Wrapping = fyne.TextWrapWord
+	s.Message = wrapLabel("")
 	s.Rollups = widget.NewLabel("")
 	grid := container.NewGridWithColumns(5, bold(T("targets.month")), bold(T("targets.weight")), bold(T("targets.target")), bold(T("targets.actual")), bold(T("targets.rate")))
 	for i := 0; i < 12; i++ {
@@ -66,8 +65,7 @@ func newTargetScreen(e *env) *TargetScreen {
 		grid.Add(s.Actuals[i])
 		grid.Add(s.Rates[i])
 	}
-	split := widget.NewButtonWithIcon(T("targets.split"), theme.ViewRefreshIcon(), s.SaveTarget)
-	split.Importance = widget.HighImportance
+	split := primaryButton(T("targets.split"), theme.ViewRefreshIcon(), s.SaveTarget)
 	saveActuals := widget.NewButtonWithIcon(T("targets.save_actuals"), theme.DocumentSaveIcon(), s.SaveActuals)
 	importBtn := widget.NewButtonWithIcon(T("excel.import_actuals"), theme.FolderOpenIcon(), func() { e.chooseXLSX(func(p string) { s.ImportActuals(p) }) })
 	exportBtn := widget.NewButtonWithIcon(T("excel.export_figures"), theme.DownloadIcon(), func() {

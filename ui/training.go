@@ -49,8 +49,7 @@ func newTrainingScreen(e *env) *TrainingScreen {
 	}
 	s.Category = newSelectOf(cats, func(c kaohe.TrainingCategory) string { return Tr(kaohe.NameOf(kaohe.TrainingCategories(), c)) }, nil)
 	s.Method = newSelectOf(methods, func(m kaohe.TrainingMethod) string { return Tr(kaohe.NameOf(kaohe.TrainingMethods(), m)) }, nil)
-	s.Message = widget.NewLabel("")
-	s.Message.Wrapping = fyne.TextWrapWord
+	s.Message = wrapLabel("")
 	s.List = widget.NewList(func() int { return len(s.items) },
 		func() fyne.CanvasObject { return widget.NewLabel("") },
 		func(i widget.ListItemID, o fyne.CanvasObject) {
@@ -59,8 +58,7 @@ func newTrainingScreen(e *env) *TrainingScreen {
 		})
 	s.List.OnSelected = func(i widget.ListItemID) { s.edit(s.items[i]) }
 	newBtn := widget.NewButtonWithIcon(T("training.new"), theme.ContentAddIcon(), func() { s.List.UnselectAll(); s.edit(kaohe.Training{}) })
-	save := widget.NewButtonWithIcon(T("action.save"), theme.DocumentSaveIcon(), s.Save)
-	save.Importance = widget.HighImportance
+	save := primaryButton(T("action.save"), theme.DocumentSaveIcon(), s.Save)
 	form := widget.NewForm(
 		widget.NewFormItem(T("field.title"), s.Title),
 		widget.NewFormItem(T("field.category"), s.Category),
