@@ -4,9 +4,7 @@
 package ui
 
 import (
-	"errors"
 	"fmt"
-	"maps"
 	"os"
 	"strings"
 	"sync"
@@ -15,6 +13,7 @@ import (
 	"fyne.io/fyne/v2/lang"
 
 	"kaohe/assets"
+	"kaohe/internal/i18n"
 	"kaohe/internal/kaohe"
 )
 
@@ -85,26 +84,7 @@ func T(key string, kv ...any) string {
 
 // ErrorText says what went wrong in the user's language, naming the field
 // at fault when the error names one.
-func ErrorText(err error) string {
-	var e *kaohe.Error
-	if !errors.As(err, &e) {
-		return T("err.internal", "Detail", err.Error())
-	}
-	args := e.Args
-	for k, v := range e.Args { // an error inside an error speaks the same language
-		if inner, ok := v.(error); ok {
-			args = maps.Clone(e.Args)
-			args[k] = ErrorText(inner)
-		}
-	}
-	msg := lang.LocalizeKey(e.Key, e.Key, args)
-	if e.Field != "" {
-		if label := T("field." + e.Field); label != "field."+e.Field {
-			return T("err.prefix.field", "Field", label, "Message", msg)
-		}
-	}
-	return msg
-}
+func ErrorText(err error) string { return i18n.Error(Language(), err) }
 
 // Tr returns reference text in the current language.
 func Tr(t kaohe.Text) string { return t.In(Language()) }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -120,6 +121,11 @@ func TestErrorText(t *testing.T) {
 	}
 	if got := ErrorText(errors.New("disk full")); !strings.Contains(got, "操作失败") || !strings.Contains(got, "disk full") {
 		t.Errorf("ErrorText(plain) = %q", got)
+	}
+	missing := filepath.Join(t.TempDir(), "名册.xlsx")
+	_, openErr := os.Open(missing)
+	if got := ErrorText(fmt.Errorf("import: %w", openErr)); got != "找不到文件："+missing+"。请检查路径或重新选择文件。" {
+		t.Errorf("ErrorText(missing file) = %q", got)
 	}
 	SetLanguage(kaohe.LangEn)
 	defer SetLanguage(kaohe.LangZh)

@@ -1,11 +1,13 @@
 // Package i18n looks up the project's translations (assets/i18n) for
 // programs without a window: the HQ server and its admin commands. The
-// window uses Fyne's lang package over the same files.
+// window uses Fyne's lang package over the same files for its labels, and
+// Error here for its messages, so both say a failure the same way.
 package i18n
 
 import (
 	"encoding/json"
 	"errors"
+	"io/fs"
 	"maps"
 	"strings"
 	"sync"
@@ -55,6 +57,13 @@ func Text(lang kaohe.Lang, key string, args map[string]any) string {
 func Error(lang kaohe.Lang, err error) string {
 	var e *kaohe.Error
 	if !errors.As(err, &e) {
+		var pe *fs.PathError
+		switch {
+		case errors.As(err, &pe) && errors.Is(err, fs.ErrNotExist):
+			return Text(lang, "err.file_missing", map[string]any{"Path": pe.Path})
+		case errors.As(err, &pe) && errors.Is(err, fs.ErrPermission):
+			return Text(lang, "err.file_denied", map[string]any{"Path": pe.Path})
+		}
 		return Text(lang, "err.internal", map[string]any{"Detail": err.Error()})
 	}
 	args := e.Args

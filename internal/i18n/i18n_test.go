@@ -2,6 +2,7 @@ package i18n
 
 import (
 	"errors"
+	"os"
 	"testing"
 
 	"kaohe/internal/kaohe"
@@ -21,5 +22,9 @@ func TestError(t *testing.T) {
 	}
 	if got := Error(kaohe.LangZh, errors.New("disk full")); got != "操作失败：disk full" {
 		t.Errorf("plain = %q", got)
+	}
+	_, openErr := os.Open("no-such-roster.xlsx")
+	if got := Error(kaohe.LangEn, openErr); got != "File not found: no-such-roster.xlsx. Check the path or choose the file again." {
+		t.Errorf("missing file = %q", got)
 	}
 }
