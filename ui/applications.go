@@ -219,7 +219,7 @@ func (s *ApplicationScreen) check() {
 	}
 	s.Count.SetText(T("apply.count", "Count", n, "Min", li.MinReportChars))
 	s.Count.Importance = widget.SuccessImportance
-	if n < li.MinReportChars {
+	if !li.ReportLongEnough(n) {
 		s.Count.Importance = widget.DangerImportance
 	}
 	s.Count.Refresh()

@@ -13,10 +13,6 @@ import (
 	"kaohe/internal/kaohe"
 )
 
-// DefaultSeasonalWeights is a kitchen-cabinet year: slow after Spring
-// Festival, busy in autumn.
-var DefaultSeasonalWeights = []float64{0.7, 0.5, 0.9, 1.0, 1.1, 1.0, 0.9, 0.9, 1.1, 1.4, 1.3, 1.2}
-
 // TargetScreen sets a manager's annual target of a metric, split into months
 // evenly or by seasonal weights, takes the monthly actuals, and shows the
 // completion by month, quarter, half-year and year.
@@ -54,9 +50,10 @@ func newTargetScreen(e *env) *TargetScreen {
 	s.Message = wrapLabel("")
 	s.Rollups = widget.NewLabel("")
 	grid := container.NewGridWithColumns(5, bold(T("targets.month")), bold(T("targets.weight")), bold(T("targets.target")), bold(T("targets.actual")), bold(T("targets.rate")))
+	seasonal := kaohe.SeasonalWeights()
 	for i := 0; i < 12; i++ {
 		s.Weights[i] = widget.NewEntry()
-		s.Weights[i].SetText(numText(DefaultSeasonalWeights[i]))
+		s.Weights[i].SetText(numText(seasonal[i]))
 		s.Actuals[i] = widget.NewEntry()
 		s.Targets[i], s.Rates[i] = widget.NewLabel(""), widget.NewLabel("")
 		grid.Add(widget.NewLabel(T("targets.month_n", "Month", i+1)))

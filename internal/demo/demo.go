@@ -185,7 +185,7 @@ func levelFor(i int) kaohe.Level {
 	return kaohe.Level1
 }
 
-var seasonal = []float64{0.7, 0.5, 0.9, 1.0, 1.1, 1.0, 0.9, 0.9, 1.1, 1.4, 1.3, 1.2}
+var seasonal = kaohe.SeasonalWeights()
 
 func (g *gen) managers(ctx context.Context) error {
 	used := map[string]bool{}

@@ -171,7 +171,7 @@ func (a Application) CheckSubmit(levels Levels, current Level) error {
 	if CountChars(a.Achievements) == 0 {
 		return Errorf(EINVALID, "err.required").OnField("achievements")
 	}
-	if n := CountChars(a.Report); n < li.MinReportChars {
+	if n := CountChars(a.Report); !li.ReportLongEnough(n) {
 		return Errorf(EINVALID, "err.report_too_short", "Count", n, "Min", li.MinReportChars, "Level", int(li.Level)).OnField("report")
 	}
 	if a.Exemption == ExemptionRequested && a.ExemptReason == "" {

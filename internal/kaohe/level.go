@@ -40,6 +40,9 @@ type LevelInfo struct {
 	Enabled        bool      `json:"enabled"`
 }
 
+// ReportLongEnough says whether a 述职报告 of n 字 is long enough for the level.
+func (li LevelInfo) ReportLongEnough(n int) bool { return n >= li.MinReportChars }
+
 // Validate checks the reference data itself.
 func (li LevelInfo) Validate() error {
 	switch {

@@ -730,3 +730,31 @@ func TestCertificateSignAndVerify(t *testing.T) {
 		}
 	}
 }
+
+func TestItemWeightedAndReportLength(t *testing.T) {
+	tpl := DefaultTemplate()
+	sum := 0.0
+	s := Scores{}
+	for i, it := range tpl.Items {
+		v := 70 + float64(i)*7.3
+		s[it.Code] = v
+		sum += it.Weighted(v)
+	}
+	r, err := tpl.Score(s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Shown shares add up to the total within the rounding of each share.
+	if d := sum - r.Total; d > 0.005*float64(len(tpl.Items)) || d < -0.005*float64(len(tpl.Items)) {
+		t.Errorf("shares sum to %.2f, total %.2f", sum, r.Total)
+	}
+	if got := (TemplateItem{Weight: 30}).Weighted(88.5); got != 26.55 {
+		t.Errorf("Weighted(88.5) at 30%% = %v, want 26.55", got)
+	}
+	li := LevelInfo{MinReportChars: 2000}
+	for n, want := range map[int]bool{1999: false, 2000: true, 2001: true, 0: false} {
+		if li.ReportLongEnough(n) != want {
+			t.Errorf("ReportLongEnough(%d) = %v", n, !want)
+		}
+	}
+}

@@ -38,6 +38,13 @@ func (m Months) Sum(from, to int) int64 {
 // Total returns the year's total.
 func (m Months) Total() int64 { return m.Sum(1, 12) }
 
+// SeasonalWeights returns a kitchen-cabinet year's monthly weights, January
+// first: slow after Spring Festival, busy in autumn. Screens offer them as
+// the default seasonal split.
+func SeasonalWeights() []float64 {
+	return []float64{0.7, 0.5, 0.9, 1.0, 1.1, 1.0, 0.9, 0.9, 1.1, 1.4, 1.3, 1.2}
+}
+
 // SplitAnnual splits an annual target into 12 monthly targets: evenly when
 // weights is nil, else in proportion to the 12 seasonal weights. Rounding
 // goes by largest remainder, so the months always sum to the annual figure.

@@ -14,6 +14,12 @@ type TemplateItem struct {
 	Guidance Text   `json:"guidance"`
 }
 
+// Weighted is an item score's share of the total (score × weight / 100),
+// rounded to two decimals for showing beside the score.
+func (it TemplateItem) Weighted(score float64) float64 {
+	return Round2(score * float64(it.Weight) / 100)
+}
+
 // GradeBand is a grade reached at MinTotal and above, with the performance
 // coefficient that pay is multiplied by (绩效挂钩).
 type GradeBand struct {

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"io"
 	"net/url"
+	"strings"
 
 	"kaohe/internal/kaohe"
 )
@@ -25,14 +26,7 @@ func VerifyLink(hq string, c kaohe.Certificate) string {
 	if hq == "" {
 		return "kaohe:" + path
 	}
-	return trimSlash(hq) + path
-}
-
-func trimSlash(s string) string {
-	for len(s) > 0 && s[len(s)-1] == '/' {
-		s = s[:len(s)-1]
-	}
-	return s
+	return strings.TrimRight(hq, "/") + path
 }
 
 var (

@@ -96,7 +96,7 @@ func (d *doc) report(r ReportData) error {
 		v, ok := a.Scores[it.Code]
 		score, weighted := "—", "—"
 		if ok {
-			score, weighted = num(v), num(kaohe.Round2(v*float64(it.Weight)/100))
+			score, weighted = num(v), num(it.Weighted(v))
 		}
 		rows = append(rows, []string{d.t(it.Name), fmt.Sprintf("%d%%", it.Weight), score, weighted})
 	}
