@@ -82,14 +82,19 @@ func (s *Service) ExportAssessments(ctx context.Context, periodID, path string) 
 	return documents.WriteFile(path, func(w io.Writer) error { return excel.WriteAssessments(w, rows, tpl) })
 }
 
-// PreviewRoster parses a roster file and checks each row, saving nothing.
-func (s *Service) PreviewRoster(ctx context.Context, path string) (kaohe.ImportPreview, error) {
+// readFile opens path and parses it with read.
+func readFile[T any](path string, read func(io.Reader) ([]T, error)) ([]T, error) {
 	f, err := os.Open(path)
 	if err != nil {
-		return kaohe.ImportPreview{}, err
+		return nil, err
 	}
 	defer f.Close()
-	rows, err := excel.ReadRoster(f)
+	return read(f)
+}
+
+// PreviewRoster parses a roster file and checks each row, saving nothing.
+func (s *Service) PreviewRoster(ctx context.Context, path string) (kaohe.ImportPreview, error) {
+	rows, err := readFile(path, excel.ReadRoster)
 	if err != nil {
 		return kaohe.ImportPreview{}, err
 	}
@@ -128,12 +133,7 @@ func (s *Service) PreviewRoster(ctx context.Context, path string) (kaohe.ImportP
 
 // PreviewActuals parses a monthly actuals file and checks each row.
 func (s *Service) PreviewActuals(ctx context.Context, path string) (kaohe.ImportPreview, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return kaohe.ImportPreview{}, err
-	}
-	defer f.Close()
-	rows, err := excel.ReadActuals(f)
+	rows, err := readFile(path, excel.ReadActuals)
 	if err != nil {
 		return kaohe.ImportPreview{}, err
 	}
