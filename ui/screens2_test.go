@@ -33,6 +33,25 @@ func TestTargetsSplitAndActuals(t *testing.T) {
 	if s.Targets[9].Text != "140000" {
 		t.Errorf("October target shown %q", s.Targets[9].Text)
 	}
+	// Another manager's empty year offers the defaults, unticked; coming back
+	// shows the weights this target was split by, so saving again keeps them.
+	d1, _ := svc.Store.ManagerByNo(context.Background(), "D001")
+	s.Manager.Set(d1.ID)
+	s.load()
+	if s.Seasonal.Checked || s.Weights[0].Text != "0.7" {
+		t.Errorf("a year without a target: seasonal %v, January weight %q", s.Seasonal.Checked, s.Weights[0].Text)
+	}
+	s.Manager.Set(d5.ID)
+	s.Weights[0].SetText("0.8")
+	s.Annual.SetText("1,200,000")
+	s.Seasonal.SetChecked(true)
+	s.SaveTarget()
+	s.Weights[0].SetText("9")
+	s.Seasonal.SetChecked(false)
+	s.load()
+	if !s.Seasonal.Checked || s.Weights[0].Text != "0.8" {
+		t.Errorf("reopened seasonal target: seasonal %v, January weight %q", s.Seasonal.Checked, s.Weights[0].Text)
+	}
 	// Actuals: a bad figure refuses the whole save.
 	test.Type(s.Actuals[0], "80000")
 	test.Type(s.Actuals[1], "-5")
@@ -57,6 +76,10 @@ func TestTargetsSplitAndActuals(t *testing.T) {
 	tg, _, _ = svc.Figures(context.Background(), d5.ID, kaohe.MetricSales, 2027)
 	if tg[0] != 100 || tg[11] != 100 {
 		t.Errorf("even split = %v", tg)
+	}
+	s.load()
+	if s.Seasonal.Checked {
+		t.Errorf("an even target reopened as seasonal")
 	}
 }
 

@@ -63,6 +63,7 @@ type BackupService interface {
 // FigureService keeps targets and actuals.
 type FigureService interface {
 	Figures(ctx context.Context, managerID, metric string, year int) (targets, actuals kaohe.Months, err error)
+	Target(ctx context.Context, managerID, metric string, year int) (kaohe.Target, error)
 	SetTarget(ctx context.Context, actor, managerID, metric string, year int, annual int64, weights []float64) (kaohe.Target, error)
 	SetActuals(ctx context.Context, actor, managerID, metric string, year int, values map[int]int64) error
 }

@@ -125,6 +125,21 @@ func (s *TargetScreen) load() {
 		return
 	}
 	s.Annual.SetText(strconv.FormatInt(t.Total(), 10))
+	// Show the weights the saved target was split by, so saving it again
+	// keeps its split; an even or new target offers the seasonal defaults.
+	saved, err := s.e.svc.Target(bg, mid, metric, y)
+	if err != nil {
+		s.e.showError(err)
+		return
+	}
+	weights := saved.Weights
+	s.Seasonal.SetChecked(len(weights) == 12)
+	if len(weights) != 12 {
+		weights = kaohe.SeasonalWeights()
+	}
+	for i, w := range weights {
+		s.Weights[i].SetText(numText(w))
+	}
 	for i := 0; i < 12; i++ {
 		s.Targets[i].SetText(strconv.FormatInt(t[i], 10))
 		s.Actuals[i].SetText("")

@@ -320,6 +320,11 @@ func (s *Service) Figures(ctx context.Context, managerID, metric string, year in
 	return s.Store.Figures(ctx, managerID, metric, year)
 }
 
+// Target returns a manager's annual target with the weights it was split by.
+func (s *Service) Target(ctx context.Context, managerID, metric string, year int) (kaohe.Target, error) {
+	return s.Store.Target(ctx, managerID, metric, year)
+}
+
 // SetTarget sets an annual target, split evenly (weights nil) or seasonally.
 func (s *Service) SetTarget(ctx context.Context, actor, managerID, metric string, year int, annual int64, weights []float64) (kaohe.Target, error) {
 	var t kaohe.Target

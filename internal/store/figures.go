@@ -119,6 +119,18 @@ func (s *Store) Figures(ctx context.Context, managerID, metric string, year int)
 	return targets, actuals, rows.Err()
 }
 
+// Target returns a manager's annual target of a metric, with the weights it
+// was split by (nil: evenly); a zero Target (no ID) when none is set.
+func (s *Store) Target(ctx context.Context, managerID, metric string, year int) (kaohe.Target, error) {
+	t := kaohe.Target{ManagerID: managerID, Metric: metric, Year: year}
+	err := s.r.QueryRowContext(ctx, `SELECT id, annual, weights, months FROM targets WHERE manager_id = ? AND metric = ? AND year = ? AND deleted_at IS NULL`,
+		managerID, metric, year).Scan(&t.ID, &t.Annual, jsonCol{&t.Weights}, jsonCol{&t.Months})
+	if errors.Is(err, sql.ErrNoRows) {
+		return t, nil
+	}
+	return t, err
+}
+
 // PeriodCompletion rolls a manager's figures of a metric up over a period
 // (which may span two years, like the policy's own).
 func (s *Store) PeriodCompletion(ctx context.Context, managerID, metric string, p kaohe.Period) (kaohe.Completion, error) {
