@@ -115,6 +115,12 @@ func newFormDialog(e *env, title string, form *widget.Form, save func() error) *
 }
 
 // selectOf is a Select over values shown by label, with typed access.
+//
+// It extends the embedded Select (ExtendBaseWidget), so the widget Fyne
+// looks up for pop-ups, focus and repaints is this one, the object that
+// sits in the window. Built from widget.NewSelect instead, Fyne would look
+// for the inner Select, find no canvas for it and panic on a tap, and a
+// value chosen from the keyboard would not be repainted.
 type selectOf[V comparable] struct {
 	*widget.Select
 	values []V
@@ -126,8 +132,8 @@ func newSelectOf[V comparable](values []V, label func(V) string, changed func(V)
 	for i, v := range values {
 		labels[i] = label(v)
 	}
-	s.Select = widget.NewSelect(labels, nil)
-	s.PlaceHolder = T("select.placeholder")
+	s.Select = &widget.Select{Options: labels, PlaceHolder: T("select.placeholder")}
+	s.Select.ExtendBaseWidget(s)
 	if changed != nil {
 		s.OnChanged = func(string) {
 			if v, ok := s.Value(); ok {
