@@ -24,7 +24,9 @@ const (
 	EntApplicationEvent = "application_event"
 	EntResearch         = "market_research"
 	EntCertificatePrint = "certificate_print"
-	EntHQKey            = "hq_key" // HQ's public signing keys, for checking certificates offline
+	EntHQKey            = "hq_key"        // HQ's public signing keys, for checking certificates offline
+	EntAccount          = "account"       // a person's sign-in (hash only)
+	EntAccountBlock     = "account_block" // HQ disabling an account
 )
 
 // hqOwned are the entities only HQ writes (SPEC §3): reference data and
@@ -32,12 +34,13 @@ const (
 var hqOwned = map[string]bool{
 	EntShowroom: true, EntLevel: true, EntTemplate: true, EntPeriod: true, EntReviewMember: true,
 	EntDecision: true, EntExemption: true, EntFiling: true, EntCertificate: true, EntLevelChange: true, EntHQKey: true,
+	EntAccountBlock: true,
 }
 
 var showroomOwned = map[string]bool{
 	EntManager: true, EntLevelAssignment: true, EntTarget: true, EntActual: true, EntAssessment: true,
 	EntTraining: true, EntAttendance: true, EntReward: true, EntApplication: true, EntApplicationEvent: true,
-	EntResearch: true, EntCertificatePrint: true,
+	EntResearch: true, EntCertificatePrint: true, EntAccount: true,
 }
 
 // OwnedByHQ reports whether only HQ may write rows of the entity.

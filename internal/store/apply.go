@@ -166,13 +166,21 @@ func (tx *Tx) applyChange(c Change) error {
 			_, err = tx.exec(`INSERT OR IGNORE INTO certificate_prints (id, showroom_id, certificate_id, copy, printed_by, created_at)
 				SELECT ?, showroom_id, id, ?, ?, ? FROM certificates WHERE id = ?`, v.ID, boolInt(v.Copy), v.PrintedBy, v.At, v.CertID)
 		}
+	case kaohe.EntAccount:
+		err = tx.applyAccount(c)
+	case kaohe.EntAccountBlock:
+		err = tx.applyAccountBlock(c)
 	default:
 		return kaohe.Errorf(kaohe.EINVALID, "err.unknown_entity", "Value", c.Entity)
 	}
 	if err != nil {
 		return err
 	}
-	return tx.audit("sync."+c.Op, c.Entity, c.RowID, string(c.Payload))
+	detail := string(c.Payload)
+	if c.Entity == kaohe.EntAccount {
+		detail = "{}" // never a password's hash in the audit trail
+	}
+	return tx.audit("sync."+c.Op, c.Entity, c.RowID, detail)
 }
 
 func decode(c Change, v any) error {

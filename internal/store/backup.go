@@ -33,7 +33,7 @@ type BackupInfo struct {
 // (a consistent snapshot while the app keeps working), checks the copy, and
 // keeps only the newest keep backups.
 func (s *Store) Backup(ctx context.Context, dir string, keep int) (BackupInfo, error) {
-	if err := os.MkdirAll(dir, 0o755); err != nil {
+	if err := os.MkdirAll(dir, 0o700); err != nil { // backups hold the same secrets
 		return BackupInfo{}, fmt.Errorf("backup: %w", err)
 	}
 	now := s.Now()
@@ -43,6 +43,9 @@ func (s *Store) Backup(ctx context.Context, dir string, keep int) (BackupInfo, e
 	}
 	tmp := final + ".part"
 	os.Remove(tmp)
+	if err := PrivateFile(tmp); err != nil {
+		return BackupInfo{}, fmt.Errorf("backup: %w", err)
+	}
 	if err := s.copyTo(ctx, tmp); err != nil {
 		os.Remove(tmp)
 		return BackupInfo{}, fmt.Errorf("backup: %w", err)

@@ -42,19 +42,21 @@ func (s *Store) PendingCount(ctx context.Context) (int, error) {
 
 // AuditEntry is one line of the audit trail.
 type AuditEntry struct {
-	Seq    int64  `json:"seq"`
-	At     string `json:"at"`
-	Actor  string `json:"actor"`
-	Action string `json:"action"`
-	Entity string `json:"entity"`
-	RowID  string `json:"row_id"`
-	Detail string `json:"detail"`
+	Seq   int64  `json:"seq"`
+	At    string `json:"at"`
+	Actor string `json:"actor"`
+	// ActorID is the account behind Actor, "" for machine work.
+	ActorID string `json:"actor_id"`
+	Action  string `json:"action"`
+	Entity  string `json:"entity"`
+	RowID   string `json:"row_id"`
+	Detail  string `json:"detail"`
 }
 
 // Audit returns the audit trail of a row (entity and rowID), or the latest
 // entries when both are empty, newest first.
 func (s *Store) Audit(ctx context.Context, entity, rowID string, limit int) ([]AuditEntry, error) {
-	q := `SELECT seq, at, actor, action, entity, row_id, detail FROM audit`
+	q := `SELECT seq, at, actor, actor_id, action, entity, row_id, detail FROM audit`
 	var args []any
 	if entity != "" {
 		q += ` WHERE entity = ? AND row_id = ?`
@@ -63,7 +65,7 @@ func (s *Store) Audit(ctx context.Context, entity, rowID string, limit int) ([]A
 	args = append(args, limit)
 	return queryAll(ctx, s.r, func(sc scanner) (AuditEntry, error) {
 		var e AuditEntry
-		err := sc.Scan(&e.Seq, &e.At, &e.Actor, &e.Action, &e.Entity, &e.RowID, &e.Detail)
+		err := sc.Scan(&e.Seq, &e.At, &e.Actor, &e.ActorID, &e.Action, &e.Entity, &e.RowID, &e.Detail)
 		return e, err
 	}, q+` ORDER BY seq DESC LIMIT ?`, args...)
 }

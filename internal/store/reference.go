@@ -37,8 +37,10 @@ func (tx *Tx) SetShowroom(sr kaohe.Showroom) (kaohe.Showroom, error) {
 	if err := tx.PutShowroom(sr); err != nil {
 		return sr, err
 	}
-	_, err := tx.exec(`INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value`, metaShowroomID, sr.ID)
-	return sr, err
+	if _, err := tx.exec(`INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value`, metaShowroomID, sr.ID); err != nil {
+		return sr, err
+	}
+	return sr, tx.adoptAccounts(sr.ID)
 }
 
 // ShowroomID returns the id of this database's showroom, or "" before one

@@ -52,6 +52,9 @@ func Open(ctx context.Context, path string) (*Store, error) {
 	if err := mkdirFor(path); err != nil {
 		return nil, err
 	}
+	if err := PrivateFile(path); err != nil {
+		return nil, err
+	}
 	q := url.Values{}
 	q.Set("_journal_mode", "WAL")
 	q.Set("_synchronous", "FULL") // a power cut keeps every committed row
@@ -146,18 +149,34 @@ func (s *Store) migrate(ctx context.Context) error {
 // Tx is one write transaction. Its methods validate, write, and log the
 // change to the outbox and the audit trail; all of it commits or none.
 type Tx struct {
-	ctx   context.Context
-	tx    *sql.Tx
-	s     *Store
-	actor string
-	now   time.Time
-	role  string
-	stmts map[string]*sql.Stmt
+	ctx     context.Context
+	tx      *sql.Tx
+	s       *Store
+	actor   string
+	actorID string // the account behind actor, "" for machine work
+	now     time.Time
+	role    string
+	stmts   map[string]*sql.Stmt
 }
 
-// Update runs fn in one write transaction on behalf of actor (the person or
-// process writing, for the audit trail). It commits when fn returns nil.
+// Update runs fn in one write transaction on behalf of actor (the process
+// writing, for the audit trail: "sync", "enroll"…). It commits when fn
+// returns nil. A person's write goes through UpdateAs.
 func (s *Store) Update(ctx context.Context, actor string, fn func(*Tx) error) error {
+	return s.update(ctx, actor, "", fn)
+}
+
+// UpdateAs runs fn in one write transaction on behalf of a signed-in
+// account (or the machine): the audit trail names it and keeps its id.
+func (s *Store) UpdateAs(ctx context.Context, a kaohe.Actor, fn func(*Tx) error) error {
+	id := ""
+	if a.IsPerson() {
+		id = a.AccountID
+	}
+	return s.update(ctx, a.String(), id, fn)
+}
+
+func (s *Store) update(ctx context.Context, actor, actorID string, fn func(*Tx) error) error {
 	if strings.TrimSpace(actor) == "" {
 		actor = "system"
 	}
@@ -173,7 +192,7 @@ func (s *Store) Update(ctx context.Context, actor string, fn func(*Tx) error) er
 	if err != nil {
 		return fmt.Errorf("begin: %w", err)
 	}
-	tx := &Tx{ctx: ctx, tx: sqlTx, s: s, actor: actor, now: s.Now().UTC()}
+	tx := &Tx{ctx: ctx, tx: sqlTx, s: s, actor: actor, actorID: actorID, now: s.Now().UTC()}
 	if err := fn(tx); err != nil {
 		sqlTx.Rollback()
 		return err
@@ -239,6 +258,12 @@ const (
 // (the whole row, as it now is) in the same transaction. Only rows this
 // database's role owns go to the outbox: a showroom never sends HQ's rows.
 func (tx *Tx) logChange(entity, rowID, op, action string, row any) error {
+	return tx.logChangeAudit(entity, rowID, op, action, row, "")
+}
+
+// logChangeAudit is logChange with what the audit keeps of the row ("": the
+// whole row), for rows holding what no audit should (a password's hash).
+func (tx *Tx) logChangeAudit(entity, rowID, op, action string, row any, detail string) error {
 	payload, err := json.Marshal(row)
 	if err != nil {
 		return fmt.Errorf("log %s: %w", entity, err)
@@ -253,7 +278,10 @@ func (tx *Tx) logChange(entity, rowID, op, action string, row any) error {
 			return fmt.Errorf("outbox %s: %w", entity, err)
 		}
 	}
-	return tx.audit(action, entity, rowID, string(payload))
+	if detail == "" {
+		detail = string(payload)
+	}
+	return tx.audit(action, entity, rowID, detail)
 }
 
 // Role returns this database's role; a database is a showroom's until set.
@@ -279,8 +307,8 @@ func (tx *Tx) SetRole(role string) error {
 }
 
 func (tx *Tx) audit(action, entity, rowID, detail string) error {
-	if _, err := tx.exec(`INSERT INTO audit (at, actor, action, entity, row_id, detail) VALUES (?, ?, ?, ?, ?, ?)`,
-		stamp(tx.now), tx.actor, action, entity, rowID, detail); err != nil {
+	if _, err := tx.exec(`INSERT INTO audit (at, actor, actor_id, action, entity, row_id, detail) VALUES (?, ?, ?, ?, ?, ?, ?)`,
+		stamp(tx.now), tx.actor, tx.actorID, action, entity, rowID, detail); err != nil {
 		return fmt.Errorf("audit %s: %w", entity, err)
 	}
 	return nil
@@ -291,12 +319,32 @@ func NewID() string { return uuid.Must(uuid.NewV7()).String() }
 
 func stamp(t time.Time) string { return t.UTC().Format(time.RFC3339Nano) }
 
+// mkdirFor makes path's folder, readable by its owner only: the database
+// holds the sync token and the showroom's private key.
 func mkdirFor(path string) error {
 	dir := filepath.Dir(path)
 	if dir == "" || dir == "." {
 		return nil
 	}
-	return os.MkdirAll(dir, 0o755)
+	return os.MkdirAll(dir, 0o700)
+}
+
+// PrivateFile creates path if missing and makes it and SQLite's companion
+// files (-wal, -shm, which SQLite creates with the main file's mode)
+// readable and writable by the owner only (0600). On Windows the mode bits
+// do little; the per-user data folder is what keeps others out there.
+func PrivateFile(path string) error {
+	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE, 0o600)
+	if err != nil {
+		return err
+	}
+	f.Close()
+	for _, p := range []string{path, path + "-wal", path + "-shm"} {
+		if err := os.Chmod(p, 0o600); err != nil && !errors.Is(err, os.ErrNotExist) {
+			return err
+		}
+	}
+	return nil
 }
 
 // mapErr turns constraint violations into domain conflicts, so callers see

@@ -143,7 +143,8 @@ func (s *Store) NoteSync(ctx context.Context, at time.Time, syncErr string) erro
 
 // showroomTables are the local tables whose rows carry a showroom.
 var showroomTables = []string{"managers", "level_changes", "targets", "actuals", "assessments", "trainings", "attendance",
-	"rewards", "applications", "decisions", "exemptions", "filings", "certificates", "certificate_prints", "market_research"}
+	"rewards", "applications", "decisions", "exemptions", "filings", "certificates", "certificate_prints", "market_research",
+	"accounts", "account_blocks"}
 
 // Enrolled makes HQ's showroom this database's own, with the credential to
 // sync. Rows written before enrolling (under a showroom id made locally)
@@ -168,6 +169,9 @@ func (s *Store) Enrolled(ctx context.Context, sr kaohe.Showroom, hqURL, token st
 			if _, err := tx.exec(`DELETE FROM showrooms WHERE id = ?`, old); err != nil {
 				return err
 			}
+		}
+		if err := tx.adoptAccounts(sr.ID); err != nil {
+			return err
 		}
 		ts := stamp(tx.now)
 		if _, err := tx.exec(`INSERT INTO showrooms (id, showroom_id, code, name, region, city, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
