@@ -5,8 +5,6 @@ package ui
 
 import (
 	"fmt"
-	"os"
-	"strings"
 	"sync"
 
 	"fyne.io/fyne/v2"
@@ -15,6 +13,7 @@ import (
 	"kaohe/assets"
 	"kaohe/internal/i18n"
 	"kaohe/internal/kaohe"
+	_ "kaohe/internal/syslocale" // before Fyne reads the locale: no "Error parsing user locale C"
 )
 
 var (
@@ -34,7 +33,6 @@ func SetLanguage(l kaohe.Lang) error {
 	if err != nil {
 		return err
 	}
-	plainLocale()
 	for _, loc := range []fyne.Locale{lang.SystemLocale(), fyne.Locale(l)} {
 		if err := lang.AddTranslationsForLocale(data, loc); err != nil {
 			return fmt.Errorf("translations %s: %w", l, err)
@@ -44,22 +42,6 @@ func SetLanguage(l kaohe.Lang) error {
 	current = l
 	langMu.Unlock()
 	return nil
-}
-
-// plainLocale turns a "C.UTF-8" locale (common on servers and CI) into "C",
-// which Fyne's locale lookup understands as "none" instead of logging a
-// parse error at every translation load.
-func plainLocale() {
-	for _, env := range []string{"LC_ALL", "LC_MESSAGES", "LANG"} {
-		v := os.Getenv(env)
-		if v == "" {
-			continue
-		}
-		if strings.HasPrefix(v, "C.") {
-			os.Setenv(env, "C")
-		}
-		return
-	}
 }
 
 // Language returns the language in use.
