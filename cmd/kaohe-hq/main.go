@@ -16,6 +16,7 @@ import (
 	"syscall"
 	"time"
 
+	"kaohe/internal/cli"
 	"kaohe/internal/i18n"
 	"kaohe/internal/kaohe"
 	"kaohe/internal/store/hq"
@@ -29,75 +30,207 @@ func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	err := run(ctx, os.Args[1:], os.Stdout, os.Stderr)
 	stop()
-	if err != nil {
-		if !errors.Is(err, flag.ErrHelp) && !errors.Is(err, errVerdict) {
-			fmt.Fprintln(os.Stderr, i18n.Error(kaohe.LangZh, err))
-		}
-		os.Exit(1)
+	var ue *cli.UsageError
+	switch {
+	case errors.As(err, &ue):
+		fmt.Fprintln(os.Stderr, ue.Msg)
+	case err != nil && !errors.Is(err, errVerdict):
+		fmt.Fprintln(os.Stderr, i18n.Error(kaohe.LangZh, err))
+	}
+	os.Exit(cli.ExitCode(err))
+}
+
+// env is what every command shares: the database flag and where to print.
+type env struct {
+	db     string
+	stdout io.Writer
+	stderr io.Writer
+}
+
+func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	e := &env{stdout: stdout, stderr: stderr}
+	return e.program().Run(ctx, args, stdout, stderr)
+}
+
+// program is kaohe-hq's command line. A new command is one row here and one
+// method of env that declares its flags and returns what to run (see
+// package cli).
+func (e *env) program() *cli.Program {
+	return &cli.Program{
+		Name:    "kaohe-hq",
+		Intro:   "kaohe-hq — 客户经理考核 总部服务器 / HQ server\n",
+		Globals: e.globals,
+		Commands: []cli.Command{
+			{Name: "serve", Args: "[--addr HOST:PORT] [--tls-cert FILE --tls-key FILE] [--drop DIR]", Summary: "运行总部服务器 / run the HQ server", Setup: e.cmdServe},
+			{Name: "showroom add", Args: "--code CODE --name NAME [--region REGION]", Summary: "添加展厅并发放一次性注册码 / add a showroom and its one-time code", Setup: e.cmdShowroomAdd},
+			{Name: "showroom list", Summary: "列出展厅 / list showrooms", Setup: e.cmdShowroomList},
+			{Name: "showroom revoke", Args: "--code CODE", Summary: "吊销展厅凭据 / revoke a showroom's credential", Setup: e.cmdShowroomRevoke},
+			{Name: "hq-user add", Args: "--name NAME", Summary: "添加总部用户（评审小组）/ add an HQ user (review group)", Setup: e.cmdHQUserAdd},
+			{Name: "import", Args: "BUNDLE", Summary: "导入展厅同步包 / import a showroom's bundle", Setup: e.cmdImport},
+			{Name: "export", Args: "--showroom CODE --out FILE", Summary: "为展厅导出同步包 / write HQ's bundle for a showroom", Setup: e.cmdExport},
+			{Name: "stats", Summary: "各展厅数据统计（JSON）/ rows per showroom (JSON)", Setup: e.cmdStats},
+			{Name: "keygen", Summary: "启用新签名密钥 / start a new signing key", Setup: e.cmdKeygen},
+			{Name: "verify", Args: "SERIAL CODE", Summary: "核验证书 / check a certificate", Setup: e.cmdVerify},
+			{Name: "revoke", Args: "--serial SERIAL --reason TEXT", Summary: "吊销证书 / revoke a certificate", Setup: e.cmdRevoke},
+		},
 	}
 }
 
-const usage = `kaohe-hq — 客户经理考核 总部服务器 / HQ server
+// globals are the flags every command takes, before or after its name.
+func (e *env) globals(fs *flag.FlagSet) {
+	fs.StringVar(&e.db, "db", "kaohe-hq.db", "数据库文件 / database file")
+}
 
-  kaohe-hq serve --db FILE [--addr HOST:PORT] [--tls-cert FILE --tls-key FILE] [--drop DIR]
-  kaohe-hq showroom add --db FILE --code CODE --name NAME [--region REGION]
-  kaohe-hq showroom list --db FILE
-  kaohe-hq showroom revoke --db FILE --code CODE
-  kaohe-hq hq-user add --db FILE --name NAME
-  kaohe-hq import --db FILE BUNDLE             导入展厅同步包 / import a showroom's bundle
-  kaohe-hq export --db FILE --showroom CODE --out FILE   为展厅导出同步包 / HQ's bundle for a showroom
-  kaohe-hq stats --db FILE
-  kaohe-hq keygen --db FILE
-  kaohe-hq verify --db FILE SERIAL CODE                       核验证书 / check a certificate
-  kaohe-hq revoke --db FILE --serial SERIAL --reason TEXT     吊销证书 / revoke a certificate
-`
+// open opens HQ's database for a command.
+func (e *env) open(ctx context.Context) (*hq.Store, error) { return hq.Open(ctx, e.db) }
 
-func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	if len(args) == 0 || args[0] == "help" || args[0] == "--help" || args[0] == "-h" {
-		fmt.Fprint(stdout, usage)
-		return nil
+// noArgs refuses positional arguments for a command that takes none.
+func noArgs(cmd string, args []string) error {
+	if len(args) > 0 {
+		return cli.Usagef("kaohe-hq "+cmd, "多余的参数 / unexpected argument %q", args[0])
 	}
-	cmd, rest := args[0], args[1:]
-	if (cmd == "showroom" || cmd == "hq-user") && len(rest) > 0 {
-		cmd, rest = cmd+" "+rest[0], rest[1:]
-	}
-	fs := flag.NewFlagSet("kaohe-hq "+cmd, flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	db := fs.String("db", "kaohe-hq.db", "数据库文件 / database file")
+	return nil
+}
+
+func (e *env) cmdServe(fs *flag.FlagSet) cli.Run {
 	addr := fs.String("addr", "127.0.0.1:8443", "监听地址 / listen address")
 	cert := fs.String("tls-cert", "", "TLS 证书 / certificate file")
 	key := fs.String("tls-key", "", "TLS 私钥 / key file")
+	drop := fs.String("drop", "", "监视的同步包投放文件夹 / drop folder watched for bundles")
+	return func(ctx context.Context, args []string) error {
+		if err := noArgs("serve", args); err != nil {
+			return err
+		}
+		if (*cert == "") != (*key == "") {
+			return cli.Usagef("kaohe-hq serve", "--tls-cert 和 --tls-key 须一起给出 / --tls-cert and --tls-key go together")
+		}
+		s, err := e.open(ctx)
+		if err != nil {
+			return err
+		}
+		defer s.Close()
+		if *drop != "" {
+			go watchDrop(ctx, s, *drop, e.stderr)
+		}
+		return serve(ctx, s, *addr, *cert, *key, e.stderr)
+	}
+}
+
+func (e *env) cmdShowroomAdd(fs *flag.FlagSet) cli.Run {
 	code := fs.String("code", "", "展厅代码 / showroom code")
-	name := fs.String("name", "", "名称 / name")
+	name := fs.String("name", "", "展厅名称 / showroom name")
 	region := fs.String("region", "", "片区 / region")
+	return func(ctx context.Context, args []string) error {
+		if err := noArgs("showroom add", args); err != nil {
+			return err
+		}
+		s, err := e.open(ctx)
+		if err != nil {
+			return err
+		}
+		defer s.Close()
+		sr, enroll, err := s.AddShowroom(ctx, *code, *name, *region)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(e.stdout, "已添加展厅 %s %s（%s）。一次性注册码（在展厅程序“设置”或 kaohe enroll 中输入）：\n%s\n", sr.Code, sr.Name, sr.ID, enroll)
+		return nil
+	}
+}
+
+func (e *env) cmdShowroomList(fs *flag.FlagSet) cli.Run {
+	return func(ctx context.Context, args []string) error {
+		if err := noArgs("showroom list", args); err != nil {
+			return err
+		}
+		s, err := e.open(ctx)
+		if err != nil {
+			return err
+		}
+		defer s.Close()
+		list, err := s.Showrooms(ctx)
+		if err != nil {
+			return err
+		}
+		for _, sr := range list {
+			state := "有效"
+			if sr.Revoked {
+				state = "已吊销"
+			}
+			fmt.Fprintf(e.stdout, "%s\t%s\t%s\t%s\n", sr.Code, sr.Name, sr.Region, state)
+		}
+		return nil
+	}
+}
+
+func (e *env) cmdShowroomRevoke(fs *flag.FlagSet) cli.Run {
+	code := fs.String("code", "", "展厅代码 / showroom code")
+	return func(ctx context.Context, args []string) error {
+		if err := noArgs("showroom revoke", args); err != nil {
+			return err
+		}
+		s, err := e.open(ctx)
+		if err != nil {
+			return err
+		}
+		defer s.Close()
+		if err := s.RevokeShowroom(ctx, *code); err != nil {
+			return err
+		}
+		fmt.Fprintf(e.stdout, "已吊销展厅 %s 的凭据。\n", *code)
+		return nil
+	}
+}
+
+func (e *env) cmdHQUserAdd(fs *flag.FlagSet) cli.Run {
+	name := fs.String("name", "", "总部用户名称 / the HQ user's name")
+	return func(ctx context.Context, args []string) error {
+		if err := noArgs("hq-user add", args); err != nil {
+			return err
+		}
+		s, err := e.open(ctx)
+		if err != nil {
+			return err
+		}
+		defer s.Close()
+		enroll, err := s.AddHQUser(ctx, *name)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(e.stdout, "总部用户 %s 的一次性注册码：\n%s\n", *name, enroll)
+		return nil
+	}
+}
+
+func (e *env) cmdImport(fs *flag.FlagSet) cli.Run {
+	return func(ctx context.Context, args []string) error {
+		if len(args) != 1 {
+			return cli.Usagef("kaohe-hq import", "请指定一个同步包文件 / name one bundle file")
+		}
+		s, err := e.open(ctx)
+		if err != nil {
+			return err
+		}
+		defer s.Close()
+		return importBundle(ctx, s, args[0], e.stdout)
+	}
+}
+
+func (e *env) cmdExport(fs *flag.FlagSet) cli.Run {
 	showroom := fs.String("showroom", "", "展厅代码 / showroom code")
 	out := fs.String("out", "", "输出文件 / output file")
-	drop := fs.String("drop", "", "监视的同步包投放文件夹 / drop folder watched for bundles")
-	serial := fs.String("serial", "", "证书编号 / certificate serial")
-	reason := fs.String("reason", "", "原因 / reason")
-	if err := fs.Parse(rest); err != nil {
-		return err
-	}
-	s, err := hq.Open(ctx, *db)
-	if err != nil {
-		return err
-	}
-	defer s.Close()
-	switch cmd {
-	case "serve":
-		if *drop != "" {
-			go watchDrop(ctx, s, *drop, stderr)
+	return func(ctx context.Context, args []string) error {
+		if err := noArgs("export", args); err != nil {
+			return err
 		}
-		return serve(ctx, s, *addr, *cert, *key, stderr)
-	case "import":
-		if fs.NArg() != 1 {
-			return kaohe.Errorf(kaohe.EINVALID, "err.cli_usage", "Usage", "kaohe-hq import --db FILE BUNDLE")
-		}
-		return importBundle(ctx, s, fs.Arg(0), stdout)
-	case "export":
 		if *showroom == "" || *out == "" {
-			return kaohe.Errorf(kaohe.EINVALID, "err.cli_usage", "Usage", "kaohe-hq export --db FILE --showroom CODE --out FILE")
+			return cli.Usagef("kaohe-hq export", "需要 --showroom 和 --out / --showroom and --out are required")
 		}
+		s, err := e.open(ctx)
+		if err != nil {
+			return err
+		}
+		defer s.Close()
 		f, err := os.Create(*out + ".part")
 		if err != nil {
 			return err
@@ -113,79 +246,92 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		if err := os.Rename(*out+".part", *out); err != nil {
 			return err
 		}
-		fmt.Fprintf(stdout, "已为展厅 %s 导出 %d 条变更到 %s\n", *showroom, n, *out)
+		fmt.Fprintf(e.stdout, "已为展厅 %s 导出 %d 条变更到 %s\n", *showroom, n, *out)
 		return nil
-	case "showroom add":
-		sr, enroll, err := s.AddShowroom(ctx, *code, *name, *region)
+	}
+}
+
+func (e *env) cmdStats(fs *flag.FlagSet) cli.Run {
+	return func(ctx context.Context, args []string) error {
+		if err := noArgs("stats", args); err != nil {
+			return err
+		}
+		s, err := e.open(ctx)
 		if err != nil {
 			return err
 		}
-		fmt.Fprintf(stdout, "已添加展厅 %s %s（%s）。一次性注册码（在展厅程序“设置”或 kaohe enroll 中输入）：\n%s\n", sr.Code, sr.Name, sr.ID, enroll)
-		return nil
-	case "showroom list":
-		list, err := s.Showrooms(ctx)
-		if err != nil {
-			return err
-		}
-		for _, sr := range list {
-			state := "有效"
-			if sr.Revoked {
-				state = "已吊销"
-			}
-			fmt.Fprintf(stdout, "%s\t%s\t%s\t%s\n", sr.Code, sr.Name, sr.Region, state)
-		}
-		return nil
-	case "showroom revoke":
-		if err := s.RevokeShowroom(ctx, *code); err != nil {
-			return err
-		}
-		fmt.Fprintf(stdout, "已吊销展厅 %s 的凭据。\n", *code)
-		return nil
-	case "hq-user add":
-		enroll, err := s.AddHQUser(ctx, *name)
-		if err != nil {
-			return err
-		}
-		fmt.Fprintf(stdout, "总部用户 %s 的一次性注册码：\n%s\n", *name, enroll)
-		return nil
-	case "stats":
+		defer s.Close()
 		st, err := s.Stats(ctx)
 		if err != nil {
 			return err
 		}
-		enc := json.NewEncoder(stdout)
+		enc := json.NewEncoder(e.stdout)
 		enc.SetIndent("", "  ")
 		return enc.Encode(st)
-	case "verify":
-		if fs.NArg() != 2 {
-			return kaohe.Errorf(kaohe.EINVALID, "err.cli_usage", "Usage", "kaohe-hq verify --db FILE SERIAL CODE")
+	}
+}
+
+func (e *env) cmdKeygen(fs *flag.FlagSet) cli.Run {
+	return func(ctx context.Context, args []string) error {
+		if err := noArgs("keygen", args); err != nil {
+			return err
 		}
-		c, v, err := s.Verify(ctx, fs.Arg(0), fs.Arg(1))
+		s, err := e.open(ctx)
 		if err != nil {
 			return err
 		}
-		fmt.Fprintln(stdout, verdictText(v, c))
-		if v != kaohe.Genuine {
-			return errVerdict
-		}
-		return nil
-	case "revoke":
-		c, err := s.Revoke(ctx, *serial, *reason)
-		if err != nil {
-			return err
-		}
-		fmt.Fprintf(stdout, "已吊销证书 %s（%s），展厅同步后生效。\n", c.Serial, c.HolderName)
-		return nil
-	case "keygen":
+		defer s.Close()
 		id, err := s.NewKey(ctx)
 		if err != nil {
 			return err
 		}
-		fmt.Fprintf(stdout, "新签名密钥 %s 已启用；旧密钥签发的证书仍然有效。\n", id)
+		fmt.Fprintf(e.stdout, "新签名密钥 %s 已启用；旧密钥签发的证书仍然有效。\n", id)
 		return nil
 	}
-	fmt.Fprint(stderr, usage)
-	return kaohe.Errorf(kaohe.EINVALID, "err.cli_unknown_command", "Value", cmd)
+}
+
+// cmdVerify exits 1 for anything but a genuine certificate.
+func (e *env) cmdVerify(fs *flag.FlagSet) cli.Run {
+	return func(ctx context.Context, args []string) error {
+		if len(args) != 2 {
+			return cli.Usagef("kaohe-hq verify", "需要证书编号和验证码 / give the serial and the code")
+		}
+		s, err := e.open(ctx)
+		if err != nil {
+			return err
+		}
+		defer s.Close()
+		c, v, err := s.Verify(ctx, args[0], args[1])
+		if err != nil {
+			return err
+		}
+		fmt.Fprintln(e.stdout, verdictText(v, c))
+		if v != kaohe.Genuine {
+			return errVerdict
+		}
+		return nil
+	}
+}
+
+func (e *env) cmdRevoke(fs *flag.FlagSet) cli.Run {
+	serial := fs.String("serial", "", "证书编号 / certificate serial")
+	reason := fs.String("reason", "", "原因 / reason")
+	return func(ctx context.Context, args []string) error {
+		if err := noArgs("revoke", args); err != nil {
+			return err
+		}
+		s, err := e.open(ctx)
+		if err != nil {
+			return err
+		}
+		defer s.Close()
+		c, err := s.Revoke(ctx, *serial, *reason)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(e.stdout, "已吊销证书 %s（%s），展厅同步后生效。\n", c.Serial, c.HolderName)
+		return nil
+	}
 }
 
 // serve runs the HTTP server until ctx ends, then shuts down gracefully.

@@ -13,6 +13,7 @@ import (
 	"testing"
 	"time"
 
+	"kaohe/internal/cli"
 	"kaohe/internal/demo"
 	"kaohe/internal/kaohe"
 	"kaohe/internal/store"
@@ -174,5 +175,62 @@ func TestAdminCommands(t *testing.T) {
 	os.WriteFile(junk, []byte("not a bundle"), 0o644)
 	if _, err := hqCLI(t, "import", "--db", db, junk); kaohe.ErrorCode(err) != kaohe.EINVALID {
 		t.Errorf("import of junk = %v", err)
+	}
+}
+
+func TestHelpAndUsageExitCodes(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "hq.db")
+	for _, tc := range []struct {
+		args      []string
+		want, not []string
+	}{
+		{[]string{"--help"}, []string{"kaohe-hq serve", "kaohe-hq showroom add", "kaohe-hq verify SERIAL CODE", "--db"}, nil},
+		{nil, []string{"kaohe-hq keygen"}, nil},
+		{[]string{"keygen", "--help"}, []string{"kaohe-hq keygen", "--db"}, []string{"--addr", "--code", "--serial"}},
+		{[]string{"serve", "-h"}, []string{"--addr", "--tls-cert", "--drop"}, []string{"--code", "--serial"}},
+		{[]string{"showroom", "add", "--help"}, []string{"--code", "--name", "--region"}, []string{"--addr", "--serial"}},
+		{[]string{"showroom", "--help"}, []string{"kaohe-hq showroom list", "kaohe-hq showroom revoke"}, []string{"kaohe-hq serve"}},
+		{[]string{"help", "revoke"}, []string{"--serial", "--reason"}, []string{"--code"}},
+	} {
+		var out, errb bytes.Buffer
+		err := run(ctx, tc.args, &out, &errb)
+		if code := cli.ExitCode(err); code != 0 || errb.Len() > 0 {
+			t.Errorf("%q: exit %d (%v), stderr %q; want 0", tc.args, code, err, errb.String())
+		}
+		for _, w := range tc.want {
+			if !strings.Contains(out.String(), w) {
+				t.Errorf("%q: help lacks %q:\n%s", tc.args, w, out.String())
+			}
+		}
+		for _, n := range tc.not {
+			if strings.Contains(out.String(), n) {
+				t.Errorf("%q: help shows %q, not this command's:\n%s", tc.args, n, out.String())
+			}
+		}
+	}
+	for _, args := range [][]string{
+		{"keygen", "--db", db, "--addr", "x"},
+		{"serve", "--db", db, "--frob"},
+		{"showroom", "--db", db},
+		{"showroom", "rename", "--db", db},
+		{"frobnicate"},
+		{"verify", "--db", db, "ONLY-SERIAL"},
+		{"serve", "--db", db, "--tls-cert", "c.pem"},
+	} {
+		_, err := hqCLI(t, args...)
+		if code := cli.ExitCode(err); code != 2 || strings.Contains(err.Error(), "\n") {
+			t.Errorf("%q: exit %d, %v; want 2 and one line", args, code, err)
+		}
+	}
+	if _, err := os.Stat(db); !os.IsNotExist(err) {
+		t.Errorf("a refused command line created the database")
+	}
+	// Flags may follow the command's arguments.
+	out, err := hqCLI(t, "showroom", "add", "--code", "GZ01", "--name", "广州天河展厅", "--db", db)
+	if err != nil || !strings.Contains(out, "GZ01") {
+		t.Errorf("--db after the flags: %q %v", out, err)
+	}
+	if out, _ := hqCLI(t, "verify", "KH-2026-000001", "--db", db, "ABCDEFGH"); !strings.Contains(out, "未找到") {
+		t.Errorf("verify with --db between its arguments: %q", out)
 	}
 }

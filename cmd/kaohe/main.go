@@ -18,6 +18,7 @@ import (
 
 	"fyne.io/fyne/v2/app"
 
+	"kaohe/internal/cli"
 	"kaohe/internal/demo"
 	"kaohe/internal/kaohe"
 	"kaohe/internal/service"
@@ -38,12 +39,14 @@ const (
 	backupEvery = 24 * time.Hour
 )
 
-type globals struct {
-	data    string
-	lang    string
-	langSet bool // --lang given: it wins over the language saved in Settings
-	demo    bool
-	drop    string
+// env is what every command shares: the global flags and where to print.
+type env struct {
+	data   string
+	lang   string // "" until --lang is given; then it wins over the language saved in Settings
+	demo   bool
+	drop   string
+	stdout io.Writer
+	stderr io.Writer
 }
 
 func main() {
@@ -52,84 +55,99 @@ func main() {
 	err := run(ctx, os.Args[1:], os.Stdout, os.Stderr)
 	stop()
 	if err != nil {
-		if !errors.Is(err, flag.ErrHelp) {
+		var ue *cli.UsageError
+		if errors.As(err, &ue) {
+			fmt.Fprintln(os.Stderr, ue.Msg)
+		} else {
 			fmt.Fprintln(os.Stderr, ui.ErrorText(err))
 		}
-		os.Exit(1)
 	}
+	os.Exit(cli.ExitCode(err))
 }
 
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	g := globals{}
-	fs := flag.NewFlagSet("kaohe", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	fs.StringVar(&g.data, "data", defaultDataDir(), "数据文件夹 / data folder")
-	fs.StringVar(&g.lang, "lang", "zh", "界面语言 zh 或 en / language, zh or en")
-	fs.BoolVar(&g.demo, "demo", false, "数据库为空时写入演示展厅 / seed the demo showroom into an empty database")
-	fs.StringVar(&g.drop, "drop", "", "窗口打开时监视此文件夹，导入总部同步包（如U盘）/ folder watched for HQ's bundles while the window is open")
-	fs.Usage = func() { usage(fs, stderr) }
-	if err := fs.Parse(args); err != nil {
-		return err
-	}
-	if err := ui.SetLanguage(kaohe.Lang(g.lang)); err != nil {
-		return err
-	}
-	fs.Visit(func(f *flag.Flag) { g.langSet = g.langSet || f.Name == "lang" })
-	rest := fs.Args()
-	if len(rest) == 0 {
-		return runWindow(ctx, g)
-	}
-	switch rest[0] {
-	case "demo":
-		return cmdDemo(ctx, g, rest[1:], stdout, stderr)
-	case "pdf":
-		return cmdPDF(ctx, g, rest[1:], stdout, stderr)
-	case "enroll":
-		return cmdEnroll(ctx, g, rest[1:], stdout, stderr)
-	case "sync":
-		return cmdSync(ctx, g, rest[1:], stdout, stderr)
-	case "bundle":
-		return cmdBundle(ctx, g, rest[1:], stdout, stderr)
-	case "excel":
-		return cmdExcel(ctx, g, rest[1:], stdout, stderr)
-	case "backup":
-		return cmdBackup(ctx, g, rest[1:], stdout, stderr)
-	case "restore":
-		return cmdRestore(ctx, g, rest[1:], stdout, stderr)
-	case "version":
-		fmt.Fprintln(stdout, "kaohe", Version, "schema", store.SchemaVersion)
-		return nil
-	case "help":
-		usage(fs, stdout)
-		return nil
-	}
-	usage(fs, stderr)
-	return kaohe.Errorf(kaohe.EINVALID, "err.cli_unknown_command", "Value", rest[0])
+	e := &env{stdout: stdout, stderr: stderr}
+	return e.program().Run(ctx, args, stdout, stderr)
 }
 
-func usage(fs *flag.FlagSet, w io.Writer) {
-	fmt.Fprint(w, `客户经理考核 kaohe — 展厅客户经理考核管理
+// program is kaohe's command line. A new command is one row here and one
+// method of env that declares its flags and returns what to run (see
+// package cli).
+func (e *env) program() *cli.Program {
+	return &cli.Program{
+		Name:    "kaohe",
+		Intro:   "客户经理考核 kaohe — 展厅客户经理考核管理 / showroom customer-manager assessments\n\n  kaohe [--data DIR] [--lang zh|en] [--demo] [--drop DIR]\n      打开窗口 / open the window\n",
+		Globals: e.globals,
+		Flags:   e.windowFlags,
+		Before:  e.setLanguage,
+		Default: e.runWindow,
+		Commands: []cli.Command{
+			{Name: "demo", Args: "[--managers N] [--years N] [--seed N] [--today YYYY-MM-DD]", Summary: "写入演示展厅（仅限空数据库）/ seed the demo showroom into an empty database", Setup: e.cmdDemo},
+			{Name: "pdf certificate", Args: "--manager 工号 --out FILE", Summary: "打印证书 / print a certificate", Setup: e.cmdPDF("certificate")},
+			{Name: "pdf report", Args: "--manager 工号 [--period ID] --out FILE", Summary: "考核报告 / assessment report", Setup: e.cmdPDF("report")},
+			{Name: "pdf summary", Args: "[--period ID] --out FILE", Summary: "展厅汇总 / showroom summary", Setup: e.cmdPDF("summary")},
+			{Name: "pdf application", Args: "--manager 工号 --out FILE", Summary: "考级申请表 / level application form", Setup: e.cmdPDF("application")},
+			{Name: "pdf reports", Args: "[--period ID] --dir DIR", Summary: "全部考核报告 / every manager's report", Setup: e.cmdPDF("reports")},
+			{Name: "enroll", Args: "--hq URL --code CODE", Summary: "向总部注册 / enroll with HQ", Setup: e.cmdEnroll},
+			{Name: "sync", Summary: "立即同步（失败时退出码非零）/ sync now (non-zero exit when it fails)", Setup: e.cmdSync},
+			{Name: "bundle export", Args: "--out FILE", Summary: "导出离线同步包 / write an offline bundle for HQ", Setup: e.cmdBundleExport},
+			{Name: "bundle import", Args: "FILE", Summary: "导入总部同步包 / import HQ's bundle", Setup: e.cmdBundleImport},
+			{Name: "excel export roster", Args: "--out FILE.xlsx", Summary: "导出花名册 / export the roster", Setup: e.cmdExcelExport("roster")},
+			{Name: "excel export figures", Args: "[--year YYYY] --out FILE.xlsx", Summary: "导出目标与实绩 / export targets and figures", Setup: e.cmdExcelExport("figures")},
+			{Name: "excel export assessments", Args: "--period ID --out FILE.xlsx", Summary: "导出考核结果 / export assessment results", Setup: e.cmdExcelExport("assessments")},
+			{Name: "excel import roster", Args: "FILE.xlsx [--yes]", Summary: "导入花名册（先预览，--yes 才保存）/ import a roster (preview; saves with --yes)", Setup: e.cmdExcelImport("roster")},
+			{Name: "excel import actuals", Args: "FILE.xlsx [--yes]", Summary: "导入实绩（先预览，--yes 才保存）/ import actual figures (preview; saves with --yes)", Setup: e.cmdExcelImport("actuals")},
+			{Name: "backup", Summary: "立即备份 / back up now", Setup: e.cmdBackup},
+			{Name: "restore", Args: "FILE", Summary: "从备份恢复 / restore a backup", Setup: e.cmdRestore},
+			{Name: "version", Summary: "版本 / version", Setup: e.cmdVersion},
+		},
+	}
+}
 
-用法 / usage:
-  kaohe [--data DIR] [--lang zh|en] [--demo]      打开窗口 / open the window
-  kaohe [--data DIR] demo [--managers N] [--years N] [--seed N]
-                                                  写入演示展厅 / seed the demo showroom
-  kaohe [--data DIR] pdf certificate|report|summary|application|reports …
-                                                  生成 PDF（kaohe pdf 查看用法）/ make a PDF
-  kaohe [--data DIR] enroll --hq URL --code CODE  向总部注册 / enroll with HQ
-  kaohe [--data DIR] sync                         立即同步（失败时退出码非零）/ sync now
-  kaohe [--data DIR] bundle export --out FILE     导出离线同步包 / write an offline bundle for HQ
-  kaohe [--data DIR] bundle import FILE           导入总部同步包 / import HQ's bundle
-  kaohe [--data DIR] excel export roster|figures|assessments … / excel import roster|actuals FILE [--yes]
-                                                  Excel 导入导出 / spreadsheets
-  kaohe [--data DIR] backup                       立即备份 / back up now
-  kaohe [--data DIR] restore FILE                 从备份恢复 / restore a backup
-  kaohe version
+// globals are the flags every command takes, before or after its name.
+func (e *env) globals(fs *flag.FlagSet) {
+	fs.StringVar(&e.data, "data", defaultDataDir(), "数据文件夹 / data folder")
+	fs.StringVar(&e.lang, "lang", "", "界面语言 zh 或 en，默认 zh 或设置中保存的语言 / language, zh or en; default zh or the one saved in Settings")
+}
 
-选项 / options:
-`)
-	fs.SetOutput(w)
-	fs.PrintDefaults()
+// windowFlags apply only to the window.
+func (e *env) windowFlags(fs *flag.FlagSet) {
+	fs.BoolVar(&e.demo, "demo", false, "数据库为空时写入演示展厅 / seed the demo showroom into an empty database")
+	fs.StringVar(&e.drop, "drop", "", "窗口打开时监视此文件夹，导入总部同步包（如U盘）/ folder watched for HQ's bundles while the window is open")
+}
+
+func (e *env) setLanguage() error {
+	l := kaohe.Lang(e.lang)
+	if l == "" {
+		l = kaohe.LangZh
+	}
+	return ui.SetLanguage(l)
+}
+
+// language is the language of documents and messages: --lang, else Chinese.
+func (e *env) language() kaohe.Lang {
+	if e.lang == "" {
+		return kaohe.LangZh
+	}
+	return kaohe.Lang(e.lang)
+}
+
+// noArgs refuses positional arguments for a command that takes none.
+func noArgs(cmd string, args []string) error {
+	if len(args) > 0 {
+		return cli.Usagef("kaohe "+cmd, "多余的参数 / unexpected argument %q", args[0])
+	}
+	return nil
+}
+
+func (e *env) cmdVersion(fs *flag.FlagSet) cli.Run {
+	return func(ctx context.Context, args []string) error {
+		if err := noArgs("version", args); err != nil {
+			return err
+		}
+		fmt.Fprintln(e.stdout, "kaohe", Version, "schema", store.SchemaVersion)
+		return nil
+	}
 }
 
 func defaultDataDir() string {
@@ -140,8 +158,8 @@ func defaultDataDir() string {
 	return filepath.Join(dir, "kaohe")
 }
 
-func dbPath(g globals) string    { return filepath.Join(g.data, "kaohe.db") }
-func backupDir(g globals) string { return filepath.Join(g.data, "backups") }
+func (e *env) dbPath() string    { return filepath.Join(e.data, "kaohe.db") }
+func (e *env) backupDir() string { return filepath.Join(e.data, "backups") }
 func today() kaohe.Date          { return kaohe.DateOf(time.Now()) }
 
 // cliActorName names who is working, from the operating system's account,
@@ -158,39 +176,39 @@ func cliActorName() string {
 // cliActor names who works from the command line.
 func cliActor() string { return cliActorName() + "（命令行）" }
 
-func openStore(ctx context.Context, g globals) (*store.Store, error) {
-	return store.Open(ctx, dbPath(g))
+func (e *env) openStore(ctx context.Context) (*store.Store, error) {
+	return store.Open(ctx, e.dbPath())
 }
 
-func runWindow(ctx context.Context, g globals) error {
-	s, err := openStore(ctx, g)
+func (e *env) runWindow(ctx context.Context) error {
+	s, err := e.openStore(ctx)
 	if err != nil {
 		return err
 	}
 	defer func() { svc.Store.Close() }()
-	svc = service.New(s, backupDir(g))
-	if g.demo {
+	svc = service.New(s, e.backupDir())
+	if e.demo {
 		if err := seedIfEmpty(ctx, s); err != nil {
 			return err
 		}
 	}
-	if _, err := s.Backup(ctx, backupDir(g), backupKeep); err != nil {
-		fmt.Fprintln(os.Stderr, "backup:", err) // a failed backup must not keep the app closed
+	if _, err := s.Backup(ctx, e.backupDir(), backupKeep); err != nil {
+		fmt.Fprintln(e.stderr, "backup:", err) // a failed backup must not keep the app closed
 	}
 	bctx, cancel := context.WithCancel(ctx)
 	defer cancel()
-	go dailyBackups(bctx, g)
+	go e.dailyBackups(bctx)
 
 	a := app.NewWithID(appID)
-	if !g.langSet {
+	if e.lang == "" {
 		if err := ui.SetLanguage(ui.SavedLanguage(a)); err != nil {
 			return err
 		}
 	}
-	w := ui.NewWindow(ui.Params{App: a, Service: svc, Actor: cliActorName(), DocDir: filepath.Join(g.data, "documents"), DataDir: g.data})
+	w := ui.NewWindow(ui.Params{App: a, Service: svc, Actor: cliActorName(), DocDir: filepath.Join(e.data, "documents"), DataDir: e.data})
 	svc.StartSync(ctx) // when enrolled: syncs in the background while the window is open
-	if g.drop != "" {
-		go (&watch.Folder{Dir: g.drop, Ext: bundle.Ext, Handle: func(ctx context.Context, path string) error {
+	if e.drop != "" {
+		go (&watch.Folder{Dir: e.drop, Ext: bundle.Ext, Handle: func(ctx context.Context, path string) error {
 			return importFile(ctx, svc.Store, path, io.Discard)
 		}}).Run(ctx)
 	}
@@ -206,7 +224,7 @@ func runWindow(ctx context.Context, g globals) error {
 // the background backups reach the store through it.
 var svc *service.Service
 
-func dailyBackups(ctx context.Context, g globals) {
+func (e *env) dailyBackups(ctx context.Context) {
 	t := time.NewTicker(time.Hour)
 	defer t.Stop()
 	for {
@@ -214,8 +232,8 @@ func dailyBackups(ctx context.Context, g globals) {
 		case <-ctx.Done():
 			return
 		case <-t.C:
-			if _, err := svc.Store.BackupIfDue(ctx, backupDir(g), backupKeep, backupEvery); err != nil {
-				fmt.Fprintln(os.Stderr, "backup:", err)
+			if _, err := svc.Store.BackupIfDue(ctx, e.backupDir(), backupKeep, backupEvery); err != nil {
+				fmt.Fprintln(e.stderr, "backup:", err)
 			}
 		}
 	}
@@ -230,74 +248,76 @@ func seedIfEmpty(ctx context.Context, s *store.Store) error {
 	return err
 }
 
-func cmdDemo(ctx context.Context, g globals, args []string, stdout, stderr io.Writer) error {
-	fs := flag.NewFlagSet("demo", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	o := demo.Options{Today: today()}
+func (e *env) cmdDemo(fs *flag.FlagSet) cli.Run {
+	o := demo.Options{}
 	fs.IntVar(&o.Managers, "managers", 20, "客户经理人数 / number of managers")
 	fs.IntVar(&o.Years, "years", 2, "年数 / years of data")
 	fs.Uint64Var(&o.Seed, "seed", 20061016, "随机种子 / random seed")
-	date := fs.String("today", "", "演示数据的“今天” YYYY-MM-DD / the demo's today")
-	if err := fs.Parse(args); err != nil {
-		return err
-	}
-	if *date != "" {
-		d, err := kaohe.ParseDate(*date)
+	date := fs.String("today", "", "演示数据的“今天” YYYY-MM-DD，默认今天 / the demo's today, default today")
+	return func(ctx context.Context, args []string) error {
+		if err := noArgs("demo", args); err != nil {
+			return err
+		}
+		o.Today = today()
+		if *date != "" {
+			d, err := kaohe.ParseDate(*date)
+			if err != nil {
+				return err
+			}
+			o.Today = d
+		}
+		s, err := e.openStore(ctx)
 		if err != nil {
 			return err
 		}
-		o.Today = d
-	}
-	s, err := openStore(ctx, g)
-	if err != nil {
-		return err
-	}
-	defer s.Close()
-	start := time.Now()
-	if o.Managers > 200 {
-		o.Progress = func(done, total int) { fmt.Fprintf(stderr, "\r%d / %d", done, total) }
-	}
-	sum, err := demo.Seed(ctx, s, o)
-	if o.Progress != nil {
-		fmt.Fprintln(stderr)
-	}
-	if err != nil {
-		return err
-	}
-	fmt.Fprintf(stdout, "演示展厅已写入 %s：客户经理 %d 人，考核期 %d 个，考核 %d 份，培训 %d 场，奖惩 %d 条，考级申请 %d 份（用时 %s）\n",
-		dbPath(g), sum.Managers, sum.Periods, sum.Assessments, sum.Trainings, sum.Rewards, sum.Applications, time.Since(start).Round(time.Millisecond))
-	return nil
-}
-
-func cmdBackup(ctx context.Context, g globals, args []string, stdout, stderr io.Writer) error {
-	if len(args) > 0 {
-		return kaohe.Errorf(kaohe.EINVALID, "err.cli_no_arguments", "Command", "backup")
-	}
-	s, err := openStore(ctx, g)
-	if err != nil {
-		return err
-	}
-	defer s.Close()
-	b, err := s.Backup(ctx, backupDir(g), backupKeep)
-	if err != nil {
-		return err
-	}
-	fmt.Fprintf(stdout, "已备份到 %s（%d 字节）\n", b.Path, b.Size)
-	return nil
-}
-
-func cmdRestore(ctx context.Context, g globals, args []string, stdout, stderr io.Writer) error {
-	if len(args) != 1 {
-		list, _ := store.ListBackups(backupDir(g))
-		fmt.Fprintln(stderr, "用法 / usage: kaohe restore FILE；可用备份 / backups:")
-		for _, b := range list {
-			fmt.Fprintf(stderr, "  %s  %s\n", b.Path, b.Time.Format("2006-01-02 15:04:05"))
+		defer s.Close()
+		start := time.Now()
+		p := cli.NewProgress(e.stderr) // nil, and silent, when stderr is not a terminal
+		o.Progress = p.Show
+		sum, err := demo.Seed(ctx, s, o)
+		p.Done()
+		if err != nil {
+			return err
 		}
-		return kaohe.Errorf(kaohe.EINVALID, "err.cli_restore_file")
+		fmt.Fprintf(e.stdout, "演示展厅已写入 %s：客户经理 %d 人，考核期 %d 个，考核 %d 份，培训 %d 场，奖惩 %d 条，考级申请 %d 份（用时 %s）\n",
+			e.dbPath(), sum.Managers, sum.Periods, sum.Assessments, sum.Trainings, sum.Rewards, sum.Applications, time.Since(start).Round(time.Millisecond))
+		return nil
 	}
-	if err := store.Restore(ctx, args[0], dbPath(g)); err != nil {
-		return err
+}
+
+func (e *env) cmdBackup(fs *flag.FlagSet) cli.Run {
+	return func(ctx context.Context, args []string) error {
+		if err := noArgs("backup", args); err != nil {
+			return err
+		}
+		s, err := e.openStore(ctx)
+		if err != nil {
+			return err
+		}
+		defer s.Close()
+		b, err := s.Backup(ctx, e.backupDir(), backupKeep)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(e.stdout, "已备份到 %s（%d 字节）\n", b.Path, b.Size)
+		return nil
 	}
-	fmt.Fprintf(stdout, "已从 %s 恢复；原数据库保存在 %s\n", args[0], dbPath(g)+".before-restore")
-	return nil
+}
+
+func (e *env) cmdRestore(fs *flag.FlagSet) cli.Run {
+	return func(ctx context.Context, args []string) error {
+		if len(args) != 1 {
+			list, _ := store.ListBackups(e.backupDir())
+			fmt.Fprintln(e.stderr, "用法 / usage: kaohe restore FILE；可用备份 / backups:")
+			for _, b := range list {
+				fmt.Fprintf(e.stderr, "  %s  %s\n", b.Path, b.Time.Format("2006-01-02 15:04:05"))
+			}
+			return kaohe.Errorf(kaohe.EINVALID, "err.cli_restore_file")
+		}
+		if err := store.Restore(ctx, args[0], e.dbPath()); err != nil {
+			return err
+		}
+		fmt.Fprintf(e.stdout, "已从 %s 恢复；原数据库保存在 %s\n", args[0], e.dbPath()+".before-restore")
+		return nil
+	}
 }

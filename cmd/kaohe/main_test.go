@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"kaohe/internal/cli"
 	"kaohe/internal/kaohe"
 	"kaohe/internal/store"
 	"kaohe/ui"
@@ -69,7 +70,7 @@ func TestDemoBackupRestore(t *testing.T) {
 
 func TestCLIRefusals(t *testing.T) {
 	dir := t.TempDir()
-	if _, _, err := runCLI(t, "--data", dir, "frobnicate"); err == nil || !strings.Contains(ui.ErrorText(err), "未知命令") {
+	if _, _, err := runCLI(t, "--data", dir, "frobnicate"); cli.ExitCode(err) != 2 || !strings.Contains(err.Error(), "未知命令") {
 		t.Errorf("unknown command: %v", err)
 	}
 	_, _, err := runCLI(t, "--data", dir, "demo", "--today", "2026-02-30")
@@ -170,5 +171,55 @@ func TestExcelCommands(t *testing.T) {
 	}
 	if _, _, err := runCLI(t, "--data", src, "excel", "export", "assessments", "--out", "x.xlsx"); err == nil {
 		t.Errorf("assessments without a period was accepted")
+	}
+}
+
+func TestHelpAndUsageExitCodes(t *testing.T) {
+	for _, tc := range []struct {
+		args      []string
+		want, not []string
+	}{
+		{[]string{"--help"}, []string{"kaohe demo", "kaohe pdf report", "kaohe excel import roster", "--data", "--demo"}, nil},
+		{[]string{"help"}, []string{"kaohe restore FILE"}, nil},
+		{[]string{"demo", "--help"}, []string{"--managers", "--today", "--data"}, []string{"--manager ", "--out", "--drop"}},
+		{[]string{"pdf", "report", "--help"}, []string{"--manager", "--period", "--out"}, []string{"--managers", "--dir", "--year", "--hq"}},
+		{[]string{"pdf", "--help"}, []string{"kaohe pdf certificate", "kaohe pdf reports"}, []string{"kaohe demo"}},
+		{[]string{"excel", "export", "figures", "-h"}, []string{"--year", "--out"}, []string{"--period", "--yes"}},
+		{[]string{"--data", t.TempDir(), "excel", "import", "roster", "x.xlsx", "--help"}, []string{"--yes"}, []string{"--out"}},
+		{[]string{"enroll", "--help"}, []string{"--hq", "--code"}, []string{"--out"}},
+	} {
+		out, errOut, err := runCLI(t, tc.args...)
+		if code := cli.ExitCode(err); code != 0 || errOut != "" {
+			t.Errorf("%q: exit %d (%v), stderr %q; want 0 and nothing", tc.args, code, err, errOut)
+		}
+		for _, w := range tc.want {
+			if !strings.Contains(out, w) {
+				t.Errorf("%q: help lacks %q:\n%s", tc.args, w, out)
+			}
+		}
+		for _, n := range tc.not {
+			if strings.Contains(out, n) {
+				t.Errorf("%q: help shows %q, not this command's:\n%s", tc.args, n, out)
+			}
+		}
+	}
+	dir := t.TempDir()
+	for _, args := range [][]string{
+		{"--data", dir, "demo", "--frobnicate"},
+		{"--data", dir, "pdf", "report", "--managers", "3"},
+		{"--data", dir, "demo", "--managers", "many"},
+		{"--data", dir, "frobnicate"},
+		{"--data", dir, "pdf", "poster"},
+		{"--data", dir, "pdf", "report", "--manager", "D001"}, // no --out
+		{"--data", dir, "excel", "import", "roster"},          // no file
+		{"--data", dir, "version", "extra"},
+	} {
+		_, _, err := runCLI(t, args...)
+		if code := cli.ExitCode(err); code != 2 || err == nil || strings.Contains(err.Error(), "\n") {
+			t.Errorf("%q: exit %d, %v; want 2 and one line", args, code, err)
+		}
+	}
+	if _, err := os.Stat(filepath.Join(dir, "kaohe.db")); !os.IsNotExist(err) {
+		t.Errorf("a refused command line opened the database")
 	}
 }

@@ -7,32 +7,31 @@ import (
 	"io"
 	"os"
 
+	"kaohe/internal/cli"
 	"kaohe/internal/documents"
-
-	"kaohe/internal/kaohe"
 	"kaohe/internal/store"
 	"kaohe/sync/client"
 	"kaohe/sync/engine"
 )
 
 // cmdEnroll trades HQ's one-time code for this showroom's credential.
-func cmdEnroll(ctx context.Context, g globals, args []string, stdout, stderr io.Writer) error {
-	fs := flag.NewFlagSet("enroll", flag.ContinueOnError)
-	fs.SetOutput(stderr)
+func (e *env) cmdEnroll(fs *flag.FlagSet) cli.Run {
 	hqURL := fs.String("hq", "", "总部服务器地址 / HQ server address, e.g. https://hq.example.cn:8443")
 	code := fs.String("code", "", "总部发放的一次性注册码 / the one-time code from HQ")
-	if err := fs.Parse(args); err != nil {
-		return err
+	return func(ctx context.Context, args []string) error {
+		if err := noArgs("enroll", args); err != nil {
+			return err
+		}
+		if *hqURL == "" || *code == "" {
+			return cli.Usagef("kaohe enroll", "需要 --hq 和 --code / --hq and --code are required")
+		}
+		s, err := e.openStore(ctx)
+		if err != nil {
+			return err
+		}
+		defer s.Close()
+		return enroll(ctx, s, *hqURL, *code, e.stdout)
 	}
-	if *hqURL == "" || *code == "" {
-		return kaohe.Errorf(kaohe.EINVALID, "err.cli_usage", "Usage", "kaohe --data DIR enroll --hq URL --code CODE")
-	}
-	s, err := openStore(ctx, g)
-	if err != nil {
-		return err
-	}
-	defer s.Close()
-	return enroll(ctx, s, *hqURL, *code, stdout)
 }
 
 func enroll(ctx context.Context, s *store.Store, hqURL, code string, stdout io.Writer) error {
@@ -63,48 +62,46 @@ func newEngine(ctx context.Context, s *store.Store) (*engine.Engine, error) {
 }
 
 // cmdSync syncs once; it fails (exit code 1) when the sync did.
-func cmdSync(ctx context.Context, g globals, args []string, stdout, stderr io.Writer) error {
-	if len(args) > 0 {
-		return kaohe.Errorf(kaohe.EINVALID, "err.cli_no_arguments", "Command", "sync")
+func (e *env) cmdSync(fs *flag.FlagSet) cli.Run {
+	return func(ctx context.Context, args []string) error {
+		if err := noArgs("sync", args); err != nil {
+			return err
+		}
+		s, err := e.openStore(ctx)
+		if err != nil {
+			return err
+		}
+		defer s.Close()
+		en, err := newEngine(ctx, s)
+		if err != nil {
+			return err
+		}
+		if err := en.Sync(ctx); err != nil {
+			return err
+		}
+		st := en.Status(ctx)
+		fmt.Fprintf(e.stdout, "同步完成：待发送 %d 条，被总部拒绝 %d 条。\n", st.Pending, st.Refused)
+		return nil
 	}
-	s, err := openStore(ctx, g)
-	if err != nil {
-		return err
-	}
-	defer s.Close()
-	e, err := newEngine(ctx, s)
-	if err != nil {
-		return err
-	}
-	if err := e.Sync(ctx); err != nil {
-		return err
-	}
-	st := e.Status(ctx)
-	fmt.Fprintf(stdout, "同步完成：待发送 %d 条，被总部拒绝 %d 条。\n", st.Pending, st.Refused)
-	return nil
 }
 
-// cmdBundle writes or reads offline bundles.
-func cmdBundle(ctx context.Context, g globals, args []string, stdout, stderr io.Writer) error {
-	usage := "kaohe --data DIR bundle export --out FILE | bundle import FILE"
-	if len(args) == 0 {
-		return kaohe.Errorf(kaohe.EINVALID, "err.cli_usage", "Usage", usage)
-	}
-	fs := flag.NewFlagSet("bundle "+args[0], flag.ContinueOnError)
-	fs.SetOutput(stderr)
+// cmdBundleExport writes the unsynced changes to an offline bundle for HQ.
+func (e *env) cmdBundleExport(fs *flag.FlagSet) cli.Run {
 	out := fs.String("out", "", "同步包文件 / bundle file")
-	if err := fs.Parse(args[1:]); err != nil {
-		return err
-	}
-	s, err := openStore(ctx, g)
-	if err != nil {
-		return err
-	}
-	defer s.Close()
-	switch {
-	case args[0] == "export" && *out != "":
+	return func(ctx context.Context, args []string) error {
+		if err := noArgs("bundle export", args); err != nil {
+			return err
+		}
+		if *out == "" {
+			return cli.Usagef("kaohe bundle export", "缺少 --out / --out is required")
+		}
+		s, err := e.openStore(ctx)
+		if err != nil {
+			return err
+		}
+		defer s.Close()
 		var n int
-		err := documents.WriteFile(*out, func(w io.Writer) error {
+		err = documents.WriteFile(*out, func(w io.Writer) error {
 			var err error
 			n, err = engine.ExportBundle(ctx, s, w)
 			return err
@@ -112,12 +109,24 @@ func cmdBundle(ctx context.Context, g globals, args []string, stdout, stderr io.
 		if err != nil {
 			return err
 		}
-		fmt.Fprintf(stdout, "已导出 %d 条未同步的变更到 %s，请交总部导入。\n", n, *out)
+		fmt.Fprintf(e.stdout, "已导出 %d 条未同步的变更到 %s，请交总部导入。\n", n, *out)
 		return nil
-	case args[0] == "import" && fs.NArg() == 1:
-		return importFile(ctx, s, fs.Arg(0), stdout)
 	}
-	return kaohe.Errorf(kaohe.EINVALID, "err.cli_usage", "Usage", usage)
+}
+
+// cmdBundleImport reads a bundle HQ wrote for this showroom.
+func (e *env) cmdBundleImport(fs *flag.FlagSet) cli.Run {
+	return func(ctx context.Context, args []string) error {
+		if len(args) != 1 {
+			return cli.Usagef("kaohe bundle import", "请指定一个同步包文件 / name one bundle file")
+		}
+		s, err := e.openStore(ctx)
+		if err != nil {
+			return err
+		}
+		defer s.Close()
+		return importFile(ctx, s, args[0], e.stdout)
+	}
 }
 
 func importFile(ctx context.Context, s *store.Store, path string, stdout io.Writer) error {
