@@ -65,7 +65,7 @@ func TestEnrollAndSyncFromTheWindow(t *testing.T) {
 		t.Fatalf("export: %q", w.Sync.Message.Text)
 	}
 	f, _ := os.Open(out)
-	if _, _, err := h.ImportFile(context.Background(), f); err != nil {
+	if _, err := h.ImportFile(context.Background(), f); err != nil {
 		t.Fatal(err)
 	}
 	f.Close()

@@ -13,6 +13,7 @@ import (
 	"net/http"
 	"os"
 	"os/signal"
+	"strings"
 	"syscall"
 	"time"
 
@@ -22,7 +23,6 @@ import (
 	"kaohe/internal/store/hq"
 	"kaohe/internal/watch"
 	"kaohe/sync/bundle"
-	"kaohe/sync/protocol"
 	"kaohe/sync/server"
 )
 
@@ -371,24 +371,51 @@ func importBundle(ctx context.Context, s *hq.Store, path string, stdout io.Write
 		return err
 	}
 	defer f.Close()
-	b, res, err := s.ImportFile(ctx, f)
+	sum, err := s.ImportFile(ctx, f)
 	if err != nil {
 		return err
 	}
-	counts := map[string]int{}
-	for _, r := range res {
-		counts[r.Status]++
-	}
-	fmt.Fprintf(stdout, "展厅 %s 的同步包：新导入 %d 条，重复 %d 条，拒绝 %d 条。\n", b.ShowroomID,
-		counts[protocol.Applied], counts[protocol.Duplicate], counts[protocol.Refused])
+	fmt.Fprintf(stdout, "展厅 %s 的同步包：新导入 %d 条，重复 %d 条，拒绝 %d 条。\n", sum.ShowroomID, sum.Applied, sum.Duplicates, sum.Refused)
+	fmt.Fprint(stdout, refusedNote(kaohe.LangZh, sum))
 	return nil
+}
+
+// refusedNote lists the changes HQ refused inside an accepted bundle, with
+// their reasons in lang; empty when none was refused.
+func refusedNote(lang kaohe.Lang, sum hq.Imported) string {
+	if sum.Refused == 0 {
+		return ""
+	}
+	var b strings.Builder
+	b.WriteString(i18n.Text(lang, "bundle.refused_note", map[string]any{"Count": sum.Refused, "Applied": sum.Applied}) + "\n")
+	for _, r := range sum.Refusals {
+		fmt.Fprintf(&b, "- %s: %s\n", r.ID, i18n.Refusal(lang, r.Message))
+	}
+	if more := sum.Refused - len(sum.Refusals); more > 0 {
+		b.WriteString(i18n.Text(lang, "bundle.refused_more", map[string]any{"Count": more}) + "\n")
+	}
+	return b.String()
 }
 
 // watchDrop imports showroom bundles that appear in dir.
 func watchDrop(ctx context.Context, s *hq.Store, dir string, logw io.Writer) {
 	log := slog.New(slog.NewJSONHandler(logw, nil))
-	f := &watch.Folder{Dir: dir, Ext: bundle.Ext, Handle: func(ctx context.Context, path string) error {
-		return importBundle(ctx, s, path, io.Discard)
+	if err := dropFolder(s, dir, log).Run(ctx); err != nil {
+		log.Error("drop folder", "dir", dir, "err", err)
+	}
+}
+
+// dropFolder is HQ's drop folder: each bundle imported, refused ones kept
+// in failed/ with the reason, refused changes of accepted ones noted in done/.
+func dropFolder(s *hq.Store, dir string, log *slog.Logger) *watch.Folder {
+	return &watch.Folder{Dir: dir, Ext: bundle.Ext, Handle: func(ctx context.Context, file *os.File) (string, error) {
+		sum, err := s.ImportFile(ctx, file)
+		if err != nil {
+			return "", err
+		}
+		return refusedNote(kaohe.LangZh, sum), nil
+	}, Reason: func(err error) string {
+		return i18n.Error(kaohe.LangZh, err)
 	}, Log: func(path string, err error) {
 		if err != nil {
 			log.Error("bundle", "file", path, "err", i18n.Error(kaohe.LangZh, err))
@@ -396,9 +423,6 @@ func watchDrop(ctx context.Context, s *hq.Store, dir string, logw io.Writer) {
 			log.Info("bundle imported", "file", path)
 		}
 	}}
-	if err := f.Run(ctx); err != nil {
-		log.Error("drop folder", "dir", dir, "err", err)
-	}
 }
 
 // errVerdict makes verify exit 1 for anything but a genuine certificate.

@@ -25,6 +25,7 @@ import (
 	"kaohe/internal/store"
 	"kaohe/internal/watch"
 	"kaohe/sync/bundle"
+	"kaohe/sync/engine"
 	"kaohe/ui"
 )
 
@@ -208,9 +209,7 @@ func (e *env) runWindow(ctx context.Context) error {
 	w := ui.NewWindow(ui.Params{App: a, Service: svc, Actor: cliActorName(), DocDir: filepath.Join(e.data, "documents"), DataDir: e.data})
 	svc.StartSync(ctx) // when enrolled: syncs in the background while the window is open
 	if e.drop != "" {
-		go (&watch.Folder{Dir: e.drop, Ext: bundle.Ext, Handle: func(ctx context.Context, path string) error {
-			return importFile(ctx, svc.Store, path, io.Discard)
-		}}).Run(ctx)
+		go dropFolder(e.drop, func() *store.Store { return svc.Store }).Run(ctx)
 	}
 	go func() {
 		<-ctx.Done() // Ctrl-C or a shutdown: close like the window's close button
@@ -218,6 +217,16 @@ func (e *env) runWindow(ctx context.Context) error {
 	}()
 	w.ShowAndRun()
 	return nil
+}
+
+// dropFolder imports HQ's bundles that appear in dir into the store of the
+// moment (a restore swaps it); a refused file goes to failed/ with the reason
+// in the user's language.
+func dropFolder(dir string, st func() *store.Store) *watch.Folder {
+	return &watch.Folder{Dir: dir, Ext: bundle.Ext, Handle: func(ctx context.Context, f *os.File) (string, error) {
+		_, err := engine.ImportBundle(ctx, st(), f)
+		return "", err
+	}, Reason: ui.ErrorText}
 }
 
 // svc is the window's service; a restore from Settings swaps its store, so

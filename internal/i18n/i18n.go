@@ -81,3 +81,28 @@ func Error(lang kaohe.Lang, err error) string {
 	}
 	return msg
 }
+
+// Refusal says in lang why a change was refused, from the refusal's text
+// as a push result carries it: "key [field] (Name=value, …)".
+func Refusal(lang kaohe.Lang, message string) string {
+	key, rest, _ := strings.Cut(message, " ")
+	once.Do(load)
+	if _, ok := tables[lang][key]; !ok {
+		return message
+	}
+	e := &kaohe.Error{Key: key}
+	if f, r, ok := strings.Cut(rest, "] "); ok && strings.HasPrefix(f, "[") {
+		e.Field, rest = strings.TrimPrefix(f, "["), r
+	} else if strings.HasPrefix(rest, "[") && strings.HasSuffix(rest, "]") {
+		e.Field, rest = strings.Trim(rest, "[]"), ""
+	}
+	if strings.HasPrefix(rest, "(") && strings.HasSuffix(rest, ")") {
+		e.Args = map[string]any{}
+		for _, kv := range strings.Split(rest[1:len(rest)-1], ", ") {
+			if k, v, ok := strings.Cut(kv, "="); ok {
+				e.Args[k] = v
+			}
+		}
+	}
+	return Error(lang, e)
+}

@@ -17,10 +17,9 @@ import (
 )
 
 // hqImport checks and applies a showroom bundle at HQ.
-func hqImport(t *testing.T, h *hqServer, data []byte) ([]protocol.Result, error) {
+func hqImport(t *testing.T, h *hqServer, data []byte) (hq.Imported, error) {
 	t.Helper()
-	_, res, err := h.store.ImportFile(ctx, bytes.NewReader(data))
-	return res, err
+	return h.store.ImportFile(ctx, bytes.NewReader(data))
 }
 
 func hqExport(t *testing.T, h *hqServer, code string) []byte {
@@ -47,16 +46,14 @@ func TestOfflineBundles(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, r := range res {
-		if r.Status != protocol.Applied {
-			t.Fatalf("%s: %s %s", r.ID, r.Status, r.Message)
-		}
+	if res.Applied != n || res.Refused != 0 || res.Duplicates != 0 {
+		t.Fatalf("import of %d changes: %+v", n, res)
 	}
 	// The same bundle again changes nothing.
 	before, _ := h.store.Stats(ctx)
 	res, _ = hqImport(t, h, bundleA)
-	if res[0].Status != protocol.Duplicate {
-		t.Errorf("re-import: %s", res[0].Status)
+	if res.Duplicates != n || res.Applied != 0 {
+		t.Errorf("re-import: %+v", res)
 	}
 	after, _ := h.store.Stats(ctx)
 	if before["SH01"]["actuals"] != after["SH01"]["actuals"] || after["SH01"]["managers"] != 20 {

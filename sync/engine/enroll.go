@@ -98,32 +98,51 @@ func ImportBundle(ctx context.Context, s *store.Store, r io.Reader) (applied int
 	if err != nil {
 		return 0, err
 	}
-	b, err := bundle.Read(r, bundle.ToShowroom, func(string) []ed25519.PublicKey { return []ed25519.PublicKey{hqKey} })
+	f, err := bundle.Open(r, bundle.ToShowroom, func(string) []ed25519.PublicKey { return []ed25519.PublicKey{hqKey} }, bundle.DefaultLimits)
 	if err != nil {
 		return 0, err
 	}
-	if b.ShowroomID != sr.ID {
+	defer f.Close()
+	if f.ShowroomID != sr.ID {
 		return 0, kaohe.Errorf(kaohe.EUNAUTHORIZED, "err.bundle_foreign")
 	}
 	cursor, err := s.PullCursor(ctx)
 	if err != nil {
 		return 0, err
 	}
-	var changes []store.Change
-	for _, c := range b.Changes {
-		if c.Seq > cursor {
-			changes = append(changes, store.Change{ID: c.ID, Entity: c.Entity, RowID: c.RowID, Op: c.Op, Payload: c.Payload, Created: c.At})
+	// Batch by batch, each with the cursor it reaches: an import cut short
+	// resumes where it stopped, and an older bundle, or the same one twice,
+	// changes nothing.
+	err = f.Read(func(cs []protocol.Change) error {
+		var changes []store.Change
+		next := cursor
+		for _, c := range cs {
+			if c.Seq > cursor {
+				changes = append(changes, store.Change{ID: c.ID, Entity: c.Entity, RowID: c.RowID, Op: c.Op, Payload: c.Payload, Created: c.At})
+				next = max(next, c.Seq)
+			}
 		}
-	}
-	next := max(cursor, b.Cursor)
-	if len(changes) > 0 || next > cursor {
+		if len(changes) == 0 {
+			return nil
+		}
 		if err := s.ApplyRemote(ctx, "总部同步包", changes, next); err != nil {
-			return 0, err
+			return err
 		}
+		applied += len(changes)
+		cursor = next
+		return nil
+	}, func(ids []string) error {
+		acks := make([]store.Outcome, len(ids))
+		for i, id := range ids {
+			acks[i] = store.Outcome{ChangeID: id}
+		}
+		return s.MarkPushed(ctx, acks)
+	})
+	if err != nil {
+		return applied, err
 	}
-	acks := make([]store.Outcome, len(b.Acked))
-	for i, id := range b.Acked {
-		acks[i] = store.Outcome{ChangeID: id}
+	if f.Cursor > cursor {
+		err = s.ApplyRemote(ctx, "总部同步包", nil, f.Cursor)
 	}
-	return len(changes), s.MarkPushed(ctx, acks)
+	return applied, err
 }

@@ -31,14 +31,53 @@ func (s *Store) ShowroomKeys(ctx context.Context, showroomID string) []ed25519.P
 	return out
 }
 
-// ImportBundle applies a showroom's checked bundle exactly as its pushes
-// would be: the same ownership checks, and replays change nothing.
-func (s *Store) ImportBundle(ctx context.Context, b bundle.Bundle) ([]protocol.Result, error) {
-	var revoked bool
-	if err := s.db.QueryRowContext(ctx, `SELECT revoked_at IS NOT NULL FROM showrooms WHERE id = ?`, b.ShowroomID).Scan(&revoked); err != nil || revoked {
-		return nil, kaohe.Errorf(kaohe.EUNAUTHORIZED, "err.unauthorized")
+// Imported sums up one bundle imported at HQ: how many changes were new,
+// how many HQ held already, and the refused ones with their reasons (the
+// first MaxRefusedKept of them; Refused counts them all).
+type Imported struct {
+	ShowroomID          string
+	Applied, Duplicates int
+	Refused             int
+	Refusals            []protocol.Result
+}
+
+// MaxRefusedKept bounds the refusals an import keeps to report.
+const MaxRefusedKept = 1000
+
+// ImportFile checks a showroom's bundle file against the showroom's keys and
+// applies it batch by batch exactly as its pushes would be: the same
+// ownership checks, and replays change nothing. Nothing is applied before
+// the whole file has proven genuine.
+func (s *Store) ImportFile(ctx context.Context, r io.Reader) (Imported, error) {
+	f, err := bundle.Open(r, bundle.ToHQ, func(id string) []ed25519.PublicKey { return s.ShowroomKeys(ctx, id) }, bundle.DefaultLimits)
+	if err != nil {
+		return Imported{}, err
 	}
-	return s.Push(ctx, Credential{ID: "bundle", Kind: KindShowroom, ShowroomID: b.ShowroomID}, b.Changes)
+	defer f.Close()
+	sum := Imported{ShowroomID: f.ShowroomID}
+	var revoked bool
+	if err := s.db.QueryRowContext(ctx, `SELECT revoked_at IS NOT NULL FROM showrooms WHERE id = ?`, f.ShowroomID).Scan(&revoked); err != nil || revoked {
+		return sum, kaohe.Errorf(kaohe.EUNAUTHORIZED, "err.unauthorized")
+	}
+	cred := Credential{ID: "bundle", Kind: KindShowroom, ShowroomID: f.ShowroomID}
+	err = f.Read(func(cs []protocol.Change) error {
+		res, err := s.Push(ctx, cred, cs)
+		for _, r := range res {
+			switch r.Status {
+			case protocol.Applied:
+				sum.Applied++
+			case protocol.Duplicate:
+				sum.Duplicates++
+			case protocol.Refused:
+				sum.Refused++
+				if len(sum.Refusals) < MaxRefusedKept {
+					sum.Refusals = append(sum.Refusals, r)
+				}
+			}
+		}
+		return err
+	}, nil)
+	return sum, err
 }
 
 // ExportBundle gathers everything HQ has for a showroom (its decisions,
@@ -92,17 +131,6 @@ func (s *Store) PublicKeys(ctx context.Context) (map[string]ed25519.PublicKey, e
 		out[id] = b
 	}
 	return out, rows.Err()
-}
-
-// ImportFile checks a showroom's bundle file against the showroom's keys
-// and applies it.
-func (s *Store) ImportFile(ctx context.Context, r io.Reader) (bundle.Bundle, []protocol.Result, error) {
-	b, err := bundle.Read(r, bundle.ToHQ, func(id string) []ed25519.PublicKey { return s.ShowroomKeys(ctx, id) })
-	if err != nil {
-		return b, nil, err
-	}
-	res, err := s.ImportBundle(ctx, b)
-	return b, res, err
 }
 
 // ExportFile writes HQ's signed bundle for a showroom.

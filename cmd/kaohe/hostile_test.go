@@ -1,0 +1,124 @@
+package main
+
+import (
+	"context"
+	"crypto/ed25519"
+	"crypto/rand"
+	"encoding/base64"
+	"io"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"kaohe/internal/kaohe"
+	"kaohe/internal/store"
+	"kaohe/sync/bundle"
+	"kaohe/sync/bundle/bundletest"
+)
+
+// TestMain lets a test run this package's commands in a child process (the
+// test binary itself), so a child's peak memory can be measured alone.
+func TestMain(m *testing.M) {
+	if mode := os.Getenv("KAOHE_CHILD"); mode != "" {
+		os.Exit(child(mode, strings.Split(os.Getenv("KAOHE_ARGS"), "\x1f")))
+	}
+	os.Exit(m.Run())
+}
+
+func child(mode string, args []string) int {
+	ctx := context.Background()
+	switch mode {
+	case "run":
+		if err := run(ctx, args, io.Discard, io.Discard); err != nil {
+			os.Stderr.WriteString(err.Error())
+			return 3
+		}
+		return 0
+	case "drop": // args: db, dir; ends when the folder has moved a file
+		s, err := store.Open(ctx, args[0])
+		if err != nil {
+			return 2
+		}
+		defer s.Close()
+		ctx, cancel := context.WithTimeout(ctx, time.Minute)
+		defer cancel()
+		f := dropFolder(args[1], func() *store.Store { return s })
+		f.Settle = 50 * time.Millisecond
+		go func() {
+			for ctx.Err() == nil {
+				if m, _ := filepath.Glob(filepath.Join(args[1], "*", "*.kaohe")); len(m) > 0 {
+					cancel()
+				}
+				time.Sleep(20 * time.Millisecond)
+			}
+		}()
+		f.Run(ctx)
+		return 0
+	}
+	return 2
+}
+
+// peakRSS runs a child and returns its exit code and peak resident memory.
+func peakRSS(t *testing.T, mode string, args ...string) (int, int64, string) {
+	t.Helper()
+	cmd := exec.Command(os.Args[0], "-test.run=^$")
+	cmd.Env = append(os.Environ(), "KAOHE_CHILD="+mode, "KAOHE_ARGS="+strings.Join(args, "\x1f"))
+	var errb strings.Builder
+	cmd.Stderr = &errb
+	cmd.Run()
+	ru, ok := cmd.ProcessState.SysUsage().(*syscall.Rusage)
+	if !ok {
+		t.Skip("no resource usage on this system")
+	}
+	return cmd.ProcessState.ExitCode(), ru.Maxrss * 1024, errb.String() // Linux reports KB
+}
+
+// TestBombCostsLittle: an HQ bundle inflating to 1 GiB, for this very
+// showroom (so the reader must look inside), is refused by `kaohe bundle
+// import` and by the window's drop folder with a peak RSS under 64 MB.
+func TestBombCostsLittle(t *testing.T) {
+	dir := t.TempDir()
+	s, err := store.Open(context.Background(), filepath.Join(dir, "kaohe.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	sr := kaohe.Showroom{ID: store.NewID(), Code: "SH01", Name: "上海徐汇旗舰展厅"}
+	pub, _, _ := ed25519.GenerateKey(rand.Reader)
+	if err := s.Enrolled(context.Background(), sr, "https://hq.example", "token"); err != nil {
+		t.Fatal(err)
+	}
+	s.SetMeta(context.Background(), map[string]string{"hq_public_key": base64.StdEncoding.EncodeToString(pub)})
+	s.Close()
+	bomb := filepath.Join(t.TempDir(), "bomb.kaohe")
+	f, _ := os.Create(bomb)
+	if err := bundletest.Changes(f, bundle.ToShowroom, sr.ID, 1<<30); err != nil {
+		t.Fatal(err)
+	}
+	f.Close()
+
+	code, rss, msg := peakRSS(t, "run", "--data", dir, "bundle", "import", bomb)
+	t.Logf("kaohe bundle import of a file inflating to 1 GiB: exit %d, peak RSS %.1f MB, %s", code, float64(rss)/(1<<20), msg)
+	if code != 3 || !strings.Contains(msg, "err.bundle_too_large") {
+		t.Errorf("import: exit %d, %q; want a refusal as too large", code, msg)
+	}
+	if rss > 64<<20 {
+		t.Errorf("import peak RSS %d MB; want at most 64 MB", rss>>20)
+	}
+
+	drop := filepath.Join(dir, "drop")
+	os.MkdirAll(drop, 0o755)
+	os.Rename(bomb, filepath.Join(drop, "bomb.kaohe"))
+	code, rss, _ = peakRSS(t, "drop", filepath.Join(dir, "kaohe.db"), drop)
+	t.Logf("the window's drop folder with the same file: exit %d, peak RSS %.1f MB", code, float64(rss)/(1<<20))
+	if rss > 64<<20 {
+		t.Errorf("drop folder peak RSS %d MB; want at most 64 MB", rss>>20)
+	}
+	note, err := os.ReadFile(filepath.Join(drop, "failed", "bomb.kaohe.txt"))
+	if err != nil || !strings.Contains(string(note), "超出大小限制") {
+		t.Errorf("failed note %q, %v; want the reason in Chinese", note, err)
+	}
+}
