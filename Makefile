@@ -21,7 +21,7 @@ PACKAGES := gcc pkg-config libgl1-mesa-dev libx11-dev libxcursor-dev libxrandr-d
 	gcc-mingw-w64-x86-64 ca-certificates
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: deps go build run test check windows clean
+.PHONY: deps go build run test check tracked-binaries windows clean
 
 deps:
 	@missing=$$(for p in $(PACKAGES); do dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q "install ok installed" || echo $$p; done); \
@@ -38,7 +38,14 @@ build: deps
 run: build
 	./bin/kaohe --data "$(DEMO_DATA)" --demo
 
-check:
+# No binary over 1 MB is tracked outside assets/: a committed test binary or
+# build output is caught here (the embedded font lives in assets/).
+tracked-binaries:
+	@big=$$(git ls-files -z | xargs -0 -r stat -c '%s %n' 2>/dev/null | awk '$$1 > 1048576 { sub(/^[0-9]+ /, ""); print }' | \
+		grep -v '^assets/' | while IFS= read -r f; do grep -qI . "$$f" || echo "$$f"; done); \
+	if [ -n "$$big" ]; then echo "binary files over 1 MB tracked outside assets/:"; echo "$$big"; exit 1; fi
+
+check: tracked-binaries
 	@out=$$(gofmt -l $$(git ls-files -co --exclude-standard '*.go')); \
 	if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
 	$(GO) vet ./...
