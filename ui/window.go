@@ -1,7 +1,6 @@
 package ui
 
 import (
-	"context"
 	"time"
 
 	"fyne.io/fyne/v2"
@@ -13,12 +12,6 @@ import (
 	"kaohe/assets"
 	"kaohe/internal/kaohe"
 )
-
-// Store is what the first window needed; Service has it all.
-type Store interface {
-	ManagerStore
-	Showroom(ctx context.Context) (kaohe.Showroom, error)
-}
 
 // Params wire the window.
 type Params struct {

@@ -66,21 +66,6 @@ func BenchmarkCertificateSingle(b *testing.B) {
 	b.ReportMetric(float64(n), "B/cert")
 }
 
-// BenchmarkCertificatePages makes 1,000 certificates as the pages of one PDF.
-func BenchmarkCertificatePages(b *testing.B) {
-	certs := benchCerts(1000)
-	var n int
-	for b.Loop() {
-		var buf bytes.Buffer
-		if err := Certificates(&buf, certs, nil, kaohe.LangZh); err != nil {
-			b.Fatal(err)
-		}
-		n = buf.Len()
-	}
-	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/1000/1e6, "ms/page")
-	b.ReportMetric(float64(n)/1000, "B/page")
-}
-
 // BenchmarkSummary200Pages makes a showroom summary of about 200 pages.
 func BenchmarkSummary200Pages(b *testing.B) {
 	tpl := kaohe.DefaultTemplate()

@@ -47,19 +47,6 @@ func Certificate(w io.Writer, c CertificateData, font *Font) error {
 	return render(w, font, landscape, c.Lang, func(d *doc) error { return d.certificate(c) })
 }
 
-// Certificates writes certificates as the pages of one PDF.
-func Certificates(w io.Writer, cs []CertificateData, font *Font, lang kaohe.Lang) error {
-	return render(w, font, landscape, lang, func(d *doc) error {
-		for _, c := range cs {
-			c.Lang = lang
-			if err := d.certificate(c); err != nil {
-				return err
-			}
-		}
-		return nil
-	})
-}
-
 func (d *doc) certificate(c CertificateData) error {
 	if c.Serial == "" || c.HolderName == "" {
 		return fmt.Errorf("certificate: serial and holder are required")

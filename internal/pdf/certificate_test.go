@@ -3,7 +3,6 @@ package pdf
 import (
 	"bytes"
 	"os"
-	"strings"
 	"testing"
 
 	"kaohe/internal/kaohe"
@@ -61,33 +60,4 @@ func TestCertificate(t *testing.T) {
 	if link := VerifyLink("", c.Certificate); link != "kaohe:/verify/KH-2026-000123?code=7KQ2M9XH" {
 		t.Errorf("offline link = %q", link)
 	}
-}
-
-func TestCertificatesBatch(t *testing.T) {
-	var cs []CertificateData
-	names := []string{"张喆", "李玥", "王堃", "赵子轩", "孙雨桐"}
-	for i, n := range names {
-		c := sampleCert()
-		c.HolderName = n
-		c.Serial = "KH-2026-00010" + string(rune('0'+i))
-		cs = append(cs, c)
-	}
-	font, err := CutFontFor(cs)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var b bytes.Buffer
-	if err := Certificates(&b, cs, font, kaohe.LangZh); err != nil {
-		t.Fatal(err)
-	}
-	if n := pageCount(t, b.Bytes()); n != len(cs) {
-		t.Errorf("%d pages; want %d", n, len(cs))
-	}
-	text := pdfText(t, b.Bytes())
-	for _, n := range names {
-		if !strings.Contains(text, n) {
-			t.Errorf("batch lacks %s", n)
-		}
-	}
-	fontsEmbedded(t, b.Bytes())
 }

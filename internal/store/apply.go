@@ -44,14 +44,14 @@ func (tx *Tx) applyChange(c Change) error {
 		var v kaohe.Period
 		if err = decode(c, &v); err == nil {
 			if err = v.Validate(); err == nil {
-				err = tx.upsertNoShowroom("periods", v.ID, c.Op, cols{"kind": string(v.Kind), "name_zh": v.Name.Zh, "name_en": v.Name.En,
+				err = tx.upsert("periods", v.ID, c.Op, cols{"kind": string(v.Kind), "name_zh": v.Name.Zh, "name_en": v.Name.En,
 					"start_date": v.Start.String(), "end_date": v.End.String()})
 			}
 		}
 	case kaohe.EntReviewMember:
 		var v kaohe.ReviewMember
 		if err = decode(c, &v); err == nil {
-			err = tx.upsertNoShowroom("review_members", v.ID, c.Op, cols{"name": v.Name, "role": v.Role, "title": v.Title})
+			err = tx.upsert("review_members", v.ID, c.Op, cols{"name": v.Name, "role": v.Role, "title": v.Title})
 		}
 	case kaohe.EntManager:
 		var v kaohe.Manager
@@ -192,11 +192,6 @@ func decode(c Change, v any) error {
 
 // cols are a row's columns by name.
 type cols map[string]any
-
-// upsertNoShowroom is upsert for reference tables without a showroom column.
-func (tx *Tx) upsertNoShowroom(table, id, op string, c cols) error {
-	return tx.upsert(table, id, op, c)
-}
 
 // upsert writes a row of a table with created/updated times and a
 // tombstone, by id; op delete sets the tombstone.

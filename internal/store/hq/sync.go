@@ -256,15 +256,6 @@ func (s *Store) Stats(ctx context.Context) (map[string]map[string]int, error) {
 	return out, rows.Err()
 }
 
-// RowPayload reads a row's current state at HQ into v.
-func (s *Store) RowPayload(ctx context.Context, entity, id string, v any) error {
-	var p string
-	if err := s.db.QueryRowContext(ctx, `SELECT payload FROM rows WHERE entity = ? AND row_id = ?`, entity, id).Scan(&p); err != nil {
-		return kaohe.Errorf(kaohe.ENOTFOUND, "err.not_found", "What", entity, "Key", id)
-	}
-	return json.Unmarshal([]byte(p), v)
-}
-
 // apply records a change; an HQ decision and the grant it may cause stand
 // or fall together.
 func (s *Store) apply(tx *txn, c protocol.Change, showroom string, cred Credential) (bool, error) {
