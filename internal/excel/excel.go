@@ -3,8 +3,10 @@
 package excel
 
 import (
+	"bytes"
 	"fmt"
 	"io"
+	"math"
 	"strconv"
 	"strings"
 
@@ -173,14 +175,14 @@ type RosterRow struct {
 // ReadRoster parses a roster: the first sheet, a header row naming the
 // columns (any order), one manager a row. Each row is checked on its own.
 func ReadRoster(r io.Reader) ([]RosterRow, error) {
-	rows, cols, err := readSheet(r, rosterHeader[:2])
+	rows, cols, date1904, err := readSheet(r, rosterHeader[:2])
 	if err != nil {
 		return nil, err
 	}
 	var out []RosterRow
-	for i, row := range rows {
-		get := func(name string) string { return cellAt(row, cols, name) }
-		rr := RosterRow{Row: i + 2}
+	for _, row := range rows {
+		get := func(name string) string { return cellAt(row.cells, cols, name) }
+		rr := RosterRow{Row: row.num}
 		m := kaohe.Manager{EmployeeNo: get("工号"), Name: get("姓名"), Phone: get("电话"), Note: get("备注"), Status: kaohe.StatusActive}
 		if m.EmployeeNo == "" && m.Name == "" {
 			continue // an empty line
@@ -200,13 +202,13 @@ func ReadRoster(r io.Reader) ([]RosterRow, error) {
 				return err.(*kaohe.Error).OnField("education")
 			}
 			if s := get("入职日期"); s != "" {
-				if m.HireDate, err = kaohe.ParseDate(s); err != nil {
+				if m.HireDate, err = dateCell(s, date1904); err != nil {
 					return err.(*kaohe.Error).OnField("hire_date")
 				}
 			}
 			if get("状态") == "离职" {
 				m.Status = kaohe.StatusLeft
-				if m.LeftOn, err = kaohe.ParseDate(get("离职日期")); err != nil {
+				if m.LeftOn, err = dateCell(get("离职日期"), date1904); err != nil {
 					return err.(*kaohe.Error).OnField("left_on")
 				}
 			}
@@ -243,14 +245,14 @@ type ActualRow struct {
 // actuals sheet (工号、指标、年份、1月…12月); the sheet named 月度实际 if present,
 // else the first.
 func ReadActuals(r io.Reader) ([]ActualRow, error) {
-	rows, cols, err := readSheet(r, []string{"工号", "指标", "年份"}, SheetActuals)
+	rows, cols, _, err := readSheet(r, []string{"工号", "指标", "年份"}, SheetActuals)
 	if err != nil {
 		return nil, err
 	}
 	var out []ActualRow
-	for i, row := range rows {
-		get := func(name string) string { return cellAt(row, cols, name) }
-		ar := ActualRow{Row: i + 2, EmployeeNo: get("工号"), Values: map[int]int64{}}
+	for _, row := range rows {
+		get := func(name string) string { return cellAt(row.cells, cols, name) }
+		ar := ActualRow{Row: row.num, EmployeeNo: get("工号"), Values: map[int]int64{}}
 		if ar.EmployeeNo == "" {
 			continue
 		}
@@ -275,6 +277,9 @@ func ReadActuals(r io.Reader) ([]ActualRow, error) {
 					continue
 				}
 				v, err := strconv.ParseFloat(s, 64)
+				if r := math.Round(v); math.Abs(v-r) < 1e-6 { // 12345.000000000002 from a formula
+					v = r
+				}
 				if err != nil || v < 0 || v != float64(int64(v)) {
 					return kaohe.Errorf(kaohe.EINVALID, "err.bad_figure", "Month", m, "Value", s).OnField("value")
 				}
@@ -287,37 +292,113 @@ func ReadActuals(r io.Reader) ([]ActualRow, error) {
 	return out, nil
 }
 
+// Limits on a workbook from outside. A real roster or a year of figures for
+// a large showroom is well under a megabyte; these leave a hundredfold room
+// and keep a crafted file (a sheet that inflates to gigabytes) from costing
+// more than a few tens of MB.
+const (
+	MaxFileBytes  = 16 << 20 // the .xlsx as stored
+	MaxUnzipBytes = 64 << 20 // all its parts inflated (excelize's UnzipSizeLimit)
+	MaxXMLInRAM   = 8 << 20  // a sheet larger than this is read from a temporary file
+	MaxRows       = 20000    // data rows with something in them
+	MaxCellChars  = 32767    // Excel's own limit for a cell
+)
+
+func tooLarge() error {
+	return kaohe.Errorf(kaohe.EINVALID, "err.xlsx_too_large", "Rows", MaxRows, "MB", MaxFileBytes>>20)
+}
+
+// sheetRow is one row with something in it, with its number in the sheet.
+type sheetRow struct {
+	num   int
+	cells []string
+}
+
 // readSheet reads the preferred sheet (or the first), returning the data rows
-// and each header's column index; the header must name the required columns.
-func readSheet(r io.Reader, required []string, preferred ...string) ([][]string, map[string]int, error) {
-	f, err := excelize.OpenReader(r)
+// and each header's column index; the header (the first row with something
+// in it) must name the required columns. Cells come as stored, not as
+// displayed: a date is its serial number whatever its number format.
+func readSheet(r io.Reader, required []string, preferred ...string) ([]sheetRow, map[string]int, bool, error) {
+	data, err := io.ReadAll(io.LimitReader(r, MaxFileBytes+1))
 	if err != nil {
-		return nil, nil, kaohe.Errorf(kaohe.EINVALID, "err.not_xlsx")
+		return nil, nil, false, err
+	}
+	if len(data) > MaxFileBytes {
+		return nil, nil, false, tooLarge()
+	}
+	f, err := excelize.OpenReader(bytes.NewReader(data), excelize.Options{UnzipSizeLimit: MaxUnzipBytes, UnzipXMLSizeLimit: MaxXMLInRAM})
+	if err != nil {
+		if strings.Contains(err.Error(), "unzip size exceeds") {
+			return nil, nil, false, tooLarge()
+		}
+		return nil, nil, false, kaohe.Errorf(kaohe.EINVALID, "err.not_xlsx")
 	}
 	defer f.Close()
+	data = nil
+	date1904 := false
+	if p, err := f.GetWorkbookProps(); err == nil && p.Date1904 != nil {
+		date1904 = *p.Date1904
+	}
 	sheet := f.GetSheetName(0)
 	for _, p := range preferred {
 		if idx, _ := f.GetSheetIndex(p); idx >= 0 {
 			sheet = p
 		}
 	}
-	rows, err := f.GetRows(sheet)
+	it, err := f.Rows(sheet)
 	if err != nil {
-		return nil, nil, kaohe.Errorf(kaohe.EINVALID, "err.not_xlsx")
+		return nil, nil, false, kaohe.Errorf(kaohe.EINVALID, "err.not_xlsx")
 	}
+	defer it.Close()
+	var rows []sheetRow
+	for n := 1; it.Next(); n++ {
+		cells, err := it.Columns(excelize.Options{RawCellValue: true})
+		if err != nil {
+			return nil, nil, false, kaohe.Errorf(kaohe.EINVALID, "err.not_xlsx")
+		}
+		empty := true
+		for _, c := range cells {
+			if len(c) > MaxCellChars*4 {
+				return nil, nil, false, tooLarge()
+			}
+			empty = empty && strings.TrimSpace(c) == ""
+		}
+		if empty {
+			continue
+		}
+		if len(rows) > MaxRows { // the header and MaxRows data rows
+			return nil, nil, false, tooLarge()
+		}
+		rows = append(rows, sheetRow{num: n, cells: cells})
+	}
+	if it.Error() != nil {
+		return nil, nil, false, kaohe.Errorf(kaohe.EINVALID, "err.not_xlsx")
+	}
+	noHeader := kaohe.Errorf(kaohe.EINVALID, "err.xlsx_no_header", "Columns", strings.Join(required, "、"))
 	if len(rows) == 0 {
-		return nil, nil, kaohe.Errorf(kaohe.EINVALID, "err.xlsx_no_header", "Columns", strings.Join(required, "、"))
+		return nil, nil, false, noHeader
 	}
 	cols := map[string]int{}
-	for i, h := range rows[0] {
+	for i, h := range rows[0].cells {
 		cols[strings.TrimSpace(h)] = i
 	}
 	for _, c := range required {
 		if _, ok := cols[c]; !ok {
-			return nil, nil, kaohe.Errorf(kaohe.EINVALID, "err.xlsx_no_header", "Columns", strings.Join(required, "、"))
+			return nil, nil, false, noHeader
 		}
 	}
-	return rows[1:], cols, nil
+	return rows[1:], cols, date1904, nil
+}
+
+// dateCell reads a date cell: Excel's serial day number (a cell typed as a
+// date, whatever its display format) or text as kaohe.ParseDate takes it.
+func dateCell(s string, date1904 bool) (kaohe.Date, error) {
+	if v, err := strconv.ParseFloat(s, 64); err == nil && v >= 1 && v < 2958466 && !strings.ContainsAny(s, "-/年.") {
+		if t, err := excelize.ExcelDateToTime(v, date1904); err == nil {
+			return kaohe.DateOf(t), nil
+		}
+	}
+	return kaohe.ParseDate(s)
 }
 
 func cellAt(row []string, cols map[string]int, name string) string {
