@@ -64,6 +64,7 @@ func (c *clicker) safely(what string, f func()) (ok bool) {
 	}()
 	c.taps++
 	f()
+	c.w.Wait() // what the tap started in the background has reached the screen
 	return true
 }
 

@@ -105,3 +105,6 @@ func (d *DashboardScreen) ShowSync(st kaohe.SyncStatus) {
 		d.Sync.SetText(syncText(st))
 	}
 }
+
+// Reload reads the figures again.
+func (d *DashboardScreen) Reload() { d.Refresh() }

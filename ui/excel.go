@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"context"
 	"fmt"
 	"path/filepath"
 	"strings"
@@ -87,19 +88,19 @@ func (e *env) importFile(path string, preview func(path string) (kaohe.ImportPre
 		id.Import.Disable()
 		cancel.Disable()
 		progress.Show()
-		go func() {
-			n, err := e.svc.ConfirmImport(bg, e.actor, p.ID)
-			fyne.Do(func() {
-				progress.Hide()
-				id.d.Hide()
-				if err != nil {
-					e.showError(err)
-					return
-				}
-				e.info(T("excel.imported"), T("excel.imported_n", "Count", n))
-				done()
-			})
-		}()
+		// Its own loader: leaving the screen does not abandon a save.
+		load(&loader{e: e}, func(ctx context.Context) (int, error) {
+			return e.svc.ConfirmImport(ctx, e.actor, p.ID)
+		}, func(n int, err error) {
+			progress.Hide()
+			id.d.Hide()
+			if err != nil {
+				e.showError(err)
+				return
+			}
+			e.info(T("excel.imported"), T("excel.imported_n", "Count", n))
+			done()
+		})
 	}
 	content := container.NewBorder(id.Summary, container.NewVBox(progress, container.NewHBox(cancel, id.Import)), nil, nil, container.NewVScroll(list))
 	id.d = dialog.NewCustomWithoutButtons(T("excel.preview"), content, e.win)

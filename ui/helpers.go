@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"fyne.io/fyne/v2"
@@ -33,6 +34,11 @@ type env struct {
 	// openFile opens a document in the system viewer; tests record instead.
 	openFile func(path string)
 	now      func() time.Time
+
+	ctx     context.Context // cancelled when the window closes
+	pending sync.WaitGroup  // store work in flight (tests and benchmarks wait on it)
+	data    version         // bumped by every write and every sync
+	cache   managerCache
 }
 
 func (e *env) today() kaohe.Date { return kaohe.DateOf(e.now()) }

@@ -63,6 +63,7 @@ func hqWindow(t *testing.T) (*Window, *service.Service, *hq.Store) {
 	}
 	w := NewWindow(Params{App: a, Service: svc, Actor: "陈建国", DocDir: t.TempDir(), DataDir: t.TempDir(), Now: func() time.Time { return demoToday }})
 	t.Cleanup(w.Close)
+	w.Wait()
 	return w, svc, h
 }
 
@@ -72,11 +73,13 @@ func TestHQReviewQueue(t *testing.T) {
 		t.Fatalf("not in HQ mode: first tab %q", w.Tabs.Items[0].Text)
 	}
 	// Every screen of HQ mode fits the window.
+	openAll(w)
 	for i, item := range w.Tabs.Items {
 		if min := item.Content.MinSize(); min.Width > 1280-120 || min.Height > 800-60 {
 			t.Errorf("HQ screen %d (%s) needs %v", i, item.Text, min)
 		}
 	}
+	open(w, "nav.review")
 	s := w.Review
 	if len(s.Items()) < 4 {
 		t.Fatalf("queue has %d applications", len(s.Items()))
@@ -131,6 +134,7 @@ func TestHQReviewQueue(t *testing.T) {
 
 func TestHQReferenceData(t *testing.T) {
 	w, svc, _ := hqWindow(t)
+	open(w, "nav.reference")
 	s := w.Reference
 	// Weights that do not sum to 100 are refused; nothing is saved.
 	s.Weights["plan"].SetText("39")
@@ -178,6 +182,7 @@ func TestHQReferenceData(t *testing.T) {
 
 func TestHQFiling(t *testing.T) {
 	w, svc, h := hqWindow(t)
+	open(w, "nav.filing")
 	s := w.Filing
 	if len(s.items) == 0 {
 		t.Fatal("nothing to file")
@@ -218,6 +223,7 @@ func TestHQReportAndExports(t *testing.T) {
 	if err := svc.SavePeriod(context.Background(), "admin", p); err != nil {
 		t.Fatal(err)
 	}
+	open(w, "nav.hq_report")
 	s := w.HQReport
 	s.Reload()
 	s.Period.Set("2026-H1")

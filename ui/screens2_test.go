@@ -6,7 +6,6 @@ import (
 	"strconv"
 	"strings"
 	"testing"
-	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/driver/desktop"
@@ -17,6 +16,7 @@ import (
 
 func TestTargetsSplitAndActuals(t *testing.T) {
 	w, svc, _ := demoWindow(t)
+	open(w, "nav.targets")
 	s := w.Targets
 	d5, _ := svc.Store.ManagerByNo(context.Background(), "D005")
 	s.Manager.Set(d5.ID)
@@ -85,6 +85,7 @@ func TestTargetsSplitAndActuals(t *testing.T) {
 
 func TestTrainingWithAttendance(t *testing.T) {
 	w, svc, _ := demoWindow(t)
+	open(w, "nav.training")
 	s := w.Training
 	n := len(s.items)
 	s.edit(kaohe.Training{})
@@ -120,6 +121,7 @@ func TestTrainingWithAttendance(t *testing.T) {
 
 func TestRewardsAndResearch(t *testing.T) {
 	w, svc, _ := demoWindow(t)
+	open(w, "nav.rewards")
 	r := w.Rewards
 	d4, _ := svc.Store.ManagerByNo(context.Background(), "D004")
 	r.Manager.Set(d4.ID)
@@ -137,6 +139,7 @@ func TestRewardsAndResearch(t *testing.T) {
 	}
 
 	// A survey shows up beside the assessment item it evidences.
+	open(w, "nav.research")
 	s := w.Research
 	s.Manager.Set(d4.ID)
 	s.Kind.Set(kaohe.ResearchProject)
@@ -152,6 +155,7 @@ func TestRewardsAndResearch(t *testing.T) {
 	}
 	p := kaohe.Period{Start: kaohe.D(2026, 7, 1), End: kaohe.D(2026, 12, 31)}
 	want := kaohe.EvidenceCount(list, p)["feedback"]
+	open(w, "nav.assessments")
 	a := w.Assessments
 	a.Reload()
 	a.Open(d4.ID, "2026-H2")
@@ -168,6 +172,7 @@ func TestImportRosterThroughTheScreen(t *testing.T) {
 	if err := svc.ExportRoster(context.Background(), path); err != nil {
 		t.Fatal(err)
 	}
+	open(w, "nav.managers")
 	d := w.Managers.ImportRoster(path)
 	if d == nil || d.Preview.Valid != 20 || !strings.Contains(d.Summary.Text, "可导入 20 行") {
 		t.Fatalf("preview = %+v", d)
@@ -175,13 +180,9 @@ func TestImportRosterThroughTheScreen(t *testing.T) {
 	before, _ := svc.ListManagers(context.Background(), kaohe.ManagerFilter{})
 	audit0, _ := svc.Store.Audit(context.Background(), "", "", 1)
 	test.Tap(d.Import)
-	deadline := time.Now().Add(3 * time.Second)
-	for time.Now().Before(deadline) { // the import runs in the background
-		a, _ := svc.Store.Audit(context.Background(), "", "", 1)
-		if len(a) > 0 && a[0].Seq > audit0[0].Seq+19 {
-			break
-		}
-		time.Sleep(10 * time.Millisecond)
+	w.Wait() // the import runs in the background
+	if a, _ := svc.Store.Audit(context.Background(), "", "", 1); len(a) == 0 || a[0].Seq <= audit0[0].Seq+19 {
+		t.Errorf("the import wrote no audit rows")
 	}
 	after, _ := svc.ListManagers(context.Background(), kaohe.ManagerFilter{})
 	if len(after) != len(before) {
@@ -199,6 +200,7 @@ func TestEveryScreenFitsTheWindow(t *testing.T) {
 			t.Fatal(err)
 		}
 		w.reload()
+		openAll(w)
 		for i, item := range w.Tabs.Items {
 			if min := item.Content.MinSize(); min.Width > 1280-120 || min.Height > 800-60 {
 				t.Errorf("%s: screen %d (%s) needs %v", l, i, item.Text, min)

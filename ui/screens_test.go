@@ -42,7 +42,22 @@ func demoWindow(t *testing.T) (*Window, *service.Service, *[]string) {
 	w := NewWindow(Params{App: a, Service: svc, Actor: "王经理", DocDir: filepath.Join(dir, "documents"), DataDir: dir,
 		OpenFile: func(p string) { opened = append(opened, p) }, Now: func() time.Time { return demoToday }})
 	t.Cleanup(w.Close)
+	w.Wait()
 	return w, svc, &opened
+}
+
+// open shows a screen as a tap on its tab does and waits for its data.
+func open(w *Window, key string) {
+	w.Open(key)
+	w.Wait()
+}
+
+// openAll shows every screen once, so each is built.
+func openAll(w *Window) {
+	for i := range w.Tabs.Items {
+		w.Tabs.SelectIndex(i)
+		w.Wait()
+	}
 }
 
 // labels returns the texts of every label shown in the window.
@@ -80,6 +95,7 @@ func TestDashboard(t *testing.T) {
 func TestManagersAddEditLeaveDelete(t *testing.T) {
 	w, svc, _ := demoWindow(t)
 	w.Tabs.SelectIndex(1)
+	open(w, "nav.managers")
 	m := w.Managers
 	f := m.EditDialog(nil)
 	test.Type(f.No, "D021")
@@ -165,6 +181,7 @@ func tapSave(t *testing.T, w *Window) {
 
 func TestAssessmentLiveTotalAndSubmit(t *testing.T) {
 	w, svc, _ := demoWindow(t)
+	open(w, "nav.assessments")
 	s := w.Assessments
 	d3, _ := svc.Store.ManagerByNo(context.Background(), "D003")
 	s.Open(d3.ID, "2026-H2") // a draft
@@ -208,6 +225,7 @@ func TestAssessmentLiveTotalAndSubmit(t *testing.T) {
 
 func TestApplicationRefusalsAndSubmit(t *testing.T) {
 	w, svc, _ := demoWindow(t)
+	open(w, "nav.applications")
 	s := w.Applications
 	ctx := context.Background()
 	// A level-1 manager without an application, below level 2's education.
@@ -262,6 +280,7 @@ func TestApplicationRefusalsAndSubmit(t *testing.T) {
 
 func TestDocumentsSingleAndBatch(t *testing.T) {
 	w, svc, opened := demoWindow(t)
+	open(w, "nav.documents")
 	s := w.Documents
 	s.Kind.Set("report")
 	s.Period.Set("2025-H2")
@@ -310,6 +329,7 @@ func TestDocumentsSingleAndBatch(t *testing.T) {
 
 func TestSettingsBackupAndLanguage(t *testing.T) {
 	w, svc, _ := demoWindow(t)
+	open(w, "nav.settings")
 	s := w.Settings
 	n := len(s.list)
 	for _, o := range test.LaidOutObjects(s.View()) {

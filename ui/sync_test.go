@@ -26,9 +26,11 @@ func TestEnrollAndSyncFromTheWindow(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	open(w, "nav.sync")
 	if !strings.Contains(w.Sync.Status.Text, "尚未向总部注册") || !w.Sync.Now.Disabled() {
 		t.Errorf("before enrolling: %q", w.Sync.Status.Text)
 	}
+	open(w, "nav.settings")
 	s := w.Settings
 	s.HQ.SetText(srv.URL)
 	s.Code.SetText("WRONGCODE123")
@@ -41,6 +43,7 @@ func TestEnrollAndSyncFromTheWindow(t *testing.T) {
 	if !strings.Contains(s.Message.Text, "已注册为展厅 SH01") {
 		t.Fatalf("enroll: %q", s.Message.Text)
 	}
+	open(w, "nav.sync")
 	w.Sync.Reload()
 	w.Sync.SyncNow()
 	w.Sync.Wait()

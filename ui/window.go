@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"context"
 	"time"
 
 	"fyne.io/fyne/v2"
@@ -36,6 +37,7 @@ type Window struct {
 	p    Params
 	Tabs *container.AppTabs
 
+	// The screens, each nil until first shown.
 	Dashboard    *DashboardScreen
 	Managers     *ManagersScreen
 	Assessments  *AssessmentScreen
@@ -51,8 +53,28 @@ type Window struct {
 	Reference    *ReferenceScreen // HQ mode
 	Filing       *FilingScreen    // HQ mode
 	HQReport     *HQReportScreen  // HQ mode
+	AllManagers  *ManagersScreen  // HQ mode
 
-	reloaders []interface{ Reload() } // per tab, in order
+	pages   []*page
+	current *page
+	room    *widget.Label
+	stop    context.CancelFunc // ends the window's store work
+}
+
+// screen is what every tab shows: its content and a way to read again.
+type screen interface {
+	View() fyne.CanvasObject
+	Reload()
+}
+
+// page is one tab: its screen is built the first time it is shown, and
+// read again when shown after a write or a sync.
+type page struct {
+	key   string // the tab's title key, "nav.training"
+	build func() screen
+	s     screen
+	item  *container.TabItem
+	seen  uint64 // the data version the screen last read
 }
 
 // Icon returns the application icon.
@@ -66,7 +88,8 @@ func SavedLanguage(a fyne.App) kaohe.Lang {
 	return kaohe.LangZh
 }
 
-// NewWindow builds the main window.
+// NewWindow builds the main window with its first screen; the others are
+// built when first shown.
 func NewWindow(p Params) *Window {
 	p.App.Settings().SetTheme(NewTheme())
 	p.App.SetIcon(Icon())
@@ -75,86 +98,78 @@ func NewWindow(p Params) *Window {
 	}
 	w := &Window{Window: p.App.NewWindow(T("app.name")), p: p}
 	w.SetIcon(Icon())
-	w.e = &env{svc: p.Service, win: w.Window, actor: p.Actor, docDir: p.DocDir, dataDir: p.DataDir, openFile: p.OpenFile, now: p.Now}
-	w.build()
+	w.e = &env{win: w.Window, actor: p.Actor, docDir: p.DocDir, dataDir: p.DataDir, openFile: p.OpenFile, now: p.Now}
+	w.e.svc = watched{Service: p.Service, v: &w.e.data}
+	w.e.ctx, w.stop = context.WithCancel(context.Background())
+	w.SetOnClosed(w.stop)
+	// Sync news comes from the background sync's goroutine; a sync that
+	// ended may have brought changes.
+	p.Service.OnSyncStatus(func(st kaohe.SyncStatus) {
+		if !st.Running {
+			w.e.data.bump()
+		}
+		fyne.Do(func() {
+			if w.Sync != nil {
+				w.Sync.Show(st)
+			}
+			if w.Dashboard != nil {
+				w.Dashboard.ShowSync(st)
+			}
+		})
+	})
+	w.SetContent(w.build(0))
 	w.Resize(fyne.NewSize(1280, 800))
 	return w
 }
 
-// build makes every screen in the current language.
-func (w *Window) build() {
+// build makes the tabs in the current language and shows the i-th screen.
+func (w *Window) build(i int) fyne.CanvasObject {
 	e := w.e
 	e.svc.SetLanguage(Language())
 	w.SetTitle(T("app.name"))
-	w.Dashboard = newDashboard(e)
-	w.Managers = newManagersScreen(e)
-	w.Assessments = newAssessmentScreen(e)
-	w.Applications = newApplicationScreen(e)
-	w.Targets = newTargetScreen(e)
-	w.Training = newTrainingScreen(e)
-	w.Rewards = newRewardScreen(e)
-	w.Research = newResearchScreen(e)
-	w.Documents = newDocumentScreen(e)
-	w.Sync = newSyncScreen(e)
-	w.Settings = newSettingsScreen(e, w.switchLanguage, w.reload)
+	w.Dashboard, w.Managers, w.Assessments, w.Applications, w.Targets = nil, nil, nil, nil, nil
+	w.Training, w.Rewards, w.Research, w.Documents, w.Sync, w.Settings = nil, nil, nil, nil, nil, nil
+	w.Review, w.Reference, w.Filing, w.HQReport, w.AllManagers = nil, nil, nil, nil, nil
 
-	room := T("showroom.none")
-	if sr, err := e.svc.Showroom(bg); err == nil {
-		room = sr.Name
-		if sr.Region != "" {
-			room = sr.Region + " · " + sr.Name
-		}
-	}
-
-	type screen struct {
-		title string
-		view  fyne.CanvasObject
-		r     interface{ Reload() }
-	}
-	var screens []screen
+	pg := func(key string, build func() screen) *page { return &page{key: key, build: build} }
+	sync := pg("nav.sync", func() screen { w.Sync = newSyncScreen(e); return w.Sync })
+	settings := pg("nav.settings", func() screen {
+		w.Settings = newSettingsScreen(e, w.switchLanguage, w.reload)
+		return w.Settings
+	})
 	if e.svc.IsHQ(bg) {
-		room = T("hq.title")
-		w.Review = newReviewScreen(e)
-		w.Reference = newReferenceScreen(e)
-		w.Filing = newFilingScreen(e)
-		w.HQReport = newHQReportScreen(e)
-		all := newAllManagersScreen(e) // read-only: managers belong to their showrooms
-		screens = []screen{
-			{T("nav.review"), w.Review.View(), w.Review},
-			{T("nav.filing"), w.Filing.View(), w.Filing},
-			{T("nav.hq_report"), w.HQReport.View(), w.HQReport},
-			{T("nav.reference"), w.Reference.View(), w.Reference},
-			{T("nav.all_managers"), all.View(), reloader(all.Reload)},
-			{T("nav.sync"), w.Sync.View(), w.Sync},
-			{T("nav.settings"), w.Settings.View(), w.Settings},
+		w.pages = []*page{
+			pg("nav.review", func() screen { w.Review = newReviewScreen(e); return w.Review }),
+			pg("nav.filing", func() screen { w.Filing = newFilingScreen(e); return w.Filing }),
+			pg("nav.hq_report", func() screen { w.HQReport = newHQReportScreen(e); return w.HQReport }),
+			pg("nav.reference", func() screen { w.Reference = newReferenceScreen(e); return w.Reference }),
+			// read-only: managers belong to their showrooms
+			pg("nav.all_managers", func() screen { w.AllManagers = newAllManagersScreen(e); return w.AllManagers }),
+			sync, settings,
 		}
 	} else {
-		screens = []screen{
-			{T("nav.dashboard"), w.Dashboard.View(), reloader(w.Dashboard.Refresh)},
-			{T("nav.managers"), w.Managers.View(), w.Managers},
-			{T("nav.targets"), w.Targets.View(), w.Targets},
-			{T("nav.assessments"), w.Assessments.View(), w.Assessments},
-			{T("nav.applications"), w.Applications.View(), w.Applications},
-			{T("nav.training"), w.Training.View(), w.Training},
-			{T("nav.rewards"), w.Rewards.View(), w.Rewards},
-			{T("nav.research"), w.Research.View(), w.Research},
-			{T("nav.documents"), w.Documents.View(), w.Documents},
-			{T("nav.sync"), w.Sync.View(), w.Sync},
-			{T("nav.settings"), w.Settings.View(), w.Settings},
+		w.pages = []*page{
+			pg("nav.dashboard", func() screen { w.Dashboard = newDashboard(e); return w.Dashboard }),
+			pg("nav.managers", func() screen { w.Managers = newManagersScreen(e); return w.Managers }),
+			pg("nav.targets", func() screen { w.Targets = newTargetScreen(e); return w.Targets }),
+			pg("nav.assessments", func() screen { w.Assessments = newAssessmentScreen(e); return w.Assessments }),
+			pg("nav.applications", func() screen { w.Applications = newApplicationScreen(e); return w.Applications }),
+			pg("nav.training", func() screen { w.Training = newTrainingScreen(e); return w.Training }),
+			pg("nav.rewards", func() screen { w.Rewards = newRewardScreen(e); return w.Rewards }),
+			pg("nav.research", func() screen { w.Research = newResearchScreen(e); return w.Research }),
+			pg("nav.documents", func() screen { w.Documents = newDocumentScreen(e); return w.Documents }),
+			sync, settings,
 		}
 	}
-	w.reloaders = nil
+	w.current = nil
 	w.Tabs = container.NewAppTabs()
-	for _, sc := range screens {
-		w.Tabs.Append(container.NewTabItem(sc.title, sc.view))
-		w.reloaders = append(w.reloaders, sc.r)
+	for _, p := range w.pages {
+		p.item = container.NewTabItem(T(p.key), container.NewStack())
+		w.Tabs.Append(p.item)
 	}
-	logo := canvas.NewImageFromResource(Icon())
-	logo.SetMinSize(fyne.NewSize(32, 32))
-	title := widget.NewLabelWithStyle(T("app.name"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
-	header := container.NewBorder(nil, nil, container.NewHBox(logo, title), widget.NewLabel(room))
 	w.Tabs.SetTabLocation(container.TabLocationLeading)
-	w.Tabs.OnSelected = func(*container.TabItem) { w.refreshCurrent() }
+	w.Tabs.SelectIndex(i)
+	w.Tabs.OnSelected = func(item *container.TabItem) { w.show(w.Tabs.SelectedIndex()) }
 	// Ctrl+1 … Ctrl+0 switch screens: the tabs themselves take no keyboard
 	// focus, the fields on each screen do (Tab moves between them).
 	keys := []fyne.KeyName{fyne.Key1, fyne.Key2, fyne.Key3, fyne.Key4, fyne.Key5, fyne.Key6, fyne.Key7, fyne.Key8, fyne.Key9, fyne.Key0, fyne.KeyMinus}
@@ -164,28 +179,72 @@ func (w *Window) build() {
 		}
 		w.Canvas().AddShortcut(&desktop.CustomShortcut{KeyName: k, Modifier: fyne.KeyModifierShortcutDefault}, func(fyne.Shortcut) { w.Tabs.SelectIndex(i) })
 	}
-	w.SetContent(container.NewBorder(container.NewVBox(header, widget.NewSeparator()), nil, nil, nil, w.Tabs))
-	// Sync news comes from the background sync's goroutine.
-	e.svc.OnSyncStatus(func(st kaohe.SyncStatus) {
-		fyne.Do(func() {
-			w.Sync.Show(st)
-			w.Dashboard.ShowSync(st)
-		})
-	})
+
+	logo := canvas.NewImageFromResource(Icon())
+	logo.SetMinSize(fyne.NewSize(32, 32))
+	title := widget.NewLabelWithStyle(T("app.name"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	w.room = widget.NewLabel("")
+	w.showRoom()
+	header := container.NewBorder(nil, nil, container.NewHBox(logo, title), w.room)
+	w.show(i)
+	return container.NewBorder(container.NewVBox(header, widget.NewSeparator()), nil, nil, nil, w.Tabs)
 }
 
-// refreshCurrent re-reads the screen being shown, so each shows what others
-// changed.
-func (w *Window) refreshCurrent() {
-	if i := w.Tabs.SelectedIndex(); i >= 0 && i < len(w.reloaders) {
-		w.reloaders[i].Reload()
+// showRoom names the showroom (or HQ) in the header.
+func (w *Window) showRoom() {
+	if w.e.svc.IsHQ(bg) {
+		w.room.SetText(T("hq.title"))
+		return
+	}
+	room := T("showroom.none")
+	if sr, err := w.e.svc.Showroom(bg); err == nil {
+		room = sr.Name
+		if sr.Region != "" {
+			room = sr.Region + " · " + sr.Name
+		}
+	}
+	w.room.SetText(room)
+}
+
+// show brings the i-th screen up: built the first time, read again when the
+// data changed since it last read. The screen left behind stops its work.
+func (w *Window) show(i int) {
+	if i < 0 || i >= len(w.pages) {
+		return
+	}
+	p := w.pages[i]
+	if w.current != nil && w.current != p {
+		if s, ok := w.current.s.(interface{ stop() }); ok {
+			s.stop()
+		}
+	}
+	w.current = p
+	v := w.e.data.get()
+	switch {
+	case p.s == nil:
+		p.s = p.build()
+		p.item.Content = p.s.View()
+		w.Tabs.Refresh()
+	case p.seen != v:
+		p.s.Reload()
+	}
+	p.seen = v
+}
+
+// Open shows the screen of the given tab key ("nav.training").
+func (w *Window) Open(key string) {
+	for i, p := range w.pages {
+		if p.key == key {
+			w.Tabs.SelectIndex(i)
+			return
+		}
 	}
 }
 
-// reloader adapts a refresh function to the screens' Reload.
-type reloader func()
-
-func (r reloader) Reload() { r() }
+// Wait blocks until the store work started so far (and what it started in
+// turn) has reached the screens. For tests and benchmarks: on the UI thread
+// of a running app it would wait for itself.
+func (w *Window) Wait() { w.e.pending.Wait() }
 
 // switchLanguage changes the language, remembers it and rebuilds the screens.
 func (w *Window) switchLanguage(l kaohe.Lang) {
@@ -198,8 +257,18 @@ func (w *Window) switchLanguage(l kaohe.Lang) {
 	w.Tabs.SelectIndex(len(w.Tabs.Items) - 1) // back on Settings, where the switch was
 }
 
-// reload rebuilds every screen (after a language change or a restore).
-func (w *Window) reload() { w.build() }
+// reload rebuilds the screens (after a language change or a restore): the
+// one shown at once, the others when next shown.
+func (w *Window) reload() {
+	i := w.Tabs.SelectedIndex()
+	if w.current != nil {
+		if s, ok := w.current.s.(interface{ stop() }); ok {
+			s.stop()
+		}
+	}
+	w.e.data.bump()
+	w.SetContent(w.build(i))
+}
 
 // errorForDialog wraps err so a dialog shows it in the user's language.
 func errorForDialog(err error) error { return userError{err} }

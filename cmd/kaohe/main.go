@@ -193,12 +193,8 @@ func (e *env) runWindow(ctx context.Context) error {
 			return err
 		}
 	}
-	if _, err := s.Backup(ctx, e.backupDir(), backupKeep); err != nil {
-		fmt.Fprintln(e.stderr, "backup:", err) // a failed backup must not keep the app closed
-	}
 	bctx, cancel := context.WithCancel(ctx)
 	defer cancel()
-	go e.dailyBackups(bctx)
 
 	a := app.NewWithID(appID)
 	if e.lang == "" {
@@ -207,7 +203,18 @@ func (e *env) runWindow(ctx context.Context) error {
 		}
 	}
 	w := ui.NewWindow(ui.Params{App: a, Service: svc, Actor: cliActorName(), DocDir: filepath.Join(e.data, "documents"), DataDir: e.data})
-	svc.StartSync(ctx) // when enrolled: syncs in the background while the window is open
+	// Once the window is up: the start-up backup (with the integrity check of
+	// its copy) and the first sync run in the background, so a large
+	// database never delays the first frame.
+	a.Lifecycle().SetOnStarted(func() {
+		go func() {
+			if _, err := svc.Store.Backup(bctx, e.backupDir(), backupKeep); err != nil {
+				fmt.Fprintln(e.stderr, "backup:", err) // a failed backup must not keep the app closed
+			}
+			e.dailyBackups(bctx)
+		}()
+		svc.StartSync(ctx) // when enrolled: syncs in the background while the window is open
+	})
 	if e.drop != "" {
 		go dropFolder(e.drop, func() *store.Store { return svc.Store }).Run(ctx)
 	}
