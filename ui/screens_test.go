@@ -149,11 +149,11 @@ func TestManagersAddEditLeaveDelete(t *testing.T) {
 	m.Select(0)
 	r, _ = m.selected()
 	date := m.LeaveDialog(r)
-	date.SetText("2026-11-30")
+	date.SetText("2026-11-26")
 	// the leave dialog's save is its form's; find it through the dialog content
 	tapSave(t, w)
 	got, _ = svc.Store.ManagerByNo(context.Background(), "D021")
-	if got.Status != kaohe.StatusLeft || got.LeftOn != kaohe.D(2026, 11, 30) {
+	if got.Status != kaohe.StatusLeft || got.LeftOn != kaohe.D(2026, 11, 26) {
 		t.Errorf("after leave: %+v", got)
 	}
 	// Profile opens and shows the level history.

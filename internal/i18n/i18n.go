@@ -55,6 +55,14 @@ func Text(lang kaohe.Lang, key string, args map[string]any) string {
 
 // Error says what went wrong in lang, naming the field at fault.
 func Error(lang kaohe.Lang, err error) string {
+	// Several problems of one input (kaohe.Problems): one line each.
+	if many, ok := err.(interface{ Unwrap() []error }); ok {
+		lines := make([]string, 0, len(many.Unwrap()))
+		for _, inner := range many.Unwrap() {
+			lines = append(lines, Error(lang, inner))
+		}
+		return strings.Join(lines, "\n")
+	}
 	var e *kaohe.Error
 	if !errors.As(err, &e) {
 		var pe *fs.PathError

@@ -3,6 +3,7 @@ package i18n
 import (
 	"errors"
 	"os"
+	"strings"
 	"testing"
 
 	"kaohe/internal/kaohe"
@@ -26,5 +27,17 @@ func TestError(t *testing.T) {
 	_, openErr := os.Open("no-such-roster.xlsx")
 	if got := Error(kaohe.LangEn, openErr); got != "File not found: no-such-roster.xlsx. Check the path or choose the file again." {
 		t.Errorf("missing file = %q", got)
+	}
+}
+
+func TestEveryProblemOnItsOwnLine(t *testing.T) {
+	err := kaohe.Manager{EmployeeNo: "", Name: "王堃", Phone: "abc", Education: kaohe.EduUnknown, Status: kaohe.StatusActive}.Validate()
+	got := Error(kaohe.LangZh, err)
+	want := "工号：此项必填。\n电话：“abc”无效：只能用数字、空格和 + - ( )，5 到 20 位，例如 138 0013 8000。\n学历：请从列表中选择。"
+	if got != want {
+		t.Errorf("Error(zh, three problems) =\n%s\nwant\n%s", got, want)
+	}
+	if en := Error(kaohe.LangEn, err); strings.Count(en, "\n") != 2 || !strings.Contains(en, "Education: Choose one from the list.") {
+		t.Errorf("Error(en, three problems) =\n%s", en)
 	}
 }

@@ -19,6 +19,10 @@ const (
 // Terminal reports whether no decision can follow.
 func (s AppState) Terminal() bool { return s == AppGranted || s == AppFailed || s == AppWithdrawn }
 
+// UnderReview reports whether the application is with HQ: submitted and
+// not yet decided for good.
+func (s AppState) UnderReview() bool { return s != AppDraft && !s.Terminal() }
+
 // Stage is a step that a decision records.
 type Stage string
 

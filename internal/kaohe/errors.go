@@ -89,6 +89,29 @@ func ErrorCode(err error) string {
 	return EINTERNAL
 }
 
+// Problems collects every problem of one input, so they are all reported at
+// once instead of one per attempt.
+type Problems []error
+
+// Add records a problem; nil is ignored.
+func (p *Problems) Add(err error) {
+	if err != nil {
+		*p = append(*p, err)
+	}
+}
+
+// Err is nil without problems, the problem itself when there is one, and
+// all of them joined (errors.Join) otherwise.
+func (p Problems) Err() error {
+	switch len(p) {
+	case 0:
+		return nil
+	case 1:
+		return p[0]
+	}
+	return errors.Join(p...)
+}
+
 // Sentinel errors that callers compare with errors.Is.
 var (
 	ErrNotFound          = Errorf(ENOTFOUND, "err.not_found")

@@ -54,27 +54,96 @@ var (
 	phoneRe      = regexp.MustCompile(`^[0-9+() -]{5,20}$`)
 )
 
-// Validate checks the profile.
+// Validate checks the profile and reports every problem at once (joined),
+// so a form can mark all its wrong fields in one go.
 func (m Manager) Validate() error {
+	var p Problems
 	switch {
+	case strings.TrimSpace(m.EmployeeNo) == "":
+		p.Add(Errorf(EINVALID, "err.required").OnField("employee_no"))
 	case !employeeNoRe.MatchString(m.EmployeeNo):
-		return Errorf(EINVALID, "err.bad_employee_no", "Value", m.EmployeeNo).OnField("employee_no")
-	case strings.TrimSpace(m.Name) == "" || CountChars(m.Name) > 40:
-		return Errorf(EINVALID, "err.bad_name").OnField("name")
-	case m.Gender != GenderUnknown && m.Gender != GenderMale && m.Gender != GenderFemale:
-		return Errorf(EINVALID, "err.bad_gender", "Value", string(m.Gender)).OnField("gender")
-	case m.Phone != "" && !phoneRe.MatchString(m.Phone):
-		return Errorf(EINVALID, "err.bad_phone", "Value", m.Phone).OnField("phone")
+		p.Add(Errorf(EINVALID, "err.bad_employee_no", "Value", m.EmployeeNo).OnField("employee_no"))
+	}
+	if strings.TrimSpace(m.Name) == "" || CountChars(m.Name) > 40 {
+		p.Add(Errorf(EINVALID, "err.bad_name").OnField("name"))
+	}
+	if m.Gender != GenderUnknown && m.Gender != GenderMale && m.Gender != GenderFemale {
+		p.Add(Errorf(EINVALID, "err.bad_gender", "Value", string(m.Gender)).OnField("gender"))
+	}
+	if m.Phone != "" && !phoneRe.MatchString(m.Phone) {
+		p.Add(Errorf(EINVALID, "err.bad_phone", "Value", m.Phone).OnField("phone"))
+	}
+	switch {
+	case m.Education == EduUnknown:
+		p.Add(Errorf(EINVALID, "err.choose").OnField("education"))
 	case !m.Education.Valid():
-		return Errorf(EINVALID, "err.bad_education", "Value", int(m.Education)).OnField("education")
+		p.Add(Errorf(EINVALID, "err.bad_education", "Value", int(m.Education)).OnField("education"))
+	}
+	switch {
 	case m.Status != StatusActive && m.Status != StatusLeft:
-		return Errorf(EINVALID, "err.bad_status", "Value", string(m.Status)).OnField("status")
+		p.Add(Errorf(EINVALID, "err.bad_status", "Value", string(m.Status)).OnField("status"))
 	case m.Status == StatusLeft && m.LeftOn.IsZero():
-		return Errorf(EINVALID, "err.required").OnField("left_on")
-	case !m.LeftOn.IsZero() && !m.HireDate.IsZero() && m.LeftOn.Before(m.HireDate):
-		return Errorf(EINVALID, "err.end_before_start", "Start", m.HireDate.String(), "End", m.LeftOn.String()).OnField("left_on")
+		p.Add(Errorf(EINVALID, "err.required").OnField("left_on"))
+	}
+	if !m.LeftOn.IsZero() && !m.HireDate.IsZero() && m.LeftOn.Before(m.HireDate) {
+		p.Add(Errorf(EINVALID, "err.left_before_hired", "Start", m.HireDate.String(), "End", m.LeftOn.String()).OnField("left_on"))
+	}
+	return p.Err()
+}
+
+// CheckDates checks the profile's dates against today: nobody is hired in
+// the future. A leave date still ahead is a planned leave, not a refusal:
+// see AsOf.
+func (m Manager) CheckDates(today Date) error {
+	if !m.HireDate.IsZero() && m.HireDate.After(today) {
+		return Errorf(EINVALID, "err.hire_in_future", "Date", m.HireDate.String(), "Today", today.String()).OnField("hire_date")
 	}
 	return nil
+}
+
+// AsOf is the profile as it stands on day today: a leave date that has
+// come makes the manager left; one still ahead is a planned leave, so the
+// manager stays active (working, assessed, applications followed) until then.
+func (m Manager) AsOf(today Date) Manager {
+	switch {
+	case m.LeftOn.IsZero():
+	case m.LeftOn.After(today):
+		m.Status = StatusActive
+	default:
+		m.Status = StatusLeft
+	}
+	return m
+}
+
+// PlannedLeave reports whether the manager is to leave on a day still ahead.
+func (m Manager) PlannedLeave(today Date) bool { return !m.LeftOn.IsZero() && m.LeftOn.After(today) }
+
+// SameEmployeeNo reports whether two employee numbers name the same person:
+// they are compared without regard to case, so d001 is D001.
+func SameEmployeeNo(a, b string) bool {
+	return strings.EqualFold(strings.TrimSpace(a), strings.TrimSpace(b))
+}
+
+// History counts what was recorded about a manager besides the profile.
+type History struct {
+	LevelChanges, Assessments, Applications, Trainings, Rewards, Targets, Research, Certificates int
+}
+
+// Empty reports whether nothing but the initial level was recorded.
+func (h History) Empty() bool {
+	return h.LevelChanges <= 1 && h.Assessments == 0 && h.Applications == 0 && h.Trainings == 0 &&
+		h.Rewards == 0 && h.Targets == 0 && h.Research == 0 && h.Certificates == 0
+}
+
+// CheckDelete allows deleting a manager only when entered by mistake, that
+// is with no history; someone who worked here is marked 离职 instead, so the
+// assessments, applications and certificates stay.
+func CheckDelete(who string, h History) error {
+	if h.Empty() {
+		return nil
+	}
+	return Errorf(ECONFLICT, "err.manager_has_history", "Who", who, "Assessments", h.Assessments, "Applications", h.Applications,
+		"Trainings", h.Trainings, "Certificates", h.Certificates)
 }
 
 // LevelChange is an append-only event: a manager's level changed. The current

@@ -4,8 +4,10 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"fmt"
 	"sort"
 	"strings"
+	"time"
 
 	"kaohe/internal/kaohe"
 )
@@ -42,8 +44,9 @@ func (tx *Tx) CreateManager(m kaohe.Manager, level kaohe.Level, since kaohe.Date
 	if m.Status == "" {
 		m.Status = kaohe.StatusActive
 	}
-	m.Name = strings.TrimSpace(m.Name)
-	if err := m.Validate(); err != nil {
+	m.Name, m.EmployeeNo = strings.TrimSpace(m.Name), strings.TrimSpace(m.EmployeeNo)
+	m = m.AsOf(tx.today())
+	if err := checkManager(m, tx.today()); err != nil {
 		return m, err
 	}
 	if !level.Valid() {
@@ -71,12 +74,28 @@ func (tx *Tx) CreateManager(m kaohe.Manager, level kaohe.Level, since kaohe.Date
 	return m, err
 }
 
+// checkManager is every check of a new profile, all problems at once.
+func checkManager(m kaohe.Manager, today kaohe.Date) error {
+	var p kaohe.Problems
+	if err := m.Validate(); err != nil {
+		p = append(p, err)
+	}
+	p.Add(m.CheckDates(today))
+	return p.Err()
+}
+
+// today is the showroom's calendar day.
+func (tx *Tx) today() kaohe.Date { return kaohe.DateOf(tx.now.In(time.Local)) }
+
+// checkEmployeeNo refuses a number another manager of the showroom has,
+// compared without regard to case (kaohe.SameEmployeeNo): d001 is D001.
+// Employee numbers are ASCII (kaohe's pattern), so SQLite's lower() is exact.
 func (tx *Tx) checkEmployeeNo(m kaohe.Manager) error {
-	var other string
-	err := tx.queryRow(`SELECT id FROM managers WHERE showroom_id = ? AND employee_no = ? AND deleted_at IS NULL AND id <> ?`,
-		m.ShowroomID, m.EmployeeNo, m.ID).Scan(&other)
-	if err == nil {
-		return kaohe.Errorf(kaohe.ECONFLICT, "err.employee_no_taken", "Value", m.EmployeeNo).OnField("employee_no")
+	var other, no string
+	err := tx.queryRow(`SELECT id, employee_no FROM managers WHERE showroom_id = ? AND lower(employee_no) = lower(?) AND deleted_at IS NULL AND id <> ?`,
+		m.ShowroomID, strings.TrimSpace(m.EmployeeNo), m.ID).Scan(&other, &no)
+	if err == nil && kaohe.SameEmployeeNo(no, m.EmployeeNo) {
+		return kaohe.Errorf(kaohe.ECONFLICT, "err.employee_no_taken", "Value", no).OnField("employee_no")
 	}
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil
@@ -91,9 +110,15 @@ func (tx *Tx) UpdateManager(m kaohe.Manager) (kaohe.Manager, error) {
 		return m, err
 	}
 	m.ShowroomID = old.ShowroomID
-	m.Name = strings.TrimSpace(m.Name)
+	m.Name, m.EmployeeNo = strings.TrimSpace(m.Name), strings.TrimSpace(m.EmployeeNo)
+	m = m.AsOf(tx.today())
 	if err := m.Validate(); err != nil {
 		return m, err
+	}
+	if m.HireDate != old.HireDate { // a profile hired long ago stays editable
+		if err := m.CheckDates(tx.today()); err != nil {
+			return m, err
+		}
 	}
 	if err := tx.checkEmployeeNo(m); err != nil {
 		return m, err
@@ -112,10 +137,37 @@ func (tx *Tx) DeleteManager(id string) error {
 	if err != nil {
 		return err
 	}
+	h, err := tx.history(id)
+	if err != nil {
+		return err
+	}
+	if err := kaohe.CheckDelete(m.EmployeeNo+" "+m.Name, h); err != nil {
+		return err
+	}
 	if _, err := tx.exec(`UPDATE managers SET deleted_at = ?, updated_at = ? WHERE id = ?`, stamp(tx.now), stamp(tx.now), id); err != nil {
 		return err
 	}
 	return tx.logChange("manager", id, OpDelete, "manager.delete", m)
+}
+
+// history counts what was recorded about a manager, tombstones excluded.
+func (tx *Tx) history(id string) (kaohe.History, error) {
+	var h kaohe.History
+	for _, c := range []struct {
+		n     *int
+		table string
+	}{{&h.LevelChanges, "level_changes"}, {&h.Assessments, "assessments"}, {&h.Applications, "applications"},
+		{&h.Trainings, "attendance"}, {&h.Rewards, "rewards"}, {&h.Targets, "targets"}, {&h.Research, "market_research"},
+		{&h.Certificates, "certificates"}} {
+		q := `SELECT count(*) FROM ` + c.table + ` WHERE manager_id = ?`
+		if c.table != "level_changes" { // append-only, never tombstoned
+			q += ` AND deleted_at IS NULL`
+		}
+		if err := tx.queryRow(q, id).Scan(c.n); err != nil {
+			return h, fmt.Errorf("history %s: %w", c.table, err)
+		}
+	}
+	return h, nil
 }
 
 func (tx *Tx) manager(id string) (kaohe.Manager, error) {
@@ -133,7 +185,7 @@ func (s *Store) Manager(ctx context.Context, id string) (kaohe.ManagerLevel, err
 
 // ManagerByNo returns the manager with an employee number in this showroom.
 func (s *Store) ManagerByNo(ctx context.Context, employeeNo string) (kaohe.ManagerLevel, error) {
-	return s.oneManager(ctx, `employee_no = ? AND showroom_id = (SELECT value FROM meta WHERE key = 'showroom_id')`, employeeNo)
+	return s.oneManager(ctx, `lower(employee_no) = lower(?) AND showroom_id = (SELECT value FROM meta WHERE key = 'showroom_id')`, strings.TrimSpace(employeeNo))
 }
 
 func (s *Store) oneManager(ctx context.Context, where string, arg string) (kaohe.ManagerLevel, error) {
@@ -148,8 +200,11 @@ func (s *Store) oneManager(ctx context.Context, where string, arg string) (kaohe
 	if err != nil {
 		return kaohe.ManagerLevel{}, err
 	}
-	return kaohe.ManagerLevel{Manager: m, Level: kaohe.CurrentLevel(hist)}, nil
+	return kaohe.ManagerLevel{Manager: m.AsOf(s.today()), Level: kaohe.CurrentLevel(hist)}, nil
 }
+
+// today is the showroom's calendar day by the store's clock.
+func (s *Store) today() kaohe.Date { return kaohe.DateOf(s.Now().In(time.Local)) }
 
 // ListManagers returns the managers matching f, by employee number.
 func (s *Store) ListManagers(ctx context.Context, f kaohe.ManagerFilter) ([]kaohe.ManagerLevel, error) {
@@ -163,9 +218,10 @@ func (s *Store) ListManagers(ctx context.Context, f kaohe.ManagerFilter) ([]kaoh
 		like := "%" + escapeLike(q) + "%"
 		args = append(args, like, like, like)
 	}
-	if f.Status != "" {
-		where = append(where, `status = ?`)
-		args = append(args, string(f.Status))
+	today := s.today()
+	if f.Status != "" { // as of today: a planned leave is still active (kaohe.Manager.AsOf)
+		where = append(where, `(CASE WHEN left_on IS NULL OR left_on = '' THEN status WHEN left_on > ? THEN 'active' ELSE 'left' END) = ?`)
+		args = append(args, today.String(), string(f.Status))
 	}
 	query := `SELECT ` + managerCols + ` FROM managers`
 	if len(where) > 0 {
@@ -181,7 +237,7 @@ func (s *Store) ListManagers(ctx context.Context, f kaohe.ManagerFilter) ([]kaoh
 	}
 	out := make([]kaohe.ManagerLevel, 0, len(ms))
 	for _, m := range ms {
-		r := kaohe.ManagerLevel{Manager: m, Level: kaohe.CurrentLevel(changes[m.ID])}
+		r := kaohe.ManagerLevel{Manager: m.AsOf(today), Level: kaohe.CurrentLevel(changes[m.ID])}
 		if f.Level != 0 && r.Level != f.Level {
 			continue
 		}

@@ -1,0 +1,112 @@
+package kaohe
+
+import (
+	"errors"
+	"sort"
+	"testing"
+)
+
+func TestManagerValidateReportsEveryProblem(t *testing.T) {
+	m := Manager{EmployeeNo: "", Name: "", Phone: "abc", Education: EduUnknown, Status: StatusActive, HireDate: D(2024, 3, 1), LeftOn: D(2024, 1, 1)}
+	err := m.Validate()
+	var fields []string
+	for _, e := range err.(interface{ Unwrap() []error }).Unwrap() {
+		var ke *Error
+		if !errors.As(e, &ke) {
+			t.Fatalf("not a domain error: %v", e)
+		}
+		fields = append(fields, ke.Field+":"+ke.Key)
+	}
+	sort.Strings(fields)
+	want := []string{"education:err.choose", "employee_no:err.required", "left_on:err.left_before_hired", "name:err.bad_name", "phone:err.bad_phone"}
+	if len(fields) != len(want) {
+		t.Fatalf("Validate() problems = %v; want %v", fields, want)
+	}
+	for i := range want {
+		if fields[i] != want[i] {
+			t.Errorf("problem %d = %s; want %s", i, fields[i], want[i])
+		}
+	}
+	if ErrorCode(err) != EINVALID {
+		t.Errorf("ErrorCode = %s; want %s", ErrorCode(err), EINVALID)
+	}
+	ok := Manager{EmployeeNo: "D001", Name: "王堃", Education: EduBachelor, Status: StatusActive}
+	if err := ok.Validate(); err != nil {
+		t.Errorf("a good profile: %v", err)
+	}
+}
+
+func TestManagerDates(t *testing.T) {
+	today := D(2026, 11, 27)
+	for _, tc := range []struct {
+		name       string
+		m          Manager
+		wantErr    bool
+		wantStatus ManagerStatus
+		planned    bool
+	}{
+		{"hired today", Manager{HireDate: today, Status: StatusActive}, false, StatusActive, false},
+		{"hired tomorrow", Manager{HireDate: D(2026, 11, 28), Status: StatusActive}, true, StatusActive, false},
+		{"leaves in 2030", Manager{HireDate: D(2020, 1, 1), Status: StatusLeft, LeftOn: D(2030, 1, 1)}, false, StatusActive, true},
+		{"left yesterday", Manager{HireDate: D(2020, 1, 1), Status: StatusLeft, LeftOn: D(2026, 11, 26)}, false, StatusLeft, false},
+		{"leaves today", Manager{HireDate: D(2020, 1, 1), Status: StatusActive, LeftOn: today}, false, StatusLeft, false},
+		{"no dates", Manager{Status: StatusActive}, false, StatusActive, false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			if err := tc.m.CheckDates(today); (err != nil) != tc.wantErr {
+				t.Errorf("CheckDates = %v; want error %v", err, tc.wantErr)
+			}
+			if got := tc.m.AsOf(today).Status; got != tc.wantStatus {
+				t.Errorf("AsOf(today).Status = %s; want %s", got, tc.wantStatus)
+			}
+			if got := tc.m.PlannedLeave(today); got != tc.planned {
+				t.Errorf("PlannedLeave = %v; want %v", got, tc.planned)
+			}
+		})
+	}
+}
+
+func TestSameEmployeeNo(t *testing.T) {
+	for _, tc := range []struct {
+		a, b string
+		want bool
+	}{{"D001", "d001", true}, {"D001", " D001 ", true}, {"D001", "D0001", false}, {"hq-7", "HQ-7", true}, {"D001", "D002", false}} {
+		if got := SameEmployeeNo(tc.a, tc.b); got != tc.want {
+			t.Errorf("SameEmployeeNo(%q, %q) = %v; want %v", tc.a, tc.b, got, tc.want)
+		}
+	}
+}
+
+func TestCheckDelete(t *testing.T) {
+	for _, tc := range []struct {
+		h    History
+		want bool // allowed
+	}{
+		{History{LevelChanges: 1}, true},
+		{History{}, true},
+		{History{LevelChanges: 2}, false},
+		{History{LevelChanges: 1, Assessments: 1}, false},
+		{History{LevelChanges: 1, Trainings: 3}, false},
+		{History{LevelChanges: 1, Certificates: 1}, false},
+		{History{LevelChanges: 1, Research: 1}, false},
+		{History{LevelChanges: 1, Targets: 1}, false},
+		{History{LevelChanges: 1, Rewards: 1}, false},
+		{History{LevelChanges: 1, Applications: 1}, false},
+	} {
+		err := CheckDelete("D001 王堃", tc.h)
+		if (err == nil) != tc.want {
+			t.Errorf("CheckDelete(%+v) = %v; want allowed %v", tc.h, err, tc.want)
+		}
+		if err != nil && ErrorCode(err) != ECONFLICT {
+			t.Errorf("CheckDelete(%+v) code %s", tc.h, ErrorCode(err))
+		}
+	}
+}
+
+func TestUnderReview(t *testing.T) {
+	for s, want := range map[AppState]bool{AppDraft: false, AppSubmitted: true, AppExam: true, AppSecond: true, AppProbation: true, AppGranted: false, AppFailed: false, AppWithdrawn: false} {
+		if got := s.UnderReview(); got != want {
+			t.Errorf("%s.UnderReview() = %v; want %v", s, got, want)
+		}
+	}
+}
