@@ -27,6 +27,10 @@ type SettingsScreen struct {
 	restored func()
 	HQ       *widget.Entry
 	Code     *widget.Entry
+	// EnrollButton sends the code; Warning is the question asked first
+	// when the address is plain HTTP to another machine.
+	EnrollButton *widget.Button
+	Warning      *dialog.ConfirmDialog
 }
 
 func newSettingsScreen(e *env, switchLang func(kaohe.Lang), restored func()) *SettingsScreen {
@@ -82,7 +86,8 @@ func newSettingsScreen(e *env, switchLang func(kaohe.Lang), restored func()) *Se
 	s.HQ, s.Code = widget.NewEntry(), widget.NewEntry()
 	s.HQ.SetPlaceHolder("https://hq.example.cn:8443")
 	s.Code.SetPlaceHolder(T("settings.code_hint"))
-	enroll := widget.NewButtonWithIcon(T("settings.enroll"), theme.LoginIcon(), s.Enroll)
+	s.EnrollButton = widget.NewButtonWithIcon(T("settings.enroll"), theme.LoginIcon(), s.ConfirmEnroll)
+	enroll := s.EnrollButton
 	form := widget.NewForm(
 		widget.NewFormItem(T("settings.language"), s.Language),
 		widget.NewFormItem(T("settings.hq"), s.HQ),
@@ -124,6 +129,22 @@ func (s *SettingsScreen) Restore(path string) {
 		return
 	}
 	s.restored()
+}
+
+// ConfirmEnroll enrolls, first asking whether to send the code in clear
+// when the HQ address is plain HTTP to another machine.
+func (s *SettingsScreen) ConfirmEnroll() {
+	if !kaohe.PlainHTTPRemote(s.HQ.Text) {
+		s.Enroll()
+		return
+	}
+	s.Warning = dialog.NewConfirm(T("settings.plain_http_title"), T("settings.plain_http_warning", "HQ", strings.TrimSpace(s.HQ.Text)), func(ok bool) {
+		if ok {
+			s.Enroll()
+		}
+	}, s.e.win)
+	s.Warning.SetConfirmText(T("settings.plain_http_send"))
+	s.Warning.Show()
 }
 
 // Enroll trades HQ's one-time code for this showroom's credential.

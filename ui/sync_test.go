@@ -8,6 +8,9 @@ import (
 	"strings"
 	"testing"
 
+	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/widget"
+
 	"kaohe/internal/kaohe"
 	"kaohe/internal/store/hq"
 	"kaohe/sync/server"
@@ -83,5 +86,43 @@ func TestEnrollAndSyncFromTheWindow(t *testing.T) {
 	w.Sync.ImportBundle(out) // a showroom bundle is not for the showroom
 	if !strings.Contains(w.Sync.Message.Text, "方向不对") {
 		t.Errorf("wrong direction: %q", w.Sync.Message.Text)
+	}
+}
+
+// TestEnrollWarnsOverPlainHTTP: tapping 注册 with an http:// address to
+// another machine asks before the code leaves; cancelling sends nothing.
+func TestEnrollWarnsOverPlainHTTP(t *testing.T) {
+	w, _, _ := demoWindow(t)
+	s := w.Settings
+	s.HQ.SetText("http://192.0.2.10:8443")
+	s.Code.SetText("ABCDEFGH2345")
+	test.Tap(s.EnrollButton)
+	if s.Warning == nil {
+		t.Fatal("no warning before sending a code over plain HTTP")
+	}
+	var parts []string
+	for _, o := range test.LaidOutObjects(w.Canvas().Overlays().Top()) {
+		switch x := o.(type) {
+		case *widget.Label:
+			parts = append(parts, x.Text)
+		case *widget.Button:
+			parts = append(parts, x.Text)
+		case *widget.RichText:
+			parts = append(parts, x.String())
+		}
+	}
+	texts := strings.Join(parts, " ")
+	if !strings.Contains(texts, "未加密的 HTTP") || !strings.Contains(texts, "仍然发送") {
+		t.Errorf("warning shows %q", texts)
+	}
+	s.Warning.Hide() // cancel: nothing is sent
+	if s.Message.Text != "" || s.Code.Text != "ABCDEFGH2345" {
+		t.Errorf("after cancelling: message %q, code %q", s.Message.Text, s.Code.Text)
+	}
+	// HTTPS and this machine need no question.
+	s.Warning = nil
+	s.HQ.SetText("https://hq.example.cn:8443")
+	if kaohe.PlainHTTPRemote(s.HQ.Text) {
+		t.Error("https counted as plain")
 	}
 }

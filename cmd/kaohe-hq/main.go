@@ -10,7 +10,6 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
-	"net/http"
 	"os"
 	"os/signal"
 	"strings"
@@ -97,6 +96,7 @@ func (e *env) cmdServe(fs *flag.FlagSet) cli.Run {
 	cert := fs.String("tls-cert", "", "TLS 证书 / certificate file")
 	key := fs.String("tls-key", "", "TLS 私钥 / key file")
 	drop := fs.String("drop", "", "监视的同步包投放文件夹 / drop folder watched for bundles")
+	insecure := fs.Bool("insecure", false, "允许其他电脑经未加密的 HTTP 注册（注册码明文传输）/ let other machines enroll over plain HTTP (the code travels in clear)")
 	return func(ctx context.Context, args []string) error {
 		if err := noArgs("serve", args); err != nil {
 			return err
@@ -112,7 +112,7 @@ func (e *env) cmdServe(fs *flag.FlagSet) cli.Run {
 		if *drop != "" {
 			go watchDrop(ctx, s, *drop, e.stderr)
 		}
-		return serve(ctx, s, *addr, *cert, *key, e.stderr)
+		return serve(ctx, &server.Server{Store: s, Insecure: *insecure}, *addr, *cert, *key, e.stderr)
 	}
 }
 
@@ -335,19 +335,16 @@ func (e *env) cmdRevoke(fs *flag.FlagSet) cli.Run {
 }
 
 // serve runs the HTTP server until ctx ends, then shuts down gracefully.
-func serve(ctx context.Context, s *hq.Store, addr, cert, key string, logw io.Writer) error {
+func serve(ctx context.Context, hs *server.Server, addr, cert, key string, logw io.Writer) error {
 	log := slog.New(slog.NewJSONHandler(logw, nil))
-	srv := &http.Server{
-		Addr:              addr,
-		Handler:           (&server.Server{Store: s, Log: log}).Handler(),
-		ReadHeaderTimeout: 10 * time.Second,
-		ReadTimeout:       2 * time.Minute,
-		WriteTimeout:      2 * time.Minute,
-		IdleTimeout:       2 * time.Minute,
-	}
+	hs.Log = log
+	srv := hs.HTTPServer(addr, server.DefaultTimeouts)
 	errc := make(chan error, 1)
 	go func() {
-		log.Info("listening", "addr", addr, "tls", cert != "")
+		log.Info("listening", "addr", addr, "tls", cert != "", "insecure_enroll", hs.Insecure)
+		if cert == "" && !hs.Insecure {
+			log.Warn("plain HTTP: showrooms on other machines cannot enroll; serve with --tls-cert/--tls-key, or --insecure on a trusted network")
+		}
 		if cert != "" {
 			errc <- srv.ListenAndServeTLS(cert, key)
 		} else {

@@ -9,9 +9,12 @@ import (
 
 	"kaohe/internal/cli"
 	"kaohe/internal/documents"
+	"kaohe/internal/i18n"
+	"kaohe/internal/kaohe"
 	"kaohe/internal/store"
 	"kaohe/sync/client"
 	"kaohe/sync/engine"
+	"kaohe/ui"
 )
 
 // cmdEnroll trades HQ's one-time code for this showroom's credential.
@@ -24,6 +27,9 @@ func (e *env) cmdEnroll(fs *flag.FlagSet) cli.Run {
 		}
 		if *hqURL == "" || *code == "" {
 			return cli.Usagef("kaohe enroll", "需要 --hq 和 --code / --hq and --code are required")
+		}
+		if kaohe.PlainHTTPRemote(*hqURL) {
+			fmt.Fprintln(e.stderr, i18n.Text(ui.Language(), "cli.plain_http_warning", map[string]any{"HQ": *hqURL}))
 		}
 		s, err := e.openStore(ctx)
 		if err != nil {

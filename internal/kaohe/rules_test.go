@@ -758,3 +758,15 @@ func TestItemWeightedAndReportLength(t *testing.T) {
 		}
 	}
 }
+
+func TestPlainHTTPRemote(t *testing.T) {
+	for addr, want := range map[string]bool{
+		"http://hq.example.cn:8443": true, "HTTP://10.0.0.5": true, "http://[2001:db8::1]:80": true,
+		"https://hq.example.cn": false, "http://127.0.0.1:8443": false, "http://localhost:8443": false,
+		"http://[::1]:8443": false, " https://hq ": false, "": false,
+	} {
+		if got := PlainHTTPRemote(addr); got != want {
+			t.Errorf("PlainHTTPRemote(%q) = %v; want %v", addr, got, want)
+		}
+	}
+}

@@ -102,3 +102,7 @@ type Error struct {
 
 // CodeUpgrade is the error code of a version mismatch.
 const CodeUpgrade = "upgrade"
+
+// CodeRateLimited is the error code of too many attempts (HTTP 429, with
+// Retry-After).
+const CodeRateLimited = "rate_limited"

@@ -26,6 +26,14 @@ import (
 type Server struct {
 	Store *hq.Store
 	Log   *slog.Logger
+	// Insecure lets showrooms enroll over plain HTTP from other machines
+	// (a one-time code then crosses the network in clear); without it only
+	// HTTPS or a caller on this machine may enroll.
+	Insecure bool
+	// Now is the clock of the rate limits; default time.Now.
+	Now func() time.Time
+
+	gates *gates
 }
 
 // Handler returns the server's routes.
@@ -33,13 +41,17 @@ func (s *Server) Handler() http.Handler {
 	if s.Log == nil {
 		s.Log = slog.New(slog.NewJSONHandler(io.Discard, nil))
 	}
+	if s.Now == nil {
+		s.Now = time.Now
+	}
+	s.gates = newGates(s.Now)
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET "+protocol.PathHealth, func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set(protocol.HeaderVersion, strconv.Itoa(protocol.Version))
 		fmt.Fprintln(w, "ok")
 	})
-	mux.HandleFunc("GET /verify/{serial}", s.verify)
-	mux.HandleFunc("POST "+protocol.PathEnroll, s.versioned(s.enroll))
+	mux.HandleFunc("GET /verify/{serial}", s.guardVerify(s.verify))
+	mux.HandleFunc("POST "+protocol.PathEnroll, s.versioned(s.guardEnroll(s.enroll)))
 	mux.HandleFunc("POST "+protocol.PathPush, s.versioned(s.authed(s.push)))
 	mux.HandleFunc("POST "+protocol.PathPull, s.versioned(s.authed(s.pull)))
 	return s.logged(mux)
