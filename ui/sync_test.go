@@ -93,6 +93,7 @@ func TestEnrollAndSyncFromTheWindow(t *testing.T) {
 // another machine asks before the code leaves; cancelling sends nothing.
 func TestEnrollWarnsOverPlainHTTP(t *testing.T) {
 	w, _, _ := demoWindow(t)
+	open(w, "nav.settings")
 	s := w.Settings
 	s.HQ.SetText("http://192.0.2.10:8443")
 	s.Code.SetText("ABCDEFGH2345")
