@@ -21,7 +21,7 @@ PACKAGES := gcc pkg-config libgl1-mesa-dev libx11-dev libxcursor-dev libxrandr-d
 	gcc-mingw-w64-x86-64 ca-certificates
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: deps go build run test check tracked-binaries windows clean
+.PHONY: deps go build run test check tracked-binaries windows clean libreoffice wordcount-diff wordcount-golden
 
 deps:
 	@missing=$$(for p in $(PACKAGES); do dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q "install ok installed" || echo $$p; done); \
@@ -52,6 +52,20 @@ check: tracked-binaries
 
 test: deps check
 	$(GO) test -count=1 ./...
+
+# 字数 against LibreOffice Writer itself (libreoffice-writer-nogui, headless;
+# about 4 minutes). wordcount-diff (in CI) fails when CountChars or the golden
+# file disagree with LibreOffice on any string of the corpus; wordcount-golden
+# rewrites internal/kaohe/testdata/wordcount.golden from LibreOffice's answers.
+libreoffice:
+	@command -v soffice >/dev/null || { echo "installing libreoffice-writer-nogui"; \
+		$(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends libreoffice-writer-nogui >/dev/null; }
+
+wordcount-diff: deps libreoffice
+	KAOHE_WORDCOUNT=check $(GO) test -count=1 -timeout 30m -run TestCountCharsAgainstLibreOffice ./internal/kaohe/
+
+wordcount-golden: deps libreoffice
+	KAOHE_WORDCOUNT=write $(GO) test -count=1 -timeout 30m -run TestCountCharsAgainstLibreOffice ./internal/kaohe/
 
 windows: deps
 	GOOS=windows GOARCH=amd64 CC=x86_64-w64-mingw32-gcc \

@@ -21,9 +21,13 @@ func TestCountChars(t *testing.T) {
 		{"完成2000字", 4},     // 完 成 2000 字
 		{"iPhone15很好", 3},  // a letter+digit run is one
 		{"Q3 销售额增长12.5%，超额完成", 12}, // Q3, 销售额增长 (5), 12.5%, ，, 超额完成 (4)
-		{"１２３", 3},           // full-width digits count each
-		{"ＡＢＣ公司", 5},         // full-width letters count each
-		{"《厨柜》“整体”方案……", 12}, // CJK and typographic punctuation
+		{"１２３", 3},            // full-width digits count each
+		{"ＡＢＣ公司", 5},          // full-width letters count each
+		{"《厨柜》“整体”方案……", 11},  // “ ” and …… are Latin-side punctuation: ”方 splits, “整 splits, …… is one
+		{"《述职报告》——2025年度", 9}, // the dashes separate and count none
+		{"hello, world.", 2},  // half-width punctuation stays with its word
+		{"中——文", 2},
+		{"ab\u200bcd ef", 1}, // LibreOffice stops counting a paragraph at a zero-width space after a word
 		{"好👍", 2},            // an emoji is one
 		{"👍🏻", 1},            // with a skin-tone modifier still one
 		{"👨‍👩‍👧", 1},         // a joined family is one
