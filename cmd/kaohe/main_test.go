@@ -41,14 +41,17 @@ func TestDemoBackupRestore(t *testing.T) {
 		t.Fatalf("%d backups", len(backups))
 	}
 
-	// Remove a manager after the backup, then restore: it is back.
+	// Change a manager after the backup, then restore: the old record is
+	// back. (A manager with history cannot be deleted.)
 	ctx := context.Background()
 	s, err := store.Open(ctx, filepath.Join(dir, "kaohe.db"))
 	if err != nil {
 		t.Fatal(err)
 	}
 	m, _ := s.ManagerByNo(ctx, "D005")
-	if err := s.Update(ctx, "test", func(tx *store.Tx) error { return tx.DeleteManager(m.ID) }); err != nil {
+	oldName := m.Name
+	m.Name = "改名测试"
+	if err := s.Update(ctx, "test", func(tx *store.Tx) error { _, err := tx.UpdateManager(m.Manager); return err }); err != nil {
 		t.Fatal(err)
 	}
 	s.Close()
@@ -60,8 +63,8 @@ func TestDemoBackupRestore(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer s.Close()
-	if _, err := s.ManagerByNo(ctx, "D005"); err != nil {
-		t.Errorf("D005 not back after restore: %v", err)
+	if m, err := s.ManagerByNo(ctx, "D005"); err != nil || m.Name != oldName {
+		t.Errorf("D005 after restore: %q, %v; want %q", m.Name, err, oldName)
 	}
 	if _, err := os.Stat(filepath.Join(dir, "kaohe.db.before-restore")); err != nil {
 		t.Errorf("the replaced database was not kept: %v", err)
