@@ -1,0 +1,280 @@
+package kaohe
+
+import (
+	"bytes"
+	"encoding/json"
+	"unicode/utf8"
+)
+
+// MaxJSONDepth is how deeply objects and arrays may nest in anything
+// accepted from outside; no row of the domain needs more than a few levels.
+const MaxJSONDepth = 16
+
+// DecodeStrict decodes JSON received from outside into v, refusing what
+// two readers could understand differently or a screen could show falsely:
+// duplicate keys (Go keeps the last, SQLite's json_extract the first),
+// fields v does not have, invalid UTF-8, NUL and other control characters,
+// bidirectional-override characters, nesting deeper than MaxJSONDepth and
+// anything after the value. Every accepting edge decodes with it.
+func DecodeStrict(data []byte, v any) error {
+	if err := CheckJSON(data); err != nil {
+		return err
+	}
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(v); err != nil {
+		return Errorf(EINVALID, "err.bad_payload", "Entity", "", "Detail", err.Error())
+	}
+	return nil
+}
+
+// CheckJSON checks JSON text for DecodeStrict's refusals without decoding
+// it: one pass over the bytes.
+func CheckJSON(data []byte) error {
+	s := jsonScan{data: data}
+	s.space()
+	if err := s.value(0); err != nil {
+		return err
+	}
+	s.space()
+	if s.i != len(s.data) {
+		return s.syntax()
+	}
+	return nil
+}
+
+type jsonScan struct {
+	data []byte
+	i    int
+}
+
+func (s *jsonScan) syntax() error {
+	return Errorf(EINVALID, "err.bad_payload", "Entity", "", "Detail", "syntax at byte "+itoa(s.i))
+}
+
+func itoa(n int) string {
+	var b [20]byte
+	i := len(b)
+	if n == 0 {
+		return "0"
+	}
+	for n > 0 {
+		i--
+		b[i] = byte('0' + n%10)
+		n /= 10
+	}
+	return string(b[i:])
+}
+
+func (s *jsonScan) space() {
+	for s.i < len(s.data) {
+		switch s.data[s.i] {
+		case ' ', '\t', '\n', '\r':
+			s.i++
+		default:
+			return
+		}
+	}
+}
+
+func (s *jsonScan) value(depth int) error {
+	if s.i >= len(s.data) {
+		return s.syntax()
+	}
+	switch c := s.data[s.i]; {
+	case c == '{':
+		return s.object(depth + 1)
+	case c == '[':
+		return s.array(depth + 1)
+	case c == '"':
+		_, err := s.str()
+		return err
+	case c == 't':
+		return s.word("true")
+	case c == 'f':
+		return s.word("false")
+	case c == 'n':
+		return s.word("null")
+	case c == '-' || (c >= '0' && c <= '9'):
+		return s.number()
+	}
+	return s.syntax()
+}
+
+func (s *jsonScan) word(w string) error {
+	if !bytes.HasPrefix(s.data[s.i:], []byte(w)) {
+		return s.syntax()
+	}
+	s.i += len(w)
+	return nil
+}
+
+func (s *jsonScan) number() error {
+	start := s.i
+	for s.i < len(s.data) {
+		c := s.data[s.i]
+		if (c >= '0' && c <= '9') || c == '-' || c == '+' || c == '.' || c == 'e' || c == 'E' {
+			s.i++
+			continue
+		}
+		break
+	}
+	if !json.Valid(s.data[start:s.i]) {
+		return s.syntax()
+	}
+	return nil
+}
+
+func (s *jsonScan) object(depth int) error {
+	if depth > MaxJSONDepth {
+		return Errorf(EINVALID, "err.json_too_deep", "Max", MaxJSONDepth)
+	}
+	s.i++ // {
+	s.space()
+	if s.i < len(s.data) && s.data[s.i] == '}' {
+		s.i++
+		return nil
+	}
+	var seen []string // objects are small: a slice beats a map
+	for {
+		s.space()
+		if s.i >= len(s.data) || s.data[s.i] != '"' {
+			return s.syntax()
+		}
+		k, err := s.str()
+		if err != nil {
+			return err
+		}
+		for _, prev := range seen {
+			if prev == k {
+				return Errorf(EINVALID, "err.json_duplicate_key", "Key", k)
+			}
+		}
+		seen = append(seen, k)
+		s.space()
+		if s.i >= len(s.data) || s.data[s.i] != ':' {
+			return s.syntax()
+		}
+		s.i++
+		s.space()
+		if err := s.value(depth); err != nil {
+			return err
+		}
+		s.space()
+		if s.i >= len(s.data) {
+			return s.syntax()
+		}
+		switch s.data[s.i] {
+		case ',':
+			s.i++
+		case '}':
+			s.i++
+			return nil
+		default:
+			return s.syntax()
+		}
+	}
+}
+
+func (s *jsonScan) array(depth int) error {
+	if depth > MaxJSONDepth {
+		return Errorf(EINVALID, "err.json_too_deep", "Max", MaxJSONDepth)
+	}
+	s.i++ // [
+	s.space()
+	if s.i < len(s.data) && s.data[s.i] == ']' {
+		s.i++
+		return nil
+	}
+	for {
+		s.space()
+		if err := s.value(depth); err != nil {
+			return err
+		}
+		s.space()
+		if s.i >= len(s.data) {
+			return s.syntax()
+		}
+		switch s.data[s.i] {
+		case ',':
+			s.i++
+		case ']':
+			s.i++
+			return nil
+		default:
+			return s.syntax()
+		}
+	}
+}
+
+// str reads a string and returns its text as decoded, checked for what
+// DecodeStrict refuses. Keys are compared decoded ("a" and "\u0061" are
+// the same key).
+func (s *jsonScan) str() (string, error) {
+	s.i++ // opening quote
+	start := s.i
+	plain := true
+	for s.i < len(s.data) {
+		c := s.data[s.i]
+		switch {
+		case c == '"':
+			raw := s.data[start:s.i]
+			s.i++
+			if plain {
+				return string(raw), nil
+			}
+			var out string
+			if err := json.Unmarshal(s.data[start-1:s.i], &out); err != nil {
+				return "", s.syntax()
+			}
+			return out, checkText(out)
+		case c == '\\':
+			plain = false
+			s.i += 2
+		case c < 0x20:
+			return "", Errorf(EINVALID, "err.json_bad_text", "Detail", "control character")
+		case c == 0x7f:
+			return "", Errorf(EINVALID, "err.json_bad_text", "Detail", "control character")
+		case c < utf8.RuneSelf:
+			s.i++
+		default:
+			r, n := utf8.DecodeRune(s.data[s.i:])
+			if r == utf8.RuneError && n <= 1 {
+				return "", Errorf(EINVALID, "err.json_bad_text", "Detail", "invalid UTF-8")
+			}
+			if badRune(r) {
+				return "", Errorf(EINVALID, "err.json_bad_text", "Detail", "U+"+hex4(r))
+			}
+			s.i += n
+		}
+	}
+	return "", s.syntax()
+}
+
+// checkText refuses in decoded text what str refuses in raw text: escapes
+// can spell control characters, bidi overrides and lone surrogates too.
+func checkText(t string) error {
+	for _, r := range t {
+		if (r < 0x20 && r != '\n' && r != '\t' && r != '\r') || badRune(r) || r == utf8.RuneError {
+			return Errorf(EINVALID, "err.json_bad_text", "Detail", "U+"+hex4(r))
+		}
+	}
+	return nil
+}
+
+// badRune reports characters no text of the domain may hold: C1 controls,
+// the bidirectional embeddings, overrides and isolates, and DEL.
+func badRune(r rune) bool {
+	return r == 0x7f || (r >= 0x80 && r <= 0x9f) || (r >= 0x202a && r <= 0x202e) || (r >= 0x2066 && r <= 0x2069) ||
+		r == 0x200e || r == 0x200f || r == 0x061c
+}
+
+func hex4(r rune) string {
+	const digits = "0123456789ABCDEF"
+	b := []byte{'0', '0', '0', '0'}
+	for i := 3; i >= 0 && r > 0; i-- {
+		b[i] = digits[r&0xf]
+		r >>= 4
+	}
+	return string(b)
+}
