@@ -94,6 +94,9 @@ func (s *ReviewScreen) Reload() {
 	}
 	var names []string
 	for _, m := range members {
+		if strings.TrimSpace(m.Name) == "" {
+			continue // a role of the policy HQ has not filled in yet: nobody to name
+		}
 		names = append(names, m.Name+"（"+m.Title+"）")
 	}
 	s.Deciders.Options = names

@@ -284,6 +284,19 @@ func TestDocumentsSingleAndBatch(t *testing.T) {
 	s := w.Documents
 	s.Kind.Set("report")
 	s.Period.Set("2025-H2")
+	// A level-1 manager (the showroom assesses only them) without a certificate.
+	certified := map[string]bool{}
+	all, _ := svc.Store.Certificates(context.Background(), "")
+	for _, c := range all {
+		certified[c.ManagerID] = true
+	}
+	assessed, _ := svc.Store.Assessments(context.Background(), store.AssessmentFilter{PeriodID: "2025-H2"})
+	for _, a := range assessed {
+		if !certified[a.ManagerID] {
+			s.Manager.Set(a.ManagerID)
+			break
+		}
+	}
 	test.Tap(s.Make)
 	if len(*opened) != 1 || !strings.HasSuffix((*opened)[0], ".pdf") {
 		t.Fatalf("opened %v; message %q", *opened, s.Message.Text)

@@ -231,8 +231,16 @@ func (g *gen) manager(tx *store.Tx, i int, used map[string]bool, edus []kaohe.Ed
 		m.Status, m.LeftOn = kaohe.StatusLeft, kaohe.D(g.o.Today.Year, 1+time.Month(g.r.IntN(int(g.o.Today.Month))), 15)
 	}
 	var err error
-	if m, err = tx.CreateManager(m, level, hire); err != nil {
+	// A showroom gives a new hire level 1; higher levels are HQ's decisions
+	// (written here as the demo's stand-in for HQ).
+	if m, err = tx.CreateManager(m, kaohe.Level1, hire); err != nil {
 		return err
+	}
+	for l := kaohe.Level2; l <= level; l++ {
+		if _, err := tx.RecordLevelChange(kaohe.LevelChange{ManagerID: m.ID, From: l - 1, To: l, Date: hire.AddMonths(12 * int(l-1)),
+			Reason: "总部评定", DecidedBy: "客户经理绩效考核实施小组"}); err != nil {
+			return err
+		}
 	}
 	st := staff{m: m, level: level, skill: 0.55 + 0.45*g.r.Float64()}
 	if i == 2 {
@@ -288,6 +296,9 @@ func (g *gen) figures(tx *store.Tx, st staff) error {
 }
 
 func (g *gen) assessments(tx *store.Tx, st staff) error {
+	if st.level != kaohe.Level1 { // levels 2 and up are assessed by HQ's review group
+		return nil
+	}
 	tpl := kaohe.DefaultTemplate()
 	for pi, p := range g.periods {
 		if st.m.Status == kaohe.StatusLeft && st.m.LeftOn.Before(p.End) {

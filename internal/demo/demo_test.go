@@ -67,7 +67,7 @@ func TestDemoShowroom(t *testing.T) {
 	}
 	for _, p := range periods {
 		as, _ := s.Assessments(ctx, store.AssessmentFilter{PeriodID: p.ID})
-		if len(as) < 15 {
+		if len(as) < 10 { // level-1 staff: the showroom assesses only them
 			t.Errorf("period %s has %d assessments", p.ID, len(as))
 		}
 		for _, a := range as {

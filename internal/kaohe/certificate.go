@@ -4,6 +4,7 @@ import (
 	"crypto/ed25519"
 	"encoding/base64"
 	"fmt"
+	"net/url"
 	"strings"
 )
 
@@ -48,4 +49,44 @@ func (c Certificate) Verify(code string, keys map[string]ed25519.PublicKey) Verd
 type HQKey struct {
 	ID     string `json:"id"`
 	Public string `json:"public"` // base64 Ed25519
+}
+
+// CertificatePrint is one print of a certificate at a showroom: the first
+// is the original, later ones are marked 副本.
+type CertificatePrint struct {
+	ID        string `json:"id"`
+	CertID    string `json:"certificate_id"`
+	Copy      bool   `json:"copy"`
+	PrintedBy string `json:"printed_by"`
+	At        string `json:"created_at"`
+}
+
+// HQInfoID is the row id of HQ's one HQInfo row.
+const HQInfoID = "hq"
+
+// HQInfo is what HQ publishes about itself to every showroom.
+type HQInfo struct {
+	// PublicURL is HQ's public address (https://…); a certificate's QR code
+	// is PublicURL/verify/SERIAL?code=CODE.
+	PublicURL string `json:"public_url"`
+}
+
+// VerifyURL is the address a certificate's QR code carries, or "" when HQ's
+// public address is not known (a certificate printed before enrolling).
+func VerifyURL(publicURL, serial, code string) string {
+	publicURL = strings.TrimRight(strings.TrimSpace(publicURL), "/")
+	if publicURL == "" || serial == "" {
+		return ""
+	}
+	return publicURL + "/verify/" + url.PathEscape(serial) + "?code=" + url.QueryEscape(code)
+}
+
+// ValidPublicURL checks HQ's public address: an absolute http(s) URL
+// without query or fragment.
+func ValidPublicURL(s string) error {
+	u, err := url.Parse(s)
+	if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" || u.RawQuery != "" || u.Fragment != "" {
+		return Errorf(EINVALID, "err.bad_public_url", "Value", s)
+	}
+	return nil
 }

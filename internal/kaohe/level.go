@@ -38,6 +38,23 @@ type LevelInfo struct {
 	MinReportChars int       `json:"min_report_chars"` // 述职报告 字数
 	AssessedBy     Assessor  `json:"assessed_by"`
 	Enabled        bool      `json:"enabled"`
+	// HireLevel: a showroom may give a new hire this level as the first one;
+	// every other level change is HQ's (the policy's default: level 1 only).
+	HireLevel bool `json:"hire_level"`
+	// ExamPassMark is the 等级考试 score at or above which the exam of an
+	// application for this level passes (0 means DefaultExamPassMark).
+	ExamPassMark float64 `json:"exam_pass_mark"`
+}
+
+// DefaultExamPassMark is the pass mark of a level exam unless HQ sets one.
+const DefaultExamPassMark = 60
+
+// PassMark is the level's exam pass mark.
+func (li LevelInfo) PassMark() float64 {
+	if li.ExamPassMark <= 0 {
+		return DefaultExamPassMark
+	}
+	return li.ExamPassMark
 }
 
 // ReportLongEnough says whether a 述职报告 of n 字 is long enough for the level.
@@ -56,6 +73,8 @@ func (li LevelInfo) Validate() error {
 		return Errorf(EINVALID, "err.required").OnField("min_report_chars")
 	case li.AssessedBy != AssessorShowroom && li.AssessedBy != AssessorReviewGroup:
 		return Errorf(EINVALID, "err.required").OnField("assessed_by")
+	case li.ExamPassMark < 0 || li.ExamPassMark > 100:
+		return Errorf(EINVALID, "err.exam_score_required").OnField("exam_pass_mark")
 	}
 	return nil
 }
@@ -139,7 +158,7 @@ func DefaultLevels() Levels {
 			),
 			CustomerGroups: []Text{groupWalkIn, groupEstate},
 			MinEducation:   EduVocational, MinReportChars: 2000,
-			AssessedBy: AssessorShowroom, Enabled: true,
+			AssessedBy: AssessorShowroom, Enabled: true, HireLevel: true, ExamPassMark: DefaultExamPassMark,
 		},
 		{
 			Level: Level2, Name: Text{"二级客户经理", "Level-2 customer manager"},
@@ -152,7 +171,7 @@ func DefaultLevels() Levels {
 			),
 			CustomerGroups: []Text{groupWalkIn, groupEstate, groupVIP},
 			MinEducation:   EduCollege, MinReportChars: 3000,
-			AssessedBy: AssessorReviewGroup, Enabled: true,
+			AssessedBy: AssessorReviewGroup, Enabled: true, ExamPassMark: DefaultExamPassMark,
 		},
 		{
 			Level: Level3, Name: Text{"三级客户经理（展厅经理级）", "Level-3 customer manager (showroom manager)"},
@@ -172,7 +191,7 @@ func DefaultLevels() Levels {
 			},
 			CustomerGroups: []Text{groupWalkIn, groupEstate, groupVIP},
 			MinEducation:   EduCollege, MinReportChars: 5000,
-			AssessedBy: AssessorReviewGroup, Enabled: true,
+			AssessedBy: AssessorReviewGroup, Enabled: true, ExamPassMark: DefaultExamPassMark,
 		},
 		{
 			Level: Level4, Name: Text{"四级客户经理（省级）", "Level-4 customer manager (province)"},
@@ -180,14 +199,14 @@ func DefaultLevels() Levels {
 			CustomerGroups: []Text{groupVIP},
 			// The policy names no length above level 3; it keeps level 3's.
 			MinEducation: EduCollege, MinReportChars: 5000,
-			AssessedBy: AssessorReviewGroup, Enabled: false,
+			AssessedBy: AssessorReviewGroup, Enabled: false, ExamPassMark: DefaultExamPassMark,
 		},
 		{
 			Level: Level5, Name: Text{"五级客户经理（片区）", "Level-5 customer manager (region)"},
 			Duties:         []Text{{"负责片区市场的销售与各省的管理。", "Sales across the region and management of its provinces."}},
 			CustomerGroups: []Text{groupVIP},
 			MinEducation:   EduCollege, MinReportChars: 5000,
-			AssessedBy: AssessorReviewGroup, Enabled: false,
+			AssessedBy: AssessorReviewGroup, Enabled: false, ExamPassMark: DefaultExamPassMark,
 		},
 	}
 }

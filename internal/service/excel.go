@@ -106,6 +106,10 @@ func (s *Service) PreviewRoster(ctx context.Context, path string) (kaohe.ImportP
 	for _, m := range existing {
 		byNo[m.EmployeeNo] = m
 	}
+	levels, err := s.Store.Levels(ctx)
+	if err != nil {
+		return kaohe.ImportPreview{}, err
+	}
 	p := kaohe.ImportPreview{ID: store.NewID(), Kind: "roster"}
 	seen := map[string]int{}
 	for i, r := range rows {
@@ -118,6 +122,11 @@ func (s *Service) PreviewRoster(ctx context.Context, path string) (kaohe.ImportP
 		old, update := byNo[r.Manager.EmployeeNo]
 		if r.Err == nil && update {
 			r.Manager.ID = old.ID // same person: update the profile
+		}
+		if r.Err == nil && !update { // a new hire's first level: only what HQ allows
+			if err := levels.CheckHire(r.Level); err != nil {
+				r.Err = err
+			}
 		}
 		rows[i] = r
 		p.Rows = append(p.Rows, kaohe.ImportRow{Row: r.Row, Summary: fmt.Sprintf("%s %s", r.Manager.EmployeeNo, r.Manager.Name), Err: r.Err, Update: update})

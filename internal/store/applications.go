@@ -26,19 +26,17 @@ func view(ctx context.Context, q querier, id string) (kaohe.ApplicationView, err
 	if err != nil {
 		return kaohe.ApplicationView{}, err
 	}
+	var decided []kaohe.Exemption
 	if requested {
-		a.Exemption = kaohe.ExemptionRequested
-		var approved bool
-		err := q.QueryRowContext(ctx, `SELECT approved FROM exemptions WHERE application_id = ?`, id).Scan(&approved)
-		switch {
-		case err == nil && approved:
-			a.Exemption = kaohe.ExemptionApproved
-		case err == nil:
-			a.Exemption = kaohe.ExemptionRejected
-		case !errors.Is(err, sql.ErrNoRows):
+		var e kaohe.Exemption
+		err := q.QueryRowContext(ctx, `SELECT approved FROM exemptions WHERE application_id = ? ORDER BY created_at DESC, id DESC LIMIT 1`, id).Scan(&e.Approved)
+		if err == nil {
+			decided = append(decided, e)
+		} else if !errors.Is(err, sql.ErrNoRows) {
 			return kaohe.ApplicationView{}, err
 		}
 	}
+	a.Exemption = kaohe.ExemptionOf(requested, decided)
 	rows, err := q.QueryContext(ctx, `SELECT id, application_id, stage, pass, date, decided_by, comment, exam_score FROM decisions WHERE application_id = ? ORDER BY seq`, id)
 	if err != nil {
 		return kaohe.ApplicationView{}, err
@@ -206,18 +204,16 @@ func (tx *Tx) RecordDecision(d kaohe.Decision) (kaohe.ApplicationView, error) {
 	if err != nil {
 		return v, err
 	}
-	if d.Stage == kaohe.StageFirst && d.Pass {
-		levels, err := tx.levels()
-		if err != nil {
-			return v, err
-		}
-		li, err := levels.Get(v.TargetLevel)
-		if err != nil {
-			return v, err
-		}
-		if c := kaohe.CheckEducation(v.Education, li, v.Exemption); !c.CanPass() {
-			return v, kaohe.Errorf(kaohe.ECONFLICT, "err.exemption_not_approved")
-		}
+	levels, err := tx.levels()
+	if err != nil {
+		return v, err
+	}
+	cur, err := tx.CurrentLevel(v.ManagerID)
+	if err != nil {
+		return v, err
+	}
+	if _, err := kaohe.CheckDecision(v, levels, cur, d, kaohe.DateOf(tx.now)); err != nil {
+		return v, err
 	}
 	nv, err := tx.decide(v, d)
 	if err != nil {
@@ -230,29 +226,11 @@ func (tx *Tx) RecordDecision(d kaohe.Decision) (kaohe.ApplicationView, error) {
 	// In HQ's replica the server grants the level and issues the certificate
 	// when the decision arrives; both come back by sync.
 	if nv.Review.State == kaohe.AppGranted && role != RoleHQ {
-		cur, err := tx.CurrentLevel(v.ManagerID)
-		if err != nil {
-			return nv, err
-		}
-		if _, err := tx.RecordLevelChange(kaohe.LevelChange{
-			ManagerID: v.ManagerID, From: cur, To: v.TargetLevel, Date: d.Date,
-			Reason: "三审通过，授予等级", DecidedBy: joinNames(d.DecidedBy), AppID: v.ID,
-		}); err != nil {
+		if _, err := tx.RecordLevelChange(kaohe.Grant(v, cur, d, "")); err != nil {
 			return nv, err
 		}
 	}
 	return nv, nil
-}
-
-func joinNames(ns []string) string {
-	out := ""
-	for i, n := range ns {
-		if i > 0 {
-			out += "、"
-		}
-		out += n
-	}
-	return out
 }
 
 func (tx *Tx) decide(v kaohe.ApplicationView, d kaohe.Decision) (kaohe.ApplicationView, error) {
@@ -282,11 +260,8 @@ func (tx *Tx) DecideExemption(e kaohe.Exemption) (kaohe.Exemption, error) {
 	if err != nil {
 		return e, err
 	}
-	if v.Exemption != kaohe.ExemptionRequested {
-		return e, kaohe.Errorf(kaohe.ECONFLICT, "err.no_exemption_request")
-	}
-	if e.DecidedBy == "" || e.Date.IsZero() {
-		return e, kaohe.Errorf(kaohe.EINVALID, "err.decider_required").OnField("decided_by")
+	if err := kaohe.CheckExemption(v, e, kaohe.DateOf(tx.now)); err != nil {
+		return e, err
 	}
 	if e.ID == "" {
 		e.ID = NewID()

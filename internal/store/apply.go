@@ -134,6 +134,13 @@ func (tx *Tx) applyChange(c Change) error {
 				SELECT ?, showroom_id, id, ?, ?, ?, ?, ? FROM applications WHERE id = ?`,
 				v.ID, boolInt(v.Approved), v.Date.String(), v.DecidedBy, v.Comment, stamp(tx.now), v.AppID)
 		}
+	case kaohe.EntHQInfo:
+		var v kaohe.HQInfo
+		if err = decode(c, &v); err == nil {
+			if err = kaohe.ValidPublicURL(v.PublicURL); err == nil {
+				err = tx.setMeta(MetaPublicURL, v.PublicURL)
+			}
+		}
 	case kaohe.EntHQKey:
 		var v kaohe.HQKey
 		if err = decode(c, &v); err == nil {

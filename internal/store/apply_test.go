@@ -11,7 +11,7 @@ import (
 func demoLike(t *testing.T, s *Store) {
 	t.Helper()
 	m := addManager(t, s, "D001", "张喆", kaohe.Level1, kaohe.EduCollege)
-	addManager(t, s, "D002", "李玥", kaohe.Level2, kaohe.EduBachelor)
+	addManager(t, s, "D002", "李玥", kaohe.Level1, kaohe.EduBachelor)
 	err := s.Update(ctx, "test", func(tx *Tx) error {
 		if _, err := tx.SetTarget(m.ID, kaohe.MetricSales, 2026, 1200000, nil); err != nil {
 			return err
@@ -83,7 +83,7 @@ func TestApplyRemoteReplicatesAndIsIdempotent(t *testing.T) {
 		t.Errorf("applied changes echoed into the outbox: %d", n)
 	}
 	ms, _ := dst.ListManagers(ctx, kaohe.ManagerFilter{})
-	if len(ms) != 2 || ms[1].Level != kaohe.Level2 || ms[0].ShowroomID == "" {
+	if len(ms) != 2 || ms[1].Level != kaohe.Level1 || ms[0].ShowroomID == "" {
 		t.Errorf("replicated managers = %+v", ms)
 	}
 	if c, _ := dst.PullCursor(ctx); c != int64(len(changes)) {

@@ -60,6 +60,17 @@ func (tx *Tx) SaveAssessment(a kaohe.Assessment, submit bool) (kaohe.Assessment,
 	if err != nil {
 		return a, err
 	}
+	levels, err := tx.levels()
+	if err != nil {
+		return a, err
+	}
+	cur, err := tx.CurrentLevel(a.ManagerID)
+	if err != nil {
+		return a, err
+	}
+	if err := kaohe.CheckAssessable(levels, cur, m, a.Assessor); err != nil {
+		return a, err
+	}
 	a.ShowroomID = m.ShowroomID
 	if a.Scores == nil {
 		a.Scores = kaohe.Scores{}
@@ -136,11 +147,12 @@ func (tx *Tx) FileAssessment(f kaohe.Filing) (kaohe.Filing, error) {
 	if err != nil {
 		return f, err
 	}
-	if a.Status != kaohe.AssessSubmitted {
-		return f, kaohe.Errorf(kaohe.ECONFLICT, "err.not_submitted")
+	var filed int
+	if err := tx.queryRow(`SELECT count(*) FROM filings WHERE assessment_id = ?`, a.ID).Scan(&filed); err != nil {
+		return f, err
 	}
-	if f.FiledBy == "" || f.Date.IsZero() {
-		return f, kaohe.Errorf(kaohe.EINVALID, "err.decider_required").OnField("decided_by")
+	if err := kaohe.CheckFiling(a, filed > 0, f, kaohe.DateOf(tx.now)); err != nil {
+		return f, err
 	}
 	if f.ID == "" {
 		f.ID = NewID()

@@ -63,13 +63,8 @@ func (s *Store) CertificateBySerial(ctx context.Context, serial string) (kaohe.C
 }
 
 // CertificatePrint is one print of a certificate.
-type CertificatePrint struct {
-	ID        string `json:"id"`
-	CertID    string `json:"certificate_id"`
-	Copy      bool   `json:"copy"`
-	PrintedBy string `json:"printed_by"`
-	At        string `json:"created_at"`
-}
+// CertificatePrint is one print of a certificate.
+type CertificatePrint = kaohe.CertificatePrint
 
 // LogCertificatePrint records a print of a certificate and says whether it
 // is a reprint (副本): every print after the first is.

@@ -304,6 +304,19 @@ func (tx *Tx) RecordLevelChange(c kaohe.LevelChange) (kaohe.LevelChange, error) 
 	if err != nil {
 		return c, err
 	}
+	if c.From == 0 { // a showroom's own first level: only what HQ allows
+		levels, err := tx.levels()
+		if err != nil {
+			return c, err
+		}
+		h, err := levelHistory(tx.ctx, tx.tx, c.ManagerID)
+		if err != nil {
+			return c, err
+		}
+		if err := kaohe.CheckHireLevel(levels, h, c); err != nil {
+			return c, err
+		}
+	}
 	if c.From != cur {
 		return c, kaohe.Errorf(kaohe.ECONFLICT, "err.level_from_mismatch", "From", int(c.From), "Current", int(cur))
 	}

@@ -48,7 +48,10 @@ func addManager(t *testing.T, s *Store, no, name string, level kaohe.Level, edu 
 	var m kaohe.Manager
 	err := s.Update(ctx, "test", func(tx *Tx) error {
 		var err error
-		m, err = tx.CreateManager(kaohe.Manager{EmployeeNo: no, Name: name, Education: edu, HireDate: kaohe.D(2024, 3, 1)}, level, kaohe.Date{})
+		m, err = tx.CreateManager(kaohe.Manager{EmployeeNo: no, Name: name, Education: edu, HireDate: kaohe.D(2024, 3, 1)}, kaohe.Level1, kaohe.Date{})
+		for l := kaohe.Level2; err == nil && l <= level; l++ { // higher levels are HQ's decisions
+			_, err = tx.RecordLevelChange(kaohe.LevelChange{ManagerID: m.ID, From: l - 1, To: l, Date: kaohe.D(2025, 3, int(l)), Reason: "总部评定", DecidedBy: "评审小组"})
+		}
 		return err
 	})
 	if err != nil {
@@ -354,6 +357,8 @@ func TestApplicationJourney(t *testing.T) {
 		{kaohe.StageExam, kaohe.D(2026, 2, 1)},
 		{kaohe.StageSecond, kaohe.D(2026, 11, 30)},
 	}
+	dec1 := time.Date(2026, 12, 1, 9, 0, 0, 0, time.UTC)
+	s.Now = func() time.Time { return dec1 }
 	for _, st := range steps {
 		if err := decide(st.stage, true, st.on); err != nil {
 			t.Fatalf("%s: %v", st.stage, err)
@@ -363,6 +368,13 @@ func TestApplicationJourney(t *testing.T) {
 	if v.Review.State != kaohe.AppProbation || v.Review.ProbationEnd != kaohe.D(2027, 2, 28) || v.Exemption != kaohe.ExemptionApproved {
 		t.Errorf("after second review: %+v", v.Review)
 	}
+	// HQ's clock, not the date typed: a third review recorded before
+	// probation has ended is refused even when dated after it.
+	if err := decide(kaohe.StageThird, true, kaohe.D(2027, 2, 28)); kaohe.ErrorCode(err) != kaohe.EINVALID {
+		t.Errorf("third review dated after today = %v; want refused", err)
+	}
+	later := time.Date(2027, 3, 1, 9, 0, 0, 0, time.UTC)
+	s.Now = func() time.Time { return later }
 	if err := decide(kaohe.StageThird, true, kaohe.D(2027, 2, 27)); !errors.Is(err, kaohe.ErrProbationNotEnded) {
 		t.Errorf("third review during probation = %v", err)
 	}

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"strconv"
 	"time"
 
@@ -19,6 +20,7 @@ const (
 	MetaPullCursor = "pull_cursor"
 	MetaLastSync   = "last_sync"
 	MetaLastError  = "last_sync_error"
+	MetaPublicURL  = "hq_public_url" // HQ's public verify address (kaohe.HQInfo)
 )
 
 // Meta returns a meta value ("" when unset).
@@ -141,10 +143,17 @@ func (s *Store) NoteSync(ctx context.Context, at time.Time, syncErr string) erro
 	return s.SetMeta(ctx, kv)
 }
 
-// showroomTables are the local tables whose rows carry a showroom.
-var showroomTables = []string{"managers", "level_changes", "targets", "actuals", "assessments", "trainings", "attendance",
-	"rewards", "applications", "decisions", "exemptions", "filings", "certificates", "certificate_prints", "market_research",
-	"accounts", "account_blocks"}
+// showroomTables are the local tables whose rows carry a showroom: those of
+// every synced kind that is not reference data.
+var showroomTables = func() []string {
+	var out []string
+	for _, e := range kaohe.Entities() {
+		if !e.Shared && e.Name != kaohe.EntShowroom && !slices.Contains(out, e.Table) {
+			out = append(out, e.Table)
+		}
+	}
+	return out
+}()
 
 // Enrolled makes HQ's showroom this database's own, with the credential to
 // sync. Rows written before enrolling (under a showroom id made locally)

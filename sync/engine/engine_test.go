@@ -32,11 +32,27 @@ type hqServer struct {
 	real  *httptest.Server
 	proxy *httptest.Server
 	fault atomic.Value // func(w, r) bool: true when it handled (broke) the request
+	// floor is the earliest "today" of HQ's clock: the tests' decisions are
+	// dated up to it, and HQ refuses a decision dated after its today.
+	floor time.Time
+}
+
+// setToday moves HQ's clock to at least t.
+func (h *hqServer) setToday(t time.Time) {
+	h.floor = t
+	h.store.Now = h.now
+}
+
+func (h *hqServer) now() time.Time {
+	if t := time.Now(); t.After(h.floor) {
+		return t
+	}
+	return h.floor
 }
 
 func newHQ(t *testing.T) *hqServer {
 	t.Helper()
-	h := &hqServer{t: t, path: filepath.Join(t.TempDir(), "hq.db")}
+	h := &hqServer{t: t, path: filepath.Join(t.TempDir(), "hq.db"), floor: time.Date(2026, 12, 10, 12, 0, 0, 0, time.UTC)}
 	h.start()
 	h.proxy = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if f, _ := h.fault.Load().(func(http.ResponseWriter, *http.Request) bool); f != nil && f(w, r) {
@@ -66,6 +82,7 @@ func (h *hqServer) start() {
 	if err != nil {
 		h.t.Fatal(err)
 	}
+	s.Now = h.now
 	h.store = s
 	h.real = httptest.NewServer((&server.Server{Store: s}).Handler())
 }

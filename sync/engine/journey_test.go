@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"kaohe/internal/documents"
 	"kaohe/internal/kaohe"
@@ -102,7 +103,14 @@ func TestReviewJourney(t *testing.T) {
 		t.Fatalf("at the showroom: %s, probation ends %v; want probation to 2027-02-28", v.Review.State, v.Review.ProbationEnd)
 	}
 
+	// Not before probation has really ended by HQ's clock, whatever the
+	// decision says.
+	h.setToday(time.Date(2027, 2, 27, 12, 0, 0, 0, time.UTC))
+	if r := decide(kaohe.StageThird, true, kaohe.D(2027, 2, 28), 0); r.Status != protocol.Refused || r.Code != kaohe.EINVALID {
+		t.Errorf("third review dated after HQ's today: %+v", r)
+	}
 	// Probation over: the third review passes and HQ grants the level.
+	h.setToday(time.Date(2027, 3, 1, 9, 0, 0, 0, time.UTC))
 	applied(decide(kaohe.StageThird, true, kaohe.D(2027, 2, 28), 0), "third review")
 	mustSync(t, a)
 	mustSync(t, b)

@@ -57,6 +57,10 @@ func Open(ctx context.Context, path string) (*Store, error) {
 		db.Close()
 		return nil, err
 	}
+	if err := s.seed(ctx); err != nil {
+		db.Close()
+		return nil, err
+	}
 	return s, nil
 }
 
@@ -151,7 +155,7 @@ func (s *Store) AddShowroom(ctx context.Context, code, name, region string) (Sho
 		}
 		payload, _ := json.Marshal(kaohe.Showroom{ID: sr.ID, Code: code, Name: name, Region: region})
 		_, err := s.record(tx, protocol.Change{ID: uuid.Must(uuid.NewV7()).String(), Entity: kaohe.EntShowroom, RowID: sr.ID, Op: "upsert",
-			Payload: payload, At: s.stamp()}, sr.ID, KindHQ, "admin")
+			Payload: payload, At: s.stamp()}, sr.ID, "", KindHQ, "admin")
 		return err
 	})
 	return sr, enroll, err
@@ -295,6 +299,15 @@ func (t *txn) Exec(q string, args ...any) (sql.Result, error) {
 	return st.Exec(args...)
 }
 
+// Query runs a cached statement.
+func (t *txn) Query(q string, args ...any) (*sql.Rows, error) {
+	st, err := t.stmt(q)
+	if err != nil {
+		return nil, err
+	}
+	return st.Query(args...)
+}
+
 // QueryRow runs a cached statement for one row.
 func (t *txn) QueryRow(q string, args ...any) *sql.Row {
 	st, err := t.stmt(q)
@@ -307,7 +320,8 @@ func (t *txn) QueryRow(q string, args ...any) *sql.Row {
 // record appends a change to the log and updates the row's current state;
 // fresh is false when the change was applied before (a replay), in which
 // case nothing is written.
-func (s *Store) record(tx *txn, c protocol.Change, showroom, origin, credential string) (fresh bool, err error) {
+// parent is the row it refers to (kaohe.Row.Refs()[0]), "" for none.
+func (s *Store) record(tx *txn, c protocol.Change, showroom, parent, origin, credential string) (fresh bool, err error) {
 	res, err := tx.Exec(`INSERT INTO changes (change_id, showroom_id, origin, entity, row_id, op, payload, at, received_at, credential) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 		ON CONFLICT (change_id) DO NOTHING`,
 		c.ID, showroom, origin, c.Entity, c.RowID, c.Op, string(c.Payload), c.At, s.stamp(), credential)
@@ -321,10 +335,10 @@ func (s *Store) record(tx *txn, c protocol.Change, showroom, origin, credential 
 	// A row's writer numbers its changes in time order (UUIDv7): a change
 	// that arrives after a newer one of the same row is logged, but the
 	// newer state stays.
-	_, err = tx.Exec(`INSERT INTO rows (entity, row_id, showroom_id, payload, deleted, seq, change_id) VALUES (?, ?, ?, ?, ?, ?, ?)
+	_, err = tx.Exec(`INSERT INTO rows (entity, row_id, showroom_id, parent, payload, deleted, seq, change_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
 		ON CONFLICT (entity, row_id) DO UPDATE SET payload = excluded.payload, deleted = excluded.deleted, seq = excluded.seq, change_id = excluded.change_id
 		WHERE excluded.change_id > rows.change_id`,
-		c.Entity, c.RowID, showroom, string(c.Payload), boolInt(c.Op == "delete"), seq, c.ID)
+		c.Entity, c.RowID, showroom, parent, string(c.Payload), boolInt(c.Op == "delete"), seq, c.ID)
 	return err == nil, err
 }
 
@@ -370,7 +384,7 @@ func (s *Store) NewKey(ctx context.Context) (string, error) {
 		}
 		p, _ := json.Marshal(kaohe.HQKey{ID: id, Public: base64.StdEncoding.EncodeToString(pub)})
 		_, err := s.record(tx, protocol.Change{ID: uuid.Must(uuid.NewV7()).String(), Entity: kaohe.EntHQKey, RowID: id, Op: "upsert",
-			Payload: p, At: s.stamp()}, "", KindHQ, "admin")
+			Payload: p, At: s.stamp()}, "", "", KindHQ, "admin")
 		return err
 	})
 	return id, err

@@ -18,188 +18,16 @@ import (
 // Issuer is the name on certificates: the policy's review group.
 const Issuer = "客户经理绩效考核实施小组"
 
-// rowOf reads a row's current state at HQ.
-func rowOf[T any](tx *txn, entity, id string) (T, bool, error) {
-	var v T
-	var p string
-	err := tx.QueryRow(`SELECT payload FROM rows WHERE entity = ? AND row_id = ? AND deleted = 0`, entity, id).Scan(&p)
-	if errors.Is(err, sql.ErrNoRows) {
-		return v, false, nil
-	}
-	if err != nil {
-		return v, false, err
-	}
-	return v, true, json.Unmarshal([]byte(p), &v)
-}
-
-// rowsWhere reads the current state of the rows of entities whose payload
-// field equals value, in the order they were written.
-func rowsWhere[T any](tx *txn, field, value string, entities ...string) ([]T, error) {
-	q := `SELECT payload FROM rows WHERE deleted = 0 AND json_extract(payload, '$.` + field + `') = ? AND entity IN (?` + strings.Repeat(", ?", len(entities)-1) + `) ORDER BY seq`
-	args := []any{value}
-	for _, e := range entities {
-		args = append(args, e)
-	}
-	rows, err := tx.Query(q, args...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []T
-	for rows.Next() {
-		var p string
-		if err := rows.Scan(&p); err != nil {
-			return nil, err
-		}
-		var v T
-		if err := json.Unmarshal([]byte(p), &v); err != nil {
-			return nil, err
-		}
-		out = append(out, v)
-	}
-	return out, rows.Err()
-}
-
-// levels is the level reference data HQ has sent, or the policy's.
-func levels(tx *txn) (kaohe.Levels, error) {
-	rows, err := tx.Query(`SELECT payload FROM rows WHERE entity = ? AND deleted = 0 ORDER BY row_id`, kaohe.EntLevel)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out kaohe.Levels
-	for rows.Next() {
-		var p string
-		rows.Scan(&p)
-		var li kaohe.LevelInfo
-		if json.Unmarshal([]byte(p), &li) == nil {
-			out = append(out, li)
-		}
-	}
-	if len(out) == 0 {
-		return kaohe.DefaultLevels(), nil
-	}
-	return out, rows.Err()
-}
-
-// review replays an application's decisions as HQ holds them.
-func review(tx *txn, appID string) (kaohe.Application, kaohe.Review, error) {
-	app, ok, err := rowOf[kaohe.Application](tx, kaohe.EntApplication, appID)
-	if err != nil {
-		return app, kaohe.Review{}, err
-	}
-	if !ok {
-		return app, kaohe.Review{}, kaohe.Errorf(kaohe.EINVALID, "err.missing_reference")
-	}
-	ds, err := rowsWhere[kaohe.Decision](tx, "application_id", appID, kaohe.EntApplicationEvent, kaohe.EntDecision)
-	if err != nil {
-		return app, kaohe.Review{}, err
-	}
-	r, err := kaohe.Replay(ds)
-	if err != nil {
-		return app, r, err
-	}
-	if app.Exemption != kaohe.ExemptionNone {
-		app.Exemption = kaohe.ExemptionRequested
-		ex, err := rowsWhere[kaohe.Exemption](tx, "application_id", appID, kaohe.EntExemption)
-		if err != nil {
-			return app, r, err
-		}
-		if len(ex) > 0 {
-			app.Exemption = map[bool]kaohe.ExemptionStatus{true: kaohe.ExemptionApproved, false: kaohe.ExemptionRejected}[ex[len(ex)-1].Approved]
-		}
-	}
-	return app, r, nil
-}
-
-// checkHQ enforces the review procedure on HQ's decisions before they are
-// written: a decision must be the application's next legal step (nothing
-// skipped, nothing twice, the third review only after probation), a
-// first-review pass needs the education or an approved exemption, and an
-// exemption is decided once, for an application that asked for one.
-func (s *Store) checkHQ(tx *txn, c protocol.Change) error {
-	switch c.Entity {
-	case kaohe.EntDecision:
-		var d kaohe.Decision
-		if err := json.Unmarshal(c.Payload, &d); err != nil {
-			return kaohe.Errorf(kaohe.EINVALID, "err.bad_payload", "Entity", c.Entity, "Detail", err.Error())
-		}
-		if !d.Stage.HQOwned() {
-			return kaohe.Errorf(kaohe.EUNAUTHORIZED, "err.not_owner", "Entity", string(d.Stage))
-		}
-		app, r, err := review(tx, d.AppID)
-		if err != nil {
-			return err
-		}
-		if _, err := r.Apply(d); err != nil {
-			return err
-		}
-		if d.Stage == kaohe.StageFirst && d.Pass {
-			ls, err := levels(tx)
-			if err != nil {
-				return err
-			}
-			li, err := ls.Get(app.TargetLevel)
-			if err != nil {
-				return err
-			}
-			if !kaohe.CheckEducation(app.Education, li, app.Exemption).CanPass() {
-				return kaohe.Errorf(kaohe.ECONFLICT, "err.exemption_not_approved")
-			}
-		}
-	case kaohe.EntExemption:
-		var e kaohe.Exemption
-		if err := json.Unmarshal(c.Payload, &e); err != nil {
-			return kaohe.Errorf(kaohe.EINVALID, "err.bad_payload", "Entity", c.Entity, "Detail", err.Error())
-		}
-		app, _, err := review(tx, e.AppID)
-		if err != nil {
-			return err
-		}
-		if app.Exemption != kaohe.ExemptionRequested {
-			return kaohe.Errorf(kaohe.ECONFLICT, "err.no_exemption_request")
-		}
-		if e.DecidedBy == "" || e.Date.IsZero() {
-			return kaohe.Errorf(kaohe.EINVALID, "err.decider_required").OnField("decided_by")
-		}
-	case kaohe.EntFiling:
-		var f kaohe.Filing
-		if err := json.Unmarshal(c.Payload, &f); err != nil {
-			return kaohe.Errorf(kaohe.EINVALID, "err.bad_payload", "Entity", c.Entity, "Detail", err.Error())
-		}
-		a, ok, err := rowOf[kaohe.Assessment](tx, kaohe.EntAssessment, f.AssessmentID)
-		if err != nil {
-			return err
-		}
-		if !ok || a.Status != kaohe.AssessSubmitted {
-			return kaohe.Errorf(kaohe.ECONFLICT, "err.not_submitted")
-		}
-		if prior, _ := rowsWhere[kaohe.Filing](tx, "assessment_id", f.AssessmentID, kaohe.EntFiling); len(prior) > 0 {
-			return kaohe.Errorf(kaohe.ECONFLICT, "err.duplicate", "Detail", f.AssessmentID)
-		}
-	case kaohe.EntLevelChange, kaohe.EntCertificate:
-		// Granted by the server when the third review passes, never sent.
-		return kaohe.Errorf(kaohe.EUNAUTHORIZED, "err.granted_by_server", "Entity", c.Entity)
-	}
-	return nil
-}
-
 // grant follows a recorded third-review pass: the level-change event and the
-// signed certificate, as HQ changes for the applicant's showroom.
-func (s *Store) grant(tx *txn, c protocol.Change, showroom, credential string) error {
-	if c.Entity != kaohe.EntDecision {
-		return nil
+// signed certificate, as HQ changes for the applicant's showroom. The
+// decision was checked (kaohe.CheckDecision, which includes CheckGrant)
+// before it was recorded.
+func (s *Store) grant(tx *txn, led *ledger, d kaohe.Decision, showroom, credential string) error {
+	v, ok, err := led.Application(d.AppID)
+	if err != nil || !ok {
+		return kaohe.Errorf(kaohe.EINVALID, "err.missing_reference")
 	}
-	var d kaohe.Decision
-	json.Unmarshal(c.Payload, &d)
-	if d.Stage != kaohe.StageThird || !d.Pass {
-		return nil
-	}
-	app, _, err := review(tx, d.AppID)
-	if err != nil {
-		return err
-	}
-	mgr, ok, err := rowOf[kaohe.Manager](tx, kaohe.EntManager, app.ManagerID)
+	mgr, ok, err := led.Manager(v.ManagerID)
 	if err != nil || !ok {
 		return kaohe.Errorf(kaohe.EINVALID, "err.missing_reference")
 	}
@@ -207,13 +35,11 @@ func (s *Store) grant(tx *txn, c protocol.Change, showroom, credential string) e
 	if err != nil {
 		return err
 	}
-	history, err := rowsWhere[kaohe.LevelChange](tx, "manager_id", app.ManagerID, kaohe.EntLevelAssignment, kaohe.EntLevelChange)
+	history, err := led.LevelHistory(v.ManagerID)
 	if err != nil {
 		return err
 	}
-	by := strings.Join(d.DecidedBy, "、")
-	lc := kaohe.LevelChange{ID: uuid.Must(uuid.NewV7()).String(), ManagerID: app.ManagerID, From: kaohe.CurrentLevel(history),
-		To: app.TargetLevel, Date: d.Date, Reason: "三审通过，授予等级", DecidedBy: by, AppID: app.ID}
+	lc := kaohe.Grant(v, kaohe.CurrentLevel(history), d, uuid.Must(uuid.NewV7()).String())
 	if err := lc.Validate(); err != nil {
 		return err
 	}
@@ -222,23 +48,24 @@ func (s *Store) grant(tx *txn, c protocol.Change, showroom, credential string) e
 		kaohe.EntCertificate, kaohe.SerialFor(d.Date.Year, 0)[:8]+"%").Scan(&n); err != nil {
 		return err
 	}
-	cert := kaohe.Certificate{ID: uuid.Must(uuid.NewV7()).String(), ShowroomID: showroom, ManagerID: app.ManagerID, AppID: app.ID,
-		Serial: kaohe.SerialFor(d.Date.Year, n+1), Level: app.TargetLevel, HolderName: mgr.Name, Showroom: sr.Name,
+	cert := kaohe.Certificate{ID: uuid.Must(uuid.NewV7()).String(), ShowroomID: showroom, ManagerID: v.ManagerID, AppID: v.ID,
+		Serial: kaohe.SerialFor(d.Date.Year, n+1), Level: v.TargetLevel, HolderName: mgr.Name, Showroom: sr.Name,
 		GrantedOn: d.Date, Issuer: Issuer, VerifyCode: secret(8, codeAlphabet)}
 	keyID, _, priv, err := s.signingKeyTx(tx)
 	if err != nil {
 		return err
 	}
 	cert.Sign(keyID, priv)
-	for _, v := range []struct {
+	for _, r := range []struct {
 		entity, id string
 		row        any
 	}{{kaohe.EntLevelChange, lc.ID, lc}, {kaohe.EntCertificate, cert.ID, cert}} {
-		p, _ := json.Marshal(v.row)
-		if _, err := s.record(tx, protocol.Change{ID: uuid.Must(uuid.NewV7()).String(), Entity: v.entity, RowID: v.id, Op: "upsert",
-			Payload: p, At: s.stamp()}, showroom, KindHQ, credential); err != nil {
+		p, _ := json.Marshal(r.row)
+		if _, err := s.record(tx, protocol.Change{ID: uuid.Must(uuid.NewV7()).String(), Entity: r.entity, RowID: r.id, Op: "upsert",
+			Payload: p, At: s.stamp()}, showroom, v.ManagerID, KindHQ, credential); err != nil {
 			return err
 		}
+		led.recorded(r.entity, r.id, v.ManagerID)
 	}
 	return nil
 }
@@ -271,7 +98,7 @@ func (s *Store) Revoke(ctx context.Context, serial, reason string) (kaohe.Certif
 		c.Revoked, c.RevokedWhy = true, reason
 		raw, _ := json.Marshal(c)
 		_, err = s.record(tx, protocol.Change{ID: uuid.Must(uuid.NewV7()).String(), Entity: kaohe.EntCertificate, RowID: c.ID, Op: "upsert",
-			Payload: raw, At: s.stamp()}, showroom, KindHQ, "admin")
+			Payload: raw, At: s.stamp()}, showroom, c.ManagerID, KindHQ, "admin")
 		return err
 	})
 	return c, err

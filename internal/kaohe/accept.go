@@ -1,0 +1,447 @@
+package kaohe
+
+import (
+	"bytes"
+	"encoding/json"
+	"math"
+	"strings"
+)
+
+// The rules that run when a synced row is accepted (Entity.Accept). Each
+// calls the same function the app calls before saving, so a rule checked
+// in the window is the rule HQ checks.
+
+func sameJSON(a, b any) bool {
+	x, err1 := json.Marshal(a)
+	y, err2 := json.Marshal(b)
+	return err1 == nil && err2 == nil && bytes.Equal(x, y)
+}
+
+// CheckHireLevel checks a level a showroom gives a manager: only the first
+// level of someone who has none yet, and only a level HQ's reference data
+// lets a showroom give (the policy's default: level 1). Every other level
+// change is HQ's decision.
+func CheckHireLevel(levels Levels, history []LevelChange, c LevelChange) error {
+	if err := c.Validate(); err != nil {
+		return err
+	}
+	if c.From != 0 || len(history) > 0 {
+		return Errorf(EUNAUTHORIZED, "err.level_change_hq_only")
+	}
+	return levels.CheckHire(c.To)
+}
+
+// CheckHire checks that a showroom may give a new hire level l.
+func (ls Levels) CheckHire(l Level) error {
+	li, err := ls.Get(l)
+	if err != nil {
+		return err
+	}
+	if !li.HireLevel {
+		return Errorf(EUNAUTHORIZED, "err.hire_level_not_allowed", "Level", int(l))
+	}
+	return nil
+}
+
+func acceptLevelAssignment(in Incoming, c, _ *LevelChange) error {
+	levels, err := in.Ledger.Levels()
+	if err != nil {
+		return err
+	}
+	h, err := in.Ledger.LevelHistory(c.ManagerID)
+	if err != nil {
+		return err
+	}
+	if c.Date.After(in.Ledger.Today()) {
+		return dateInFuture(c.Date)
+	}
+	return CheckHireLevel(levels, h, *c)
+}
+
+func dateInFuture(d Date) error {
+	return Errorf(EINVALID, "err.date_in_future", "Date", d.String()).OnField("date")
+}
+
+// Validate checks a target row.
+func (t Target) Validate() error {
+	if err := checkMetricYear(t.Metric, t.Year); err != nil {
+		return err
+	}
+	if t.Annual < 0 {
+		return Errorf(EINVALID, "err.bad_amount", "Value", t.Annual).OnField("annual")
+	}
+	for _, m := range t.Months {
+		if m < 0 {
+			return Errorf(EINVALID, "err.bad_amount", "Value", m).OnField("months")
+		}
+	}
+	if t.Weights != nil && len(t.Weights) != 12 {
+		return Errorf(EINVALID, "err.bad_payload", "Entity", EntTarget, "Detail", "weights").OnField("weights")
+	}
+	return nil
+}
+
+// Validate checks an actual figure.
+func (a Actual) Validate() error {
+	if err := checkMetricYear(a.Metric, a.Year); err != nil {
+		return err
+	}
+	if a.Month < 1 || a.Month > 12 {
+		return Errorf(EINVALID, "err.bad_month", "Value", a.Month).OnField("month")
+	}
+	if a.Value < 0 {
+		return Errorf(EINVALID, "err.bad_amount", "Value", a.Value).OnField("value")
+	}
+	return nil
+}
+
+func checkMetricYear(metric string, year int) error {
+	ok := false
+	for _, m := range DefaultMetrics() {
+		ok = ok || m.Code == metric
+	}
+	if !ok {
+		return Errorf(EINVALID, "err.bad_metric", "Value", metric).OnField("metric")
+	}
+	if year < 2000 || year > 2100 {
+		return Errorf(EINVALID, "err.bad_year", "Value", year).OnField("year")
+	}
+	return nil
+}
+
+// Validate checks a review-group member: a role from the policy; the name
+// may wait until HQ fills it in.
+func (m ReviewMember) Validate() error {
+	if m.Role != "leader" && m.Role != "member" {
+		return Errorf(EINVALID, "err.required").OnField("role")
+	}
+	if CountChars(m.Name) > 40 {
+		return Errorf(EINVALID, "err.bad_name").OnField("name")
+	}
+	return nil
+}
+
+// DefaultReviewGroup is the review group's roles as the policy names them
+// (组长由董事长或总经理担任，成员：行政及财务总监、市场部经理、人事部经理、
+// 财务部经理), without names: HQ fills them in.
+func DefaultReviewGroup() []ReviewMember {
+	return []ReviewMember{
+		{ID: "rg-leader", Role: "leader", Title: "董事长或总经理"},
+		{ID: "rg-admin-finance", Role: "member", Title: "行政及财务总监"},
+		{ID: "rg-marketing", Role: "member", Title: "市场部经理"},
+		{ID: "rg-hr", Role: "member", Title: "人事部经理"},
+		{ID: "rg-finance", Role: "member", Title: "财务部经理"},
+	}
+}
+
+// StandardPeriods are a year's assessment periods: half-years (半年一考评),
+// quarters and months.
+func StandardPeriods(year int) []Period {
+	var out []Period
+	for _, k := range []struct {
+		kind PeriodKind
+		n    int
+	}{{PeriodHalf, 2}, {PeriodQuarter, 4}, {PeriodMonth, 12}} {
+		for i := 1; i <= k.n; i++ {
+			p, _ := StandardPeriod(k.kind, year, i)
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+// CheckAssessable checks who a showroom may assess (一级：由相应展厅的展厅
+// 经理考核): only managers at a level the showroom assesses, and never the
+// assessor themself.
+func CheckAssessable(levels Levels, level Level, m Manager, assessor string) error {
+	li, err := levels.Get(level)
+	if err != nil || li.AssessedBy != AssessorShowroom {
+		return Errorf(EUNAUTHORIZED, "err.assess_level_hq", "Level", int(level))
+	}
+	a := strings.TrimSpace(assessor)
+	if a != "" && (a == strings.TrimSpace(m.Name) || a == m.EmployeeNo) {
+		return Errorf(EINVALID, "err.assess_self").OnField("assessor")
+	}
+	return nil
+}
+
+// CheckScored checks that an assessment's total, grade and coefficient are
+// the ones its template version gives for its scores.
+func (a Assessment) CheckScored(t Template) error {
+	b := a
+	b.Scores = Scores{}
+	for k, v := range a.Scores {
+		b.Scores[k] = v
+	}
+	if _, err := b.Score(t); err != nil {
+		return err
+	}
+	if math.Abs(b.Total-a.Total) > 0.005 || b.Grade != a.Grade || math.Abs(b.Coefficient-a.Coefficient) > 1e-9 {
+		return Errorf(EINVALID, "err.assessment_not_rescored", "Total", b.Total, "Grade", b.Grade).OnField("total")
+	}
+	return nil
+}
+
+func acceptAssessment(in Incoming, a, prior *Assessment) error {
+	if prior != nil && prior.Status != AssessDraft {
+		if !in.Delete && sameJSON(a, prior) {
+			return nil // the same state again changes nothing
+		}
+		return ErrReadOnly
+	}
+	if filed, err := in.Ledger.Filed(a.ID); err != nil || filed {
+		if err == nil {
+			err = ErrReadOnly
+		}
+		return err
+	}
+	if in.Delete {
+		return nil // a draft may be deleted
+	}
+	m, _, err := in.Ledger.Manager(a.ManagerID)
+	if err != nil {
+		return err
+	}
+	levels, err := in.Ledger.Levels()
+	if err != nil {
+		return err
+	}
+	h, err := in.Ledger.LevelHistory(a.ManagerID)
+	if err != nil {
+		return err
+	}
+	if err := CheckAssessable(levels, CurrentLevel(h), m, a.Assessor); err != nil {
+		return err
+	}
+	if _, ok, err := in.Ledger.Period(a.PeriodID); err != nil || !ok {
+		if err == nil {
+			err = Errorf(EINVALID, "err.missing_reference", "Entity", EntPeriod, "ID", a.PeriodID).OnField("period_id")
+		}
+		return err
+	}
+	t, ok, err := in.Ledger.Template(a.TemplateID, a.TemplateVersion)
+	if err != nil {
+		return err
+	}
+	if !ok {
+		return Errorf(EINVALID, "err.template_mismatch", "Want", a.TemplateID, "Version", a.TemplateVersion).OnField("template")
+	}
+	switch a.Status {
+	case AssessDraft:
+		if !a.SubmittedOn.IsZero() {
+			return Errorf(EINVALID, "err.bad_status", "Value", string(a.Status)).OnField("status")
+		}
+		return a.CheckScored(t)
+	case AssessSubmitted:
+		if a.SubmittedOn.IsZero() {
+			return Errorf(EINVALID, "err.required").OnField("submitted_on")
+		}
+		if a.SubmittedOn.After(in.Ledger.Today()) {
+			return dateInFuture(a.SubmittedOn)
+		}
+		if err := a.CheckSubmit(t); err != nil {
+			return err
+		}
+		return a.CheckScored(t)
+	}
+	return Errorf(EINVALID, "err.bad_status", "Value", string(a.Status)).OnField("status")
+}
+
+// SameMaterials reports whether two states of an application say the same
+// in everything frozen at submission.
+func (a Application) SameMaterials(b Application) bool {
+	return a.ManagerID == b.ManagerID && a.TargetLevel == b.TargetLevel && a.PersonalInfo == b.PersonalInfo &&
+		a.Achievements == b.Achievements && a.Report == b.Report && a.Education == b.Education &&
+		(a.Exemption == ExemptionNone) == (b.Exemption == ExemptionNone) && a.ExemptReason == b.ExemptReason
+}
+
+func acceptApplication(in Incoming, a, prior *Application) error {
+	if !a.TargetLevel.Valid() {
+		return Errorf(EINVALID, "err.bad_level", "Value", int(a.TargetLevel)).OnField("target_level")
+	}
+	if !a.Education.Valid() {
+		return Errorf(EINVALID, "err.bad_education", "Value", int(a.Education)).OnField("education")
+	}
+	switch a.Exemption {
+	case ExemptionNone, ExemptionRequested:
+	default: // only HQ decides an exemption
+		return Errorf(EUNAUTHORIZED, "err.not_owner", "Entity", EntExemption).OnField("exemption")
+	}
+	if prior == nil {
+		return nil
+	}
+	if a.ManagerID != prior.ManagerID {
+		return Errorf(EUNAUTHORIZED, "err.other_showroom")
+	}
+	v, _, err := in.Ledger.Application(a.ID)
+	if err != nil {
+		return err
+	}
+	if v.Review.State != AppDraft && (in.Delete || !a.SameMaterials(*prior)) {
+		return ErrReadOnly
+	}
+	return nil
+}
+
+func acceptApplicationEvent(in Incoming, d, _ *Decision) error {
+	if d.Stage.HQOwned() {
+		return Errorf(EUNAUTHORIZED, "err.stage_hq_only", "Stage", string(d.Stage))
+	}
+	v, _, err := in.Ledger.Application(d.AppID)
+	if err != nil {
+		return err
+	}
+	if d.Date.After(in.Ledger.Today()) {
+		return dateInFuture(d.Date)
+	}
+	if d.Stage == StageSubmit {
+		levels, err := in.Ledger.Levels()
+		if err != nil {
+			return err
+		}
+		h, err := in.Ledger.LevelHistory(v.ManagerID)
+		if err != nil {
+			return err
+		}
+		if err := v.Application.CheckSubmit(levels, CurrentLevel(h)); err != nil {
+			return err
+		}
+	}
+	_, err = v.Review.Apply(*d)
+	return err
+}
+
+// CheckDecision checks one of the review group's decisions on an
+// application, by HQ's own date (today): the next legal step of the
+// procedure, never dated in the future or before the previous stage (so
+// the third review waits until probation has really ended); a first-review
+// pass needs the education or an approved exemption; an exam passes only at
+// or above the level's pass mark; a third-review pass grants only the level
+// above the current one, if enabled. It returns the review after it.
+func CheckDecision(v ApplicationView, levels Levels, current Level, d Decision, today Date) (Review, error) {
+	if !d.Stage.HQOwned() {
+		return v.Review, Errorf(EUNAUTHORIZED, "err.not_owner", "Entity", string(d.Stage))
+	}
+	if d.Date.After(today) {
+		return v.Review, dateInFuture(d.Date)
+	}
+	r, err := v.Review.Apply(d)
+	if err != nil {
+		return v.Review, err
+	}
+	li, err := levels.Get(v.TargetLevel)
+	if err != nil {
+		return v.Review, err
+	}
+	switch {
+	case d.Stage == StageFirst && d.Pass:
+		if !CheckEducation(v.Education, li, v.Exemption).CanPass() {
+			return v.Review, Errorf(ECONFLICT, "err.exemption_not_approved")
+		}
+	case d.Stage == StageExam:
+		if passed := *d.ExamScore >= li.PassMark(); passed != d.Pass {
+			return v.Review, Errorf(EINVALID, "err.exam_pass_mark", "Score", *d.ExamScore, "Mark", li.PassMark()).OnField("pass")
+		}
+	case d.Stage == StageThird && d.Pass:
+		if err := CheckGrant(levels, current, v.TargetLevel); err != nil {
+			return v.Review, err
+		}
+	}
+	return r, nil
+}
+
+// CheckGrant checks that a level may be granted: the one above the
+// manager's current level, and enabled.
+func CheckGrant(levels Levels, current, target Level) error {
+	if target != current+1 {
+		return Errorf(ECONFLICT, "err.grant_not_next", "Current", int(current), "Target", int(target))
+	}
+	_, err := levels.Enabled(target)
+	return err
+}
+
+// Grant is the level change a passed third review makes.
+func Grant(v ApplicationView, current Level, d Decision, id string) LevelChange {
+	return LevelChange{ID: id, ManagerID: v.ManagerID, From: current, To: v.TargetLevel, Date: d.Date,
+		Reason: "三审通过，授予等级", DecidedBy: strings.Join(d.DecidedBy, "、"), AppID: v.ID}
+}
+
+func acceptDecision(in Incoming, d, _ *Decision) error {
+	v, _, err := in.Ledger.Application(d.AppID)
+	if err != nil {
+		return err
+	}
+	levels, err := in.Ledger.Levels()
+	if err != nil {
+		return err
+	}
+	h, err := in.Ledger.LevelHistory(v.ManagerID)
+	if err != nil {
+		return err
+	}
+	_, err = CheckDecision(v, levels, CurrentLevel(h), *d, in.Ledger.Today())
+	return err
+}
+
+// CheckExemption checks HQ's decision on an exemption request.
+func CheckExemption(v ApplicationView, e Exemption, today Date) error {
+	if v.Exemption != ExemptionRequested {
+		return Errorf(ECONFLICT, "err.no_exemption_request")
+	}
+	if strings.TrimSpace(e.DecidedBy) == "" || e.Date.IsZero() {
+		return Errorf(EINVALID, "err.decider_required").OnField("decided_by")
+	}
+	if e.Date.After(today) {
+		return dateInFuture(e.Date)
+	}
+	return nil
+}
+
+func acceptExemption(in Incoming, e, _ *Exemption) error {
+	v, _, err := in.Ledger.Application(e.AppID)
+	if err != nil {
+		return err
+	}
+	return CheckExemption(v, *e, in.Ledger.Today())
+}
+
+// CheckFiling checks HQ's filing (备案) of an assessment: a submitted one,
+// filed once, by someone, not in the future.
+func CheckFiling(a Assessment, filed bool, f Filing, today Date) error {
+	if a.Status != AssessSubmitted || filed {
+		return Errorf(ECONFLICT, "err.not_submitted")
+	}
+	if strings.TrimSpace(f.FiledBy) == "" || f.Date.IsZero() {
+		return Errorf(EINVALID, "err.decider_required").OnField("decided_by")
+	}
+	if f.Date.After(today) {
+		return dateInFuture(f.Date)
+	}
+	return nil
+}
+
+func acceptFiling(in Incoming, f, _ *Filing) error {
+	a, _, err := in.Ledger.Assessment(f.AssessmentID)
+	if err != nil {
+		return err
+	}
+	filed, err := in.Ledger.Filed(f.AssessmentID)
+	if err != nil {
+		return err
+	}
+	return CheckFiling(a, filed, *f, in.Ledger.Today())
+}
+
+// ExemptionOf derives an application's exemption from whether it asked for
+// one and HQ's decisions on it, the last one standing.
+func ExemptionOf(requested bool, decisions []Exemption) ExemptionStatus {
+	switch {
+	case !requested:
+		return ExemptionNone
+	case len(decisions) == 0:
+		return ExemptionRequested
+	case decisions[len(decisions)-1].Approved:
+		return ExemptionApproved
+	}
+	return ExemptionRejected
+}

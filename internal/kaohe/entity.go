@@ -1,0 +1,336 @@
+package kaohe
+
+// Entities are the kinds of synced rows, as the change log names them.
+const (
+	EntShowroom         = "showroom"
+	EntLevel            = "level"
+	EntTemplate         = "template"
+	EntPeriod           = "period"
+	EntReviewMember     = "review_member"
+	EntDecision         = "decision"
+	EntExemption        = "exemption"
+	EntFiling           = "filing"
+	EntCertificate      = "certificate"
+	EntLevelChange      = "level_change"
+	EntManager          = "manager"
+	EntLevelAssignment  = "level_assignment"
+	EntTarget           = "target"
+	EntActual           = "actual"
+	EntAssessment       = "assessment"
+	EntTraining         = "training"
+	EntAttendance       = "attendance"
+	EntReward           = "reward"
+	EntApplication      = "application"
+	EntApplicationEvent = "application_event"
+	EntResearch         = "market_research"
+	EntCertificatePrint = "certificate_print"
+	EntHQKey            = "hq_key"        // HQ's public signing keys, for checking certificates offline
+	EntHQInfo           = "hq_info"       // HQ's public verify address, printed in certificates' QR codes
+	EntAccount          = "account"       // a person's sign-in (hash only)
+	EntAccountBlock     = "account_block" // HQ disabling an account
+)
+
+// AccountBlockRow is an AccountBlock as it travels: with the account's
+// showroom, which must be the one the stored account has.
+type AccountBlockRow struct {
+	AccountBlock
+	ShowroomID string `json:"showroom_id"`
+}
+
+// Writer says who may write an entity's rows (SPEC §3: one writer per row).
+type Writer int
+
+// Writers.
+const (
+	// ByShowroom: the showroom the row belongs to.
+	ByShowroom Writer = iota + 1
+	// ByHQ: HQ's review group, through HQ mode of the app.
+	ByHQ
+	// ByServer: HQ's server itself (showrooms, keys, grants); no push may
+	// carry these.
+	ByServer
+)
+
+// Ref names a stored row a row refers to.
+type Ref struct {
+	Entity, ID string
+}
+
+// Entity is the one definition of a synced kind: who writes it, where the
+// desktop keeps it, how its showroom is found and what is checked when it
+// is accepted. The desktop's outbox and apply, and the HQ server's
+// ownership, validation and statistics all read it; adding a kind is one
+// entry in registry plus its rule.
+type Entity struct {
+	Name   string
+	Writer Writer
+	Table  string // the desktop's table of these rows
+	// Shared: reference data, every showroom's (levels, templates…).
+	Shared bool
+	// Root: a row that is itself a showroom's (a manager, a training): its
+	// showroom is its writer's, and stays what it was first stored with.
+	// Any other row's showroom is the one of the row Refs()[0] names, as
+	// stored, never a field of the payload.
+	Root bool
+	// AppendOnly: a fact, written once (a decision, a level change); a
+	// different state of a stored one or its deletion is refused.
+	AppendOnly bool
+
+	decode   func([]byte) (any, error)
+	id       func(any) string
+	refs     func(any) []Ref
+	showroom func(any) string
+	check    func(Incoming, any, any) error
+}
+
+// Incoming is a change being accepted, with what the accepting side holds.
+type Incoming struct {
+	Ledger Ledger
+	From   Writer
+	Delete bool
+}
+
+// Ledger is the state of record the rules read while accepting a change:
+// HQ's database at the server, the local one in the app. Found reports
+// whether the row exists (and is not deleted).
+type Ledger interface {
+	Today() Date
+	Levels() (Levels, error)
+	Manager(id string) (m Manager, found bool, err error)
+	LevelHistory(managerID string) ([]LevelChange, error)
+	Application(id string) (v ApplicationView, found bool, err error)
+	Assessment(id string) (a Assessment, found bool, err error)
+	Filed(assessmentID string) (bool, error)
+	Template(id string, version int) (t Template, found bool, err error)
+	Period(id string) (p Period, found bool, err error)
+}
+
+// Row is a decoded payload of an entity.
+type Row struct {
+	E     *Entity
+	Value any // a pointer to the entity's type
+}
+
+// ID is the row id the payload names (a change must carry the same).
+func (r Row) ID() string { return r.E.id(r.Value) }
+
+// Refs are the stored rows the row refers to; the first gives its showroom.
+func (r Row) Refs() []Ref {
+	if r.E.refs == nil {
+		return nil
+	}
+	return r.E.refs(r.Value)
+}
+
+// ShowroomField is the showroom the payload itself claims, and whether the
+// entity has such a field; it must agree with the one found from the
+// row's references.
+func (r Row) ShowroomField() (string, bool) {
+	if r.E.showroom == nil {
+		return "", false
+	}
+	return r.E.showroom(r.Value), true
+}
+
+// Decode reads a payload of the entity strictly (DecodeStrict).
+func (e *Entity) Decode(payload []byte) (Row, error) {
+	v, err := e.decode(payload)
+	if err != nil {
+		if ke, ok := err.(*Error); ok && ke.Key == "err.bad_payload" {
+			ke.Args["Entity"] = e.Name
+		}
+		return Row{}, err
+	}
+	return Row{E: e, Value: v}, nil
+}
+
+// Accept runs the entity's rule on a row being written, given the row as
+// stored before (prior, nil when new). A fact already stored is accepted
+// again only unchanged.
+func (e *Entity) Accept(in Incoming, row Row, prior *Row) error {
+	if e.AppendOnly && prior != nil {
+		if in.Delete || !sameJSON(row.Value, prior.Value) {
+			return ErrReadOnly
+		}
+		return nil
+	}
+	if e.AppendOnly && in.Delete {
+		return ErrReadOnly
+	}
+	if e.check == nil {
+		return nil
+	}
+	var p any
+	if prior != nil {
+		p = prior.Value
+	}
+	return e.check(in, row.Value, p)
+}
+
+// spec builds an Entity from typed parts.
+type spec[T any] struct {
+	name       string
+	writer     Writer
+	table      string
+	shared     bool
+	root       bool
+	appendOnly bool
+	id         func(*T) string
+	refs       func(*T) []Ref
+	showroom   func(*T) string
+	check      func(in Incoming, row, prior *T) error
+}
+
+func (s spec[T]) entity() *Entity {
+	e := &Entity{Name: s.name, Writer: s.writer, Table: s.table, Shared: s.shared, Root: s.root, AppendOnly: s.appendOnly}
+	e.decode = func(b []byte) (any, error) {
+		v := new(T)
+		return v, DecodeStrict(b, v)
+	}
+	e.id = func(v any) string { return s.id(v.(*T)) }
+	if s.refs != nil {
+		e.refs = func(v any) []Ref { return s.refs(v.(*T)) }
+	}
+	if s.showroom != nil {
+		e.showroom = func(v any) string { return s.showroom(v.(*T)) }
+	}
+	if s.check != nil {
+		e.check = func(in Incoming, row, prior any) error {
+			var p *T
+			if prior != nil {
+				p = prior.(*T)
+			}
+			return s.check(in, row.(*T), p)
+		}
+	}
+	return e
+}
+
+func refTo(entity, id string) []Ref { return []Ref{{entity, id}} }
+
+// registry is every synced kind. Order is apply order for a fresh replica:
+// what a row refers to comes before it.
+var registry = []*Entity{
+	// HQ's server writes these itself.
+	spec[Showroom]{name: EntShowroom, writer: ByServer, table: "showrooms",
+		id: func(v *Showroom) string { return v.ID }}.entity(),
+	spec[HQKey]{name: EntHQKey, writer: ByServer, table: "hq_keys", shared: true, appendOnly: true,
+		id: func(v *HQKey) string { return v.ID }}.entity(),
+	spec[HQInfo]{name: EntHQInfo, writer: ByServer, table: "meta", shared: true,
+		id: func(v *HQInfo) string { return HQInfoID }}.entity(),
+
+	// HQ's reference data.
+	spec[LevelInfo]{name: EntLevel, writer: ByHQ, table: "levels", shared: true,
+		id:    func(v *LevelInfo) string { return itoa(int(v.Level)) },
+		check: func(_ Incoming, v, _ *LevelInfo) error { return v.Validate() }}.entity(),
+	spec[Template]{name: EntTemplate, writer: ByHQ, table: "templates", shared: true, appendOnly: true,
+		id:    func(v *Template) string { return v.ID + "@" + itoa(v.Version) },
+		check: func(_ Incoming, v, _ *Template) error { return v.Validate() }}.entity(),
+	spec[Period]{name: EntPeriod, writer: ByHQ, table: "periods", shared: true,
+		id:    func(v *Period) string { return v.ID },
+		check: func(_ Incoming, v, _ *Period) error { return v.Validate() }}.entity(),
+	spec[ReviewMember]{name: EntReviewMember, writer: ByHQ, table: "review_members", shared: true,
+		id:    func(v *ReviewMember) string { return v.ID },
+		check: func(_ Incoming, v, _ *ReviewMember) error { return v.Validate() }}.entity(),
+
+	// The showroom's own rows.
+	spec[Manager]{name: EntManager, writer: ByShowroom, table: "managers", root: true,
+		id: func(v *Manager) string { return v.ID }, showroom: func(v *Manager) string { return v.ShowroomID },
+		check: func(_ Incoming, v, _ *Manager) error { return v.Validate() }}.entity(),
+	spec[LevelChange]{name: EntLevelAssignment, writer: ByShowroom, table: "level_changes", appendOnly: true,
+		id: func(v *LevelChange) string { return v.ID }, refs: func(v *LevelChange) []Ref { return refTo(EntManager, v.ManagerID) },
+		check: acceptLevelAssignment}.entity(),
+	spec[Target]{name: EntTarget, writer: ByShowroom, table: "targets",
+		id: func(v *Target) string { return v.ID }, refs: func(v *Target) []Ref { return refTo(EntManager, v.ManagerID) },
+		check: func(_ Incoming, v, _ *Target) error { return v.Validate() }}.entity(),
+	spec[Actual]{name: EntActual, writer: ByShowroom, table: "actuals",
+		id: func(v *Actual) string { return v.ID }, refs: func(v *Actual) []Ref { return refTo(EntManager, v.ManagerID) },
+		check: func(_ Incoming, v, _ *Actual) error { return v.Validate() }}.entity(),
+	spec[Assessment]{name: EntAssessment, writer: ByShowroom, table: "assessments",
+		id: func(v *Assessment) string { return v.ID }, refs: func(v *Assessment) []Ref { return refTo(EntManager, v.ManagerID) },
+		showroom: func(v *Assessment) string { return v.ShowroomID }, check: acceptAssessment}.entity(),
+	spec[Training]{name: EntTraining, writer: ByShowroom, table: "trainings", root: true,
+		id: func(v *Training) string { return v.ID }, showroom: func(v *Training) string { return v.ShowroomID },
+		check: func(_ Incoming, v, _ *Training) error { return v.Validate() }}.entity(),
+	spec[Attendance]{name: EntAttendance, writer: ByShowroom, table: "attendance",
+		id: func(v *Attendance) string { return v.ID },
+		refs: func(v *Attendance) []Ref {
+			return []Ref{{EntTraining, v.TrainingID}, {EntManager, v.ManagerID}}
+		},
+		check: func(_ Incoming, v, _ *Attendance) error { return v.Validate() }}.entity(),
+	spec[RewardPenalty]{name: EntReward, writer: ByShowroom, table: "rewards",
+		id: func(v *RewardPenalty) string { return v.ID }, refs: func(v *RewardPenalty) []Ref { return refTo(EntManager, v.ManagerID) },
+		showroom: func(v *RewardPenalty) string { return v.ShowroomID },
+		check:    func(_ Incoming, v, _ *RewardPenalty) error { return v.Validate() }}.entity(),
+	spec[MarketResearch]{name: EntResearch, writer: ByShowroom, table: "market_research",
+		id: func(v *MarketResearch) string { return v.ID }, refs: func(v *MarketResearch) []Ref { return refTo(EntManager, v.ManagerID) },
+		showroom: func(v *MarketResearch) string { return v.ShowroomID },
+		check:    func(_ Incoming, v, _ *MarketResearch) error { return v.Validate() }}.entity(),
+	spec[Application]{name: EntApplication, writer: ByShowroom, table: "applications",
+		id: func(v *Application) string { return v.ID }, refs: func(v *Application) []Ref { return refTo(EntManager, v.ManagerID) },
+		showroom: func(v *Application) string { return v.ShowroomID }, check: acceptApplication}.entity(),
+	spec[Decision]{name: EntApplicationEvent, writer: ByShowroom, table: "decisions", appendOnly: true,
+		id: func(v *Decision) string { return v.ID }, refs: func(v *Decision) []Ref { return refTo(EntApplication, v.AppID) },
+		check: acceptApplicationEvent}.entity(),
+
+	// HQ's decisions.
+	spec[Decision]{name: EntDecision, writer: ByHQ, table: "decisions", appendOnly: true,
+		id: func(v *Decision) string { return v.ID }, refs: func(v *Decision) []Ref { return refTo(EntApplication, v.AppID) },
+		check: acceptDecision}.entity(),
+	spec[Exemption]{name: EntExemption, writer: ByHQ, table: "exemptions", appendOnly: true,
+		id: func(v *Exemption) string { return v.ID }, refs: func(v *Exemption) []Ref { return refTo(EntApplication, v.AppID) },
+		check: acceptExemption}.entity(),
+	spec[Filing]{name: EntFiling, writer: ByHQ, table: "filings", appendOnly: true,
+		id: func(v *Filing) string { return v.ID }, refs: func(v *Filing) []Ref { return refTo(EntAssessment, v.AssessmentID) },
+		check: acceptFiling}.entity(),
+	// A level change and its certificate follow a third-review pass, made by
+	// HQ's server in the same transaction; nobody sends them.
+	spec[LevelChange]{name: EntLevelChange, writer: ByServer, table: "level_changes", appendOnly: true,
+		id: func(v *LevelChange) string { return v.ID }, refs: func(v *LevelChange) []Ref { return refTo(EntManager, v.ManagerID) }}.entity(),
+	spec[Certificate]{name: EntCertificate, writer: ByServer, table: "certificates",
+		id: func(v *Certificate) string { return v.ID }, refs: func(v *Certificate) []Ref { return refTo(EntManager, v.ManagerID) },
+		showroom: func(v *Certificate) string { return v.ShowroomID }}.entity(),
+	// People's sign-ins, the showroom's; HQ may block one.
+	spec[Account]{name: EntAccount, writer: ByShowroom, table: "accounts", root: true,
+		id: func(v *Account) string { return v.ID }, showroom: func(v *Account) string { return v.ShowroomID },
+		check: func(_ Incoming, v, _ *Account) error { return v.Validate() }}.entity(),
+	spec[AccountBlockRow]{name: EntAccountBlock, writer: ByHQ, table: "account_blocks",
+		id: func(v *AccountBlockRow) string { return v.ID }, refs: func(v *AccountBlockRow) []Ref { return refTo(EntAccount, v.AccountID) },
+		showroom: func(v *AccountBlockRow) string { return v.ShowroomID },
+		check:    func(_ Incoming, v, _ *AccountBlockRow) error { return v.Validate() }}.entity(),
+	spec[CertificatePrint]{name: EntCertificatePrint, writer: ByShowroom, table: "certificate_prints", appendOnly: true,
+		id: func(v *CertificatePrint) string { return v.ID }, refs: func(v *CertificatePrint) []Ref { return refTo(EntCertificate, v.CertID) }}.entity(),
+}
+
+var byName = func() map[string]*Entity {
+	m := make(map[string]*Entity, len(registry))
+	for _, e := range registry {
+		m[e.Name] = e
+	}
+	return m
+}()
+
+// Entities returns every synced kind, in apply order.
+func Entities() []*Entity { return registry }
+
+// EntityOf returns the definition of a synced kind, or an error for one
+// that does not exist.
+func EntityOf(name string) (*Entity, error) {
+	if e, ok := byName[name]; ok {
+		return e, nil
+	}
+	return nil, Errorf(EINVALID, "err.unknown_entity", "Value", name)
+}
+
+// OwnedByHQ reports whether only HQ (its review group or its server) writes
+// rows of the entity.
+func OwnedByHQ(entity string) bool {
+	e, ok := byName[entity]
+	return ok && e.Writer != ByShowroom
+}
+
+// OwnedByShowroom reports whether the showroom a row belongs to writes it.
+func OwnedByShowroom(entity string) bool {
+	e, ok := byName[entity]
+	return ok && e.Writer == ByShowroom
+}

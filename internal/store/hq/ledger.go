@@ -1,0 +1,198 @@
+package hq
+
+import (
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"strconv"
+
+	"kaohe/internal/kaohe"
+)
+
+// ledger is HQ's state of record as the domain's rules read it
+// (kaohe.Ledger), inside one transaction. Reference data and level
+// histories are read once per batch and kept until a change of theirs is
+// recorded in it.
+type ledger struct {
+	tx        *txn
+	today     kaohe.Date
+	levels    kaohe.Levels
+	templates map[string]*kaohe.Template
+	periods   map[string]*kaohe.Period
+	history   map[string][]kaohe.LevelChange
+}
+
+func newLedger(tx *txn, today kaohe.Date) *ledger {
+	return &ledger{tx: tx, today: today, templates: map[string]*kaohe.Template{}, periods: map[string]*kaohe.Period{},
+		history: map[string][]kaohe.LevelChange{}}
+}
+
+// recorded forgets what a change just written makes stale.
+func (l *ledger) recorded(entity, rowID, parent string) {
+	switch entity {
+	case kaohe.EntLevel:
+		l.levels = nil
+	case kaohe.EntTemplate:
+		delete(l.templates, rowID)
+	case kaohe.EntPeriod:
+		delete(l.periods, rowID)
+	case kaohe.EntLevelAssignment, kaohe.EntLevelChange:
+		delete(l.history, parent)
+	}
+}
+
+func (l *ledger) Today() kaohe.Date { return l.today }
+
+func (l *ledger) Levels() (kaohe.Levels, error) {
+	if l.levels != nil {
+		return l.levels, nil
+	}
+	ls, err := levels(l.tx)
+	l.levels = ls
+	return ls, err
+}
+
+func (l *ledger) Manager(id string) (kaohe.Manager, bool, error) {
+	return rowOf[kaohe.Manager](l.tx, kaohe.EntManager, id)
+}
+
+func (l *ledger) LevelHistory(managerID string) ([]kaohe.LevelChange, error) {
+	if h, ok := l.history[managerID]; ok {
+		return h, nil
+	}
+	h, err := children[kaohe.LevelChange](l.tx, managerID, kaohe.EntLevelAssignment, kaohe.EntLevelChange)
+	if err == nil {
+		l.history[managerID] = h
+	}
+	return h, err
+}
+
+func (l *ledger) Application(id string) (kaohe.ApplicationView, bool, error) {
+	app, ok, err := rowOf[kaohe.Application](l.tx, kaohe.EntApplication, id)
+	if err != nil || !ok {
+		return kaohe.ApplicationView{}, ok, err
+	}
+	ds, err := children[kaohe.Decision](l.tx, id, kaohe.EntApplicationEvent, kaohe.EntDecision)
+	if err != nil {
+		return kaohe.ApplicationView{}, true, err
+	}
+	r, err := kaohe.Replay(ds)
+	if err != nil {
+		return kaohe.ApplicationView{}, true, err
+	}
+	ex, err := children[kaohe.Exemption](l.tx, id, kaohe.EntExemption)
+	if err != nil {
+		return kaohe.ApplicationView{}, true, err
+	}
+	app.Exemption = kaohe.ExemptionOf(app.Exemption != kaohe.ExemptionNone, ex)
+	return kaohe.ApplicationView{Application: app, Review: r}, true, nil
+}
+
+func (l *ledger) Assessment(id string) (kaohe.Assessment, bool, error) {
+	return rowOf[kaohe.Assessment](l.tx, kaohe.EntAssessment, id)
+}
+
+func (l *ledger) Filed(assessmentID string) (bool, error) {
+	fs, err := children[kaohe.Filing](l.tx, assessmentID, kaohe.EntFiling)
+	return len(fs) > 0, err
+}
+
+func (l *ledger) Template(id string, version int) (kaohe.Template, bool, error) {
+	key := id + "@" + strconv.Itoa(version)
+	if t, ok := l.templates[key]; ok {
+		if t == nil {
+			return kaohe.Template{}, false, nil
+		}
+		return *t, true, nil
+	}
+	t, ok, err := rowOf[kaohe.Template](l.tx, kaohe.EntTemplate, key)
+	if err == nil {
+		l.templates[key] = nil
+		if ok {
+			l.templates[key] = &t
+		}
+	}
+	return t, ok, err
+}
+
+func (l *ledger) Period(id string) (kaohe.Period, bool, error) {
+	if p, ok := l.periods[id]; ok {
+		if p == nil {
+			return kaohe.Period{}, false, nil
+		}
+		return *p, true, nil
+	}
+	p, ok, err := rowOf[kaohe.Period](l.tx, kaohe.EntPeriod, id)
+	if err == nil {
+		l.periods[id] = nil
+		if ok {
+			l.periods[id] = &p
+		}
+	}
+	return p, ok, err
+}
+
+// rowOf reads a row's current state at HQ.
+func rowOf[T any](tx *txn, entity, id string) (T, bool, error) {
+	var v T
+	var p string
+	err := tx.QueryRow(`SELECT payload FROM rows WHERE entity = ? AND row_id = ? AND deleted = 0`, entity, id).Scan(&p)
+	if errors.Is(err, sql.ErrNoRows) {
+		return v, false, nil
+	}
+	if err != nil {
+		return v, false, err
+	}
+	return v, true, json.Unmarshal([]byte(p), &v)
+}
+
+// children reads the current state of the rows of up to two entities that
+// refer to parent, in the order they were written.
+func children[T any](tx *txn, parent string, entities ...string) ([]T, error) {
+	e2 := entities[0]
+	if len(entities) > 1 {
+		e2 = entities[1]
+	}
+	rows, err := tx.Query(`SELECT payload FROM rows WHERE parent = ? AND entity IN (?, ?) AND deleted = 0 ORDER BY seq`, parent, entities[0], e2)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []T
+	for rows.Next() {
+		var p string
+		if err := rows.Scan(&p); err != nil {
+			return nil, err
+		}
+		var v T
+		if err := json.Unmarshal([]byte(p), &v); err != nil {
+			return nil, err
+		}
+		out = append(out, v)
+	}
+	return out, rows.Err()
+}
+
+// levels is the level reference data HQ holds, or the policy's.
+func levels(tx *txn) (kaohe.Levels, error) {
+	rows, err := tx.Query(`SELECT payload FROM rows WHERE entity = ? AND deleted = 0 ORDER BY row_id`, kaohe.EntLevel)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out kaohe.Levels
+	for rows.Next() {
+		var p string
+		if err := rows.Scan(&p); err != nil {
+			return nil, err
+		}
+		var li kaohe.LevelInfo
+		if json.Unmarshal([]byte(p), &li) == nil {
+			out = append(out, li)
+		}
+	}
+	if len(out) == 0 {
+		return kaohe.DefaultLevels(), rows.Err()
+	}
+	return out, rows.Err()
+}
