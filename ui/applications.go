@@ -26,13 +26,13 @@ type ApplicationScreen struct {
 	cur      kaohe.ApplicationView
 	Manager  *selectOf[string]
 	Target   *selectOf[kaohe.Level]
-	Personal *widget.Entry
-	Achieve  *widget.Entry
-	Report   *widget.Entry
+	Personal *field
+	Achieve  *field
+	Report   *field
 	Count    *widget.Label
 	EduCheck *widget.Label
 	Exempt   *widget.Check
-	Reason   *widget.Entry
+	Reason   *field
 	Timeline *widget.Label
 	Message  *widget.Label
 	SaveBtn  *widget.Button
@@ -41,17 +41,17 @@ type ApplicationScreen struct {
 
 func newApplicationScreen(e *env) *ApplicationScreen {
 	s := &ApplicationScreen{e: e}
-	s.Personal, s.Achieve, s.Report = widget.NewMultiLineEntry(), widget.NewMultiLineEntry(), widget.NewMultiLineEntry()
+	s.Personal, s.Achieve, s.Report = newMultiField(), newMultiField(), newMultiField()
 	s.Personal.SetMinRowsVisible(3)
 	s.Achieve.SetMinRowsVisible(3)
 	s.Report.SetMinRowsVisible(10)
-	for _, en := range []*widget.Entry{s.Personal, s.Achieve, s.Report} {
+	for _, en := range []*field{s.Personal, s.Achieve, s.Report} {
 		en.Wrapping = fyne.TextWrapWord
 	}
 	s.Count, s.EduCheck, s.Message = widget.NewLabel(""), widget.NewLabel(""), widget.NewLabel("")
 	s.Message.Wrapping = fyne.TextWrapWord
 	s.Timeline = wrapLabel("")
-	s.Reason = widget.NewEntry()
+	s.Reason = newField()
 	s.Reason.SetPlaceHolder(T("apply.reason_hint"))
 	s.Exempt = widget.NewCheck(T("apply.exempt"), func(bool) { s.check() })
 	s.Report.OnChanged = func(string) { s.check() }
@@ -84,6 +84,7 @@ func newApplicationScreen(e *env) *ApplicationScreen {
 		widget.NewFormItem(T("field.achievements"), s.Achieve),
 		widget.NewFormItem(T("field.report"), container.NewBorder(nil, s.Count, nil, nil, s.Report)),
 	)
+	submitOnEnter(form, s.save)
 	right := container.NewBorder(nil, container.NewVBox(s.Message, container.NewHBox(s.SaveBtn, s.Submit, print)), nil, nil,
 		container.NewVScroll(container.NewVBox(form, widget.NewSeparator(), bold(T("apply.progress")), s.Timeline)))
 	left := container.NewBorder(newBtn, nil, nil, nil, s.List)
@@ -287,25 +288,24 @@ func (s *ApplicationScreen) save() {
 	say(s.Message, T("apply.saved_ok"), false)
 }
 
-// submit saves the materials, then submits them: the policy's checks (report
-// length, education or exemption request) refuse it with a reason.
+// submit asks, then saves the materials and submits them in one go: the
+// policy's checks (report length, education or exemption request) refuse it
+// with a reason, and a refusal saves nothing.
 func (s *ApplicationScreen) submit() {
 	a, err := s.collect()
-	if err == nil {
-		a, err = s.e.svc.SaveApplication(bg, s.e.actor, a)
-	}
-	if err == nil {
-		s.cur.Application = a
-		_, err = s.e.svc.SubmitApplication(bg, s.e.actor, a.ID)
-	}
 	if err != nil {
-		if a.ID != "" { // the materials were saved; only the submission was refused
-			s.cur = kaohe.ApplicationView{Application: a, Review: kaohe.Review{State: kaohe.AppDraft}}
-			s.Reload()
-		}
 		say(s.Message, ErrorText(err), true)
 		return
 	}
-	s.Reload()
-	say(s.Message, T("apply.submitted_ok"), false)
+	lvl := LevelName(a.TargetLevel)
+	s.e.confirm(T("apply.submit_title"), T("apply.submit_confirm", "Who", s.who(a.ManagerID), "Level", lvl, "Count", kaohe.CountChars(a.Report)), func() {
+		v, err := s.e.svc.SaveAndSubmitApplication(bg, s.e.actor, a)
+		if err != nil {
+			say(s.Message, ErrorText(err), true)
+			return
+		}
+		s.cur = v
+		s.Reload()
+		say(s.Message, T("apply.submitted_ok"), false)
+	})
 }

@@ -20,9 +20,9 @@ type AssessmentScreen struct {
 	view     *fyne.Container
 	Period   *selectOf[string]
 	Manager  *selectOf[string]
-	Scores   map[string]*widget.Entry
-	Comment  *widget.Entry
-	Assessor *widget.Entry
+	Scores   map[string]*field
+	Comment  *field
+	Assessor *field
 	Total    *widget.Label
 	Grade    *widget.Label
 	Coef     *widget.Label
@@ -48,11 +48,11 @@ func newAssessmentScreen(e *env) *AssessmentScreen {
 	s.Problem = widget.NewLabel("")
 	s.Problem.Importance = widget.DangerImportance
 	s.Problem.Wrapping = fyne.TextWrapWord
-	s.Comment = widget.NewMultiLineEntry()
+	s.Comment = newMultiField()
 	s.Comment.SetMinRowsVisible(3)
-	s.Assessor = widget.NewEntry()
+	s.Assessor = newField()
 	s.SaveBtn = widget.NewButtonWithIcon(T("assess.save_draft"), theme.DocumentSaveIcon(), func() { s.save(false) })
-	s.Submit = primaryButton(T("assess.submit"), theme.ConfirmIcon(), func() { s.save(true) })
+	s.Submit = primaryButton(T("assess.submit"), theme.ConfirmIcon(), s.askSubmit)
 	s.FillPlan = widget.NewButton(T("assess.fill_plan"), s.fillPlan)
 	print := widget.NewButtonWithIcon(T("doc.report"), theme.DocumentPrintIcon(), func() {
 		if s.a.ID == "" {
@@ -160,9 +160,15 @@ func (s *AssessmentScreen) load() {
 	pid, ok1 := s.Period.Value()
 	mid, ok2 := s.Manager.Value()
 	s.Problem.SetText("")
-	if !ok1 || !ok2 {
+	if !ok1 || !ok2 { // nobody chosen (or the manager is gone): nothing shown, nothing to save
+		s.a, s.tpl = kaohe.Assessment{}, kaohe.Template{}
 		s.form.Objects = nil
 		s.form.Refresh()
+		s.blankResult()
+		s.Status.SetText("")
+		for _, w := range []fyne.Disableable{s.SaveBtn, s.Submit, s.FillPlan} {
+			w.Disable()
+		}
 		return
 	}
 	a, err := s.e.svc.Assessment(bg, mid, pid)
@@ -177,7 +183,7 @@ func (s *AssessmentScreen) load() {
 	}
 	s.a, s.tpl = a, tpl
 	readOnly := a.Status != kaohe.AssessDraft
-	s.Scores = map[string]*widget.Entry{}
+	s.Scores = map[string]*field{}
 	s.Evidence = map[string]*widget.Label{}
 	research, err := s.e.svc.Research(bg, mid)
 	if err != nil {
@@ -187,11 +193,12 @@ func (s *AssessmentScreen) load() {
 	grid := container.NewGridWithColumns(4,
 		bold(T("assess.item")), bold(T("assess.weight")), bold(T("assess.score", "Min", numText(tpl.ScoreMin), "Max", numText(tpl.ScoreMax))), bold(T("assess.guidance")))
 	for _, it := range tpl.Items {
-		en := widget.NewEntry()
+		en := newField()
 		if v, ok := a.Scores[it.Code]; ok {
 			en.SetText(numText(v))
 		}
 		en.OnChanged = func(string) { s.recompute() }
+		en.OnSubmitted = func(string) { s.save(false) } // Enter saves the draft, never submits
 		if readOnly {
 			en.Disable()
 		}
@@ -226,6 +233,7 @@ func (s *AssessmentScreen) load() {
 	}
 	s.Status.SetText(T("astatus." + string(a.Status)))
 	form := widget.NewForm(widget.NewFormItem(T("assess.comment"), s.Comment), widget.NewFormItem(T("assess.assessor"), s.Assessor))
+	submitOnEnter(form, func() { s.save(false) })
 	s.form.Objects = []fyne.CanvasObject{container.NewVBox(grid, form)}
 	s.form.Refresh()
 	s.recompute()
@@ -269,7 +277,15 @@ func (s *AssessmentScreen) recompute() {
 			return
 		}
 	}
+	s.blankResult() // never a total computed from what was typed before
 	say(s.Problem, ErrorText(err), true)
+}
+
+// blankResult shows the derived figures as unknown.
+func (s *AssessmentScreen) blankResult() {
+	s.Total.SetText(T("assess.total") + " —")
+	s.Grade.SetText(T("assess.grade") + " —")
+	s.Coef.SetText(T("assess.coef") + " —")
 }
 
 func (s *AssessmentScreen) fillPlan() {
@@ -286,6 +302,22 @@ func (s *AssessmentScreen) fillPlan() {
 	if en, ok := s.Scores[kaohe.ItemPlanCompletion]; ok {
 		en.SetText(numText(s.tpl.PlanScore(rate)))
 	}
+}
+
+// askSubmit says what becomes final and submits only when confirmed.
+func (s *AssessmentScreen) askSubmit() {
+	sc, err := s.read()
+	var r kaohe.Result
+	if err == nil {
+		r, err = s.tpl.Score(sc)
+	}
+	if err != nil {
+		say(s.Problem, ErrorText(err), true)
+		return
+	}
+	m, _ := s.managerRow()
+	s.e.confirm(T("assess.submit_title"), T("assess.submit_confirm", "Who", managerLabel(m), "Period", Tr(s.periods[s.a.PeriodID].Name),
+		"Total", numText(r.Total), "Grade", Tr(r.Grade.Name)), func() { s.save(true) })
 }
 
 func (s *AssessmentScreen) save(submit bool) {

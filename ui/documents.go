@@ -28,8 +28,8 @@ type DocumentScreen struct {
 	Progress *widget.ProgressBar
 	Message  *widget.Label
 
-	Serial   *widget.Entry
-	Code     *widget.Entry
+	Serial   *field
+	Code     *field
 	Verdict  *widget.Label
 	managers map[string]kaohe.ManagerLevel
 	cancel   context.CancelFunc
@@ -62,7 +62,7 @@ func newDocumentScreen(e *env) *DocumentScreen {
 	)
 	hint := wrapLabel(T("doc.hint", "Dir", e.docDir))
 	hint.Importance = widget.LowImportance
-	s.Serial, s.Code = widget.NewEntry(), widget.NewEntry()
+	s.Serial, s.Code = newField(), newField()
 	s.Serial.SetPlaceHolder("KH-2026-000001")
 	s.Code.SetPlaceHolder(T("verify.code"))
 	s.Verdict = wrapLabel("")

@@ -29,6 +29,7 @@ func (e *env) chooseXLSX(then func(path string)) {
 		then(r.URI().Path())
 	}, e.win)
 	d.SetFilter(storage.NewExtensionFileFilter([]string{".xlsx"}))
+	track(e.win.Canvas(), d, nil)
 	d.Show()
 }
 
@@ -105,6 +106,11 @@ func (e *env) importFile(path string, preview func(path string) (kaohe.ImportPre
 	content := container.NewBorder(id.Summary, container.NewVBox(progress, container.NewHBox(cancel, id.Import)), nil, nil, container.NewVScroll(list))
 	id.d = dialog.NewCustomWithoutButtons(T("excel.preview"), content, e.win)
 	id.d.Resize(fyne.NewSize(760, 520))
+	trackWith(e.win.Canvas(), id.d, func() {
+		if !cancel.Disabled() {
+			cancel.OnTapped()
+		}
+	}, nil)
 	id.d.Show()
 	return id
 }

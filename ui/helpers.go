@@ -46,11 +46,31 @@ func (e *env) today() kaohe.Date { return kaohe.DateOf(e.now()) }
 // showError tells the user what went wrong, in their language.
 func (e *env) showError(err error) {
 	if err != nil {
-		dialog.ShowError(errorForDialog(err), e.win)
+		d := dialog.NewError(errorForDialog(err), e.win)
+		track(e.win.Canvas(), d, d.Hide)
+		d.Show()
 	}
 }
 
-func (e *env) info(title, msg string) { dialog.ShowInformation(title, msg, e.win) }
+func (e *env) info(title, msg string) {
+	d := dialog.NewInformation(title, msg, e.win)
+	track(e.win.Canvas(), d, d.Hide)
+	d.Show()
+}
+
+// confirm asks before something that cannot be undone; msg says what
+// becomes final. Escape or the No button cancel; Enter does not confirm.
+func (e *env) confirm(title, msg string, yes func()) dialog.Dialog {
+	l := wrapLabel(msg)
+	d := dialog.NewCustomConfirm(title, T("Yes"), T("No"), container.NewGridWrap(fyne.NewSize(480, l.MinSize().Height), l), func(ok bool) {
+		if ok {
+			yes()
+		}
+	}, e.win)
+	track(e.win.Canvas(), d, nil)
+	d.Show()
+	return d
+}
 
 // open opens a file with the system's viewer (PDFs are printed from there).
 func (e *env) open(path string) {
@@ -104,19 +124,22 @@ func newFormDialog(e *env, title string, form *widget.Form, save func() error) *
 	f := &formDialog{errMsg: widget.NewLabel("")}
 	f.errMsg.Wrapping = fyne.TextWrapWord
 	f.errMsg.Importance = widget.DangerImportance
-	saveBtn := widget.NewButtonWithIcon(T("action.save"), theme.DocumentSaveIcon(), func() {
+	submit := func() {
 		if err := save(); err != nil {
 			f.errMsg.SetText(ErrorText(err))
 			return
 		}
 		f.d.Hide()
-	})
+	}
+	saveBtn := widget.NewButtonWithIcon(T("action.save"), theme.DocumentSaveIcon(), submit)
 	saveBtn.Importance = widget.HighImportance
 	f.saveBtn = saveBtn
 	cancel := widget.NewButton(T("Cancel"), func() { f.d.Hide() })
 	content := container.NewBorder(nil, container.NewVBox(f.errMsg, container.NewHBox(layout.NewSpacer(), cancel, saveBtn)), nil, nil, form)
 	f.d = dialog.NewCustomWithoutButtons(title, content, e.win)
 	f.d.Resize(fyne.NewSize(560, 0))
+	track(e.win.Canvas(), f.d, submit)
+	submitOnEnter(form, submit)
 	return f
 }
 

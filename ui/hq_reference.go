@@ -22,15 +22,15 @@ type ReferenceScreen struct {
 
 	Level4, Level5 *widget.Check
 	tpl            kaohe.Template
-	Weights        map[string]*widget.Entry
-	MinTotals      []*widget.Entry
-	Coefs          []*widget.Entry
+	Weights        map[string]*field
+	MinTotals      []*field
+	Coefs          []*field
 	TemplateInfo   *widget.Label
 	PeriodKind     *selectOf[kaohe.PeriodKind]
-	PeriodYear     *widget.Entry
-	PeriodIndex    *widget.Entry
-	MemberName     *widget.Entry
-	MemberTitle    *widget.Entry
+	PeriodYear     *field
+	PeriodIndex    *field
+	MemberName     *field
+	MemberTitle    *field
 	MemberLeader   *widget.Check
 	Members        *widget.Label
 	Message        *widget.Label
@@ -49,11 +49,11 @@ func newReferenceScreen(e *env) *ReferenceScreen {
 	s.PeriodKind = newSelectOf([]kaohe.PeriodKind{kaohe.PeriodMonth, kaohe.PeriodQuarter, kaohe.PeriodHalf, kaohe.PeriodYear},
 		func(k kaohe.PeriodKind) string { return T("ref.kind_" + string(k)) }, nil)
 	s.PeriodKind.Set(kaohe.PeriodHalf)
-	s.PeriodYear, s.PeriodIndex = widget.NewEntry(), widget.NewEntry()
+	s.PeriodYear, s.PeriodIndex = newField(), newField()
 	s.PeriodYear.SetText(strconv.Itoa(e.today().Year + 1))
 	s.PeriodIndex.SetText("1")
 	addPeriod := widget.NewButtonWithIcon(T("ref.add_period"), theme.ContentAddIcon(), s.AddPeriod)
-	s.MemberName, s.MemberTitle = widget.NewEntry(), widget.NewEntry()
+	s.MemberName, s.MemberTitle = newField(), newField()
 	s.MemberName.SetPlaceHolder(T("ref.name_hint"))
 	s.MemberTitle.SetPlaceHolder(T("ref.title_hint"))
 	s.MemberLeader = widget.NewCheck(T("ref.leader"), nil)
@@ -103,10 +103,10 @@ func (s *ReferenceScreen) Reload() {
 	if s.tpl.Version == 0 {
 		s.TemplateInfo.SetText(T("ref.template_unpublished", "Name", Tr(s.tpl.Name)))
 	}
-	s.Weights = map[string]*widget.Entry{}
+	s.Weights = map[string]*field{}
 	grid := container.NewGridWithColumns(2, bold(T("assess.item")), bold(T("assess.weight")))
 	for _, it := range s.tpl.Items {
-		en := widget.NewEntry()
+		en := newField()
 		en.SetText(strconv.Itoa(it.Weight))
 		s.Weights[it.Code] = en
 		grid.Add(widget.NewLabel(Tr(it.Name)))
@@ -115,7 +115,7 @@ func (s *ReferenceScreen) Reload() {
 	bands := container.NewGridWithColumns(3, bold(T("assess.grade")), bold(T("ref.min_total")), bold(T("assess.coef")))
 	s.MinTotals, s.Coefs = nil, nil
 	for _, g := range s.tpl.Grades {
-		mt, cf := widget.NewEntry(), widget.NewEntry()
+		mt, cf := newField(), newField()
 		mt.SetText(numText(g.MinTotal))
 		cf.SetText(numText(g.Coefficient))
 		s.MinTotals, s.Coefs = append(s.MinTotals, mt), append(s.Coefs, cf)

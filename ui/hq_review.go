@@ -26,10 +26,10 @@ type ReviewScreen struct {
 	Detail   *widget.Label
 	Next     *widget.Label
 	Pass     *widget.RadioGroup
-	Date     *widget.Entry
-	Score    *widget.Entry
+	Date     *field
+	Score    *field
 	Deciders *widget.CheckGroup
-	Comment  *widget.Entry
+	Comment  *field
 	Record   *widget.Button
 	Approve  *widget.Button
 	Refuse   *widget.Button
@@ -43,7 +43,7 @@ func newReviewScreen(e *env) *ReviewScreen {
 	s.Next = widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	s.Pass = widget.NewRadioGroup([]string{T("verdict.pass"), T("verdict.fail")}, nil)
 	s.Pass.Horizontal = true
-	s.Date, s.Score, s.Comment = widget.NewEntry(), widget.NewEntry(), widget.NewMultiLineEntry()
+	s.Date, s.Score, s.Comment = newField(), newField(), newMultiField()
 	s.Comment.SetMinRowsVisible(2)
 	s.Deciders = widget.NewCheckGroup(nil, nil)
 	s.Deciders.Horizontal = true

@@ -6,7 +6,6 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
-	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
@@ -60,7 +59,7 @@ func (m *ManagersScreen) selected() (kaohe.ManagerLevel, bool) {
 
 // ManagerForm holds the fields of the add/edit dialog.
 type ManagerForm struct {
-	No, Name, Phone, Hired, Note *widget.Entry
+	No, Name, Phone, Hired, Note *field
 	Gender                       *selectOf[kaohe.Gender]
 	Education                    *selectOf[kaohe.Education]
 	Level                        *selectOf[kaohe.Level]
@@ -70,7 +69,7 @@ type ManagerForm struct {
 // EditDialog opens the form for a new manager (nil) or an existing one.
 func (m *ManagersScreen) EditDialog(existing *kaohe.ManagerLevel) *ManagerForm {
 	f := &ManagerForm{
-		No: widget.NewEntry(), Name: widget.NewEntry(), Phone: widget.NewEntry(), Hired: widget.NewEntry(), Note: widget.NewMultiLineEntry(),
+		No: newField(), Name: newField(), Phone: newField(), Hired: newField(), Note: newMultiField(),
 		Gender:    newSelectOf([]kaohe.Gender{kaohe.GenderMale, kaohe.GenderFemale}, func(g kaohe.Gender) string { return T("gender." + string(g)) }, nil),
 		Education: newSelectOf(kaohe.Educations(), func(e kaohe.Education) string { return Tr(e.Name()) }, nil),
 		Level:     newSelectOf([]kaohe.Level{kaohe.Level1, kaohe.Level2, kaohe.Level3}, LevelName, nil),
@@ -116,8 +115,11 @@ func (m *ManagersScreen) EditDialog(existing *kaohe.ManagerLevel) *ManagerForm {
 		mg.HireDate = kaohe.Date{}
 		if s := strings.TrimSpace(f.Hired.Text); s != "" {
 			d, err := kaohe.ParseDate(s)
-			if err != nil {
-				return err.(*kaohe.Error).OnField("hire_date")
+			if err != nil { // said with the form's other problems, all at once
+				var p kaohe.Problems
+				p.Add(err.(*kaohe.Error).OnField("hire_date"))
+				p.Add(mg.Validate())
+				return p.Err()
 			}
 			mg.HireDate = d
 		}
@@ -138,13 +140,37 @@ func (m *ManagersScreen) EditDialog(existing *kaohe.ManagerLevel) *ManagerForm {
 }
 
 // LeaveDialog marks a manager as having left on a date; the history stays.
-func (m *ManagersScreen) LeaveDialog(r kaohe.ManagerLevel) *widget.Entry {
-	date := widget.NewEntry()
+// A date still ahead is a planned leave: the manager stays active until
+// then. An application under review gets a warning first.
+func (m *ManagersScreen) LeaveDialog(r kaohe.ManagerLevel) *field {
+	date := newField()
 	date.SetText(m.e.today().String())
-	f := newFormDialog(m.e, T("managers.leave")+" "+managerLabel(r), widget.NewForm(widget.NewFormItem(T("col.left_on"), date)), func() error {
+	date.SetPlaceHolder(T("hint.date"))
+	items := []*widget.FormItem{widget.NewFormItem(T("col.left_on"), date)}
+	if apps, err := m.e.svc.Applications(bg, r.ID); err == nil {
+		for _, a := range apps {
+			if a.Review.State.UnderReview() {
+				warn := wrapLabel(T("managers.leave_under_review", "Level", LevelName(a.TargetLevel), "State", T("state."+string(a.Review.State))))
+				warn.Importance = widget.WarningImportance
+				items = append(items, widget.NewFormItem("", warn))
+				break
+			}
+		}
+	}
+	plan := wrapLabel("")
+	plan.Importance = widget.LowImportance
+	date.OnChanged = func(s string) {
+		if d, err := kaohe.ParseDate(s); err == nil && d.After(m.e.today()) {
+			plan.SetText(T("managers.leave_planned", "Date", FormatDate(d)))
+		} else {
+			plan.SetText("")
+		}
+	}
+	items = append(items, widget.NewFormItem("", plan))
+	f := newFormDialog(m.e, T("managers.leave")+" "+managerLabel(r), widget.NewForm(items...), func() error {
 		d, err := kaohe.ParseDate(date.Text)
 		if err != nil {
-			return err
+			return err.(*kaohe.Error).OnField("left_on")
 		}
 		mg := r.Manager
 		mg.Status, mg.LeftOn = kaohe.StatusLeft, d
@@ -159,16 +185,13 @@ func (m *ManagersScreen) LeaveDialog(r kaohe.ManagerLevel) *widget.Entry {
 }
 
 func (m *ManagersScreen) confirmDelete(r kaohe.ManagerLevel) {
-	dialog.ShowConfirm(T("managers.delete"), T("managers.delete_confirm", "Who", managerLabel(r)), func(ok bool) {
-		if !ok {
-			return
-		}
+	m.e.confirm(T("managers.delete"), T("managers.delete_confirm", "Who", managerLabel(r)), func() {
 		if err := m.e.svc.DeleteManager(bg, m.e.actor, r.ID); err != nil {
 			m.e.showError(err)
 			return
 		}
 		m.Reload()
-	}, m.e.win)
+	})
 }
 
 // ShowProfile replaces the list with a manager's profile until Back.

@@ -70,7 +70,7 @@ type ManagersScreen struct {
 	sortCol int
 	desc    bool
 
-	Search *widget.Entry
+	Search *field
 	Level  *widget.Select
 	Count  *widget.Label
 	Table  *widget.Table
@@ -105,7 +105,7 @@ func newAllManagersScreen(e *env) *ManagersScreen {
 
 func buildManagers(s ManagerStore, onError func(error), e *env, extra ...managerColumn) *ManagersScreen {
 	m := &ManagersScreen{store: s, onError: onError, cols: append(extra, managerColumns()...), e: e, sel: -1}
-	m.Search = widget.NewEntry()
+	m.Search = newField()
 	m.Search.SetPlaceHolder(T("managers.search"))
 	levels := []string{T("managers.all_levels")}
 	for l := kaohe.Level1; l <= kaohe.Level5; l++ {

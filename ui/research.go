@@ -21,15 +21,15 @@ type ResearchScreen struct {
 	view    fyne.CanvasObject
 	Manager *selectOf[string]
 	Kind    *selectOf[kaohe.ResearchKind]
-	Date    *widget.Entry
-	Subject *widget.Entry
-	Details *widget.Entry
-	Price   *widget.Entry
-	Units   *widget.Entry
-	Deliver *widget.Entry
-	Sales   *widget.Entry
-	Decor   *widget.Entry
-	Coop    *widget.Entry
+	Date    *field
+	Subject *field
+	Details *field
+	Price   *field
+	Units   *field
+	Deliver *field
+	Sales   *field
+	Decor   *field
+	Coop    *field
 	List    *widget.Label
 	Message *widget.Label
 	names   map[string]kaohe.ManagerLevel
@@ -50,11 +50,11 @@ func newResearchScreen(e *env) *ResearchScreen {
 			s.project.Hide()
 		}
 	})
-	s.Date, s.Subject, s.Details = widget.NewEntry(), widget.NewEntry(), widget.NewMultiLineEntry()
+	s.Date, s.Subject, s.Details = newField(), newField(), newMultiField()
 	s.Details.Wrapping = fyne.TextWrapWord
 	s.Details.SetMinRowsVisible(3)
 	s.Date.SetText(e.today().String())
-	s.Price, s.Units, s.Deliver, s.Sales, s.Decor, s.Coop = widget.NewEntry(), widget.NewEntry(), widget.NewEntry(), widget.NewEntry(), widget.NewEntry(), widget.NewEntry()
+	s.Price, s.Units, s.Deliver, s.Sales, s.Decor, s.Coop = newField(), newField(), newField(), newField(), newField(), newField()
 	s.Deliver.SetPlaceHolder(T("hint.date"))
 	s.project = container.NewVBox(widget.NewForm(
 		widget.NewFormItem(T("research.price"), s.Price),
@@ -75,6 +75,7 @@ func newResearchScreen(e *env) *ResearchScreen {
 		widget.NewFormItem(T("field.details"), s.Details),
 		widget.NewFormItem(T("research.cooperation"), s.Coop),
 	)
+	submitOnEnter(form, s.Save)
 	left := container.NewVScroll(container.NewVBox(form, s.project, s.Message, container.NewHBox(save)))
 	split := container.NewHSplit(left, container.NewBorder(bold(T("research.list")), nil, nil, nil, container.NewVScroll(s.List)))
 	split.Offset = 0.5
@@ -150,7 +151,7 @@ func (s *ResearchScreen) Save() {
 		say(s.Message, ErrorText(err), true)
 		return
 	}
-	for _, en := range []*widget.Entry{s.Subject, s.Details, s.Price, s.Units, s.Deliver, s.Sales, s.Decor, s.Coop} {
+	for _, en := range []*field{s.Subject, s.Details, s.Price, s.Units, s.Deliver, s.Sales, s.Decor, s.Coop} {
 		en.SetText("")
 	}
 	s.Reload()

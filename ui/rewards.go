@@ -20,10 +20,10 @@ type RewardScreen struct {
 	List    *widget.Label
 	Manager *selectOf[string]
 	Type    *selectOf[kaohe.RewardType]
-	Amount  *widget.Entry
-	Reason  *widget.Entry
-	Date    *widget.Entry
-	By      *widget.Entry
+	Amount  *field
+	Reason  *field
+	Date    *field
+	By      *field
 	Message *widget.Label
 	names   map[string]kaohe.ManagerLevel
 }
@@ -43,7 +43,7 @@ func newRewardScreen(e *env) *RewardScreen {
 			s.Amount.Disable()
 		}
 	})
-	s.Amount, s.Reason, s.Date, s.By = widget.NewEntry(), widget.NewEntry(), widget.NewEntry(), widget.NewEntry()
+	s.Amount, s.Reason, s.Date, s.By = newField(), newField(), newField(), newField()
 	s.Date.SetText(e.today().String())
 	s.By.SetText(e.actor)
 	s.Message = wrapLabel("")
@@ -57,6 +57,7 @@ func newRewardScreen(e *env) *RewardScreen {
 		widget.NewFormItem(T("field.date"), s.Date),
 		widget.NewFormItem(T("field.decided_by"), s.By),
 	)
+	submitOnEnter(form, s.Save)
 	left := container.NewBorder(container.NewVBox(bold(T("rewards.new")), form, s.Message, container.NewHBox(save)), nil, nil, nil, nil)
 	split := container.NewHSplit(left, container.NewBorder(bold(T("rewards.list")), nil, nil, nil, container.NewVScroll(s.List)))
 	split.Offset = 0.45

@@ -179,6 +179,39 @@ func tapSave(t *testing.T, w *Window) {
 	t.Fatal("no Save button in the dialog")
 }
 
+// answer taps Yes (or No) in the confirmation on top and returns its text.
+func answer(t *testing.T, w *Window, yes bool) string {
+	t.Helper()
+	top := w.Canvas().Overlays().Top()
+	if top == nil {
+		t.Fatal("no confirmation open")
+	}
+	want := T("No")
+	if yes {
+		want = T("Yes")
+	}
+	var text []string
+	var btn *widget.Button
+	for _, o := range test.LaidOutObjects(top) {
+		switch x := o.(type) {
+		case *widget.Label:
+			text = append(text, x.Text)
+		case *widget.Button:
+			if x.Text == want {
+				btn = x
+			}
+		}
+	}
+	if btn == nil {
+		t.Fatalf("no %q button in the dialog %q", want, text)
+	}
+	test.Tap(btn)
+	if w.Canvas().Overlays().Top() == top {
+		t.Errorf("the confirmation stayed open after %q", want)
+	}
+	return strings.Join(text, "\n")
+}
+
 func TestAssessmentLiveTotalAndSubmit(t *testing.T) {
 	w, svc, _ := demoWindow(t)
 	open(w, "nav.assessments")
@@ -200,11 +233,18 @@ func TestAssessmentLiveTotalAndSubmit(t *testing.T) {
 	if !strings.Contains(s.Problem.Text, "超出范围") {
 		t.Errorf("score 120: %q", s.Problem.Text)
 	}
+	// While a score is wrong no total is shown (not one computed from "12").
+	if s.Total.Text != "总分 —" || s.Grade.Text != "等级 —" || s.Coef.Text != "绩效系数 —" {
+		t.Errorf("score 120: total %q grade %q coef %q; want them blank", s.Total.Text, s.Grade.Text, s.Coef.Text)
+	}
 	s.Scores["cooperation"].SetText("9x")
-	if !strings.Contains(s.Problem.Text, "不是数字") {
-		t.Errorf("score 9x: %q", s.Problem.Text)
+	if !strings.Contains(s.Problem.Text, "不是数字") || s.Total.Text != "总分 —" {
+		t.Errorf("score 9x: %q, %q", s.Problem.Text, s.Total.Text)
 	}
 	test.Tap(s.Submit)
+	if top := w.Canvas().Overlays().Top(); top != nil {
+		t.Errorf("a bad score asked for confirmation")
+	}
 	a, _ := svc.Assessment(context.Background(), d3.ID, "2026-H2")
 	if a.Status != kaohe.AssessDraft {
 		t.Errorf("a bad score was submitted")
@@ -213,7 +253,16 @@ func TestAssessmentLiveTotalAndSubmit(t *testing.T) {
 	if s.Total.Text != "总分 89" || s.Grade.Text != "等级 良好" || s.Coef.Text != "绩效系数 1.00" {
 		t.Errorf("total %q grade %q coef %q", s.Total.Text, s.Grade.Text, s.Coef.Text)
 	}
+	// Submit asks first, saying what becomes final; No leaves a draft.
 	test.Tap(s.Submit)
+	if msg := answer(t, w, false); !strings.Contains(msg, "总分 89") || !strings.Contains(msg, "不能再修改") || !strings.Contains(msg, d3.EmployeeNo) {
+		t.Errorf("confirmation %q", msg)
+	}
+	if a, _ = svc.Assessment(context.Background(), d3.ID, "2026-H2"); a.Status != kaohe.AssessDraft {
+		t.Fatalf("submitted although No was chosen")
+	}
+	test.Tap(s.Submit)
+	answer(t, w, true)
 	a, _ = svc.Assessment(context.Background(), d3.ID, "2026-H2")
 	if a.Status != kaohe.AssessSubmitted || a.Total != 89 || a.Assessor == "" {
 		t.Fatalf("after submit: %+v", a)
@@ -254,21 +303,27 @@ func TestApplicationRefusalsAndSubmit(t *testing.T) {
 		t.Errorf("education check %q", s.EduCheck.Text)
 	}
 	test.Tap(s.Submit)
+	if msg := answer(t, w, true); !strings.Contains(msg, "2999 字") || !strings.Contains(msg, "不能再修改") {
+		t.Errorf("confirmation %q", msg)
+	}
 	if !strings.Contains(s.Message.Text, "述职报告 2999 字，申请2级至少需 3000 字") {
 		t.Errorf("short report message %q", s.Message.Text)
 	}
 	test.Type(s.Report, "述")
 	test.Tap(s.Submit)
+	answer(t, w, true)
 	if !strings.Contains(s.Message.Text, "请提交学历豁免申请") {
 		t.Errorf("education message %q", s.Message.Text)
 	}
+	// A refused submission saves nothing: no draft appears.
 	apps, _ := svc.Applications(ctx, who.ID)
-	if len(apps) != 1 || apps[0].Review.State != kaohe.AppDraft || kaohe.CountChars(apps[0].Report) != 3000 {
-		t.Fatalf("after refusals the materials should be saved as a draft: %+v", apps)
+	if len(apps) != 0 {
+		t.Fatalf("refused submissions left %d applications: %+v", len(apps), apps)
 	}
 	s.Exempt.SetChecked(true)
 	test.Type(s.Reason, "连续两年销售第一")
 	test.Tap(s.Submit)
+	answer(t, w, true)
 	apps, _ = svc.Applications(ctx, who.ID)
 	if len(apps) != 1 || apps[0].Review.State != kaohe.AppSubmitted || apps[0].Exemption != kaohe.ExemptionRequested {
 		t.Fatalf("after submit: %+v", apps)

@@ -40,6 +40,7 @@ type ApplicationService interface {
 	Applications(ctx context.Context, managerID string) ([]kaohe.ApplicationView, error)
 	SaveApplication(ctx context.Context, actor string, a kaohe.Application) (kaohe.Application, error)
 	SubmitApplication(ctx context.Context, actor, id string) (kaohe.ApplicationView, error)
+	SaveAndSubmitApplication(ctx context.Context, actor string, a kaohe.Application) (kaohe.ApplicationView, error)
 }
 
 // DocumentService makes PDFs.

@@ -25,8 +25,8 @@ type SettingsScreen struct {
 	Message  *widget.Label
 	showroom *widget.Label
 	restored func()
-	HQ       *widget.Entry
-	Code     *widget.Entry
+	HQ       *field
+	Code     *field
 	// EnrollButton sends the code; Warning is the question asked first
 	// when the address is plain HTTP to another machine.
 	EnrollButton *widget.Button
@@ -77,13 +77,9 @@ func newSettingsScreen(e *env, switchLang func(kaohe.Lang), restored func()) *Se
 			return
 		}
 		b := s.list[selected]
-		dialog.ShowConfirm(T("settings.restore"), T("settings.restore_confirm", "Time", b.Time.Format("2006-01-02 15:04:05")), func(ok bool) {
-			if ok {
-				s.Restore(b.Path)
-			}
-		}, e.win)
+		e.confirm(T("settings.restore"), T("settings.restore_confirm", "Time", b.Time.Format("2006-01-02 15:04:05")), func() { s.Restore(b.Path) })
 	})
-	s.HQ, s.Code = widget.NewEntry(), widget.NewEntry()
+	s.HQ, s.Code = newField(), newField()
 	s.HQ.SetPlaceHolder("https://hq.example.cn:8443")
 	s.Code.SetPlaceHolder(T("settings.code_hint"))
 	s.EnrollButton = widget.NewButtonWithIcon(T("settings.enroll"), theme.LoginIcon(), s.ConfirmEnroll)
@@ -144,6 +140,7 @@ func (s *SettingsScreen) ConfirmEnroll() {
 		}
 	}, s.e.win)
 	s.Warning.SetConfirmText(T("settings.plain_http_send"))
+	track(s.e.win.Canvas(), s.Warning, nil)
 	s.Warning.Show()
 }
 

@@ -70,6 +70,7 @@ func newSyncScreen(e *env) *SyncScreen {
 			s.ImportBundle(r.URI().Path())
 		}, e.win)
 		d.SetFilter(storage.NewExtensionFileFilter([]string{".kaohe"}))
+		track(e.win.Canvas(), d, nil)
 		d.Show()
 	})
 	s.Message = wrapLabel("")

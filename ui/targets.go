@@ -22,11 +22,11 @@ type TargetScreen struct {
 
 	Manager  *selectOf[string]
 	Metric   *selectOf[string]
-	Year     *widget.Entry
-	Annual   *widget.Entry
+	Year     *field
+	Annual   *field
 	Seasonal *widget.Check
-	Weights  [12]*widget.Entry
-	Actuals  [12]*widget.Entry
+	Weights  [12]*field
+	Actuals  [12]*field
 	Targets  [12]*widget.Label
 	Rates    [12]*widget.Label
 	Rollups  *widget.Label
@@ -42,19 +42,19 @@ func newTargetScreen(e *env) *TargetScreen {
 		metrics = append(metrics, m.Code)
 	}
 	s.Metric = newSelectOf(metrics, func(c string) string { return metricName(c) }, func(string) { s.load() })
-	s.Year = widget.NewEntry()
+	s.Year = newField()
 	s.Year.SetText(strconv.Itoa(e.today().Year))
 	s.Year.OnSubmitted = func(string) { s.load() }
-	s.Annual = widget.NewEntry()
+	s.Annual = newField()
 	s.Seasonal = widget.NewCheck(T("targets.seasonal"), nil)
 	s.Message = wrapLabel("")
 	s.Rollups = widget.NewLabel("")
 	grid := container.NewGridWithColumns(5, bold(T("targets.month")), bold(T("targets.weight")), bold(T("targets.target")), bold(T("targets.actual")), bold(T("targets.rate")))
 	seasonal := kaohe.SeasonalWeights()
 	for i := 0; i < 12; i++ {
-		s.Weights[i] = widget.NewEntry()
+		s.Weights[i] = newField()
 		s.Weights[i].SetText(numText(seasonal[i]))
-		s.Actuals[i] = widget.NewEntry()
+		s.Actuals[i] = newField()
 		s.Targets[i], s.Rates[i] = widget.NewLabel(""), widget.NewLabel("")
 		grid.Add(widget.NewLabel(T("targets.month_n", "Month", i+1)))
 		grid.Add(s.Weights[i])

@@ -21,14 +21,14 @@ type TrainingScreen struct {
 	List     *widget.List
 	items    []kaohe.Training
 	cur      kaohe.Training
-	Title    *widget.Entry
+	Title    *field
 	Category *selectOf[kaohe.TrainingCategory]
 	Method   *selectOf[kaohe.TrainingMethod]
-	Date     *widget.Entry
-	Hours    *widget.Entry
-	Trainer  *widget.Entry
+	Date     *field
+	Hours    *field
+	Trainer  *field
 	Results  map[string]*selectOf[kaohe.AttendanceResult] // by manager id
-	Scores   map[string]*widget.Entry
+	Scores   map[string]*field
 	people   *fyne.Container
 	Message  *widget.Label
 }
@@ -37,7 +37,7 @@ var attendResults = []kaohe.AttendanceResult{"", kaohe.AttendPassed, kaohe.Atten
 
 func newTrainingScreen(e *env) *TrainingScreen {
 	s := &TrainingScreen{e: e, people: container.NewVBox()}
-	s.Title, s.Date, s.Hours, s.Trainer = widget.NewEntry(), widget.NewEntry(), widget.NewEntry(), widget.NewEntry()
+	s.Title, s.Date, s.Hours, s.Trainer = newField(), newField(), newField(), newField()
 	s.Date.SetPlaceHolder(T("hint.date"))
 	var cats []kaohe.TrainingCategory
 	for _, c := range kaohe.TrainingCategories() {
@@ -67,6 +67,7 @@ func newTrainingScreen(e *env) *TrainingScreen {
 		widget.NewFormItem(T("field.hours"), s.Hours),
 		widget.NewFormItem(T("training.trainer"), s.Trainer),
 	)
+	submitOnEnter(form, s.Save)
 	right := container.NewBorder(nil, container.NewVBox(s.Message, container.NewHBox(save)), nil, nil,
 		container.NewVScroll(container.NewVBox(form, widget.NewSeparator(), bold(T("training.attendance")), s.people)))
 	split := container.NewHSplit(container.NewBorder(newBtn, nil, nil, nil, s.List), right)
@@ -113,7 +114,7 @@ func (s *TrainingScreen) edit(t kaohe.Training) {
 			have[a.ManagerID] = a
 		}
 	}
-	s.Results, s.Scores = map[string]*selectOf[kaohe.AttendanceResult]{}, map[string]*widget.Entry{}
+	s.Results, s.Scores = map[string]*selectOf[kaohe.AttendanceResult]{}, map[string]*field{}
 	s.people.Objects = nil
 	for _, m := range s.e.activeManagers() {
 		res := newSelectOf(attendResults, func(r kaohe.AttendanceResult) string {
@@ -122,7 +123,7 @@ func (s *TrainingScreen) edit(t kaohe.Training) {
 			}
 			return T("attend." + string(r))
 		}, nil)
-		score := widget.NewEntry()
+		score := newField()
 		score.SetPlaceHolder(T("field.score"))
 		res.Set("")
 		if a, ok := have[m.ID]; ok {

@@ -171,9 +171,10 @@ func (w *Window) build(i int) fyne.CanvasObject {
 	w.Tabs.SelectIndex(i)
 	w.Tabs.OnSelected = func(item *container.TabItem) { w.show(w.Tabs.SelectedIndex()) }
 	// Ctrl+1 … Ctrl+0 switch screens: the tabs themselves take no keyboard
-	// focus, the fields on each screen do (Tab moves between them).
-	keys := []fyne.KeyName{fyne.Key1, fyne.Key2, fyne.Key3, fyne.Key4, fyne.Key5, fyne.Key6, fyne.Key7, fyne.Key8, fyne.Key9, fyne.Key0, fyne.KeyMinus}
-	for i, k := range keys {
+	// focus, the fields on each screen do (Tab moves between them) and pass
+	// these on (keys.go). Escape and Enter reach the dialog on top.
+	bindKeys(w.Canvas())
+	for i, k := range screenKeys {
 		if i >= len(w.Tabs.Items) {
 			break
 		}

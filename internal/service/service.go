@@ -155,6 +155,22 @@ func (s *Service) SaveApplication(ctx context.Context, actor string, a kaohe.App
 	return a, err
 }
 
+// SaveAndSubmitApplication saves the materials and submits them today in
+// one transaction: when the policy refuses the submission nothing is saved,
+// so a refused first submission leaves no draft behind.
+func (s *Service) SaveAndSubmitApplication(ctx context.Context, actor string, a kaohe.Application) (kaohe.ApplicationView, error) {
+	var v kaohe.ApplicationView
+	err := s.update(ctx, actor, func(tx *store.Tx) error {
+		saved, err := tx.SaveApplication(a)
+		if err != nil {
+			return err
+		}
+		v, err = tx.SubmitApplication(saved.ID, s.Today())
+		return err
+	})
+	return v, err
+}
+
 // SubmitApplication submits a saved application today.
 func (s *Service) SubmitApplication(ctx context.Context, actor, id string) (kaohe.ApplicationView, error) {
 	var v kaohe.ApplicationView
