@@ -30,8 +30,21 @@ func DecodeStrict(data []byte, v any) error {
 
 // CheckJSON checks JSON text for DecodeStrict's refusals without decoding
 // it: one pass over the bytes.
-func CheckJSON(data []byte) error {
-	s := jsonScan{data: data}
+func CheckJSON(data []byte) error { return CheckEnvelope(data, "") }
+
+type jsonScan struct {
+	data    []byte
+	i       int
+	opaque  string // values under this key are checked for syntax only
+	lenient int    // > 0 inside such a value
+}
+
+// CheckEnvelope is CheckJSON for a request that carries other JSON under
+// the key opaque (a push's "payload"): those values are checked for syntax
+// only here, and each strictly on its own later, so one bad payload is
+// refused alone instead of failing the whole request.
+func CheckEnvelope(data []byte, opaque string) error {
+	s := jsonScan{data: data, opaque: opaque}
 	s.space()
 	if err := s.value(0); err != nil {
 		return err
@@ -41,11 +54,6 @@ func CheckJSON(data []byte) error {
 		return s.syntax()
 	}
 	return nil
-}
-
-type jsonScan struct {
-	data []byte
-	i    int
 }
 
 func (s *jsonScan) syntax() error {
@@ -126,7 +134,7 @@ func (s *jsonScan) number() error {
 }
 
 func (s *jsonScan) object(depth int) error {
-	if depth > MaxJSONDepth {
+	if depth > MaxJSONDepth && s.lenient == 0 {
 		return Errorf(EINVALID, "err.json_too_deep", "Max", MaxJSONDepth)
 	}
 	s.i++ // {
@@ -145,19 +153,29 @@ func (s *jsonScan) object(depth int) error {
 		if err != nil {
 			return err
 		}
-		for _, prev := range seen {
-			if prev == k {
-				return Errorf(EINVALID, "err.json_duplicate_key", "Key", k)
+		if s.lenient == 0 {
+			for _, prev := range seen {
+				if prev == k {
+					return Errorf(EINVALID, "err.json_duplicate_key", "Key", k)
+				}
 			}
+			seen = append(seen, k)
 		}
-		seen = append(seen, k)
 		s.space()
 		if s.i >= len(s.data) || s.data[s.i] != ':' {
 			return s.syntax()
 		}
 		s.i++
 		s.space()
-		if err := s.value(depth); err != nil {
+		skip := s.opaque != "" && k == s.opaque
+		if skip {
+			s.lenient++
+		}
+		err = s.value(depth)
+		if skip {
+			s.lenient--
+		}
+		if err != nil {
 			return err
 		}
 		s.space()
@@ -177,7 +195,7 @@ func (s *jsonScan) object(depth int) error {
 }
 
 func (s *jsonScan) array(depth int) error {
-	if depth > MaxJSONDepth {
+	if depth > MaxJSONDepth && s.lenient == 0 {
 		return Errorf(EINVALID, "err.json_too_deep", "Max", MaxJSONDepth)
 	}
 	s.i++ // [
@@ -227,16 +245,21 @@ func (s *jsonScan) str() (string, error) {
 			if err := json.Unmarshal(s.data[start-1:s.i], &out); err != nil {
 				return "", s.syntax()
 			}
+			if s.lenient > 0 {
+				return out, nil
+			}
 			return out, checkText(out)
 		case c == '\\':
 			plain = false
 			s.i += 2
 		case c < 0x20:
 			return "", Errorf(EINVALID, "err.json_bad_text", "Detail", "control character")
+		case c < utf8.RuneSelf && (c != 0x7f || s.lenient > 0):
+			s.i++
 		case c == 0x7f:
 			return "", Errorf(EINVALID, "err.json_bad_text", "Detail", "control character")
-		case c < utf8.RuneSelf:
-			s.i++
+		case s.lenient > 0:
+			s.i++ // checked with its payload
 		default:
 			r, n := utf8.DecodeRune(s.data[s.i:])
 			if r == utf8.RuneError && n <= 1 {

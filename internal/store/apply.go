@@ -1,7 +1,6 @@
 package store
 
 import (
-	"encoding/json"
 	"fmt"
 	"maps"
 	"slices"
@@ -190,9 +189,14 @@ func (tx *Tx) applyChange(c Change) error {
 	return tx.audit("sync."+c.Op, c.Entity, c.RowID, detail)
 }
 
+// decode reads a remote change's payload with the one strict decoder every
+// accepting edge uses.
 func decode(c Change, v any) error {
-	if err := json.Unmarshal(c.Payload, v); err != nil {
-		return kaohe.Errorf(kaohe.EINVALID, "err.bad_payload", "Entity", c.Entity, "Detail", err.Error())
+	if err := kaohe.DecodeStrict(c.Payload, v); err != nil {
+		if ke, ok := err.(*kaohe.Error); ok && ke.Key == "err.bad_payload" {
+			ke.Args["Entity"] = c.Entity
+		}
+		return err
 	}
 	return nil
 }

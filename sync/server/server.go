@@ -151,6 +151,12 @@ func decode(w http.ResponseWriter, r *http.Request, v any) error {
 	if err != nil {
 		return kaohe.Errorf(kaohe.EINVALID, "err.bad_request", "Detail", err.Error())
 	}
+	// The request itself is read as strictly as any row (duplicate keys,
+	// unknown fields, control and bidi characters); each change's payload is
+	// judged on its own, so one bad change is refused alone.
+	if err := kaohe.CheckEnvelope(data, "payload"); err != nil {
+		return err
+	}
 	dec := json.NewDecoder(bytes.NewReader(data))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(v); err != nil {

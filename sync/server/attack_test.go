@@ -1,0 +1,475 @@
+package server
+
+import (
+	"database/sql"
+	"encoding/json"
+	"fmt"
+	"net/http/httptest"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"kaohe/internal/kaohe"
+	"kaohe/internal/store/hq"
+	"kaohe/sync/protocol"
+)
+
+// world is a real HQ server on a real SQLite file with two honest
+// showrooms' rows, an HQ credential and the products of a complete review
+// (a level-2 manager and a certificate). A dishonest showroom then attacks
+// it over HTTP.
+type world struct {
+	*fixture
+	path     string
+	hqToken  string
+	today    time.Time
+	mA1, mA2 kaohe.Manager // A's: level 1, and level 2 after a granted review
+	mB1      kaohe.Manager // B's, level 1
+	tA, tB   kaohe.Training
+	appA     kaohe.Application // A's, submitted (mA1 → level 2)
+	appDone  kaohe.Application // A's, granted (mA2)
+	asA      kaohe.Assessment  // A's, submitted, for mA1
+	draftA   kaohe.Assessment  // A's draft, for mA1
+	certA    kaohe.Certificate // issued to mA2
+	accA     kaohe.Account
+	seq      int
+}
+
+func newWorld(t *testing.T) *world {
+	t.Helper()
+	dir := t.TempDir()
+	path := filepath.Join(dir, "hq.db")
+	s, err := hq.Open(ctx, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	w := &world{fixture: &fixture{t: t, store: s}, path: path, today: time.Date(2026, 6, 1, 9, 0, 0, 0, time.UTC)}
+	s.Now = func() time.Time { return w.today }
+	w.srv = newTestServer(s)
+	t.Cleanup(func() { w.srv.Close(); s.Close() })
+	for _, sr := range []struct {
+		code  string
+		token *string
+		id    *string
+	}{{"SH01", &w.tokenA, &w.idA}, {"BJ01", &w.tokenB, &w.idB}} {
+		_, code, err := s.AddShowroom(ctx, sr.code, sr.code+"展厅", "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp, err := s.Enroll(ctx, code, "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		*sr.token, *sr.id = resp.Token, resp.ShowroomID
+	}
+	code, _ := s.AddHQUser(ctx, "评审小组")
+	resp, err := s.Enroll(ctx, code, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	w.hqToken = resp.Token
+
+	mk := func(id, sr, no, name string) kaohe.Manager {
+		return kaohe.Manager{ID: id, ShowroomID: sr, EmployeeNo: no, Name: name, Education: kaohe.EduCollege,
+			HireDate: kaohe.D(2024, 3, 1), Status: kaohe.StatusActive}
+	}
+	w.mA1, w.mA2, w.mB1 = mk("mA1", w.idA, "A001", "张喆"), mk("mA2", w.idA, "A002", "李玥"), mk("mB1", w.idB, "B001", "王堃")
+	hire := func(m kaohe.Manager) kaohe.LevelChange {
+		return kaohe.LevelChange{ID: "lc-" + m.ID, ManagerID: m.ID, To: kaohe.Level1, Date: m.HireDate, Reason: "入职定级", DecidedBy: "展厅经理"}
+	}
+	w.tA = kaohe.Training{ID: "tA", ShowroomID: w.idA, Title: "厨柜基础知识", Category: kaohe.TrainBasic, Method: kaohe.MethodClassroom, Date: kaohe.D(2026, 3, 3), Hours: 4}
+	w.tB = w.tA
+	w.tB.ID, w.tB.ShowroomID = "tB", w.idB
+	report := strings.Repeat("述", 3000)
+	w.appA = kaohe.Application{ID: "appA", ShowroomID: w.idA, ManagerID: "mA1", TargetLevel: kaohe.Level2, PersonalInfo: "个人情况",
+		Achievements: "主要政绩", Report: report, Education: kaohe.EduCollege}
+	w.appDone = w.appA
+	w.appDone.ID, w.appDone.ManagerID = "appDone", "mA2"
+	tpl := kaohe.DefaultTemplate()
+	w.asA = kaohe.Assessment{ID: "asA", ShowroomID: w.idA, ManagerID: "mA1", PeriodID: "2026-H1",
+		Scores: kaohe.Scores{"plan": 90, "satisfaction": 80, "expansion": 70, "feedback": 85, "cooperation": 95}, Assessor: "展厅经理 赵敏",
+		Status: kaohe.AssessSubmitted, SubmittedOn: kaohe.D(2026, 5, 30)}
+	if _, err := w.asA.Score(tpl); err != nil {
+		t.Fatal(err)
+	}
+	w.draftA = w.asA
+	w.draftA.ID, w.draftA.PeriodID, w.draftA.Status, w.draftA.SubmittedOn = "draftA", "2026-Q1", kaohe.AssessDraft, kaohe.Date{}
+	w.accA = kaohe.Account{ID: "accA", ShowroomID: w.idA, Name: "赵敏", EmployeeNo: "A900", Role: kaohe.RoleShowroomManager,
+		PasswordHash: "$argon2id$v=19$m=65536,t=1,p=2$c2FsdHNhbHRzYWx0$aGFzaGhhc2hoYXNoaGFzaGhhc2hoYXNoaGFzaGhhc2g"}
+
+	sub := func(app kaohe.Application, on kaohe.Date) kaohe.Decision {
+		return kaohe.Decision{ID: "sub-" + app.ID, AppID: app.ID, Stage: kaohe.StageSubmit, Pass: true, Date: on, DecidedBy: []string{"展厅经理"}}
+	}
+	w.mustApply(w.tokenA, []protocol.Change{
+		w.change(kaohe.EntManager, w.mA1), w.change(kaohe.EntLevelAssignment, hire(w.mA1)),
+		w.change(kaohe.EntManager, w.mA2), w.change(kaohe.EntLevelAssignment, hire(w.mA2)),
+		w.change(kaohe.EntTraining, w.tA), w.change(kaohe.EntAccount, w.accA),
+		w.change(kaohe.EntApplication, w.appA), w.change(kaohe.EntApplicationEvent, sub(w.appA, kaohe.D(2026, 5, 1))),
+		w.change(kaohe.EntApplication, w.appDone), w.change(kaohe.EntApplicationEvent, sub(w.appDone, kaohe.D(2026, 5, 1))),
+		w.change(kaohe.EntAssessment, w.asA), w.change(kaohe.EntAssessment, w.draftA),
+	})
+	w.mustApply(w.tokenB, []protocol.Change{w.change(kaohe.EntManager, w.mB1), w.change(kaohe.EntLevelAssignment, hire(w.mB1)),
+		w.change(kaohe.EntTraining, w.tB)})
+	// The review group takes appDone through every stage; HQ grants.
+	by := []string{"陈建国（总经理）"}
+	score := 80.0
+	w.mustApply(w.hqToken, []protocol.Change{
+		w.change(kaohe.EntDecision, kaohe.Decision{ID: "d1", AppID: "appDone", Stage: kaohe.StageFirst, Pass: true, Date: kaohe.D(2026, 5, 2), DecidedBy: by}),
+		w.change(kaohe.EntDecision, kaohe.Decision{ID: "d2", AppID: "appDone", Stage: kaohe.StageExam, Pass: true, Date: kaohe.D(2026, 5, 3), DecidedBy: by, ExamScore: &score}),
+		w.change(kaohe.EntDecision, kaohe.Decision{ID: "d3", AppID: "appDone", Stage: kaohe.StageSecond, Pass: true, Date: kaohe.D(2026, 5, 4), DecidedBy: by}),
+	})
+	w.today = time.Date(2026, 12, 1, 9, 0, 0, 0, time.UTC)
+	w.mustApply(w.hqToken, []protocol.Change{
+		w.change(kaohe.EntDecision, kaohe.Decision{ID: "d4", AppID: "appDone", Stage: kaohe.StageThird, Pass: true, Date: kaohe.D(2026, 8, 5), DecidedBy: by}),
+	})
+	var certs int
+	w.query(`SELECT count(*) FROM rows WHERE entity = 'certificate'`, &certs)
+	var p string
+	w.query(`SELECT payload FROM rows WHERE entity = 'certificate'`, &p)
+	json.Unmarshal([]byte(p), &w.certA)
+	if certs != 1 || w.certA.ManagerID != "mA2" || w.certA.Level != kaohe.Level2 {
+		t.Fatalf("the honest review did not grant: %d certificates, %+v", certs, w.certA)
+	}
+	return w
+}
+
+func (w *world) change(entity string, v any) protocol.Change {
+	p, err := json.Marshal(v)
+	if err != nil {
+		w.t.Fatal(err)
+	}
+	return w.raw(entity, rowIDOf(entity, v), string(p))
+}
+
+func (w *world) raw(entity, rowID, payload string) protocol.Change {
+	w.seq++
+	return protocol.Change{ID: fmt.Sprintf("chg-%04d", w.seq), Entity: entity, RowID: rowID, Op: "upsert", Payload: json.RawMessage(payload), At: "2026-11-27T00:00:00Z"}
+}
+
+func rowIDOf(entity string, v any) string {
+	e, _ := kaohe.EntityOf(entity)
+	b, _ := json.Marshal(v)
+	r, err := e.Decode(b)
+	if err != nil {
+		return ""
+	}
+	return r.ID()
+}
+
+// send pushes over HTTP, building the body by hand so payload bytes travel
+// exactly as written (duplicate keys, invalid UTF-8…).
+func (w *world) send(token string, changes []protocol.Change) (int, []protocol.Result, []byte) {
+	var b strings.Builder
+	b.WriteString(`{"version":1,"changes":[`)
+	for i, c := range changes {
+		if i > 0 {
+			b.WriteString(",")
+		}
+		fmt.Fprintf(&b, `{"id":%q,"entity":%q,"row_id":%q,"op":%q,"payload":%s,"at":%q}`, c.ID, c.Entity, c.RowID, c.Op, c.Payload, c.At)
+	}
+	b.WriteString(`]}`)
+	status, _, raw := w.post(protocol.PathPush, token, []byte(b.String()), true, v1)
+	if status != 200 {
+		return status, nil, raw
+	}
+	return status, w.results(raw), raw
+}
+
+func (w *world) mustApply(token string, changes []protocol.Change) {
+	w.t.Helper()
+	status, res, raw := w.send(token, changes)
+	if status != 200 {
+		w.t.Fatalf("push: %d %s", status, raw)
+	}
+	for _, r := range res {
+		if r.Status != protocol.Applied {
+			w.t.Fatalf("honest change %s: %s %s", r.ID, r.Status, r.Message)
+		}
+	}
+}
+
+func (w *world) query(q string, dst ...any) {
+	w.t.Helper()
+	db, err := sql.Open("sqlite3", "file:"+w.path+"?mode=ro")
+	if err != nil {
+		w.t.Fatal(err)
+	}
+	defer db.Close()
+	if err := db.QueryRow(q).Scan(dst...); err != nil {
+		w.t.Fatalf("%s: %v", q, err)
+	}
+}
+
+// stored is everything HQ holds that a change could touch.
+func (w *world) stored() string {
+	var changes int
+	var rows string
+	w.query(`SELECT count(*) FROM changes`, &changes)
+	w.query(`SELECT coalesce(group_concat(entity || '/' || row_id || '/' || deleted || '/' || payload, char(10)), '') FROM (SELECT * FROM rows ORDER BY entity, row_id)`, &rows)
+	return fmt.Sprintf("%d\n%s", changes, rows)
+}
+
+// mutate returns v's JSON with fields set (nil deletes a field).
+func mutate(v any, set map[string]any) string {
+	b, _ := json.Marshal(v)
+	m := map[string]any{}
+	json.Unmarshal(b, &m)
+	for k, x := range set {
+		if x == nil {
+			delete(m, k)
+		} else {
+			m[k] = x
+		}
+	}
+	out, _ := json.Marshal(m)
+	return string(out)
+}
+
+func js(v any) string { b, _ := json.Marshal(v); return string(b) }
+
+type attack struct {
+	name   string
+	entity string
+	token  string // "" means showroom A's
+	rowID  string
+	body   string
+	code   string // the refusal's kaohe code
+}
+
+// TestDishonestShowroom plays a dishonest showroom (and a careless HQ
+// client) against a real server: every attack is answered refused with the
+// domain's code, and HQ stores nothing of it. Every entity of the registry
+// is attacked.
+func TestDishonestShowroom(t *testing.T) {
+	w := newWorld(t)
+	A, B, HQ := w.tokenA, w.tokenB, w.hqToken
+	lvl := func(id, mgr string, from, to kaohe.Level) kaohe.LevelChange {
+		return kaohe.LevelChange{ID: id, ManagerID: mgr, From: from, To: to, Date: kaohe.D(2026, 11, 1), Reason: "晋级", DecidedBy: "展厅经理"}
+	}
+	dec := func(id, app string, stage kaohe.Stage, pass bool, on kaohe.Date) kaohe.Decision {
+		return kaohe.Decision{ID: id, AppID: app, Stage: stage, Pass: pass, Date: on, DecidedBy: []string{"陈建国"}}
+	}
+	score := func(v float64) *float64 { return &v }
+	newApp := w.appA
+	newApp.ID, newApp.ManagerID = "appNew", "mB1"
+	tpl := kaohe.DefaultTemplate()
+	assess := func(id, mgr, assessor string) kaohe.Assessment {
+		a := w.draftA
+		a.ID, a.ManagerID, a.Assessor, a.PeriodID = id, mgr, assessor, "2026-Q2"
+		a.Score(tpl)
+		return a
+	}
+	deep := strings.Repeat(`{"a":`, 9000) + "1" + strings.Repeat("}", 9000)
+	period, _ := kaohe.StandardPeriod(kaohe.PeriodHalf, 2027, 1)
+	badTpl := kaohe.DefaultTemplate()
+	badTpl.Version, badTpl.Items[0].Weight = 2, 39
+
+	attacks := []attack{
+		// HQ's server writes these itself; no push may carry them.
+		{"a showroom record", kaohe.EntShowroom, A, w.idB, js(kaohe.Showroom{ID: w.idB, Code: "BJ01", Name: "改名"}), kaohe.EUNAUTHORIZED},
+		{"a showroom record from HQ mode", kaohe.EntShowroom, HQ, w.idB, js(kaohe.Showroom{ID: w.idB, Code: "BJ01", Name: "改名"}), kaohe.EUNAUTHORIZED},
+		{"a signing key", kaohe.EntHQKey, A, "k", js(kaohe.HQKey{ID: "k", Public: "AAAA"}), kaohe.EUNAUTHORIZED},
+		{"HQ's public address", kaohe.EntHQInfo, A, kaohe.HQInfoID, js(kaohe.HQInfo{PublicURL: "https://evil.example"}), kaohe.EUNAUTHORIZED},
+		{"HQ's public address from HQ mode", kaohe.EntHQInfo, HQ, kaohe.HQInfoID, js(kaohe.HQInfo{PublicURL: "https://evil.example"}), kaohe.EUNAUTHORIZED},
+		{"a level change to 5", kaohe.EntLevelChange, A, "lc5", js(lvl("lc5", "mA1", 1, 5)), kaohe.EUNAUTHORIZED},
+		{"a level change by hand from HQ mode", kaohe.EntLevelChange, HQ, "lc5", js(lvl("lc5", "mA1", 1, 2)), kaohe.EUNAUTHORIZED},
+		{"a hand-made certificate", kaohe.EntCertificate, A, "c9", js(kaohe.Certificate{ID: "c9", ShowroomID: w.idA, ManagerID: "mA1", Serial: "KH-2026-999999", Level: 5}), kaohe.EUNAUTHORIZED},
+		{"a hand-made certificate from HQ mode", kaohe.EntCertificate, HQ, "c9", js(kaohe.Certificate{ID: "c9", ShowroomID: w.idA, ManagerID: "mA1", Serial: "KH-2026-999999", Level: 2}), kaohe.EUNAUTHORIZED},
+
+		// HQ's reference data and decisions.
+		{"enabling level 5", kaohe.EntLevel, A, "5", js(kaohe.LevelInfo{Level: 5, Name: kaohe.Text{Zh: "五级"}, MinEducation: 1, MinReportChars: 1, AssessedBy: kaohe.AssessorShowroom, Enabled: true, HireLevel: true}), kaohe.EUNAUTHORIZED},
+		{"a level HQ mode gets wrong", kaohe.EntLevel, HQ, "2", mutate(kaohe.DefaultLevels()[1], map[string]any{"exam_pass_mark": 250}), kaohe.EINVALID},
+		{"a template", kaohe.EntTemplate, A, "tpl-default@2", js(badTpl), kaohe.EUNAUTHORIZED},
+		{"a template whose weights sum to 99", kaohe.EntTemplate, HQ, "tpl-default@2", js(badTpl), kaohe.EINVALID},
+		{"a published template version changed", kaohe.EntTemplate, HQ, "tpl-default@1", mutate(kaohe.DefaultTemplate(), map[string]any{"score_max": 10}), kaohe.ECONFLICT},
+		{"a period", kaohe.EntPeriod, A, period.ID, js(period), kaohe.EUNAUTHORIZED},
+		{"a period ending before it starts", kaohe.EntPeriod, HQ, "p-bad", js(kaohe.Period{ID: "p-bad", Kind: kaohe.PeriodHalf, Name: kaohe.Text{Zh: "坏"}, Start: kaohe.D(2026, 7, 1), End: kaohe.D(2026, 1, 1)}), kaohe.EINVALID},
+		{"a review-group member", kaohe.EntReviewMember, A, "rg-x", js(kaohe.ReviewMember{ID: "rg-x", Name: "自己人", Role: "leader"}), kaohe.EUNAUTHORIZED},
+		{"a review-group member without a role", kaohe.EntReviewMember, HQ, "rg-x", js(kaohe.ReviewMember{ID: "rg-x", Name: "某人"}), kaohe.EINVALID},
+		{"a decision", kaohe.EntDecision, A, "dx", js(dec("dx", "appA", kaohe.StageFirst, true, kaohe.D(2026, 11, 1))), kaohe.EUNAUTHORIZED},
+		{"a decision dated in the future", kaohe.EntDecision, HQ, "dx", js(dec("dx", "appA", kaohe.StageFirst, true, kaohe.D(2026, 12, 2))), kaohe.EINVALID},
+		{"a decision before the previous stage", kaohe.EntDecision, HQ, "dx", js(dec("dx", "appA", kaohe.StageFirst, true, kaohe.D(2026, 4, 30))), kaohe.EINVALID},
+		{"a decision skipping the first review", kaohe.EntDecision, HQ, "dx", js(dec("dx", "appA", kaohe.StageSecond, true, kaohe.D(2026, 11, 1))), kaohe.ECONFLICT},
+		{"a decision on a missing application", kaohe.EntDecision, HQ, "dx", js(dec("dx", "nope", kaohe.StageFirst, true, kaohe.D(2026, 11, 1))), kaohe.EINVALID},
+		{"a decision on a granted application", kaohe.EntDecision, HQ, "dx", js(dec("dx", "appDone", kaohe.StageThird, true, kaohe.D(2026, 11, 1))), kaohe.ECONFLICT},
+		{"an exemption", kaohe.EntExemption, A, "ex", js(kaohe.Exemption{ID: "ex", AppID: "appA", Approved: true, Date: kaohe.D(2026, 11, 1), DecidedBy: "自己"}), kaohe.EUNAUTHORIZED},
+		{"an exemption nobody asked for", kaohe.EntExemption, HQ, "ex", js(kaohe.Exemption{ID: "ex", AppID: "appA", Approved: true, Date: kaohe.D(2026, 11, 1), DecidedBy: "陈建国"}), kaohe.ECONFLICT},
+		{"a filing", kaohe.EntFiling, A, "f1", js(kaohe.Filing{ID: "f1", AssessmentID: "asA", Date: kaohe.D(2026, 11, 1), FiledBy: "自己"}), kaohe.EUNAUTHORIZED},
+		{"a filing of a draft", kaohe.EntFiling, HQ, "f1", js(kaohe.Filing{ID: "f1", AssessmentID: "draftA", Date: kaohe.D(2026, 11, 1), FiledBy: "陈建国"}), kaohe.ECONFLICT},
+		{"a filing of a missing assessment", kaohe.EntFiling, HQ, "f1", js(kaohe.Filing{ID: "f1", AssessmentID: "nope", Date: kaohe.D(2026, 11, 1), FiledBy: "陈建国"}), kaohe.EINVALID},
+		{"blocking an account", kaohe.EntAccountBlock, A, "accA", js(kaohe.AccountBlockRow{AccountBlock: kaohe.AccountBlock{ID: "accA", AccountID: "accA", Blocked: true, By: "x"}, ShowroomID: w.idA}), kaohe.EUNAUTHORIZED},
+		{"a block claiming another showroom", kaohe.EntAccountBlock, HQ, "accA", js(kaohe.AccountBlockRow{AccountBlock: kaohe.AccountBlock{ID: "accA", AccountID: "accA", Blocked: true, By: "x"}, ShowroomID: w.idB}), kaohe.EUNAUTHORIZED},
+
+		// Another showroom's rows, by showroom_id in the payload or by reference.
+		{"a manager claiming B's showroom", kaohe.EntManager, A, "mX", js(mkManager("mX", w.idB)), kaohe.EUNAUTHORIZED},
+		{"B's manager rewritten", kaohe.EntManager, A, "mB1", js(mkManager("mB1", w.idA)), kaohe.EUNAUTHORIZED},
+		{"B's manager rewritten with B's id", kaohe.EntManager, A, "mB1", js(mkManager("mB1", w.idB)), kaohe.EUNAUTHORIZED},
+		{"a foreign showroom hidden behind a duplicate key", kaohe.EntManager, A, "mX", fmt.Sprintf(`{"id":"mX","showroom_id":%q,"showroom_id":%q,"employee_no":"X1","name":"某","gender":"","phone":"","education":4,"hire_date":"","status":"active","left_on":"","note":""}`, w.idB, w.idA), kaohe.EINVALID},
+		{"a manager with a bidi override in the name", kaohe.EntManager, A, "mX", mutate(mkManager("mX", w.idA), map[string]any{"name": "王\u202e五"}), kaohe.EINVALID},
+		{"a manager with NUL in the note", kaohe.EntManager, A, "mX", mutate(mkManager("mX", w.idA), map[string]any{"note": "a\x00b"}), kaohe.EINVALID},
+		{"a manager with invalid UTF-8", kaohe.EntManager, A, "mX", strings.Replace(js(mkManager("mX", w.idA)), "某", "\xff\xfe", 1), kaohe.EINVALID},
+		{"a manager with an unknown field", kaohe.EntManager, A, "mX", mutate(mkManager("mX", w.idA), map[string]any{"level": 5}), kaohe.EINVALID},
+		{"a payload 9,000 levels deep", kaohe.EntManager, A, "mX", deep, kaohe.EINVALID},
+		{"a row id that is not the payload's", kaohe.EntManager, A, "mA1", js(mkManager("mX", w.idA)), kaohe.EINVALID},
+		{"a penalty on B's manager", kaohe.EntReward, A, "r1", js(kaohe.RewardPenalty{ID: "r1", ShowroomID: w.idA, ManagerID: "mB1", Type: kaohe.PenaltyFine, Amount: 500, Reason: "迟到", Date: kaohe.D(2026, 11, 1), DecidedBy: "展厅经理"}), kaohe.EUNAUTHORIZED},
+		{"a penalty claiming B's showroom", kaohe.EntReward, A, "r1", js(kaohe.RewardPenalty{ID: "r1", ShowroomID: w.idB, ManagerID: "mB1", Type: kaohe.PenaltyFine, Amount: 500, Reason: "迟到", Date: kaohe.D(2026, 11, 1), DecidedBy: "展厅经理"}), kaohe.EUNAUTHORIZED},
+		{"a fine without an amount", kaohe.EntReward, A, "r1", js(kaohe.RewardPenalty{ID: "r1", ShowroomID: w.idA, ManagerID: "mA1", Type: kaohe.PenaltyFine, Reason: "迟到", Date: kaohe.D(2026, 11, 1), DecidedBy: "展厅经理"}), kaohe.EINVALID},
+		{"a target for B's manager", kaohe.EntTarget, A, "tg", js(kaohe.Target{ID: "tg", ManagerID: "mB1", Metric: kaohe.MetricSales, Year: 2026, Annual: 12}), kaohe.EUNAUTHORIZED},
+		{"a negative target", kaohe.EntTarget, A, "tg", js(kaohe.Target{ID: "tg", ManagerID: "mA1", Metric: kaohe.MetricSales, Year: 2026, Annual: -12}), kaohe.EINVALID},
+		{"an actual for a missing manager", kaohe.EntActual, A, "ac", js(kaohe.Actual{ID: "ac", ManagerID: "nobody", Metric: kaohe.MetricSales, Year: 2026, Month: 1, Value: 1}), kaohe.EINVALID},
+		{"an actual for month 13", kaohe.EntActual, A, "ac", js(kaohe.Actual{ID: "ac", ManagerID: "mA1", Metric: kaohe.MetricSales, Year: 2026, Month: 13, Value: 1}), kaohe.EINVALID},
+		{"a training claiming B's showroom", kaohe.EntTraining, A, "tX", mutate(w.tA, map[string]any{"id": "tX", "showroom_id": w.idB}), kaohe.EUNAUTHORIZED},
+		{"B's training rewritten", kaohe.EntTraining, A, "tB", mutate(w.tB, map[string]any{"showroom_id": w.idA}), kaohe.EUNAUTHORIZED},
+		{"attendance of B's manager at A's training", kaohe.EntAttendance, A, "at", js(kaohe.Attendance{ID: "at", TrainingID: "tA", ManagerID: "mB1", Result: kaohe.AttendPassed}), kaohe.EUNAUTHORIZED},
+		{"attendance at B's training", kaohe.EntAttendance, A, "at", js(kaohe.Attendance{ID: "at", TrainingID: "tB", ManagerID: "mA1", Result: kaohe.AttendPassed}), kaohe.EUNAUTHORIZED},
+		{"attendance at a missing training", kaohe.EntAttendance, A, "at", js(kaohe.Attendance{ID: "at", TrainingID: "nope", ManagerID: "mA1", Result: kaohe.AttendPassed}), kaohe.EINVALID},
+		{"market research on B's manager", kaohe.EntResearch, A, "mr", js(kaohe.MarketResearch{ID: "mr", ShowroomID: w.idA, ManagerID: "mB1", Kind: kaohe.ResearchKinds()[0].Code, Date: kaohe.D(2026, 11, 1), Subject: "对手", Details: "促销"}), kaohe.EUNAUTHORIZED},
+		{"a certificate print of a missing certificate", kaohe.EntCertificatePrint, A, "cp", js(kaohe.CertificatePrint{ID: "cp", CertID: "nope", PrintedBy: "x", At: "2026-11-01T00:00:00Z"}), kaohe.EINVALID},
+		{"B printing A's certificate", kaohe.EntCertificatePrint, B, "cp", js(kaohe.CertificatePrint{ID: "cp", CertID: w.certA.ID, PrintedBy: "x", At: "2026-11-01T00:00:00Z"}), kaohe.EUNAUTHORIZED},
+		{"an account claiming B's showroom", kaohe.EntAccount, A, "accX", mutate(w.accA, map[string]any{"id": "accX", "showroom_id": w.idB}), kaohe.EUNAUTHORIZED},
+		{"A's account rewritten by B", kaohe.EntAccount, B, "accA", mutate(w.accA, map[string]any{"showroom_id": w.idB}), kaohe.EUNAUTHORIZED},
+
+		// Levels: only a new hire's first level, as HQ allows (level 1).
+		{"a promotion from 1 to 5 with no review", kaohe.EntLevelAssignment, A, "la5", js(lvl("la5", "mA1", 1, 5)), kaohe.EUNAUTHORIZED},
+		{"a second first level", kaohe.EntLevelAssignment, A, "la2", js(lvl("la2", "mA1", 0, 2)), kaohe.EUNAUTHORIZED},
+		{"a new hire at level 3", kaohe.EntLevelAssignment, A, "la3", js(lvl("la3", "mA1", 0, 3)), kaohe.EUNAUTHORIZED},
+		{"a level for B's manager", kaohe.EntLevelAssignment, A, "la4", js(lvl("la4", "mB1", 0, 1)), kaohe.EUNAUTHORIZED},
+
+		// Assessments: rescored, by the showroom only for level 1, never of oneself.
+		{"an assessment totalling 1e308 with grade S+++", kaohe.EntAssessment, A, "as1", mutate(assess("as1", "mA1", "展厅经理"), map[string]any{"total": 1e308, "grade": "S+++"}), kaohe.EINVALID},
+		{"an assessment whose coefficient is not its grade's", kaohe.EntAssessment, A, "as1", mutate(assess("as1", "mA1", "展厅经理"), map[string]any{"coefficient": 9}), kaohe.EINVALID},
+		{"an assessment holding only a showroom", kaohe.EntAssessment, A, "as1", fmt.Sprintf(`{"id":"as1","showroom_id":%q}`, w.idA), kaohe.EINVALID},
+		{"an assessment of a template version that does not exist", kaohe.EntAssessment, A, "as1", mutate(assess("as1", "mA1", "展厅经理"), map[string]any{"template_version": 7}), kaohe.EINVALID},
+		{"an assessment of a level-2 manager", kaohe.EntAssessment, A, "as2", js(assess("as2", "mA2", "展厅经理")), kaohe.EUNAUTHORIZED},
+		{"an assessment of oneself", kaohe.EntAssessment, A, "as3", js(assess("as3", "mA1", "张喆")), kaohe.EINVALID},
+		{"an assessment of B's manager", kaohe.EntAssessment, A, "as4", js(assess("as4", "mB1", "展厅经理")), kaohe.EUNAUTHORIZED},
+		{"a submitted assessment edited", kaohe.EntAssessment, A, "asA", mutate(w.asA, map[string]any{"comment": "改过"}), kaohe.ECONFLICT},
+		{"an assessment in a missing period", kaohe.EntAssessment, A, "as5", mutate(assess("as5", "mA1", "展厅经理"), map[string]any{"period_id": "1999-H1"}), kaohe.EINVALID},
+
+		// Applications: frozen once submitted; only submit and withdraw from a showroom.
+		{"an application holding only a showroom", kaohe.EntApplication, A, "app1", fmt.Sprintf(`{"id":"app1","showroom_id":%q}`, w.idA), kaohe.EINVALID},
+		{"a submitted application's target raised to 5", kaohe.EntApplication, A, "appA", mutate(w.appA, map[string]any{"target_level": 5}), kaohe.ECONFLICT},
+		{"a submitted application's report edited", kaohe.EntApplication, A, "appA", mutate(w.appA, map[string]any{"report": w.appA.Report + "补"}), kaohe.ECONFLICT},
+		{"a submitted application's education raised", kaohe.EntApplication, A, "appA", mutate(w.appA, map[string]any{"education": int(kaohe.EduMaster)}), kaohe.ECONFLICT},
+		{"an application for B's manager", kaohe.EntApplication, A, "appNew", js(newApp), kaohe.EUNAUTHORIZED},
+		{"an application approving its own exemption", kaohe.EntApplication, A, "app2", mutate(w.appA, map[string]any{"id": "app2", "exemption": "approved"}), kaohe.EUNAUTHORIZED},
+		{"a showroom's first review", kaohe.EntApplicationEvent, A, "ev1", js(dec("ev1", "appA", kaohe.StageFirst, true, kaohe.D(2026, 11, 1))), kaohe.EUNAUTHORIZED},
+		{"a showroom's exam", kaohe.EntApplicationEvent, A, "ev1", js(kaohe.Decision{ID: "ev1", AppID: "appA", Stage: kaohe.StageExam, Pass: true, Date: kaohe.D(2026, 11, 1), DecidedBy: []string{"x"}, ExamScore: score(100)}), kaohe.EUNAUTHORIZED},
+		{"a showroom's second review", kaohe.EntApplicationEvent, A, "ev1", js(dec("ev1", "appA", kaohe.StageSecond, true, kaohe.D(2026, 11, 1))), kaohe.EUNAUTHORIZED},
+		{"a showroom's third review", kaohe.EntApplicationEvent, A, "ev1", js(dec("ev1", "appA", kaohe.StageThird, true, kaohe.D(2026, 11, 1))), kaohe.EUNAUTHORIZED},
+		{"an event of a missing application", kaohe.EntApplicationEvent, A, "ev1", js(dec("ev1", "nope", kaohe.StageSubmit, true, kaohe.D(2026, 11, 1))), kaohe.EINVALID},
+		{"an event of B's application", kaohe.EntApplicationEvent, B, "ev1", js(dec("ev1", "appA", kaohe.StageWithdraw, true, kaohe.D(2026, 11, 1))), kaohe.EUNAUTHORIZED},
+		{"a second submit", kaohe.EntApplicationEvent, A, "ev1", js(dec("ev1", "appA", kaohe.StageSubmit, true, kaohe.D(2026, 11, 1))), kaohe.ECONFLICT},
+		{"a submit dated in the future", kaohe.EntApplicationEvent, A, "ev1", js(dec("ev1", "appA", kaohe.StageWithdraw, true, kaohe.D(2027, 1, 1))), kaohe.EINVALID},
+	}
+
+	// Every entity of the registry is attacked.
+	covered := map[string]bool{}
+	for _, a := range attacks {
+		covered[a.entity] = true
+	}
+	for _, e := range kaohe.Entities() {
+		if !covered[e.Name] {
+			t.Errorf("entity %s is not attacked", e.Name)
+		}
+	}
+
+	before := w.stored()
+	stats, _ := w.store.Stats(ctx)
+	for _, a := range attacks {
+		t.Run(a.name, func(t *testing.T) {
+			status, res, raw := w.send(a.token, []protocol.Change{w.raw(a.entity, a.rowID, a.body)})
+			if status != 200 || len(res) != 1 {
+				t.Fatalf("push: %d %s", status, raw)
+			}
+			if res[0].Status != protocol.Refused || res[0].Code != a.code {
+				t.Errorf("%s = %s %s %s; want refused %s", a.name, res[0].Status, res[0].Code, res[0].Message, a.code)
+			}
+			if after := w.stored(); after != before {
+				t.Errorf("%s changed what HQ stores", a.name)
+				before = after
+			}
+		})
+	}
+	if after, _ := w.store.Stats(ctx); js(after) != js(stats) {
+		t.Errorf("stats moved: %v -> %v", stats, after)
+	}
+
+	// A refusal never blocks the rest of a batch: the honest change between
+	// two attacks is applied.
+	honest := w.change(kaohe.EntActual, kaohe.Actual{ID: "ok1", ManagerID: "mA1", Metric: kaohe.MetricSales, Year: 2026, Month: 5, Value: 1000})
+	_, res, _ := w.send(A, []protocol.Change{
+		w.raw(kaohe.EntLevelAssignment, "la9", js(lvl("la9", "mA1", 1, 5))), honest,
+		w.raw(kaohe.EntManager, "mB1", js(mkManager("mB1", w.idA)))})
+	if len(res) != 3 || res[0].Status != protocol.Refused || res[1].Status != protocol.Applied || res[2].Status != protocol.Refused {
+		t.Errorf("mixed batch: %+v", res)
+	}
+}
+
+// TestDishonestEnvelope: duplicate keys and unknown fields in the request
+// itself are refused before anything is read.
+func TestDishonestEnvelope(t *testing.T) {
+	w := newWorld(t)
+	before := w.stored()
+	for _, body := range []string{
+		`{"version":1,"changes":[{"id":"e1","entity":"manager","entity":"level_change","row_id":"x","op":"upsert","payload":{},"at":""}]}`,
+		`{"version":1,"version":1,"changes":[]}`,
+		"{\"version\":1,\"changes\":[{\"id\":\"e\u202e1\",\"entity\":\"manager\",\"row_id\":\"x\",\"op\":\"upsert\",\"payload\":{},\"at\":\"\"}]}",
+	} {
+		status, e, _ := w.post(protocol.PathPush, w.tokenA, []byte(body), true, v1)
+		if status != 400 || e.Code != kaohe.EINVALID {
+			t.Errorf("%s = %d %+v; want 400 invalid", body, status, e)
+		}
+	}
+	if w.stored() != before {
+		t.Error("a refused request changed what HQ stores")
+	}
+}
+
+// TestExamPassMarkAndProbationByHQClock: 45/100 with 通过 is refused; the
+// third review waits for the end of probation by HQ's own clock even when
+// the decision is dated after it; the grant is the next level only.
+func TestExamPassMarkAndProbationByHQClock(t *testing.T) {
+	w := newWorld(t)
+	w.today = time.Date(2026, 6, 1, 9, 0, 0, 0, time.UTC)
+	by := []string{"陈建国（总经理）"}
+	d := func(id string, stage kaohe.Stage, pass bool, on kaohe.Date, score float64) protocol.Change {
+		x := kaohe.Decision{ID: id, AppID: "appA", Stage: stage, Pass: pass, Date: on, DecidedBy: by}
+		if stage == kaohe.StageExam {
+			x.ExamScore = &score
+		}
+		return w.change(kaohe.EntDecision, x)
+	}
+	w.mustApply(w.hqToken, []protocol.Change{d("x1", kaohe.StageFirst, true, kaohe.D(2026, 5, 10), 0)})
+	_, res, _ := w.send(w.hqToken, []protocol.Change{d("x2", kaohe.StageExam, true, kaohe.D(2026, 5, 11), 45)})
+	if res[0].Status != protocol.Refused || !strings.Contains(res[0].Message, "err.exam_pass_mark") {
+		t.Errorf("45/100 passed: %+v", res[0])
+	}
+	w.mustApply(w.hqToken, []protocol.Change{d("x3", kaohe.StageExam, true, kaohe.D(2026, 5, 11), 60), d("x4", kaohe.StageSecond, true, kaohe.D(2026, 5, 12), 0)})
+	// Recorded on 2026-06-01, dated at the end of probation (2026-08-12).
+	_, res, _ = w.send(w.hqToken, []protocol.Change{d("x5", kaohe.StageThird, true, kaohe.D(2026, 8, 12), 0)})
+	if res[0].Status != protocol.Refused || !strings.Contains(res[0].Message, "err.date_in_future") {
+		t.Errorf("third review before probation really ended: %+v", res[0])
+	}
+	var certs int
+	w.query(`SELECT count(*) FROM rows WHERE entity = 'certificate'`, &certs)
+	if certs != 1 {
+		t.Errorf("%d certificates; only the honest one", certs)
+	}
+	w.today = time.Date(2026, 8, 12, 9, 0, 0, 0, time.UTC)
+	w.mustApply(w.hqToken, []protocol.Change{d("x6", kaohe.StageThird, true, kaohe.D(2026, 8, 12), 0)})
+	var level int
+	w.query(`SELECT json_extract(payload, '$.to_level') FROM rows WHERE entity = 'level_change' AND parent = 'mA1'`, &level)
+	if level != 2 {
+		t.Errorf("granted level %d; want 2", level)
+	}
+}
+
+func mkManager(id, showroom string) kaohe.Manager {
+	return kaohe.Manager{ID: id, ShowroomID: showroom, EmployeeNo: "X1", Name: "某", Education: kaohe.EduCollege, Status: kaohe.StatusActive}
+}
+
+func newTestServer(s *hq.Store) *httptest.Server {
+	return httptest.NewServer((&Server{Store: s}).Handler())
+}
