@@ -1,7 +1,6 @@
 package ui
 
 import (
-	"fmt"
 	"strings"
 
 	"fyne.io/fyne/v2"
@@ -55,7 +54,8 @@ func (d *DashboardScreen) Refresh() {
 	d.Headcount = NewBarChart(heads)
 	var hours []Bar
 	for _, c := range kaohe.TrainingCategories() {
-		// "专业知识培训" → "专业知识": the card's title already says training.
+		// "专业知识培训" → "专业知识": the card's title already says
+		// training. Long English names wrap under their bar (BarChart).
 		hours = append(hours, Bar{strings.TrimSuffix(Tr(c.Name), "培训"), data.TrainingHours[c.Code]})
 	}
 	d.Hours = NewBarChart(hours)
@@ -67,7 +67,7 @@ func (d *DashboardScreen) Refresh() {
 
 	pending := ""
 	for _, p := range data.Pending {
-		pending += fmt.Sprintf("%s → %s：%s\n", managerLabel(p.Manager), LevelName(p.App.TargetLevel), T("state."+string(p.App.Review.State)))
+		pending += Textf("%s → %s：%s\n", managerLabel(p.Manager), LevelName(p.App.TargetLevel), T("state."+string(p.App.Review.State)))
 	}
 	if pending == "" {
 		pending = T("dash.none")

@@ -5,6 +5,7 @@ package ui
 
 import (
 	"fmt"
+	"strings"
 	"sync"
 
 	"fyne.io/fyne/v2"
@@ -63,6 +64,21 @@ func T(key string, kv ...any) string {
 	}
 	return lang.LocalizeKey(key, key, data)
 }
+
+// Textf is fmt.Sprintf for text on screen: in English the full-width
+// punctuation of format (：，、；（）【】 and the ideographic space) becomes
+// ASCII, so one format serves both languages — "Level 2: Awaiting exam", not
+// "Level 2：Awaiting exam". The values are left as they are: a Chinese name
+// keeps its own punctuation.
+func Textf(format string, a ...any) string {
+	if Language() != kaohe.LangZh {
+		format = asciiPunct.Replace(format)
+	}
+	return fmt.Sprintf(format, a...)
+}
+
+var asciiPunct = strings.NewReplacer("：", ": ", "，", ", ", "、", ", ", "；", "; ", "（", " (", "）", ")",
+	"【", "[", "】", "]", "　", "  ", "。", ". ", "！", "! ", "？", "? ")
 
 // ErrorText says what went wrong in the user's language, naming the field
 // at fault when the error names one.

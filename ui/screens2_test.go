@@ -206,8 +206,46 @@ func TestEveryScreenFitsTheWindow(t *testing.T) {
 				t.Errorf("%s: screen %d (%s) needs %v", l, i, item.Text, min)
 			}
 		}
+		// No chart label runs into its neighbour at 1280×800.
+		w.Resize(fyne.NewSize(1280, 800))
+		for i, item := range w.Tabs.Items {
+			w.Tabs.SelectIndex(i)
+			charts := barCharts(item.Content)
+			if i == 0 && len(charts) == 0 {
+				t.Errorf("%s: no chart found on the dashboard", l)
+			}
+			for _, c := range charts {
+				if c.Size().Width == 0 {
+					t.Errorf("%s: screen %d (%s) has a chart with no room", l, i, item.Text)
+				}
+				if msg := c.labelOverlap(); msg != "" {
+					t.Errorf("%s: screen %d (%s), chart %v: %s", l, i, item.Text, c.Bars, msg)
+				}
+			}
+		}
 		SetLanguage(kaohe.LangZh)
 	}
+}
+
+// barCharts finds the charts shown in o, through containers and widgets.
+func barCharts(o fyne.CanvasObject) []*BarChart {
+	switch v := o.(type) {
+	case *BarChart:
+		return []*BarChart{v}
+	case *fyne.Container:
+		var out []*BarChart
+		for _, c := range v.Objects {
+			out = append(out, barCharts(c)...)
+		}
+		return out
+	case fyne.Widget:
+		var out []*BarChart
+		for _, c := range test.WidgetRenderer(v).Objects() {
+			out = append(out, barCharts(c)...)
+		}
+		return out
+	}
+	return nil
 }
 
 func TestKeyboardSwitchesScreens(t *testing.T) {
