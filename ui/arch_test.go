@@ -2,6 +2,7 @@ package ui
 
 import (
 	"os/exec"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -16,9 +17,10 @@ func deps(t *testing.T, pkg string) []string {
 	return strings.Fields(string(out))
 }
 
-// TestDependenciesPointInward keeps the layout of STYLE.md true: the domain
-// is standard library only, and the UI reaches storage, sync, HTTP and PDF
-// only through interfaces that cmd/ wires.
+// TestDependenciesPointInward keeps the layout of docs/ARCHITECTURE.md
+// true: the domain and the wire types are standard library only, and the UI
+// reaches storage, sync, HTTP and PDF only through interfaces that cmd/
+// wires.
 func TestDependenciesPointInward(t *testing.T) {
 	std, err := exec.Command("go", "list", "std").Output()
 	if err != nil {
@@ -28,9 +30,11 @@ func TestDependenciesPointInward(t *testing.T) {
 	for _, p := range strings.Fields(string(std)) {
 		isStd[p] = true
 	}
-	for _, d := range deps(t, "kaohe/internal/kaohe") {
-		if !isStd[d] && d != "kaohe/internal/kaohe" {
-			t.Errorf("internal/kaohe depends on %s; the domain uses the standard library only", d)
+	for _, pkg := range []string{"kaohe/internal/kaohe", "kaohe/sync/protocol"} {
+		for _, d := range deps(t, pkg) {
+			if !isStd[d] && d != pkg {
+				t.Errorf("%s depends on %s; it uses the standard library only", pkg, d)
+			}
 		}
 	}
 	forbidden := []string{"database/sql", "kaohe/internal/store", "kaohe/sync/", "go-resty", "gofpdf", "fsnotify", "go-sqlite3"}
@@ -42,8 +46,33 @@ func TestDependenciesPointInward(t *testing.T) {
 		}
 	}
 	for _, d := range deps(t, "kaohe/assets") {
-		if strings.HasPrefix(d, "fyne.io/") {
+		if strings.HasPrefix(d, "fyne.io/") || (strings.HasPrefix(d, "kaohe/") && d != "kaohe/assets") {
 			t.Errorf("assets depends on %s; it holds bytes only", d)
+		}
+	}
+}
+
+// TestLibrariesStayInTheirRoom: each library is imported by the one
+// package that wraps it (docs/ARCHITECTURE.md).
+func TestLibrariesStayInTheirRoom(t *testing.T) {
+	owners := map[string][]string{
+		"database/sql":                 {"kaohe/internal/store", "kaohe/internal/store/hq"},
+		"github.com/mattn/go-sqlite3":  {"kaohe/internal/store", "kaohe/internal/store/hq"},
+		"github.com/jung-kurt/gofpdf":  {"kaohe/internal/pdf"},
+		"github.com/go-resty/resty/v2": {"kaohe/sync/client"},
+		"github.com/fsnotify/fsnotify": {"kaohe/internal/watch"},
+		"github.com/xuri/excelize/v2":  {"kaohe/internal/excel"},
+	}
+	out, err := exec.Command("go", "list", "-f", "{{.ImportPath}} {{join .Imports \" \"}}", "kaohe/...").Output()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, line := range strings.Split(strings.TrimSpace(string(out)), "\n") {
+		f := strings.Fields(line)
+		for _, imp := range f[1:] {
+			if allowed, ok := owners[imp]; ok && !slices.Contains(allowed, f[0]) {
+				t.Errorf("%s imports %s; only %v may", f[0], imp, allowed)
+			}
 		}
 	}
 }
