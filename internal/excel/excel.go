@@ -352,6 +352,9 @@ func readSheet(r io.Reader, required []string, preferred ...string) ([]sheetRow,
 	defer it.Close()
 	var rows []sheetRow
 	for n := 1; it.Next(); n++ {
+		if n > excelize.TotalRows { // a row numbered 2,000,000,000 would be walked to one empty row at a time
+			return nil, nil, false, kaohe.Errorf(kaohe.EINVALID, "err.not_xlsx")
+		}
 		cells, err := it.Columns(excelize.Options{RawCellValue: true})
 		if err != nil {
 			return nil, nil, false, kaohe.Errorf(kaohe.EINVALID, "err.not_xlsx")
