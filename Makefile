@@ -21,7 +21,7 @@ PACKAGES := gcc pkg-config libgl1-mesa-dev libx11-dev libxcursor-dev libxrandr-d
 	gcc-mingw-w64-x86-64 ca-certificates
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: deps go build run test check tracked-binaries windows clean libreoffice wordcount-diff wordcount-golden
+.PHONY: deps go build run test fuzz check tracked-binaries windows clean libreoffice wordcount-diff wordcount-golden
 
 deps:
 	@missing=$$(for p in $(PACKAGES); do dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q "install ok installed" || echo $$p; done); \
@@ -52,6 +52,21 @@ check: tracked-binaries
 
 test: deps check
 	$(GO) test -count=1 ./...
+	@$(MAKE) --no-print-directory fuzz
+
+# Fuzz targets, each run for FUZZTIME (a few seconds in make test; longer by
+# hand, e.g. make fuzz FUZZTIME=1h). Minimizing a new input is bounded too, or
+# a large seed (a workbook) spends a minute there.
+FUZZTIME ?= 3s
+FUZZ_TARGETS := ./sync/bundle:FuzzOpen ./sync/server:FuzzDecodePush ./sync/server:FuzzDecodePull \
+	./internal/excel:FuzzReadRoster ./internal/excel:FuzzReadActuals \
+	./internal/kaohe:FuzzParseDate ./internal/kaohe:FuzzParseEducation ./internal/kaohe:FuzzCountChars
+fuzz:
+	@log=$$(mktemp); for t in $(FUZZ_TARGETS); do pkg=$${t%%:*}; fn=$${t##*:}; \
+		echo "fuzz $$fn ($$pkg, $(FUZZTIME))"; \
+		$(GO) test -run='^$$' -fuzz="^$$fn$$" -fuzztime=$(FUZZTIME) -fuzzminimizetime=2s $$pkg >$$log 2>&1 \
+			|| { cat $$log; rm -f $$log; exit 1; }; \
+	done; rm -f $$log
 
 # 字数 against LibreOffice Writer itself (libreoffice-writer-nogui, headless;
 # about 4 minutes). wordcount-diff (in CI) fails when CountChars or the golden
