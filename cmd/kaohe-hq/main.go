@@ -60,7 +60,7 @@ func (e *env) program() *cli.Program {
 		Intro:   "kaohe-hq — 客户经理考核 总部服务器 / HQ server\n",
 		Globals: e.globals,
 		Commands: []cli.Command{
-			{Name: "serve", Args: "[--addr HOST:PORT] [--tls-cert FILE --tls-key FILE] [--drop DIR]", Summary: "运行总部服务器 / run the HQ server", Setup: e.cmdServe},
+			{Name: "serve", Args: "[--addr HOST:PORT] [--public-url URL] [--tls-cert FILE --tls-key FILE] [--drop DIR]", Summary: "运行总部服务器 / run the HQ server", Setup: e.cmdServe},
 			{Name: "showroom add", Args: "--code CODE --name NAME [--region REGION]", Summary: "添加展厅并发放一次性注册码 / add a showroom and its one-time code", Setup: e.cmdShowroomAdd},
 			{Name: "showroom list", Summary: "列出展厅 / list showrooms", Setup: e.cmdShowroomList},
 			{Name: "showroom revoke", Args: "--code CODE", Summary: "吊销展厅凭据 / revoke a showroom's credential", Setup: e.cmdShowroomRevoke},
@@ -96,6 +96,7 @@ func (e *env) cmdServe(fs *flag.FlagSet) cli.Run {
 	cert := fs.String("tls-cert", "", "TLS 证书 / certificate file")
 	key := fs.String("tls-key", "", "TLS 私钥 / key file")
 	drop := fs.String("drop", "", "监视的同步包投放文件夹 / drop folder watched for bundles")
+	public := fs.String("public-url", "", "总部公网地址（https://…），印在证书二维码中并发给各展厅 / HQ's public address (https://…), printed in certificates' QR codes and sent to showrooms")
 	insecure := fs.Bool("insecure", false, "允许其他电脑经未加密的 HTTP 注册（注册码明文传输）/ let other machines enroll over plain HTTP (the code travels in clear)")
 	return func(ctx context.Context, args []string) error {
 		if err := noArgs("serve", args); err != nil {
@@ -109,6 +110,11 @@ func (e *env) cmdServe(fs *flag.FlagSet) cli.Run {
 			return err
 		}
 		defer s.Close()
+		if *public != "" {
+			if err := s.SetPublicURL(ctx, *public); err != nil {
+				return err
+			}
+		}
 		if *drop != "" {
 			go watchDrop(ctx, s, *drop, e.stderr)
 		}

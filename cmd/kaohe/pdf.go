@@ -27,7 +27,7 @@ func (e *env) cmdPDF(kind string) func(fs *flag.FlagSet) cli.Run {
 			out = fs.String("out", "", "输出的 PDF 文件 / the PDF file to write")
 		}
 		if kind == "certificate" {
-			hq = fs.String("hq", "", "总部地址，用于证书二维码 / HQ address for the certificate's QR code")
+			hq = fs.String("hq", "", "总部公网地址，用于证书二维码（默认用总部发布的地址）/ HQ's public address for the certificate's QR code (default: the one HQ published)")
 		}
 		str := func(p *string) string {
 			if p == nil {
@@ -53,7 +53,7 @@ func (e *env) cmdPDF(kind string) func(fs *flag.FlagSet) cli.Run {
 				return err
 			}
 			defer s.Close()
-			m := &documents.Maker{Store: s, Lang: e.language(), HQURL: str(hq)}
+			m := &documents.Maker{Store: s, Lang: e.language(), PublicURL: str(hq)}
 			write := func(f func(w io.Writer) error) error {
 				if err := documents.WriteFile(*out, f); err != nil {
 					return err

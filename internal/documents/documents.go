@@ -20,7 +20,9 @@ import (
 type Maker struct {
 	Store *store.Store
 	Lang  kaohe.Lang
-	HQURL string // HQ's address for certificate QR codes; "" before enrollment
+	// PublicURL overrides the public address HQ published (kaohe.HQInfo),
+	// which certificates' QR codes carry; both "" before enrolling.
+	PublicURL string
 }
 
 // trendLength is how many periods an assessment report's chart shows.
@@ -59,7 +61,13 @@ func (m *Maker) Certificate(ctx context.Context, w io.Writer, actor, employeeNo 
 	}
 	// The print is logged in the same transaction that renders it: a
 	// failed render logs nothing.
-	data := pdf.CertificateData{Certificate: c, LevelName: m.levelName(levels, c.Level), VerifyURL: pdf.VerifyLink(m.HQURL, c), Lang: m.Lang}
+	public := m.PublicURL
+	if public == "" {
+		if public, err = m.Store.Meta(ctx, store.MetaPublicURL); err != nil {
+			return c, err
+		}
+	}
+	data := pdf.CertificateData{Certificate: c, LevelName: m.levelName(levels, c.Level), VerifyURL: pdf.VerifyLink(public, c), Lang: m.Lang}
 	if err := m.Store.Update(ctx, actor, func(tx *store.Tx) error {
 		p, err := tx.LogCertificatePrint(c.ID)
 		if err != nil {

@@ -27,7 +27,7 @@ func demoMaker(t *testing.T) *Maker {
 	if _, err := demo.Seed(ctx, s, demo.Options{Today: kaohe.D(2026, 11, 27)}); err != nil {
 		t.Fatal(err)
 	}
-	return &Maker{Store: s, Lang: kaohe.LangZh, HQURL: "https://hq.example.cn"}
+	return &Maker{Store: s, Lang: kaohe.LangZh, PublicURL: "https://hq.example.cn"}
 }
 
 func text(t *testing.T, pdf []byte) string {

@@ -3,8 +3,6 @@ package pdf
 import (
 	"fmt"
 	"io"
-	"net/url"
-	"strings"
 
 	"kaohe/internal/kaohe"
 )
@@ -19,14 +17,11 @@ type CertificateData struct {
 }
 
 // VerifyLink is the address of HQ's verify page for a certificate, which the
-// QR code carries: GET {hq}/verify/{serial}?code=…. Without an HQ address it
-// is a kaohe: link with the same path, which the desktop app checks offline.
-func VerifyLink(hq string, c kaohe.Certificate) string {
-	path := "/verify/" + url.PathEscape(c.Serial) + "?code=" + url.QueryEscape(c.VerifyCode)
-	if hq == "" {
-		return "kaohe:" + path
-	}
-	return strings.TrimRight(hq, "/") + path
+// QR code carries: {public}/verify/{serial}?code=…, public being the address
+// HQ publishes (kaohe-hq serve --public-url). Without one it is "", and the
+// certificate says it cannot be verified yet.
+func VerifyLink(public string, c kaohe.Certificate) string {
+	return kaohe.VerifyURL(public, c.Serial, c.VerifyCode)
 }
 
 var (
@@ -40,6 +35,7 @@ var (
 	certSeal   = lbl("（盖章）", "(seal)")
 	certCode   = lbl("验证码", "Verification code")
 	certScan   = lbl("扫码验证真伪", "Scan to verify")
+	certNotYet = lbl("尚未可验证：本展厅尚未在总部登记", "Not yet verifiable: this showroom is not enrolled with HQ")
 )
 
 // Certificate writes one certificate as an A4 landscape PDF.
@@ -124,10 +120,20 @@ func (d *doc) certificate(c CertificateData) error {
 	d.text(W-100, 184, 76, 11, "C", c.Issuer)
 
 	// QR code and short code, bottom left.
-	if err := d.qr(c.VerifyURL, 24, 146, 30); err != nil {
-		return err
+	if c.VerifyURL == "" {
+		// Printed before enrolling: no address a phone could open yet.
+		d.SetTextColor(0xaa, 0x22, 0x22)
+		d.SetFontSize(9)
+		for i, ln := range d.lines(d.t(certNotYet), 40) {
+			d.text(18, 152+float64(i)*5, 42, 9, "C", ln)
+		}
+		d.SetTextColor(0x22, 0x22, 0x22)
+	} else {
+		if err := d.qr(c.VerifyURL, 24, 146, 30); err != nil {
+			return err
+		}
+		d.text(18, 178, 42, 8, "C", d.t(certScan))
 	}
-	d.text(18, 178, 42, 8, "C", d.t(certScan))
 	d.text(18, 183, 42, 9, "C", d.t(certCode)+" "+c.VerifyCode)
 	d.SetTextColor(0, 0, 0)
 	return nil

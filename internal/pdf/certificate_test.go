@@ -57,7 +57,19 @@ func TestCertificate(t *testing.T) {
 	if text := pdfText(t, b.Bytes()); !contains(text, "CERTIFICATE OF LEVEL") || !contains(text, "2026-11-27") || !contains(text, "欧阳堃") {
 		t.Errorf("English certificate:\n%s", text)
 	}
-	if link := VerifyLink("", c.Certificate); link != "kaohe:/verify/KH-2026-000123?code=7KQ2M9XH" {
-		t.Errorf("offline link = %q", link)
+	if link := VerifyLink("https://hq.example.cn/", c.Certificate); link != "https://hq.example.cn/verify/KH-2026-000123?code=7KQ2M9XH" {
+		t.Errorf("link = %q", link)
+	}
+	// Printed before enrolling: no QR code, and it says so.
+	if link := VerifyLink("", c.Certificate); link != "" {
+		t.Errorf("link without HQ's address = %q", link)
+	}
+	c.VerifyURL, c.Lang = "", kaohe.LangZh
+	b.Reset()
+	if err := Certificate(&b, c, nil); err != nil {
+		t.Fatal(err)
+	}
+	if text := pdfText(t, b.Bytes()); !contains(text, "尚未可验证") {
+		t.Errorf("an unverifiable certificate does not say so:\n%s", text)
 	}
 }

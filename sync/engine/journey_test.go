@@ -26,6 +26,10 @@ import (
 // edited, revoked when withdrawn.
 func TestReviewJourney(t *testing.T) {
 	h := newHQ(t)
+	// HQ publishes its public address; certificates' QR codes carry it.
+	if err := h.store.SetPublicURL(ctx, h.proxy.URL); err != nil {
+		t.Fatal(err)
+	}
 	a := enroll(t, h, "SH01", "上海徐汇旗舰展厅", false)
 	b := enroll(t, h, "BJ01", "北京朝阳展厅", true)
 	seedReference(t, a.store)
@@ -133,7 +137,7 @@ func TestReviewJourney(t *testing.T) {
 	// The showroom prints it: the PDF carries the serial, the code, and a
 	// QR code for HQ's verify page.
 	var out bytes.Buffer
-	maker := &documents.Maker{Store: a.store, Lang: kaohe.LangZh, HQURL: h.proxy.URL}
+	maker := &documents.Maker{Store: a.store, Lang: kaohe.LangZh}
 	if _, err := maker.Certificate(ctx, &out, "展厅经理", "D001"); err != nil {
 		t.Fatal(err)
 	}
@@ -143,7 +147,14 @@ func TestReviewJourney(t *testing.T) {
 			t.Errorf("the printed certificate lacks %q", want)
 		}
 	}
-	link := pdf.VerifyLink(h.proxy.URL, cert)
+	published, _ := a.store.Meta(ctx, store.MetaPublicURL)
+	if published != h.proxy.URL {
+		t.Errorf("the showroom got HQ's public address %q; want %q", published, h.proxy.URL)
+	}
+	link := pdf.VerifyLink(published, cert)
+	if !strings.HasPrefix(link, h.proxy.URL+"/verify/"+cert.Serial+"?code=") {
+		t.Errorf("verify link = %q", link)
+	}
 	page := get(t, link)
 	if !strings.Contains(page, "真实有效") || !strings.Contains(page, "欧阳堃") || !strings.Contains(page, "2027年2月28日") || !strings.Contains(page, "二级客户经理") {
 		t.Errorf("verify page for the genuine certificate:\n%s", page)
