@@ -209,8 +209,13 @@ func (s *ApplicationScreen) timeline(a kaohe.ApplicationView) string {
 	return b.String()
 }
 
-// check shows the live 字数 and the education check.
+// check shows the live 字数 and the education check. A refusal shown
+// earlier goes once the materials change: it may no longer hold (the red
+// report-length message stayed after the counter turned green).
 func (s *ApplicationScreen) check() {
+	if s.Message.Importance == widget.DangerImportance {
+		s.Message.SetText("")
+	}
 	level, _ := s.Target.Value()
 	li, err := s.levels.Get(level)
 	n := kaohe.CountChars(s.Report.Text)

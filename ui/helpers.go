@@ -88,8 +88,14 @@ func (e *env) open(path string) {
 		u.Path = "/" + u.Path // Windows drive letters
 	}
 	if err := fyne.CurrentApp().OpenURL(u); err != nil {
-		e.showError(err)
+		e.openFailed(abs, err)
 	}
+}
+
+// openFailed says the file is there although no program opened it (no PDF
+// viewer installed, for instance): where it is, and why it did not open.
+func (e *env) openFailed(path string, err error) {
+	e.info(T("doc.open_failed_title"), T("doc.open_failed", "Path", path, "Detail", err.Error()))
 }
 
 // docPath is where a document of the given name goes.

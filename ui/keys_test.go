@@ -2,12 +2,14 @@ package ui
 
 import (
 	"context"
+	"errors"
 	"strings"
 	"testing"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/driver/desktop"
 	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/widget"
 
 	"kaohe/internal/kaohe"
 )
@@ -88,5 +90,23 @@ func TestKeysInFormsAndDialogs(t *testing.T) {
 	m.Search.TypedShortcut(&fyne.ShortcutSelectAll{})
 	if m.Search.SelectedText() != "abc" {
 		t.Errorf("Ctrl+A selected %q", m.Search.SelectedText())
+	}
+}
+
+func TestMissingViewerSaysWhereTheFileIs(t *testing.T) {
+	w, _, _ := demoWindow(t)
+	w.e.openFailed("/data/文档/考核报告-D001.pdf", errors.New(`exec: "xdg-open": executable file not found in $PATH`))
+	top := w.Canvas().Overlays().Top()
+	if top == nil {
+		t.Fatal("no message shown")
+	}
+	var text []string
+	for _, o := range test.LaidOutObjects(top) {
+		if l, ok := o.(*widget.Label); ok {
+			text = append(text, l.Text)
+		}
+	}
+	if got := strings.Join(text, "\n"); !strings.Contains(got, "文件已保存在：/data/文档/考核报告-D001.pdf") || !strings.Contains(got, "PDF 阅读器") {
+		t.Errorf("the message says %q", got)
 	}
 }

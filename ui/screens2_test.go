@@ -66,9 +66,19 @@ func TestTargetsSplitAndActuals(t *testing.T) {
 	if ac[0] != 80000 || ac[1] != 60000 {
 		t.Errorf("actuals = %v", ac)
 	}
-	if !strings.Contains(s.Rollups.Text, "第1季度") || !strings.Contains(s.Rates[0].Text, "%") {
-		t.Errorf("rollups %q, January %q", s.Rollups.Text, s.Rates[0].Text)
+	// 2027 has not begun (today is 2026-11-27): in progress, not 0 %.
+	if !strings.Contains(s.Rollups.Text, "第1季度 进行中") || s.Rates[0].Text != "进行中" || strings.Contains(s.Rollups.Text, "0.0%") {
+		t.Errorf("2027: rollups %q, January %q", s.Rollups.Text, s.Rates[0].Text)
 	}
+	// 2026: October has ended, November is running, December is ahead.
+	s.Year.SetText("2026")
+	s.load()
+	if s.Rates[10].Text != "进行中" || s.Rates[11].Text != "进行中" || !strings.Contains(s.Rates[9].Text, "%") ||
+		!strings.Contains(s.Rollups.Text, "（进行中，已过 1/3 个月）") || !strings.Contains(s.Rollups.Text, "全年") {
+		t.Errorf("2026: October %q, November %q, rollups %q", s.Rates[9].Text, s.Rates[10].Text, s.Rollups.Text)
+	}
+	s.Year.SetText("2027")
+	s.load()
 	// Even split when unchecked.
 	s.Seasonal.SetChecked(false)
 	s.Annual.SetText("1200")

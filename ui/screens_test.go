@@ -310,6 +310,9 @@ func TestApplicationRefusalsAndSubmit(t *testing.T) {
 		t.Errorf("short report message %q", s.Message.Text)
 	}
 	test.Type(s.Report, "述")
+	if s.Message.Text != "" || s.Count.Importance != widget.SuccessImportance {
+		t.Errorf("after the report reached 3000: message %q stays, count importance %v", s.Message.Text, s.Count.Importance)
+	}
 	test.Tap(s.Submit)
 	answer(t, w, true)
 	if !strings.Contains(s.Message.Text, "请提交学历豁免申请") {

@@ -48,7 +48,7 @@ func newTargetScreen(e *env) *TargetScreen {
 	s.Annual = newField()
 	s.Seasonal = widget.NewCheck(T("targets.seasonal"), nil)
 	s.Message = wrapLabel("")
-	s.Rollups = widget.NewLabel("")
+	s.Rollups = wrapLabel("")
 	grid := container.NewGridWithColumns(5, bold(T("targets.month")), bold(T("targets.weight")), bold(T("targets.target")), bold(T("targets.actual")), bold(T("targets.rate")))
 	seasonal := kaohe.SeasonalWeights()
 	for i := 0; i < 12; i++ {
@@ -116,7 +116,14 @@ func (s *TargetScreen) key() (string, string, int, error) {
 // load shows the chosen manager's figures.
 func (s *TargetScreen) load() {
 	mid, metric, y, err := s.key()
-	if err != nil || mid == "" || metric == "" {
+	if err != nil || mid == "" || metric == "" { // nothing chosen: show no one's figures
+		s.Annual.SetText("")
+		for i := 0; i < 12; i++ {
+			s.Targets[i].SetText("")
+			s.Actuals[i].SetText("")
+			s.Rates[i].SetText("")
+		}
+		s.Rollups.SetText("")
 		return
 	}
 	t, a, err := s.e.svc.Figures(bg, mid, metric, y)
@@ -146,17 +153,27 @@ func (s *TargetScreen) load() {
 		if a[i] != 0 {
 			s.Actuals[i].SetText(strconv.FormatInt(a[i], 10))
 		}
-		rate, ok := kaohe.Completion{Target: t[i], Actual: a[i]}.Rate()
-		s.Rates[i].SetText(pctText(rate, ok))
+		s.Rates[i].SetText(progressText(kaohe.RollupAsOf(t, a, kaohe.Span{Kind: kaohe.PeriodMonth, Index: i + 1}, y, s.e.today())))
 	}
 	var parts []string
 	for _, sp := range []kaohe.Span{{Kind: kaohe.PeriodQuarter, Index: 1}, {Kind: kaohe.PeriodQuarter, Index: 2}, {Kind: kaohe.PeriodQuarter, Index: 3},
 		{Kind: kaohe.PeriodQuarter, Index: 4}, {Kind: kaohe.PeriodHalf, Index: 1}, {Kind: kaohe.PeriodHalf, Index: 2}, {Kind: kaohe.PeriodYear}} {
-		c := kaohe.Rollup(t, a, sp)
-		rate, ok := c.Rate()
-		parts = append(parts, fmt.Sprintf("%s %s", T("span."+string(sp.Kind), "N", sp.Index), pctText(rate, ok)))
+		parts = append(parts, fmt.Sprintf("%s %s", T("span."+string(sp.Kind), "N", sp.Index), progressText(kaohe.RollupAsOf(t, a, sp, y, s.e.today()))))
 	}
 	s.Rollups.SetText(strings.Join(parts, "　"))
+}
+
+// progressText is a span's completion as of today: months not yet ended
+// are in progress (marked, and left out of the rate), never 0 %.
+func progressText(p kaohe.SpanProgress) string {
+	rate, ok := p.Rate()
+	switch {
+	case p.Ended == 0:
+		return T("targets.in_progress")
+	case p.InProgress():
+		return T("targets.so_far", "Rate", pctText(rate, ok), "Ended", p.Ended, "Months", p.Months)
+	}
+	return pctText(rate, ok)
 }
 
 func pctText(rate float64, ok bool) string {

@@ -110,3 +110,36 @@ func TestUnderReview(t *testing.T) {
 		}
 	}
 }
+
+func TestRollupAsOfLeavesRunningMonthsOut(t *testing.T) {
+	var tg, ac Months
+	for i := range tg {
+		tg[i], ac[i] = 100, 90
+	}
+	ac[11] = 0 // December not yet ended: nothing entered
+	today := D(2026, 12, 15)
+	for _, tc := range []struct {
+		span         Span
+		year         int
+		wantEnded    int
+		wantRate     float64
+		wantOK, prog bool
+	}{
+		{Span{Kind: PeriodQuarter, Index: 4}, 2026, 2, 0.9, true, true},  // Oct, Nov ended; Dec running
+		{Span{Kind: PeriodQuarter, Index: 3}, 2026, 3, 0.9, true, false}, // all ended
+		{Span{Kind: PeriodMonth, Index: 12}, 2026, 0, 0, false, true},    // running: no rate, not 0 %
+		{Span{Kind: PeriodYear}, 2026, 11, 0.9, true, true},
+		{Span{Kind: PeriodYear}, 2027, 0, 0, false, true}, // ahead
+		{Span{Kind: PeriodYear}, 2025, 12, 0.825, true, false},
+	} {
+		p := RollupAsOf(tg, ac, tc.span, tc.year, today)
+		rate, ok := p.Rate()
+		if p.Ended != tc.wantEnded || ok != tc.wantOK || (ok && (rate < tc.wantRate-1e-9 || rate > tc.wantRate+1e-9)) || p.InProgress() != tc.prog {
+			t.Errorf("RollupAsOf(%+v, %d) = %+v rate %v %v, in progress %v; want ended %d rate %v %v, in progress %v",
+				tc.span, tc.year, p, rate, ok, p.InProgress(), tc.wantEnded, tc.wantRate, tc.wantOK, tc.prog)
+		}
+	}
+	if MonthStatusOf(2026, 11, today) != MonthEnded || MonthStatusOf(2026, 12, today) != MonthCurrent || MonthStatusOf(2027, 1, today) != MonthAhead {
+		t.Error("MonthStatusOf")
+	}
+}

@@ -142,3 +142,49 @@ func Rollup(targets, actuals Months, s Span) Completion {
 func RollupMonths(targets, actuals Months, from, to int) Completion {
 	return Completion{Target: targets.Sum(from, to), Actual: actuals.Sum(from, to)}
 }
+
+// MonthStatus is where a month of a year stands on a given day.
+type MonthStatus int
+
+// Month statuses.
+const (
+	MonthEnded   MonthStatus = iota // the month is over: its figures are final
+	MonthCurrent                    // the month is running: in progress
+	MonthAhead                      // the month has not begun
+)
+
+// MonthStatusOf says whether month m of year y has ended by today.
+func MonthStatusOf(y, m int, today Date) MonthStatus {
+	switch at, now := y*12+m, today.Year*12+int(today.Month); {
+	case at < now:
+		return MonthEnded
+	case at == now:
+		return MonthCurrent
+	}
+	return MonthAhead
+}
+
+// SpanProgress is a span's completion as of a day.
+type SpanProgress struct {
+	Completion        // over the months that have ended
+	Ended, Months int // months of the span that have ended, of all its months
+}
+
+// InProgress reports whether some month of the span has not ended yet.
+func (p SpanProgress) InProgress() bool { return p.Ended < p.Months }
+
+// RollupAsOf is Rollup over the months of span s of year y that have ended
+// by today. A month still running, or ahead, is in progress: it is left out
+// instead of counting as 0 % of its target.
+func RollupAsOf(targets, actuals Months, s Span, y int, today Date) SpanProgress {
+	from, to := s.Months()
+	p := SpanProgress{Months: to - from + 1}
+	for m := from; m <= to; m++ {
+		if MonthStatusOf(y, m, today) == MonthEnded {
+			p.Ended++
+			p.Target += targets[m-1]
+			p.Actual += actuals[m-1]
+		}
+	}
+	return p
+}
