@@ -50,19 +50,91 @@ func (l *loader) stop() {
 // thread, unless the screen went away or started newer work meanwhile.
 func load[T any](l *loader, work func(ctx context.Context) (T, error), apply func(T, error)) {
 	ctx := l.begin()
-	l.e.pending.Add(1)
+	e := l.e
+	e.work.started()
 	go func() {
-		defer l.e.pending.Done()
 		v, err := work(ctx)
 		if ctx.Err() != nil {
+			e.work.done(nil)
 			return
 		}
-		fyne.DoAndWait(func() {
+		e.work.deliver(func() {
 			if ctx.Err() == nil {
 				apply(v, err)
 			}
 		})
 	}()
+}
+
+// inflight counts the store work started and not yet handed back. Fyne's
+// test driver runs fyne.Do on the calling goroutine, which would be the
+// worker's; under it (queued) results wait in a queue until Wait runs them
+// on the test's goroutine, as the UI thread would.
+type inflight struct {
+	queued bool
+	mu     sync.Mutex
+	cond   sync.Cond
+	n      int
+	queue  []func()
+}
+
+func (f *inflight) started() {
+	f.mu.Lock()
+	f.n++
+	f.mu.Unlock()
+}
+
+// deliver hands a result to the UI thread.
+func (f *inflight) deliver(apply func()) {
+	if f.queued {
+		f.done(apply)
+		return
+	}
+	fyne.DoAndWait(apply)
+	f.done(nil)
+}
+
+// post hands apply to the UI thread from any goroutine, for news that is
+// not the answer of a load: progress, the background sync's status.
+func (f *inflight) post(apply func()) {
+	if !f.queued {
+		fyne.Do(apply)
+		return
+	}
+	f.mu.Lock()
+	f.queue = append(f.queue, apply)
+	f.cond.Broadcast()
+	f.mu.Unlock()
+}
+
+// done ends one piece of work, queueing its result (test driver).
+func (f *inflight) done(apply func()) {
+	f.mu.Lock()
+	f.n--
+	if apply != nil {
+		f.queue = append(f.queue, apply)
+	}
+	f.cond.Broadcast()
+	f.mu.Unlock()
+}
+
+// wait runs the queued results on the caller's goroutine until no work is
+// left, also what those results started in turn.
+func (f *inflight) wait() {
+	for {
+		f.mu.Lock()
+		for len(f.queue) == 0 && f.n > 0 {
+			f.cond.Wait()
+		}
+		if len(f.queue) == 0 {
+			f.mu.Unlock()
+			return
+		}
+		apply := f.queue[0]
+		f.queue = f.queue[1:]
+		f.mu.Unlock()
+		apply()
+	}
 }
 
 // run is load for work without a result (a save, an import).

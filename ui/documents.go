@@ -154,12 +154,15 @@ func (s *DocumentScreen) StartBatch() {
 	s.Progress.SetValue(0)
 	say(s.Message, T("doc.batch_running"), false)
 	dir := filepath.Join(s.e.docDir, pid)
+	e := s.e
+	e.work.started()
 	go func() {
 		defer close(s.done)
-		files, err := s.e.svc.ReportsPDF(ctx, dir, pid, func(done, total int) {
-			fyne.Do(func() { s.Progress.SetValue(float64(done) / float64(total)) })
+		files, err := e.svc.ReportsPDF(ctx, dir, pid, func(done, total int) {
+			e.work.post(func() { s.Progress.SetValue(float64(done) / float64(total)) })
 		})
-		fyne.Do(func() {
+		cancel()
+		e.work.deliver(func() {
 			s.Batch.Enable()
 			s.Cancel.Disable()
 			switch {
@@ -171,15 +174,16 @@ func (s *DocumentScreen) StartBatch() {
 				say(s.Message, T("doc.batch_done", "Count", len(files), "Dir", dir), false)
 			}
 		})
-		cancel()
 	}()
 }
 
-// Wait blocks until the running batch ends (for tests).
+// Wait blocks until the running batch ends and its news reached the
+// screen (for tests).
 func (s *DocumentScreen) Wait() {
 	if s.done != nil {
 		<-s.done
 	}
+	s.e.work.wait()
 }
 
 // Verify checks a certificate offline against HQ's keys: genuine, revoked,

@@ -7,7 +7,6 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
-	"sync"
 	"time"
 
 	"fyne.io/fyne/v2"
@@ -35,10 +34,10 @@ type env struct {
 	openFile func(path string)
 	now      func() time.Time
 
-	ctx     context.Context // cancelled when the window closes
-	pending sync.WaitGroup  // store work in flight (tests and benchmarks wait on it)
-	data    version         // bumped by every write and every sync
-	cache   managerCache
+	ctx   context.Context // cancelled when the window closes
+	work  inflight        // store work in flight (tests and benchmarks wait on it)
+	data  version         // bumped by every write and every sync
+	cache managerCache
 }
 
 func (e *env) today() kaohe.Date { return kaohe.DateOf(e.now()) }

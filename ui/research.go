@@ -1,7 +1,7 @@
 package ui
 
 import (
-	"fmt"
+	"context"
 	"strconv"
 	"strings"
 
@@ -17,6 +17,7 @@ import (
 // level: competitors, the property market, local housing projects (price,
 // units, handover, sales, decoration, cooperation) and decorators.
 type ResearchScreen struct {
+	loader
 	e       *env
 	view    fyne.CanvasObject
 	Manager *selectOf[string]
@@ -30,15 +31,15 @@ type ResearchScreen struct {
 	Sales   *field
 	Decor   *field
 	Coop    *field
-	List    *widget.Label
+	List    *listTable[kaohe.MarketResearch]
 	Message *widget.Label
 	names   map[string]kaohe.ManagerLevel
 	project *fyne.Container
 }
 
 func newResearchScreen(e *env) *ResearchScreen {
-	s := &ResearchScreen{e: e, names: map[string]kaohe.ManagerLevel{}}
-	s.Manager = newSelectOf[string](nil, func(id string) string { return managerLabel(s.names[id]) }, func(string) { s.Reload() })
+	s := &ResearchScreen{loader: loader{e: e}, e: e, names: map[string]kaohe.ManagerLevel{}}
+	s.Manager = newSelectOf[string](nil, func(id string) string { return managerLabel(s.names[id]) }, func(string) { s.loadRecords() })
 	var kinds []kaohe.ResearchKind
 	for _, k := range kaohe.ResearchKinds() {
 		kinds = append(kinds, k.Code)
@@ -65,7 +66,23 @@ func newResearchScreen(e *env) *ResearchScreen {
 	))
 	s.project.Hide()
 	s.Message = wrapLabel("")
-	s.List = wrapLabel("")
+	kind := func(r kaohe.MarketResearch) string { return Tr(kaohe.NameOf(kaohe.ResearchKinds(), r.Kind)) }
+	project := func(r kaohe.MarketResearch) string {
+		if r.Kind != kaohe.ResearchProject {
+			return ""
+		}
+		return strings.TrimPrefix(T("research.project_line", "Price", r.PricePerM2, "Units", r.Units, "Delivery", FormatDate(r.Delivery), "Sales", r.SalesStatus, "Decor", r.Decoration), "　")
+	}
+	s.List = newListTable([]column[kaohe.MarketResearch]{
+		{key: "field.date", width: 130, text: func(r kaohe.MarketResearch) string { return FormatDate(r.Date) },
+			less: func(a, b kaohe.MarketResearch) bool { return a.Date.Before(b.Date) }},
+		{key: "field.kind", width: 90, text: kind},
+		{key: "field.subject", width: 130, text: func(r kaohe.MarketResearch) string { return r.Subject }},
+		{key: "field.details", width: 200, text: func(r kaohe.MarketResearch) string { return r.Details }},
+		{key: "research.project", width: 300, text: project},
+		{key: "research.cooperation", width: 150, text: func(r kaohe.MarketResearch) string { return r.Cooperation }},
+	})
+	s.List.SortBy(0) // the same column again: latest first
 	save := primaryButton(T("action.save"), theme.DocumentSaveIcon(), s.Save)
 	form := widget.NewForm(
 		widget.NewFormItem(T("assess.manager"), s.Manager),
@@ -77,7 +94,7 @@ func newResearchScreen(e *env) *ResearchScreen {
 	)
 	submitOnEnter(form, s.Save)
 	left := container.NewVScroll(container.NewVBox(form, s.project, s.Message, container.NewHBox(save)))
-	split := container.NewHSplit(left, container.NewBorder(bold(T("research.list")), nil, nil, nil, container.NewVScroll(s.List)))
+	split := container.NewHSplit(left, container.NewBorder(bold(T("research.list")), nil, nil, nil, s.List.View()))
 	split.Offset = 0.5
 	s.view = split
 	s.Kind.SetSelectedIndex(0)
@@ -88,31 +105,38 @@ func newResearchScreen(e *env) *ResearchScreen {
 // View returns the screen's content.
 func (s *ResearchScreen) View() fyne.CanvasObject { return s.view }
 
-// Reload re-reads the chosen manager's records.
+// Reload re-reads the managers and the chosen one's records.
 func (s *ResearchScreen) Reload() {
-	s.Manager.Select.OnChanged = nil
-	s.names = fillManagers(s.Manager, s.e.activeManagers(), true)
-	s.Manager.Select.OnChanged = func(string) { s.Reload() }
+	e := s.e
+	load(&s.loader, func(ctx context.Context) ([]kaohe.ManagerLevel, error) {
+		_, active, err := e.managers(ctx)
+		return active, err
+	}, func(active []kaohe.ManagerLevel, err error) {
+		if err != nil {
+			s.e.showError(err)
+		}
+		s.Manager.Select.OnChanged = nil
+		s.names = fillManagers(s.Manager, active, true)
+		s.Manager.Select.OnChanged = func(string) { s.loadRecords() }
+		s.loadRecords()
+	})
+}
+
+// loadRecords reads the chosen manager's records in the background.
+func (s *ResearchScreen) loadRecords() {
 	id, _ := s.Manager.Value()
-	rs, err := s.e.svc.Research(bg, id)
-	if err != nil {
-		s.e.showError(err)
-	}
-	var lines []string
-	for _, r := range rs {
-		line := fmt.Sprintf("%s　[%s] %s：%s", FormatDate(r.Date), Tr(kaohe.NameOf(kaohe.ResearchKinds(), r.Kind)), r.Subject, r.Details)
-		if r.Kind == kaohe.ResearchProject {
-			line += T("research.project_line", "Price", r.PricePerM2, "Units", r.Units, "Delivery", FormatDate(r.Delivery), "Sales", r.SalesStatus, "Decor", r.Decoration)
+	e := s.e
+	load(&s.loader, func(ctx context.Context) ([]kaohe.MarketResearch, error) {
+		if id == "" {
+			return nil, nil
 		}
-		if r.Cooperation != "" {
-			line += "　" + T("research.cooperation") + "：" + r.Cooperation
+		return e.svc.Research(ctx, id)
+	}, func(rs []kaohe.MarketResearch, err error) {
+		if err != nil {
+			s.e.showError(err)
 		}
-		lines = append(lines, line)
-	}
-	if len(lines) == 0 {
-		lines = []string{T("dash.none")}
-	}
-	s.List.SetText(strings.Join(lines, "\n\n"))
+		s.List.Set(rs)
+	})
 }
 
 // Save saves a survey record.
@@ -154,6 +178,6 @@ func (s *ResearchScreen) Save() {
 	for _, en := range []*field{s.Subject, s.Details, s.Price, s.Units, s.Deliver, s.Sales, s.Decor, s.Coop} {
 		en.SetText("")
 	}
-	s.Reload()
+	s.loadRecords()
 	say(s.Message, T("research.saved"), false)
 }

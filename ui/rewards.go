@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"context"
 	"fmt"
 	"strings"
 
@@ -15,9 +16,10 @@ import (
 // RewardScreen records rewards and penalties, substantive (奖金、罚款、降级)
 // or not (通报表扬、警告、通报批评).
 type RewardScreen struct {
+	loader
 	e       *env
 	view    fyne.CanvasObject
-	List    *widget.Label
+	List    *listTable[kaohe.RewardPenalty]
 	Manager *selectOf[string]
 	Type    *selectOf[kaohe.RewardType]
 	Amount  *field
@@ -29,7 +31,7 @@ type RewardScreen struct {
 }
 
 func newRewardScreen(e *env) *RewardScreen {
-	s := &RewardScreen{e: e, names: map[string]kaohe.ManagerLevel{}}
+	s := &RewardScreen{loader: loader{e: e}, e: e, names: map[string]kaohe.ManagerLevel{}}
 	s.Manager = newSelectOf[string](nil, func(id string) string { return managerLabel(s.names[id]) }, nil)
 	var types []kaohe.RewardType
 	for _, t := range kaohe.RewardTypes() {
@@ -47,7 +49,22 @@ func newRewardScreen(e *env) *RewardScreen {
 	s.Date.SetText(e.today().String())
 	s.By.SetText(e.actor)
 	s.Message = wrapLabel("")
-	s.List = wrapLabel("")
+	amount := func(r kaohe.RewardPenalty) string {
+		if info, _ := r.Type.Info(); info.HasAmount {
+			return fmt.Sprintf("%d %s", r.Amount, T("unit.yuan"))
+		}
+		return ""
+	}
+	s.List = newListTable([]column[kaohe.RewardPenalty]{
+		{key: "field.date", width: 150, text: func(r kaohe.RewardPenalty) string { return FormatDate(r.Date) },
+			less: func(a, b kaohe.RewardPenalty) bool { return a.Date.Before(b.Date) }},
+		{key: "assess.manager", width: 110, text: func(r kaohe.RewardPenalty) string { return managerLabel(s.names[r.ManagerID]) }},
+		{key: "field.type", width: 200, text: func(r kaohe.RewardPenalty) string { return rewardLabel(r.Type) }},
+		{key: "field.amount", width: 90, text: amount, less: func(a, b kaohe.RewardPenalty) bool { return a.Amount < b.Amount }},
+		{key: "field.reason", width: 200, text: func(r kaohe.RewardPenalty) string { return r.Reason }},
+		{key: "field.decided_by", width: 90, text: func(r kaohe.RewardPenalty) string { return r.DecidedBy }},
+	})
+	s.List.SortBy(0) // the same column again: latest first
 	save := primaryButton(T("action.save"), theme.DocumentSaveIcon(), s.Save)
 	form := widget.NewForm(
 		widget.NewFormItem(T("assess.manager"), s.Manager),
@@ -59,7 +76,7 @@ func newRewardScreen(e *env) *RewardScreen {
 	)
 	submitOnEnter(form, s.Save)
 	left := container.NewBorder(container.NewVBox(bold(T("rewards.new")), form, s.Message, container.NewHBox(save)), nil, nil, nil, nil)
-	split := container.NewHSplit(left, container.NewBorder(bold(T("rewards.list")), nil, nil, nil, container.NewVScroll(s.List)))
+	split := container.NewHSplit(left, container.NewBorder(bold(T("rewards.list")), nil, nil, nil, s.List.View()))
 	split.Offset = 0.45
 	s.view = split
 	s.Reload()
@@ -82,34 +99,30 @@ func rewardLabel(t kaohe.RewardType) string {
 // View returns the screen's content.
 func (s *RewardScreen) View() fyne.CanvasObject { return s.view }
 
-// Reload re-reads the records.
+// Reload re-reads the records, in the background.
 func (s *RewardScreen) Reload() {
-	all, err := s.e.svc.ListManagers(bg, kaohe.ManagerFilter{})
-	if err != nil {
-		s.e.showError(err)
+	type data struct {
+		all, active []kaohe.ManagerLevel
+		records     []kaohe.RewardPenalty
 	}
-	s.names = map[string]kaohe.ManagerLevel{}
-	for _, m := range all {
-		s.names[m.ID] = m // records of people who left still show their names
-	}
-	fillManagers(s.Manager, s.e.activeManagers(), false)
-	rs, err := s.e.svc.RewardsPenalties(bg, "")
-	if err != nil {
-		s.e.showError(err)
-	}
-	var lines []string
-	for _, r := range rs {
-		info, _ := r.Type.Info()
-		amount := ""
-		if info.HasAmount {
-			amount = fmt.Sprintf(" %d %s", r.Amount, T("unit.yuan"))
+	e := s.e
+	load(&s.loader, func(ctx context.Context) (d data, err error) {
+		if d.all, d.active, err = e.managers(ctx); err != nil {
+			return d, err
 		}
-		lines = append(lines, fmt.Sprintf("%s　%s　%s%s　%s（%s）", FormatDate(r.Date), managerLabel(s.names[r.ManagerID]), Tr(info.Name), amount, r.Reason, r.DecidedBy))
-	}
-	if len(lines) == 0 {
-		lines = []string{T("dash.none")}
-	}
-	s.List.SetText(strings.Join(lines, "\n"))
+		d.records, err = e.svc.RewardsPenalties(ctx, "")
+		return d, err
+	}, func(d data, err error) {
+		if err != nil {
+			s.e.showError(err)
+		}
+		s.names = map[string]kaohe.ManagerLevel{}
+		for _, m := range d.all {
+			s.names[m.ID] = m // records of people who left still show their names
+		}
+		fillManagers(s.Manager, d.active, false)
+		s.List.Set(d.records)
+	})
 }
 
 // Save records the reward or penalty.

@@ -10,6 +10,7 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/driver/desktop"
 	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/widget"
 
 	"kaohe/internal/kaohe"
 )
@@ -98,13 +99,21 @@ func TestTrainingWithAttendance(t *testing.T) {
 	open(w, "nav.training")
 	s := w.Training
 	n := len(s.items)
+	if n == 0 || len(s.Sessions.Rows()) != n {
+		t.Fatalf("sessions: %d read, %d shown", n, len(s.Sessions.Rows()))
+	}
 	s.edit(kaohe.Training{})
+	w.Wait()
+	if len(s.People.Rows()) < 15 {
+		t.Fatalf("attendance lists %d managers", len(s.People.Rows()))
+	}
 	test.Type(s.Title, "整体厨房设计实操")
 	s.Category.Set(kaohe.TrainSkill)
 	s.Method.Set(kaohe.MethodClassroom)
 	test.Type(s.Date, "2026-11-20")
 	test.Type(s.Hours, "abc")
 	s.Save()
+	w.Wait()
 	if !strings.Contains(s.Message.Text, "学时") || len(s.items) != n {
 		t.Fatalf("bad hours: %q", s.Message.Text)
 	}
@@ -112,10 +121,19 @@ func TestTrainingWithAttendance(t *testing.T) {
 	d1, _ := svc.Store.ManagerByNo(context.Background(), "D001")
 	d3, _ := svc.Store.ManagerByNo(context.Background(), "D003")
 	before, _ := svc.Store.TrainingHoursOf(context.Background(), d1.ID, 2026)
-	s.Results[d1.ID].Set(kaohe.AttendPassed)
-	test.Type(s.Scores[d1.ID], "92")
-	s.Results[d3.ID].Set(kaohe.AttendAbsent)
+	// The attendance table is virtual: its cells edit what is saved. Find
+	// D001 by the search box, choose 合格 in its result cell and type a score.
+	test.Type(s.People.Search, "D001")
+	if rows := s.People.Rows(); len(rows) != 1 || rows[0].ID != d1.ID {
+		t.Fatalf("search D001: %d rows", len(rows))
+	}
+	sel, en := attendanceCells(t, s)
+	sel.SetSelectedIndex(1) // 合格
+	test.Type(en, "92")
+	s.People.Search.SetText("")
+	s.SetResult(d3.ID, kaohe.AttendAbsent)
 	s.Save()
+	w.Wait()
 	if len(s.items) != n+1 {
 		t.Fatalf("training not saved: %q", s.Message.Text)
 	}
@@ -124,9 +142,38 @@ func TestTrainingWithAttendance(t *testing.T) {
 		t.Errorf("hours %v -> %v", before, after)
 	}
 	as, _ := svc.Attendance(context.Background(), s.cur.ID)
-	if len(as) != 2 {
+	got := map[string]kaohe.Attendance{}
+	for _, a := range as {
+		got[a.ManagerID] = a
+	}
+	if len(as) != 2 || got[d1.ID].Result != kaohe.AttendPassed || got[d1.ID].Score == nil || *got[d1.ID].Score != 92 || got[d3.ID].Result != kaohe.AttendAbsent {
 		t.Errorf("attendance = %+v", as)
 	}
+	// Reopened, the session shows what was saved.
+	s.edit(kaohe.Training{})
+	w.Wait()
+	s.edit(s.items[0])
+	for _, tr := range s.items {
+		if tr.ID == s.cur.ID || tr.Title == "整体厨房设计实操" {
+			s.edit(tr)
+		}
+	}
+	w.Wait()
+	if s.results[d1.ID] != kaohe.AttendPassed || s.scores[d1.ID] != "92" {
+		t.Errorf("reopened: result %q, score %q", s.results[d1.ID], s.scores[d1.ID])
+	}
+}
+
+// attendanceCells makes the result picker and score entry of the
+// attendance table's first row as the table does (its create and update).
+func attendanceCells(t *testing.T, s *TrainingScreen) (*widget.Select, *field) {
+	t.Helper()
+	sel, _ := s.People.cellAt(0, 3).(*widget.Select)
+	en, _ := s.People.cellAt(0, 4).(*field)
+	if sel == nil || en == nil {
+		t.Fatalf("no result picker (%v) or score entry (%v) in the table", sel != nil, en != nil)
+	}
+	return sel, en
 }
 
 func TestRewardsAndResearch(t *testing.T) {
@@ -147,6 +194,24 @@ func TestRewardsAndResearch(t *testing.T) {
 	if len(rs) == 0 || rs[0].Type != kaohe.PenaltyFine || rs[0].Amount != 300 || rs[0].DecidedBy != "王经理" {
 		t.Fatalf("rewards = %+v (%q)", rs, r.Message.Text)
 	}
+	// The records are a table: latest first, searchable, sortable by amount.
+	w.Wait()
+	all, _ := svc.RewardsPenalties(context.Background(), "")
+	if n := len(r.List.Rows()); n != len(all) || n < 2 {
+		t.Fatalf("table shows %d of %d records", n, len(all))
+	}
+	if r.List.Cell(0, 0) < r.List.Cell(len(all)-1, 0) {
+		t.Errorf("not latest first: %s … %s", r.List.Cell(0, 0), r.List.Cell(len(all)-1, 0))
+	}
+	test.Type(r.List.Search, "王经理")
+	if rows := r.List.Rows(); len(rows) != 1 || rows[0].Amount != 300 || r.List.Cell(0, 1) != "D004 "+d4.Name || r.List.Cell(0, 3) != "300 元" {
+		t.Errorf("search by who decided: %+v, manager %q, amount %q", rows, r.List.Cell(0, 1), r.List.Cell(0, 3))
+	}
+	r.List.Search.SetText("")
+	r.List.SortBy(3)
+	if rows := r.List.Rows(); rows[0].Amount > rows[len(rows)-1].Amount {
+		t.Errorf("sorted by amount: %d … %d", rows[0].Amount, rows[len(rows)-1].Amount)
+	}
 
 	// A survey shows up beside the assessment item it evidences.
 	open(w, "nav.research")
@@ -162,6 +227,20 @@ func TestRewardsAndResearch(t *testing.T) {
 	list, _ := svc.Research(context.Background(), d4.ID)
 	if len(list) == 0 || list[0].Subject != "保利天悦二期" || list[0].Units != 640 {
 		t.Fatalf("research = %+v (%q)", list, s.Message.Text)
+	}
+	// The chosen manager's records are a table, searchable and sortable.
+	w.Wait()
+	if n := len(s.List.Rows()); n != len(list) {
+		t.Fatalf("table shows %d of %d records", n, len(list))
+	}
+	test.Type(s.List.Search, "保利天悦")
+	if rows := s.List.Rows(); len(rows) != 1 || !strings.Contains(s.List.Cell(0, 4), "640 套") {
+		t.Errorf("search: %d rows, project %q", len(rows), s.List.Cell(0, 4))
+	}
+	s.List.Search.SetText("")
+	s.List.SortBy(2)
+	if rows := s.List.Rows(); len(rows) > 1 && rows[0].Subject > rows[len(rows)-1].Subject {
+		t.Errorf("sorted by subject: %q … %q", rows[0].Subject, rows[len(rows)-1].Subject)
 	}
 	p := kaohe.Period{Start: kaohe.D(2026, 7, 1), End: kaohe.D(2026, 12, 31)}
 	want := kaohe.EvidenceCount(list, p)["feedback"]

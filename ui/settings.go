@@ -1,7 +1,6 @@
 package ui
 
 import (
-	"context"
 	"fmt"
 	"strings"
 
@@ -152,7 +151,8 @@ func (s *SettingsScreen) Enroll() {
 		return
 	}
 	s.Code.SetText("")
-	s.e.svc.StartSync(context.Background())
+	// The window's context: the sync ends when the window closes.
+	s.e.svc.StartSync(s.e.ctx)
 	if sr.ID == "" { // an HQ user's code: the window becomes HQ mode
 		s.restored()
 		return

@@ -1,7 +1,6 @@
 package ui
 
 import (
-	"context"
 	"fmt"
 	"path/filepath"
 	"strings"
@@ -117,10 +116,12 @@ func (s *SyncScreen) Show(st kaohe.SyncStatus) {
 func (s *SyncScreen) SyncNow() {
 	s.Now.Disable()
 	s.done = make(chan struct{})
+	done, e := s.done, s.e
+	e.work.started()
 	go func() {
-		defer close(s.done)
-		err := s.e.svc.SyncNow(context.Background())
-		fyne.Do(func() {
+		defer close(done)
+		err := e.svc.SyncNow(e.ctx)
+		e.work.deliver(func() {
 			s.Reload()
 			if err != nil {
 				s.e.showError(err)
@@ -129,11 +130,13 @@ func (s *SyncScreen) SyncNow() {
 	}()
 }
 
-// Wait blocks until a sync started by SyncNow ends.
+// Wait blocks until a sync started by SyncNow ends and its news reached the
+// screen (for tests).
 func (s *SyncScreen) Wait() {
 	if s.done != nil {
 		<-s.done
 	}
+	s.e.work.wait()
 }
 
 // ExportBundle writes the unsent changes to a bundle file for HQ.

@@ -1,7 +1,8 @@
 package ui
 
 import (
-	"fmt"
+	"context"
+	"slices"
 	"strings"
 
 	"fyne.io/fyne/v2"
@@ -13,12 +14,16 @@ import (
 )
 
 // TrainingScreen keeps training sessions (category, method, date, hours,
-// trainer) and who attended with what result.
+// trainer) and who attended with what result. Both lists are virtual tables:
+// a showroom of thousands draws only the rows on screen.
 type TrainingScreen struct {
-	e    *env
-	view fyne.CanvasObject
+	loader        // the sessions
+	att    loader // the attendance of the one shown
+	saving loader // saves: not abandoned when the screen goes away
+	e      *env
+	view   fyne.CanvasObject
 
-	List     *widget.List
+	Sessions *listTable[kaohe.Training]
 	items    []kaohe.Training
 	cur      kaohe.Training
 	Title    *field
@@ -27,16 +32,25 @@ type TrainingScreen struct {
 	Date     *field
 	Hours    *field
 	Trainer  *field
-	Results  map[string]*selectOf[kaohe.AttendanceResult] // by manager id
-	Scores   map[string]*field
-	people   *fyne.Container
-	Message  *widget.Label
+	// People lists the active managers with each one's result and score,
+	// edited in the table's cells.
+	People  *listTable[kaohe.ManagerLevel]
+	results map[string]kaohe.AttendanceResult // by manager id
+	scores  map[string]string
+	Message *widget.Label
 }
 
 var attendResults = []kaohe.AttendanceResult{"", kaohe.AttendPassed, kaohe.AttendFailed, kaohe.AttendAbsent}
 
+func attendLabel(r kaohe.AttendanceResult) string {
+	if r == "" {
+		return T("training.not_attending")
+	}
+	return T("attend." + string(r))
+}
+
 func newTrainingScreen(e *env) *TrainingScreen {
-	s := &TrainingScreen{e: e, people: container.NewVBox()}
+	s := &TrainingScreen{loader: loader{e: e}, att: loader{e: e}, saving: loader{e: e}, e: e, results: map[string]kaohe.AttendanceResult{}, scores: map[string]string{}}
 	s.Title, s.Date, s.Hours, s.Trainer = newField(), newField(), newField(), newField()
 	s.Date.SetPlaceHolder(T("hint.date"))
 	var cats []kaohe.TrainingCategory
@@ -50,14 +64,52 @@ func newTrainingScreen(e *env) *TrainingScreen {
 	s.Category = newSelectOf(cats, func(c kaohe.TrainingCategory) string { return Tr(kaohe.NameOf(kaohe.TrainingCategories(), c)) }, nil)
 	s.Method = newSelectOf(methods, func(m kaohe.TrainingMethod) string { return Tr(kaohe.NameOf(kaohe.TrainingMethods(), m)) }, nil)
 	s.Message = wrapLabel("")
-	s.List = widget.NewList(func() int { return len(s.items) },
-		func() fyne.CanvasObject { return widget.NewLabel("") },
-		func(i widget.ListItemID, o fyne.CanvasObject) {
-			t := s.items[i]
-			o.(*widget.Label).SetText(fmt.Sprintf("%s　%s　%s", t.Date.String(), t.Title, Tr(kaohe.NameOf(kaohe.TrainingCategories(), t.Category))))
-		})
-	s.List.OnSelected = func(i widget.ListItemID) { s.edit(s.items[i]) }
-	newBtn := widget.NewButtonWithIcon(T("training.new"), theme.ContentAddIcon(), func() { s.List.UnselectAll(); s.edit(kaohe.Training{}) })
+
+	s.Sessions = newListTable([]column[kaohe.Training]{
+		{key: "field.date", width: 110, text: func(t kaohe.Training) string { return t.Date.String() }},
+		{key: "field.title", width: 170, text: func(t kaohe.Training) string { return t.Title }},
+		{key: "field.category", width: 120, text: func(t kaohe.Training) string { return Tr(kaohe.NameOf(kaohe.TrainingCategories(), t.Category)) }},
+	})
+	s.Sessions.SortBy(0) // the same column again: latest first
+	s.Sessions.OnSelected = func(t kaohe.Training) { s.edit(t) }
+
+	labels := make([]string, len(attendResults))
+	for i, r := range attendResults {
+		labels[i] = attendLabel(r)
+	}
+	s.People = newListTable([]column[kaohe.ManagerLevel]{
+		{key: "col.employee_no", width: 90, text: func(m kaohe.ManagerLevel) string { return m.EmployeeNo }},
+		{key: "col.name", width: 100, text: func(m kaohe.ManagerLevel) string { return m.Name }},
+		{key: "col.level", width: 70, text: func(m kaohe.ManagerLevel) string { return LevelName(m.Level) },
+			less: func(a, b kaohe.ManagerLevel) bool { return a.Level < b.Level }},
+		{key: "field.result", width: 120,
+			less:   func(a, b kaohe.ManagerLevel) bool { return s.results[a.ID] > s.results[b.ID] },
+			create: func() fyne.CanvasObject { return widget.NewSelect(labels, nil) },
+			update: func(m kaohe.ManagerLevel, o fyne.CanvasObject) {
+				sel := o.(*widget.Select)
+				sel.OnChanged = nil
+				sel.SetSelectedIndex(slices.Index(attendResults, s.results[m.ID]))
+				sel.OnChanged = func(string) {
+					if i := sel.SelectedIndex(); i >= 0 {
+						s.SetResult(m.ID, attendResults[i])
+					}
+				}
+			}},
+		{key: "field.score", width: 90,
+			create: func() fyne.CanvasObject {
+				en := newField()
+				en.SetPlaceHolder(T("field.score"))
+				return en
+			},
+			update: func(m kaohe.ManagerLevel, o fyne.CanvasObject) {
+				en := o.(*field)
+				en.OnChanged = nil
+				en.SetText(s.scores[m.ID])
+				en.OnChanged = func(txt string) { s.scores[m.ID] = txt }
+			}},
+	})
+
+	newBtn := widget.NewButtonWithIcon(T("training.new"), theme.ContentAddIcon(), func() { s.Sessions.Table.UnselectAll(); s.edit(kaohe.Training{}) })
 	save := primaryButton(T("action.save"), theme.DocumentSaveIcon(), s.Save)
 	form := widget.NewForm(
 		widget.NewFormItem(T("field.title"), s.Title),
@@ -68,9 +120,9 @@ func newTrainingScreen(e *env) *TrainingScreen {
 		widget.NewFormItem(T("training.trainer"), s.Trainer),
 	)
 	submitOnEnter(form, s.Save)
-	right := container.NewBorder(nil, container.NewVBox(s.Message, container.NewHBox(save)), nil, nil,
-		container.NewVScroll(container.NewVBox(form, widget.NewSeparator(), bold(T("training.attendance")), s.people)))
-	split := container.NewHSplit(container.NewBorder(newBtn, nil, nil, nil, s.List), right)
+	right := container.NewBorder(container.NewVBox(form, widget.NewSeparator(), bold(T("training.attendance"))),
+		container.NewVBox(s.Message, container.NewHBox(save)), nil, nil, s.People.View())
+	split := container.NewHSplit(container.NewBorder(newBtn, nil, nil, nil, s.Sessions.View()), right)
 	split.Offset = 0.35
 	s.view = split
 	s.Reload()
@@ -80,18 +132,42 @@ func newTrainingScreen(e *env) *TrainingScreen {
 // View returns the screen's content.
 func (s *TrainingScreen) View() fyne.CanvasObject { return s.view }
 
-// Reload re-reads the sessions.
+// stop abandons the reads in flight: the screen went away.
+func (s *TrainingScreen) stop() { s.loader.stop(); s.att.stop() }
+
+// Reload re-reads the sessions and the one being edited.
 func (s *TrainingScreen) Reload() {
-	var err error
-	if s.items, err = s.e.svc.Trainings(bg); err != nil {
-		s.e.showError(err)
-	}
-	s.List.Refresh()
-	s.edit(s.cur)
+	load(&s.loader, s.e.svc.Trainings, func(items []kaohe.Training, err error) {
+		if err != nil {
+			s.e.showError(err)
+		}
+		s.items = items
+		s.Sessions.Set(items)
+		s.edit(s.cur)
+	})
 }
 
-// edit shows a session (or a new one) with its attendance.
+// SetResult records a manager's result ("" for not attending).
+func (s *TrainingScreen) SetResult(managerID string, r kaohe.AttendanceResult) {
+	if r == "" {
+		delete(s.results, managerID)
+	} else {
+		s.results[managerID] = r
+	}
+}
+
+// SetScore records a manager's score as typed.
+func (s *TrainingScreen) SetScore(managerID, text string) {
+	s.scores[managerID] = text
+	s.People.Table.Refresh()
+}
+
+// edit shows a session (or a new one) with its attendance, read in the
+// background.
 func (s *TrainingScreen) edit(t kaohe.Training) {
+	if t.ID == "" || t.ID != s.cur.ID {
+		s.Message.SetText("")
+	}
 	s.cur = t
 	s.Title.SetText(t.Title)
 	s.Category.Set(t.Category)
@@ -102,40 +178,33 @@ func (s *TrainingScreen) edit(t kaohe.Training) {
 		s.Hours.SetText(numText(t.Hours))
 	}
 	s.Trainer.SetText(t.Trainer)
-	s.Message.SetText("")
-	var have map[string]kaohe.Attendance
-	if t.ID != "" {
-		as, err := s.e.svc.Attendance(bg, t.ID)
+	type data struct {
+		people []kaohe.ManagerLevel
+		have   []kaohe.Attendance
+	}
+	id, e := t.ID, s.e
+	load(&s.att, func(ctx context.Context) (data, error) {
+		var d data
+		_, active, err := e.managers(ctx)
+		if err != nil || id == "" {
+			return data{people: active}, err
+		}
+		d.people = active
+		d.have, err = e.svc.Attendance(ctx, id)
+		return d, err
+	}, func(d data, err error) {
 		if err != nil {
 			s.e.showError(err)
 		}
-		have = map[string]kaohe.Attendance{}
-		for _, a := range as {
-			have[a.ManagerID] = a
-		}
-	}
-	s.Results, s.Scores = map[string]*selectOf[kaohe.AttendanceResult]{}, map[string]*field{}
-	s.people.Objects = nil
-	for _, m := range s.e.activeManagers() {
-		res := newSelectOf(attendResults, func(r kaohe.AttendanceResult) string {
-			if r == "" {
-				return T("training.not_attending")
-			}
-			return T("attend." + string(r))
-		}, nil)
-		score := newField()
-		score.SetPlaceHolder(T("field.score"))
-		res.Set("")
-		if a, ok := have[m.ID]; ok {
-			res.Set(a.Result)
+		s.results, s.scores = map[string]kaohe.AttendanceResult{}, map[string]string{}
+		for _, a := range d.have {
+			s.results[a.ManagerID] = a.Result
 			if a.Score != nil {
-				score.SetText(numText(*a.Score))
+				s.scores[a.ManagerID] = numText(*a.Score)
 			}
 		}
-		s.Results[m.ID], s.Scores[m.ID] = res, score
-		s.people.Add(container.NewGridWithColumns(3, widget.NewLabel(managerLabel(m)), res, score))
-	}
-	s.people.Refresh()
+		s.People.Set(d.people)
+	})
 }
 
 // Save saves the session and its attendance in one go.
@@ -157,13 +226,9 @@ func (s *TrainingScreen) Save() {
 	}
 	t.Hours = h
 	var as []kaohe.Attendance
-	for id, sel := range s.Results {
-		r, _ := sel.Value()
-		if r == "" {
-			continue
-		}
+	for id, r := range s.results {
 		a := kaohe.Attendance{ManagerID: id, Result: r}
-		if txt := strings.TrimSpace(s.Scores[id].Text); txt != "" {
+		if txt := strings.TrimSpace(s.scores[id]); txt != "" {
 			v, ok := parseNumber(txt)
 			if !ok {
 				say(s.Message, ErrorText(kaohe.Errorf(kaohe.EINVALID, "err.not_a_number", "Item", T("field.score"), "Value", txt)), true)
@@ -173,18 +238,23 @@ func (s *TrainingScreen) Save() {
 		}
 		as = append(as, a)
 	}
-	saved, err := s.e.svc.SaveTraining(bg, s.e.actor, t)
-	if err == nil {
+	e := s.e
+	load(&s.saving, func(ctx context.Context) (kaohe.Training, error) {
+		saved, err := e.svc.SaveTraining(ctx, e.actor, t)
+		if err != nil {
+			return saved, err
+		}
 		for i := range as {
 			as[i].TrainingID = saved.ID
 		}
-		err = s.e.svc.RecordAttendance(bg, s.e.actor, as)
-	}
-	if err != nil {
-		say(s.Message, ErrorText(err), true)
-		return
-	}
-	s.cur = saved
-	s.Reload()
-	say(s.Message, T("training.saved", "Count", len(as)), false)
+		return saved, e.svc.RecordAttendance(ctx, e.actor, as)
+	}, func(saved kaohe.Training, err error) {
+		if err != nil {
+			say(s.Message, ErrorText(err), true)
+			return
+		}
+		s.cur = saved
+		s.Reload()
+		say(s.Message, T("training.saved", "Count", len(as)), false)
+	})
 }

@@ -2,6 +2,7 @@ package ui
 
 import (
 	"context"
+	"reflect"
 	"time"
 
 	"fyne.io/fyne/v2"
@@ -100,6 +101,10 @@ func NewWindow(p Params) *Window {
 	w.SetIcon(Icon())
 	w.e = &env{win: w.Window, actor: p.Actor, docDir: p.DocDir, dataDir: p.DataDir, openFile: p.OpenFile, now: p.Now}
 	w.e.svc = watched{Service: p.Service, v: &w.e.data}
+	w.e.work.cond.L = &w.e.work.mu
+	// Fyne's test driver runs fyne.Do on the calling goroutine: results
+	// wait for Wait there instead.
+	w.e.work.queued = reflect.TypeOf(p.App.Driver()).Elem().PkgPath() == "fyne.io/fyne/v2/test"
 	w.e.ctx, w.stop = context.WithCancel(context.Background())
 	w.SetOnClosed(w.stop)
 	// Sync news comes from the background sync's goroutine; a sync that
@@ -108,7 +113,7 @@ func NewWindow(p Params) *Window {
 		if !st.Running {
 			w.e.data.bump()
 		}
-		fyne.Do(func() {
+		w.e.work.post(func() {
 			if w.Sync != nil {
 				w.Sync.Show(st)
 			}
@@ -245,7 +250,7 @@ func (w *Window) Open(key string) {
 // Wait blocks until the store work started so far (and what it started in
 // turn) has reached the screens. For tests and benchmarks: on the UI thread
 // of a running app it would wait for itself.
-func (w *Window) Wait() { w.e.pending.Wait() }
+func (w *Window) Wait() { w.e.work.wait() }
 
 // switchLanguage changes the language, remembers it and rebuilds the screens.
 func (w *Window) switchLanguage(l kaohe.Lang) {

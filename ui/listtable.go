@@ -1,0 +1,209 @@
+package ui
+
+import (
+	"sort"
+	"strings"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+)
+
+// column is one column of a listTable: its header key, width, cell text and
+// order. A column with its own cell (an editable one) draws it with
+// create/update instead of a label.
+type column[R any] struct {
+	key    string
+	width  float32
+	text   func(R) string
+	less   func(a, b R) bool // nil: by text
+	create func() fyne.CanvasObject
+	update func(row R, o fyne.CanvasObject)
+}
+
+// listTable is a virtual table of rows that grow with the showroom: only the
+// visible cells exist, headers sort (a second tap reverses), and a search box
+// filters on every column's text as people type.
+type listTable[R any] struct {
+	Table  *widget.Table
+	Search *field
+	Count  *widget.Label
+
+	cols    []column[R]
+	all     []R
+	texts   [][]string // per row of all: each column's text, made once
+	keys    []string   // per row of all: the lower-cased text searched
+	rows    []int      // shown, filtered and sorted: indexes into all
+	sortCol int
+	desc    bool
+	// OnSelected hears of a chosen row.
+	OnSelected func(R)
+}
+
+func newListTable[R any](cols []column[R]) *listTable[R] {
+	t := &listTable[R]{cols: cols, Search: newField(), Count: widget.NewLabel("")}
+	t.Search.SetPlaceHolder(T("list.search"))
+	t.Table = widget.NewTableWithHeaders(
+		func() (int, int) { return len(t.rows), len(t.cols) },
+		func() fyne.CanvasObject {
+			// Every kind of cell in one template: the table reuses cells
+			// across columns.
+			objs := []fyne.CanvasObject{widget.NewLabel("")}
+			for _, c := range t.cols {
+				if c.create != nil {
+					o := c.create()
+					o.Hide()
+					objs = append(objs, o)
+				}
+			}
+			return container.NewStack(objs...)
+		},
+		func(id widget.TableCellID, o fyne.CanvasObject) {
+			if id.Row < 0 || id.Row >= len(t.rows) {
+				return
+			}
+			objs := o.(*fyne.Container).Objects
+			c := t.cols[id.Col]
+			if c.create == nil {
+				for _, x := range objs[1:] {
+					x.Hide()
+				}
+				objs[0].Show()
+				objs[0].(*widget.Label).SetText(t.texts[t.rows[id.Row]][id.Col])
+				return
+			}
+			objs[0].Hide()
+			k := 1
+			for i, cc := range t.cols {
+				if cc.create == nil {
+					continue
+				}
+				if i == id.Col {
+					objs[k].Show()
+					c.update(t.all[t.rows[id.Row]], objs[k])
+				} else {
+					objs[k].Hide()
+				}
+				k++
+			}
+		})
+	t.Table.ShowHeaderColumn = false
+	t.Table.CreateHeader = func() fyne.CanvasObject {
+		b := widget.NewButton("", nil)
+		b.Importance = widget.LowImportance
+		b.Alignment = widget.ButtonAlignLeading
+		return b
+	}
+	t.Table.UpdateHeader = func(id widget.TableCellID, o fyne.CanvasObject) {
+		if id.Col < 0 {
+			return
+		}
+		b := o.(*widget.Button)
+		b.SetText(T(t.cols[id.Col].key))
+		b.SetIcon(nil)
+		if id.Col == t.sortCol {
+			b.SetIcon(theme.MenuDropDownIcon())
+			if t.desc {
+				b.SetIcon(theme.MenuDropUpIcon())
+			}
+		}
+		col := id.Col
+		b.OnTapped = func() { t.SortBy(col) }
+	}
+	for i, c := range cols {
+		t.Table.SetColumnWidth(i, c.width)
+	}
+	t.Table.OnSelected = func(id widget.TableCellID) {
+		if t.OnSelected != nil && id.Row >= 0 && id.Row < len(t.rows) {
+			t.OnSelected(t.all[t.rows[id.Row]])
+		}
+	}
+	t.Search.OnChanged = func(string) { t.filter() }
+	return t
+}
+
+// View is the search box and count above the table.
+func (t *listTable[R]) View() fyne.CanvasObject {
+	return container.NewBorder(container.NewBorder(nil, nil, nil, t.Count, t.Search), nil, nil, nil, t.Table)
+}
+
+// Set replaces the rows, keeping the search and the order.
+func (t *listTable[R]) Set(rows []R) {
+	t.all = rows
+	t.texts = make([][]string, len(rows))
+	t.keys = make([]string, len(rows))
+	var b strings.Builder
+	for i, r := range rows {
+		b.Reset()
+		t.texts[i] = make([]string, len(t.cols))
+		for j, c := range t.cols {
+			if c.text != nil {
+				t.texts[i][j] = c.text(r)
+				b.WriteString(t.texts[i][j])
+				b.WriteByte('\t')
+			}
+		}
+		t.keys[i] = strings.ToLower(b.String())
+	}
+	t.filter()
+}
+
+// filter shows the rows matching the search, in the chosen order.
+func (t *listTable[R]) filter() {
+	q := strings.ToLower(strings.TrimSpace(t.Search.Text))
+	t.rows = t.rows[:0]
+	for i, k := range t.keys {
+		if q == "" || strings.Contains(k, q) {
+			t.rows = append(t.rows, i)
+		}
+	}
+	t.sortRows()
+	t.Count.SetText(T("list.count", "Count", len(t.rows)))
+	t.Table.UnselectAll()
+	t.Table.Refresh()
+}
+
+// SortBy sorts by a column; a second tap on the same column reverses.
+func (t *listTable[R]) SortBy(col int) {
+	if col == t.sortCol {
+		t.desc = !t.desc
+	} else {
+		t.sortCol, t.desc = col, false
+	}
+	t.sortRows()
+	t.Table.Refresh()
+}
+
+func (t *listTable[R]) sortRows() {
+	col := t.sortCol
+	less := func(a, b int) bool { return t.texts[a][col] < t.texts[b][col] }
+	if c := t.cols[col]; c.less != nil {
+		less = func(a, b int) bool { return c.less(t.all[a], t.all[b]) }
+	} else if c.text == nil {
+		return
+	}
+	sort.SliceStable(t.rows, func(i, j int) bool {
+		if t.desc {
+			return less(t.rows[j], t.rows[i])
+		}
+		return less(t.rows[i], t.rows[j])
+	})
+}
+
+// Rows returns the rows as shown.
+func (t *listTable[R]) Rows() []R {
+	out := make([]R, len(t.rows))
+	for i, r := range t.rows {
+		out[i] = t.all[r]
+	}
+	return out
+}
+
+// Cell returns the text shown at a row and column.
+func (t *listTable[R]) Cell(row, col int) string {
+	if row < 0 || row >= len(t.rows) {
+		return ""
+	}
+	return t.texts[t.rows[row]][col]
+}
