@@ -13,6 +13,8 @@ import (
 	"time"
 
 	sqlite3 "github.com/mattn/go-sqlite3"
+
+	"kaohe/internal/store/sqliteuri"
 )
 
 // Backup files are named kaohe-YYYYMMDD-HHMMSS.db so that names sort by time.
@@ -81,7 +83,7 @@ func (s *Store) BackupIfDue(ctx context.Context, dir string, keep int, every tim
 }
 
 func (s *Store) copyTo(ctx context.Context, path string) error {
-	dst, err := sql.Open("sqlite3", "file:"+filepath.ToSlash(path))
+	dst, err := sql.Open("sqlite3", sqliteuri.File(path))
 	if err != nil {
 		return err
 	}
@@ -119,7 +121,7 @@ func (s *Store) copyTo(ctx context.Context, path string) error {
 
 // checkFile opens a database file read-only and runs the integrity check.
 func checkFile(ctx context.Context, path string) error {
-	db, err := sql.Open("sqlite3", "file:"+filepath.ToSlash(path)+"?mode=ro")
+	db, err := sql.Open("sqlite3", sqliteuri.File(path)+"?mode=ro")
 	if err != nil {
 		return err
 	}
@@ -200,7 +202,7 @@ func Restore(ctx context.Context, backupPath, dbPath string) error {
 	}
 	if fileExists(dbPath) {
 		// Fold any WAL into the old file so the kept copy is whole.
-		if old, err := sql.Open("sqlite3", "file:"+filepath.ToSlash(dbPath)); err == nil {
+		if old, err := sql.Open("sqlite3", sqliteuri.File(dbPath)); err == nil {
 			old.Exec(`PRAGMA wal_checkpoint(TRUNCATE)`)
 			old.Close()
 		}

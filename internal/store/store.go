@@ -23,6 +23,7 @@ import (
 	sqlite3 "github.com/mattn/go-sqlite3"
 
 	"kaohe/internal/kaohe"
+	"kaohe/internal/store/sqliteuri"
 )
 
 //go:embed migrations/*.sql
@@ -61,7 +62,7 @@ func Open(ctx context.Context, path string) (*Store, error) {
 	q.Set("_foreign_keys", "on")
 	q.Set("_busy_timeout", "10000")
 	q.Set("_txlock", "immediate")
-	w, err := sql.Open("sqlite3", "file:"+filepath.ToSlash(path)+"?"+q.Encode())
+	w, err := sql.Open("sqlite3", sqliteuri.File(path)+"?"+q.Encode())
 	if err != nil {
 		return nil, fmt.Errorf("open %s: %w", path, err)
 	}
@@ -76,7 +77,7 @@ func Open(ctx context.Context, path string) (*Store, error) {
 	rq.Set("_foreign_keys", "on")
 	rq.Set("_busy_timeout", "10000")
 	rq.Set("_query_only", "1")
-	r, err := sql.Open("sqlite3", "file:"+filepath.ToSlash(path)+"?"+rq.Encode())
+	r, err := sql.Open("sqlite3", sqliteuri.File(path)+"?"+rq.Encode())
 	if err != nil {
 		w.Close()
 		return nil, fmt.Errorf("open %s: %w", path, err)

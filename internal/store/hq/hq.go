@@ -18,7 +18,6 @@ import (
 	"fmt"
 	"io/fs"
 	"net/url"
-	"path/filepath"
 	"sort"
 	"strings"
 	"time"
@@ -27,6 +26,7 @@ import (
 	_ "github.com/mattn/go-sqlite3"
 
 	"kaohe/internal/kaohe"
+	"kaohe/internal/store/sqliteuri"
 	"kaohe/sync/protocol"
 )
 
@@ -47,7 +47,7 @@ func Open(ctx context.Context, path string) (*Store, error) {
 	q.Set("_busy_timeout", "10000")
 	q.Set("_txlock", "immediate")
 	q.Set("_foreign_keys", "on")
-	db, err := sql.Open("sqlite3", "file:"+filepath.ToSlash(path)+"?"+q.Encode())
+	db, err := sql.Open("sqlite3", sqliteuri.File(path)+"?"+q.Encode())
 	if err != nil {
 		return nil, err
 	}
