@@ -3,7 +3,6 @@ package ui
 import (
 	"context"
 	"fmt"
-	"net/url"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -82,13 +81,12 @@ func (e *env) open(path string) {
 		e.showError(err)
 		return
 	}
-	u := &url.URL{Scheme: "file", Path: filepath.ToSlash(abs)}
-	if !strings.HasPrefix(u.Path, "/") {
-		u.Path = "/" + u.Path // Windows drive letters
-	}
-	if err := fyne.CurrentApp().OpenURL(u); err != nil {
-		e.openFailed(abs, err)
-	}
+	// Starting a viewer can take seconds: never on the UI thread.
+	go func() {
+		if err := openPath(abs); err != nil {
+			fyne.Do(func() { e.openFailed(abs, err) })
+		}
+	}()
 }
 
 // openFailed says the file is there although no program opened it (no PDF

@@ -80,7 +80,7 @@ func (e *env) program() *cli.Program {
 		Intro:   "客户经理考核 kaohe — 展厅客户经理考核管理 / showroom customer-manager assessments\n\n  kaohe [--data DIR] [--lang zh|en] [--demo] [--drop DIR]\n      打开窗口 / open the window\n",
 		Globals: e.globals,
 		Flags:   e.windowFlags,
-		Before:  e.setLanguage,
+		Before:  e.before,
 		Default: e.runWindow,
 		Commands: []cli.Command{
 			{Name: "demo", Args: "[--managers N] [--years N] [--seed N] [--today YYYY-MM-DD]", Summary: "写入演示展厅（仅限空数据库）/ seed the demo showroom into an empty database", Setup: e.cmdDemo},
@@ -117,6 +117,22 @@ func (e *env) windowFlags(fs *flag.FlagSet) {
 	fs.StringVar(&e.drop, "drop", "", "窗口打开时监视此文件夹，导入总部同步包（如U盘）/ folder watched for HQ's bundles while the window is open")
 }
 
+func (e *env) before() error {
+	if err := e.setLanguage(); err != nil {
+		return err
+	}
+	if e.data == defaultDataDir() { // bring an older version's data along, once
+		moved, err := migrateDataDir(context.Background(), legacyDataDir(), e.data, time.Now())
+		if err != nil {
+			return err
+		}
+		if moved {
+			fmt.Fprintf(e.stderr, "数据已移到 %s / data moved to %s\n", e.data, e.data)
+		}
+	}
+	return nil
+}
+
 func (e *env) setLanguage() error {
 	l := kaohe.Lang(e.lang)
 	if l == "" {
@@ -151,14 +167,6 @@ func (e *env) cmdVersion(fs *flag.FlagSet) cli.Run {
 	}
 }
 
-func defaultDataDir() string {
-	dir, err := os.UserConfigDir()
-	if err != nil {
-		return "kaohe-data"
-	}
-	return filepath.Join(dir, "kaohe")
-}
-
 func (e *env) dbPath() string    { return filepath.Join(e.data, "kaohe.db") }
 func (e *env) backupDir() string { return filepath.Join(e.data, "backups") }
 func today() kaohe.Date          { return kaohe.DateOf(time.Now()) }
@@ -182,6 +190,14 @@ func (e *env) openStore(ctx context.Context) (*store.Store, error) {
 }
 
 func (e *env) runWindow(ctx context.Context) error {
+	release, running, err := acquireInstance()
+	if err != nil {
+		return err
+	}
+	if running {
+		return kaohe.Errorf(kaohe.ECONFLICT, "err.already_running")
+	}
+	defer release()
 	s, err := e.openStore(ctx)
 	if err != nil {
 		return err

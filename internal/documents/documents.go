@@ -332,7 +332,8 @@ func (m *Maker) Reports(ctx context.Context, dir, periodID string, progress Prog
 }
 
 // writeFile writes a document through a temporary file, so a failed or
-// cancelled one leaves no half-written PDF behind.
+// cancelled one leaves no half-written PDF behind. A document open in a viewer or Excel
+// (Windows refuses to replace it) is reported as such, and nothing is left.
 func writeFile(path string, write func(io.Writer) error) error {
 	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
 		return err
@@ -351,8 +352,18 @@ func writeFile(path string, write func(io.Writer) error) error {
 		os.Remove(tmp)
 		return err
 	}
-	return os.Rename(tmp, path)
+	if err := rename(tmp, path); err != nil {
+		os.Remove(tmp)
+		if inUse(err) {
+			return kaohe.Errorf(kaohe.ECONFLICT, "err.file_in_use", "Path", path)
+		}
+		return err
+	}
+	return nil
 }
+
+// rename replaces the old document; tests stand in a failing one.
+var rename = os.Rename
 
 // WriteFile is writeFile for callers that make one document.
 func WriteFile(path string, write func(io.Writer) error) error { return writeFile(path, write) }
