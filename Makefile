@@ -1,7 +1,11 @@
 # Kaohe (客户经理考核) — build, run and test on Debian/Ubuntu.
 #   make run    installs what it needs, builds, opens the app on the demo showroom
 #   make test   installs what it needs, checks formatting, vets and runs every test
-#   make windows  cross-compiles bin/kaohe.exe with mingw-w64
+#   make windows    cross-compiles bin/kaohe.exe (icon, version, manifest) and
+#                   bin/kaohe-hq-VERSION-windows-amd64.zip with mingw-w64
+#   make installer  bin/kaohe-setup-VERSION.exe (NSIS, per-user)
+#   Signing: SIGN_PKCS12=company.pfx SIGN_PASS_FILE=pass.txt TIMESTAMP_URL=http://…
+#   (or SIGN_CERT=cert.pem SIGN_KEY=key.pem); without them the files stay unsigned.
 
 SHELL := /bin/bash
 GO ?= go
@@ -19,18 +23,28 @@ DEMO_DATA ?= $(HOME)/.local/share/kaohe-demo
 PACKAGES := gcc pkg-config libgl1-mesa-dev libx11-dev libxcursor-dev libxrandr-dev \
 	libxinerama-dev libxi-dev libxxf86vm-dev xvfb xauth imagemagick xdotool poppler-utils \
 	gcc-mingw-w64-x86-64 ca-certificates
+# The Windows build and its check under wine (make windows, installer, .ci/run).
+WIN_PACKAGES := gcc-mingw-w64-x86-64 binutils-mingw-w64-x86-64 imagemagick icoutils nsis \
+	osslsigncode openssl zip unzip wine64 xvfb xauth xdotool poppler-utils sqlite3
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: deps go build run test fuzz check tracked-binaries windows clean libreoffice wordcount-diff wordcount-golden
+.PHONY: deps windows-deps install-packages go build run test fuzz check tracked-binaries windows installer test-cert \
+	clean libreoffice wordcount-diff wordcount-golden
 
 deps:
-	@missing=$$(for p in $(PACKAGES); do dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q "install ok installed" || echo $$p; done); \
+	@$(MAKE) --no-print-directory install-packages PKGS="$(PACKAGES)"
+	@command -v $(GO) >/dev/null || { echo "installing golang-go"; DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq golang-go >/dev/null; }
+	@$(GO) version
+
+windows-deps: deps
+	@$(MAKE) --no-print-directory install-packages PKGS="$(WIN_PACKAGES)"
+
+install-packages:
+	@missing=$$(for p in $(PKGS); do dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q "install ok installed" || echo $$p; done); \
 	if [ -n "$$missing" ]; then \
 		echo "installing:" $$missing; \
 		$(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends $$missing >/dev/null; \
 	fi
-	@command -v $(GO) >/dev/null || { echo "installing golang-go"; DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq golang-go >/dev/null; }
-	@$(GO) version
 
 build: deps
 	$(GO) build -ldflags "$(LDFLAGS)" -o bin/kaohe ./cmd/kaohe
@@ -82,10 +96,92 @@ wordcount-diff: deps libreoffice
 wordcount-golden: deps libreoffice
 	KAOHE_WORDCOUNT=write $(GO) test -count=1 -timeout 30m -run TestCountCharsAgainstLibreOffice ./internal/kaohe/
 
+# ---- Windows -------------------------------------------------------------
+# Resources (icon 16–256 px, version info, manifest) are compiled from
+# packaging/windows/kaohe.rc into cmd/*/rsrc_windows_amd64.syso, which go build
+# links and git ignores; nothing tracked is rewritten. The same sources give
+# the same bytes (signing adds a signing time, so compare unsigned builds).
+WIN := bin/windows
+WINDRES := x86_64-w64-mingw32-windres
+BUILD_NO := $(shell sed -n 's/^ *Build *= *\([0-9]*\).*/\1/p' FyneApp.toml)
+VER_PARTS := $(subst ., ,$(VERSION))
+COMPANY ?= Kaohe
+COPYRIGHT ?= Copyright © 2026 Kaohe
+WIN_ENV := GOOS=windows GOARCH=amd64 CC=x86_64-w64-mingw32-gcc
+SETUP := bin/kaohe-setup-$(VERSION).exe
+HQZIP := bin/kaohe-hq-$(VERSION)-windows-amd64.zip
+
+SIGN_PKCS12 ?=
+SIGN_PASS_FILE ?=
+SIGN_CERT ?=
+SIGN_KEY ?=
+TIMESTAMP_URL ?=
+ifneq ($(SIGN_PKCS12),)
+SIGN_ARGS := -pkcs12 $(SIGN_PKCS12) $(if $(SIGN_PASS_FILE),-readpass $(SIGN_PASS_FILE))
+else ifneq ($(SIGN_CERT),)
+SIGN_ARGS := -certs $(SIGN_CERT) -key $(SIGN_KEY)
+endif
+# sign FILE: Authenticode SHA-256 signature in place (osslsigncode), with a
+# timestamp when TIMESTAMP_URL is given.
+define sign
+	@if [ -n "$(SIGN_ARGS)" ]; then \
+		osslsigncode sign $(SIGN_ARGS) -h sha256 -n "客户经理考核 Kaohe" \
+			$(if $(TIMESTAMP_URL),-ts $(TIMESTAMP_URL)) -in $(1) -out $(1).signed >/dev/null \
+		&& mv $(1).signed $(1) && echo "signed $(1)"; \
+	else echo "not signed: $(1) (set SIGN_PKCS12 or SIGN_CERT/SIGN_KEY)"; fi
+endef
+
+$(WIN)/kaohe.ico: assets/icon.png
+	@mkdir -p $(WIN)/icon
+	@for s in 16 24 32 48 64 128 256; do \
+		convert $< -strip -define png:exclude-chunks=date,time -resize $${s}x$${s} -depth 8 PNG32:$(WIN)/icon/$$s.png || exit 1; \
+	done
+	icotool -c -o $@ $(WIN)/icon/16.png $(WIN)/icon/24.png $(WIN)/icon/32.png $(WIN)/icon/48.png \
+		$(WIN)/icon/64.png $(WIN)/icon/128.png -r $(WIN)/icon/256.png
+
+# winres NAME,DESCRIPTION: the version header and the .syso of cmd/NAME.
+define winres
+	@mkdir -p $(WIN)/$(1)
+	@{ echo '#define VER_MAJOR $(or $(word 1,$(VER_PARTS)),0)'; \
+	  echo '#define VER_MINOR $(or $(word 2,$(VER_PARTS)),0)'; \
+	  echo '#define VER_PATCH $(or $(word 3,$(VER_PARTS)),0)'; \
+	  echo '#define VER_BUILD $(or $(BUILD_NO),0)'; \
+	  echo '#define VER_STRING "$(VERSION)"'; \
+	  echo '#define ICON_FILE "$(WIN)/kaohe.ico"'; \
+	  echo '#define MANIFEST_FILE "packaging/windows/kaohe.manifest"'; \
+	  echo '#define FILE_DESCRIPTION "$(2)"'; \
+	  echo '#define INTERNAL_NAME "$(1)"'; \
+	  echo '#define ORIGINAL_FILENAME "$(1).exe"'; \
+	  echo '#define COMPANY "$(COMPANY)"'; \
+	  echo '#define COPYRIGHT "$(COPYRIGHT)"'; } > $(WIN)/$(1)/version.h
+	$(WINDRES) --codepage=65001 -I$(WIN)/$(1) -I. -O coff -i packaging/windows/kaohe.rc -o cmd/$(1)/rsrc_windows_amd64.syso
+endef
+
 windows: deps
-	GOOS=windows GOARCH=amd64 CC=x86_64-w64-mingw32-gcc \
-		$(GO) build -ldflags "-H=windowsgui -s -w $(LDFLAGS)" -o bin/kaohe.exe ./cmd/kaohe
-	@ls -l bin/kaohe.exe
+	@command -v $(WINDRES) >/dev/null && command -v icotool >/dev/null || $(MAKE) --no-print-directory windows-deps
+	@$(MAKE) --no-print-directory $(WIN)/kaohe.ico
+	$(call winres,kaohe,客户经理考核)
+	$(call winres,kaohe-hq,客户经理考核 总部服务器)
+	$(WIN_ENV) $(GO) build -ldflags "-H=windowsgui -s -w $(LDFLAGS)" -o bin/kaohe.exe ./cmd/kaohe
+	$(WIN_ENV) $(GO) build -ldflags "-s -w $(LDFLAGS)" -o $(WIN)/kaohe-hq.exe ./cmd/kaohe-hq
+	$(call sign,bin/kaohe.exe)
+	$(call sign,$(WIN)/kaohe-hq.exe)
+	@rm -f $(HQZIP) && cd $(WIN) && TZ=UTC touch -t 202601010000 kaohe-hq.exe && zip -q -X ../$(notdir $(HQZIP)) kaohe-hq.exe
+	@ls -l bin/kaohe.exe $(HQZIP)
+
+installer: windows
+	makensis -V2 -INPUTCHARSET UTF8 -DVERSION=$(VERSION) -DBUILD_NO=$(or $(BUILD_NO),0) \
+		-DCOMPANY="$(COMPANY)" -DEXE=$(CURDIR)/bin/kaohe.exe -DICON=$(CURDIR)/$(WIN)/kaohe.ico \
+		-DOUTFILE=$(CURDIR)/$(SETUP) packaging/windows/installer.nsi
+	$(call sign,$(SETUP))
+	@ls -l $(SETUP)
+
+# A throwaway self-signed code-signing certificate for CI and tests; Windows
+# does not trust it. Use: make installer SIGN_CERT=bin/testcert/cert.pem SIGN_KEY=bin/testcert/key.pem
+test-cert:
+	@mkdir -p bin/testcert
+	openssl req -x509 -newkey rsa:2048 -nodes -days 7 -subj "/CN=Kaohe test signing (not trusted)" \
+		-addext extendedKeyUsage=codeSigning -keyout bin/testcert/key.pem -out bin/testcert/cert.pem 2>/dev/null
 
 clean:
-	rm -rf bin
+	rm -rf bin cmd/kaohe/rsrc_windows_amd64.syso cmd/kaohe-hq/rsrc_windows_amd64.syso
