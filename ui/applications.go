@@ -1,7 +1,6 @@
 package ui
 
 import (
-	"fmt"
 	"strings"
 
 	"fyne.io/fyne/v2"
@@ -68,7 +67,7 @@ func newApplicationScreen(e *env) *ApplicationScreen {
 		func() fyne.CanvasObject { return widget.NewLabel("") },
 		func(i widget.ListItemID, o fyne.CanvasObject) {
 			a := s.apps[i]
-			o.(*widget.Label).SetText(fmt.Sprintf("%s → %s　%s", s.who(a.ManagerID), LevelName(a.TargetLevel), T("state."+string(a.Review.State))))
+			o.(*widget.Label).SetText(Textf("%s → %s　%s", s.who(a.ManagerID), LevelName(a.TargetLevel), T("state."+string(a.Review.State))))
 		})
 	s.List.OnSelected = func(i widget.ListItemID) { s.edit(s.apps[i]) }
 
@@ -182,21 +181,21 @@ func (s *ApplicationScreen) timeline(a kaohe.ApplicationView) string {
 		return T("dash.none")
 	}
 	var b strings.Builder
-	fmt.Fprintf(&b, "%s：%s\n", T("apply.state"), T("state."+string(a.Review.State)))
+	writeTextf(&b, "%s：%s\n", T("apply.state"), T("state."+string(a.Review.State)))
 	for _, d := range a.Review.Decisions {
 		verdict := T(map[bool]string{true: "verdict.pass", false: "verdict.fail"}[d.Pass])
 		if d.Stage == kaohe.StageSubmit || d.Stage == kaohe.StageWithdraw {
 			verdict = ""
 		}
-		fmt.Fprintf(&b, "%s　%s %s", FormatDate(d.Date), T("stage."+string(d.Stage)), verdict)
+		writeTextf(&b, "%s　%s %s", FormatDate(d.Date), T("stage."+string(d.Stage)), verdict)
 		if d.ExamScore != nil {
-			fmt.Fprintf(&b, "（%s %s）", T("apply.exam_score"), numText(*d.ExamScore))
+			writeTextf(&b, "（%s %s）", T("apply.exam_score"), numText(*d.ExamScore))
 		}
 		if len(d.DecidedBy) > 0 {
-			fmt.Fprintf(&b, "　%s", strings.Join(d.DecidedBy, "、"))
+			writeTextf(&b, "　%s", joinList(d.DecidedBy))
 		}
 		if d.Comment != "" {
-			fmt.Fprintf(&b, "　%s", d.Comment)
+			writeTextf(&b, "　%s", d.Comment)
 		}
 		b.WriteString("\n")
 	}

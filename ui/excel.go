@@ -2,7 +2,6 @@ package ui
 
 import (
 	"context"
-	"fmt"
 	"path/filepath"
 	"strings"
 
@@ -70,7 +69,7 @@ func (e *env) importFile(path string, preview func(path string) (kaohe.ImportPre
 		if r.Err != nil {
 			mark = "✗ " + ErrorText(r.Err)
 		}
-		lines = append(lines, fmt.Sprintf("%s %d　%s　%s", T("excel.row"), r.Row, r.Summary, mark))
+		lines = append(lines, Textf("%s %d　%s　%s", T("excel.row"), r.Row, r.Summary, mark))
 	}
 	list := wrapLabel(strings.Join(lines, "\n"))
 	id.Summary = wrapLabel(T("excel.summary", "Valid", p.Valid, "Bad", len(p.Rows)-p.Valid))

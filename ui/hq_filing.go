@@ -1,8 +1,6 @@
 package ui
 
 import (
-	"fmt"
-
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/theme"
@@ -50,7 +48,7 @@ func (s *FilingScreen) Reload() {
 	s.Checks = nil
 	s.list.Objects = nil
 	for _, it := range s.items {
-		c := widget.NewCheck(fmt.Sprintf("%s　%s　%s　%s %s　%s", it.Showroom.Name, managerLabel(it.Manager), it.Assessment.PeriodID,
+		c := widget.NewCheck(Textf("%s　%s　%s　%s %s　%s", it.Showroom.Name, managerLabel(it.Manager), it.Assessment.PeriodID,
 			T("assess.total"), numText(it.Assessment.Total), T("grade."+it.Assessment.Grade)), nil)
 		s.Checks = append(s.Checks, c)
 		s.list.Add(c)

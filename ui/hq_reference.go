@@ -1,7 +1,6 @@
 package ui
 
 import (
-	"fmt"
 	"strconv"
 	"strings"
 
@@ -135,7 +134,7 @@ func (s *ReferenceScreen) Reload() {
 		if m.Role == "leader" {
 			role = T("ref.leader")
 		}
-		lines = append(lines, fmt.Sprintf("%s　%s　%s", m.Name, m.Title, role))
+		lines = append(lines, Textf("%s　%s　%s", m.Name, m.Title, role))
 	}
 	if len(lines) == 0 {
 		lines = []string{T("dash.none")}

@@ -77,38 +77,38 @@ func (s *HQReportScreen) load() {
 		for _, gb := range r.Template.Grades {
 			grades = append(grades, fmt.Sprintf("%s %d", Tr(gb.Name), g.Grades[gb.Code]))
 		}
-		fmt.Fprintf(&b, "%s　%s\n", g.Name, T("hqr.line", "Headcount", g.Headcount, "Assessed", g.Assessed, "Average", numText(g.Average), "Grades", strings.Join(grades, "、")))
+		writeTextf(&b, "%s　%s\n", g.Name, T("hqr.line", "Headcount", g.Headcount, "Assessed", g.Assessed, "Average", numText(g.Average), "Grades", joinList(grades)))
 	}
-	fmt.Fprintf(&b, "【%s】\n", T("hqr.showrooms"))
+	writeTextf(&b, "【%s】\n", T("hqr.showrooms"))
 	for _, g := range r.Showrooms {
 		line(g)
 	}
-	fmt.Fprintf(&b, "\n【%s】\n", T("hqr.regions"))
+	writeTextf(&b, "\n【%s】\n", T("hqr.regions"))
 	for _, g := range r.Regions {
 		line(g)
 	}
-	fmt.Fprintf(&b, "\n【%s】\n", T("hqr.pipeline"))
+	writeTextf(&b, "\n【%s】\n", T("hqr.pipeline"))
 	for _, p := range r.Pipeline {
-		fmt.Fprintf(&b, "%s　", p.Showroom)
+		writeTextf(&b, "%s　", p.Showroom)
 		for _, st := range []kaohe.AppState{kaohe.AppSubmitted, kaohe.AppExam, kaohe.AppSecond, kaohe.AppProbation, kaohe.AppGranted, kaohe.AppFailed} {
-			fmt.Fprintf(&b, "%s %d　", T("state."+string(st)), p.ByState[st])
+			writeTextf(&b, "%s %d　", T("state."+string(st)), p.ByState[st])
 		}
 		b.WriteString("\n")
 	}
-	fmt.Fprintf(&b, "\n【%s】\n", T("hqr.training"))
+	writeTextf(&b, "\n【%s】\n", T("hqr.training"))
 	for _, t := range r.Training {
-		fmt.Fprintf(&b, "%s（%d）　", t.Showroom, t.Headcount)
+		writeTextf(&b, "%s（%d）　", t.Showroom, t.Headcount)
 		for _, c := range kaohe.TrainingCategories() {
-			fmt.Fprintf(&b, "%s %d/%s h　", strings.TrimSuffix(Tr(c.Name), "培训"), t.Covered[c.Code], numText(t.Hours[c.Code]))
+			writeTextf(&b, "%s %d/%s h　", strings.TrimSuffix(Tr(c.Name), "培训"), t.Covered[c.Code], numText(t.Hours[c.Code]))
 		}
 		b.WriteString("\n")
 	}
-	fmt.Fprintf(&b, "\n【%s】\n", T("hqr.top"))
+	writeTextf(&b, "\n【%s】\n", T("hqr.top"))
 	for i, x := range r.Ranking {
 		if i == 10 {
 			break
 		}
-		fmt.Fprintf(&b, "%d　%s　%s　%s　%s\n", x.Rank, x.Showroom, managerLabel(x.Manager), numText(x.Total), T("grade."+x.Grade))
+		writeTextf(&b, "%d　%s　%s　%s　%s\n", x.Rank, x.Showroom, managerLabel(x.Manager), numText(x.Total), T("grade."+x.Grade))
 	}
 	s.Summary.SetText(b.String())
 }

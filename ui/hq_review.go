@@ -97,7 +97,7 @@ func (s *ReviewScreen) Reload() {
 		if strings.TrimSpace(m.Name) == "" {
 			continue // a role of the policy HQ has not filled in yet: nobody to name
 		}
-		names = append(names, m.Name+"（"+m.Title+"）")
+		names = append(names, Textf("%s（%s）", m.Name, m.Title))
 	}
 	s.Deciders.Options = names
 	s.Deciders.Refresh()
@@ -131,19 +131,19 @@ func (s *ReviewScreen) show(i int) {
 	li, _ := s.levels.Get(a.TargetLevel)
 	check := kaohe.CheckEducation(a.Education, li, a.Exemption)
 	var b strings.Builder
-	fmt.Fprintf(&b, "%s　%s　%s → %s\n", it.Showroom.Name, managerLabel(it.Manager), LevelName(it.Manager.Level), LevelName(a.TargetLevel))
+	writeTextf(&b, "%s　%s　%s → %s\n", it.Showroom.Name, managerLabel(it.Manager), LevelName(it.Manager.Level), LevelName(a.TargetLevel))
 	edu := T("apply.edu_ok", "Have", Tr(a.Education.Name()), "Need", Tr(li.MinEducation.Name()))
 	if !check.Meets {
-		edu = T("apply.edu_low", "Have", Tr(a.Education.Name()), "Need", Tr(li.MinEducation.Name())) + "　" +
-			T("review.exemption_"+string(a.Exemption)) + "　" + a.ExemptReason
+		edu = Textf("%s　%s　%s", T("apply.edu_low", "Have", Tr(a.Education.Name()), "Need", Tr(li.MinEducation.Name())),
+			T("review.exemption_"+string(a.Exemption)), a.ExemptReason)
 	}
 	fmt.Fprintf(&b, "%s\n\n", edu)
 	fmt.Fprintf(&b, "%s\n%s\n\n%s\n%s\n\n", bold2(T("field.personal_info")), a.PersonalInfo, bold2(T("field.achievements")), a.Achievements)
-	fmt.Fprintf(&b, "%s（%s）\n", bold2(T("review.assessments")), T("profile.hours")+" "+numText(it.TrainingHours.Total())+" h")
+	writeTextf(&b, "%s（%s）\n", bold2(T("review.assessments")), T("profile.hours")+" "+numText(it.TrainingHours.Total())+" h")
 	as := append([]kaohe.Assessment(nil), it.Assessments...)
 	sort.Slice(as, func(i, j int) bool { return as[i].PeriodID < as[j].PeriodID })
 	for _, x := range as {
-		fmt.Fprintf(&b, "　%s　%s %s　%s\n", x.PeriodID, T("assess.total"), numText(x.Total), T("grade."+x.Grade))
+		writeTextf(&b, "　%s　%s %s　%s\n", x.PeriodID, T("assess.total"), numText(x.Total), T("grade."+x.Grade))
 	}
 	fmt.Fprintf(&b, "\n%s\n", bold2(T("apply.progress")))
 	for _, d := range a.Review.Decisions {
@@ -151,12 +151,12 @@ func (s *ReviewScreen) show(i int) {
 		if !d.Stage.HQOwned() {
 			verdict = "" // the showroom's submission is no verdict
 		}
-		fmt.Fprintf(&b, "　%s　%s %s　%s\n", FormatDate(d.Date), T("stage."+string(d.Stage)), verdict, strings.Join(d.DecidedBy, "、"))
+		writeTextf(&b, "　%s　%s %s　%s\n", FormatDate(d.Date), T("stage."+string(d.Stage)), verdict, joinList(d.DecidedBy))
 	}
 	if a.Review.State == kaohe.AppProbation {
-		fmt.Fprintf(&b, "　%s\n", T("apply.probation_end", "Date", FormatDate(a.Review.ProbationEnd)))
+		writeTextf(&b, "　%s\n", T("apply.probation_end", "Date", FormatDate(a.Review.ProbationEnd)))
 	}
-	fmt.Fprintf(&b, "\n%s（%s）\n%s", bold2(T("field.report")), countLine(a.Report), a.Report)
+	writeTextf(&b, "\n%s（%s）\n%s", bold2(T("field.report")), countLine(a.Report), a.Report)
 	s.Detail.SetText(b.String())
 
 	next := a.Review.Next()
@@ -184,7 +184,7 @@ func bold2(s string) string {
 	if Language() == kaohe.LangEn {
 		return "— " + s + " —"
 	}
-	return "【" + s + "】"
+	return Textf("【%s】", s)
 }
 
 // RecordDecision records the group's decision on the shown application.
@@ -223,7 +223,7 @@ func (s *ReviewScreen) DecideExemption(approve bool) {
 		return
 	}
 	it := s.items[s.cur]
-	by := strings.Join(s.Deciders.Selected, "、")
+	by := joinList(s.Deciders.Selected)
 	if by == "" {
 		say(s.Message, ErrorText(kaohe.Errorf(kaohe.EINVALID, "err.decider_required").OnField("decided_by")), true)
 		return

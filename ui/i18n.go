@@ -5,6 +5,7 @@ package ui
 
 import (
 	"fmt"
+	"io"
 	"strings"
 	"sync"
 
@@ -77,7 +78,13 @@ func Textf(format string, a ...any) string {
 	return fmt.Sprintf(format, a...)
 }
 
-var asciiPunct = strings.NewReplacer("：", ": ", "，", ", ", "、", ", ", "；", "; ", "（", " (", "）", ")",
+// writeTextf is fmt.Fprintf with Textf's punctuation.
+func writeTextf(w io.Writer, format string, a ...any) { io.WriteString(w, Textf(format, a...)) }
+
+// joinList joins names as a list: "张三、李四", or "Zhang San, Li Si".
+func joinList(items []string) string { return strings.Join(items, Textf("、")) }
+
+var asciiPunct = strings.NewReplacer("：", ": ", "，", ", ", "、", ", ", "；", "; ", "（", " (", "）", ") ",
 	"【", "[", "】", "]", "　", "  ", "。", ". ", "！", "! ", "？", "? ")
 
 // ErrorText says what went wrong in the user's language, naming the field

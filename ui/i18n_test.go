@@ -52,7 +52,7 @@ func TestTextf(t *testing.T) {
 		want string
 	}{
 		{kaohe.LangZh, "D006 冯子轩 → 二级：待考试（3）　甲、乙"},
-		{kaohe.LangEn, "D006 冯子轩 → 二级: 待考试 (3)  甲, 乙"},
+		{kaohe.LangEn, "D006 冯子轩 → 二级: 待考试 (3)   甲, 乙"},
 	} {
 		if err := SetLanguage(tc.lang); err != nil {
 			t.Fatal(err)

@@ -236,15 +236,15 @@ func newProfileView(e *env, p kaohe.Profile, back func()) *ProfileView {
 		if c.From != 0 {
 			from = LevelName(c.From)
 		}
-		hist = append(hist, fmt.Sprintf("%s　%s → %s　%s（%s）", FormatDate(c.Date), from, LevelName(c.To), c.Reason, c.DecidedBy))
+		hist = append(hist, Textf("%s　%s → %s　%s（%s）", FormatDate(c.Date), from, LevelName(c.To), c.Reason, c.DecidedBy))
 	}
 	for _, a := range p.Assessments {
-		asses = append(asses, fmt.Sprintf("%s　%s %s　%s %s　%s", a.PeriodID, T("assess.total"), numText(a.Total), T("assess.grade"), T("grade."+a.Grade), T("astatus."+string(a.Status))))
+		asses = append(asses, Textf("%s　%s %s　%s %s　%s", a.PeriodID, T("assess.total"), numText(a.Total), T("assess.grade"), T("grade."+a.Grade), T("astatus."+string(a.Status))))
 	}
 	var hours float64
 	for _, t := range p.Trainings {
 		hours += t.Attendance.CreditedHours(t.Training)
-		trains = append(trains, fmt.Sprintf("%s　%s　%s　%s h　%s", FormatDate(t.Training.Date), Tr(kaohe.NameOf(kaohe.TrainingCategories(), t.Training.Category)),
+		trains = append(trains, Textf("%s　%s　%s　%s h　%s", FormatDate(t.Training.Date), Tr(kaohe.NameOf(kaohe.TrainingCategories(), t.Training.Category)),
 			t.Training.Title, numText(t.Training.Hours), T("attend."+string(t.Attendance.Result))))
 	}
 	for _, r := range p.Rewards {
@@ -253,13 +253,13 @@ func newProfileView(e *env, p kaohe.Profile, back func()) *ProfileView {
 		if info.HasAmount {
 			amount = fmt.Sprintf(" %d %s", r.Amount, T("unit.yuan"))
 		}
-		rewards = append(rewards, fmt.Sprintf("%s　%s%s　%s（%s）", FormatDate(r.Date), Tr(info.Name), amount, r.Reason, r.DecidedBy))
+		rewards = append(rewards, Textf("%s　%s%s　%s（%s）", FormatDate(r.Date), Tr(info.Name), amount, r.Reason, r.DecidedBy))
 	}
 	for _, a := range p.Applications {
-		apps = append(apps, fmt.Sprintf("%s → %s　%s", LevelName(a.TargetLevel), T("state."+string(a.Review.State)), countLine(a.Report)))
+		apps = append(apps, Textf("%s → %s　%s", LevelName(a.TargetLevel), T("state."+string(a.Review.State)), countLine(a.Report)))
 	}
 	for _, c := range p.Certificates {
-		certs = append(certs, fmt.Sprintf("%s　%s　%s", c.Serial, LevelName(c.Level), FormatDate(c.GrantedOn)))
+		certs = append(certs, Textf("%s　%s　%s", c.Serial, LevelName(c.Level), FormatDate(c.GrantedOn)))
 	}
 	no := p.EmployeeNo
 	buttons := container.NewHBox(
@@ -274,7 +274,7 @@ func newProfileView(e *env, p kaohe.Profile, back func()) *ProfileView {
 			e.makePDF(T("doc.certificate")+"-"+no, func(path string) error { return e.svc.CertificatePDF(bg, e.actor, no, path) })
 		}),
 	)
-	info := widget.NewLabel(fmt.Sprintf("%s　%s　%s　%s　%s %s　%s %s　%s %s h",
+	info := widget.NewLabel(Textf("%s　%s　%s　%s　%s %s　%s %s　%s %s h",
 		managerLabel(p.ManagerLevel), LevelName(p.Level), Tr(p.Education.Name()), T("status."+string(p.Status)),
 		T("col.hire_date"), FormatDate(p.HireDate), T("col.phone"), p.Phone, T("profile.hours"), numText(hours)))
 	info.Wrapping = fyne.TextWrapWord

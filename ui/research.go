@@ -71,7 +71,7 @@ func newResearchScreen(e *env) *ResearchScreen {
 		if r.Kind != kaohe.ResearchProject {
 			return ""
 		}
-		return strings.TrimPrefix(T("research.project_line", "Price", r.PricePerM2, "Units", r.Units, "Delivery", FormatDate(r.Delivery), "Sales", r.SalesStatus, "Decor", r.Decoration), "　")
+		return strings.TrimLeft(T("research.project_line", "Price", r.PricePerM2, "Units", r.Units, "Delivery", FormatDate(r.Delivery), "Sales", r.SalesStatus, "Decor", r.Decoration), "　; ")
 	}
 	s.List = newListTable([]column[kaohe.MarketResearch]{
 		{key: "field.date", width: 130, text: func(r kaohe.MarketResearch) string { return FormatDate(r.Date) },

@@ -93,7 +93,7 @@ func rewardLabel(t kaohe.RewardType) string {
 	if info.Substantive {
 		sub = T("rewards.substantive")
 	}
-	return fmt.Sprintf("%s（%s · %s）", Tr(info.Name), kind, sub)
+	return Textf("%s（%s · %s）", Tr(info.Name), kind, sub)
 }
 
 // View returns the screen's content.

@@ -1,7 +1,6 @@
 package ui
 
 import (
-	"fmt"
 	"strings"
 
 	"fyne.io/fyne/v2"
@@ -57,7 +56,7 @@ func newSettingsScreen(e *env, switchLang func(kaohe.Lang), restored func()) *Se
 		func() fyne.CanvasObject { return widget.NewLabel("") },
 		func(i widget.ListItemID, o fyne.CanvasObject) {
 			b := s.list[i]
-			o.(*widget.Label).SetText(fmt.Sprintf("%s　%s　%d KB", b.Time.Format("2006-01-02 15:04:05"), b.Path, b.Size/1024))
+			o.(*widget.Label).SetText(Textf("%s　%s　%d KB", b.Time.Format("2006-01-02 15:04:05"), b.Path, b.Size/1024))
 		})
 	selected := -1
 	s.Backups.OnSelected = func(i widget.ListItemID) { selected = i }
@@ -111,7 +110,7 @@ func (s *SettingsScreen) Reload() {
 		s.HQ.SetText(st.HQ)
 	}
 	if sr, err := s.e.svc.Showroom(bg); err == nil {
-		s.showroom.SetText(fmt.Sprintf("%s（%s）%s %s", sr.Name, sr.Code, sr.Region, sr.City))
+		s.showroom.SetText(Textf("%s（%s）%s %s", sr.Name, sr.Code, sr.Region, sr.City))
 	} else {
 		s.showroom.SetText(T("showroom.none"))
 	}

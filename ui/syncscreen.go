@@ -1,7 +1,6 @@
 package ui
 
 import (
-	"fmt"
 	"path/filepath"
 	"strings"
 
@@ -94,7 +93,7 @@ func (s *SyncScreen) Reload() {
 	}
 	var lines []string
 	for _, r := range rs {
-		lines = append(lines, fmt.Sprintf("%s　%s %s：%s", r.At, r.Entity, r.RowID, r.Reason))
+		lines = append(lines, Textf("%s　%s %s：%s", r.At, r.Entity, r.RowID, r.Reason))
 	}
 	if len(lines) == 0 {
 		lines = []string{T("dash.none")}

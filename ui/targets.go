@@ -160,7 +160,7 @@ func (s *TargetScreen) load() {
 		{Kind: kaohe.PeriodQuarter, Index: 4}, {Kind: kaohe.PeriodHalf, Index: 1}, {Kind: kaohe.PeriodHalf, Index: 2}, {Kind: kaohe.PeriodYear}} {
 		parts = append(parts, fmt.Sprintf("%s %s", T("span."+string(sp.Kind), "N", sp.Index), progressText(kaohe.RollupAsOf(t, a, sp, y, s.e.today()))))
 	}
-	s.Rollups.SetText(strings.Join(parts, "　"))
+	s.Rollups.SetText(strings.Join(parts, Textf("　")))
 }
 
 // progressText is a span's completion as of today: months not yet ended
