@@ -22,13 +22,15 @@ import (
 // against LibreOffice itself over a corpus of more than 1,200 strings
 // (testdata/wordcount.golden, make wordcount-diff).
 //
-// Other office suites count differently. Microsoft Word counts each CJK
-// character as a word too but never counts a run of full-width punctuation
-// ("，。") — its 字数 omits all punctuation unless "include footnotes"
-// style options change it — and it joins "a—b"; WPS Office's 字数 counts
-// punctuation like LibreOffice but every half-width punctuation mark on
-// its own, so "hello, world." is 4 there and 2 here. LibreOffice is the
-// reference we can run in CI, so its answer is the rule.
+// Other office suites are not the reference, and differ in places:
+// Microsoft Word, as LibreOffice's own source notes, also breaks words at
+// em and en dashes (which is why LibreOffice does by default); Word's and
+// WPS Office's Chinese 字数 count each CJK character as one and a Latin
+// word as one too, but how they treat punctuation, dashes between CJK
+// characters, emoji, full-width letters and zero-width spaces has not been
+// measured here, so a report near a minimum may show a few 字 more or fewer
+// there. LibreOffice is the word processor we can run in CI, so its answer
+// is the rule.
 func CountChars(s string) int {
 	n := 0
 	for _, para := range strings.Split(s, "\n") {
