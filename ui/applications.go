@@ -183,27 +183,38 @@ func (s *ApplicationScreen) timeline(a kaohe.ApplicationView) string {
 	var b strings.Builder
 	writeTextf(&b, "%s：%s\n", T("apply.state"), T("state."+string(a.Review.State)))
 	for _, d := range a.Review.Decisions {
-		verdict := T(map[bool]string{true: "verdict.pass", false: "verdict.fail"}[d.Pass])
-		if d.Stage == kaohe.StageSubmit || d.Stage == kaohe.StageWithdraw {
-			verdict = ""
-		}
-		writeTextf(&b, "%s　%s %s", FormatDate(d.Date), T("stage."+string(d.Stage)), verdict)
-		if d.ExamScore != nil {
-			writeTextf(&b, "（%s %s）", T("apply.exam_score"), numText(*d.ExamScore))
-		}
-		if len(d.DecidedBy) > 0 {
-			writeTextf(&b, "　%s", joinList(d.DecidedBy))
-		}
-		if d.Comment != "" {
-			writeTextf(&b, "　%s", d.Comment)
-		}
-		b.WriteString("\n")
+		b.WriteString(decisionLine(d) + "\n")
 	}
 	if a.Review.State == kaohe.AppProbation {
 		b.WriteString(T("apply.probation_end", "Date", FormatDate(a.Review.ProbationEnd)) + "\n")
 	}
 	if next := a.Review.Next(); next != "" && next != kaohe.StageSubmit {
 		b.WriteString(T("apply.waiting", "Stage", T("stage."+string(next))))
+	}
+	return b.String()
+}
+
+// decisionLine says one step of the review: day, stage, verdict, exam
+// score, who decided and their comment. The showroom's timeline and HQ's
+// review screen show the same line.
+func decisionLine(d kaohe.Decision) string {
+	var b strings.Builder
+	verdict := T(map[bool]string{true: "verdict.pass", false: "verdict.fail"}[d.Pass])
+	if !d.Stage.HQOwned() {
+		verdict = "" // the showroom's submission or withdrawal is no verdict
+	}
+	writeTextf(&b, "%s　%s", FormatDate(d.Date), T("stage."+string(d.Stage)))
+	if verdict != "" {
+		b.WriteString(" " + verdict)
+	}
+	if d.ExamScore != nil {
+		writeTextf(&b, "（%s %s）", T("apply.exam_score"), numText(*d.ExamScore))
+	}
+	if len(d.DecidedBy) > 0 {
+		writeTextf(&b, "　%s", joinList(d.DecidedBy))
+	}
+	if d.Comment != "" {
+		writeTextf(&b, "　%s", d.Comment)
 	}
 	return b.String()
 }

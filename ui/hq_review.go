@@ -2,10 +2,12 @@ package ui
 
 import (
 	"fmt"
+	"image/color"
 	"sort"
 	"strings"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
@@ -21,14 +23,20 @@ type ReviewScreen struct {
 	view fyne.CanvasObject
 
 	List     *widget.List
-	items    []kaohe.ReviewItem
+	all      []kaohe.ReviewItem // the whole queue
+	items    []kaohe.ReviewItem // as filtered, in the list's order
 	cur      int
+	curID    string // the application shown, kept across reloads
+	Search   *field
+	Stage    *selectOf[kaohe.AppState]
+	Room     *selectOf[string]
+	Count    *widget.Label
 	Detail   *widget.Label
 	Next     *widget.Label
 	Pass     *widget.RadioGroup
 	Date     *field
 	Score    *field
-	Deciders *widget.CheckGroup
+	Deciders *checkGrid
 	Comment  *field
 	Record   *widget.Button
 	Approve  *widget.Button
@@ -45,35 +53,99 @@ func newReviewScreen(e *env) *ReviewScreen {
 	s.Pass.Horizontal = true
 	s.Date, s.Score, s.Comment = newField(), newField(), newMultiField()
 	s.Comment.SetMinRowsVisible(2)
-	s.Deciders = widget.NewCheckGroup(nil, nil)
-	s.Deciders.Horizontal = true
+	s.Deciders = newCheckGrid(3) // a group of six wraps instead of widening the window
 	s.Message = wrapLabel("")
 	s.Record = primaryButton(T("review.record"), theme.ConfirmIcon(), s.RecordDecision)
 	s.Approve = widget.NewButton(T("review.exempt_approve"), func() { s.DecideExemption(true) })
 	s.Refuse = widget.NewButton(T("review.exempt_refuse"), func() { s.DecideExemption(false) })
 	s.List = widget.NewList(func() int { return len(s.items) },
-		func() fyne.CanvasObject { return widget.NewLabel("") },
+		func() fyne.CanvasObject {
+			title := widget.NewLabel("")
+			title.Truncation = fyne.TextTruncateEllipsis
+			sub := widget.NewLabel("")
+			sub.Truncation = fyne.TextTruncateEllipsis
+			sub.Importance = widget.LowImportance
+			return container.NewVBox(title, sub)
+		},
 		func(i widget.ListItemID, o fyne.CanvasObject) {
 			it := s.items[i]
-			o.(*widget.Label).SetText(fmt.Sprintf("[%s] %s %s → %s", T("state."+string(it.App.Review.State)), it.Showroom.Name,
-				managerLabel(it.Manager), LevelName(it.App.TargetLevel)))
+			rows := o.(*fyne.Container).Objects
+			rows[0].(*widget.Label).SetText(fmt.Sprintf("[%s] %s → %s", T("state."+string(it.App.Review.State)), managerLabel(it.Manager), LevelName(it.App.TargetLevel)))
+			rows[1].(*widget.Label).SetText(s.queueLine(it))
 		})
 	s.List.OnSelected = func(i widget.ListItemID) { s.show(i) }
+	s.Search = newField()
+	s.Search.SetPlaceHolder(T("review.search"))
+	s.Search.OnChanged = func(string) { s.filter() }
+	s.Stage = newSelectOf([]kaohe.AppState{"", kaohe.AppSubmitted, kaohe.AppExam, kaohe.AppSecond, kaohe.AppProbation}, func(st kaohe.AppState) string {
+		if st == "" {
+			return T("review.all_stages")
+		}
+		return T("state." + string(st))
+	}, func(kaohe.AppState) { s.filter() })
+	s.Stage.Set("")
+	s.Room = newSelectOf([]string{""}, func(string) string { return T("review.all_showrooms") }, func(string) { s.filter() })
+	s.Room.Set("")
+	s.Count = widget.NewLabel("")
 	form := widget.NewForm(
 		widget.NewFormItem(T("review.next"), s.Next),
 		widget.NewFormItem(T("review.verdict"), s.Pass),
 		widget.NewFormItem(T("field.date"), s.Date),
 		widget.NewFormItem(T("field.exam_score"), s.Score),
-		widget.NewFormItem(T("field.decided_by"), s.Deciders),
+		widget.NewFormItem(T("field.decided_by"), s.Deciders.box),
 		widget.NewFormItem(T("assess.comment"), s.Comment),
 	)
 	right := container.NewBorder(nil, container.NewVBox(widget.NewSeparator(), form, s.Message, container.NewHBox(s.Record, s.Approve, s.Refuse)),
 		nil, nil, container.NewVScroll(s.Detail))
-	split := container.NewHSplit(s.List, right)
-	split.Offset = 0.35
+	filters := container.NewVBox(s.Search, container.NewGridWithColumns(2, s.Stage, s.Room), s.Count)
+	// The queue keeps its width whatever the decision form needs.
+	keep := canvas.NewRectangle(color.Transparent)
+	keep.SetMinSize(fyne.NewSize(360, 0))
+	left := container.NewStack(keep, container.NewBorder(filters, nil, nil, nil, s.List))
+	split := container.NewHSplit(left, right)
+	split.Offset = 0.36
 	s.view = split
 	s.Reload()
 	return s
+}
+
+// queueLine is an item's second line: showroom, submission, waiting time.
+func (s *ReviewScreen) queueLine(it kaohe.ReviewItem) string {
+	r := it.App.Review
+	wait := T("review.waiting_days", "Days", r.DaysWaiting(s.e.today()))
+	if r.State == kaohe.AppProbation {
+		wait = T("apply.probation_end", "Date", FormatDate(r.ProbationEnd))
+	}
+	return fmt.Sprintf("%s · %s %s · %s", it.Showroom.Name, T("review.submitted_on"), FormatDate(r.Submitted()), wait)
+}
+
+// filter shows the items matching the search and filters, keeping the
+// application shown if it still matches.
+func (s *ReviewScreen) filter() {
+	if s.List == nil || s.Count == nil {
+		return // still being built
+	}
+	f := kaohe.QueueFilter{Query: s.Search.Text}
+	f.State, _ = s.Stage.Value()
+	f.ShowroomID, _ = s.Room.Value()
+	s.items = s.items[:0:0]
+	for _, it := range s.all {
+		if f.Match(it) {
+			s.items = append(s.items, it)
+		}
+	}
+	s.Count.SetText(T("review.count", "Shown", len(s.items), "All", len(s.all)))
+	s.List.UnselectAll()
+	s.List.Refresh()
+	keep := s.curID
+	s.show(-1)
+	for i, it := range s.items {
+		if it.App.ID == keep {
+			s.List.Select(i)
+			s.List.ScrollTo(i)
+			break
+		}
+	}
 }
 
 // View returns the screen's content.
@@ -82,9 +154,17 @@ func (s *ReviewScreen) View() fyne.CanvasObject { return s.view }
 // Reload re-reads the queue and the review group.
 func (s *ReviewScreen) Reload() {
 	var err error
-	if s.items, err = s.e.svc.ReviewQueue(bg); err != nil {
+	if s.all, err = s.e.svc.ReviewQueue(bg); err != nil {
 		s.e.showError(err)
 	}
+	rooms := []string{""}
+	names := map[string]string{"": T("review.all_showrooms")}
+	for _, it := range s.all {
+		if _, ok := names[it.Showroom.ID]; !ok {
+			rooms, names[it.Showroom.ID] = append(rooms, it.Showroom.ID), it.Showroom.Name
+		}
+	}
+	s.Room.refill(rooms, func(id string) string { return names[id] }, true)
 	if s.levels, err = s.e.svc.Levels(bg); err != nil {
 		s.e.showError(err)
 	}
@@ -92,21 +172,18 @@ func (s *ReviewScreen) Reload() {
 	if err != nil {
 		s.e.showError(err)
 	}
-	var names []string
+	var people []string
 	for _, m := range members {
 		if strings.TrimSpace(m.Name) == "" {
 			continue // a role of the policy HQ has not filled in yet: nobody to name
 		}
-		names = append(names, Textf("%s（%s）", m.Name, m.Title))
+		people = append(people, Textf("%s（%s）", m.Name, m.Title))
 	}
-	s.Deciders.Options = names
-	s.Deciders.Refresh()
-	if len(names) == 0 {
+	s.Deciders.SetOptions(people)
+	if len(people) == 0 {
 		say(s.Message, T("review.no_members"), true)
 	}
-	s.List.UnselectAll()
-	s.List.Refresh()
-	s.show(-1)
+	s.filter()
 }
 
 // Items returns the queue.
@@ -118,15 +195,23 @@ func (s *ReviewScreen) show(i int) {
 	if len(s.Deciders.Options) > 0 {
 		s.Message.SetText("")
 	}
+	// Each stage's form starts empty: no preset verdict, no comment or
+	// deciders carried over from the previous stage or application.
+	s.Pass.SetSelected("")
+	s.Comment.SetText("")
+	s.Score.SetText("")
+	s.Deciders.SetSelected(nil)
 	for _, w := range []fyne.Disableable{s.Record, s.Pass, s.Date, s.Score, s.Deciders, s.Comment, s.Approve, s.Refuse} {
 		w.Disable()
 	}
 	if i < 0 || i >= len(s.items) {
 		s.Detail.SetText(T("review.pick"))
 		s.Next.SetText("")
+		s.Date.SetText("")
 		return
 	}
 	it := s.items[i]
+	s.curID = it.App.ID
 	a := it.App
 	li, _ := s.levels.Get(a.TargetLevel)
 	check := kaohe.CheckEducation(a.Education, li, a.Exemption)
@@ -147,11 +232,7 @@ func (s *ReviewScreen) show(i int) {
 	}
 	fmt.Fprintf(&b, "\n%s\n", bold2(T("apply.progress")))
 	for _, d := range a.Review.Decisions {
-		verdict := map[bool]string{true: T("verdict.pass"), false: T("verdict.fail")}[d.Pass]
-		if !d.Stage.HQOwned() {
-			verdict = "" // the showroom's submission is no verdict
-		}
-		writeTextf(&b, "　%s　%s %s　%s\n", FormatDate(d.Date), T("stage."+string(d.Stage)), verdict, joinList(d.DecidedBy))
+		writeTextf(&b, "　%s\n", decisionLine(d))
 	}
 	if a.Review.State == kaohe.AppProbation {
 		writeTextf(&b, "　%s\n", T("apply.probation_end", "Date", FormatDate(a.Review.ProbationEnd)))
@@ -165,8 +246,6 @@ func (s *ReviewScreen) show(i int) {
 	if next == kaohe.StageThird && s.e.today().Before(a.Review.ProbationEnd) {
 		s.Date.SetText(a.Review.ProbationEnd.String())
 	}
-	s.Score.SetText("")
-	s.Pass.SetSelected(T("verdict.pass"))
 	for _, w := range []fyne.Disableable{s.Record, s.Pass, s.Date, s.Deciders, s.Comment} {
 		w.Enable()
 	}
@@ -188,6 +267,7 @@ func bold2(s string) string {
 }
 
 // RecordDecision records the group's decision on the shown application.
+// What is missing in the form is said all at once.
 func (s *ReviewScreen) RecordDecision() {
 	if s.cur < 0 {
 		return
@@ -195,25 +275,34 @@ func (s *ReviewScreen) RecordDecision() {
 	it := s.items[s.cur]
 	d := kaohe.Decision{AppID: it.App.ID, Stage: it.App.Review.Next(), Pass: s.Pass.Selected == T("verdict.pass"),
 		DecidedBy: append([]string(nil), s.Deciders.Selected...), Comment: strings.TrimSpace(s.Comment.Text)}
+	var p kaohe.Problems
+	if s.Pass.Selected == "" {
+		p.Add(kaohe.Errorf(kaohe.EINVALID, "err.verdict_required").OnField("verdict"))
+	}
 	date, err := kaohe.ParseDate(s.Date.Text)
 	if err != nil {
-		say(s.Message, ErrorText(err), true)
-		return
+		p.Add(err.(*kaohe.Error).OnField("date"))
 	}
 	d.Date = date
 	if d.Stage == kaohe.StageExam {
 		v, ok := parseNumber(s.Score.Text)
 		if !ok {
-			say(s.Message, ErrorText(kaohe.Errorf(kaohe.EINVALID, "err.exam_score_required").OnField("exam_score")), true)
-			return
+			p.Add(kaohe.Errorf(kaohe.EINVALID, "err.exam_score_required").OnField("exam_score"))
 		}
 		d.ExamScore = &v
+	}
+	if len(p) > 0 && len(d.DecidedBy) == 0 {
+		p.Add(kaohe.Errorf(kaohe.EINVALID, "err.decider_required").OnField("decided_by"))
+	}
+	if err := p.Err(); err != nil {
+		say(s.Message, ErrorText(err), true)
+		return
 	}
 	if _, err := s.e.svc.RecordDecision(bg, s.e.actor, d); err != nil {
 		say(s.Message, ErrorText(err), true)
 		return
 	}
-	s.Reload()
+	s.Reload() // the item stays where it was and stays shown while still in the queue
 	say(s.Message, T("review.recorded", "Stage", T("stage."+string(d.Stage))), false)
 }
 
@@ -236,12 +325,74 @@ func (s *ReviewScreen) DecideExemption(approve bool) {
 		say(s.Message, ErrorText(err), true)
 		return
 	}
-	cur := it.App.ID
 	s.Reload()
-	for i, x := range s.items {
-		if x.App.ID == cur {
-			s.List.Select(i)
-		}
-	}
 	say(s.Message, T(map[bool]string{true: "review.exempt_approved", false: "review.exempt_refused"}[approve]), false)
 }
+
+// checkGrid is a group of check boxes laid out in columns, so a long list
+// of names wraps instead of widening the window (widget.CheckGroup lays
+// them on one line or one per line).
+type checkGrid struct {
+	box      *fyne.Container
+	checks   []*widget.Check
+	Options  []string
+	Selected []string
+	disabled bool
+}
+
+func newCheckGrid(cols int) *checkGrid { return &checkGrid{box: container.NewGridWithColumns(cols)} }
+
+// SetOptions replaces the boxes; the choice is cleared.
+func (g *checkGrid) SetOptions(opts []string) {
+	g.Options, g.Selected, g.checks = opts, nil, nil
+	g.box.Objects = nil
+	for _, o := range opts {
+		c := widget.NewCheck(o, func(bool) { g.collect() })
+		if g.disabled {
+			c.Disable()
+		}
+		g.checks = append(g.checks, c)
+		g.box.Objects = append(g.box.Objects, c)
+	}
+	g.box.Refresh()
+}
+
+// SetSelected ticks exactly the given options.
+func (g *checkGrid) SetSelected(sel []string) {
+	want := map[string]bool{}
+	for _, s := range sel {
+		want[s] = true
+	}
+	for i, c := range g.checks {
+		c.SetChecked(want[g.Options[i]])
+	}
+	g.collect()
+}
+
+func (g *checkGrid) collect() {
+	g.Selected = nil
+	for i, c := range g.checks {
+		if c.Checked {
+			g.Selected = append(g.Selected, g.Options[i])
+		}
+	}
+}
+
+// Enable lets the boxes be ticked.
+func (g *checkGrid) Enable() {
+	g.disabled = false
+	for _, c := range g.checks {
+		c.Enable()
+	}
+}
+
+// Disable greys the boxes out.
+func (g *checkGrid) Disable() {
+	g.disabled = true
+	for _, c := range g.checks {
+		c.Disable()
+	}
+}
+
+// Disabled reports whether the boxes are greyed out.
+func (g *checkGrid) Disabled() bool { return g.disabled }

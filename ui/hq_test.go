@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
 	"github.com/xuri/excelize/v2"
 
@@ -96,12 +97,16 @@ func TestHQReviewQueue(t *testing.T) {
 	if !strings.Contains(s.Detail.Text, it.Manager.Name) || !strings.Contains(s.Detail.Text, "历次考核") || s.Next.Text != "初审" {
 		t.Errorf("detail %q, next %q", s.Detail.Text[:min(200, len(s.Detail.Text))], s.Next.Text)
 	}
-	// Without deciders: refused.
+	// Without deciders nor verdict: refused, both said at once.
 	s.RecordDecision()
-	if !strings.Contains(s.Message.Text, "决定人") {
-		t.Errorf("no deciders: %q", s.Message.Text)
+	if !strings.Contains(s.Message.Text, "决定人") || !strings.Contains(s.Message.Text, "结论") {
+		t.Errorf("no deciders, no verdict: %q", s.Message.Text)
 	}
 	s.Deciders.SetSelected([]string{"陈建国（总经理）", "周静（人事部经理）"})
+	if s.Pass.Selected != "" {
+		t.Errorf("the verdict is preset to %q", s.Pass.Selected)
+	}
+	s.Pass.SetSelected(T("verdict.pass"))
 	if it.App.Exemption == kaohe.ExemptionRequested {
 		s.RecordDecision() // education below the level, exemption not yet approved
 		if !strings.Contains(s.Message.Text, "豁免") {
@@ -114,7 +119,9 @@ func TestHQReviewQueue(t *testing.T) {
 			}
 		}
 		s.Deciders.SetSelected([]string{"陈建国（总经理）", "周静（人事部经理）"})
+		s.Pass.SetSelected(T("verdict.pass"))
 	}
+	s.Comment.SetText("材料完整，同意进入等级考试。")
 	s.RecordDecision()
 	if !strings.Contains(s.Message.Text, "已记录") {
 		t.Fatalf("record: %q", s.Message.Text)
@@ -122,6 +129,42 @@ func TestHQReviewQueue(t *testing.T) {
 	v, _ := svc.Store.Application(context.Background(), it.App.ID)
 	if v.Review.State != kaohe.AppExam {
 		t.Errorf("after the first review: %s", v.Review.State)
+	}
+	// The decided item stays where it was and stays shown; the next stage's
+	// form starts empty; the progress shows the recorded comment.
+	if s.cur != idx || s.Items()[idx].App.ID != it.App.ID {
+		t.Errorf("after deciding, item %d is shown (was %d)", s.cur, idx)
+	}
+	if s.Next.Text != "等级考试" || s.Pass.Selected != "" || s.Comment.Text != "" || len(s.Deciders.Selected) != 0 {
+		t.Errorf("next stage form: next %q, verdict %q, comment %q, deciders %v", s.Next.Text, s.Pass.Selected, s.Comment.Text, s.Deciders.Selected)
+	}
+	if !strings.Contains(s.Detail.Text, "初审 通过　陈建国（总经理）、周静（人事部经理）　材料完整，同意进入等级考试。") {
+		t.Errorf("progress does not show the first review with its comment:\n%s", s.Detail.Text)
+	}
+	// An exam result shows its score in the progress too.
+	s.Pass.SetSelected(T("verdict.pass"))
+	s.Score.SetText("86.5")
+	s.Deciders.SetSelected([]string{"陈建国（总经理）"})
+	s.Comment.SetText("笔试与实操均合格")
+	s.RecordDecision()
+	if !strings.Contains(s.Detail.Text, "等级考试 通过（成绩 86.5）　陈建国（总经理）　笔试与实操均合格") {
+		t.Errorf("progress does not show the exam score and comment (%q):\n%s", s.Message.Text, s.Detail.Text)
+	}
+	// Search and filters; each row says when it was submitted and how long it waits.
+	test.Type(s.Search, it.Manager.EmployeeNo)
+	if len(s.items) != 1 || s.items[0].App.ID != it.App.ID || s.cur != 0 {
+		t.Errorf("search %s: %d items, shown %d", it.Manager.EmployeeNo, len(s.items), s.cur)
+	}
+	s.Search.SetText("")
+	s.Stage.Set(kaohe.AppProbation)
+	for _, x := range s.items {
+		if x.App.Review.State != kaohe.AppProbation {
+			t.Errorf("stage filter let %s through", x.App.Review.State)
+		}
+	}
+	s.Stage.Set("")
+	if line := s.queueLine(s.items[0]); !strings.Contains(line, "提交于") || (!strings.Contains(line, "已等") && !strings.Contains(line, "考察期")) {
+		t.Errorf("queue line %q", line)
 	}
 	if err := svc.SyncNow(context.Background()); err != nil {
 		t.Fatal(err)
@@ -269,5 +312,29 @@ func TestHQReportAndExports(t *testing.T) {
 	}
 	if rows, _ := f.GetRows("排名"); len(rows) != len(r.Ranking)+1 {
 		t.Errorf("ranking sheet has %d rows", len(rows))
+	}
+}
+
+func TestHQReviewQueueKeepsItsWidth(t *testing.T) {
+	w, svc, _ := hqWindow(t)
+	for _, m := range []string{"王建国", "李晓红", "赵磊", "孙丽娟"} {
+		if err := svc.SaveReviewMember(context.Background(), "admin", kaohe.ReviewMember{Name: m, Title: "区域经理", Role: "member"}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	open(w, "nav.review")
+	s := w.Review
+	s.Reload()
+	if len(s.Deciders.Options) != 6 {
+		t.Fatalf("%d members", len(s.Deciders.Options))
+	}
+	s.List.Select(0)
+	w.Resize(fyne.NewSize(1280, 800))
+	test.LaidOutObjects(w.Content())
+	if min := w.Content().MinSize(); min.Width > 1280 {
+		t.Errorf("six members make the window need %.0f px", min.Width)
+	}
+	if got := s.List.Size().Width; got < 340 {
+		t.Errorf("the queue is %.0f px wide; want at least 340", got)
 	}
 }

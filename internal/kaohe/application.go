@@ -183,3 +183,35 @@ func (a Application) CheckSubmit(levels Levels, current Level) error {
 	}
 	return CheckEducation(a.Education, li, a.Exemption).Err()
 }
+
+// Submitted is the day the application was submitted (zero for a draft).
+func (r Review) Submitted() Date {
+	for _, d := range r.Decisions {
+		if d.Stage == StageSubmit {
+			return d.Date
+		}
+	}
+	return Date{}
+}
+
+// WaitingSince is the day the application started waiting for its next
+// stage: the latest decision's day (zero for a draft).
+func (r Review) WaitingSince() Date {
+	var at Date
+	for _, d := range r.Decisions {
+		if d.Date.After(at) {
+			at = d.Date
+		}
+	}
+	return at
+}
+
+// DaysWaiting is how many days the application has waited for its next
+// stage by today (0 when it has no decision yet).
+func (r Review) DaysWaiting(today Date) int {
+	since := r.WaitingSince()
+	if since.IsZero() || since.After(today) {
+		return 0
+	}
+	return int(today.Time().Sub(since.Time()).Hours() / 24)
+}

@@ -307,3 +307,23 @@ func (c Certificate) CanonicalFields() []byte {
 		string(rune('0' + int(c.Level))), c.GrantedOn.String(), c.Issuer, c.VerifyCode,
 	}, "\n"))
 }
+
+// Counted reports whether an assessment counts in a period's figures (the
+// showroom dashboard's grade distribution, HQ's report): a submitted or
+// filed one, whoever it is of, since a manager who has left was still
+// graded for the period. A draft may still change and does not count.
+func (a Assessment) Counted() bool { return a.Status == AssessSubmitted || a.Status == AssessFiled }
+
+// TallyGrades counts the assessments that count (Counted), by grade code.
+// The showroom's dashboard and HQ's report both count with it, so the same
+// period gives the same figures at both.
+func TallyGrades(as []Assessment) (graded int, byGrade map[string]int) {
+	byGrade = map[string]int{}
+	for _, a := range as {
+		if a.Counted() {
+			graded++
+			byGrade[a.Grade]++
+		}
+	}
+	return graded, byGrade
+}

@@ -143,3 +143,56 @@ func TestRollupAsOfLeavesRunningMonthsOut(t *testing.T) {
 		t.Error("MonthStatusOf")
 	}
 }
+
+func TestTallyGrades(t *testing.T) {
+	as := []Assessment{{Status: AssessSubmitted, Grade: "good"}, {Status: AssessFiled, Grade: "good"}, {Status: AssessDraft, Grade: "excellent"}, {Status: AssessSubmitted, Grade: "pass"}}
+	n, by := TallyGrades(as)
+	if n != 3 || by["good"] != 2 || by["pass"] != 1 || by["excellent"] != 0 {
+		t.Errorf("TallyGrades = %d, %v; want 3 with good 2, pass 1 and the draft left out", n, by)
+	}
+}
+
+func TestQueueWaitingFilterAndOrder(t *testing.T) {
+	mk := func(id, name, no, room string, st AppState, ds ...Decision) ReviewItem {
+		return ReviewItem{App: ApplicationView{Application: Application{ID: id}, Review: Review{State: st, Decisions: ds}},
+			Manager: ManagerLevel{Manager: Manager{Name: name, EmployeeNo: no}}, Showroom: Showroom{ID: room, Name: room + "展厅"}}
+	}
+	sub := func(d Date) Decision { return Decision{Stage: StageSubmit, Date: d} }
+	first := func(d Date) Decision { return Decision{Stage: StageFirst, Pass: true, Date: d} }
+	items := []ReviewItem{
+		mk("c", "王堃", "D003", "SH", AppExam, sub(D(2026, 9, 1)), first(D(2026, 11, 1))),
+		mk("a", "李喆", "D001", "BJ", AppSubmitted, sub(D(2026, 10, 2))),
+		mk("b", "张玥", "d002", "SH", AppSubmitted, sub(D(2026, 8, 15))),
+	}
+	today := D(2026, 11, 27)
+	if got := items[0].App.Review.DaysWaiting(today); got != 26 {
+		t.Errorf("waiting since the first review = %d days; want 26", got)
+	}
+	if got := items[1].App.Review.DaysWaiting(today); got != 56 {
+		t.Errorf("waiting since submission = %d days; want 56", got)
+	}
+	if got := items[1].App.Review.Submitted(); got != D(2026, 10, 2) {
+		t.Errorf("Submitted = %v", got)
+	}
+	SortQueue(items)
+	if items[0].App.ID != "b" || items[1].App.ID != "c" || items[2].App.ID != "a" {
+		t.Errorf("order = %s %s %s; want b c a (by submission)", items[0].App.ID, items[1].App.ID, items[2].App.ID)
+	}
+	for _, tc := range []struct {
+		f    QueueFilter
+		want int
+	}{
+		{QueueFilter{}, 3}, {QueueFilter{Query: "D002"}, 1}, {QueueFilter{Query: "玥"}, 1}, {QueueFilter{Query: "SH展厅"}, 2},
+		{QueueFilter{State: AppSubmitted}, 2}, {QueueFilter{ShowroomID: "BJ"}, 1}, {QueueFilter{State: AppExam, ShowroomID: "BJ"}, 0},
+	} {
+		n := 0
+		for _, it := range items {
+			if tc.f.Match(it) {
+				n++
+			}
+		}
+		if n != tc.want {
+			t.Errorf("%+v matched %d; want %d", tc.f, n, tc.want)
+		}
+	}
+}

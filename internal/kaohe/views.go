@@ -1,9 +1,14 @@
 package kaohe
 
-import "time"
+import (
+	"sort"
+	"strings"
+	"time"
+)
 
 // Views: read models that combine entities the way screens and documents
-// show them. They hold no rules of their own.
+// show them. They hold no rules of their own, beyond how HQ's review queue
+// is searched and ordered.
 
 // ApplicationView is an application with its review derived from the
 // decisions, and the exemption status derived from HQ's decision.
@@ -212,4 +217,45 @@ type TrainingRow struct {
 	Headcount int
 	Hours     TrainingHours
 	Covered   map[TrainingCategory]int
+}
+
+// QueueFilter narrows HQ's review queue.
+type QueueFilter struct {
+	Query      string   // in the manager's name or number or the showroom's name
+	State      AppState // "" for every stage
+	ShowroomID string   // "" for every showroom
+}
+
+// Match reports whether an item of the queue passes the filter. Numbers
+// match without regard to case.
+func (f QueueFilter) Match(it ReviewItem) bool {
+	if f.State != "" && it.App.Review.State != f.State {
+		return false
+	}
+	if f.ShowroomID != "" && it.Showroom.ID != f.ShowroomID {
+		return false
+	}
+	q := strings.ToLower(strings.TrimSpace(f.Query))
+	if q == "" {
+		return true
+	}
+	for _, s := range []string{it.Manager.Name, it.Manager.EmployeeNo, it.Showroom.Name, it.Showroom.Code} {
+		if strings.Contains(strings.ToLower(s), q) {
+			return true
+		}
+	}
+	return false
+}
+
+// SortQueue orders the queue by the day each application was submitted,
+// oldest first: a decision does not move an item, and who waited longest
+// comes first.
+func SortQueue(items []ReviewItem) {
+	sort.SliceStable(items, func(i, j int) bool {
+		a, b := items[i].App.Review.Submitted(), items[j].App.Review.Submitted()
+		if a != b {
+			return a.Before(b)
+		}
+		return items[i].App.ID < items[j].App.ID
+	})
 }

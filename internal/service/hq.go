@@ -2,7 +2,6 @@ package service
 
 import (
 	"context"
-	"sort"
 
 	"kaohe/internal/kaohe"
 	"kaohe/internal/store"
@@ -50,7 +49,7 @@ func (s *Service) ReviewQueue(ctx context.Context) ([]kaohe.ReviewItem, error) {
 		}
 		out = append(out, kaohe.ReviewItem{App: a, Manager: m, Showroom: rooms[m.ShowroomID], Assessments: as, TrainingHours: hours})
 	}
-	sort.SliceStable(out, func(i, j int) bool { return order[out[i].App.Review.State] < order[out[j].App.Review.State] })
+	kaohe.SortQueue(out)
 	return out, nil
 }
 

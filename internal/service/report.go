@@ -40,8 +40,14 @@ func (s *Service) HQReport(ctx context.Context, periodID string) (kaohe.HQReport
 	if err != nil {
 		return r, err
 	}
+	// Assessments count whoever they are of (kaohe.TallyGrades): a manager
+	// who has left since was still graded for the period.
+	everyone, err := s.Store.ListManagers(ctx, kaohe.ManagerFilter{})
+	if err != nil {
+		return r, err
+	}
 	byManager := map[string]kaohe.ManagerLevel{}
-	for _, m := range ms {
+	for _, m := range everyone {
 		byManager[m.ID] = m
 	}
 	room := map[string]kaohe.Showroom{}
@@ -63,15 +69,15 @@ func (s *Service) HQReport(ctx context.Context, periodID string) (kaohe.HQReport
 		}
 	}
 	sums := map[*kaohe.GroupStats]float64{}
+	byRoom := map[string][]kaohe.Assessment{}
 	for _, a := range as {
 		m, ok := byManager[a.ManagerID]
 		g := stats[a.ShowroomID]
-		if !ok || g == nil {
+		if !ok || g == nil || !a.Counted() {
 			continue
 		}
+		byRoom[a.ShowroomID] = append(byRoom[a.ShowroomID], a)
 		for _, x := range []*kaohe.GroupStats{g, regions[g.Region]} {
-			x.Assessed++
-			x.Grades[a.Grade]++
 			sums[x] += a.Total
 		}
 		r.Ranking = append(r.Ranking, kaohe.Ranked{Showroom: g.Name, Manager: m, Total: a.Total, Grade: a.Grade})
@@ -81,6 +87,16 @@ func (s *Service) HQReport(ctx context.Context, periodID string) (kaohe.HQReport
 		r.Ranking[i].Rank = i + 1
 		if i > 0 && r.Ranking[i].Total == r.Ranking[i-1].Total {
 			r.Ranking[i].Rank = r.Ranking[i-1].Rank // equal totals share a place
+		}
+	}
+	for _, sr := range srs { // counted as the showroom's dashboard counts
+		g := stats[sr.ID]
+		n, grades := kaohe.TallyGrades(byRoom[sr.ID])
+		g.Assessed, g.Grades = n, grades
+		reg := regions[g.Region]
+		reg.Assessed += n
+		for code, c := range grades {
+			reg.Grades[code] += c
 		}
 	}
 	for _, sr := range srs {

@@ -241,10 +241,7 @@ func (s *Service) Dashboard(ctx context.Context) (kaohe.Dashboard, error) {
 		if err != nil {
 			return d, err
 		}
-		counts := map[string]int{}
-		for _, a := range as {
-			counts[a.Grade]++
-		}
+		_, counts := kaohe.TallyGrades(as) // as HQ's report counts them
 		for _, g := range tpl.Grades {
 			d.Grades = append(d.Grades, kaohe.GradeCount{Grade: g, Count: counts[g.Code]})
 		}

@@ -1,0 +1,56 @@
+package service
+
+import (
+	"testing"
+
+	"kaohe/internal/kaohe"
+	"kaohe/internal/store"
+)
+
+// The showroom's dashboard and HQ's report count one period the same way,
+// also after a graded manager left (drafts: kaohe.TestTallyGrades).
+func TestDashboardAndHQReportCountAlike(t *testing.T) {
+	svc := open(t, true)
+	svc.Store.Now = svc.Now
+	d, err := svc.Dashboard(ctx)
+	if err != nil || d.LastPeriod.ID == "" {
+		t.Fatalf("dashboard: %v, period %q", err, d.LastPeriod.ID)
+	}
+	as, _ := svc.Store.Assessments(ctx, store.AssessmentFilter{PeriodID: d.LastPeriod.ID})
+	if len(as) < 3 {
+		t.Fatalf("%d assessments in %s", len(as), d.LastPeriod.ID)
+	}
+	// One graded manager leaves.
+	gone, _ := svc.Store.Manager(ctx, as[0].ManagerID)
+	gone.Status, gone.LeftOn = kaohe.StatusLeft, kaohe.D(2026, 11, 1)
+	if _, err := svc.UpdateManager(ctx, "t", gone.Manager); err != nil {
+		t.Fatal(err)
+	}
+
+	d, _ = svc.Dashboard(ctx)
+	r, err := svc.HQReport(ctx, d.LastPeriod.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	shown, hq := map[string]int{}, map[string]int{}
+	var nShown, nHQ int
+	for _, g := range d.Grades {
+		shown[g.Grade.Code] = g.Count
+		nShown += g.Count
+	}
+	for _, sr := range r.Showrooms {
+		nHQ += sr.Assessed
+		for code, n := range sr.Grades {
+			hq[code] += n
+		}
+	}
+	want, _ := kaohe.TallyGrades(as)
+	if nShown != want || nShown != nHQ {
+		t.Errorf("graded: dashboard %d, HQ %d; want both %d (the leaver counted)", nShown, nHQ, want)
+	}
+	for code := range shown {
+		if shown[code] != hq[code] {
+			t.Errorf("grade %s: dashboard %d, HQ %d", code, shown[code], hq[code])
+		}
+	}
+}
