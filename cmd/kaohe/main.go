@@ -198,23 +198,54 @@ func (e *env) runWindow(ctx context.Context) error {
 		return kaohe.Errorf(kaohe.ECONFLICT, "err.already_running")
 	}
 	defer release()
-	s, err := e.openStore(ctx)
-	if err != nil {
-		return err
-	}
-	defer func() { svc.Store.Close() }()
-	svc = service.New(s, e.backupDir())
-	if e.demo {
-		if err := seedIfEmpty(ctx, s); err != nil {
-			return err
-		}
-	}
-	bctx, cancel := context.WithCancel(ctx)
-	defer cancel()
-
 	a := app.NewWithID(appID)
 	if e.lang == "" {
 		if err := ui.SetLanguage(ui.SavedLanguage(a)); err != nil {
+			return err
+		}
+	}
+	s, err := e.openStore(ctx)
+	if store.IsCorrupt(err) {
+		// The way out of a damaged database, in the window: the newest
+		// backup that passes the check, then the app as usual.
+		d := ui.Damaged{Err: err, Folder: e.backupDir()}
+		if b, ok := store.NewestGoodBackup(ctx, e.backupDir()); ok {
+			d.Backup = &kaohe.Backup{Path: b.Path, Time: b.Time, Size: b.Size}
+			d.Restore = func() error {
+				if err := store.Restore(ctx, b.Path, e.dbPath()); err != nil {
+					return err
+				}
+				s, err := e.openStore(ctx)
+				if err != nil {
+					return err
+				}
+				return e.startWindow(ctx, a, s, true)
+			}
+		}
+		ui.NewDamagedWindow(a, d).Show()
+		a.Run()
+		if svc != nil {
+			svc.Store.Close()
+		}
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	if err := e.startWindow(ctx, a, s, false); err != nil {
+		return err
+	}
+	a.Run()
+	svc.Store.Close()
+	return nil
+}
+
+// startWindow opens the main window on s, with its background work (at
+// once when the app is already running, after a restore).
+func (e *env) startWindow(ctx context.Context, a fyne.App, s *store.Store, running bool) error {
+	svc = service.New(s, e.backupDir())
+	if e.demo {
+		if err := seedIfEmpty(ctx, s); err != nil {
 			return err
 		}
 	}
@@ -222,15 +253,22 @@ func (e *env) runWindow(ctx context.Context) error {
 	// Once the window is up: the start-up backup (with the integrity check of
 	// its copy) and the first sync run in the background, so a large
 	// database never delays the first frame.
-	a.Lifecycle().SetOnStarted(func() {
+	bctx, cancel := context.WithCancel(ctx)
+	start := func() {
 		go func() {
 			if _, err := svc.Store.Backup(bctx, e.backupDir(), backupKeep); err != nil {
-				fmt.Fprintln(e.stderr, "backup:", err) // a failed backup must not keep the app closed
+				fmt.Fprintln(e.stderr, "backup:", ui.ErrorText(err)) // a failed backup must not keep the app closed
 			}
 			e.dailyBackups(bctx)
 		}()
 		svc.StartSync(ctx) // when enrolled: syncs in the background while the window is open
-	})
+	}
+	a.Lifecycle().SetOnStopped(cancel)
+	if running {
+		start()
+	} else {
+		a.Lifecycle().SetOnStarted(start)
+	}
 	if e.drop != "" {
 		go dropFolder(e.drop, func() *store.Store { return svc.Store }).Run(ctx)
 	}
@@ -238,7 +276,7 @@ func (e *env) runWindow(ctx context.Context) error {
 		<-ctx.Done() // Ctrl-C or a shutdown: close like the window's close button
 		fyne.Do(a.Quit)
 	}()
-	w.ShowAndRun()
+	w.Show()
 	return nil
 }
 

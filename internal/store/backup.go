@@ -14,6 +14,7 @@ import (
 
 	sqlite3 "github.com/mattn/go-sqlite3"
 
+	"kaohe/internal/kaohe"
 	"kaohe/internal/store/sqliteuri"
 )
 
@@ -42,6 +43,9 @@ func (s *Store) Backup(ctx context.Context, dir string, keep int) (BackupInfo, e
 	final := filepath.Join(dir, backupPrefix+now.Format(backupLayout)+backupSuffix)
 	for i := 1; fileExists(final); i++ {
 		final = filepath.Join(dir, fmt.Sprintf("%s%s-%d%s", backupPrefix, now.Format(backupLayout), i, backupSuffix))
+	}
+	if err := quickCheck(ctx, s.w, s.path); err != nil { // a backup of a damaged database would pass for a good one
+		return BackupInfo{}, err
 	}
 	tmp := final + ".part"
 	os.Remove(tmp)
@@ -128,10 +132,10 @@ func checkFile(ctx context.Context, path string) error {
 	defer db.Close()
 	var res string
 	if err := db.QueryRowContext(ctx, `PRAGMA integrity_check`).Scan(&res); err != nil {
-		return fmt.Errorf("check %s: %w", filepath.Base(path), err)
+		return corruptOr(fmt.Errorf("check %s: %w", filepath.Base(path), err), path)
 	}
 	if res != "ok" {
-		return fmt.Errorf("check %s: %s", filepath.Base(path), res)
+		return kaohe.Errorf(kaohe.EINTERNAL, "err.db_corrupt", "Path", path, "Detail", res)
 	}
 	var v int
 	if err := db.QueryRowContext(ctx, `PRAGMA user_version`).Scan(&v); err != nil {

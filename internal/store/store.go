@@ -69,6 +69,10 @@ func Open(ctx context.Context, path string) (*Store, error) {
 	w.SetMaxOpenConns(1)
 	w.SetConnMaxLifetime(0)
 	s := &Store{path: path, w: w, Now: time.Now}
+	if err := quickCheck(ctx, w, path); err != nil { // never migrate, or work on, a damaged file
+		w.Close()
+		return nil, err
+	}
 	if err := s.migrate(ctx); err != nil {
 		w.Close()
 		return nil, err

@@ -1,0 +1,91 @@
+package store
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"kaohe/internal/kaohe"
+)
+
+// damage overwrites pages of a closed database file in the middle (never the
+// header page), as a failing disk or a crash of the PC's storage does.
+func damage(t *testing.T, path string) {
+	t.Helper()
+	f, err := os.OpenFile(path, os.O_RDWR, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	st, _ := f.Stat()
+	pages := st.Size() / 4096
+	if pages < 8 {
+		t.Fatalf("database of %d pages is too small to damage meaningfully", pages)
+	}
+	junk := make([]byte, 4096)
+	for i := range junk {
+		junk[i] = byte(i*7 + 3)
+	}
+	for p := int64(2); p < pages; p += 3 {
+		f.WriteAt(junk, p*4096)
+	}
+}
+
+// TestDamagedDatabaseNoticed: a database with pages overwritten is refused
+// when opened, with err.db_corrupt (said with the way out), and the newest
+// backup that passes the check is found; a backup of a database damaged
+// while open is refused and leaves no file behind.
+func TestDamagedDatabaseNoticed(t *testing.T) {
+	s := newStore(t)
+	for i := 0; i < 300; i++ {
+		addManager(t, s, fmt.Sprintf("D%04d", i), "王小明", kaohe.Level1, kaohe.EduCollege)
+	}
+	dir := filepath.Join(t.TempDir(), "backups")
+	good, err := s.Backup(ctx, dir, 5)
+	if err != nil {
+		t.Fatal(err)
+	}
+	path := s.Path()
+	s.Close()
+
+	damage(t, path)
+	_, err = Open(ctx, path)
+	if !IsCorrupt(err) {
+		t.Fatalf("Open of a damaged database = %v; want err.db_corrupt", err)
+	}
+	if err := CheckFile(ctx, path); !IsCorrupt(err) {
+		t.Errorf("CheckFile = %v", err)
+	}
+	// A damaged backup newer than the good one is passed over.
+	bad := filepath.Join(dir, "kaohe-20991231-235959.db")
+	data, _ := os.ReadFile(path)
+	os.WriteFile(bad, data, 0o600)
+	b, ok := NewestGoodBackup(ctx, dir)
+	if !ok || b.Path != good.Path {
+		t.Errorf("newest good backup = %+v, %v; want %s", b, ok, good.Path)
+	}
+	if err := Restore(ctx, b.Path, path); err != nil {
+		t.Fatal(err)
+	}
+	s2, err := Open(ctx, path)
+	if err != nil {
+		t.Fatalf("after restoring the good backup: %v", err)
+	}
+	if n := count(t, s2, `SELECT count(*) FROM managers`); n != 300 {
+		t.Errorf("%d managers after the restore; want 300", n)
+	}
+	// Damaged while open (the disk fails under a running app): the next
+	// backup refuses, and no backup file is made of it.
+	s2.w.Exec(`PRAGMA wal_checkpoint(TRUNCATE)`)
+	damage(t, path)
+	before, _ := ListBackups(dir)
+	if _, err := s2.Backup(ctx, dir, 5); !IsCorrupt(err) {
+		t.Errorf("backup of a damaged database = %v; want err.db_corrupt", err)
+	}
+	after, _ := ListBackups(dir)
+	if len(after) != len(before) {
+		t.Errorf("%d backups after a refused one; had %d", len(after), len(before))
+	}
+	s2.Close()
+}
