@@ -41,3 +41,34 @@ func TestEveryProblemOnItsOwnLine(t *testing.T) {
 		t.Errorf("Error(en, three problems) =\n%s", en)
 	}
 }
+
+// TestBelow: faults from SQLite, the file system and the network that a
+// test cannot easily cause for real (the tests run as root, offline) are
+// said with their own translation, in Chinese without English words.
+func TestBelow(t *testing.T) {
+	for msg, key := range map[string]string{
+		"migrate: attempt to write a readonly database":     "err.db_readonly",
+		"begin: database is locked":                         "err.db_locked",
+		"commit: database or disk is full":                  "err.disk_full",
+		"write kaohe.db: no space left on device":           "err.disk_full",
+		"backup: disk I/O error":                            "err.disk_io",
+		"open x: file is not a database":                    "err.db_not_database",
+		"query: database disk image is malformed":           "err.db_corrupt",
+		"x509: certificate has expired or is not yet valid": "err.tls_invalid",
+		"open D:\\a.xlsx: The process cannot access the file because it is being used by another process.": "err.file_in_use",
+		"dial tcp 10.0.0.1:8443: connect: network is unreachable":                                          "err.net_unreachable",
+		"read tcp: connection reset by peer":                                                               "err.net_broken",
+	} {
+		err := errors.New(msg)
+		if got, _ := Below(err); got != key {
+			t.Errorf("Below(%q) = %q; want %q", msg, got, key)
+		}
+		zh := strings.NewReplacer("kaohe restore", "", "Excel", "", "PDF", "", "backups", "", ".db", "").Replace(Error(kaohe.LangZh, err))
+		for _, r := range zh {
+			if r < 128 && (r >= 'a' && r <= 'z') {
+				t.Errorf("Chinese for %q holds English: %s", msg, zh)
+				break
+			}
+		}
+	}
+}

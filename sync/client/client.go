@@ -17,6 +17,7 @@ import (
 
 	"github.com/go-resty/resty/v2"
 
+	"kaohe/internal/i18n"
 	"kaohe/internal/kaohe"
 	"kaohe/sync/protocol"
 )
@@ -130,7 +131,12 @@ func check(resp *resty.Response, err error) error {
 		if errors.Is(err, context.Canceled) {
 			return err
 		}
-		return kaohe.Errorf(kaohe.EINTERNAL, "err.offline", "Detail", err.Error())
+		// A certificate problem will not mend itself by waiting: it is said
+		// as such, not as "offline, will sync later".
+		if key, _ := i18n.Below(err); strings.HasPrefix(key, "err.tls_") {
+			return kaohe.Errorf(kaohe.EINTERNAL, "err.hq_tls", "Cause", err)
+		}
+		return kaohe.Errorf(kaohe.EINTERNAL, "err.offline", "Cause", err)
 	}
 	if resp.IsSuccess() {
 		return nil
