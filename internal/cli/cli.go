@@ -129,6 +129,8 @@ func (p *Program) Run(ctx context.Context, args []string, stdout, stderr io.Writ
 			h.commandHelp(stdout, c)
 		} else if group := p.group(words[1:]); len(group) > 0 {
 			h.groupHelp(stdout, strings.Join(words[1:], " "), group)
+		} else if len(words) > 1 {
+			return Usagef(p.Name, "未知命令 / unknown command %q", strings.Join(words[1:], " "))
 		} else {
 			h.help(stdout)
 		}

@@ -99,6 +99,7 @@ func TestUsageErrorsAreOneLineWithExitTwo(t *testing.T) {
 		{[]string{"frobnicate"}, `unknown command "frobnicate"`},
 		{[]string{"room"}, "prog room：请指定子命令"},
 		{[]string{"room", "frob"}, `prog room：未知命令 / unknown command "frob"`},
+		{[]string{"help", "frob"}, `unknown command "frob"`},
 		{[]string{"room", "list", "--count", "2"}, "unknown flag --count"},
 		{[]string{"add", "--window-only"}, "unknown flag --window-only"},
 	} {
