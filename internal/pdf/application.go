@@ -52,7 +52,7 @@ func Application(w io.Writer, a ApplicationData, font *Font) error {
 }
 
 func (d *doc) application(a ApplicationData) error {
-	d.portraitSetup(a.Showroom + "　" + a.Manager.Name)
+	d.portraitSetup(a.Showroom + d.gap() + a.Manager.Name)
 	d.AddPage()
 	d.title(d.t(appTitle), a.Showroom)
 	m, app := a.Manager, a.Application

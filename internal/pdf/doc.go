@@ -72,6 +72,15 @@ func (d *doc) note(s string) string {
 	return s
 }
 
+// gap separates parts of a heading: an ideographic space in Chinese, two
+// plain spaces in English.
+func (d *doc) gap() string {
+	if d.lang == kaohe.LangEn {
+		return "  "
+	}
+	return "　"
+}
+
 // t picks the text of the document's language.
 func (d *doc) t(t kaohe.Text) string { return t.In(d.lang) }
 

@@ -34,9 +34,9 @@ func HQReport(w io.Writer, r kaohe.HQReport, font *Font) error {
 }
 
 func (d *doc) hqReport(r kaohe.HQReport) error {
-	d.portraitSetup(d.t(hqTitle) + "　" + d.t(r.Period.Name))
+	d.portraitSetup(d.t(hqTitle) + d.gap() + d.t(r.Period.Name))
 	d.AddPage()
-	d.title(d.t(hqTitle), fmt.Sprintf("%s　%s – %s", d.t(r.Period.Name), d.date(r.Period.Start), d.date(r.Period.End)))
+	d.title(d.t(hqTitle), d.t(r.Period.Name)+d.gap()+d.date(r.Period.Start)+" – "+d.date(r.Period.End))
 	grades := r.Template.Grades
 	groupTable := func(rows []kaohe.GroupStats, first kaohe.Text) {
 		cols := []column{{d.t(first), 0, "L"}, {d.t(hqHeadcount), 18, "C"}, {d.t(hqAssessed), 16, "C"}, {d.t(hqAverage), 18, "C"}}

@@ -80,7 +80,7 @@ func Report(w io.Writer, r ReportData, font *Font) error {
 func (d *doc) report(r ReportData) error {
 	d.portraitSetup(r.Showroom)
 	d.AddPage()
-	d.title(d.t(repTitle), fmt.Sprintf("%s　%s – %s", d.t(r.Period.Name), d.date(r.Period.Start), d.date(r.Period.End)))
+	d.title(d.t(repTitle), d.t(r.Period.Name)+d.gap()+d.date(r.Period.Start)+" – "+d.date(r.Period.End))
 	a := r.Assessment
 	d.heading(d.t(repInfo))
 	d.pairs([][2]string{

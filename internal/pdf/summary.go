@@ -49,9 +49,9 @@ func (d *doc) summary(s SummaryData) error {
 		}
 		return rows[i].Manager.EmployeeNo < rows[j].Manager.EmployeeNo
 	})
-	d.portraitSetup(s.Showroom + "　" + d.t(s.Period.Name))
+	d.portraitSetup(s.Showroom + d.gap() + d.t(s.Period.Name))
 	d.AddPage()
-	d.title(d.t(sumTitle), fmt.Sprintf("%s　%s　%s – %s", s.Showroom, d.t(s.Period.Name), d.date(s.Period.Start), d.date(s.Period.End)))
+	d.title(d.t(sumTitle), s.Showroom+d.gap()+d.t(s.Period.Name)+d.gap()+d.date(s.Period.Start)+" – "+d.date(s.Period.End))
 
 	var sum float64
 	counts := map[string]int{}
