@@ -100,9 +100,18 @@ func (d *doc) text(x, y, w float64, size float64, align, s string) {
 	d.CellFormat(w, size*0.45, d.note(s), "", 0, align, false, 0, "")
 }
 
-// cell writes a table cell with a border.
+// cell writes a table cell with a border. Text wider than the cell (an
+// English level or template name) is set smaller, down to 60 %, rather than
+// running over the border.
 func (d *doc) cell(w, h float64, s, align string, fill bool) {
-	d.CellFormat(w, h, d.note(s), "1", 0, align, fill, 0, "")
+	s = d.note(s)
+	room := w - 2*d.GetCellMargin()
+	if sw := d.GetStringWidth(s); sw > room && room > 0 {
+		size, _ := d.GetFontSize()
+		d.SetFontSize(max(size*0.6, size*room/sw))
+		defer d.SetFontSize(size)
+	}
+	d.CellFormat(w, h, s, "1", 0, align, fill, 0, "")
 }
 
 // lines splits s into the lines that fit width w at the current font size,
