@@ -110,6 +110,9 @@ type SyncService interface {
 	RefusedChanges(ctx context.Context) ([]kaohe.RefusedChange, error)
 	ExportBundle(ctx context.Context, path string) (int, error)
 	ImportBundle(ctx context.Context, path string) (int, error)
+	// InstallUpdate puts the build fetched from HQ (SyncStatus.Update) in
+	// place; the window then closes and the new version starts.
+	InstallUpdate(ctx context.Context) error
 }
 
 // HQService is what the review group's app (HQ mode) does.

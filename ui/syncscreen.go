@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"errors"
 	"path/filepath"
 	"strings"
 
@@ -37,6 +38,9 @@ func syncText(st kaohe.SyncStatus) string {
 	if st.LastError != nil {
 		lines = append(lines, T("sync.error", "Error", ErrorText(st.LastError)))
 	}
+	if st.Update != "" {
+		lines = append(lines, T("sync.update_available", "Version", st.Update))
+	}
 	return strings.Join(lines, "\n")
 }
 
@@ -49,8 +53,37 @@ type SyncScreen struct {
 	Refused *widget.Label
 	Now     *widget.Button
 	Message *widget.Label
+	// Update installs the new version HQ published; shown when one is ready.
+	Update *widget.Button
+	// Quit closes the app after an update was started; default the app's Quit.
+	Quit func()
 	// done is closed when a sync started by Now ends (tests wait on it).
-	done chan struct{}
+	done   chan struct{}
+	update string // the version ready to install
+}
+
+// isUpgrade reports HQ's "please upgrade" refusal.
+func isUpgrade(err error) bool {
+	var ke *kaohe.Error
+	return errors.As(err, &ke) && ke.Key == "err.upgrade"
+}
+
+// InstallUpdate asks first, then installs the new version and closes the
+// window (the installer or the new program opens it again).
+func (s *SyncScreen) InstallUpdate() {
+	version := s.update
+	s.e.confirm(T("sync.update_title"), T("sync.update_confirm", "Version", version), func() {
+		if err := s.e.svc.InstallUpdate(s.e.ctx); err != nil {
+			s.e.showError(err)
+			s.Reload()
+			return
+		}
+		quit := s.Quit
+		if quit == nil {
+			quit = fyne.CurrentApp().Quit
+		}
+		quit()
+	})
 }
 
 func newSyncScreen(e *env) *SyncScreen {
@@ -71,10 +104,12 @@ func newSyncScreen(e *env) *SyncScreen {
 		track(e.win.Canvas(), d, nil)
 		d.Show()
 	})
+	s.Update = primaryButton(T("sync.update_install"), theme.DownloadIcon(), s.InstallUpdate)
+	s.Update.Hide()
 	s.Message = wrapLabel("")
 	hint := wrapLabel(T("sync.bundle_hint"))
 	hint.Importance = widget.LowImportance
-	s.view = container.NewBorder(container.NewVBox(s.Status, container.NewHBox(s.Now, export, importBtn), s.Message, hint,
+	s.view = container.NewBorder(container.NewVBox(s.Status, container.NewHBox(s.Now, export, importBtn, s.Update), s.Message, hint,
 		widget.NewSeparator(), bold(T("sync.refused_title"))),
 		nil, nil, nil, container.NewVScroll(s.Refused))
 	s.Reload()
@@ -104,6 +139,12 @@ func (s *SyncScreen) Reload() {
 // Show displays a status.
 func (s *SyncScreen) Show(st kaohe.SyncStatus) {
 	s.Status.SetText(syncText(st))
+	s.update = st.Update
+	if st.Update != "" {
+		s.Update.Show()
+	} else {
+		s.Update.Hide()
+	}
 	if st.Enrolled && !st.Running {
 		s.Now.Enable()
 	} else {
@@ -122,7 +163,10 @@ func (s *SyncScreen) SyncNow() {
 		err := e.svc.SyncNow(e.ctx)
 		e.work.deliver(func() {
 			s.Reload()
-			if err != nil {
+			switch {
+			case err != nil && s.update != "" && isUpgrade(err):
+				s.InstallUpdate() // HQ wants a newer version and it is here: offer it at once
+			case err != nil:
 				s.e.showError(err)
 			}
 		})

@@ -68,6 +68,7 @@ func (e *env) program() *cli.Program {
 			{Name: "import", Args: "BUNDLE", Summary: "导入展厅同步包 / import a showroom's bundle", Setup: e.cmdImport},
 			{Name: "export", Args: "--showroom CODE --out FILE", Summary: "为展厅导出同步包 / write HQ's bundle for a showroom", Setup: e.cmdExport},
 			{Name: "stats", Summary: "各展厅数据统计（JSON）/ rows per showroom (JSON)", Setup: e.cmdStats},
+			{Name: "release add", Args: "[--version X.Y.Z] kaohe-setup-X.Y.Z.exe", Summary: "发布新版本（总部密钥签名）/ publish a build, signed with HQ's key", Setup: e.cmdReleaseAdd},
 			{Name: "keygen", Summary: "启用新签名密钥 / start a new signing key", Setup: e.cmdKeygen},
 			{Name: "verify", Args: "SERIAL CODE", Summary: "核验证书 / check a certificate", Setup: e.cmdVerify},
 			{Name: "revoke", Args: "--serial SERIAL --reason TEXT", Summary: "吊销证书 / revoke a certificate", Setup: e.cmdRevoke},
@@ -118,7 +119,7 @@ func (e *env) cmdServe(fs *flag.FlagSet) cli.Run {
 		if *drop != "" {
 			go watchDrop(ctx, s, *drop, e.stderr)
 		}
-		return serve(ctx, &server.Server{Store: s, Insecure: *insecure}, *addr, *cert, *key, e.stderr)
+		return serve(ctx, &server.Server{Store: s, Insecure: *insecure, Releases: e.releaseDir()}, *addr, *cert, *key, e.stderr)
 	}
 }
 

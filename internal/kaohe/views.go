@@ -143,6 +143,7 @@ type SyncStatus struct {
 	Pending   int       // local changes not yet at HQ
 	Refused   int       // changes HQ refused (their reasons are kept)
 	LastError error
+	Update    string // a newer version HQ published, fetched and verified, ready to install
 }
 
 // RefusedChange is a local change HQ refused, with its reason.

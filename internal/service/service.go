@@ -23,7 +23,11 @@ type Service struct {
 	// Now is the clock; tests replace it.
 	Now func() time.Time
 
-	sync syncer
+	// App names the running program, for updates from HQ (update.go).
+	App AppInfo
+
+	sync    syncer
+	updates updates
 }
 
 // New returns a service over s.

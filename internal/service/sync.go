@@ -38,9 +38,11 @@ func (s *Service) eng(ctx context.Context) (*engine.Engine, error) {
 	if err != nil {
 		return nil, err
 	}
-	e := &engine.Engine{Store: s.Store, HQ: hqURL, OnStatus: s.sync.listener}
+	e := &engine.Engine{Store: s.Store, HQ: hqURL, OnStatus: s.withUpdate(s.sync.listener)}
 	if hqURL != "" && token != "" {
-		e.Client = client.New(hqURL, token, client.Options{})
+		c := client.New(hqURL, token, client.Options{})
+		e.Client = c
+		e.AfterSync = func(ctx context.Context, _ error) { s.checkUpdate(ctx, c) }
 	}
 	s.sync.engine = e
 	return e, nil
@@ -52,7 +54,20 @@ func (s *Service) SyncStatus(ctx context.Context) kaohe.SyncStatus {
 	if err != nil {
 		return kaohe.SyncStatus{LastError: err}
 	}
-	return e.Status(ctx)
+	st := e.Status(ctx)
+	st.Update = s.AvailableUpdate()
+	return st
+}
+
+// withUpdate adds the update waiting to be installed to the news f hears.
+func (s *Service) withUpdate(f func(kaohe.SyncStatus)) func(kaohe.SyncStatus) {
+	if f == nil {
+		return nil
+	}
+	return func(st kaohe.SyncStatus) {
+		st.Update = s.AvailableUpdate()
+		f(st)
+	}
 }
 
 // SyncNow syncs once, now.
@@ -69,7 +84,7 @@ func (s *Service) OnSyncStatus(f func(kaohe.SyncStatus)) {
 	s.sync.mu.Lock()
 	s.sync.listener = f
 	if s.sync.engine != nil {
-		s.sync.engine.OnStatus = f
+		s.sync.engine.OnStatus = s.withUpdate(f)
 	}
 	s.sync.mu.Unlock()
 }

@@ -32,7 +32,10 @@ type Engine struct {
 	Every  time.Duration // pause between syncs while online; default 1 min
 	// OnStatus, if set, is told every change of status (from Run's goroutine).
 	OnStatus func(kaohe.SyncStatus)
-	Now      func() time.Time
+	// AfterSync, if set, runs after every sync with its result (the update
+	// check, release.go: also after a "please upgrade" refusal).
+	AfterSync func(ctx context.Context, err error)
+	Now       func() time.Time
 
 	mu     sync.Mutex
 	status kaohe.SyncStatus
@@ -92,6 +95,9 @@ func (e *Engine) Sync(ctx context.Context) error {
 		msg = err.Error()
 	}
 	e.Store.NoteSync(context.WithoutCancel(ctx), now, msg)
+	if e.AfterSync != nil {
+		e.AfterSync(ctx, err)
+	}
 	e.update(ctx, func(s *kaohe.SyncStatus) {
 		s.Running, s.LastError = false, err
 		s.Online = err == nil || !isOffline(err)

@@ -19,6 +19,7 @@ import (
 
 	"kaohe/internal/kaohe"
 	"kaohe/internal/store/hq"
+	"kaohe/internal/update"
 	"kaohe/sync/protocol"
 )
 
@@ -32,6 +33,9 @@ type Server struct {
 	Insecure bool
 	// Now is the clock of the rate limits; default time.Now.
 	Now func() time.Time
+	// Releases is the folder of builds published with kaohe-hq release add
+	// (release.go); empty: no updates offered.
+	Releases update.Dir
 
 	gates *gates
 }
@@ -54,6 +58,7 @@ func (s *Server) Handler() http.Handler {
 	mux.HandleFunc("POST "+protocol.PathEnroll, s.versioned(s.guardEnroll(s.enroll)))
 	mux.HandleFunc("POST "+protocol.PathPush, s.versioned(s.authed(s.push)))
 	mux.HandleFunc("POST "+protocol.PathPull, s.versioned(s.authed(s.pull)))
+	s.releaseRoutes(mux)
 	return s.logged(mux)
 }
 

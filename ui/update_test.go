@@ -1,0 +1,98 @@
+package ui
+
+import (
+	"context"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"fyne.io/fyne/v2/test"
+
+	"kaohe/internal/service"
+	"kaohe/internal/store/hq"
+	"kaohe/internal/update"
+	"kaohe/sync/protocol"
+	"kaohe/sync/server"
+)
+
+// TestUpdateFromHQInTheWindow: HQ publishes a build; the enrolled window
+// learns of it when it syncs, shows 新版本可用 with a button, and after a
+// yes the program is replaced and the window closes. When HQ then refuses
+// the old version ("please upgrade"), the sync offers the update at once.
+func TestUpdateFromHQInTheWindow(t *testing.T) {
+	w, svc, _ := demoWindow(t)
+	ctx := context.Background()
+	h, err := hq.Open(ctx, filepath.Join(t.TempDir(), "hq.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer h.Close()
+	releases := update.Dir(filepath.Join(t.TempDir(), "releases"))
+	handler := (&server.Server{Store: h, Releases: releases}).Handler()
+	upgrade := false
+	srv := httptest.NewServer(http.HandlerFunc(func(rw http.ResponseWriter, r *http.Request) {
+		if upgrade && strings.HasPrefix(r.URL.Path, "/api/v1/") {
+			rw.WriteHeader(http.StatusUpgradeRequired)
+			rw.Write([]byte(`{"code":"upgrade","message":"please upgrade"}`))
+			return
+		}
+		handler.ServeHTTP(rw, r)
+	}))
+	defer srv.Close()
+	_, code, err := h.AddShowroom(ctx, "SH09", "杭州展厅", "华东片区")
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	exe := filepath.Join(dir, "kaohe.exe")
+	os.WriteFile(exe, []byte("old program"), 0o755)
+	var started []string
+	svc.App = service.AppInfo{Version: "0.1.0", Exe: exe, UpdateDir: filepath.Join(dir, "updates"),
+		Start: func(name string, args ...string) error { started = append(started, name); return nil }}
+	open(w, "nav.settings")
+	w.Settings.HQ.SetText(srv.URL)
+	w.Settings.Code.SetText(code)
+	w.Settings.Enroll()
+
+	build := filepath.Join(t.TempDir(), "kaohe-0.2.0.exe")
+	os.WriteFile(build, []byte("program 0.2.0"), 0o755)
+	id, _, priv, _ := h.SigningKey(ctx)
+	r, err := update.Sign(build, "0.2.0", protocol.ReleaseExe, id, priv, time.Now().UTC().Format(time.RFC3339))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := releases.Publish(build, r); err != nil {
+		t.Fatal(err)
+	}
+
+	open(w, "nav.sync")
+	if w.Sync.Update.Visible() {
+		t.Errorf("update button shown before HQ published anything known")
+	}
+	w.Sync.SyncNow()
+	w.Sync.Wait()
+	if !strings.Contains(w.Sync.Status.Text, "新版本可用：0.2.0") || !w.Sync.Update.Visible() {
+		t.Fatalf("after sync: %q, button visible %v", w.Sync.Status.Text, w.Sync.Update.Visible())
+	}
+	quit := 0
+	w.Sync.Quit = func() { quit++ }
+	test.Tap(w.Sync.Update)
+	if text := answer(t, w, false); !strings.Contains(text, "0.2.0") {
+		t.Errorf("confirmation: %q", text)
+	}
+	if b, _ := os.ReadFile(exe); string(b) != "old program" || quit > 0 {
+		t.Errorf("after no: program %q, quit %d", b, quit)
+	}
+
+	upgrade = true
+	w.Sync.SyncNow()
+	w.Sync.Wait()
+	answer(t, w, true) // offered at once after the refusal
+	if b, _ := os.ReadFile(exe); string(b) != "program 0.2.0" || quit != 1 || len(started) != 1 {
+		t.Errorf("after yes: program %q, quit %d, started %v", b, quit, started)
+	}
+}
