@@ -12,7 +12,8 @@ import (
 // from, so subcommands print there; started from Explorer there is none and
 // nothing changes. Handles the caller redirected (kaohe version > v.txt, a
 // pipe) are kept: only those without a usable handle go to the console.
-func attachConsole() {
+// It reports whether stderr leads anywhere (else errors need a message box).
+func attachConsole() bool {
 	std := []struct {
 		id   uint32
 		file **os.File
@@ -30,11 +31,11 @@ func attachConsole() {
 		all = all && redirected[i]
 	}
 	if all {
-		return
+		return true
 	}
 	const attachParentProcess = ^uint32(0) // (DWORD)-1
 	if r, _, _ := windows.NewLazySystemDLL("kernel32.dll").NewProc("AttachConsole").Call(uintptr(attachParentProcess)); r == 0 {
-		return
+		return redirected[2]
 	}
 	for i, s := range std {
 		if redirected[i] {
@@ -44,6 +45,14 @@ func attachConsole() {
 			*s.file = f
 		}
 	}
+	return true
+}
+
+// messageBox shows an error to someone who double-clicked the program.
+func messageBox(title, text string) {
+	t, _ := windows.UTF16PtrFromString(title)
+	m, _ := windows.UTF16PtrFromString(text)
+	windows.MessageBox(0, m, t, windows.MB_OK|windows.MB_ICONERROR|windows.MB_SETFOREGROUND)
 }
 
 // usable reports whether a standard handle leads somewhere (a file, pipe or

@@ -8,9 +8,11 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"log"
 	"os"
 	"os/signal"
 	"path/filepath"
+	"strings"
 	"syscall"
 	"time"
 
@@ -51,16 +53,22 @@ type env struct {
 }
 
 func main() {
-	attachConsole()
+	console := attachConsole()
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	err := run(ctx, os.Args[1:], os.Stdout, os.Stderr)
 	stop()
 	if err != nil {
 		var ue *cli.UsageError
+		msg := ui.ErrorText(err)
 		if errors.As(err, &ue) {
-			fmt.Fprintln(os.Stderr, ue.Msg)
-		} else {
-			fmt.Fprintln(os.Stderr, ui.ErrorText(err))
+			msg = ue.Msg
+		}
+		fmt.Fprintln(os.Stderr, msg)
+		// Double-clicked, there is no console: the log keeps the error and a
+		// message box shows it (a database that cannot open, no OpenGL…).
+		logLine(logDir(), strings.Join(os.Args, " ")+": "+msg)
+		if !console && ue == nil {
+			messageBox("客户经理考核 Kaohe", msg+"\n\n"+ui.T("err.see_log", "Dir", logDir()))
 		}
 	}
 	os.Exit(cli.ExitCode(err))
@@ -190,6 +198,9 @@ func (e *env) openStore(ctx context.Context) (*store.Store, error) {
 }
 
 func (e *env) runWindow(ctx context.Context) error {
+	logs, closeLog := teeLog(logDir(), e.stderr) // Fyne's and OpenGL's complaints land in the log too
+	defer closeLog()
+	log.SetOutput(logs)
 	release, running, err := acquireInstance()
 	if err != nil {
 		return err
@@ -244,6 +255,8 @@ func (e *env) runWindow(ctx context.Context) error {
 // once when the app is already running, after a restore).
 func (e *env) startWindow(ctx context.Context, a fyne.App, s *store.Store, running bool) error {
 	svc = service.New(s, e.backupDir())
+	exe, _ := os.Executable()
+	svc.App = service.AppInfo{Version: Version, Exe: exe, UpdateDir: filepath.Join(e.data, "updates")}
 	if e.demo {
 		if err := seedIfEmpty(ctx, s); err != nil {
 			return err
