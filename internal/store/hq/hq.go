@@ -263,7 +263,7 @@ func (s *Store) tx(ctx context.Context, fn func(*txn) error) error {
 	if err != nil {
 		return err
 	}
-	tx := &txn{Tx: sqlTx, stmts: map[string]*sql.Stmt{}, owners: map[string]string{}}
+	tx := &txn{Tx: sqlTx, stmts: map[string]*sql.Stmt{}, owners: map[string]string{}, known: map[string]*storedRow{}}
 	if err := fn(tx); err != nil {
 		sqlTx.Rollback()
 		return err
@@ -276,7 +276,8 @@ func (s *Store) tx(ctx context.Context, fn func(*txn) error) error {
 type txn struct {
 	*sql.Tx
 	stmts  map[string]*sql.Stmt
-	owners map[string]string // entity+id → showroom, looked up in this transaction
+	owners map[string]string     // entity+id → showroom, looked up in this transaction
+	known  map[string]*storedRow // entity+id → stored state (nil: none) as prefetched for a batch
 }
 
 func (t *txn) stmt(q string) (*sql.Stmt, error) {
@@ -332,6 +333,7 @@ func (s *Store) record(tx *txn, c protocol.Change, showroom, parent, origin, cre
 		return false, nil
 	}
 	seq, _ := res.LastInsertId()
+	delete(tx.known, c.Entity+"\x00"+c.RowID) // read again if asked: the write may or may not win
 	// A row's writer numbers its changes in time order (UUIDv7): a change
 	// that arrives after a newer one of the same row is logged, but the
 	// newer state stays.

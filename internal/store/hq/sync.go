@@ -18,12 +18,12 @@ func (s *Store) Push(ctx context.Context, cred Credential, changes []protocol.Ch
 	results := make([]protocol.Result, len(changes))
 	err := s.tx(ctx, func(tx *txn) error {
 		led := newLedger(tx, kaohe.DateOf(s.Now()))
+		seen, err := s.prefetch(tx, changes)
+		if err != nil {
+			return err
+		}
 		for i, c := range changes {
-			var seen int
-			if err := tx.QueryRow(`SELECT count(*) FROM changes WHERE change_id = ?`, c.ID).Scan(&seen); err != nil {
-				return err
-			}
-			if seen > 0 { // a replay: judged when it was first applied
+			if seen[c.ID] { // a replay: judged when it was first applied
 				results[i] = protocol.Result{ID: c.ID, Status: protocol.Duplicate}
 				continue
 			}
@@ -40,6 +40,8 @@ func (s *Store) Push(ctx context.Context, cred Credential, changes []protocol.Ch
 				r = protocol.Result{ID: c.ID, Status: protocol.Refused, Code: ke.Code, Message: ke.Error()}
 			} else if err != nil {
 				return err // a fault of ours: the whole batch is retried
+			} else {
+				seen[c.ID] = true // the same change twice in a batch
 			}
 			results[i] = r
 		}
@@ -84,14 +86,8 @@ func (s *Store) check(tx *txn, led *ledger, cred Credential, c protocol.Change) 
 	}
 	a := accepted{entity: e, row: row}
 	// The row as stored: it keeps its showroom, and the rule sees it.
-	var stored struct {
-		showroom, payload string
-		deleted           bool
-	}
-	err = tx.QueryRow(`SELECT showroom_id, payload, deleted FROM rows WHERE entity = ? AND row_id = ?`, c.Entity, c.RowID).
-		Scan(&stored.showroom, &stored.payload, &stored.deleted)
-	exists := err == nil
-	if err != nil && !errors.Is(err, sql.ErrNoRows) {
+	stored, exists, err := tx.storedRow(c.Entity, c.RowID)
+	if err != nil {
 		return a, err
 	}
 	refs := row.Refs()
@@ -136,6 +132,73 @@ func (s *Store) check(tx *txn, led *ledger, cred Credential, c protocol.Change) 
 		prior = &p
 	}
 	return a, e.Accept(kaohe.Incoming{Ledger: led, From: from, Delete: c.Op == "delete"}, row, prior)
+}
+
+// storedRow is the state HQ holds of a row.
+type storedRow struct {
+	showroom, payload string
+	deleted           bool
+}
+
+// prefetch reads, in two queries for the whole batch, which changes HQ has
+// seen and the stored state of the rows they write (tx.known); a change's
+// own lookups then cost no query.
+func (s *Store) prefetch(tx *txn, changes []protocol.Change) (map[string]bool, error) {
+	ids := make([]string, len(changes))
+	keys := make([][2]string, len(changes))
+	for i, c := range changes {
+		ids[i], keys[i] = c.ID, [2]string{c.Entity, c.RowID}
+		tx.known[c.Entity+"\x00"+c.RowID] = nil // absent unless found below
+	}
+	idsJSON, _ := json.Marshal(ids)
+	keysJSON, _ := json.Marshal(keys)
+	seen := map[string]bool{}
+	rows, err := tx.Query(`SELECT change_id FROM changes WHERE change_id IN (SELECT value FROM json_each(?))`, string(idsJSON))
+	if err != nil {
+		return nil, err
+	}
+	for rows.Next() {
+		var id string
+		if err := rows.Scan(&id); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		seen[id] = true
+	}
+	rows.Close()
+	rows, err = tx.Query(`SELECT entity, row_id, showroom_id, payload, deleted FROM rows
+		WHERE (entity, row_id) IN (SELECT json_extract(value, '$[0]'), json_extract(value, '$[1]') FROM json_each(?))`, string(keysJSON))
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var entity, id string
+		var r storedRow
+		if err := rows.Scan(&entity, &id, &r.showroom, &r.payload, &r.deleted); err != nil {
+			return nil, err
+		}
+		tx.known[entity+"\x00"+id] = &r
+	}
+	return seen, rows.Err()
+}
+
+// storedRow returns the stored state of a row: from the batch's prefetch,
+// or read now for a row this batch has written since.
+func (t *txn) storedRow(entity, id string) (storedRow, bool, error) {
+	key := entity + "\x00" + id
+	if r, ok := t.known[key]; ok {
+		if r == nil {
+			return storedRow{}, false, nil
+		}
+		return *r, true, nil
+	}
+	var r storedRow
+	err := t.QueryRow(`SELECT showroom_id, payload, deleted FROM rows WHERE entity = ? AND row_id = ?`, entity, id).Scan(&r.showroom, &r.payload, &r.deleted)
+	if errors.Is(err, sql.ErrNoRows) {
+		return r, false, nil
+	}
+	return r, err == nil, err
 }
 
 // showroomOfRow is the showroom of a stored row, refusing a reference to a
