@@ -101,11 +101,19 @@ func (s *AssessmentScreen) Reload() {
 		prevP, _ = s.Period.Value()
 		prevM, _ = s.Manager.Value()
 	}
-	ms := s.e.activeManagers()
-	mids := make([]string, len(ms))
+	// Only whom HQ will accept an assessment of from this showroom: level-1
+	// staff (the others are the review group's), never oneself.
+	levels, err := s.e.svc.Levels(bg)
+	if err != nil {
+		s.e.showError(err)
+	}
+	var mids []string
 	labels := map[string]string{}
-	for i, m := range ms {
-		mids[i] = m.ID
+	for _, m := range s.e.activeManagers() {
+		if kaohe.CheckAssessable(levels, m.Level, m.Manager, s.e.actor) != nil {
+			continue
+		}
+		mids = append(mids, m.ID)
 		labels[m.ID] = managerLabel(m)
 	}
 	if s.Period == nil {
@@ -161,6 +169,12 @@ func (s *AssessmentScreen) load() {
 	mid, ok2 := s.Manager.Value()
 	s.Problem.SetText("")
 	if !ok1 || !ok2 { // nobody chosen (or the manager is gone): nothing shown, nothing to save
+		switch { // an empty screen says why and what to do
+		case len(s.Period.values) == 0:
+			s.Problem.SetText(T("assess.no_periods"))
+		case len(s.Manager.values) == 0:
+			s.Problem.SetText(T("assess.no_assessable"))
+		}
 		s.a, s.tpl = kaohe.Assessment{}, kaohe.Template{}
 		s.form.Objects = nil
 		s.form.Refresh()

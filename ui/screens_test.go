@@ -426,3 +426,49 @@ func TestSettingsBackupAndLanguage(t *testing.T) {
 		t.Errorf("the language is not remembered")
 	}
 }
+
+// The window offers only what HQ will accept: a showroom assesses level-1
+// staff, never level 2 or 3 and never oneself; with no period published by
+// HQ the screen says so.
+func TestAssessmentsOfferOnlyWhatHQAccepts(t *testing.T) {
+	w, svc, _ := demoWindow(t)
+	open(w, "nav.assessments")
+	s := w.Assessments
+	ms, _ := svc.ListManagers(context.Background(), kaohe.ManagerFilter{Status: kaohe.StatusActive})
+	offered := map[string]bool{}
+	for _, id := range s.Manager.values {
+		offered[id] = true
+	}
+	levels := map[kaohe.Level]int{}
+	for _, m := range ms {
+		levels[m.Level]++
+		if offered[m.ID] != (m.Level == kaohe.Level1) {
+			t.Errorf("%s (level %d) offered = %v", m.EmployeeNo, m.Level, offered[m.ID])
+		}
+	}
+	if levels[kaohe.Level1] == 0 || levels[kaohe.Level2]+levels[kaohe.Level3] == 0 {
+		t.Fatalf("the demo should have level 1 and higher: %v", levels)
+	}
+	// Oneself: the signed-in person is not offered.
+	var me kaohe.ManagerLevel
+	for _, m := range ms {
+		if m.Level == kaohe.Level1 {
+			me = m
+			break
+		}
+	}
+	s.e.actor = me.Name
+	s.Reload()
+	for _, id := range s.Manager.values {
+		if id == me.ID {
+			t.Errorf("%s may assess %s (herself)", me.Name, me.EmployeeNo)
+		}
+	}
+	// No period from HQ: the screen says why and what to do.
+	s.Period.values = nil
+	s.Period.ClearSelected()
+	s.load()
+	if !strings.Contains(s.Problem.Text, "总部尚未发布考核期") {
+		t.Errorf("empty assessments screen says %q", s.Problem.Text)
+	}
+}
