@@ -32,6 +32,12 @@ type ReferenceScreen struct {
 	MemberTitle    *field
 	MemberLeader   *widget.Check
 	Members        *widget.Label
+	Periods        *widget.Label
+	PeriodPick     *selectOf[string]
+	MemberPick     *selectOf[string]
+	History        *widget.Label
+	periods        map[string]kaohe.Period
+	members        map[string]kaohe.ReviewMember
 	Message        *widget.Label
 	tplBox         *fyne.Container
 	Tabs           *container.AppTabs
@@ -58,19 +64,30 @@ func newReferenceScreen(e *env) *ReferenceScreen {
 	s.MemberLeader = widget.NewCheck(T("ref.leader"), nil)
 	addMember := widget.NewButtonWithIcon(T("ref.add_member"), theme.ContentAddIcon(), s.AddMember)
 	s.Members = wrapLabel("")
+	s.Periods = wrapLabel("")
+	s.History = wrapLabel("")
+	s.PeriodPick = newSelectOf[string](nil, func(id string) string { return Tr(s.periods[id].Name) }, func(id string) { s.showHistory(kaohe.EntPeriod, id) })
+	s.PeriodPick.PlaceHolder = T("ref.pick_period")
+	retirePeriod := widget.NewButtonWithIcon(T("ref.retire"), theme.DeleteIcon(), s.RetirePeriod)
+	s.MemberPick = newSelectOf[string](nil, func(id string) string { m := s.members[id]; return m.Name + "（" + m.Title + "）" }, s.pickMember)
+	s.MemberPick.PlaceHolder = T("ref.pick_member")
+	saveMember := widget.NewButtonWithIcon(T("ref.save_member"), theme.DocumentSaveIcon(), s.SaveMember)
+	removeMember := widget.NewButtonWithIcon(T("ref.retire"), theme.DeleteIcon(), s.RetireMember)
 
 	levels := container.NewVBox(bold(T("ref.levels")), container.NewHBox(s.Level4, s.Level5, saveLevels))
 	template := container.NewVBox(bold(T("ref.template")), s.TemplateInfo, s.tplBox, container.NewHBox(saveTpl))
 	periods := container.NewVBox(bold(T("ref.periods")), container.NewGridWithColumns(4, s.PeriodKind,
 		container.NewBorder(nil, nil, widget.NewLabel(T("field.year")), nil, s.PeriodYear),
-		container.NewBorder(nil, nil, widget.NewLabel(T("ref.index")), nil, s.PeriodIndex), addPeriod))
-	members := container.NewVBox(bold(T("ref.members")), container.NewGridWithColumns(4, s.MemberName, s.MemberTitle, s.MemberLeader, addMember), s.Members)
+		container.NewBorder(nil, nil, widget.NewLabel(T("ref.index")), nil, s.PeriodIndex), addPeriod),
+		container.NewBorder(nil, nil, nil, retirePeriod, s.PeriodPick), s.Periods)
+	members := container.NewVBox(bold(T("ref.members")), container.NewBorder(nil, nil, nil, container.NewHBox(saveMember, removeMember), s.MemberPick),
+		container.NewGridWithColumns(4, s.MemberName, s.MemberTitle, s.MemberLeader, addMember), s.Members)
 	s.Tabs = container.NewAppTabs(
 		container.NewTabItem(T("ref.tab_template"), container.NewVScroll(container.NewVBox(levels, widget.NewSeparator(), template))),
-		container.NewTabItem(T("ref.tab_periods"), periods),
+		container.NewTabItem(T("ref.tab_periods"), container.NewVScroll(periods)),
 		container.NewTabItem(T("ref.tab_members"), container.NewVScroll(members)),
 	)
-	s.view = container.NewBorder(nil, s.Message, nil, nil, s.Tabs)
+	s.view = container.NewBorder(nil, container.NewVBox(s.History, s.Message), nil, nil, s.Tabs)
 	s.Reload()
 	return s
 }
@@ -128,13 +145,49 @@ func (s *ReferenceScreen) Reload() {
 	if err != nil {
 		s.e.showError(err)
 	}
+	s.members = map[string]kaohe.ReviewMember{}
+	var mids []string
+	for _, m := range ms {
+		s.members[m.ID] = m
+		mids = append(mids, m.ID)
+	}
+	s.MemberPick.values, s.MemberPick.Options = mids, labelsOf(mids, func() map[string]string {
+		out := map[string]string{}
+		for id, m := range s.members {
+			out[id] = m.Name + "（" + m.Title + "）"
+		}
+		return out
+	}())
+	s.MemberPick.ClearSelected()
+	ps, err := s.e.svc.Periods(bg)
+	if err != nil {
+		s.e.showError(err)
+	}
+	s.periods = map[string]kaohe.Period{}
+	var pids, plines []string
+	pnames := map[string]string{}
+	for _, p := range ps {
+		s.periods[p.ID], pnames[p.ID] = p, Tr(p.Name)
+		pids = append(pids, p.ID)
+		plines = append(plines, Textf("%s　%s — %s", Tr(p.Name), p.Start, p.End))
+	}
+	s.PeriodPick.values, s.PeriodPick.Options = pids, labelsOf(pids, pnames)
+	s.PeriodPick.ClearSelected()
+	if len(plines) == 0 {
+		plines = []string{T("ref.no_periods")}
+	}
+	s.Periods.SetText(strings.Join(plines, "\n"))
 	var lines []string
 	for _, m := range ms {
 		role := T("ref.member")
 		if m.Role == "leader" {
 			role = T("ref.leader")
 		}
-		lines = append(lines, Textf("%s　%s　%s", m.Name, m.Title, role))
+		name := m.Name
+		if name == "" {
+			name = T("ref.unnamed")
+		}
+		lines = append(lines, Textf("%s　%s　%s", name, m.Title, role))
 	}
 	if len(lines) == 0 {
 		lines = []string{T("dash.none")}
@@ -213,6 +266,7 @@ func (s *ReferenceScreen) AddPeriod() {
 		say(s.Message, ErrorText(err), true)
 		return
 	}
+	s.Reload()
 	say(s.Message, T("ref.period_added", "Name", Tr(p.Name)), false)
 }
 
@@ -232,4 +286,72 @@ func (s *ReferenceScreen) AddMember() {
 	s.MemberLeader.SetChecked(false)
 	s.Reload()
 	say(s.Message, T("targets.saved"), false)
+}
+
+// pickMember fills the fields with the chosen member, to be corrected.
+func (s *ReferenceScreen) pickMember(id string) {
+	m, ok := s.members[id]
+	if !ok {
+		return
+	}
+	s.MemberName.SetText(m.Name)
+	s.MemberTitle.SetText(m.Title)
+	s.MemberLeader.SetChecked(m.Role == "leader")
+	s.showHistory(kaohe.EntReviewMember, id)
+}
+
+// SaveMember saves the corrected fields over the chosen member.
+func (s *ReferenceScreen) SaveMember() {
+	id, ok := s.MemberPick.Value()
+	if !ok {
+		say(s.Message, T("ref.pick_member"), true)
+		return
+	}
+	m := s.members[id]
+	m.Name, m.Title, m.Role = strings.TrimSpace(s.MemberName.Text), strings.TrimSpace(s.MemberTitle.Text), "member"
+	if s.MemberLeader.Checked {
+		m.Role = "leader"
+	}
+	if err := s.e.svc.SaveReviewMember(bg, s.e.actor, m); err != nil {
+		say(s.Message, ErrorText(err), true)
+		return
+	}
+	s.Reload()
+	say(s.Message, T("targets.saved"), false)
+}
+
+// RetireMember removes the chosen member from the group; the record and
+// its history stay.
+func (s *ReferenceScreen) RetireMember() { s.retire(kaohe.EntReviewMember, s.MemberPick) }
+
+// RetirePeriod withdraws the chosen period; assessments made in it keep it.
+func (s *ReferenceScreen) RetirePeriod() { s.retire(kaohe.EntPeriod, s.PeriodPick) }
+
+func (s *ReferenceScreen) retire(entity string, pick *selectOf[string]) {
+	id, ok := pick.Value()
+	if !ok {
+		say(s.Message, T(map[string]string{kaohe.EntPeriod: "ref.pick_period", kaohe.EntReviewMember: "ref.pick_member"}[entity]), true)
+		return
+	}
+	if err := s.e.svc.Retire(bg, s.e.actor, entity, id); err != nil {
+		say(s.Message, ErrorText(err), true)
+		return
+	}
+	s.Reload()
+	s.showHistory(entity, id)
+	say(s.Message, T("ref.retired"), false)
+}
+
+// showHistory shows who changed the chosen item and when.
+func (s *ReferenceScreen) showHistory(entity, id string) {
+	hs, err := s.e.svc.History(bg, entity, id)
+	if err != nil {
+		s.e.showError(err)
+		return
+	}
+	lines := []string{T("ref.history")}
+	for _, h := range hs {
+		lines = append(lines, Textf("%s　%s　%s", h.At, h.Actor, h.Action))
+	}
+	s.History.SetText(strings.Join(lines, "\n"))
 }

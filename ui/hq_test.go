@@ -19,6 +19,7 @@ import (
 	"kaohe/internal/service"
 	"kaohe/internal/store"
 	"kaohe/internal/store/hq"
+	"kaohe/sync/protocol"
 	"kaohe/sync/server"
 )
 
@@ -176,7 +177,7 @@ func TestHQReviewQueue(t *testing.T) {
 }
 
 func TestHQReferenceData(t *testing.T) {
-	w, svc, _ := hqWindow(t)
+	w, svc, h := hqWindow(t)
 	open(w, "nav.reference")
 	s := w.Reference
 	// Weights that do not sum to 100 are refused; nothing is saved.
@@ -215,12 +216,51 @@ func TestHQReferenceData(t *testing.T) {
 	if !strings.Contains(s.Members.Text, "孙浩") {
 		t.Errorf("members: %q", s.Members.Text)
 	}
+	// The period just added is listed, with every other.
+	if !strings.Contains(s.Periods.Text, "2027年上半年") {
+		t.Errorf("periods: %q", s.Periods.Text)
+	}
+	// A member with a typo is corrected, then removed; the history stays.
+	var sun string
+	for id, m := range s.members {
+		if m.Name == "孙浩" {
+			sun = id
+		}
+	}
+	s.MemberPick.Set(sun)
+	if s.MemberName.Text != "孙浩" {
+		t.Fatalf("picking a member fills %q", s.MemberName.Text)
+	}
+	s.MemberName.SetText("孙皓")
+	s.SaveMember()
+	if !strings.Contains(s.Members.Text, "孙皓") || strings.Contains(s.Members.Text, "孙浩") {
+		t.Errorf("corrected members: %q", s.Members.Text)
+	}
+	s.MemberPick.Set(sun)
+	s.RetireMember()
+	if strings.Contains(s.Members.Text, "孙皓") || strings.Count(s.History.Text, "review_member.") < 3 {
+		t.Errorf("after removing: members %q, history %q", s.Members.Text, s.History.Text)
+	}
+	s.PeriodPick.Set("2027-H1")
+	s.RetirePeriod()
+	if strings.Contains(s.Periods.Text, "2027年上半年") {
+		t.Errorf("a retired period is still listed: %q", s.Periods.Text)
+	}
 	// All of it is HQ's to send; none of it is refused.
 	if err := svc.SyncNow(context.Background()); err != nil {
 		t.Fatal(err)
 	}
 	if rs, _ := svc.RefusedChanges(context.Background()); len(rs) != 0 {
 		t.Errorf("HQ refused reference data: %+v", rs)
+	}
+	// HQ holds the retirements as tombstones after every earlier state.
+	ops := map[string]string{}
+	resp, _ := h.Pull(context.Background(), hq.Credential{Kind: hq.KindHQ}, 0, protocol.MaxBatch)
+	for _, c := range resp.Changes {
+		ops[c.Entity+"/"+c.RowID] += c.Op + " "
+	}
+	if ops["period/2027-H1"] != "upsert delete " || ops["review_member/"+sun] != "upsert upsert delete " {
+		t.Errorf("HQ's log: period %q, member %q", ops["period/2027-H1"], ops["review_member/"+sun])
 	}
 }
 

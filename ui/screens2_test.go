@@ -213,10 +213,12 @@ func TestRewardsAndResearch(t *testing.T) {
 		t.Errorf("sorted by amount: %d … %d", rows[0].Amount, rows[len(rows)-1].Amount)
 	}
 
-	// A survey shows up beside the assessment item it evidences.
+	// A survey shows up beside the assessment item it evidences (of a
+	// level-1 manager: the one the showroom assesses).
+	d3, _ := svc.Store.ManagerByNo(context.Background(), "D003")
 	open(w, "nav.research")
 	s := w.Research
-	s.Manager.Set(d4.ID)
+	s.Manager.Set(d3.ID)
 	s.Kind.Set(kaohe.ResearchProject)
 	s.Date.SetText("2026-11-10")
 	test.Type(s.Subject, "保利天悦二期")
@@ -224,7 +226,7 @@ func TestRewardsAndResearch(t *testing.T) {
 	test.Type(s.Units, "640")
 	test.Type(s.Deliver, "2027-12-31")
 	s.Save()
-	list, _ := svc.Research(context.Background(), d4.ID)
+	list, _ := svc.Research(context.Background(), d3.ID)
 	if len(list) == 0 || list[0].Subject != "保利天悦二期" || list[0].Units != 640 {
 		t.Fatalf("research = %+v (%q)", list, s.Message.Text)
 	}
@@ -247,7 +249,7 @@ func TestRewardsAndResearch(t *testing.T) {
 	open(w, "nav.assessments")
 	a := w.Assessments
 	a.Reload()
-	a.Open(d4.ID, "2026-H2")
+	a.Open(d3.ID, "2026-H2")
 	if got := a.Evidence["feedback"].Text; !strings.Contains(got, "调查记录 "+itoa(want)+" 条") {
 		t.Errorf("evidence label %q; want %d", got, want)
 	}

@@ -128,6 +128,8 @@ type HQService interface {
 	CurrentTemplate(ctx context.Context) (kaohe.Template, error)
 	SaveTemplate(ctx context.Context, actor string, t kaohe.Template) error
 	SavePeriod(ctx context.Context, actor string, p kaohe.Period) error
+	Retire(ctx context.Context, actor, entity, id string) error
+	History(ctx context.Context, entity, id string) ([]kaohe.HistoryEntry, error)
 	FilingQueue(ctx context.Context) ([]kaohe.FilingItem, error)
 	HQReport(ctx context.Context, periodID string) (kaohe.HQReport, error)
 	HQReportPDF(ctx context.Context, periodID, path string) error

@@ -60,6 +60,11 @@ type Exemption struct {
 	Comment   string `json:"comment"`
 }
 
+// HistoryEntry is one line of a record's audit trail: when, who, what.
+type HistoryEntry struct {
+	At, Actor, Action string
+}
+
 // ReviewMember is a member of HQ's review group (评审小组).
 type ReviewMember struct {
 	ID    string `json:"id"`

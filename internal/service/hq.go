@@ -101,6 +101,22 @@ func (s *Service) SaveTemplate(ctx context.Context, actor string, t kaohe.Templa
 	return s.update(ctx, actor, func(tx *store.Tx) error { return tx.PutTemplate(t, true) })
 }
 
+// Retire withdraws a period or a review-group member from use (HQ mode);
+// its history stays in the audit trail.
+func (s *Service) Retire(ctx context.Context, actor, entity, id string) error {
+	return s.update(ctx, actor, func(tx *store.Tx) error { return tx.Retire(entity, id) })
+}
+
+// History is the audit trail of one piece of reference data, newest first.
+func (s *Service) History(ctx context.Context, entity, id string) ([]kaohe.HistoryEntry, error) {
+	es, err := s.Store.Audit(ctx, entity, id, 50)
+	out := make([]kaohe.HistoryEntry, len(es))
+	for i, e := range es {
+		out[i] = kaohe.HistoryEntry{At: e.At, Actor: e.Actor, Action: e.Action}
+	}
+	return out, err
+}
+
 // SavePeriod adds or edits an assessment period (HQ mode).
 func (s *Service) SavePeriod(ctx context.Context, actor string, p kaohe.Period) error {
 	return s.update(ctx, actor, func(tx *store.Tx) error { return tx.PutPeriod(p) })

@@ -219,6 +219,44 @@ func (tx *Tx) PutReviewMember(m kaohe.ReviewMember) (kaohe.ReviewMember, error) 
 	return m, tx.logChange("review_member", m.ID, OpUpsert, "review_member.put", m)
 }
 
+// Retire withdraws a period or a review-group member from use (HQ mode):
+// a tombstone, synced, never a hard delete; its past writes stay in the
+// audit trail, and whatever refers to it keeps its record.
+func (tx *Tx) Retire(entity, id string) error {
+	var table string
+	switch entity {
+	case kaohe.EntPeriod:
+		table = "periods"
+	case kaohe.EntReviewMember:
+		table = "review_members"
+	default:
+		return kaohe.Errorf(kaohe.EINVALID, "err.unknown_entity", "Value", entity)
+	}
+	var payload any
+	if entity == kaohe.EntPeriod {
+		p, err := tx.period(id)
+		if err != nil {
+			return err
+		}
+		payload = p
+	} else {
+		var m kaohe.ReviewMember
+		err := tx.queryRow(`SELECT id, name, role, title FROM review_members WHERE id = ? AND deleted_at IS NULL`, id).Scan(&m.ID, &m.Name, &m.Role, &m.Title)
+		if errors.Is(err, sql.ErrNoRows) {
+			return notFound("review_member", id)
+		}
+		if err != nil {
+			return err
+		}
+		payload = m
+	}
+	ts := stamp(tx.now)
+	if _, err := tx.exec(`UPDATE `+table+` SET deleted_at = ?, updated_at = ? WHERE id = ?`, ts, ts, id); err != nil {
+		return err
+	}
+	return tx.logChange(entity, id, OpDelete, entity+".retire", payload)
+}
+
 // ReviewMembers returns the review group, leader first.
 func (s *Store) ReviewMembers(ctx context.Context) ([]kaohe.ReviewMember, error) {
 	return queryAll(ctx, s.r, func(sc scanner) (kaohe.ReviewMember, error) {
