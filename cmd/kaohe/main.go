@@ -256,7 +256,7 @@ func (e *env) runWindow(ctx context.Context) error {
 func (e *env) startWindow(ctx context.Context, a fyne.App, s *store.Store, running bool) error {
 	svc = service.New(s, e.backupDir())
 	exe, _ := os.Executable()
-	svc.App = service.AppInfo{Version: Version, Exe: exe, UpdateDir: filepath.Join(e.data, "updates")}
+	svc.App = service.AppInfo{Version: Version, Exe: exe, Args: os.Args[1:], UpdateDir: filepath.Join(e.data, "updates")}
 	if e.demo {
 		if err := seedIfEmpty(ctx, s); err != nil {
 			return err

@@ -14,9 +14,10 @@ import (
 
 // AppInfo names the running program, for updates from HQ.
 type AppInfo struct {
-	Version   string // the running version; empty: no update checks
-	Exe       string // the running program's path
-	UpdateDir string // where fetched builds wait to be installed
+	Version   string   // the running version; empty: no update checks
+	Exe       string   // the running program's path
+	Args      []string // its arguments, given again to the new version (--data …)
+	UpdateDir string   // where fetched builds wait to be installed
 	// Start starts a program without waiting for it; default os/exec with
 	// KAOHE_UPDATED=1 so the new window waits for this one to close.
 	Start func(name string, args ...string) error
@@ -85,7 +86,7 @@ func (s *Service) InstallUpdate(ctx context.Context) error {
 	if err := update.ReplaceExe(u.Path, s.App.Exe); err != nil {
 		return err
 	}
-	return start(s.App.Exe)
+	return start(s.App.Exe, s.App.Args...)
 }
 
 func startDetached(name string, args ...string) error {

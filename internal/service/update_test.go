@@ -8,6 +8,7 @@ import (
 	"encoding/base64"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"kaohe/internal/store"
@@ -36,7 +37,7 @@ func TestInstallUpdate(t *testing.T) {
 	os.WriteFile(exe, []byte("old program"), 0o755)
 	var started [][]string
 	svc := New(s, filepath.Join(dir, "backups"))
-	svc.App = AppInfo{Version: "0.1.0", Exe: exe, UpdateDir: filepath.Join(dir, "updates"),
+	svc.App = AppInfo{Version: "0.1.0", Exe: exe, Args: []string{"--data", dir}, UpdateDir: filepath.Join(dir, "updates"),
 		Start: func(name string, args ...string) error {
 			started = append(started, append([]string{name}, args...))
 			return nil
@@ -75,8 +76,8 @@ func TestInstallUpdate(t *testing.T) {
 	if b, _ := os.ReadFile(exe); string(b) != "new program 0.2.0" {
 		t.Errorf("program = %q; want the new build", b)
 	}
-	if len(started) != 1 || started[0][0] != exe {
-		t.Errorf("started %v; want the new program", started)
+	if len(started) != 1 || strings.Join(started[0], " ") != exe+" --data "+dir {
+		t.Errorf("started %v; want the new program with the same arguments", started)
 	}
 
 	started = nil
