@@ -51,7 +51,10 @@ func (s *HQReportScreen) Reload() {
 
 func (s *HQReportScreen) load() {
 	pid, ok := s.Period.Value()
-	if !ok {
+	if !ok { // no period: no report of another one left on screen
+		s.Report = kaohe.HQReport{}
+		s.Chart.Objects = nil
+		s.Chart.Refresh()
 		s.Summary.SetText(T("hqr.no_period"))
 		return
 	}
@@ -69,7 +72,7 @@ func (s *HQReportScreen) load() {
 		}
 		bars = append(bars, Bar{Tr(g.Name), float64(n)})
 	}
-	s.Chart.Objects = []fyne.CanvasObject{card(T("hqr.grades"), NewBarChart(bars))}
+	s.Chart.Objects = []fyne.CanvasObject{card(T("hqr.grades_of", "Period", Tr(r.Period.Name)), NewBarChart(bars))}
 	s.Chart.Refresh()
 	var b strings.Builder
 	line := func(g kaohe.GroupStats) {

@@ -312,6 +312,13 @@ func TestHQReportAndExports(t *testing.T) {
 	s.Reload()
 	s.Period.Set("2026-H1")
 	r := s.Report
+	// The picker shows the period on screen and the chart's title names it.
+	if got := shownText(s.Period); got != "2026年上半年" {
+		t.Errorf("the period picker shows %q", got)
+	}
+	if got := strings.Join(texts(s.Chart), " | "); !strings.Contains(got, "全公司考核等级分布（2026年上半年）") {
+		t.Errorf("the chart's title does not name the period: %q", got)
+	}
 	if len(r.Showrooms) != 1 || r.Showrooms[0].Assessed < 10 || r.Showrooms[0].Average == 0 || len(r.Regions) != 1 || r.Regions[0].Name != "华东片区" {
 		t.Fatalf("report = %+v", r.Showrooms)
 	}
