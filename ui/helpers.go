@@ -59,8 +59,10 @@ func (e *env) info(title, msg string) {
 // confirm asks before something that cannot be undone; msg says what
 // becomes final. Escape or the No button cancel; Enter does not confirm.
 func (e *env) confirm(title, msg string, yes func()) dialog.Dialog {
-	l := wrapLabel(msg)
-	d := dialog.NewCustomConfirm(title, T("Yes"), T("No"), container.NewGridWrap(fyne.NewSize(480, l.MinSize().Height), l), func(ok bool) {
+	// Broken into lines here: a wrapping label in a dialog is measured
+	// before it has a width and then overlaps the buttons.
+	l := widget.NewLabel(breakLines(msg, 480))
+	d := dialog.NewCustomConfirm(title, T("Yes"), T("No"), l, func(ok bool) {
 		if ok {
 			yes()
 		}
@@ -299,4 +301,38 @@ func primaryButton(label string, icon fyne.Resource, tapped func()) *widget.Butt
 	b := widget.NewButtonWithIcon(label, icon, tapped)
 	b.Importance = widget.HighImportance
 	return b
+}
+
+// breakLines breaks text into lines no wider than width in the theme's
+// text size: after a space in Latin text, between any two characters in
+// Chinese. Existing line breaks stay.
+func breakLines(text string, width float32) string {
+	size := theme.TextSize()
+	var out []string
+	for _, para := range strings.Split(text, "\n") {
+		runes := []rune(para)
+		start, lastBreak := 0, -1
+		for i := 0; i < len(runes); i++ {
+			r := runes[i]
+			if r == ' ' || r > 0x2E7F { // a space, or CJK (and its punctuation)
+				lastBreak = i
+			}
+			if fyne.MeasureText(string(runes[start:i+1]), size, fyne.TextStyle{}).Width <= width {
+				continue
+			}
+			cut := lastBreak
+			if cut <= start { // one long word: cut it where it overflows
+				cut = i
+			}
+			out = append(out, strings.TrimRight(string(runes[start:cut]), " "))
+			start = cut
+			if runes[start] == ' ' {
+				start++
+			}
+			lastBreak = -1
+			i = start - 1
+		}
+		out = append(out, string(runes[start:]))
+	}
+	return strings.Join(out, "\n")
 }

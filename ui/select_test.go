@@ -2,12 +2,14 @@ package ui
 
 import (
 	"math"
+	"strings"
 	"testing"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 )
 
@@ -125,5 +127,29 @@ func TestSelectOfOpensAndShowsTheChoice(t *testing.T) {
 	s.refill([]int{2, 3}, func(v int) string { return []string{"", "一", "二", "三"}[v] }, true)
 	if got := shownText(s); got != "二" {
 		t.Errorf("after refill the box shows %q; want 二", got)
+	}
+}
+
+func TestBreakLines(t *testing.T) {
+	test.NewTempApp(t)
+	for _, msg := range []string{
+		"提交后，D003 姚洋「2026年下半年」的考核（总分 89，良好）即成定稿：各项得分、评语和考核人都不能再修改，结果计入绩效系数。确定提交？",
+		"Once submitted, the assessment of D003 Yao Yang for 2026 H2 (total 89, Good) is final: scores, comment and assessor can no longer be changed. Submit?",
+		"short",
+		"a\nb",
+	} {
+		got := breakLines(msg, 300)
+		for _, line := range strings.Split(got, "\n") {
+			if w := fyne.MeasureText(line, theme.TextSize(), fyne.TextStyle{}).Width; w > 300 {
+				t.Errorf("line %q is %.0f wide", line, w)
+			}
+		}
+		squash := func(s string) string { return strings.NewReplacer("\n", "", " ", "").Replace(s) }
+		if squash(got) != squash(msg) {
+			t.Errorf("breakLines lost text:\n%s\n%s", got, msg)
+		}
+	}
+	if got := breakLines("one two three", 1000); got != "one two three" {
+		t.Errorf("a short line was broken: %q", got)
 	}
 }

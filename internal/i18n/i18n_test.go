@@ -72,3 +72,13 @@ func TestBelow(t *testing.T) {
 		}
 	}
 }
+
+func TestHistoryRefusalNamesOnlyWhatThereIs(t *testing.T) {
+	err := kaohe.CheckDelete("D001 董喆", kaohe.History{LevelChanges: 1, Trainings: 13, Rewards: 2})
+	if got := Error(kaohe.LangZh, err); !strings.HasPrefix(got, "D001 董喆 已有记录：培训 13 次；奖惩 2 条；不能删除") || !strings.Contains(got, "离职") {
+		t.Errorf("zh = %q", got)
+	}
+	if got := Error(kaohe.LangEn, err); !strings.HasPrefix(got, "D001 董喆 has a history: 13 trainings; 2 rewards or penalties; it cannot be deleted") {
+		t.Errorf("en = %q", got)
+	}
+}

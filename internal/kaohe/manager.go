@@ -143,7 +143,8 @@ func CheckDelete(who string, h History) error {
 		return nil
 	}
 	return Errorf(ECONFLICT, "err.manager_has_history", "Who", who, "Assessments", h.Assessments, "Applications", h.Applications,
-		"Trainings", h.Trainings, "Certificates", h.Certificates)
+		"Trainings", h.Trainings, "Certificates", h.Certificates, "Rewards", h.Rewards, "Targets", h.Targets, "Research", h.Research,
+		"LevelChanges", h.LevelChanges-1)
 }
 
 // LevelChange is an append-only event: a manager's level changed. The current
