@@ -9,6 +9,7 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/layout"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
@@ -53,7 +54,7 @@ func newReviewScreen(e *env) *ReviewScreen {
 	s.Pass.Horizontal = true
 	s.Date, s.Score, s.Comment = newField(), newField(), newMultiField()
 	s.Comment.SetMinRowsVisible(2)
-	s.Deciders = newCheckGrid(3) // a group of six wraps instead of widening the window
+	s.Deciders = newCheckGrid() // a group of six wraps instead of widening the window
 	s.Message = wrapLabel("")
 	s.Record = primaryButton(T("review.record"), theme.ConfirmIcon(), s.RecordDecision)
 	s.Approve = widget.NewButton(T("review.exempt_approve"), func() { s.DecideExemption(true) })
@@ -329,7 +330,7 @@ func (s *ReviewScreen) DecideExemption(approve bool) {
 	say(s.Message, T(map[bool]string{true: "review.exempt_approved", false: "review.exempt_refused"}[approve]), false)
 }
 
-// checkGrid is a group of check boxes laid out in columns, so a long list
+// checkGrid is a group of check boxes laid out in wrapping rows, so a long list
 // of names wraps instead of widening the window (widget.CheckGroup lays
 // them on one line or one per line).
 type checkGrid struct {
@@ -340,20 +341,26 @@ type checkGrid struct {
 	disabled bool
 }
 
-func newCheckGrid(cols int) *checkGrid { return &checkGrid{box: container.NewGridWithColumns(cols)} }
+func newCheckGrid() *checkGrid { return &checkGrid{box: container.NewGridWrap(fyne.NewSize(0, 0))} }
 
 // SetOptions replaces the boxes; the choice is cleared.
 func (g *checkGrid) SetOptions(opts []string) {
 	g.Options, g.Selected, g.checks = opts, nil, nil
-	g.box.Objects = nil
+	var objs []fyne.CanvasObject
+	var cell fyne.Size
 	for _, o := range opts {
 		c := widget.NewCheck(o, func(bool) { g.collect() })
 		if g.disabled {
 			c.Disable()
 		}
 		g.checks = append(g.checks, c)
-		g.box.Objects = append(g.box.Objects, c)
+		objs = append(objs, c)
+		cell = cell.Max(c.MinSize())
 	}
+	// Cells as wide as the widest name, as many per row as fit: the grid
+	// asks for one cell's width, never the whole row's.
+	g.box.Layout = layout.NewGridWrapLayout(cell)
+	g.box.Objects = objs
 	g.box.Refresh()
 }
 

@@ -364,11 +364,14 @@ func TestHQReportAndExports(t *testing.T) {
 
 func TestHQReviewQueueKeepsItsWidth(t *testing.T) {
 	w, svc, _ := hqWindow(t)
-	for _, m := range []string{"王建国", "李晓红", "赵磊", "孙丽娟"} {
-		if err := svc.SaveReviewMember(context.Background(), "admin", kaohe.ReviewMember{Name: m, Title: "区域经理", Role: "member"}); err != nil {
+	for _, m := range []string{"Wang Jianguo", "Li Xiaohong", "Zhao Lei", "Sun Lijuan"} {
+		if err := svc.SaveReviewMember(context.Background(), "admin", kaohe.ReviewMember{Name: m, Title: "Regional marketing manager", Role: "member"}); err != nil {
 			t.Fatal(err)
 		}
 	}
+	SetLanguage(kaohe.LangEn)
+	defer SetLanguage(kaohe.LangZh)
+	w.reload()
 	open(w, "nav.review")
 	s := w.Review
 	s.Reload()
