@@ -18,6 +18,8 @@ import (
 	"kaohe/internal/store"
 	"kaohe/sync/bundle"
 	"kaohe/sync/bundle/bundletest"
+	"kaohe/sync/protocol"
+	"kaohe/ui"
 )
 
 // TestMain lets a test run this package's commands in a child process (the
@@ -141,4 +143,52 @@ func TestBombCostsLittle(t *testing.T) {
 	if err != nil || !strings.Contains(string(note), "超出大小限制") {
 		t.Errorf("failed note %q, %v; want the reason in Chinese", note, err)
 	}
+}
+
+// TestDropFolderNotesRefusedChanges: HQ's genuine bundle with a change
+// this database refuses goes to done/ with a note naming it and why, in
+// the user's language.
+func TestDropFolderNotesRefusedChanges(t *testing.T) {
+	dir := t.TempDir()
+	bg := context.Background()
+	s, err := store.Open(bg, filepath.Join(dir, "kaohe.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	sr := kaohe.Showroom{ID: store.NewID(), Code: "SH01", Name: "上海徐汇旗舰展厅"}
+	pub, priv, _ := ed25519.GenerateKey(rand.Reader)
+	if err := s.Enrolled(bg, sr, "https://hq.example", "token"); err != nil {
+		t.Fatal(err)
+	}
+	s.SetMeta(bg, map[string]string{"hq_public_key": base64.StdEncoding.EncodeToString(pub)})
+	drop := filepath.Join(dir, "drop")
+	os.MkdirAll(drop, 0o755)
+	f, _ := os.Create(filepath.Join(drop, "hq.kaohe"))
+	bundle.Write(f, bundle.Bundle{Kind: bundle.ToShowroom, ShowroomID: sr.ID, Cursor: 2, Changes: []protocol.Change{
+		{ID: "c-unknown", Entity: "spaceship", RowID: "r1", Op: "upsert", Payload: []byte(`{}`), At: "2026-12-01T10:00:00Z", Seq: 1},
+	}}, priv)
+	f.Close()
+	ui.SetLanguage(kaohe.LangZh)
+	ctx, cancel := context.WithTimeout(bg, 20*time.Second)
+	defer cancel()
+	folder := dropFolder(drop, func() *store.Store { return s })
+	folder.Settle = 50 * time.Millisecond
+	go func() {
+		for ctx.Err() == nil {
+			if m, _ := filepath.Glob(filepath.Join(drop, "done", "*.kaohe")); len(m) > 0 {
+				cancel()
+			}
+			time.Sleep(20 * time.Millisecond)
+		}
+	}()
+	folder.Run(ctx)
+	note, err := os.ReadFile(filepath.Join(drop, "done", "hq.kaohe.txt"))
+	if err != nil || !strings.Contains(string(note), "1 条变更被拒绝") || !strings.Contains(string(note), "c-unknown") || strings.Contains(string(note), "err.") {
+		t.Errorf("note %q, %v; want the refused change and its reason in Chinese", note, err)
+	}
+	if c, _ := s.PullCursor(bg); c != 2 {
+		t.Errorf("cursor %d after the bundle; want 2", c)
+	}
+	t.Logf("note:\n%s", note)
 }

@@ -22,6 +22,7 @@ import (
 
 	"kaohe/internal/cli"
 	"kaohe/internal/demo"
+	"kaohe/internal/i18n"
 	"kaohe/internal/kaohe"
 	"kaohe/internal/service"
 	"kaohe/internal/store"
@@ -298,9 +299,29 @@ func (e *env) startWindow(ctx context.Context, a fyne.App, s *store.Store, runni
 // in the user's language.
 func dropFolder(dir string, st func() *store.Store) *watch.Folder {
 	return &watch.Folder{Dir: dir, Ext: bundle.Ext, Handle: func(ctx context.Context, f *os.File) (string, error) {
-		_, err := engine.ImportBundle(ctx, st(), f)
-		return "", err
+		sum, err := engine.ImportBundleReport(ctx, st(), f)
+		if err != nil {
+			return "", err
+		}
+		return refusedNote(sum), nil
 	}, Reason: ui.ErrorText}
+}
+
+// refusedNote lists the changes of HQ's bundle this database refused, with
+// their reasons in the user's language; empty when none was.
+func refusedNote(sum engine.Imported) string {
+	if sum.Refused == 0 {
+		return ""
+	}
+	var b strings.Builder
+	b.WriteString(i18n.Text(ui.Language(), "bundle.refused_note", map[string]any{"Count": sum.Refused, "Applied": sum.Applied - sum.Refused}) + "\n")
+	for _, r := range sum.Refusals {
+		fmt.Fprintf(&b, "- %s (%s %s): %s\n", r.Change.ID, r.Change.Entity, r.Change.RowID, ui.ErrorText(r.Err))
+	}
+	if more := sum.Refused - len(sum.Refusals); more > 0 {
+		b.WriteString(i18n.Text(ui.Language(), "bundle.refused_more", map[string]any{"Count": more}) + "\n")
+	}
+	return b.String()
 }
 
 // svc is the window's service; a restore from Settings swaps its store, so

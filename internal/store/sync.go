@@ -102,7 +102,23 @@ func (s *Store) PullCursor(ctx context.Context) (int64, error) {
 // Applying is idempotent: a change seen twice changes nothing the second
 // time. Remote changes are audited but never go back into the outbox.
 func (s *Store) ApplyRemote(ctx context.Context, source string, changes []Change, cursor int64) error {
-	return s.Update(ctx, source, func(tx *Tx) error {
+	_, err := s.ApplyRemoteRefused(ctx, source, changes, cursor)
+	return err
+}
+
+// Refusal is a remote change this database skipped, and why.
+type Refusal struct {
+	Change Change
+	Err    error
+}
+
+// ApplyRemoteRefused is ApplyRemote that also returns the changes skipped
+// for breaking a local rule (they are audited all the same), for a report
+// beside an imported bundle.
+func (s *Store) ApplyRemoteRefused(ctx context.Context, source string, changes []Change, cursor int64) ([]Refusal, error) {
+	var refused []Refusal
+	err := s.Update(ctx, source, func(tx *Tx) error {
+		refused = refused[:0]
 		for _, c := range changes {
 			// Each change in its own savepoint: one that breaks a local rule
 			// is skipped and audited, never blocking the rest of the queue.
@@ -120,6 +136,7 @@ func (s *Store) ApplyRemote(ctx context.Context, source string, changes []Change
 				if aerr := tx.audit("sync.refused", c.Entity, c.RowID, mustJSON(map[string]string{"change": c.ID, "reason": err.Error()})); aerr != nil {
 					return aerr
 				}
+				refused = append(refused, Refusal{Change: Change{ID: c.ID, Entity: c.Entity, RowID: c.RowID}, Err: err})
 			default:
 				return fmt.Errorf("apply %s %s: %w", c.Entity, c.RowID, err)
 			}
@@ -132,6 +149,7 @@ func (s *Store) ApplyRemote(ctx context.Context, source string, changes []Change
 		}
 		return nil
 	})
+	return refused, err
 }
 
 // NoteSync records the end of a sync attempt.

@@ -89,26 +89,42 @@ func ExportBundle(ctx context.Context, s *store.Store, w io.Writer) (int, error)
 // cursor (an older bundle, or the same one twice, changes nothing), then
 // marks the showroom changes HQ acknowledges as sent.
 func ImportBundle(ctx context.Context, s *store.Store, r io.Reader) (applied int, err error) {
+	sum, err := ImportBundleReport(ctx, s, r)
+	return sum.Applied, err
+}
+
+// Imported sums up HQ's bundle imported here: the changes applied and the
+// ones skipped for breaking a local rule (the first 1,000, with reasons).
+type Imported struct {
+	Applied, Refused int
+	Refusals         []store.Refusal
+}
+
+// ImportBundleReport is ImportBundle that also tells which changes were
+// refused and why, for the note beside the file in a drop folder.
+func ImportBundleReport(ctx context.Context, s *store.Store, r io.Reader) (sum Imported, err error) {
+	applied := 0
+	defer func() { sum.Applied = applied }()
 	keyS, err := s.Meta(ctx, metaHQKeys)
 	if err != nil {
-		return 0, err
+		return sum, err
 	}
 	hqKey, _ := base64.StdEncoding.DecodeString(keyS)
 	sr, err := s.Showroom(ctx)
 	if err != nil {
-		return 0, err
+		return sum, err
 	}
 	f, err := bundle.Open(r, bundle.ToShowroom, func(string) []ed25519.PublicKey { return []ed25519.PublicKey{hqKey} }, bundle.DefaultLimits)
 	if err != nil {
-		return 0, err
+		return sum, err
 	}
 	defer f.Close()
 	if f.ShowroomID != sr.ID {
-		return 0, kaohe.Errorf(kaohe.EUNAUTHORIZED, "err.bundle_foreign")
+		return sum, kaohe.Errorf(kaohe.EUNAUTHORIZED, "err.bundle_foreign")
 	}
 	cursor, err := s.PullCursor(ctx)
 	if err != nil {
-		return 0, err
+		return sum, err
 	}
 	// Batch by batch, each with the cursor it reaches: an import cut short
 	// resumes where it stopped, and an older bundle, or the same one twice,
@@ -125,10 +141,17 @@ func ImportBundle(ctx context.Context, s *store.Store, r io.Reader) (applied int
 		if len(changes) == 0 {
 			return nil
 		}
-		if err := s.ApplyRemote(ctx, "总部同步包", changes, next); err != nil {
+		refused, err := s.ApplyRemoteRefused(ctx, "总部同步包", changes, next)
+		if err != nil {
 			return err
 		}
-		applied += len(changes)
+		applied += len(changes) // taken in; the refused ones are audited and noted
+		sum.Refused += len(refused)
+		for _, r := range refused {
+			if len(sum.Refusals) < 1000 {
+				sum.Refusals = append(sum.Refusals, r)
+			}
+		}
 		cursor = next
 		return nil
 	}, func(ids []string) error {
@@ -139,10 +162,10 @@ func ImportBundle(ctx context.Context, s *store.Store, r io.Reader) (applied int
 		return s.MarkPushed(ctx, acks)
 	})
 	if err != nil {
-		return applied, err
+		return sum, err
 	}
 	if f.Cursor > cursor {
 		err = s.ApplyRemote(ctx, "总部同步包", nil, f.Cursor)
 	}
-	return applied, err
+	return sum, err
 }
