@@ -158,7 +158,8 @@ define winres
 endef
 
 windows: deps
-	@command -v $(WINDRES) >/dev/null && command -v icotool >/dev/null || $(MAKE) --no-print-directory windows-deps
+	@for t in $(WINDRES) icotool convert zip osslsigncode; do command -v $$t >/dev/null || exit 1; done \
+		|| $(MAKE) --no-print-directory windows-deps
 	@$(MAKE) --no-print-directory $(WIN)/kaohe.ico
 	$(call winres,kaohe,客户经理考核)
 	$(call winres,kaohe-hq,客户经理考核 总部服务器)
@@ -170,6 +171,7 @@ windows: deps
 	@ls -l bin/kaohe.exe $(HQZIP)
 
 installer: windows
+	@command -v makensis >/dev/null || $(MAKE) --no-print-directory windows-deps
 	makensis -V2 -INPUTCHARSET UTF8 -DVERSION=$(VERSION) -DBUILD_NO=$(or $(BUILD_NO),0) \
 		-DCOMPANY="$(COMPANY)" -DEXE=$(CURDIR)/bin/kaohe.exe -DICON=$(CURDIR)/$(WIN)/kaohe.ico \
 		-DOUTFILE=$(CURDIR)/$(SETUP) packaging/windows/installer.nsi
