@@ -20,6 +20,7 @@ type ReferenceScreen struct {
 	view fyne.CanvasObject
 
 	Level4, Level5 *widget.Check
+	PassMark       *field // the level exam's pass mark (reference data)
 	tpl            kaohe.Template
 	Weights        map[string]*field
 	MinTotals      []*field
@@ -48,6 +49,7 @@ func newReferenceScreen(e *env) *ReferenceScreen {
 	s.Message = wrapLabel("")
 	s.Level4 = widget.NewCheck(T("ref.enable_level", "Level", LevelName(kaohe.Level4)), nil)
 	s.Level5 = widget.NewCheck(T("ref.enable_level", "Level", LevelName(kaohe.Level5)), nil)
+	s.PassMark = newField()
 	saveLevels := widget.NewButtonWithIcon(T("action.save"), theme.DocumentSaveIcon(), s.SaveLevels)
 	s.TemplateInfo = widget.NewLabel("")
 	saveTpl := widget.NewButtonWithIcon(T("ref.save_version"), theme.DocumentSaveIcon(), s.SaveTemplate)
@@ -74,7 +76,8 @@ func newReferenceScreen(e *env) *ReferenceScreen {
 	saveMember := widget.NewButtonWithIcon(T("ref.save_member"), theme.DocumentSaveIcon(), s.SaveMember)
 	removeMember := widget.NewButtonWithIcon(T("ref.retire"), theme.DeleteIcon(), s.RetireMember)
 
-	levels := container.NewVBox(bold(T("ref.levels")), container.NewHBox(s.Level4, s.Level5, saveLevels))
+	levels := container.NewVBox(bold(T("ref.levels")), container.NewHBox(s.Level4, s.Level5,
+		widget.NewLabel(T("field.exam_pass_mark")), container.NewGridWrap(fyne.NewSize(80, s.PassMark.MinSize().Height), s.PassMark), saveLevels))
 	template := container.NewVBox(bold(T("ref.template")), s.TemplateInfo, s.tplBox, container.NewHBox(saveTpl))
 	periods := container.NewVBox(bold(T("ref.periods")), container.NewGridWithColumns(4, s.PeriodKind,
 		container.NewBorder(nil, nil, widget.NewLabel(T("field.year")), nil, s.PeriodYear),
@@ -102,6 +105,9 @@ func (s *ReferenceScreen) Reload() {
 		s.e.showError(err)
 	}
 	for _, li := range ls {
+		if li.Level == kaohe.Level2 {
+			s.PassMark.SetText(numText(li.PassMark()))
+		}
 		switch li.Level {
 		case kaohe.Level4:
 			s.Level4.SetChecked(li.Enabled)
@@ -195,11 +201,18 @@ func (s *ReferenceScreen) Reload() {
 	s.Members.SetText(strings.Join(lines, "\n"))
 }
 
-// SaveLevels enables or disables levels 4 and 5.
+// SaveLevels enables or disables levels 4 and 5 and sets the exam's pass
+// mark, which HQ checks every exam result against.
 func (s *ReferenceScreen) SaveLevels() {
+	mark, ok := parseNumber(s.PassMark.Text)
+	if !ok {
+		say(s.Message, ErrorText(kaohe.Errorf(kaohe.EINVALID, "err.not_a_number", "Item", T("field.exam_pass_mark"), "Value", s.PassMark.Text)), true)
+		return
+	}
 	ls, err := s.e.svc.Levels(bg)
 	if err == nil {
 		for i := range ls {
+			ls[i].ExamPassMark = mark
 			switch ls[i].Level {
 			case kaohe.Level4:
 				ls[i].Enabled = s.Level4.Checked

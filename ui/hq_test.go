@@ -198,10 +198,22 @@ func TestHQReferenceData(t *testing.T) {
 		t.Errorf("new version: %+v, %q", tpl.Version, s.Message.Text)
 	}
 	s.Level4.SetChecked(true)
+	if s.PassMark.Text != "60" {
+		t.Errorf("pass mark shown %q; want the policy's 60", s.PassMark.Text)
+	}
+	s.PassMark.SetText("150")
+	s.SaveLevels()
+	if ls, _ := svc.Levels(context.Background()); ls[1].PassMark() != 60 {
+		t.Errorf("a pass mark of 150 was saved")
+	}
+	s.PassMark.SetText("70")
 	s.SaveLevels()
 	ls, _ := svc.Levels(context.Background())
 	if li, _ := ls.Get(kaohe.Level4); !li.Enabled {
 		t.Errorf("level 4 not enabled")
+	}
+	if li, _ := ls.Get(kaohe.Level2); li.PassMark() != 70 {
+		t.Errorf("pass mark = %v; want 70", li.PassMark())
 	}
 	s.PeriodKind.Set(kaohe.PeriodHalf)
 	s.PeriodYear.SetText("2027")
