@@ -146,7 +146,7 @@ func (s *ResearchScreen) Save() {
 	r.Kind, _ = s.Kind.Value()
 	d, err := kaohe.ParseDate(s.Date.Text)
 	if err != nil {
-		say(s.Message, ErrorText(err), true)
+		say(s.Message, ErrorText(err.(*kaohe.Error).OnField("date")), true)
 		return
 	}
 	r.Date = d
@@ -165,7 +165,7 @@ func (s *ResearchScreen) Save() {
 		}
 		if t := strings.TrimSpace(s.Deliver.Text); t != "" {
 			if r.Delivery, err = kaohe.ParseDate(t); err != nil {
-				say(s.Message, ErrorText(err), true)
+				say(s.Message, ErrorText(err.(*kaohe.Error).OnField("delivery")), true)
 				return
 			}
 		}

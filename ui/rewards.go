@@ -144,7 +144,7 @@ func (s *RewardScreen) Save() {
 	}
 	d, err := kaohe.ParseDate(s.Date.Text)
 	if err != nil {
-		say(s.Message, ErrorText(err), true)
+		say(s.Message, ErrorText(err.(*kaohe.Error).OnField("date")), true)
 		return
 	}
 	r.Date = d

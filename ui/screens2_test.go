@@ -189,6 +189,14 @@ func TestRewardsAndResearch(t *testing.T) {
 		t.Errorf("fine without amount: %q", r.Message.Text)
 	}
 	test.Type(r.Amount, "300")
+	// A bad date names the field and shows what a date looks like.
+	prev := r.Date.Text
+	r.Date.SetText("2026-13-01")
+	r.Save()
+	if !strings.Contains(r.Message.Text, "日期：“2026-13-01”不是有效日期") || !strings.Contains(r.Message.Text, "例如 2026-11-27") {
+		t.Errorf("bad date: %q", r.Message.Text)
+	}
+	r.Date.SetText(prev)
 	r.Save()
 	rs, _ := svc.RewardsPenalties(context.Background(), d4.ID)
 	if len(rs) == 0 || rs[0].Type != kaohe.PenaltyFine || rs[0].Amount != 300 || rs[0].DecidedBy != "王经理" {

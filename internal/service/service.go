@@ -227,17 +227,27 @@ func (s *Service) Dashboard(ctx context.Context) (kaohe.Dashboard, error) {
 	if err != nil {
 		return d, err
 	}
+	// The latest ended period with graded assessments (a period just ended
+	// whose assessments are still drafts would show only zeros); failing
+	// that, the latest ended period.
+	var as []kaohe.Assessment
 	for _, p := range periods {
-		if p.End.Before(today) {
-			d.LastPeriod = p
+		if !p.End.Before(today) {
+			continue
+		}
+		pas, err := s.Store.Assessments(ctx, store.AssessmentFilter{PeriodID: p.ID})
+		if err != nil {
+			return d, err
+		}
+		if d.LastPeriod.ID == "" {
+			d.LastPeriod, as = p, pas
+		}
+		if n, _ := kaohe.TallyGrades(pas); n > 0 {
+			d.LastPeriod, as = p, pas
 			break
 		}
 	}
 	if d.LastPeriod.ID != "" {
-		as, err := s.Store.Assessments(ctx, store.AssessmentFilter{PeriodID: d.LastPeriod.ID})
-		if err != nil {
-			return d, err
-		}
 		tpl, err := s.Store.CurrentTemplate(ctx)
 		if err == nil && len(as) > 0 {
 			tpl, err = s.Store.Template(ctx, as[0].TemplateID, as[0].TemplateVersion)
