@@ -77,9 +77,12 @@ func Error(lang kaohe.Lang, err error) string {
 		return Text(lang, "err.internal", map[string]any{"Detail": err.Error()})
 	}
 	args := e.Args
+	cloned := false
 	for k, v := range e.Args {
 		if inner, ok := v.(error); ok {
-			args = maps.Clone(e.Args)
+			if !cloned { // once: every error argument is said in lang
+				args, cloned = maps.Clone(e.Args), true
+			}
 			args[k] = Error(lang, inner)
 		}
 	}
