@@ -110,7 +110,7 @@ func (s *AssessmentScreen) Reload() {
 	var mids []string
 	labels := map[string]string{}
 	for _, m := range s.e.activeManagers() {
-		if kaohe.CheckAssessable(levels, m.Level, m.Manager, s.e.actor) != nil {
+		if kaohe.CheckAssessable(levels, m.Level, m.Manager, s.e.actor.EmployeeNo) != nil {
 			continue
 		}
 		mids = append(mids, m.ID)
@@ -236,7 +236,7 @@ func (s *AssessmentScreen) load() {
 	s.Comment.SetText(a.Comment)
 	s.Assessor.SetText(a.Assessor)
 	if a.Assessor == "" {
-		s.Assessor.SetText(s.e.actor)
+		s.Assessor.SetText(s.e.actor.String())
 	}
 	for _, w := range []fyne.Disableable{s.Comment, s.Assessor, s.SaveBtn, s.Submit, s.FillPlan} {
 		if readOnly {

@@ -274,11 +274,13 @@ func TestClickEveryControl(t *testing.T) {
 				var svc *service.Service
 				w, svc, _ = hqWindow(t)
 				// A full review group: the decision form must wrap, not widen the window.
+				admin := signInAs(t, svc, "H001", "hq-admin-pw")
 				for _, m := range []string{"王建国", "李晓红", "赵磊", "孙丽娟"} {
-					if err := svc.SaveReviewMember(context.Background(), "admin", kaohe.ReviewMember{Name: m, Title: "区域经理", Role: "member"}); err != nil {
+					if err := svc.SaveReviewMember(context.Background(), admin, kaohe.ReviewMember{Name: m, Title: "区域经理", Role: "member"}); err != nil {
 						t.Fatal(err)
 					}
 				}
+				signInAs(t, svc, "H002", "reviewer-pw")
 			} else {
 				w, _, _ = demoWindow(t)
 			}

@@ -26,7 +26,7 @@ var bg = context.Background()
 type env struct {
 	svc     Service
 	win     fyne.Window
-	actor   string
+	actor   kaohe.Actor // the signed-in account
 	docDir  string
 	dataDir string
 	// openFile opens a document in the system viewer; tests record instead.

@@ -27,6 +27,13 @@ import (
 // showroom that synced with a real HQ server.
 func hqWindow(t *testing.T) (*Window, *service.Service, *hq.Store) {
 	t.Helper()
+	return hqWindowAs(t, "H002", "reviewer-pw")
+}
+
+// hqWindowAs is hqWindow signed in as another HQ account: H001 is the HQ
+// admin (password hq-admin-pw), H002 a reviewer (reviewer-pw).
+func hqWindowAs(t *testing.T, no, pw string) (*Window, *service.Service, *hq.Store) {
+	t.Helper()
 	a := test.NewTempApp(t)
 	SetLanguage(kaohe.LangZh)
 	h, err := hq.Open(context.Background(), filepath.Join(t.TempDir(), "hq.db"))
@@ -54,16 +61,26 @@ func hqWindow(t *testing.T) (*Window, *service.Service, *hq.Store) {
 	if _, err := svc.Enroll(context.Background(), srv.URL, hqCode); err != nil {
 		t.Fatal(err)
 	}
+	// HQ mode's first account is its admin's; the admin adds a reviewer.
+	svc.Sleep = func(time.Duration) {}
+	admin, err := svc.Setup(context.Background(), "孙浩", "H001", "hq-admin-pw")
+	if err != nil || admin.Role != kaohe.RoleHQAdmin {
+		t.Fatalf("HQ set-up = %+v, %v", admin, err)
+	}
+	if _, err := svc.SaveAccount(context.Background(), admin, kaohe.Account{Name: "陈建国", EmployeeNo: "H002", Role: kaohe.RoleReviewer}, "reviewer-pw"); err != nil {
+		t.Fatal(err)
+	}
 	// HQ's reference data: the review group.
 	for _, m := range []kaohe.ReviewMember{{Name: "陈建国", Title: "总经理", Role: "leader"}, {Name: "周静", Title: "人事部经理", Role: "member"}} {
-		if err := svc.SaveReviewMember(context.Background(), "admin", m); err != nil {
+		if err := svc.SaveReviewMember(context.Background(), admin, m); err != nil {
 			t.Fatal(err)
 		}
 	}
 	if err := svc.SyncNow(context.Background()); err != nil {
 		t.Fatal(err)
 	}
-	w := NewWindow(Params{App: a, Service: svc, Actor: "陈建国", DocDir: t.TempDir(), DataDir: t.TempDir(), Now: func() time.Time { return demoToday }})
+	signInAs(t, svc, no, pw)
+	w := NewWindow(Params{App: a, Service: svc, DocDir: t.TempDir(), DataDir: t.TempDir(), Now: func() time.Time { return demoToday }})
 	t.Cleanup(w.Close)
 	w.Wait()
 	return w, svc, h
@@ -177,7 +194,7 @@ func TestHQReviewQueue(t *testing.T) {
 }
 
 func TestHQReferenceData(t *testing.T) {
-	w, svc, h := hqWindow(t)
+	w, svc, h := hqWindowAs(t, "H001", "hq-admin-pw")
 	open(w, "nav.reference")
 	s := w.Reference
 	// Weights that do not sum to 100 are refused; nothing is saved.
@@ -316,9 +333,11 @@ func TestHQFiling(t *testing.T) {
 func TestHQReportAndExports(t *testing.T) {
 	w, svc, _ := hqWindow(t)
 	p, _ := kaohe.StandardPeriod(kaohe.PeriodHalf, 2026, 1)
-	if err := svc.SavePeriod(context.Background(), "admin", p); err != nil {
+	admin := signInAs(t, svc, "H001", "hq-admin-pw")
+	if err := svc.SavePeriod(context.Background(), admin, p); err != nil {
 		t.Fatal(err)
 	}
+	signInAs(t, svc, "H002", "reviewer-pw")
 	open(w, "nav.hq_report")
 	s := w.HQReport
 	s.Reload()
@@ -376,11 +395,13 @@ func TestHQReportAndExports(t *testing.T) {
 
 func TestHQReviewQueueKeepsItsWidth(t *testing.T) {
 	w, svc, _ := hqWindow(t)
+	admin := signInAs(t, svc, "H001", "hq-admin-pw")
 	for _, m := range []string{"Wang Jianguo", "Li Xiaohong", "Zhao Lei", "Sun Lijuan"} {
-		if err := svc.SaveReviewMember(context.Background(), "admin", kaohe.ReviewMember{Name: m, Title: "Regional marketing manager", Role: "member"}); err != nil {
+		if err := svc.SaveReviewMember(context.Background(), admin, kaohe.ReviewMember{Name: m, Title: "Regional marketing manager", Role: "member"}); err != nil {
 			t.Fatal(err)
 		}
 	}
+	signInAs(t, svc, "H002", "reviewer-pw")
 	SetLanguage(kaohe.LangEn)
 	defer SetLanguage(kaohe.LangZh)
 	w.reload()

@@ -47,7 +47,7 @@ func newRewardScreen(e *env) *RewardScreen {
 	})
 	s.Amount, s.Reason, s.Date, s.By = newField(), newField(), newField(), newField()
 	s.Date.SetText(e.today().String())
-	s.By.SetText(e.actor)
+	s.By.SetText(e.actor.String())
 	s.Message = wrapLabel("")
 	amount := func(r kaohe.RewardPenalty) string {
 		if info, _ := r.Type.Info(); info.HasAmount {

@@ -199,7 +199,7 @@ func TestRewardsAndResearch(t *testing.T) {
 	r.Date.SetText(prev)
 	r.Save()
 	rs, _ := svc.RewardsPenalties(context.Background(), d4.ID)
-	if len(rs) == 0 || rs[0].Type != kaohe.PenaltyFine || rs[0].Amount != 300 || rs[0].DecidedBy != "王经理" {
+	if len(rs) == 0 || rs[0].Type != kaohe.PenaltyFine || rs[0].Amount != 300 || rs[0].DecidedBy != w.e.actor.String() {
 		t.Fatalf("rewards = %+v (%q)", rs, r.Message.Text)
 	}
 	// The records are a table: latest first, searchable, sortable by amount.

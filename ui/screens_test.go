@@ -38,8 +38,9 @@ func demoWindow(t *testing.T) (*Window, *service.Service, *[]string) {
 	svc := service.New(s, filepath.Join(dir, "backups"))
 	svc.Now = func() time.Time { return demoToday }
 	t.Cleanup(func() { svc.Store.Close() })
+	signInAs(t, svc, "D001", "manager-demo")
 	var opened []string
-	w := NewWindow(Params{App: a, Service: svc, Actor: "王经理", DocDir: filepath.Join(dir, "documents"), DataDir: dir,
+	w := NewWindow(Params{App: a, Service: svc, DocDir: filepath.Join(dir, "documents"), DataDir: dir,
 		OpenFile: func(p string) { opened = append(opened, p) }, Now: func() time.Time { return demoToday }})
 	t.Cleanup(w.Close)
 	w.Wait()
@@ -412,7 +413,7 @@ func TestSettingsBackupAndLanguage(t *testing.T) {
 		t.Errorf("backups %d -> %d", n, len(s.list))
 	}
 	// Restore the backup: a manager added after it disappears, the window rebuilds.
-	svc.CreateManager(context.Background(), "王经理", kaohe.Manager{EmployeeNo: "D099", Name: "临时", Education: kaohe.EduCollege, Status: kaohe.StatusActive}, kaohe.Level1)
+	svc.CreateManager(context.Background(), w.e.actor, kaohe.Manager{EmployeeNo: "D099", Name: "临时", Education: kaohe.EduCollege, Status: kaohe.StatusActive}, kaohe.Level1)
 	s.Restore(s.list[0].Path)
 	if _, err := svc.Store.ManagerByNo(context.Background(), "D099"); err == nil {
 		t.Errorf("the restore did not bring back the backup's state")
@@ -457,7 +458,7 @@ func TestAssessmentsOfferOnlyWhatHQAccepts(t *testing.T) {
 			break
 		}
 	}
-	s.e.actor = me.Name
+	s.e.actor = kaohe.Actor{Name: me.Name, EmployeeNo: me.EmployeeNo, ManagerID: me.ID}
 	s.Reload()
 	for _, id := range s.Manager.values {
 		if id == me.ID {

@@ -20,9 +20,9 @@ type ManagerService interface {
 	ManagerStore
 	Showroom(ctx context.Context) (kaohe.Showroom, error)
 	Levels(ctx context.Context) (kaohe.Levels, error)
-	CreateManager(ctx context.Context, actor string, m kaohe.Manager, level kaohe.Level) (kaohe.Manager, error)
-	UpdateManager(ctx context.Context, actor string, m kaohe.Manager) (kaohe.Manager, error)
-	DeleteManager(ctx context.Context, actor, id string) error
+	CreateManager(ctx context.Context, actor kaohe.Actor, m kaohe.Manager, level kaohe.Level) (kaohe.Manager, error)
+	UpdateManager(ctx context.Context, actor kaohe.Actor, m kaohe.Manager) (kaohe.Manager, error)
+	DeleteManager(ctx context.Context, actor kaohe.Actor, id string) error
 	Profile(ctx context.Context, id string) (kaohe.Profile, error)
 }
 
@@ -31,23 +31,23 @@ type AssessmentService interface {
 	Periods(ctx context.Context) ([]kaohe.Period, error)
 	TemplateFor(ctx context.Context, a kaohe.Assessment) (kaohe.Template, error)
 	Assessment(ctx context.Context, managerID, periodID string) (kaohe.Assessment, error)
-	SaveAssessment(ctx context.Context, actor string, a kaohe.Assessment, submit bool) (kaohe.Assessment, error)
+	SaveAssessment(ctx context.Context, actor kaohe.Actor, a kaohe.Assessment, submit bool) (kaohe.Assessment, error)
 	PlanCompletion(ctx context.Context, managerID, periodID string) (kaohe.Completion, error)
 }
 
 // ApplicationService keeps level applications.
 type ApplicationService interface {
 	Applications(ctx context.Context, managerID string) ([]kaohe.ApplicationView, error)
-	SaveApplication(ctx context.Context, actor string, a kaohe.Application) (kaohe.Application, error)
-	SubmitApplication(ctx context.Context, actor, id string) (kaohe.ApplicationView, error)
-	SaveAndSubmitApplication(ctx context.Context, actor string, a kaohe.Application) (kaohe.ApplicationView, error)
+	SaveApplication(ctx context.Context, actor kaohe.Actor, a kaohe.Application) (kaohe.Application, error)
+	SubmitApplication(ctx context.Context, actor kaohe.Actor, id string) (kaohe.ApplicationView, error)
+	SaveAndSubmitApplication(ctx context.Context, actor kaohe.Actor, a kaohe.Application) (kaohe.ApplicationView, error)
 }
 
 // DocumentService makes PDFs.
 type DocumentService interface {
 	SetLanguage(l kaohe.Lang)
 	VerifyCertificate(ctx context.Context, serial, code string) (kaohe.Certificate, kaohe.Verdict, error)
-	CertificatePDF(ctx context.Context, actor, employeeNo, path string) error
+	CertificatePDF(ctx context.Context, actor kaohe.Actor, employeeNo, path string) error
 	ReportPDF(ctx context.Context, employeeNo, periodID, path string) error
 	ApplicationPDF(ctx context.Context, employeeNo, path string) error
 	SummaryPDF(ctx context.Context, periodID, path string) error
@@ -65,28 +65,28 @@ type BackupService interface {
 type FigureService interface {
 	Figures(ctx context.Context, managerID, metric string, year int) (targets, actuals kaohe.Months, err error)
 	Target(ctx context.Context, managerID, metric string, year int) (kaohe.Target, error)
-	SetTarget(ctx context.Context, actor, managerID, metric string, year int, annual int64, weights []float64) (kaohe.Target, error)
-	SetActuals(ctx context.Context, actor, managerID, metric string, year int, values map[int]int64) error
+	SetTarget(ctx context.Context, actor kaohe.Actor, managerID, metric string, year int, annual int64, weights []float64) (kaohe.Target, error)
+	SetActuals(ctx context.Context, actor kaohe.Actor, managerID, metric string, year int, values map[int]int64) error
 }
 
 // TrainingService keeps training sessions and attendance.
 type TrainingService interface {
 	Trainings(ctx context.Context) ([]kaohe.Training, error)
-	SaveTraining(ctx context.Context, actor string, t kaohe.Training) (kaohe.Training, error)
+	SaveTraining(ctx context.Context, actor kaohe.Actor, t kaohe.Training) (kaohe.Training, error)
 	Attendance(ctx context.Context, trainingID string) ([]kaohe.Attendance, error)
-	RecordAttendance(ctx context.Context, actor string, as []kaohe.Attendance) error
+	RecordAttendance(ctx context.Context, actor kaohe.Actor, as []kaohe.Attendance) error
 }
 
 // RewardService keeps rewards and penalties.
 type RewardService interface {
 	RewardsPenalties(ctx context.Context, managerID string) ([]kaohe.RewardPenalty, error)
-	SaveRewardPenalty(ctx context.Context, actor string, r kaohe.RewardPenalty) (kaohe.RewardPenalty, error)
+	SaveRewardPenalty(ctx context.Context, actor kaohe.Actor, r kaohe.RewardPenalty) (kaohe.RewardPenalty, error)
 }
 
 // ResearchService keeps market research records.
 type ResearchService interface {
 	Research(ctx context.Context, managerID string) ([]kaohe.MarketResearch, error)
-	SaveResearch(ctx context.Context, actor string, r kaohe.MarketResearch) (kaohe.MarketResearch, error)
+	SaveResearch(ctx context.Context, actor kaohe.Actor, r kaohe.MarketResearch) (kaohe.MarketResearch, error)
 }
 
 // ExcelService exports and imports spreadsheets.
@@ -96,7 +96,7 @@ type ExcelService interface {
 	ExportAssessments(ctx context.Context, periodID, path string) error
 	PreviewRoster(ctx context.Context, path string) (kaohe.ImportPreview, error)
 	PreviewActuals(ctx context.Context, path string) (kaohe.ImportPreview, error)
-	ConfirmImport(ctx context.Context, actor, previewID string) (int, error)
+	ConfirmImport(ctx context.Context, actor kaohe.Actor, previewID string) (int, error)
 	DropImport(previewID string)
 }
 
@@ -120,25 +120,43 @@ type HQService interface {
 	IsHQ(ctx context.Context) bool
 	Showrooms(ctx context.Context) ([]kaohe.Showroom, error)
 	ReviewQueue(ctx context.Context) ([]kaohe.ReviewItem, error)
-	RecordDecision(ctx context.Context, actor string, d kaohe.Decision) (kaohe.ApplicationView, error)
-	DecideExemption(ctx context.Context, actor string, e kaohe.Exemption) error
+	RecordDecision(ctx context.Context, actor kaohe.Actor, d kaohe.Decision) (kaohe.ApplicationView, error)
+	DecideExemption(ctx context.Context, actor kaohe.Actor, e kaohe.Exemption) error
 	ReviewMembers(ctx context.Context) ([]kaohe.ReviewMember, error)
-	SaveReviewMember(ctx context.Context, actor string, m kaohe.ReviewMember) error
-	SaveLevels(ctx context.Context, actor string, ls kaohe.Levels) error
+	SaveReviewMember(ctx context.Context, actor kaohe.Actor, m kaohe.ReviewMember) error
+	SaveLevels(ctx context.Context, actor kaohe.Actor, ls kaohe.Levels) error
 	CurrentTemplate(ctx context.Context) (kaohe.Template, error)
-	SaveTemplate(ctx context.Context, actor string, t kaohe.Template) error
-	SavePeriod(ctx context.Context, actor string, p kaohe.Period) error
-	Retire(ctx context.Context, actor, entity, id string) error
+	SaveTemplate(ctx context.Context, actor kaohe.Actor, t kaohe.Template) error
+	SavePeriod(ctx context.Context, actor kaohe.Actor, p kaohe.Period) error
+	Retire(ctx context.Context, actor kaohe.Actor, entity, id string) error
 	History(ctx context.Context, entity, id string) ([]kaohe.HistoryEntry, error)
 	FilingQueue(ctx context.Context) ([]kaohe.FilingItem, error)
 	HQReport(ctx context.Context, periodID string) (kaohe.HQReport, error)
 	HQReportPDF(ctx context.Context, periodID, path string) error
 	HQReportXLSX(ctx context.Context, periodID, path string) error
-	FileAssessments(ctx context.Context, actor string, ids []string) error
+	FileAssessments(ctx context.Context, actor kaohe.Actor, ids []string) error
+}
+
+// AccountService signs people in and keeps their accounts.
+type AccountService interface {
+	NeedsSetup(ctx context.Context) (bool, error)
+	Setup(ctx context.Context, name, employeeNo, password string) (kaohe.Actor, error)
+	Login(ctx context.Context, employeeNo, password string) (kaohe.Actor, error)
+	Unlock(ctx context.Context, password string) (kaohe.Actor, error)
+	Lock()
+	Logout()
+	Session() (kaohe.Actor, bool)
+	Accounts(ctx context.Context, actor kaohe.Actor) ([]kaohe.Account, error)
+	SaveAccount(ctx context.Context, actor kaohe.Actor, a kaohe.Account, password string) (kaohe.Account, error)
+	ChangePassword(ctx context.Context, actor kaohe.Actor, old, password string) error
+	IdleLockMinutes(ctx context.Context) int
+	SetIdleLockMinutes(ctx context.Context, actor kaohe.Actor, minutes int) error
+	OpenDemo(ctx context.Context) error
 }
 
 // Service is everything the window uses.
 type Service interface {
+	AccountService
 	HQService
 	SyncService
 	DashboardService

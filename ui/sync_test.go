@@ -64,7 +64,7 @@ func TestEnrollAndSyncFromTheWindow(t *testing.T) {
 
 	// Offline path through the screen's buttons: a new write goes out in a
 	// bundle; HQ's bundle back acknowledges it.
-	svc.CreateManager(context.Background(), "王经理", kaohe.Manager{EmployeeNo: "D088", Name: "离线新增", Education: kaohe.EduCollege, Status: kaohe.StatusActive}, kaohe.Level1)
+	svc.CreateManager(context.Background(), w.e.actor, kaohe.Manager{EmployeeNo: "D088", Name: "离线新增", Education: kaohe.EduCollege, Status: kaohe.StatusActive}, kaohe.Level1)
 	out := filepath.Join(t.TempDir(), "sh01.kaohe")
 	w.Sync.ExportBundle(out)
 	if !strings.Contains(w.Sync.Message.Text, "已导出 2 条") {

@@ -16,58 +16,58 @@ type watched struct {
 
 func (w watched) bumped(err error) error { w.v.bump(); return err }
 
-func (w watched) CreateManager(ctx context.Context, actor string, m kaohe.Manager, level kaohe.Level) (kaohe.Manager, error) {
+func (w watched) CreateManager(ctx context.Context, actor kaohe.Actor, m kaohe.Manager, level kaohe.Level) (kaohe.Manager, error) {
 	r, err := w.Service.CreateManager(ctx, actor, m, level)
 	return r, w.bumped(err)
 }
-func (w watched) UpdateManager(ctx context.Context, actor string, m kaohe.Manager) (kaohe.Manager, error) {
+func (w watched) UpdateManager(ctx context.Context, actor kaohe.Actor, m kaohe.Manager) (kaohe.Manager, error) {
 	r, err := w.Service.UpdateManager(ctx, actor, m)
 	return r, w.bumped(err)
 }
-func (w watched) DeleteManager(ctx context.Context, actor, id string) error {
+func (w watched) DeleteManager(ctx context.Context, actor kaohe.Actor, id string) error {
 	return w.bumped(w.Service.DeleteManager(ctx, actor, id))
 }
-func (w watched) SaveAssessment(ctx context.Context, actor string, a kaohe.Assessment, submit bool) (kaohe.Assessment, error) {
+func (w watched) SaveAssessment(ctx context.Context, actor kaohe.Actor, a kaohe.Assessment, submit bool) (kaohe.Assessment, error) {
 	r, err := w.Service.SaveAssessment(ctx, actor, a, submit)
 	return r, w.bumped(err)
 }
-func (w watched) SaveApplication(ctx context.Context, actor string, a kaohe.Application) (kaohe.Application, error) {
+func (w watched) SaveApplication(ctx context.Context, actor kaohe.Actor, a kaohe.Application) (kaohe.Application, error) {
 	r, err := w.Service.SaveApplication(ctx, actor, a)
 	return r, w.bumped(err)
 }
-func (w watched) SubmitApplication(ctx context.Context, actor, id string) (kaohe.ApplicationView, error) {
+func (w watched) SubmitApplication(ctx context.Context, actor kaohe.Actor, id string) (kaohe.ApplicationView, error) {
 	r, err := w.Service.SubmitApplication(ctx, actor, id)
 	return r, w.bumped(err)
 }
-func (w watched) CertificatePDF(ctx context.Context, actor, employeeNo, path string) error {
+func (w watched) CertificatePDF(ctx context.Context, actor kaohe.Actor, employeeNo, path string) error {
 	return w.bumped(w.Service.CertificatePDF(ctx, actor, employeeNo, path)) // prints are logged
 }
 func (w watched) Restore(ctx context.Context, path string) error {
 	return w.bumped(w.Service.Restore(ctx, path))
 }
-func (w watched) SetTarget(ctx context.Context, actor, managerID, metric string, year int, annual int64, weights []float64) (kaohe.Target, error) {
+func (w watched) SetTarget(ctx context.Context, actor kaohe.Actor, managerID, metric string, year int, annual int64, weights []float64) (kaohe.Target, error) {
 	r, err := w.Service.SetTarget(ctx, actor, managerID, metric, year, annual, weights)
 	return r, w.bumped(err)
 }
-func (w watched) SetActuals(ctx context.Context, actor, managerID, metric string, year int, values map[int]int64) error {
+func (w watched) SetActuals(ctx context.Context, actor kaohe.Actor, managerID, metric string, year int, values map[int]int64) error {
 	return w.bumped(w.Service.SetActuals(ctx, actor, managerID, metric, year, values))
 }
-func (w watched) SaveTraining(ctx context.Context, actor string, t kaohe.Training) (kaohe.Training, error) {
+func (w watched) SaveTraining(ctx context.Context, actor kaohe.Actor, t kaohe.Training) (kaohe.Training, error) {
 	r, err := w.Service.SaveTraining(ctx, actor, t)
 	return r, w.bumped(err)
 }
-func (w watched) RecordAttendance(ctx context.Context, actor string, as []kaohe.Attendance) error {
+func (w watched) RecordAttendance(ctx context.Context, actor kaohe.Actor, as []kaohe.Attendance) error {
 	return w.bumped(w.Service.RecordAttendance(ctx, actor, as))
 }
-func (w watched) SaveRewardPenalty(ctx context.Context, actor string, r kaohe.RewardPenalty) (kaohe.RewardPenalty, error) {
+func (w watched) SaveRewardPenalty(ctx context.Context, actor kaohe.Actor, r kaohe.RewardPenalty) (kaohe.RewardPenalty, error) {
 	x, err := w.Service.SaveRewardPenalty(ctx, actor, r)
 	return x, w.bumped(err)
 }
-func (w watched) SaveResearch(ctx context.Context, actor string, r kaohe.MarketResearch) (kaohe.MarketResearch, error) {
+func (w watched) SaveResearch(ctx context.Context, actor kaohe.Actor, r kaohe.MarketResearch) (kaohe.MarketResearch, error) {
 	x, err := w.Service.SaveResearch(ctx, actor, r)
 	return x, w.bumped(err)
 }
-func (w watched) ConfirmImport(ctx context.Context, actor, previewID string) (int, error) {
+func (w watched) ConfirmImport(ctx context.Context, actor kaohe.Actor, previewID string) (int, error) {
 	n, err := w.Service.ConfirmImport(ctx, actor, previewID)
 	return n, w.bumped(err)
 }
@@ -80,25 +80,25 @@ func (w watched) ImportBundle(ctx context.Context, path string) (int, error) {
 	n, err := w.Service.ImportBundle(ctx, path)
 	return n, w.bumped(err)
 }
-func (w watched) RecordDecision(ctx context.Context, actor string, d kaohe.Decision) (kaohe.ApplicationView, error) {
+func (w watched) RecordDecision(ctx context.Context, actor kaohe.Actor, d kaohe.Decision) (kaohe.ApplicationView, error) {
 	r, err := w.Service.RecordDecision(ctx, actor, d)
 	return r, w.bumped(err)
 }
-func (w watched) DecideExemption(ctx context.Context, actor string, e kaohe.Exemption) error {
+func (w watched) DecideExemption(ctx context.Context, actor kaohe.Actor, e kaohe.Exemption) error {
 	return w.bumped(w.Service.DecideExemption(ctx, actor, e))
 }
-func (w watched) SaveReviewMember(ctx context.Context, actor string, m kaohe.ReviewMember) error {
+func (w watched) SaveReviewMember(ctx context.Context, actor kaohe.Actor, m kaohe.ReviewMember) error {
 	return w.bumped(w.Service.SaveReviewMember(ctx, actor, m))
 }
-func (w watched) SaveLevels(ctx context.Context, actor string, ls kaohe.Levels) error {
+func (w watched) SaveLevels(ctx context.Context, actor kaohe.Actor, ls kaohe.Levels) error {
 	return w.bumped(w.Service.SaveLevels(ctx, actor, ls))
 }
-func (w watched) SaveTemplate(ctx context.Context, actor string, t kaohe.Template) error {
+func (w watched) SaveTemplate(ctx context.Context, actor kaohe.Actor, t kaohe.Template) error {
 	return w.bumped(w.Service.SaveTemplate(ctx, actor, t))
 }
-func (w watched) SavePeriod(ctx context.Context, actor string, p kaohe.Period) error {
+func (w watched) SavePeriod(ctx context.Context, actor kaohe.Actor, p kaohe.Period) error {
 	return w.bumped(w.Service.SavePeriod(ctx, actor, p))
 }
-func (w watched) FileAssessments(ctx context.Context, actor string, ids []string) error {
+func (w watched) FileAssessments(ctx context.Context, actor kaohe.Actor, ids []string) error {
 	return w.bumped(w.Service.FileAssessments(ctx, actor, ids))
 }

@@ -19,13 +19,16 @@ import (
 type Params struct {
 	App     fyne.App
 	Service Service
-	Actor   string // who works, for the audit trail
 	DocDir  string // where documents are written
 	DataDir string // the data folder, shown in Settings
 	// OpenFile overrides opening documents in the system viewer (tests).
 	OpenFile func(path string)
 	// Now overrides the clock (tests).
 	Now func() time.Time
+	// IdleTime says how long the user has not touched keyboard or mouse
+	// (the system's count on Windows); nil: time since the last screen
+	// switch in this window.
+	IdleTime func() time.Duration
 }
 
 // Preference keys, in one place.
@@ -55,6 +58,9 @@ type Window struct {
 	Filing       *FilingScreen    // HQ mode
 	HQReport     *HQReportScreen  // HQ mode
 	AllManagers  *ManagersScreen  // HQ mode
+	Accounts     *AccountsScreen  // managers of accounts
+
+	gate *gate // sign-in, lock and first run
 
 	pages   []*page
 	current *page
@@ -99,7 +105,7 @@ func NewWindow(p Params) *Window {
 	}
 	w := &Window{Window: p.App.NewWindow(T("app.name")), p: p}
 	w.SetIcon(Icon())
-	w.e = &env{win: w.Window, actor: p.Actor, docDir: p.DocDir, dataDir: p.DataDir, openFile: p.OpenFile, now: p.Now}
+	w.e = &env{win: w.Window, docDir: p.DocDir, dataDir: p.DataDir, openFile: p.OpenFile, now: p.Now}
 	w.e.svc = watched{Service: p.Service, v: &w.e.data}
 	w.e.work.cond.L = &w.e.work.mu
 	// Fyne's test driver runs fyne.Do on the calling goroutine: results
@@ -122,19 +128,20 @@ func NewWindow(p Params) *Window {
 			}
 		})
 	})
-	w.SetContent(w.build(0))
 	w.Resize(fyne.NewSize(1280, 800))
+	w.start() // the first-run set-up, the sign-in, or the screens
 	return w
 }
 
 // build makes the tabs in the current language and shows the i-th screen.
 func (w *Window) build(i int) fyne.CanvasObject {
 	e := w.e
+	e.actor, _ = e.svc.Session()
 	e.svc.SetLanguage(Language())
 	w.SetTitle(T("app.name"))
 	w.Dashboard, w.Managers, w.Assessments, w.Applications, w.Targets = nil, nil, nil, nil, nil
 	w.Training, w.Rewards, w.Research, w.Documents, w.Sync, w.Settings = nil, nil, nil, nil, nil, nil
-	w.Review, w.Reference, w.Filing, w.HQReport, w.AllManagers = nil, nil, nil, nil, nil
+	w.Review, w.Reference, w.Filing, w.HQReport, w.AllManagers, w.Accounts = nil, nil, nil, nil, nil, nil
 
 	pg := func(key string, build func() screen) *page { return &page{key: key, build: build} }
 	sync := pg("nav.sync", func() screen { w.Sync = newSyncScreen(e); return w.Sync })
@@ -142,6 +149,7 @@ func (w *Window) build(i int) fyne.CanvasObject {
 		w.Settings = newSettingsScreen(e, w.switchLanguage, w.reload)
 		return w.Settings
 	})
+	accounts := pg("nav.accounts", func() screen { w.Accounts = newAccountsScreen(e); return w.Accounts })
 	if e.svc.IsHQ(bg) {
 		w.pages = []*page{
 			pg("nav.review", func() screen { w.Review = newReviewScreen(e); return w.Review }),
@@ -150,7 +158,7 @@ func (w *Window) build(i int) fyne.CanvasObject {
 			pg("nav.reference", func() screen { w.Reference = newReferenceScreen(e); return w.Reference }),
 			// read-only: managers belong to their showrooms
 			pg("nav.all_managers", func() screen { w.AllManagers = newAllManagersScreen(e); return w.AllManagers }),
-			sync, settings,
+			accounts, sync, settings,
 		}
 	} else {
 		w.pages = []*page{
@@ -163,9 +171,10 @@ func (w *Window) build(i int) fyne.CanvasObject {
 			pg("nav.rewards", func() screen { w.Rewards = newRewardScreen(e); return w.Rewards }),
 			pg("nav.research", func() screen { w.Research = newResearchScreen(e); return w.Research }),
 			pg("nav.documents", func() screen { w.Documents = newDocumentScreen(e); return w.Documents }),
-			sync, settings,
+			accounts, sync, settings,
 		}
 	}
+	w.pages = allowedPages(e.actor.Role, w.pages) // the service refuses the rest whatever is shown
 	w.current = nil
 	w.Tabs = container.NewAppTabs()
 	for _, p := range w.pages {
@@ -191,7 +200,7 @@ func (w *Window) build(i int) fyne.CanvasObject {
 	title := widget.NewLabelWithStyle(T("app.name"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	w.room = widget.NewLabel("")
 	w.showRoom()
-	header := container.NewBorder(nil, nil, container.NewHBox(logo, title), w.room)
+	header := container.NewBorder(nil, nil, container.NewHBox(logo, title), container.NewHBox(w.room, w.sessionBar()))
 	w.show(i)
 	return container.NewBorder(container.NewVBox(header, widget.NewSeparator()), nil, nil, nil, w.Tabs)
 }
@@ -219,6 +228,7 @@ func (w *Window) show(i int) {
 		return
 	}
 	p := w.pages[i]
+	w.touch()
 	if w.current != nil && w.current != p {
 		if s, ok := w.current.s.(interface{ stop() }); ok {
 			s.stop()

@@ -103,8 +103,9 @@ func benchWindow(b *testing.B, path string) {
 		svc := service.New(s, b.TempDir())
 		svc.Now = func() time.Time { return demoToday }
 
+		signInAs(b, svc, "D001", "manager-demo")
 		t0 := time.Now()
-		w := NewWindow(Params{App: a, Service: svc, Actor: "王经理", DocDir: b.TempDir(), DataDir: b.TempDir(),
+		w := NewWindow(Params{App: a, Service: svc, DocDir: b.TempDir(), DataDir: b.TempDir(),
 			OpenFile: func(string) {}, Now: func() time.Time { return demoToday }})
 		w.Resize(w.Canvas().Size())
 		w.Wait()

@@ -61,7 +61,8 @@ func (e *env) cmdExcelExport(kind string) func(fs *flag.FlagSet) cli.Run {
 // only with --yes.
 func (e *env) cmdExcelImport(kind string) func(fs *flag.FlagSet) cli.Run {
 	return func(fs *flag.FlagSet) cli.Run {
-		yes := fs.Bool("yes", false, "确认导入 / save the valid rows")
+		yes := fs.Bool("yes", false, "确认导入（须 --user）/ save the valid rows (needs --user)")
+		p := personFlags(fs)
 		return func(ctx context.Context, args []string) error {
 			if len(args) != 1 {
 				return cli.Usagef("kaohe excel import "+kind, "请指定一个 Excel 文件 / name one spreadsheet")
@@ -72,29 +73,35 @@ func (e *env) cmdExcelImport(kind string) func(fs *flag.FlagSet) cli.Run {
 			}
 			defer s.Close()
 			svc := service.New(s, e.backupDir())
-			var p kaohe.ImportPreview
+			var actor kaohe.Actor
+			if *yes { // saving changes records: an account does it
+				if actor, err = p.signIn(ctx, svc, "excel import "+kind); err != nil {
+					return err
+				}
+			}
+			var pv kaohe.ImportPreview
 			if kind == "roster" {
-				p, err = svc.PreviewRoster(ctx, args[0])
+				pv, err = svc.PreviewRoster(ctx, args[0])
 			} else {
-				p, err = svc.PreviewActuals(ctx, args[0])
+				pv, err = svc.PreviewActuals(ctx, args[0])
 			}
 			if err != nil {
 				return err
 			}
-			for _, r := range p.Rows {
+			for _, r := range pv.Rows {
 				status := "可导入 ok"
 				if r.Err != nil {
 					status = "错误 " + ui.ErrorText(r.Err)
 				}
 				fmt.Fprintf(e.stdout, "第 %s 行\t%s\t%s\n", strconv.Itoa(r.Row), r.Summary, status)
 			}
-			fmt.Fprintf(e.stdout, "可导入 %d 行，有错误 %d 行。\n", p.Valid, len(p.Rows)-p.Valid)
+			fmt.Fprintf(e.stdout, "可导入 %d 行，有错误 %d 行。\n", pv.Valid, len(pv.Rows)-pv.Valid)
 			if !*yes {
-				svc.DropImport(p.ID)
+				svc.DropImport(pv.ID)
 				fmt.Fprintln(e.stdout, "未保存：确认无误后加 --yes 再运行一次。")
 				return nil
 			}
-			n, err := svc.ConfirmImport(ctx, cliActor(), p.ID)
+			n, err := svc.ConfirmImport(ctx, actor, pv.ID)
 			if err != nil {
 				return err
 			}

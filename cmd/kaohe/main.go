@@ -109,6 +109,10 @@ func (e *env) program() *cli.Program {
 			{Name: "excel import actuals", Args: "FILE.xlsx [--yes]", Summary: "导入实绩（先预览，--yes 才保存）/ import actual figures (preview; saves with --yes)", Setup: e.cmdExcelImport("actuals")},
 			{Name: "backup", Summary: "立即备份 / back up now", Setup: e.cmdBackup},
 			{Name: "restore", Args: "FILE", Summary: "从备份恢复 / restore a backup", Setup: e.cmdRestore},
+			{Name: "setup", Args: "--name 姓名 --employee-no 工号 [--password-stdin]", Summary: "首次使用：创建展厅经理账号 / first run: create the showroom manager's account", Setup: e.cmdSetup},
+			{Name: "account list", Args: "--user 工号", Summary: "列出账号 / list the accounts", Setup: e.cmdAccountList},
+			{Name: "account add", Args: "--user 工号 --name 姓名 --employee-no 工号 --role ROLE", Summary: "添加账号（新密码取自 KAOHE_NEW_PASSWORD 或标准输入第二行）/ add an account", Setup: e.cmdAccountAdd},
+			{Name: "account disable", Args: "--user 工号 工号 [--enable]", Summary: "停用或重新启用账号 / disable or re-enable an account", Setup: e.cmdAccountDisable},
 			{Name: "version", Summary: "版本 / version", Setup: e.cmdVersion},
 		},
 	}
@@ -180,19 +184,9 @@ func (e *env) dbPath() string    { return filepath.Join(e.data, "kaohe.db") }
 func (e *env) backupDir() string { return filepath.Join(e.data, "backups") }
 func today() kaohe.Date          { return kaohe.DateOf(time.Now()) }
 
-// cliActorName names who is working, from the operating system's account,
-// for the audit trail.
-func cliActorName() string {
-	for _, env := range []string{"USERNAME", "USER"} { // Windows, then Unix
-		if u := os.Getenv(env); u != "" {
-			return u
-		}
-	}
-	return "kaohe"
-}
-
-// cliActor names who works from the command line.
-func cliActor() string { return cliActorName() + "（命令行）" }
+// noAccount names the command line's work done without an account (a PDF
+// printed from a script), never the operating system's user.
+const noAccount = "命令行（无账号）"
 
 func (e *env) openStore(ctx context.Context) (*store.Store, error) {
 	return store.Open(ctx, e.dbPath())
@@ -263,7 +257,7 @@ func (e *env) startWindow(ctx context.Context, a fyne.App, s *store.Store, runni
 			return err
 		}
 	}
-	w := ui.NewWindow(ui.Params{App: a, Service: svc, Actor: cliActorName(), DocDir: filepath.Join(e.data, "documents"), DataDir: e.data})
+	w := ui.NewWindow(ui.Params{App: a, Service: svc, DocDir: filepath.Join(e.data, "documents"), DataDir: e.data, IdleTime: systemIdle()})
 	// Once the window is up: the start-up backup (with the integrity check of
 	// its copy) and the first sync run in the background, so a large
 	// database never delays the first frame.
@@ -409,6 +403,7 @@ func (e *env) cmdBackup(fs *flag.FlagSet) cli.Run {
 }
 
 func (e *env) cmdRestore(fs *flag.FlagSet) cli.Run {
+	p := personFlags(fs)
 	return func(ctx context.Context, args []string) error {
 		if len(args) != 1 {
 			list, _ := store.ListBackups(e.backupDir())
@@ -418,8 +413,23 @@ func (e *env) cmdRestore(fs *flag.FlagSet) cli.Run {
 			}
 			return kaohe.Errorf(kaohe.EINVALID, "err.cli_restore_file")
 		}
+		svc, done, err := e.service(ctx)
+		if err != nil {
+			return err
+		}
+		a, err := p.signInIfAccounts(ctx, svc, "restore")
+		done()
+		if err != nil {
+			return err
+		}
 		if err := store.Restore(ctx, args[0], e.dbPath()); err != nil {
 			return err
+		}
+		if a.IsPerson() {
+			if s, err := e.openStore(ctx); err == nil { // the restored database records who restored it
+				s.UpdateAs(ctx, a, func(tx *store.Tx) error { return tx.Audit("restore", "database", "", args[0]) })
+				s.Close()
+			}
 		}
 		fmt.Fprintf(e.stdout, "已从 %s 恢复；原数据库保存在 %s\n", args[0], e.dbPath()+".before-restore")
 		return nil

@@ -55,7 +55,8 @@ func TestDemoBackupRestore(t *testing.T) {
 		t.Fatal(err)
 	}
 	s.Close()
-	if _, _, err := runCLI(t, "--data", dir, "restore", backups[0].Path); err != nil {
+	t.Setenv("KAOHE_PASSWORD", "manager-demo")
+	if _, _, err := runCLI(t, "--data", dir, "restore", backups[0].Path, "--user", "D001"); err != nil {
 		t.Fatal(err)
 	}
 	s, err = store.Open(ctx, filepath.Join(dir, "kaohe.db"))
@@ -156,12 +157,17 @@ func TestExcelCommands(t *testing.T) {
 		return err
 	})
 	s.Close()
+	stdin = strings.NewReader("hr-password\n")
+	if _, _, err := runCLI(t, "--data", dst, "setup", "--name", "人事", "--employee-no", "HR1", "--password-stdin"); err != nil {
+		t.Fatal(err)
+	}
+	t.Setenv("KAOHE_PASSWORD", "hr-password")
 	out, _, err := runCLI(t, "--data", dst, "excel", "import", "roster", roster)
 	// Levels 2 and 3 are HQ's to give: those rows are refused, the rest import.
 	if err != nil || !strings.Contains(out, "可导入 13 行") || !strings.Contains(out, "未保存") {
 		t.Fatalf("preview: %q %v", out, err)
 	}
-	out, _, err = runCLI(t, "--data", dst, "excel", "import", "roster", roster, "--yes")
+	out, _, err = runCLI(t, "--data", dst, "excel", "import", "roster", roster, "--yes", "--user", "HR1")
 	if err != nil || !strings.Contains(out, "已导入 13 行") {
 		t.Fatalf("import: %q %v", out, err)
 	}

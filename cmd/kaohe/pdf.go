@@ -63,7 +63,7 @@ func (e *env) cmdPDF(kind string) func(fs *flag.FlagSet) cli.Run {
 			}
 			switch kind {
 			case "certificate":
-				return write(func(w io.Writer) error { _, err := m.Certificate(ctx, w, cliActor(), *manager); return err })
+				return write(func(w io.Writer) error { _, err := m.Certificate(ctx, w, noAccount, *manager); return err })
 			case "report":
 				return write(func(w io.Writer) error { return m.Report(ctx, w, *manager, *period) })
 			case "summary":

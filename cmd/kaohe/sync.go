@@ -19,6 +19,7 @@ import (
 
 // cmdEnroll trades HQ's one-time code for this showroom's credential.
 func (e *env) cmdEnroll(fs *flag.FlagSet) cli.Run {
+	p := personFlags(fs)
 	hqURL := fs.String("hq", "", "总部服务器地址 / HQ server address, e.g. https://hq.example.cn:8443")
 	code := fs.String("code", "", "总部发放的一次性注册码 / the one-time code from HQ")
 	return func(ctx context.Context, args []string) error {
@@ -31,12 +32,15 @@ func (e *env) cmdEnroll(fs *flag.FlagSet) cli.Run {
 		if kaohe.PlainHTTPRemote(*hqURL) {
 			fmt.Fprintln(e.stderr, i18n.Text(ui.Language(), "cli.plain_http_warning", map[string]any{"HQ": *hqURL}))
 		}
-		s, err := e.openStore(ctx)
+		svc, done, err := e.service(ctx)
 		if err != nil {
 			return err
 		}
-		defer s.Close()
-		return enroll(ctx, s, *hqURL, *code, e.stdout)
+		defer done()
+		if _, err := p.signInIfAccounts(ctx, svc, "enroll"); err != nil {
+			return err
+		}
+		return enroll(ctx, svc.Store, *hqURL, *code, e.stdout)
 	}
 }
 

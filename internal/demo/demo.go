@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"kaohe/internal/kaohe"
+	"kaohe/internal/password"
 	"kaohe/internal/store"
 )
 
@@ -70,7 +71,51 @@ func Seed(ctx context.Context, s *store.Store, o Options) (Summary, error) {
 	if err := g.applications(ctx); err != nil {
 		return g.sum, fmt.Errorf("demo applications: %w", err)
 	}
+	if err := Accounts(ctx, s); err != nil {
+		return g.sum, fmt.Errorf("demo accounts: %w", err)
+	}
 	return g.sum, nil
+}
+
+// DemoAccount is one of the demo's accounts, one per showroom role, with
+// its documented password (README).
+type DemoAccount struct {
+	EmployeeNo, Name, Password string
+	Role                       kaohe.Role
+}
+
+// DemoAccounts are the demo's accounts: the level-3 showroom manager D001, a
+// clerk without a manager record, and the level-1 customer manager D002.
+var DemoAccounts = []DemoAccount{
+	{EmployeeNo: "D001", Password: "manager-demo", Role: kaohe.RoleShowroomManager},
+	{EmployeeNo: "W001", Name: "王芳", Password: "clerk-demo", Role: kaohe.RoleClerk},
+	{EmployeeNo: "D002", Password: "staff-demo", Role: kaohe.RoleCustomerManager},
+}
+
+// Accounts adds the demo accounts whose employee numbers have none yet (an
+// account made at set-up keeps its own password), named as the manager
+// records with their numbers.
+func Accounts(ctx context.Context, s *store.Store) error {
+	for _, d := range DemoAccounts {
+		if _, err := s.AccountByEmployeeNo(ctx, d.EmployeeNo); err == nil {
+			continue
+		}
+		name := d.Name
+		if m, err := s.ManagerByNo(ctx, d.EmployeeNo); err == nil {
+			name = m.Name
+		}
+		h, err := password.Hash(d.Password)
+		if err != nil {
+			return err
+		}
+		if err := s.Update(ctx, actor, func(tx *store.Tx) error {
+			_, err := tx.SaveAccount(kaohe.Account{Name: name, EmployeeNo: d.EmployeeNo, Role: d.Role, PasswordHash: h})
+			return err
+		}); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 type gen struct {

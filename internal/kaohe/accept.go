@@ -159,7 +159,8 @@ func CheckAssessable(levels Levels, level Level, m Manager, assessor string) err
 		return Errorf(EUNAUTHORIZED, "err.assess_level_hq", "Level", int(level))
 	}
 	a := strings.TrimSpace(assessor)
-	if a != "" && (a == strings.TrimSpace(m.Name) || a == m.EmployeeNo) {
+	self := Actor{Name: strings.TrimSpace(m.Name), EmployeeNo: m.EmployeeNo}.String() // as records name an account
+	if a != "" && (a == strings.TrimSpace(m.Name) || a == m.EmployeeNo || a == self) {
 		return Errorf(EINVALID, "err.assess_self").OnField("assessor")
 	}
 	return nil

@@ -69,7 +69,7 @@ var perms = map[Role]map[Perm]bool{
 		PermAssess, PermApplyOthers, PermApplyOwn, PermDocuments, PermAccounts, PermBackup, PermSync),
 	RoleClerk: set(PermSeeAll, PermRoster, PermFigures, PermTraining, PermRewards, PermResearch, PermExcel,
 		PermDocuments, PermSync),
-	RoleCustomerManager: set(PermApplyOwn),
+	RoleCustomerManager: set(PermApplyOwn, PermSync),
 	RoleReviewer:        set(PermSeeAll, PermReview, PermDocuments, PermSync),
 	RoleHQAdmin:         set(PermSeeAll, PermReference, PermAccounts, PermBackup, PermDocuments, PermSync),
 	RoleSystem:          set(PermSeeAll, PermSync, PermBackup),

@@ -54,6 +54,8 @@ type Decision struct {
 	DecidedBy []string `json:"decided_by"` // review-group members, or the submitting manager
 	Comment   string   `json:"comment"`
 	ExamScore *float64 `json:"exam_score,omitempty"`
+	// EnteredBy is the account that entered the decision ("董喆（D001）").
+	EnteredBy string `json:"entered_by,omitempty"`
 }
 
 // Review is an application's state derived from its decisions.

@@ -23,7 +23,7 @@ func TestDashboardAndHQReportCountAlike(t *testing.T) {
 	// One graded manager leaves.
 	gone, _ := svc.Store.Manager(ctx, as[0].ManagerID)
 	gone.Status, gone.LeftOn = kaohe.StatusLeft, kaohe.D(2026, 11, 1)
-	if _, err := svc.UpdateManager(ctx, "t", gone.Manager); err != nil {
+	if _, err := svc.UpdateManager(ctx, signIn(t, svc, "D001"), gone.Manager); err != nil {
 		t.Fatal(err)
 	}
 

@@ -21,6 +21,9 @@ var pending = struct {
 
 // ExportRoster writes every manager to an .xlsx file.
 func (s *Service) ExportRoster(ctx context.Context, path string) error {
+	if err := s.seeAll(); err != nil {
+		return err
+	}
 	ms, err := s.Store.ListManagers(ctx, kaohe.ManagerFilter{})
 	if err != nil {
 		return err
@@ -30,6 +33,9 @@ func (s *Service) ExportRoster(ctx context.Context, path string) error {
 
 // ExportFigures writes every manager's monthly targets and actuals of a year.
 func (s *Service) ExportFigures(ctx context.Context, year int, path string) error {
+	if err := s.seeAll(); err != nil {
+		return err
+	}
 	ms, err := s.Store.ListManagers(ctx, kaohe.ManagerFilter{})
 	if err != nil {
 		return err
@@ -52,6 +58,9 @@ func (s *Service) ExportFigures(ctx context.Context, year int, path string) erro
 
 // ExportAssessments writes the assessment results of a period.
 func (s *Service) ExportAssessments(ctx context.Context, periodID, path string) error {
+	if err := s.seeAll(); err != nil {
+		return err
+	}
 	p, err := s.Store.Period(ctx, periodID)
 	if err != nil {
 		return err
@@ -94,6 +103,9 @@ func readFile[T any](path string, read func(io.Reader) ([]T, error)) ([]T, error
 
 // PreviewRoster parses a roster file and checks each row, saving nothing.
 func (s *Service) PreviewRoster(ctx context.Context, path string) (kaohe.ImportPreview, error) {
+	if err := s.mayPreview(); err != nil {
+		return kaohe.ImportPreview{}, err
+	}
 	rows, err := readFile(path, excel.ReadRoster)
 	if err != nil {
 		return kaohe.ImportPreview{}, err
@@ -142,6 +154,9 @@ func (s *Service) PreviewRoster(ctx context.Context, path string) (kaohe.ImportP
 
 // PreviewActuals parses a monthly actuals file and checks each row.
 func (s *Service) PreviewActuals(ctx context.Context, path string) (kaohe.ImportPreview, error) {
+	if err := s.mayPreview(); err != nil {
+		return kaohe.ImportPreview{}, err
+	}
 	rows, err := readFile(path, excel.ReadActuals)
 	if err != nil {
 		return kaohe.ImportPreview{}, err
@@ -167,7 +182,10 @@ func (s *Service) PreviewActuals(ctx context.Context, path string) (kaohe.Import
 
 // ConfirmImport imports the valid rows of a preview in one transaction:
 // all of them or, if the database refuses one, none (the error names its row).
-func (s *Service) ConfirmImport(ctx context.Context, actor, previewID string) (int, error) {
+func (s *Service) ConfirmImport(ctx context.Context, actor kaohe.Actor, previewID string) (int, error) {
+	if err := s.allow(actor, kaohe.PermExcel); err != nil {
+		return 0, err
+	}
 	pending.Lock()
 	parsed, ok := pending.m[previewID]
 	delete(pending.m, previewID)
@@ -217,6 +235,17 @@ func (s *Service) ConfirmImport(ctx context.Context, actor, previewID string) (i
 		return 0, err
 	}
 	return n, nil
+}
+
+// mayPreview checks the viewer may read a spreadsheet for import: a person
+// who may import, or the command line's machine (a preview saves nothing;
+// saving signs in).
+func (s *Service) mayPreview() error {
+	v, err := s.viewer()
+	if err != nil || v.Role == kaohe.RoleSystem {
+		return err
+	}
+	return v.May(kaohe.PermExcel)
 }
 
 // DropImport forgets a preview the user cancelled.

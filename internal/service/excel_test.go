@@ -69,7 +69,7 @@ func TestExcelRoundTrip(t *testing.T) {
 			want = append(want, all[i])
 		}
 	}
-	if n, err := dst.ConfirmImport(ctx, "hr", p.ID); err != nil || n != len(want) {
+	if n, err := dst.ConfirmImport(ctx, clerk(t, dst), p.ID); err != nil || n != len(want) {
 		t.Fatalf("roster import = %d, %v; want %d", n, err, len(want))
 	}
 	got, _ := dst.ListManagers(ctx, kaohe.ManagerFilter{})
@@ -91,7 +91,7 @@ func TestExcelRoundTrip(t *testing.T) {
 	if p.Valid != 2*len(want) || len(p.Rows) != 2*len(all) {
 		t.Fatalf("actuals preview: %d of %d valid; want %d", p.Valid, len(p.Rows), 2*len(want))
 	}
-	if _, err := dst.ConfirmImport(ctx, "hr", p.ID); err != nil {
+	if _, err := dst.ConfirmImport(ctx, clerk(t, dst), p.ID); err != nil {
 		t.Fatal(err)
 	}
 	for _, m := range want {
@@ -115,7 +115,7 @@ func TestExcelRoundTrip(t *testing.T) {
 	if updates != len(want) {
 		t.Errorf("%d rows update; want every known employee number (%d)", updates, len(want))
 	}
-	dst.ConfirmImport(ctx, "hr", p.ID)
+	dst.ConfirmImport(ctx, clerk(t, dst), p.ID)
 	if again, _ := dst.ListManagers(ctx, kaohe.ManagerFilter{}); len(again) != len(want) {
 		t.Errorf("re-import made %d managers", len(again))
 	}
@@ -158,7 +158,7 @@ func TestRosterRowErrors(t *testing.T) {
 	if ms, _ := dst.ListManagers(ctx, kaohe.ManagerFilter{}); len(ms) != 0 {
 		t.Errorf("the preview saved %d managers", len(ms))
 	}
-	if n, err := dst.ConfirmImport(ctx, "hr", p.ID); err != nil || n != 1 {
+	if n, err := dst.ConfirmImport(ctx, clerk(t, dst), p.ID); err != nil || n != 1 {
 		t.Fatalf("confirm = %d, %v", n, err)
 	}
 	// E005 asks for level 2 on hiring: HQ's decision, refused.

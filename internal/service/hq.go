@@ -17,6 +17,9 @@ func (s *Service) IsHQ(ctx context.Context) bool {
 // group reads: the applicant, their showroom, assessment history and this
 // year's training hours. Earliest stage first.
 func (s *Service) ReviewQueue(ctx context.Context) ([]kaohe.ReviewItem, error) {
+	if err := s.seeAll(); err != nil {
+		return nil, err
+	}
 	apps, err := s.Store.Applications(ctx, "")
 	if err != nil {
 		return nil, err
@@ -53,9 +56,14 @@ func (s *Service) ReviewQueue(ctx context.Context) ([]kaohe.ReviewItem, error) {
 	return out, nil
 }
 
-// RecordDecision records a review-group decision (HQ mode).
-func (s *Service) RecordDecision(ctx context.Context, actor string, d kaohe.Decision) (kaohe.ApplicationView, error) {
+// RecordDecision records a review-group decision (HQ mode): the members
+// present decide, the signed-in reviewer enters it.
+func (s *Service) RecordDecision(ctx context.Context, actor kaohe.Actor, d kaohe.Decision) (kaohe.ApplicationView, error) {
 	var v kaohe.ApplicationView
+	if err := s.allow(actor, kaohe.PermReview); err != nil {
+		return v, err
+	}
+	d.EnteredBy = actor.String()
 	err := s.update(ctx, actor, func(tx *store.Tx) error {
 		var err error
 		v, err = tx.RecordDecision(d)
@@ -65,7 +73,10 @@ func (s *Service) RecordDecision(ctx context.Context, actor string, d kaohe.Deci
 }
 
 // DecideExemption approves or refuses an education exemption (HQ mode).
-func (s *Service) DecideExemption(ctx context.Context, actor string, e kaohe.Exemption) error {
+func (s *Service) DecideExemption(ctx context.Context, actor kaohe.Actor, e kaohe.Exemption) error {
+	if err := s.allow(actor, kaohe.PermReview); err != nil {
+		return err
+	}
 	return s.update(ctx, actor, func(tx *store.Tx) error {
 		_, err := tx.DecideExemption(e)
 		return err
@@ -78,7 +89,10 @@ func (s *Service) ReviewMembers(ctx context.Context) ([]kaohe.ReviewMember, erro
 }
 
 // SaveReviewMember adds or edits a review-group member (HQ mode).
-func (s *Service) SaveReviewMember(ctx context.Context, actor string, m kaohe.ReviewMember) error {
+func (s *Service) SaveReviewMember(ctx context.Context, actor kaohe.Actor, m kaohe.ReviewMember) error {
+	if err := s.allow(actor, kaohe.PermReference); err != nil {
+		return err
+	}
 	return s.update(ctx, actor, func(tx *store.Tx) error {
 		_, err := tx.PutReviewMember(m)
 		return err
@@ -86,7 +100,10 @@ func (s *Service) SaveReviewMember(ctx context.Context, actor string, m kaohe.Re
 }
 
 // SaveLevels saves the level reference data (HQ mode: enabling levels 4–5).
-func (s *Service) SaveLevels(ctx context.Context, actor string, ls kaohe.Levels) error {
+func (s *Service) SaveLevels(ctx context.Context, actor kaohe.Actor, ls kaohe.Levels) error {
+	if err := s.allow(actor, kaohe.PermReference); err != nil {
+		return err
+	}
 	return s.update(ctx, actor, func(tx *store.Tx) error { return tx.PutLevels(ls) })
 }
 
@@ -97,13 +114,19 @@ func (s *Service) CurrentTemplate(ctx context.Context) (kaohe.Template, error) {
 
 // SaveTemplate stores a new template version and makes it current (HQ
 // mode); finished assessments keep theirs.
-func (s *Service) SaveTemplate(ctx context.Context, actor string, t kaohe.Template) error {
+func (s *Service) SaveTemplate(ctx context.Context, actor kaohe.Actor, t kaohe.Template) error {
+	if err := s.allow(actor, kaohe.PermReference); err != nil {
+		return err
+	}
 	return s.update(ctx, actor, func(tx *store.Tx) error { return tx.PutTemplate(t, true) })
 }
 
 // Retire withdraws a period or a review-group member from use (HQ mode);
 // its history stays in the audit trail.
-func (s *Service) Retire(ctx context.Context, actor, entity, id string) error {
+func (s *Service) Retire(ctx context.Context, actor kaohe.Actor, entity, id string) error {
+	if err := s.allow(actor, kaohe.PermReference); err != nil {
+		return err
+	}
 	return s.update(ctx, actor, func(tx *store.Tx) error { return tx.Retire(entity, id) })
 }
 
@@ -118,13 +141,19 @@ func (s *Service) History(ctx context.Context, entity, id string) ([]kaohe.Histo
 }
 
 // SavePeriod adds or edits an assessment period (HQ mode).
-func (s *Service) SavePeriod(ctx context.Context, actor string, p kaohe.Period) error {
+func (s *Service) SavePeriod(ctx context.Context, actor kaohe.Actor, p kaohe.Period) error {
+	if err := s.allow(actor, kaohe.PermReference); err != nil {
+		return err
+	}
 	return s.update(ctx, actor, func(tx *store.Tx) error { return tx.PutPeriod(p) })
 }
 
 // FilingQueue lists submitted level-1 assessments not yet filed (HQ mode):
 // level-1 managers are assessed by their showroom manager and filed at HQ.
 func (s *Service) FilingQueue(ctx context.Context) ([]kaohe.FilingItem, error) {
+	if err := s.seeAll(); err != nil {
+		return nil, err
+	}
 	as, err := s.Store.Assessments(ctx, store.AssessmentFilter{})
 	if err != nil {
 		return nil, err
@@ -149,10 +178,13 @@ func (s *Service) FilingQueue(ctx context.Context) ([]kaohe.FilingItem, error) {
 }
 
 // FileAssessments files assessments in one transaction (HQ mode).
-func (s *Service) FileAssessments(ctx context.Context, actor string, ids []string) error {
+func (s *Service) FileAssessments(ctx context.Context, actor kaohe.Actor, ids []string) error {
+	if err := s.allow(actor, kaohe.PermReview); err != nil {
+		return err
+	}
 	return s.update(ctx, actor, func(tx *store.Tx) error {
 		for _, id := range ids {
-			if _, err := tx.FileAssessment(kaohe.Filing{AssessmentID: id, Date: s.Today(), FiledBy: actor}); err != nil {
+			if _, err := tx.FileAssessment(kaohe.Filing{AssessmentID: id, Date: s.Today(), FiledBy: actor.String()}); err != nil {
 				return err
 			}
 		}

@@ -15,6 +15,9 @@ import (
 
 // HQReport gathers every showroom's results for a period (HQ mode).
 func (s *Service) HQReport(ctx context.Context, periodID string) (kaohe.HQReport, error) {
+	if err := s.seeAll(); err != nil {
+		return kaohe.HQReport{}, err
+	}
 	var r kaohe.HQReport
 	p, err := s.Store.Period(ctx, periodID)
 	if err != nil {

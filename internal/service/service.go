@@ -22,12 +22,15 @@ type Service struct {
 	BackupDir string
 	// Now is the clock; tests replace it.
 	Now func() time.Time
+	// Sleep waits out a wrong password's delay; tests replace it (nil: wait).
+	Sleep func(time.Duration)
 
 	// App names the running program, for updates from HQ (update.go).
 	App AppInfo
 
 	sync    syncer
 	updates updates
+	sess    session
 }
 
 // New returns a service over s.
@@ -46,11 +49,47 @@ func (s *Service) Levels(ctx context.Context) (kaohe.Levels, error) { return s.S
 
 // ListManagers lists managers.
 func (s *Service) ListManagers(ctx context.Context, f kaohe.ManagerFilter) ([]kaohe.ManagerLevel, error) {
-	return s.Store.ListManagers(ctx, f)
+	v, err := s.viewer()
+	if err != nil {
+		return nil, err
+	}
+	ms, err := s.Store.ListManagers(ctx, f)
+	if err != nil || v.Role.Can(kaohe.PermSeeAll) {
+		return ms, err
+	}
+	var own []kaohe.ManagerLevel // a customer manager sees only their own record
+	for _, m := range ms {
+		if v.ManagerID != "" && m.ID == v.ManagerID {
+			own = append(own, m)
+		}
+	}
+	return own, nil
+}
+
+// scope is the manager whose records a list read shows: managerID ("" for
+// all) for a viewer who sees everyone, else only the viewer's own.
+func (s *Service) scope(managerID string) (string, error) {
+	v, err := s.viewer()
+	if err != nil {
+		return "", err
+	}
+	if v.Role.Can(kaohe.PermSeeAll) {
+		return managerID, nil
+	}
+	if managerID == "" {
+		if v.ManagerID == "" {
+			return "\x00none", nil // no manager record: nothing to show
+		}
+		return v.ManagerID, nil
+	}
+	return managerID, v.MayFor(kaohe.PermSeeAll, kaohe.PermApplyOwn, managerID)
 }
 
 // CreateManager adds a manager at a level.
-func (s *Service) CreateManager(ctx context.Context, actor string, m kaohe.Manager, level kaohe.Level) (kaohe.Manager, error) {
+func (s *Service) CreateManager(ctx context.Context, actor kaohe.Actor, m kaohe.Manager, level kaohe.Level) (kaohe.Manager, error) {
+	if err := s.allow(actor, kaohe.PermRoster); err != nil {
+		return m, err
+	}
 	err := s.update(ctx, actor, func(tx *store.Tx) error {
 		var err error
 		m, err = tx.CreateManager(m, level, kaohe.Date{})
@@ -60,7 +99,10 @@ func (s *Service) CreateManager(ctx context.Context, actor string, m kaohe.Manag
 }
 
 // UpdateManager saves a changed profile (including leaving: status left).
-func (s *Service) UpdateManager(ctx context.Context, actor string, m kaohe.Manager) (kaohe.Manager, error) {
+func (s *Service) UpdateManager(ctx context.Context, actor kaohe.Actor, m kaohe.Manager) (kaohe.Manager, error) {
+	if err := s.allow(actor, kaohe.PermRoster); err != nil {
+		return m, err
+	}
 	err := s.update(ctx, actor, func(tx *store.Tx) error {
 		var err error
 		m, err = tx.UpdateManager(m)
@@ -70,13 +112,19 @@ func (s *Service) UpdateManager(ctx context.Context, actor string, m kaohe.Manag
 }
 
 // DeleteManager tombstones a manager entered by mistake.
-func (s *Service) DeleteManager(ctx context.Context, actor, id string) error {
+func (s *Service) DeleteManager(ctx context.Context, actor kaohe.Actor, id string) error {
+	if err := s.allow(actor, kaohe.PermRoster); err != nil {
+		return err
+	}
 	return s.update(ctx, actor, func(tx *store.Tx) error { return tx.DeleteManager(id) })
 }
 
 // Profile gathers everything about one manager.
 func (s *Service) Profile(ctx context.Context, id string) (kaohe.Profile, error) {
 	var p kaohe.Profile
+	if err := s.seeFor(id); err != nil {
+		return p, err
+	}
 	var err error
 	if p.ManagerLevel, err = s.Store.Manager(ctx, id); err != nil {
 		return p, err
@@ -114,6 +162,9 @@ func (s *Service) TemplateFor(ctx context.Context, a kaohe.Assessment) (kaohe.Te
 
 // Assessment returns a manager's assessment of a period, or a new draft.
 func (s *Service) Assessment(ctx context.Context, managerID, periodID string) (kaohe.Assessment, error) {
+	if err := s.seeFor(managerID); err != nil {
+		return kaohe.Assessment{}, err
+	}
 	as, err := s.Store.Assessments(ctx, store.AssessmentFilter{ManagerID: managerID, PeriodID: periodID})
 	if err != nil || len(as) > 0 {
 		if len(as) > 0 {
@@ -125,7 +176,15 @@ func (s *Service) Assessment(ctx context.Context, managerID, periodID string) (k
 }
 
 // SaveAssessment saves a draft, or submits it.
-func (s *Service) SaveAssessment(ctx context.Context, actor string, a kaohe.Assessment, submit bool) (kaohe.Assessment, error) {
+// The assessor is the account that saves it; nobody assesses themselves.
+func (s *Service) SaveAssessment(ctx context.Context, actor kaohe.Actor, a kaohe.Assessment, submit bool) (kaohe.Assessment, error) {
+	if err := s.allow(actor, kaohe.PermAssess); err != nil {
+		return a, err
+	}
+	if err := kaohe.CheckAssessor(actor, a.ManagerID); err != nil {
+		return a, err
+	}
+	a.Assessor = actor.String()
 	err := s.update(ctx, actor, func(tx *store.Tx) error {
 		var err error
 		a, err = tx.SaveAssessment(a, submit)
@@ -137,6 +196,9 @@ func (s *Service) SaveAssessment(ctx context.Context, actor string, a kaohe.Asse
 // PlanCompletion is the sales completion of a manager over a period, which
 // suggests the plan-completion score.
 func (s *Service) PlanCompletion(ctx context.Context, managerID, periodID string) (kaohe.Completion, error) {
+	if err := s.seeFor(managerID); err != nil {
+		return kaohe.Completion{}, err
+	}
 	p, err := s.Store.Period(ctx, periodID)
 	if err != nil {
 		return kaohe.Completion{}, err
@@ -146,11 +208,19 @@ func (s *Service) PlanCompletion(ctx context.Context, managerID, periodID string
 
 // Applications returns a manager's applications (all when ""), newest first.
 func (s *Service) Applications(ctx context.Context, managerID string) ([]kaohe.ApplicationView, error) {
+	managerID, err := s.scope(managerID)
+	if err != nil {
+		return nil, err
+	}
 	return s.Store.Applications(ctx, managerID)
 }
 
 // SaveApplication saves a draft application.
-func (s *Service) SaveApplication(ctx context.Context, actor string, a kaohe.Application) (kaohe.Application, error) {
+// A customer manager writes only their own.
+func (s *Service) SaveApplication(ctx context.Context, actor kaohe.Actor, a kaohe.Application) (kaohe.Application, error) {
+	if err := s.mayApply(ctx, actor, a); err != nil {
+		return a, err
+	}
 	err := s.update(ctx, actor, func(tx *store.Tx) error {
 		var err error
 		a, err = tx.SaveApplication(a)
@@ -159,11 +229,31 @@ func (s *Service) SaveApplication(ctx context.Context, actor string, a kaohe.App
 	return a, err
 }
 
+// mayApply checks the actor may write the application: anyone's with the
+// permission, else only one's own, as stored and as sent.
+func (s *Service) mayApply(ctx context.Context, actor kaohe.Actor, a kaohe.Application) error {
+	if a.ID != "" {
+		old, err := s.Store.Application(ctx, a.ID)
+		if err != nil && kaohe.ErrorCode(err) != kaohe.ENOTFOUND {
+			return err
+		}
+		if err == nil {
+			if err := s.allowFor(actor, kaohe.PermApplyOthers, kaohe.PermApplyOwn, old.ManagerID); err != nil {
+				return err
+			}
+		}
+	}
+	return s.allowFor(actor, kaohe.PermApplyOthers, kaohe.PermApplyOwn, a.ManagerID)
+}
+
 // SaveAndSubmitApplication saves the materials and submits them today in
 // one transaction: when the policy refuses the submission nothing is saved,
 // so a refused first submission leaves no draft behind.
-func (s *Service) SaveAndSubmitApplication(ctx context.Context, actor string, a kaohe.Application) (kaohe.ApplicationView, error) {
+func (s *Service) SaveAndSubmitApplication(ctx context.Context, actor kaohe.Actor, a kaohe.Application) (kaohe.ApplicationView, error) {
 	var v kaohe.ApplicationView
+	if err := s.mayApply(ctx, actor, a); err != nil {
+		return v, err
+	}
 	err := s.update(ctx, actor, func(tx *store.Tx) error {
 		saved, err := tx.SaveApplication(a)
 		if err != nil {
@@ -176,9 +266,16 @@ func (s *Service) SaveAndSubmitApplication(ctx context.Context, actor string, a 
 }
 
 // SubmitApplication submits a saved application today.
-func (s *Service) SubmitApplication(ctx context.Context, actor, id string) (kaohe.ApplicationView, error) {
+func (s *Service) SubmitApplication(ctx context.Context, actor kaohe.Actor, id string) (kaohe.ApplicationView, error) {
 	var v kaohe.ApplicationView
-	err := s.update(ctx, actor, func(tx *store.Tx) error {
+	old, err := s.Store.Application(ctx, id)
+	if err != nil {
+		return v, err
+	}
+	if err := s.allowFor(actor, kaohe.PermApplyOthers, kaohe.PermApplyOwn, old.ManagerID); err != nil {
+		return v, err
+	}
+	err = s.update(ctx, actor, func(tx *store.Tx) error {
 		var err error
 		v, err = tx.SubmitApplication(id, s.Today())
 		return err
@@ -189,6 +286,9 @@ func (s *Service) SubmitApplication(ctx context.Context, actor, id string) (kaoh
 // Dashboard gathers the dashboard.
 func (s *Service) Dashboard(ctx context.Context) (kaohe.Dashboard, error) {
 	d := kaohe.Dashboard{Headcount: map[kaohe.Level]int{}}
+	if err := s.seeAll(); err != nil {
+		return d, err
+	}
 	today := s.Today()
 	var err error
 	if d.Showroom, err = s.Store.Showroom(ctx); err != nil && kaohe.ErrorCode(err) != kaohe.ENOTFOUND {
@@ -265,8 +365,8 @@ func (s *Service) Dashboard(ctx context.Context) (kaohe.Dashboard, error) {
 }
 
 // update runs a write and asks the background sync to send it soon.
-func (s *Service) update(ctx context.Context, actor string, fn func(*store.Tx) error) error {
-	err := s.Store.Update(ctx, actor, fn)
+func (s *Service) update(ctx context.Context, actor kaohe.Actor, fn func(*store.Tx) error) error {
+	err := s.Store.UpdateAs(ctx, actor, fn)
 	if err == nil {
 		s.KickSync()
 	}
@@ -277,32 +377,71 @@ func (s *Service) update(ctx context.Context, actor string, fn func(*store.Tx) e
 func (s *Service) SetLanguage(l kaohe.Lang) { s.Documents.Lang = l }
 
 // CertificatePDF writes the manager's latest certificate to path and logs
-// the print (a reprint is marked 副本).
-func (s *Service) CertificatePDF(ctx context.Context, actor, employeeNo, path string) error {
+// the print (a reprint is marked 副本) with the account that printed it.
+func (s *Service) CertificatePDF(ctx context.Context, actor kaohe.Actor, employeeNo, path string) error {
+	if err := s.docFor(actor, employeeNo); err != nil {
+		return err
+	}
 	return documents.WriteFile(path, func(w io.Writer) error {
-		_, err := s.Documents.Certificate(ctx, w, actor, employeeNo)
+		_, err := s.Documents.Certificate(ctx, w, actor.String(), employeeNo)
 		return err
 	})
 }
 
 // ReportPDF writes an assessment report to path.
 func (s *Service) ReportPDF(ctx context.Context, employeeNo, periodID, path string) error {
+	if err := s.docOf(ctx, employeeNo); err != nil {
+		return err
+	}
 	return documents.WriteFile(path, func(w io.Writer) error { return s.Documents.Report(ctx, w, employeeNo, periodID) })
 }
 
 // ApplicationPDF writes the manager's latest application form to path.
 func (s *Service) ApplicationPDF(ctx context.Context, employeeNo, path string) error {
+	if err := s.docOf(ctx, employeeNo); err != nil {
+		return err
+	}
 	return documents.WriteFile(path, func(w io.Writer) error { return s.Documents.Application(ctx, w, employeeNo) })
 }
 
 // SummaryPDF writes the showroom summary of a period to path.
 func (s *Service) SummaryPDF(ctx context.Context, periodID, path string) error {
+	if err := s.docOf(ctx, ""); err != nil {
+		return err
+	}
 	return documents.WriteFile(path, func(w io.Writer) error { return s.Documents.Summary(ctx, w, periodID) })
 }
 
 // ReportsPDF writes every assessment report of a period into dir.
 func (s *Service) ReportsPDF(ctx context.Context, dir, periodID string, progress func(done, total int)) ([]string, error) {
+	if err := s.docOf(ctx, ""); err != nil {
+		return nil, err
+	}
 	return s.Documents.Reports(ctx, dir, periodID, progress)
+}
+
+// docOf checks the viewer may print the documents of the manager with the
+// employee number ("": of everyone).
+func (s *Service) docOf(ctx context.Context, employeeNo string) error {
+	v, err := s.viewer()
+	if err != nil || v.Role.Can(kaohe.PermDocuments) {
+		return err
+	}
+	if employeeNo == "" || employeeNo != v.EmployeeNo || v.ManagerID == "" {
+		return kaohe.Forbidden(v.Role, kaohe.PermDocuments)
+	}
+	return nil
+}
+
+// docFor is docOf for a write (a print is logged) by actor.
+func (s *Service) docFor(actor kaohe.Actor, employeeNo string) error {
+	if err := s.current(actor); err != nil {
+		return err
+	}
+	if actor.Role.Can(kaohe.PermDocuments) || (actor.ManagerID != "" && employeeNo == actor.EmployeeNo) {
+		return nil
+	}
+	return kaohe.Forbidden(actor.Role, kaohe.PermDocuments)
 }
 
 // Backups lists the local backups, newest first.
@@ -327,6 +466,13 @@ const BackupKeep = 30
 // Restore replaces the database with a backup while the app runs: it closes
 // the database, restores (keeping the replaced file), and opens it again.
 func (s *Service) Restore(ctx context.Context, backupPath string) error {
+	v, err := s.viewer()
+	if err != nil {
+		return err
+	}
+	if err := v.May(kaohe.PermBackup); err != nil {
+		return err
+	}
 	path := s.Store.Path()
 	if err := s.Store.Close(); err != nil {
 		return err
@@ -344,17 +490,26 @@ func (s *Service) Restore(ctx context.Context, backupPath string) error {
 
 // Figures returns a manager's monthly targets and actuals of a metric and year.
 func (s *Service) Figures(ctx context.Context, managerID, metric string, year int) (targets, actuals kaohe.Months, err error) {
+	if err := s.seeFor(managerID); err != nil {
+		return targets, actuals, err
+	}
 	return s.Store.Figures(ctx, managerID, metric, year)
 }
 
 // Target returns a manager's annual target with the weights it was split by.
 func (s *Service) Target(ctx context.Context, managerID, metric string, year int) (kaohe.Target, error) {
+	if err := s.seeFor(managerID); err != nil {
+		return kaohe.Target{}, err
+	}
 	return s.Store.Target(ctx, managerID, metric, year)
 }
 
 // SetTarget sets an annual target, split evenly (weights nil) or seasonally.
-func (s *Service) SetTarget(ctx context.Context, actor, managerID, metric string, year int, annual int64, weights []float64) (kaohe.Target, error) {
+func (s *Service) SetTarget(ctx context.Context, actor kaohe.Actor, managerID, metric string, year int, annual int64, weights []float64) (kaohe.Target, error) {
 	var t kaohe.Target
+	if err := s.allow(actor, kaohe.PermFigures); err != nil {
+		return t, err
+	}
 	err := s.update(ctx, actor, func(tx *store.Tx) error {
 		var err error
 		t, err = tx.SetTarget(managerID, metric, year, annual, weights)
@@ -364,7 +519,10 @@ func (s *Service) SetTarget(ctx context.Context, actor, managerID, metric string
 }
 
 // SetActuals records several months' actual figures in one transaction.
-func (s *Service) SetActuals(ctx context.Context, actor, managerID, metric string, year int, values map[int]int64) error {
+func (s *Service) SetActuals(ctx context.Context, actor kaohe.Actor, managerID, metric string, year int, values map[int]int64) error {
+	if err := s.allow(actor, kaohe.PermFigures); err != nil {
+		return err
+	}
 	return s.update(ctx, actor, func(tx *store.Tx) error {
 		for m := 1; m <= 12; m++ {
 			if v, ok := values[m]; ok {
@@ -383,7 +541,10 @@ func (s *Service) Trainings(ctx context.Context) ([]kaohe.Training, error) {
 }
 
 // SaveTraining creates or updates a training session.
-func (s *Service) SaveTraining(ctx context.Context, actor string, t kaohe.Training) (kaohe.Training, error) {
+func (s *Service) SaveTraining(ctx context.Context, actor kaohe.Actor, t kaohe.Training) (kaohe.Training, error) {
+	if err := s.allow(actor, kaohe.PermTraining); err != nil {
+		return t, err
+	}
 	err := s.update(ctx, actor, func(tx *store.Tx) error {
 		var err error
 		t, err = tx.SaveTraining(t)
@@ -394,11 +555,28 @@ func (s *Service) SaveTraining(ctx context.Context, actor string, t kaohe.Traini
 
 // Attendance returns a training's attendance.
 func (s *Service) Attendance(ctx context.Context, trainingID string) ([]kaohe.Attendance, error) {
-	return s.Store.AttendanceOfTraining(ctx, trainingID)
+	mid, err := s.scope("")
+	if err != nil {
+		return nil, err
+	}
+	as, err := s.Store.AttendanceOfTraining(ctx, trainingID)
+	if err != nil || mid == "" {
+		return as, err
+	}
+	var own []kaohe.Attendance
+	for _, a := range as {
+		if a.ManagerID == mid {
+			own = append(own, a)
+		}
+	}
+	return own, nil
 }
 
 // RecordAttendance records several participants' results in one transaction.
-func (s *Service) RecordAttendance(ctx context.Context, actor string, as []kaohe.Attendance) error {
+func (s *Service) RecordAttendance(ctx context.Context, actor kaohe.Actor, as []kaohe.Attendance) error {
+	if err := s.allow(actor, kaohe.PermTraining); err != nil {
+		return err
+	}
 	return s.update(ctx, actor, func(tx *store.Tx) error {
 		for _, a := range as {
 			if _, err := tx.RecordAttendance(a); err != nil {
@@ -411,11 +589,18 @@ func (s *Service) RecordAttendance(ctx context.Context, actor string, as []kaohe
 
 // RewardsPenalties returns the records of a manager (all when "").
 func (s *Service) RewardsPenalties(ctx context.Context, managerID string) ([]kaohe.RewardPenalty, error) {
+	managerID, err := s.scope(managerID)
+	if err != nil {
+		return nil, err
+	}
 	return s.Store.RewardsPenalties(ctx, managerID)
 }
 
 // SaveRewardPenalty records a reward or penalty.
-func (s *Service) SaveRewardPenalty(ctx context.Context, actor string, r kaohe.RewardPenalty) (kaohe.RewardPenalty, error) {
+func (s *Service) SaveRewardPenalty(ctx context.Context, actor kaohe.Actor, r kaohe.RewardPenalty) (kaohe.RewardPenalty, error) {
+	if err := s.allow(actor, kaohe.PermRewards); err != nil {
+		return r, err
+	}
 	err := s.update(ctx, actor, func(tx *store.Tx) error {
 		var err error
 		r, err = tx.SaveRewardPenalty(r)
@@ -426,11 +611,18 @@ func (s *Service) SaveRewardPenalty(ctx context.Context, actor string, r kaohe.R
 
 // Research returns market research records of a manager (all when "").
 func (s *Service) Research(ctx context.Context, managerID string) ([]kaohe.MarketResearch, error) {
+	managerID, err := s.scope(managerID)
+	if err != nil {
+		return nil, err
+	}
 	return s.Store.Research(ctx, managerID)
 }
 
 // SaveResearch saves a market research record.
-func (s *Service) SaveResearch(ctx context.Context, actor string, r kaohe.MarketResearch) (kaohe.MarketResearch, error) {
+func (s *Service) SaveResearch(ctx context.Context, actor kaohe.Actor, r kaohe.MarketResearch) (kaohe.MarketResearch, error) {
+	if err := s.allow(actor, kaohe.PermResearch); err != nil {
+		return r, err
+	}
 	err := s.update(ctx, actor, func(tx *store.Tx) error {
 		var err error
 		r, err = tx.SaveResearch(r)

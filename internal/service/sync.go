@@ -72,6 +72,9 @@ func (s *Service) withUpdate(f func(kaohe.SyncStatus)) func(kaohe.SyncStatus) {
 
 // SyncNow syncs once, now.
 func (s *Service) SyncNow(ctx context.Context) error {
+	if err := s.viewerMay(kaohe.PermSync); err != nil {
+		return err
+	}
 	e, err := s.eng(ctx)
 	if err != nil {
 		return err
@@ -118,6 +121,9 @@ func (s *Service) KickSync() {
 // Enroll trades HQ's one-time code for this showroom's credential, then
 // starts syncing.
 func (s *Service) Enroll(ctx context.Context, hqURL, code string) (kaohe.Showroom, error) {
+	if err := s.viewerMay(kaohe.PermBackup); err != nil {
+		return kaohe.Showroom{}, err
+	}
 	sr, err := engine.Enroll(ctx, s.Store, hqURL, code)
 	if err != nil {
 		return sr, err
@@ -140,6 +146,9 @@ func (s *Service) RefusedChanges(ctx context.Context) ([]kaohe.RefusedChange, er
 
 // ExportBundle writes this showroom's unsent changes as a signed bundle file.
 func (s *Service) ExportBundle(ctx context.Context, path string) (int, error) {
+	if err := s.viewerMay(kaohe.PermSync); err != nil {
+		return 0, err
+	}
 	var n int
 	err := documents.WriteFile(path, func(w io.Writer) error {
 		var err error
@@ -151,6 +160,9 @@ func (s *Service) ExportBundle(ctx context.Context, path string) (int, error) {
 
 // ImportBundle applies HQ's bundle file.
 func (s *Service) ImportBundle(ctx context.Context, path string) (int, error) {
+	if err := s.viewerMay(kaohe.PermSync); err != nil {
+		return 0, err
+	}
 	f, err := os.Open(path)
 	if err != nil {
 		return 0, err

@@ -37,7 +37,7 @@ func view(ctx context.Context, q querier, id string) (kaohe.ApplicationView, err
 		}
 	}
 	a.Exemption = kaohe.ExemptionOf(requested, decided)
-	rows, err := q.QueryContext(ctx, `SELECT id, application_id, stage, pass, date, decided_by, comment, exam_score FROM decisions WHERE application_id = ? ORDER BY seq`, id)
+	rows, err := q.QueryContext(ctx, `SELECT id, application_id, stage, pass, date, decided_by, comment, exam_score, entered_by FROM decisions WHERE application_id = ? ORDER BY seq`, id)
 	if err != nil {
 		return kaohe.ApplicationView{}, err
 	}
@@ -45,7 +45,7 @@ func view(ctx context.Context, q querier, id string) (kaohe.ApplicationView, err
 	var ds []kaohe.Decision
 	for rows.Next() {
 		var d kaohe.Decision
-		if err := rows.Scan(&d.ID, &d.AppID, &d.Stage, &d.Pass, dateCol{&d.Date}, jsonCol{&d.DecidedBy}, &d.Comment, &d.ExamScore); err != nil {
+		if err := rows.Scan(&d.ID, &d.AppID, &d.Stage, &d.Pass, dateCol{&d.Date}, jsonCol{&d.DecidedBy}, &d.Comment, &d.ExamScore, &d.EnteredBy); err != nil {
 			return kaohe.ApplicationView{}, err
 		}
 		ds = append(ds, d)
@@ -242,8 +242,8 @@ func (tx *Tx) decide(v kaohe.ApplicationView, d kaohe.Decision) (kaohe.Applicati
 	if err != nil {
 		return v, err
 	}
-	if _, err := tx.exec(`INSERT INTO decisions (id, showroom_id, application_id, seq, stage, pass, date, decided_by, comment, exam_score, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-		d.ID, v.ShowroomID, v.ID, len(r.Decisions), string(d.Stage), boolInt(d.Pass), d.Date.String(), mustJSON(d.DecidedBy), d.Comment, d.ExamScore, stamp(tx.now)); err != nil {
+	if _, err := tx.exec(`INSERT INTO decisions (id, showroom_id, application_id, seq, stage, pass, date, decided_by, comment, exam_score, entered_by, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		d.ID, v.ShowroomID, v.ID, len(r.Decisions), string(d.Stage), boolInt(d.Pass), d.Date.String(), mustJSON(d.DecidedBy), d.Comment, d.ExamScore, d.EnteredBy, stamp(tx.now)); err != nil {
 		return v, err
 	}
 	v.Review = r

@@ -260,7 +260,7 @@ func (tx *Tx) applyDecision(d kaohe.Decision) error {
 	if err != nil {
 		return err
 	}
-	_, err = tx.exec(`INSERT INTO decisions (id, showroom_id, application_id, seq, stage, pass, date, decided_by, comment, exam_score, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-		d.ID, v.ShowroomID, v.ID, len(r.Decisions), string(d.Stage), boolInt(d.Pass), d.Date.String(), mustJSON(d.DecidedBy), d.Comment, d.ExamScore, stamp(tx.now))
+	_, err = tx.exec(`INSERT INTO decisions (id, showroom_id, application_id, seq, stage, pass, date, decided_by, comment, exam_score, entered_by, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		d.ID, v.ShowroomID, v.ID, len(r.Decisions), string(d.Stage), boolInt(d.Pass), d.Date.String(), mustJSON(d.DecidedBy), d.Comment, d.ExamScore, d.EnteredBy, stamp(tx.now))
 	return err
 }

@@ -311,6 +311,12 @@ func (tx *Tx) SetRole(role string) error {
 	return err
 }
 
+// Audit adds an audit row for something that is not a row's write (a
+// restore, an export), on behalf of the transaction's actor.
+func (tx *Tx) Audit(action, entity, rowID, detail string) error {
+	return tx.audit(action, entity, rowID, detail)
+}
+
 func (tx *Tx) audit(action, entity, rowID, detail string) error {
 	if _, err := tx.exec(`INSERT INTO audit (at, actor, actor_id, action, entity, row_id, detail) VALUES (?, ?, ?, ?, ?, ?, ?)`,
 		stamp(tx.now), tx.actor, tx.actorID, action, entity, rowID, detail); err != nil {
