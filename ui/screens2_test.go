@@ -211,7 +211,7 @@ func TestRewardsAndResearch(t *testing.T) {
 	if r.List.Cell(0, 0) < r.List.Cell(len(all)-1, 0) {
 		t.Errorf("not latest first: %s … %s", r.List.Cell(0, 0), r.List.Cell(len(all)-1, 0))
 	}
-	test.Type(r.List.Search, "王经理")
+	test.Type(r.List.Search, w.e.actor.String()) // who decided: the signed-in account
 	if rows := r.List.Rows(); len(rows) != 1 || rows[0].Amount != 300 || r.List.Cell(0, 1) != "D004 "+d4.Name || r.List.Cell(0, 3) != "300 元" {
 		t.Errorf("search by who decided: %+v, manager %q, amount %q", rows, r.List.Cell(0, 1), r.List.Cell(0, 3))
 	}

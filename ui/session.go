@@ -209,9 +209,11 @@ func (s *LoginScreen) submit() {
 	no, pw := s.EmployeeNo.Text, s.Password.Text
 	s.SignIn.Disable()
 	s.Message.SetText(T("session.checking"))
+	e := s.w.e
+	e.work.started() // tests wait with Window.Wait
 	go func() {
-		_, err := s.w.e.svc.Login(bg, no, pw)
-		fyne.Do(func() {
+		_, err := e.svc.Login(bg, no, pw)
+		e.work.deliver(func() {
 			s.SignIn.Enable()
 			if err != nil {
 				s.Password.SetText("")
@@ -241,9 +243,11 @@ func newLockScreen(w *Window, a kaohe.Actor, unlocked func()) *LockScreen {
 		pw := s.Password.Text
 		s.Unlock.Disable()
 		s.Message.SetText(T("session.checking"))
+		e := w.e
+		e.work.started()
 		go func() {
-			_, err := w.e.svc.Unlock(bg, pw)
-			fyne.Do(func() {
+			_, err := e.svc.Unlock(bg, pw)
+			e.work.deliver(func() {
 				s.Unlock.Enable()
 				if err != nil {
 					s.Password.SetText("")

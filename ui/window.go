@@ -200,9 +200,9 @@ func (w *Window) build(i int) fyne.CanvasObject {
 	title := widget.NewLabelWithStyle(T("app.name"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	w.room = widget.NewLabel("")
 	w.showRoom()
-	header := container.NewBorder(nil, nil, container.NewHBox(logo, title), container.NewHBox(w.room, w.sessionBar()))
+	header := container.NewBorder(nil, nil, container.NewHBox(logo, title), w.room)
 	w.show(i)
-	return container.NewBorder(container.NewVBox(header, widget.NewSeparator()), nil, nil, nil, w.Tabs)
+	return container.NewBorder(container.NewVBox(header, widget.NewSeparator()), container.NewVBox(widget.NewSeparator(), w.sessionBar()), nil, nil, w.Tabs)
 }
 
 // showRoom names the showroom (or HQ) in the header.
