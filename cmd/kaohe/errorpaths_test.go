@@ -78,8 +78,8 @@ func TestCLIErrorPathsSpeakTheUsersLanguage(t *testing.T) {
 		args []string
 		key  string // the message's own key, or its cause's
 	}{
-		{"restore a text file", []string{"--data", data, "restore", notDB}, "err.db_not_database"},
-		{"restore a missing file", []string{"--data", data, "restore", missing}, ""},
+		{"restore a text file", []string{"--data", data, "restore", notDB, "--user", "D001"}, "err.db_not_database"},
+		{"restore a missing file", []string{"--data", data, "restore", missing, "--user", "D001"}, ""},
 		{"back up a damaged database", []string{"--data", damagedData, "backup"}, "err.db_corrupt"},
 		{"export from a damaged database", []string{"--data", damagedData, "excel", "export", "roster", "--out", filepath.Join(dir, "r.xlsx")}, "err.db_corrupt"},
 		{"data folder is a file", []string{"--data", aFile, "backup"}, ""},
@@ -91,11 +91,12 @@ func TestCLIErrorPathsSpeakTheUsersLanguage(t *testing.T) {
 		{"import junk as a bundle", []string{"--data", data, "bundle", "import", junkBundle}, ""},
 		{"import a missing bundle", []string{"--data", data, "bundle", "import", missing}, "err.file_missing"},
 		{"sync when not enrolled", []string{"--data", data, "sync"}, ""},
-		{"enroll with a wrong code", []string{"--data", data, "enroll", "--hq", plain.URL, "--code", "WRONGCODE234"}, ""},
-		{"enroll where nobody listens", []string{"--data", data, "enroll", "--hq", "http://" + closedPort, "--code", "WRONGCODE234"}, "err.offline"},
-		{"enroll https to plain HTTP", []string{"--data", data, "enroll", "--hq", strings.Replace(plain.URL, "http:", "https:", 1), "--code", "WRONGCODE234"}, "err.hq_tls"},
-		{"enroll to an untrusted certificate", []string{"--data", data, "enroll", "--hq", selfSigned.URL, "--code", "WRONGCODE234"}, "err.hq_tls"},
+		{"enroll with a wrong code", []string{"--data", data, "enroll", "--user", "D001", "--hq", plain.URL, "--code", "WRONGCODE234"}, ""},
+		{"enroll where nobody listens", []string{"--data", data, "enroll", "--user", "D001", "--hq", "http://" + closedPort, "--code", "WRONGCODE234"}, "err.offline"},
+		{"enroll https to plain HTTP", []string{"--data", data, "enroll", "--user", "D001", "--hq", strings.Replace(plain.URL, "http:", "https:", 1), "--code", "WRONGCODE234"}, "err.hq_tls"},
+		{"enroll to an untrusted certificate", []string{"--data", data, "enroll", "--user", "D001", "--hq", selfSigned.URL, "--code", "WRONGCODE234"}, "err.hq_tls"},
 	}
+	t.Setenv("KAOHE_PASSWORD", "manager-demo") // restore and enroll act as the demo's showroom manager
 	for _, lang := range []kaohe.Lang{kaohe.LangZh, kaohe.LangEn} {
 		for _, c := range cases {
 			t.Run(string(lang)+"/"+c.name, func(t *testing.T) {
