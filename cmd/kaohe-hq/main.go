@@ -41,9 +41,10 @@ func main() {
 
 // env is what every command shares: the database flag and where to print.
 type env struct {
-	db     string
-	stdout io.Writer
-	stderr io.Writer
+	db      string
+	keyFile string // HQ's private signing keys ("" : beside the database)
+	stdout  io.Writer
+	stderr  io.Writer
 }
 
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
@@ -79,10 +80,25 @@ func (e *env) program() *cli.Program {
 // globals are the flags every command takes, before or after its name.
 func (e *env) globals(fs *flag.FlagSet) {
 	fs.StringVar(&e.db, "db", "kaohe-hq.db", "数据库文件 / database file")
+	fs.StringVar(&e.keyFile, "key-file", "", "总部签名私钥文件（0600；设 KAOHE_HQ_KEY_PASSPHRASE 则加密），默认在数据库旁 / HQ's private signing keys (0600; sealed with KAOHE_HQ_KEY_PASSPHRASE), default beside the database")
 }
 
-// open opens HQ's database for a command.
-func (e *env) open(ctx context.Context) (*hq.Store, error) { return hq.Open(ctx, e.db) }
+// open opens HQ's database for a command, with its signing keys' own file.
+func (e *env) open(ctx context.Context) (*hq.Store, error) {
+	s, err := hq.Open(ctx, e.db)
+	if err != nil {
+		return nil, err
+	}
+	path := e.keyFile
+	if path == "" {
+		path = e.db + ".signing-keys"
+	}
+	if err := s.UseKeyFile(ctx, path, os.Getenv("KAOHE_HQ_KEY_PASSPHRASE")); err != nil {
+		s.Close()
+		return nil, err
+	}
+	return s, nil
+}
 
 // noArgs refuses positional arguments for a command that takes none.
 func noArgs(cmd string, args []string) error {

@@ -18,6 +18,7 @@ import (
 	"fmt"
 	"io/fs"
 	"net/url"
+	"os"
 	"sort"
 	"strings"
 	"time"
@@ -37,6 +38,10 @@ var migrations embed.FS
 type Store struct {
 	db  *sql.DB
 	Now func() time.Time
+
+	// The signing keys' file (UseKeyFile): path, passphrase, private keys.
+	keyPath, keyPass string
+	privs            map[string]string
 }
 
 // Open opens or creates the HQ database.
@@ -47,6 +52,14 @@ func Open(ctx context.Context, path string) (*Store, error) {
 	q.Set("_busy_timeout", "10000")
 	q.Set("_txlock", "immediate")
 	q.Set("_foreign_keys", "on")
+	// HQ's database holds every showroom's data and credentials' hashes:
+	// its owner's only (SQLite's -wal and -shm take the file's mode).
+	if f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE, 0o600); err == nil {
+		f.Close()
+		for _, p := range []string{path, path + "-wal", path + "-shm"} {
+			os.Chmod(p, 0o600)
+		}
+	}
 	db, err := sql.Open("sqlite3", sqliteuri.File(path)+"?"+q.Encode())
 	if err != nil {
 		return nil, err
@@ -366,8 +379,8 @@ func (s *Store) SigningKey(ctx context.Context) (string, ed25519.PublicKey, ed25
 		return "", nil, nil, err
 	}
 	pub, _ := base64.StdEncoding.DecodeString(pubS)
-	priv, _ := base64.StdEncoding.DecodeString(privS)
-	return id, pub, priv, nil
+	priv, err := s.privateKey(id, privS)
+	return id, pub, priv, err
 }
 
 // NewKey makes a new signing key (key rotation: older keys keep verifying).
@@ -377,11 +390,15 @@ func (s *Store) NewKey(ctx context.Context) (string, error) {
 		return "", err
 	}
 	id := uuid.Must(uuid.NewV7()).String()
+	privCol, err := s.storePrivate(id, priv)
+	if err != nil {
+		return "", err
+	}
 	// The public half goes to every showroom as reference data, so certificates
 	// signed with it can be checked offline, also after a rotation.
 	err = s.tx(ctx, func(tx *txn) error {
 		if _, err := tx.Exec(`INSERT INTO keys (id, public, private, created_at) VALUES (?, ?, ?, ?)`, id,
-			base64.StdEncoding.EncodeToString(pub), base64.StdEncoding.EncodeToString(priv), s.stamp()); err != nil {
+			base64.StdEncoding.EncodeToString(pub), privCol, s.stamp()); err != nil {
 			return err
 		}
 		p, _ := json.Marshal(kaohe.HQKey{ID: id, Public: base64.StdEncoding.EncodeToString(pub)})

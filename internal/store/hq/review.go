@@ -78,8 +78,8 @@ func (s *Store) signingKeyTx(tx *txn) (string, ed25519.PublicKey, ed25519.Privat
 		return "", nil, nil, kaohe.Errorf(kaohe.ECONFLICT, "err.no_signing_key")
 	}
 	pub, _ := base64.StdEncoding.DecodeString(pubS)
-	priv, _ := base64.StdEncoding.DecodeString(privS)
-	return id, pub, priv, nil
+	priv, err := s.privateKey(id, privS)
+	return id, pub, priv, err
 }
 
 // Revoke withdraws a certificate with a reason; the showroom gets the change.
