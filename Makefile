@@ -64,8 +64,9 @@ check: tracked-binaries
 	if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
 	$(GO) vet ./...
 
+# Every package runs under the race detector, the window's tests included.
 test: deps check
-	$(GO) test -count=1 ./...
+	$(GO) test -race -count=1 -timeout 15m ./...
 	@$(MAKE) --no-print-directory fuzz
 
 # Fuzz targets, each run for FUZZTIME (a few seconds in make test; longer by
