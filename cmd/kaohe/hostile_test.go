@@ -110,7 +110,7 @@ func TestBombCostsLittle(t *testing.T) {
 	}
 	sr := kaohe.Showroom{ID: store.NewID(), Code: "SH01", Name: "上海徐汇旗舰展厅"}
 	pub, _, _ := ed25519.GenerateKey(rand.Reader)
-	if err := s.Enrolled(context.Background(), sr, "https://hq.example", "token"); err != nil {
+	if err := s.Enrolled(context.Background(), sr, "https://hq.example", "token", "replica"); err != nil {
 		t.Fatal(err)
 	}
 	s.SetMeta(context.Background(), map[string]string{"hq_public_key": base64.StdEncoding.EncodeToString(pub)})
@@ -158,7 +158,7 @@ func TestDropFolderNotesRefusedChanges(t *testing.T) {
 	defer s.Close()
 	sr := kaohe.Showroom{ID: store.NewID(), Code: "SH01", Name: "上海徐汇旗舰展厅"}
 	pub, priv, _ := ed25519.GenerateKey(rand.Reader)
-	if err := s.Enrolled(bg, sr, "https://hq.example", "token"); err != nil {
+	if err := s.Enrolled(bg, sr, "https://hq.example", "token", "replica"); err != nil {
 		t.Fatal(err)
 	}
 	s.SetMeta(bg, map[string]string{"hq_public_key": base64.StdEncoding.EncodeToString(pub)})

@@ -218,7 +218,7 @@ func (e *env) runWindow(ctx context.Context) error {
 		if b, ok := store.NewestGoodBackup(ctx, e.backupDir()); ok {
 			d.Backup = &kaohe.Backup{Path: b.Path, Time: b.Time, Size: b.Size}
 			d.Restore = func() error {
-				if err := store.Restore(ctx, b.Path, e.dbPath()); err != nil {
+				if _, err := store.Restore(ctx, b.Path, e.dbPath(), e.backupDir()); err != nil {
 					return err
 				}
 				s, err := e.openStore(ctx)
@@ -231,6 +231,7 @@ func (e *env) runWindow(ctx context.Context) error {
 		ui.NewDamagedWindow(a, d).Show()
 		a.Run()
 		if svc != nil {
+			svc.StopSync() // the background sync has ended before the store closes
 			svc.Store.Close()
 		}
 		return nil
@@ -242,6 +243,7 @@ func (e *env) runWindow(ctx context.Context) error {
 		return err
 	}
 	a.Run()
+	svc.StopSync() // the background sync has ended before the store closes
 	svc.Store.Close()
 	return nil
 }
@@ -288,9 +290,9 @@ func (e *env) startWindow(ctx context.Context, a fyne.App, s *store.Store, runni
 	return nil
 }
 
-// dropFolder imports HQ's bundles that appear in dir into the store of the
-// moment (a restore swaps it); a refused file goes to failed/ with the reason
-// in the user's language.
+// dropFolder imports HQ's bundles that appear in dir into the window's
+// store; a refused file goes to failed/ with the reason in the user's
+// language.
 func dropFolder(dir string, st func() *store.Store) *watch.Folder {
 	return &watch.Folder{Dir: dir, Ext: bundle.Ext, Handle: func(ctx context.Context, f *os.File) (string, error) {
 		sum, err := engine.ImportBundleReport(ctx, st(), f)
@@ -318,8 +320,9 @@ func refusedNote(sum engine.Imported) string {
 	return b.String()
 }
 
-// svc is the window's service; a restore from Settings swaps its store, so
-// the background backups reach the store through it.
+// svc is the window's service, set once on the main goroutine before any
+// background work starts (a restore replaces the data in place, never the
+// store).
 var svc *service.Service
 
 func (e *env) dailyBackups(ctx context.Context) {
@@ -422,7 +425,8 @@ func (e *env) cmdRestore(fs *flag.FlagSet) cli.Run {
 		if err != nil {
 			return err
 		}
-		if err := store.Restore(ctx, args[0], e.dbPath()); err != nil {
+		res, err := store.Restore(ctx, args[0], e.dbPath(), e.backupDir())
+		if err != nil {
 			return err
 		}
 		if a.IsPerson() {
@@ -431,7 +435,8 @@ func (e *env) cmdRestore(fs *flag.FlagSet) cli.Run {
 				s.Close()
 			}
 		}
-		fmt.Fprintf(e.stdout, "已从 %s 恢复；原数据库保存在 %s\n", args[0], e.dbPath()+".before-restore")
+		fmt.Fprintf(e.stdout, "已从 %s 恢复；原数据库先已备份为 %s；保留未发送的更改 %d 条（%d 条无法用于恢复的数据，仍待发送总部）。下次同步先从总部取回本展厅的全部数据。\n",
+			args[0], res.Saved.Path, res.Kept, len(res.Unapplied))
 		return nil
 	}
 }

@@ -41,34 +41,38 @@ func TestDemoBackupRestore(t *testing.T) {
 		t.Fatalf("%d backups", len(backups))
 	}
 
-	// Change a manager after the backup, then restore: the old record is
-	// back. (A manager with history cannot be deleted.)
+	// Work after the backup, then restore: the backup's data is back, the
+	// replaced database is saved first as a new backup, and its changes not
+	// yet sent to HQ are kept (a restore repairs; it never loses work).
 	ctx := context.Background()
 	s, err := store.Open(ctx, filepath.Join(dir, "kaohe.db"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	m, _ := s.ManagerByNo(ctx, "D005")
-	oldName := m.Name
-	m.Name = "改名测试"
-	if err := s.Update(ctx, "test", func(tx *store.Tx) error { _, err := tx.UpdateManager(m.Manager); return err }); err != nil {
+	if err := s.Update(ctx, "test", func(tx *store.Tx) error {
+		_, err := tx.CreateManager(kaohe.Manager{EmployeeNo: "D021", Name: "备份后新增", Education: kaohe.EduCollege}, kaohe.Level1, kaohe.D(2026, 11, 28))
+		return err
+	}); err != nil {
 		t.Fatal(err)
 	}
 	s.Close()
 	t.Setenv("KAOHE_PASSWORD", "manager-demo")
-	if _, _, err := runCLI(t, "--data", dir, "restore", backups[0].Path, "--user", "D001"); err != nil {
-		t.Fatal(err)
+	out, _, err = runCLI(t, "--data", dir, "restore", backups[0].Path, "--user", "D001")
+	if err != nil || !strings.Contains(out, "保留未发送的更改 2 条") {
+		t.Fatalf("restore: %q, %v", out, err)
 	}
 	s, err = store.Open(ctx, filepath.Join(dir, "kaohe.db"))
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer s.Close()
-	if m, err := s.ManagerByNo(ctx, "D005"); err != nil || m.Name != oldName {
-		t.Errorf("D005 after restore: %q, %v; want %q", m.Name, err, oldName)
+	for _, no := range []string{"D005", "D021"} {
+		if _, err := s.ManagerByNo(ctx, no); err != nil {
+			t.Errorf("%s missing after restore: %v", no, err)
+		}
 	}
-	if _, err := os.Stat(filepath.Join(dir, "kaohe.db.before-restore")); err != nil {
-		t.Errorf("the replaced database was not kept: %v", err)
+	if after, _ := store.ListBackups(filepath.Join(dir, "backups")); len(after) != 2 {
+		t.Errorf("%d backups after restore; want the first and the saved replaced database", len(after))
 	}
 }
 

@@ -112,6 +112,16 @@ func (p Problems) Err() error {
 	return errors.Join(p...)
 }
 
+// ErrorKey returns the message key of the domain error in err's chain, or
+// "" when there is none.
+func ErrorKey(err error) string {
+	var e *Error
+	if errors.As(err, &e) {
+		return e.Key
+	}
+	return ""
+}
+
 // Sentinel errors that callers compare with errors.Is.
 var (
 	ErrNotFound          = Errorf(ENOTFOUND, "err.not_found")

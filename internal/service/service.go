@@ -463,8 +463,11 @@ func (s *Service) BackupNow(ctx context.Context) (kaohe.Backup, error) {
 // BackupKeep is how many backups are kept.
 const BackupKeep = 30
 
-// Restore replaces the database with a backup while the app runs: it closes
-// the database, restores (keeping the replaced file), and opens it again.
+// Restore replaces the data with a backup while the app runs, in place
+// (the store stays the same, so nothing holds a closed one): the sync is
+// stopped first and started again on the restored data, whose next sync
+// recovers from HQ what the backup lacks. See store.RestoreFrom for what is
+// checked and kept.
 func (s *Service) Restore(ctx context.Context, backupPath string) error {
 	v, err := s.viewer()
 	if err != nil {
@@ -473,19 +476,10 @@ func (s *Service) Restore(ctx context.Context, backupPath string) error {
 	if err := v.May(kaohe.PermBackup); err != nil {
 		return err
 	}
-	path := s.Store.Path()
-	if err := s.Store.Close(); err != nil {
-		return err
-	}
-	restoreErr := store.Restore(ctx, backupPath, path)
-	st, err := store.Open(ctx, path)
-	if err != nil {
-		return err
-	}
-	st.Now = s.Store.Now
-	s.Store = st
-	s.Documents.Store = st
-	return restoreErr
+	resume := s.pauseSync() // no sync may run while the data is replaced
+	defer resume()
+	_, err = s.Store.RestoreFrom(ctx, backupPath, s.BackupDir)
+	return err
 }
 
 // Figures returns a manager's monthly targets and actuals of a metric and year.

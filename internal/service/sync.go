@@ -15,12 +15,12 @@ import (
 	"kaohe/sync/engine"
 )
 
-// syncer is the service's sync state: the engine, and the background loop
-// while the window is open.
+// syncer is the service's sync state: the engine, whether its background
+// loop should run (while the window is open), and who hears of its status.
 type syncer struct {
 	mu       sync.Mutex
 	engine   *engine.Engine
-	cancel   context.CancelFunc
+	runCtx   context.Context // set while the background sync should run
 	listener func(kaohe.SyncStatus)
 }
 
@@ -38,7 +38,8 @@ func (s *Service) eng(ctx context.Context) (*engine.Engine, error) {
 	if err != nil {
 		return nil, err
 	}
-	e := &engine.Engine{Store: s.Store, HQ: hqURL, OnStatus: s.withUpdate(s.sync.listener)}
+	e := &engine.Engine{Store: s.Store, HQ: hqURL}
+	e.SetOnStatus(s.withUpdate(s.sync.listener))
 	if hqURL != "" && token != "" {
 		c := client.New(hqURL, token, client.Options{})
 		e.Client = c
@@ -87,25 +88,51 @@ func (s *Service) OnSyncStatus(f func(kaohe.SyncStatus)) {
 	s.sync.mu.Lock()
 	s.sync.listener = f
 	if s.sync.engine != nil {
-		s.sync.engine.OnStatus = s.withUpdate(f)
+		s.sync.engine.SetOnStatus(s.withUpdate(f))
 	}
 	s.sync.mu.Unlock()
 }
 
-// StartSync runs the sync in the background while ctx lives, if enrolled.
+// StartSync runs the sync in the background while ctx lives or until
+// StopSync, if enrolled (and, once enrolled later, from then on).
 func (s *Service) StartSync(ctx context.Context) {
+	s.sync.mu.Lock()
+	s.sync.runCtx = ctx
+	s.sync.mu.Unlock()
 	e, err := s.eng(ctx)
 	if err != nil || e.Client == nil {
 		return
 	}
+	e.Start(ctx)
+}
+
+// StopSync ends the background sync and waits until it has stopped.
+func (s *Service) StopSync() {
 	s.sync.mu.Lock()
-	if s.sync.cancel != nil {
-		s.sync.cancel()
-	}
-	rctx, cancel := context.WithCancel(ctx)
-	s.sync.cancel = cancel
+	e := s.sync.engine
+	s.sync.runCtx = nil
 	s.sync.mu.Unlock()
-	go e.Run(rctx)
+	if e != nil {
+		e.Stop()
+	}
+}
+
+// pauseSync stops the background sync and any sync under way, for work that
+// must have the store to itself (a restore, a new enrollment); resume starts
+// it again, on a new engine, if it ran before.
+func (s *Service) pauseSync() (resume func()) {
+	s.sync.mu.Lock()
+	e, ctx := s.sync.engine, s.sync.runCtx
+	s.sync.engine = nil // rebuilt from what the store now holds
+	s.sync.mu.Unlock()
+	if e != nil {
+		e.Stop()
+	}
+	return func() {
+		if ctx != nil && ctx.Err() == nil {
+			s.StartSync(ctx)
+		}
+	}
 }
 
 // KickSync asks the background sync to run soon (after a local write).
@@ -124,14 +151,9 @@ func (s *Service) Enroll(ctx context.Context, hqURL, code string) (kaohe.Showroo
 	if err := s.viewerMay(kaohe.PermBackup); err != nil {
 		return kaohe.Showroom{}, err
 	}
-	sr, err := engine.Enroll(ctx, s.Store, hqURL, code)
-	if err != nil {
-		return sr, err
-	}
-	s.sync.mu.Lock()
-	s.sync.engine = nil // rebuilt with the new credential
-	s.sync.mu.Unlock()
-	return sr, nil
+	resume := s.pauseSync()
+	defer resume() // on a new engine, with the new credential
+	return engine.Enroll(ctx, s.Store, hqURL, code)
 }
 
 // RefusedChanges lists the changes HQ refused, with its reasons.

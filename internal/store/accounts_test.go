@@ -84,7 +84,7 @@ func TestAccountBeforeShowroomIsAdopted(t *testing.T) {
 		t.Fatal("account not found before the showroom")
 	}
 	sr := kaohe.Showroom{ID: "hq-room", Code: "SH01", Name: "徐汇"}
-	if err := s.Enrolled(ctx, sr, "http://hq", "token"); err != nil {
+	if err := s.Enrolled(ctx, sr, "http://hq", "token", "replica"); err != nil {
 		t.Fatal(err)
 	}
 	got, err := s.AccountByEmployeeNo(ctx, "D001")

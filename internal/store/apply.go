@@ -65,6 +65,9 @@ func (tx *Tx) applyChange(c Change) error {
 		var v kaohe.LevelChange
 		if err = decode(c, &v); err == nil {
 			if err = v.Validate(); err == nil {
+				err = tx.requireParent("managers", v.ManagerID)
+			}
+			if err == nil {
 				_, err = tx.exec(`INSERT OR IGNORE INTO level_changes (`+levelChangeCols+`, showroom_id, created_at)
 					SELECT ?, ?, ?, ?, ?, ?, ?, ?, showroom_id, ? FROM managers WHERE id = ?`,
 					v.ID, v.ManagerID, int(v.From), int(v.To), v.Date.String(), v.Reason, v.DecidedBy, v.AppID, stamp(tx.now), v.ManagerID)
@@ -129,6 +132,9 @@ func (tx *Tx) applyChange(c Change) error {
 	case kaohe.EntExemption:
 		var v kaohe.Exemption
 		if err = decode(c, &v); err == nil {
+			err = tx.requireParent("applications", v.AppID)
+		}
+		if err == nil {
 			_, err = tx.exec(`INSERT OR IGNORE INTO exemptions (id, showroom_id, application_id, approved, date, decided_by, comment, created_at)
 				SELECT ?, showroom_id, id, ?, ?, ?, ?, ? FROM applications WHERE id = ?`,
 				v.ID, boolInt(v.Approved), v.Date.String(), v.DecidedBy, v.Comment, stamp(tx.now), v.AppID)
@@ -148,6 +154,9 @@ func (tx *Tx) applyChange(c Change) error {
 	case kaohe.EntFiling:
 		var v kaohe.Filing
 		if err = decode(c, &v); err == nil {
+			err = tx.requireParent("assessments", v.AssessmentID)
+		}
+		if err == nil {
 			_, err = tx.exec(`INSERT OR IGNORE INTO filings (id, showroom_id, assessment_id, date, filed_by, created_at)
 				SELECT ?, showroom_id, id, ?, ?, ? FROM assessments WHERE id = ?`, v.ID, v.Date.String(), v.FiledBy, stamp(tx.now), v.AssessmentID)
 		}
@@ -169,6 +178,9 @@ func (tx *Tx) applyChange(c Change) error {
 	case kaohe.EntCertificatePrint:
 		var v CertificatePrint
 		if err = decode(c, &v); err == nil {
+			err = tx.requireParent("certificates", v.CertID)
+		}
+		if err == nil {
 			_, err = tx.exec(`INSERT OR IGNORE INTO certificate_prints (id, showroom_id, certificate_id, copy, printed_by, created_at)
 				SELECT ?, showroom_id, id, ?, ?, ? FROM certificates WHERE id = ?`, v.ID, boolInt(v.Copy), v.PrintedBy, v.At, v.CertID)
 		}
@@ -212,6 +224,12 @@ func (tx *Tx) upsert(table, id, op string, c cols) error {
 	}
 	ts := stamp(tx.now)
 	if op == OpDelete {
+		// A delete carries the row as it was: a row never seen here is
+		// written as a tombstone, so an older state arriving after the delete
+		// is known to be older, and the row's children find their parent.
+		if err := tx.upsert(table, id, OpUpsert, c); err != nil {
+			return err
+		}
 		_, err := tx.exec(fmt.Sprintf(`UPDATE %s SET deleted_at = ?, updated_at = ? WHERE id = ?`, table), ts, ts, id)
 		return err
 	}
@@ -236,6 +254,19 @@ func (tx *Tx) upsert(table, id, op string, c cols) error {
 }
 
 func sortedKeys(c cols) []string { return slices.Sorted(maps.Keys(c)) }
+
+// requireParent refuses a row whose parent is not here (yet): a pulled
+// child waits for its parent instead of being dropped in silence.
+func (tx *Tx) requireParent(table, id string) error {
+	var n int
+	if err := tx.queryRow(`SELECT count(*) FROM `+table+` WHERE id = ?`, id).Scan(&n); err != nil {
+		return err
+	}
+	if n == 0 {
+		return kaohe.Errorf(kaohe.EINVALID, "err.missing_reference")
+	}
+	return nil
+}
 
 // managerShowroom is the showroom of a manager (rows that do not carry one
 // take their manager's).

@@ -5,10 +5,10 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
-	"io"
 	"os"
 	"path/filepath"
 	"sort"
+	"strconv"
 	"strings"
 	"time"
 
@@ -18,26 +18,45 @@ import (
 	"kaohe/internal/store/sqliteuri"
 )
 
-// Backup files are named kaohe-YYYYMMDD-HHMMSS.db so that names sort by time.
+// Backup files are named kaohe-YYYYMMDD-HHMMSS.db for people to read; the
+// name decides nothing. Each backup carries in its own meta table its number
+// (one more than the highest in the folder), when it was made and a mark of
+// the data it holds: backups are ordered by that number, so a PC clock that
+// was wrong when one was made cannot make the newest look oldest.
 const (
 	backupPrefix = "kaohe-"
 	backupSuffix = ".db"
 	backupLayout = "20060102-150405"
+
+	metaBackupNo   = "backup_no"
+	metaBackupAt   = "backup_at"
+	metaBackupMark = "backup_mark"
 )
 
 // BackupInfo describes one backup file.
 type BackupInfo struct {
 	Path string
-	Time time.Time
+	No   int64     // its number: higher is newer (0 for a backup of an older build)
+	Time time.Time // when it was made, by the clock of the time
 	Size int64
+	Mark string // the data it holds (the newest audit entry), to tell whether anything changed since
 }
 
 // Backup copies the live database into dir with SQLite's online backup API
 // (a consistent snapshot while the app keeps working), checks the copy, and
-// keeps only the newest keep backups.
+// keeps only the newest keep backups (keep <= 0 keeps all). It never
+// overwrites a file.
 func (s *Store) Backup(ctx context.Context, dir string, keep int) (BackupInfo, error) {
 	if err := os.MkdirAll(dir, 0o700); err != nil { // backups hold the same secrets
 		return BackupInfo{}, fmt.Errorf("backup: %w", err)
+	}
+	list, err := ListBackups(dir)
+	if err != nil {
+		return BackupInfo{}, fmt.Errorf("backup: %w", err)
+	}
+	no := int64(1)
+	for _, b := range list {
+		no = max(no, b.No+1)
 	}
 	now := s.Now()
 	final := filepath.Join(dir, backupPrefix+now.Format(backupLayout)+backupSuffix)
@@ -52,12 +71,21 @@ func (s *Store) Backup(ctx context.Context, dir string, keep int) (BackupInfo, e
 	if err := PrivateFile(tmp); err != nil {
 		return BackupInfo{}, fmt.Errorf("backup: %w", err)
 	}
+	mark, err := s.mark(ctx)
+	if err != nil {
+		os.Remove(tmp)
+		return BackupInfo{}, corruptOr(err, s.path)
+	}
 	if err := s.copyTo(ctx, tmp); err != nil {
 		os.Remove(tmp)
+		return BackupInfo{}, corruptOr(err, s.path)
+	}
+	if err := stampBackup(ctx, tmp, no, now, mark); err != nil {
+		removeDB(tmp)
 		return BackupInfo{}, fmt.Errorf("backup: %w", err)
 	}
 	if err := checkFile(ctx, tmp); err != nil {
-		os.Remove(tmp)
+		removeDB(tmp)
 		return BackupInfo{}, fmt.Errorf("backup: %w", err)
 	}
 	if err := os.Rename(tmp, final); err != nil {
@@ -70,17 +98,55 @@ func (s *Store) Backup(ctx context.Context, dir string, keep int) (BackupInfo, e
 	if err := pruneBackups(dir, keep); err != nil {
 		return BackupInfo{}, err
 	}
-	return BackupInfo{Path: final, Time: now, Size: st.Size()}, nil
+	return BackupInfo{Path: final, No: no, Time: now, Size: st.Size(), Mark: mark}, nil
 }
 
-// BackupIfDue makes a backup when the newest one in dir is older than every.
+// mark names the data as it is now: the newest audit entry (every write
+// adds one), so two backups of unchanged data have the same mark.
+func (s *Store) mark(ctx context.Context) (string, error) {
+	var n int64
+	err := s.r.QueryRowContext(ctx, `SELECT coalesce(max(seq), 0) FROM audit`).Scan(&n)
+	return strconv.FormatInt(n, 10), err
+}
+
+// stampBackup writes a backup's number, time and mark into the copy itself.
+func stampBackup(ctx context.Context, path string, no int64, at time.Time, mark string) error {
+	db, err := sql.Open("sqlite3", sqliteuri.File(path)+"?_journal_mode=DELETE")
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	for k, v := range map[string]string{metaBackupNo: strconv.FormatInt(no, 10), metaBackupAt: at.UTC().Format(time.RFC3339Nano), metaBackupMark: mark} {
+		if _, err := db.ExecContext(ctx, `INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value`, k, v); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// BackupIfDue makes a backup when the newest one (by number) was made at
+// least every ago. If the clock now reads earlier than when the newest was
+// made, the clock was wrong then or is now: a backup is due if the data
+// changed since, so a wrong clock never stops the backups.
 func (s *Store) BackupIfDue(ctx context.Context, dir string, keep int, every time.Duration) (bool, error) {
 	list, err := ListBackups(dir)
 	if err != nil {
 		return false, err
 	}
-	if len(list) > 0 && s.Now().Sub(list[0].Time) < every {
-		return false, nil
+	if len(list) > 0 {
+		newest, now := list[0], s.Now()
+		switch {
+		case now.Before(newest.Time):
+			mark, err := s.mark(ctx)
+			if err != nil {
+				return false, err
+			}
+			if mark == newest.Mark {
+				return false, nil
+			}
+		case now.Sub(newest.Time) < every:
+			return false, nil
+		}
 	}
 	_, err = s.Backup(ctx, dir, keep)
 	return err == nil, err
@@ -147,7 +213,7 @@ func checkFile(ctx context.Context, path string) error {
 	return nil
 }
 
-// ListBackups returns the backups in dir, newest first.
+// ListBackups returns the backups in dir, newest (highest number) first.
 func ListBackups(dir string) ([]BackupInfo, error) {
 	entries, err := os.ReadDir(dir)
 	if errors.Is(err, os.ErrNotExist) {
@@ -162,19 +228,58 @@ func ListBackups(dir string) ([]BackupInfo, error) {
 		if e.IsDir() || !strings.HasPrefix(n, backupPrefix) || !strings.HasSuffix(n, backupSuffix) {
 			continue
 		}
-		stem := strings.TrimSuffix(strings.TrimPrefix(n, backupPrefix), backupSuffix)
-		t, err := time.ParseInLocation(backupLayout, stem[:min(len(stem), len(backupLayout))], time.Local)
-		if err != nil {
-			continue
-		}
 		info, err := e.Info()
 		if err != nil {
 			continue
 		}
-		out = append(out, BackupInfo{Path: filepath.Join(dir, n), Time: t, Size: info.Size()})
+		b := BackupInfo{Path: filepath.Join(dir, n), Size: info.Size()}
+		if !readBackupMeta(&b) {
+			// A backup of an older build: its time is in its name.
+			stem := strings.TrimSuffix(strings.TrimPrefix(n, backupPrefix), backupSuffix)
+			t, err := time.ParseInLocation(backupLayout, stem[:min(len(stem), len(backupLayout))], time.Local)
+			if err != nil {
+				continue
+			}
+			b.Time = t
+		}
+		out = append(out, b)
 	}
-	sort.Slice(out, func(i, j int) bool { return out[i].Path > out[j].Path })
+	sort.SliceStable(out, func(i, j int) bool {
+		if out[i].No != out[j].No {
+			return out[i].No > out[j].No
+		}
+		return out[i].Path > out[j].Path
+	})
 	return out, nil
+}
+
+// readBackupMeta reads a backup's number, time and mark from the file.
+func readBackupMeta(b *BackupInfo) bool {
+	db, err := sql.Open("sqlite3", sqliteuri.File(b.Path)+"?mode=ro")
+	if err != nil {
+		return false
+	}
+	defer db.Close()
+	rows, err := db.Query(`SELECT key, value FROM meta WHERE key IN (?, ?, ?)`, metaBackupNo, metaBackupAt, metaBackupMark)
+	if err != nil {
+		return false
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var k, v string
+		if rows.Scan(&k, &v) != nil {
+			return false
+		}
+		switch k {
+		case metaBackupNo:
+			b.No, _ = strconv.ParseInt(v, 10, 64)
+		case metaBackupAt:
+			b.Time, _ = time.Parse(time.RFC3339Nano, v)
+		case metaBackupMark:
+			b.Mark = v
+		}
+	}
+	return rows.Err() == nil && b.No > 0
 }
 
 func pruneBackups(dir string, keep int) error {
@@ -193,59 +298,10 @@ func pruneBackups(dir string, keep int) error {
 	return nil
 }
 
-// Restore replaces the database at dbPath with a backup. The database must
-// be closed. The backup is checked first, and the database being replaced is
-// kept beside it as dbPath + ".before-restore", so a restore loses nothing.
-func Restore(ctx context.Context, backupPath, dbPath string) error {
-	if err := checkFile(ctx, backupPath); err != nil {
-		return fmt.Errorf("restore: %w", err)
+func removeDB(path string) {
+	for _, ext := range []string{"", "-wal", "-shm", "-journal"} {
+		os.Remove(path + ext)
 	}
-	tmp := dbPath + ".restoring"
-	if err := copyFile(backupPath, tmp); err != nil {
-		return fmt.Errorf("restore: %w", err)
-	}
-	if fileExists(dbPath) {
-		// Fold any WAL into the old file so the kept copy is whole.
-		if old, err := sql.Open("sqlite3", sqliteuri.File(dbPath)); err == nil {
-			old.Exec(`PRAGMA wal_checkpoint(TRUNCATE)`)
-			old.Close()
-		}
-		if err := copyFile(dbPath, dbPath+".before-restore"); err != nil {
-			os.Remove(tmp)
-			return fmt.Errorf("restore: keep current database: %w", err)
-		}
-	}
-	for _, ext := range []string{"-wal", "-shm"} {
-		if err := os.Remove(dbPath + ext); err != nil && !errors.Is(err, os.ErrNotExist) {
-			os.Remove(tmp)
-			return fmt.Errorf("restore: %w", err)
-		}
-	}
-	if err := os.Rename(tmp, dbPath); err != nil {
-		return fmt.Errorf("restore: %w", err)
-	}
-	return nil
-}
-
-func copyFile(from, to string) error {
-	in, err := os.Open(from)
-	if err != nil {
-		return err
-	}
-	defer in.Close()
-	out, err := os.Create(to)
-	if err != nil {
-		return err
-	}
-	if _, err := io.Copy(out, in); err != nil {
-		out.Close()
-		return err
-	}
-	if err := out.Sync(); err != nil {
-		out.Close()
-		return err
-	}
-	return out.Close()
 }
 
 func fileExists(p string) bool {

@@ -65,7 +65,7 @@ func TestDamagedDatabaseNoticed(t *testing.T) {
 	if !ok || b.Path != good.Path {
 		t.Errorf("newest good backup = %+v, %v; want %s", b, ok, good.Path)
 	}
-	if err := Restore(ctx, b.Path, path); err != nil {
+	if _, err := Restore(ctx, b.Path, path, dir); err != nil {
 		t.Fatal(err)
 	}
 	s2, err := Open(ctx, path)

@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"encoding/json"
 )
 
@@ -14,7 +15,9 @@ type Change struct {
 	Op      string          `json:"op"`
 	Payload json.RawMessage `json:"payload"`
 	Created string          `json:"created_at"`
-	Refused string          `json:"-"` // HQ's reason, for a refused change
+	Version int64           `json:"version,omitempty"` // the row's counter at its writer: higher is newer
+	RSeq    int64           `json:"rseq,omitempty"`    // this replica's gap-free number of the change, once sent
+	Refused string          `json:"-"`                 // HQ's reason, for a refused change
 }
 
 // PendingChanges returns up to limit unsent changes in write order.
@@ -27,10 +30,12 @@ func (s *Store) PendingChangesAfter(ctx context.Context, seq int64, limit int) (
 	return queryAll(ctx, s.r, func(sc scanner) (Change, error) {
 		var c Change
 		var p string
-		err := sc.Scan(&c.Seq, &c.ID, &c.Entity, &c.RowID, &c.Op, &p, &c.Created)
+		var rseq sql.NullInt64
+		err := sc.Scan(&c.Seq, &c.ID, &c.Entity, &c.RowID, &c.Op, &p, &c.Created, &c.Version, &rseq)
 		c.Payload = json.RawMessage(p)
+		c.RSeq = rseq.Int64
 		return c, err
-	}, `SELECT seq, change_id, entity, row_id, op, payload, created_at FROM outbox WHERE sent_at IS NULL AND refused IS NULL AND seq > ? ORDER BY seq LIMIT ?`, seq, limit)
+	}, `SELECT seq, change_id, entity, row_id, op, payload, created_at, version, rseq FROM outbox WHERE sent_at IS NULL AND refused IS NULL AND seq > ? ORDER BY seq LIMIT ?`, seq, limit)
 }
 
 // PendingCount returns how many changes wait to be sent.

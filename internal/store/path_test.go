@@ -34,7 +34,7 @@ func TestOddDataPaths(t *testing.T) {
 	if _, err := os.Stat(path); err != nil {
 		t.Fatalf("the database is not at %q: %v", path, err)
 	}
-	if err := Restore(ctx, b.Path, path); err != nil {
+	if _, err := Restore(ctx, b.Path, path, filepath.Join(dir, "备份 #")); err != nil {
 		t.Fatalf("Restore(%q): %v", b.Path, err)
 	}
 	s, err = Open(ctx, path)

@@ -111,6 +111,11 @@ func (s *Store) migrate(ctx context.Context) error {
 		return fmt.Errorf("migrate: %w", err)
 	}
 	defer conn.Close()
+	return migrateConn(ctx, conn)
+}
+
+// migrateConn brings the schema of the database on conn up to date.
+func migrateConn(ctx context.Context, conn *sql.Conn) error {
 	var have int
 	if err := conn.QueryRowContext(ctx, `PRAGMA user_version`).Scan(&have); err != nil {
 		return fmt.Errorf("migrate: %w", err)
@@ -162,6 +167,8 @@ type Tx struct {
 	now     time.Time
 	role    string
 	stmts   map[string]*sql.Stmt
+	// refusals, when set, collects the remote changes a local rule refuses.
+	refusals *[]Refusal
 }
 
 // Update runs fn in one write transaction on behalf of actor (the process
@@ -278,8 +285,15 @@ func (tx *Tx) logChangeAudit(entity, rowID, op, action string, row any, detail s
 		return err
 	}
 	if kaohe.OwnedByHQ(entity) == (role == RoleHQ) {
-		if _, err := tx.exec(`INSERT INTO outbox (change_id, entity, row_id, op, payload, created_at) VALUES (?, ?, ?, ?, ?, ?)`,
-			NewID(), entity, rowID, op, string(payload), stamp(tx.now)); err != nil {
+		// This database is the row's one writer: its counter goes up by one,
+		// and that, not the clock, makes this state newer than the last.
+		id := NewIDAt(tx.now) // time-ordered by this PC's clock: unique, and deciding nothing
+		version, err := tx.bumpVersion(entity, rowID, id)
+		if err != nil {
+			return fmt.Errorf("version %s: %w", entity, err)
+		}
+		if _, err := tx.exec(`INSERT INTO outbox (change_id, entity, row_id, op, payload, created_at, version) VALUES (?, ?, ?, ?, ?, ?, ?)`,
+			id, entity, rowID, op, string(payload), stamp(tx.now), version); err != nil {
 			return fmt.Errorf("outbox %s: %w", entity, err)
 		}
 	}
@@ -287,6 +301,37 @@ func (tx *Tx) logChangeAudit(entity, rowID, op, action string, row any, detail s
 		detail = string(payload)
 	}
 	return tx.audit(action, entity, rowID, detail)
+}
+
+// bumpVersion raises a row's counter by one for a local write and returns it.
+func (tx *Tx) bumpVersion(entity, rowID, changeID string) (int64, error) {
+	var v int64
+	err := tx.queryRow(`INSERT INTO row_versions (entity, row_id, version, change_id) VALUES (?, ?, 1, ?)
+		ON CONFLICT (entity, row_id) DO UPDATE SET version = version + 1, change_id = excluded.change_id
+		RETURNING version`, entity, rowID, changeID).Scan(&v)
+	return v, err
+}
+
+// rowVersion returns a row's counter here and the change that wrote it (0
+// and "" for a row never written or received).
+func (tx *Tx) rowVersion(entity, rowID string) (int64, string, error) {
+	var v int64
+	var id string
+	err := tx.queryRow(`SELECT version, change_id FROM row_versions WHERE entity = ? AND row_id = ?`, entity, rowID).Scan(&v, &id)
+	if errors.Is(err, sql.ErrNoRows) {
+		return 0, "", nil
+	}
+	return v, id, err
+}
+
+// Newer says whether a state (version, change id) is newer than another: the
+// higher counter wins; equal counters (only a copied database makes them)
+// are settled by the change id, so every replica settles them alike.
+func Newer(v int64, id string, thanV int64, thanID string) bool {
+	if v != thanV {
+		return v > thanV
+	}
+	return id > thanID
 }
 
 // Role returns this database's role; a database is a showroom's until set.
@@ -327,6 +372,20 @@ func (tx *Tx) audit(action, entity, rowID, detail string) error {
 
 // NewID returns a new globally unique, time-ordered id (UUIDv7).
 func NewID() string { return uuid.Must(uuid.NewV7()).String() }
+
+// NewIDAt returns a new UUIDv7 for the time t (the store's clock, which
+// tests set wrong on purpose): its 48-bit millisecond time from t, the rest
+// random, so ids stay unique whatever the clock says.
+func NewIDAt(t time.Time) string {
+	u := uuid.Must(uuid.NewRandom())
+	ms := uint64(t.UnixMilli())
+	for i := 0; i < 6; i++ {
+		u[i] = byte(ms >> (40 - 8*i))
+	}
+	u[6] = 0x70 | (u[6] & 0x0f) // version 7
+	u[8] = 0x80 | (u[8] & 0x3f) // RFC 4122 variant
+	return u.String()
+}
 
 func stamp(t time.Time) string { return t.UTC().Format(time.RFC3339Nano) }
 

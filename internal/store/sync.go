@@ -61,6 +61,7 @@ type Outcome struct {
 func (s *Store) MarkPushed(ctx context.Context, outcomes []Outcome) error {
 	return s.Update(ctx, "sync", func(tx *Tx) error {
 		ts := stamp(tx.now)
+		rolled := false
 		for _, o := range outcomes {
 			if o.Refused == "" {
 				if _, err := tx.exec(`UPDATE outbox SET sent_at = ? WHERE change_id = ? AND sent_at IS NULL`, ts, o.ChangeID); err != nil {
@@ -71,9 +72,46 @@ func (s *Store) MarkPushed(ctx context.Context, outcomes []Outcome) error {
 			if _, err := tx.exec(`UPDATE outbox SET refused = ? WHERE change_id = ?`, o.Refused, o.ChangeID); err != nil {
 				return err
 			}
+			if err := tx.rollBackRefused(o); err != nil {
+				return err
+			}
+			rolled = true
+		}
+		if rolled {
+			// A decision rolled back may free the way for HQ's own.
+			return tx.retryPending()
 		}
 		return nil
 	})
+}
+
+// rolledBackTables are HQ's decisions an HQ-mode replica records first
+// locally: one HQ refuses (another reviewer's decision came first, say)
+// is taken back here, so the replica shows what HQ holds; the refusal stays
+// listed on the Sync screen for its author.
+var rolledBackTables = map[string]string{kaohe.EntDecision: "decisions", kaohe.EntApplicationEvent: "decisions",
+	kaohe.EntExemption: "exemptions", kaohe.EntFiling: "filings"}
+
+func (tx *Tx) rollBackRefused(o Outcome) error {
+	role, err := tx.Role()
+	if err != nil || role != RoleHQ {
+		return err
+	}
+	var entity, rowID, payload string
+	if err := tx.queryRow(`SELECT entity, row_id, payload FROM outbox WHERE change_id = ?`, o.ChangeID).Scan(&entity, &rowID, &payload); err != nil {
+		return nil // not ours
+	}
+	table, ok := rolledBackTables[entity]
+	if !ok {
+		return nil
+	}
+	if _, err := tx.exec(`DELETE FROM `+table+` WHERE id = ?`, rowID); err != nil {
+		return err
+	}
+	if _, err := tx.exec(`DELETE FROM row_versions WHERE entity = ? AND row_id = ? AND change_id = ?`, entity, rowID, o.ChangeID); err != nil {
+		return err
+	}
+	return tx.audit("sync.rolled_back", entity, rowID, mustJSON(map[string]string{"change": o.ChangeID, "reason": o.Refused, "row": payload}))
 }
 
 // Refused returns the changes HQ refused, newest first.
@@ -99,8 +137,13 @@ func (s *Store) PullCursor(ctx context.Context) (int64, error) {
 // ApplyRemote applies changes written elsewhere (HQ's, or, in an HQ
 // replica, the showrooms') and moves the pull cursor, all in one
 // transaction: a pull interrupted at any point applies all or nothing.
-// Applying is idempotent: a change seen twice changes nothing the second
-// time. Remote changes are audited but never go back into the outbox.
+// Which state of a row is newest is decided by the row's counter (its
+// writer's), never by arrival order or a clock: an older state arriving
+// late changes nothing, a replay changes nothing. A change that cannot be
+// applied yet (its parent has not arrived, or a local rule refuses it for
+// now) waits in remote_pending and is tried again after every pull, never
+// blocking the rest. Remote changes are audited but never go back into the
+// outbox.
 func (s *Store) ApplyRemote(ctx context.Context, source string, changes []Change, cursor int64) error {
 	_, err := s.ApplyRemoteRefused(ctx, source, changes, cursor)
 	return err
@@ -112,35 +155,25 @@ type Refusal struct {
 	Err    error
 }
 
-// ApplyRemoteRefused is ApplyRemote that also returns the changes skipped
-// for breaking a local rule (they are audited all the same), for a report
-// beside an imported bundle.
+// ApplyRemoteRefused is ApplyRemote that also returns the changes of the
+// batch a local rule refused (audited, and waiting to be tried again all the
+// same), for a report beside an imported bundle.
 func (s *Store) ApplyRemoteRefused(ctx context.Context, source string, changes []Change, cursor int64) ([]Refusal, error) {
 	var refused []Refusal
 	err := s.Update(ctx, source, func(tx *Tx) error {
 		refused = refused[:0]
+		tx.refusals = &refused
+		applied := false
 		for _, c := range changes {
-			// Each change in its own savepoint: one that breaks a local rule
-			// is skipped and audited, never blocking the rest of the queue.
-			if _, err := tx.tx.ExecContext(tx.ctx, `SAVEPOINT apply`); err != nil {
+			ok, err := tx.applyRemote(c, true)
+			if err != nil {
 				return err
 			}
-			err := tx.applyChange(c)
-			var ke *kaohe.Error
-			switch {
-			case err == nil:
-			case errors.As(err, &ke):
-				if _, rerr := tx.tx.ExecContext(tx.ctx, `ROLLBACK TO apply`); rerr != nil {
-					return rerr
-				}
-				if aerr := tx.audit("sync.refused", c.Entity, c.RowID, mustJSON(map[string]string{"change": c.ID, "reason": err.Error()})); aerr != nil {
-					return aerr
-				}
-				refused = append(refused, Refusal{Change: Change{ID: c.ID, Entity: c.Entity, RowID: c.RowID}, Err: err})
-			default:
-				return fmt.Errorf("apply %s %s: %w", c.Entity, c.RowID, err)
-			}
-			if _, err := tx.tx.ExecContext(tx.ctx, `RELEASE apply`); err != nil {
+			applied = applied || ok
+		}
+		tx.refusals = nil
+		if applied {
+			if err := tx.retryPending(); err != nil {
 				return err
 			}
 		}
@@ -150,6 +183,113 @@ func (s *Store) ApplyRemoteRefused(ctx context.Context, source string, changes [
 		return nil
 	})
 	return refused, err
+}
+
+// applyRemote applies one remote change if it is newer than what this
+// database holds of its row, each in its own savepoint. It reports whether
+// the change was applied; one refused by a local rule is parked (when park
+// is set) and audited, never failing the transaction.
+func (tx *Tx) applyRemote(c Change, park bool) (bool, error) {
+	have, haveID, err := tx.rowVersion(c.Entity, c.RowID)
+	if err != nil {
+		return false, err
+	}
+	if haveID == c.ID {
+		return false, tx.unpark(c.ID) // a replay
+	}
+	if haveID != "" && !Newer(c.Version, c.ID, have, haveID) {
+		// An older state than the one held: logged at its writer, superseded here.
+		if err := tx.unpark(c.ID); err != nil {
+			return false, err
+		}
+		return false, tx.audit("sync.stale", c.Entity, c.RowID, mustJSON(map[string]any{"change": c.ID, "version": c.Version, "have": have}))
+	}
+	if _, err := tx.tx.ExecContext(tx.ctx, `SAVEPOINT apply`); err != nil {
+		return false, err
+	}
+	err = tx.applyChange(c)
+	var ke *kaohe.Error
+	switch {
+	case err == nil:
+		if _, err := tx.exec(`INSERT INTO row_versions (entity, row_id, version, change_id) VALUES (?, ?, ?, ?)
+			ON CONFLICT (entity, row_id) DO UPDATE SET version = excluded.version, change_id = excluded.change_id`,
+			c.Entity, c.RowID, c.Version, c.ID); err != nil {
+			return false, err
+		}
+		// Older states of the row still waiting are superseded.
+		if _, err := tx.exec(`DELETE FROM remote_pending WHERE entity = ? AND row_id = ? AND (version < ? OR change_id = ?)`,
+			c.Entity, c.RowID, c.Version, c.ID); err != nil {
+			return false, err
+		}
+	case errors.As(err, &ke):
+		if _, rerr := tx.tx.ExecContext(tx.ctx, `ROLLBACK TO apply`); rerr != nil {
+			return false, rerr
+		}
+		if tx.refusals != nil {
+			*tx.refusals = append(*tx.refusals, Refusal{Change: Change{ID: c.ID, Entity: c.Entity, RowID: c.RowID}, Err: err})
+		}
+		if park {
+			res, perr := tx.exec(`INSERT INTO remote_pending (change_id, entity, row_id, op, payload, version, at, reason, parked)
+				VALUES (?, ?, ?, ?, ?, ?, ?, ?, (SELECT coalesce(max(parked), 0) + 1 FROM remote_pending))
+				ON CONFLICT (change_id) DO NOTHING`, c.ID, c.Entity, c.RowID, c.Op, string(c.Payload), c.Version, c.Created, err.Error())
+			if perr != nil {
+				return false, perr
+			}
+			if n, _ := res.RowsAffected(); n > 0 {
+				if aerr := tx.audit("sync.refused", c.Entity, c.RowID, mustJSON(map[string]string{"change": c.ID, "reason": err.Error()})); aerr != nil {
+					return false, aerr
+				}
+			}
+		}
+	default:
+		return false, fmt.Errorf("apply %s %s: %w", c.Entity, c.RowID, err)
+	}
+	if _, err := tx.tx.ExecContext(tx.ctx, `RELEASE apply`); err != nil {
+		return false, err
+	}
+	return err == nil, nil
+}
+
+func (tx *Tx) unpark(changeID string) error {
+	_, err := tx.exec(`DELETE FROM remote_pending WHERE change_id = ?`, changeID)
+	return err
+}
+
+// retryPending tries the parked changes again, in their order of arrival,
+// until a pass applies none: a child waits for its parent, a decision for
+// the one before it.
+func (tx *Tx) retryPending() error {
+	for pass := 0; pass < 100; pass++ {
+		waiting, err := queryAll(tx.ctx, tx.tx, func(sc scanner) (Change, error) {
+			var c Change
+			var p string
+			err := sc.Scan(&c.ID, &c.Entity, &c.RowID, &c.Op, &p, &c.Version, &c.Created)
+			c.Payload = json.RawMessage(p)
+			return c, err
+		}, `SELECT change_id, entity, row_id, op, payload, version, at FROM remote_pending ORDER BY parked`)
+		if err != nil {
+			return err
+		}
+		progress := false
+		for _, c := range waiting {
+			ok, err := tx.applyRemote(c, false)
+			if err != nil {
+				return err
+			}
+			progress = progress || ok
+		}
+		if !progress {
+			return nil
+		}
+	}
+	return nil
+}
+
+// PendingRemote counts the pulled changes waiting to be applied.
+func (s *Store) PendingRemote(ctx context.Context) (int, error) {
+	var n int
+	err := s.r.QueryRowContext(ctx, `SELECT count(*) FROM remote_pending`).Scan(&n)
+	return n, err
 }
 
 // NoteSync records the end of a sync attempt.
@@ -177,7 +317,7 @@ var showroomTables = func() []string {
 // sync. Rows written before enrolling (under a showroom id made locally)
 // move to HQ's id, in the tables and in the changes still queued, so
 // nothing written offline is lost or refused.
-func (s *Store) Enrolled(ctx context.Context, sr kaohe.Showroom, hqURL, token string) error {
+func (s *Store) Enrolled(ctx context.Context, sr kaohe.Showroom, hqURL, token, replica string) error {
 	return s.Update(ctx, "enroll", func(tx *Tx) error {
 		old, err := tx.ShowroomID()
 		if err != nil && kaohe.ErrorCode(err) != kaohe.ENOTFOUND {
@@ -211,15 +351,108 @@ func (s *Store) Enrolled(ctx context.Context, sr kaohe.Showroom, hqURL, token st
 				return err
 			}
 		}
-		return tx.audit("enroll", kaohe.EntShowroom, sr.ID, mustJSON(map[string]string{"code": sr.Code, "hq": hqURL, "previous": old}))
+		if err := tx.newReplica(replica); err != nil {
+			return err
+		}
+		return tx.audit("enroll", kaohe.EntShowroom, sr.ID, mustJSON(map[string]string{"code": sr.Code, "hq": hqURL, "previous": old, "replica": replica}))
+	})
+}
+
+// newReplica makes this database the replica HQ enrolled: its identity, and
+// a sequence that starts again (changes not sent yet are numbered anew when
+// sent under the new credential).
+func (tx *Tx) newReplica(replica string) error {
+	if err := tx.setMeta(MetaReplica, replica); err != nil {
+		return err
+	}
+	if err := tx.setMeta(MetaReplicaSeq, "0"); err != nil {
+		return err
+	}
+	if _, err := tx.exec(`DELETE FROM meta WHERE key = ?`, MetaRecover); err != nil {
+		return err
+	}
+	_, err := tx.exec(`UPDATE outbox SET rseq = NULL WHERE sent_at IS NULL AND refused IS NULL`)
+	return err
+}
+
+// NumberPending gives every change about to be sent that has no number yet
+// the next ones of this replica's gap-free sequence, in write order. A
+// change keeps its number when sent again, so HQ can tell a resend from
+// another database using the same numbers (a copy).
+func (s *Store) NumberPending(ctx context.Context) error {
+	return s.Update(ctx, "sync", func(tx *Tx) error {
+		var last int64
+		if err := tx.queryRow(`SELECT coalesce((SELECT CAST(value AS INTEGER) FROM meta WHERE key = ?), 0)`, MetaReplicaSeq).Scan(&last); err != nil {
+			return err
+		}
+		res, err := tx.exec(`UPDATE outbox SET rseq = ? + n.rn FROM
+			(SELECT seq, row_number() OVER (ORDER BY seq) AS rn FROM outbox WHERE rseq IS NULL AND sent_at IS NULL AND refused IS NULL) AS n
+			WHERE outbox.seq = n.seq`, last)
+		if err != nil {
+			return err
+		}
+		if n, _ := res.RowsAffected(); n > 0 {
+			return tx.setMeta(MetaReplicaSeq, strconv.FormatInt(last+n, 10))
+		}
+		return nil
+	})
+}
+
+// NeedsRecovery says whether this database was restored and must recover
+// from HQ what the backup lacks before it sends anything.
+func (s *Store) NeedsRecovery(ctx context.Context) (bool, error) {
+	v, err := s.Meta(ctx, MetaRecover)
+	return v == "1", err
+}
+
+// ApplyRecovered applies rows of this showroom as HQ holds them (after a
+// restore): each one newer than what this database holds of it is written,
+// by the row counters, so a change made here and not yet sent stays.
+func (s *Store) ApplyRecovered(ctx context.Context, changes []Change) error {
+	return s.Update(ctx, "总部恢复", func(tx *Tx) error {
+		for _, c := range changes {
+			if _, err := tx.applyRemote(c, true); err != nil {
+				return err
+			}
+		}
+		return tx.retryPending()
+	})
+}
+
+// FinishRecovery ends a recovery: this replica's sequence goes on after the
+// highest number HQ has seen from it, and syncing goes on as usual.
+func (s *Store) FinishRecovery(ctx context.Context, hqSeq int64) error {
+	return s.Update(ctx, "总部恢复", func(tx *Tx) error {
+		var last int64
+		if err := tx.queryRow(`SELECT coalesce((SELECT CAST(value AS INTEGER) FROM meta WHERE key = ?), 0)`, MetaReplicaSeq).Scan(&last); err != nil {
+			return err
+		}
+		if hqSeq > last {
+			// HQ saw numbers this database does not know of (the replaced
+			// database's, lost with it): the sequence goes on after them, and
+			// changes numbered here since the backup are numbered anew.
+			if _, err := tx.exec(`UPDATE outbox SET rseq = NULL WHERE sent_at IS NULL AND refused IS NULL AND rseq > ?`, last); err != nil {
+				return err
+			}
+			if err := tx.setMeta(MetaReplicaSeq, strconv.FormatInt(hqSeq, 10)); err != nil {
+				return err
+			}
+		}
+		if _, err := tx.exec(`DELETE FROM meta WHERE key = ?`, MetaRecover); err != nil {
+			return err
+		}
+		return tx.audit("recover", "", "", mustJSON(map[string]int64{"hq_seq": hqSeq}))
 	})
 }
 
 // EnrolledHQ makes this database HQ's replica of every showroom (the review
 // group's desktop app), with the credential to sync.
-func (s *Store) EnrolledHQ(ctx context.Context, hqURL, token string) error {
+func (s *Store) EnrolledHQ(ctx context.Context, hqURL, token, replica string) error {
 	return s.Update(ctx, "enroll", func(tx *Tx) error {
 		if err := tx.SetRole(RoleHQ); err != nil {
+			return err
+		}
+		if err := tx.newReplica(replica); err != nil {
 			return err
 		}
 		for k, v := range map[string]string{MetaHQURL: hqURL, MetaToken: token} {
@@ -238,4 +471,24 @@ func (s *Store) Role(ctx context.Context) (string, error) {
 		v = RoleShowroom
 	}
 	return v, err
+}
+
+// RowStates returns, for every row this database holds a counter of, the
+// change that wrote its current state ("entity/row id" → change id): two
+// replicas holding the same rows in the same states have equal maps.
+func (s *Store) RowStates(ctx context.Context) (map[string]string, error) {
+	out := map[string]string{}
+	rows, err := s.r.QueryContext(ctx, `SELECT entity, row_id, change_id FROM row_versions`)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var e, id, c string
+		if err := rows.Scan(&e, &id, &c); err != nil {
+			return nil, err
+		}
+		out[e+"/"+id] = c
+	}
+	return out, rows.Err()
 }

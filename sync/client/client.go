@@ -75,16 +75,39 @@ func (c *Client) Health(ctx context.Context) error {
 	return check(resp, err)
 }
 
-// Enroll trades a one-time code for a credential.
-func (c *Client) Enroll(ctx context.Context, code, publicKey string) (protocol.EnrollResponse, error) {
+// Enroll trades a one-time code for a credential. requestID names the
+// attempt: a retry with the same one (an answer lost) gets the same
+// credential; "" makes a new one.
+func (c *Client) Enroll(ctx context.Context, code, publicKey string, requestID ...string) (protocol.EnrollResponse, error) {
 	var out protocol.EnrollResponse
-	return out, c.post(ctx, protocol.PathEnroll, protocol.EnrollRequest{Version: protocol.Version, Code: code, PublicKey: publicKey}, &out)
+	req := protocol.EnrollRequest{Version: protocol.Version, Code: code, PublicKey: publicKey}
+	if len(requestID) > 0 {
+		req.RequestID = requestID[0]
+	}
+	return out, c.post(ctx, protocol.PathEnroll, req, &out)
+}
+
+// Confirm tells HQ the credential is stored: the enrollment code is used up.
+func (c *Client) Confirm(ctx context.Context, replica string) error {
+	var out struct{}
+	return c.post(ctx, protocol.PathConfirm, protocol.ConfirmRequest{Version: protocol.Version, Replica: replica}, &out)
+}
+
+// Recover fetches, after a restore, the caller's own rows as HQ holds them.
+func (c *Client) Recover(ctx context.Context, cursor int64, limit int) (protocol.RecoverResponse, error) {
+	var out protocol.RecoverResponse
+	return out, c.post(ctx, protocol.PathRecover, protocol.RecoverRequest{Version: protocol.Version, Cursor: cursor, Limit: limit}, &out)
 }
 
 // Push sends a batch of changes and returns HQ's answer for each.
 func (c *Client) Push(ctx context.Context, changes []protocol.Change) ([]protocol.Result, error) {
+	return c.PushFrom(ctx, "", changes)
+}
+
+// PushFrom is Push naming the sending replica.
+func (c *Client) PushFrom(ctx context.Context, replica string, changes []protocol.Change) ([]protocol.Result, error) {
 	var out protocol.PushResponse
-	if err := c.post(ctx, protocol.PathPush, protocol.PushRequest{Version: protocol.Version, Changes: changes}, &out); err != nil {
+	if err := c.post(ctx, protocol.PathPush, protocol.PushRequest{Version: protocol.Version, Replica: replica, Changes: changes}, &out); err != nil {
 		return nil, err
 	}
 	if len(out.Results) != len(changes) {

@@ -30,16 +30,69 @@ type Engine struct {
 	HQ     string
 	Batch  int           // changes per request; default 500
 	Every  time.Duration // pause between syncs while online; default 1 min
-	// OnStatus, if set, is told every change of status (from Run's goroutine).
+	// OnStatus, if set, is told every change of status (from Run's
+	// goroutine). Set it before Start, or later with SetOnStatus.
 	OnStatus func(kaohe.SyncStatus)
 	// AfterSync, if set, runs after every sync with its result (the update
 	// check, release.go: also after a "please upgrade" refusal).
 	AfterSync func(ctx context.Context, err error)
 	Now       func() time.Time
 
-	mu     sync.Mutex
-	status kaohe.SyncStatus
-	kick   chan struct{}
+	syncMu sync.Mutex // held for a whole sync pass: SyncNow and Run never overlap
+
+	mu       sync.Mutex // guards what follows
+	status   kaohe.SyncStatus
+	kick     chan struct{}
+	onStatus func(kaohe.SyncStatus)
+	onSet    bool
+	cancel   context.CancelFunc
+	done     chan struct{}
+}
+
+// SetOnStatus sets who hears of every change of status; safe while running.
+func (e *Engine) SetOnStatus(f func(kaohe.SyncStatus)) {
+	e.mu.Lock()
+	e.onStatus, e.onSet = f, true
+	e.mu.Unlock()
+}
+
+// Start runs the background sync (Run) in its own goroutine until Stop or
+// until ctx ends. Starting a running engine does nothing.
+func (e *Engine) Start(ctx context.Context) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if e.done != nil {
+		return
+	}
+	rctx, cancel := context.WithCancel(ctx)
+	done := make(chan struct{})
+	e.cancel, e.done = cancel, done
+	go func() {
+		defer close(done)
+		e.Run(rctx)
+	}()
+}
+
+// Stop ends the background sync and waits until its goroutine has returned,
+// so nothing of it touches the store afterwards. A sync under way is
+// cancelled; what it had done stays (every step commits whole).
+func (e *Engine) Stop() {
+	e.mu.Lock()
+	cancel, done := e.cancel, e.done
+	e.cancel, e.done = nil, nil
+	e.mu.Unlock()
+	if cancel == nil {
+		return
+	}
+	cancel()
+	<-done
+}
+
+// Running says whether the background sync runs.
+func (e *Engine) Running() bool {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	return e.done != nil
 }
 
 func (e *Engine) batch() int {
@@ -70,9 +123,13 @@ func (e *Engine) Status(ctx context.Context) kaohe.SyncStatus {
 func (e *Engine) update(ctx context.Context, f func(*kaohe.SyncStatus)) {
 	e.mu.Lock()
 	f(&e.status)
+	listener := e.OnStatus
+	if e.onSet {
+		listener = e.onStatus
+	}
 	e.mu.Unlock()
-	if e.OnStatus != nil {
-		e.OnStatus(e.Status(ctx))
+	if listener != nil {
+		listener(e.Status(ctx))
 	}
 }
 
@@ -84,6 +141,8 @@ func (e *Engine) Sync(ctx context.Context) error {
 	if e.Client == nil {
 		return kaohe.Errorf(kaohe.ECONFLICT, "err.not_enrolled")
 	}
+	e.syncMu.Lock()
+	defer e.syncMu.Unlock()
 	e.update(ctx, func(s *kaohe.SyncStatus) { s.Running = true })
 	err := e.sync(ctx)
 	now := time.Now()
@@ -109,6 +168,14 @@ func (e *Engine) Sync(ctx context.Context) error {
 }
 
 func (e *Engine) sync(ctx context.Context) error {
+	if c, ok := e.Client.(confirmer); ok {
+		if err := confirm(ctx, e.Store, c); err != nil {
+			return err
+		}
+	}
+	if err := e.recover(ctx); err != nil {
+		return err
+	}
 	if err := e.push(ctx); err != nil {
 		return err
 	}
@@ -124,7 +191,7 @@ func (e *Engine) sync(ctx context.Context) error {
 		if len(resp.Changes) > 0 {
 			changes := make([]store.Change, len(resp.Changes))
 			for i, c := range resp.Changes {
-				changes[i] = store.Change{ID: c.ID, Entity: c.Entity, RowID: c.RowID, Op: c.Op, Payload: c.Payload, Created: c.At}
+				changes[i] = fromWire(c)
 			}
 			if err := e.Store.ApplyRemote(ctx, "总部同步", changes, resp.Cursor); err != nil {
 				return err
@@ -136,6 +203,64 @@ func (e *Engine) sync(ctx context.Context) error {
 	}
 }
 
+// confirmer is a client that can confirm an enrollment.
+type confirmer interface {
+	Confirm(ctx context.Context, replica string) error
+}
+
+// Recoverer is a client that can fetch, after a restore, the caller's own
+// rows as HQ holds them.
+type Recoverer interface {
+	Recover(ctx context.Context, cursor int64, limit int) (protocol.RecoverResponse, error)
+}
+
+// replicaPusher is a client that names the sending replica with a push.
+type replicaPusher interface {
+	PushFrom(ctx context.Context, replica string, changes []protocol.Change) ([]protocol.Result, error)
+}
+
+// recover runs after a restore, before anything is sent: every row of this
+// showroom HQ holds comes back (newer states than the backup's win by their
+// counters; changes made here and not sent yet stay), and the replica's
+// sequence goes on after what HQ has seen of it.
+func (e *Engine) recover(ctx context.Context) error {
+	need, err := e.Store.NeedsRecovery(ctx)
+	if err != nil || !need {
+		return err
+	}
+	r, ok := e.Client.(Recoverer)
+	if !ok {
+		return nil
+	}
+	var cursor, hqSeq int64
+	for {
+		resp, err := r.Recover(ctx, cursor, e.batch())
+		if err != nil {
+			return err
+		}
+		changes := make([]store.Change, len(resp.Changes))
+		for i, c := range resp.Changes {
+			changes[i] = fromWire(c)
+		}
+		if err := e.Store.ApplyRecovered(ctx, changes); err != nil {
+			return err
+		}
+		cursor, hqSeq = resp.Cursor, resp.ReplicaSeq
+		if !resp.More {
+			break
+		}
+	}
+	return e.Store.FinishRecovery(ctx, hqSeq)
+}
+
+func fromWire(c protocol.Change) store.Change {
+	return store.Change{ID: c.ID, Entity: c.Entity, RowID: c.RowID, Op: c.Op, Payload: c.Payload, Created: c.At, Version: c.Version}
+}
+
+func toWire(c store.Change) protocol.Change {
+	return protocol.Change{ID: c.ID, Entity: c.Entity, RowID: c.RowID, Op: c.Op, Payload: c.Payload, At: c.Created, Version: c.Version, RSeq: c.RSeq}
+}
+
 // push sends the outbox in batches, pipelined: while HQ applies one batch,
 // the previous one is marked sent and the next is read. A change leaves the
 // outbox only once HQ has answered for it, so a push cut short anywhere at
@@ -145,6 +270,13 @@ func (e *Engine) push(ctx context.Context) error {
 		results []protocol.Result
 		err     error
 	}
+	if err := e.Store.NumberPending(ctx); err != nil {
+		return err
+	}
+	replica, err := e.Store.Meta(ctx, store.MetaReplica)
+	if err != nil {
+		return err
+	}
 	batch, err := e.Store.PendingChangesAfter(ctx, 0, e.batch())
 	if err != nil {
 		return err
@@ -153,11 +285,17 @@ func (e *Engine) push(ctx context.Context) error {
 	for len(batch) > 0 {
 		wire := make([]protocol.Change, len(batch))
 		for i, c := range batch {
-			wire[i] = protocol.Change{ID: c.ID, Entity: c.Entity, RowID: c.RowID, Op: c.Op, Payload: c.Payload, At: c.Created}
+			wire[i] = toWire(c)
 		}
 		answered := make(chan answer, 1)
 		go func() {
-			res, err := e.Client.Push(ctx, wire)
+			var res []protocol.Result
+			var err error
+			if rp, ok := e.Client.(replicaPusher); ok {
+				res, err = rp.PushFrom(ctx, replica, wire)
+			} else {
+				res, err = e.Client.Push(ctx, wire)
+			}
 			answered <- answer{res, err}
 		}()
 		var markErr, readErr error
@@ -208,7 +346,7 @@ func (e *Engine) Kick() {
 	}
 }
 
-// Run syncs while ctx lives: when HQ answers its health check, then every
+// Run syncs while ctx lives (Start runs it in a goroutine Stop waits for): when HQ answers its health check, then every
 // Every, or at once when kicked; after a failure it waits with exponential
 // backoff and jitter (2 s up to 5 min) and tries again by itself, so a
 // stuck queue is retried even if nobody writes anything.

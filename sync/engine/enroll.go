@@ -26,26 +26,71 @@ const (
 // every showroom (returning a zero Showroom). For a showroom it makes
 // the key pair that signs the showroom's offline bundles, registers the
 // public half, and keeps HQ's public key to check HQ's bundles.
+//
+// It survives a lossy link: every attempt of one enrollment sends the same
+// random request id, so a retry after a lost answer gets the same
+// credential; the code is used up only once the credential is stored here
+// and confirmed to HQ (an unconfirmed one is confirmed by the next sync).
 func Enroll(ctx context.Context, s *store.Store, hqURL, code string) (kaohe.Showroom, error) {
+	return enrollWith(ctx, s, client.New(hqURL, "", client.Options{}), hqURL, code, 8)
+}
+
+func enrollWith(ctx context.Context, s *store.Store, c *client.Client, hqURL, code string, attempts int) (kaohe.Showroom, error) {
 	pub, priv, err := ed25519.GenerateKey(rand.Reader)
 	if err != nil {
 		return kaohe.Showroom{}, err
 	}
-	resp, err := client.New(hqURL, "", client.Options{}).Enroll(ctx, code, base64.StdEncoding.EncodeToString(pub))
+	requestID := store.NewID()
+	var resp protocol.EnrollResponse
+	for i := 0; ; i++ {
+		resp, err = c.Enroll(ctx, code, base64.StdEncoding.EncodeToString(pub), requestID)
+		if err == nil || !isOffline(err) || i+1 >= attempts || ctx.Err() != nil {
+			break
+		}
+	}
 	if err != nil {
 		return kaohe.Showroom{}, err
 	}
+	var sr kaohe.Showroom
 	if resp.ShowroomID == "" { // an HQ credential: this database becomes HQ's replica
-		if err := s.EnrolledHQ(ctx, hqURL, resp.Token); err != nil {
+		if err := s.EnrolledHQ(ctx, hqURL, resp.Token, resp.Replica); err != nil {
 			return kaohe.Showroom{}, err
 		}
-		return kaohe.Showroom{}, s.SetMeta(ctx, map[string]string{metaHQKeys: resp.HQPublicKey})
+		err = s.SetMeta(ctx, map[string]string{metaHQKeys: resp.HQPublicKey, metaConfirmed: ""})
+	} else {
+		sr = kaohe.Showroom{ID: resp.ShowroomID, Code: resp.ShowroomCode, Name: resp.ShowroomName}
+		if err := s.Enrolled(ctx, sr, hqURL, resp.Token, resp.Replica); err != nil {
+			return sr, err
+		}
+		err = s.SetMeta(ctx, map[string]string{metaShowroomKey: base64.StdEncoding.EncodeToString(priv), metaHQKeys: resp.HQPublicKey, metaConfirmed: ""})
 	}
-	sr := kaohe.Showroom{ID: resp.ShowroomID, Code: resp.ShowroomCode, Name: resp.ShowroomName}
-	if err := s.Enrolled(ctx, sr, hqURL, resp.Token); err != nil {
+	if err != nil {
 		return sr, err
 	}
-	return sr, s.SetMeta(ctx, map[string]string{metaShowroomKey: base64.StdEncoding.EncodeToString(priv), metaHQKeys: resp.HQPublicKey})
+	// Stored: now the code may be used up. If the link fails here, the next
+	// sync confirms.
+	confirm(ctx, s, client.New(hqURL, resp.Token, client.Options{}))
+	return sr, nil
+}
+
+// metaConfirmed is "1" once HQ knows the credential is stored here.
+const metaConfirmed = "enroll_confirmed"
+
+// confirm tells HQ, once, that this database has stored its credential.
+func confirm(ctx context.Context, s *store.Store, c interface {
+	Confirm(ctx context.Context, replica string) error
+}) error {
+	if v, _ := s.Meta(ctx, metaConfirmed); v == "1" {
+		return nil
+	}
+	replica, err := s.Meta(ctx, store.MetaReplica)
+	if err != nil {
+		return err
+	}
+	if err := c.Confirm(ctx, replica); err != nil {
+		return err
+	}
+	return s.SetMeta(ctx, map[string]string{metaConfirmed: "1"})
 }
 
 // ExportBundle writes this showroom's unsent changes as a signed bundle.
@@ -63,6 +108,9 @@ func ExportBundle(ctx context.Context, s *store.Store, w io.Writer) (int, error)
 	if err != nil {
 		return 0, err
 	}
+	if err := s.NumberPending(ctx); err != nil {
+		return 0, err
+	}
 	b := bundle.Bundle{Kind: bundle.ToHQ, ShowroomID: sr.ID, Created: nowStamp()}
 	for after := int64(0); ; {
 		cs, err := s.PendingChangesAfter(ctx, after, protocol.MaxBatch)
@@ -73,7 +121,7 @@ func ExportBundle(ctx context.Context, s *store.Store, w io.Writer) (int, error)
 			break
 		}
 		for _, c := range cs {
-			b.Changes = append(b.Changes, protocol.Change{ID: c.ID, Entity: c.Entity, RowID: c.RowID, Op: c.Op, Payload: c.Payload, At: c.Created})
+			b.Changes = append(b.Changes, toWire(c))
 		}
 		after = cs[len(cs)-1].Seq
 	}

@@ -6,7 +6,7 @@ import "encoding/json"
 
 // Version is the schema version both ends must share; a mismatch is refused
 // with "please upgrade" before anything is read or written.
-const Version = 1
+const Version = 2
 
 // Headers and paths.
 const (
@@ -15,7 +15,9 @@ const (
 	PathEnroll    = "/api/v1/enroll"
 	PathPush      = "/api/v1/push"
 	PathPull      = "/api/v1/pull"
-	PathBundle    = "/api/v1/bundle" // HQ's changes for the caller as a signed bundle
+	PathBundle    = "/api/v1/bundle"  // HQ's changes for the caller as a signed bundle
+	PathConfirm   = "/api/v1/confirm" // the app has stored its credential: the code is used up
+	PathRecover   = "/api/v1/recover" // after a restore: the caller's own rows as HQ holds them
 )
 
 // Limits.
@@ -31,8 +33,15 @@ type Change struct {
 	RowID   string          `json:"row_id"`
 	Op      string          `json:"op"` // upsert or delete
 	Payload json.RawMessage `json:"payload"`
-	At      string          `json:"at"` // when written, RFC 3339
+	At      string          `json:"at"` // when written, RFC 3339, for people; it decides nothing
 	Seq     int64           `json:"seq,omitempty"`
+	// Version is the row's counter at its one writer, bumped on every write:
+	// of two states of a row the higher version is the newer (equal ones,
+	// which only a copied database makes, are settled by the higher ID).
+	Version int64 `json:"version,omitempty"`
+	// RSeq numbers the change in its sender's gap-free sequence (one per
+	// enrolled database): HQ tells a copy by a number reused for another change.
+	RSeq int64 `json:"rseq,omitempty"`
 }
 
 // EnrollRequest trades a one-time code for a credential.
@@ -40,6 +49,9 @@ type EnrollRequest struct {
 	Version   int    `json:"version"`
 	Code      string `json:"code"`
 	PublicKey string `json:"public_key"` // base64 Ed25519: HQ checks the caller's offline bundles with it
+	// RequestID is random per enrollment attempt: a retry of the same request
+	// (an answer lost on the way) gets the same credential again.
+	RequestID string `json:"request_id,omitempty"`
 }
 
 // EnrollResponse carries the credential, shown once.
@@ -49,11 +61,13 @@ type EnrollResponse struct {
 	ShowroomName string `json:"showroom_name"`
 	Token        string `json:"token"`
 	HQPublicKey  string `json:"hq_public_key"` // base64 Ed25519, checks HQ's bundles and certificates
+	Replica      string `json:"replica"`       // this database's identity as HQ's replica; sent with every push
 }
 
 // PushRequest sends a batch of the caller's changes.
 type PushRequest struct {
 	Version int      `json:"version"`
+	Replica string   `json:"replica,omitempty"` // the sender's replica id from enrollment
 	Changes []Change `json:"changes"`
 }
 
@@ -89,6 +103,30 @@ type PullResponse struct {
 	Changes []Change `json:"changes"`
 	Cursor  int64    `json:"cursor"`
 	More    bool     `json:"more"`
+}
+
+// RecoverRequest asks, after a restore, for the current state of every row
+// the caller's showroom wrote that HQ holds, after a cursor.
+type RecoverRequest struct {
+	Version int   `json:"version"`
+	Cursor  int64 `json:"cursor"`
+	Limit   int   `json:"limit"`
+}
+
+// RecoverResponse carries rows as changes (op delete for a deleted row),
+// with their versions, and the highest number of the caller's sequence HQ
+// has seen, after which the restored database numbers its changes.
+type RecoverResponse struct {
+	Changes    []Change `json:"changes"`
+	Cursor     int64    `json:"cursor"`
+	More       bool     `json:"more"`
+	ReplicaSeq int64    `json:"replica_seq"`
+}
+
+// ConfirmRequest says the app has stored its credential.
+type ConfirmRequest struct {
+	Version int    `json:"version"`
+	Replica string `json:"replica"`
 }
 
 // Error is every refusal's body. Key and Args let the caller show the

@@ -58,6 +58,8 @@ func (s *Server) Handler() http.Handler {
 	mux.HandleFunc("POST "+protocol.PathEnroll, s.versioned(s.guardEnroll(s.enroll)))
 	mux.HandleFunc("POST "+protocol.PathPush, s.versioned(s.authed(s.push)))
 	mux.HandleFunc("POST "+protocol.PathPull, s.versioned(s.authed(s.pull)))
+	mux.HandleFunc("POST "+protocol.PathConfirm, s.versioned(s.authed(s.confirm)))
+	mux.HandleFunc("POST "+protocol.PathRecover, s.versioned(s.authed(s.recover)))
 	s.releaseRoutes(mux)
 	return s.logged(mux)
 }
@@ -176,7 +178,7 @@ func (s *Server) enroll(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, err)
 		return
 	}
-	resp, err := s.Store.Enroll(r.Context(), req.Code, req.PublicKey)
+	resp, err := s.Store.Enroll(r.Context(), req.Code, req.PublicKey, req.RequestID)
 	if err != nil {
 		s.fail(w, err)
 		return
@@ -195,7 +197,7 @@ func (s *Server) push(w http.ResponseWriter, r *http.Request, cred hq.Credential
 		s.fail(w, kaohe.Errorf(kaohe.EINVALID, "err.too_large"))
 		return
 	}
-	results, err := s.Store.Push(r.Context(), cred, req.Changes)
+	results, err := s.Store.PushFrom(r.Context(), cred, req.Replica, req.Changes)
 	if err != nil {
 		s.fail(w, err)
 		return
@@ -208,6 +210,34 @@ func (s *Server) push(w http.ResponseWriter, r *http.Request, cred hq.Credential
 	}
 	s.Log.Info("push", "credential", cred.ID, "showroom", cred.ShowroomID, "changes", len(req.Changes), "refused", refused)
 	writeJSON(w, http.StatusOK, protocol.PushResponse{Results: results})
+}
+
+func (s *Server) confirm(w http.ResponseWriter, r *http.Request, cred hq.Credential) {
+	var req protocol.ConfirmRequest
+	if err := decode(w, r, &req); err != nil {
+		s.fail(w, err)
+		return
+	}
+	if err := s.Store.Confirm(r.Context(), cred, req.Replica); err != nil {
+		s.fail(w, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, struct{}{})
+}
+
+func (s *Server) recover(w http.ResponseWriter, r *http.Request, cred hq.Credential) {
+	var req protocol.RecoverRequest
+	if err := decode(w, r, &req); err != nil {
+		s.fail(w, err)
+		return
+	}
+	resp, err := s.Store.Recover(r.Context(), cred, req.Cursor, req.Limit)
+	if err != nil {
+		s.fail(w, err)
+		return
+	}
+	s.Log.Info("recover", "credential", cred.ID, "showroom", cred.ShowroomID, "rows", len(resp.Changes))
+	writeJSON(w, http.StatusOK, resp)
 }
 
 func (s *Server) pull(w http.ResponseWriter, r *http.Request, cred hq.Credential) {

@@ -209,13 +209,15 @@ func TestSecurityRefusals(t *testing.T) {
 
 // TestReorderedChangesKeepTheNewest: two writes of one row arrive in the
 // wrong order (a retried older request after a newer one); HQ keeps the
-// newer state, and both are logged.
+// newer state by the row's counter, and both are logged. The newer was
+// written while the PC's clock was a year behind, so its UUIDv7 id is the
+// lower one: ids and clocks decide nothing.
 func TestReorderedChangesKeepTheNewest(t *testing.T) {
 	f := setup(t)
 	older := managerChange("m1", f.idA, "D001")
-	older.ID = "01900000-0000-7000-8000-000000000001"
+	older.ID, older.Version = "019b0000-0000-7000-8000-000000000001", 1
 	newer := managerChange("m1", f.idA, "D001")
-	newer.ID = "01900000-0000-7000-8000-000000000002"
+	newer.ID, newer.Version = "01900000-0000-7000-8000-000000000002", 2
 	var m kaohe.Manager
 	json.Unmarshal(newer.Payload, &m)
 	m.Phone = "13900000002"

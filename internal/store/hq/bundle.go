@@ -31,6 +31,10 @@ func (s *Store) ShowroomKeys(ctx context.Context, showroomID string) []ed25519.P
 	return out
 }
 
+// bundleCredential names, in the change log, the changes that came in a
+// bundle (their replica numbers are checked when they come online).
+const bundleCredential = "bundle"
+
 // Imported sums up one bundle imported at HQ: how many changes were new,
 // how many HQ held already, and the refused ones with their reasons (the
 // first MaxRefusedKept of them; Refused counts them all).
@@ -59,7 +63,7 @@ func (s *Store) ImportFile(ctx context.Context, r io.Reader) (Imported, error) {
 	if err := s.db.QueryRowContext(ctx, `SELECT revoked_at IS NOT NULL FROM showrooms WHERE id = ?`, f.ShowroomID).Scan(&revoked); err != nil || revoked {
 		return sum, kaohe.Errorf(kaohe.EUNAUTHORIZED, "err.unauthorized")
 	}
-	cred := Credential{ID: "bundle", Kind: KindShowroom, ShowroomID: f.ShowroomID}
+	cred := Credential{ID: bundleCredential, Kind: KindShowroom, ShowroomID: f.ShowroomID}
 	err = f.Read(func(cs []protocol.Change) error {
 		res, err := s.Push(ctx, cred, cs)
 		for _, r := range res {

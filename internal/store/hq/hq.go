@@ -7,6 +7,7 @@ package hq
 import (
 	"context"
 	"crypto/ed25519"
+	"crypto/hmac"
 	"crypto/rand"
 	"crypto/sha256"
 	"database/sql"
@@ -154,7 +155,7 @@ func (s *Store) AddShowroom(ctx context.Context, code, name, region string) (Sho
 		return Showroom{}, "", kaohe.Errorf(kaohe.EINVALID, "err.required").OnField("code")
 	}
 	sr := Showroom{ID: uuid.Must(uuid.NewV7()).String(), Code: code, Name: name, Region: region}
-	enroll := secret(12, codeAlphabet)
+	var enroll string
 	err := s.tx(ctx, func(tx *txn) error {
 		if _, err := tx.Exec(`INSERT INTO showrooms (id, code, name, region, created_at) VALUES (?, ?, ?, ?, ?)`, sr.ID, code, name, region, s.stamp()); err != nil {
 			if strings.Contains(err.Error(), "UNIQUE") {
@@ -162,23 +163,144 @@ func (s *Store) AddShowroom(ctx context.Context, code, name, region string) (Sho
 			}
 			return err
 		}
-		if _, err := tx.Exec(`INSERT INTO enroll_codes (code_hash, kind, showroom_id, name, created_at) VALUES (?, ?, ?, ?, ?)`,
-			hash(enroll), KindShowroom, sr.ID, name, s.stamp()); err != nil {
+		var err error
+		if enroll, err = s.newCode(tx, KindShowroom, sr.ID, name); err != nil {
 			return err
 		}
 		payload, _ := json.Marshal(kaohe.Showroom{ID: sr.ID, Code: code, Name: name, Region: region})
-		_, err := s.record(tx, protocol.Change{ID: uuid.Must(uuid.NewV7()).String(), Entity: kaohe.EntShowroom, RowID: sr.ID, Op: "upsert",
+		_, err = s.record(tx, protocol.Change{ID: uuid.Must(uuid.NewV7()).String(), Entity: kaohe.EntShowroom, RowID: sr.ID, Op: "upsert",
 			Payload: payload, At: s.stamp()}, sr.ID, "", KindHQ, "admin")
 		return err
 	})
 	return sr, enroll, err
 }
 
+// CodeLifetime is how long an enrollment code stays valid unused.
+const CodeLifetime = 14 * 24 * time.Hour
+
+// newCode stores a fresh one-time enrollment code and returns it.
+func (s *Store) newCode(tx *txn, kind, showroomID, name string) (string, error) {
+	code := secret(12, codeAlphabet)
+	_, err := tx.Exec(`INSERT INTO enroll_codes (code_hash, kind, showroom_id, name, created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?)`,
+		hash(code), kind, showroomID, name, s.stamp(), s.Now().Add(CodeLifetime).UTC().Format(time.RFC3339Nano))
+	return code, err
+}
+
 // AddHQUser issues a one-time enrollment code for an HQ credential (the
 // review group's desktop app in HQ mode).
 func (s *Store) AddHQUser(ctx context.Context, name string) (string, error) {
-	enroll := secret(12, codeAlphabet)
-	_, err := s.db.ExecContext(ctx, `INSERT INTO enroll_codes (code_hash, kind, name, created_at) VALUES (?, ?, ?, ?)`, hash(enroll), KindHQ, name, s.stamp())
+	name = strings.TrimSpace(name)
+	if name == "" {
+		return "", kaohe.Errorf(kaohe.EINVALID, "err.required").OnField("name")
+	}
+	var code string
+	err := s.tx(ctx, func(tx *txn) error {
+		var err error
+		code, err = s.newCode(tx, KindHQ, "", name)
+		return err
+	})
+	return code, err
+}
+
+// HQUser is an HQ user's enrollment: a code waiting, or a credential.
+type HQUser struct {
+	Name, Credential, Status string // Status: waiting (code not used), active, revoked, expired
+	Created                  string
+}
+
+// HQUsers lists HQ users' credentials and their codes not used yet.
+func (s *Store) HQUsers(ctx context.Context) ([]HQUser, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT name, id, CASE WHEN revoked_at IS NOT NULL THEN 'revoked' ELSE 'active' END, created_at
+		FROM credentials WHERE kind = ? AND (used_at IS NOT NULL OR code_hash = '')
+		UNION ALL
+		SELECT name, '', CASE WHEN expires_at IS NOT NULL AND expires_at < ? THEN 'expired' ELSE 'waiting' END, created_at
+		FROM enroll_codes WHERE kind = ? AND used_at IS NULL
+		ORDER BY 1, 4`, KindHQ, s.stamp(), KindHQ)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []HQUser
+	for rows.Next() {
+		var u HQUser
+		if err := rows.Scan(&u.Name, &u.Credential, &u.Status, &u.Created); err != nil {
+			return nil, err
+		}
+		out = append(out, u)
+	}
+	return out, rows.Err()
+}
+
+// RevokeHQUser revokes an HQ user (by name, or by credential id): every
+// credential of it and its codes not used yet. It returns how many.
+func (s *Store) RevokeHQUser(ctx context.Context, who string) (int, error) {
+	var n int64
+	err := s.tx(ctx, func(tx *txn) error {
+		ts := s.stamp()
+		res, err := tx.Exec(`UPDATE credentials SET revoked_at = ? WHERE kind = ? AND revoked_at IS NULL AND (name = ? OR id = ?)`, ts, KindHQ, who, who)
+		if err != nil {
+			return err
+		}
+		n, _ = res.RowsAffected()
+		res, err = tx.Exec(`UPDATE enroll_codes SET used_at = ? WHERE kind = ? AND used_at IS NULL AND name = ?`, ts, KindHQ, who)
+		if err != nil {
+			return err
+		}
+		m, _ := res.RowsAffected()
+		n += m
+		if n == 0 {
+			return kaohe.Errorf(kaohe.ENOTFOUND, "err.not_found", "What", "hq-user", "Key", who)
+		}
+		return nil
+	})
+	return int(n), err
+}
+
+// NewShowroomCode gives a showroom another enrollment code, for another
+// install of it (a copied database enrolled again as a new install); its
+// credentials stay.
+func (s *Store) NewShowroomCode(ctx context.Context, code string) (string, error) {
+	var enroll string
+	err := s.tx(ctx, func(tx *txn) error {
+		var id, name string
+		var revoked bool
+		if err := tx.QueryRow(`SELECT id, name, revoked_at IS NOT NULL FROM showrooms WHERE code = ?`, strings.TrimSpace(code)).Scan(&id, &name, &revoked); err != nil {
+			return kaohe.Errorf(kaohe.ENOTFOUND, "err.not_found", "What", "showroom", "Key", code)
+		}
+		if revoked {
+			return kaohe.Errorf(kaohe.EUNAUTHORIZED, "err.enroll_revoked")
+		}
+		var err error
+		enroll, err = s.newCode(tx, KindShowroom, id, name)
+		return err
+	})
+	return enroll, err
+}
+
+// ReissueShowroom gives a showroom a fresh enrollment code: its credentials
+// and unused codes are revoked (a lost PC, a copy to be re-enrolled as a new
+// install), and a revoked showroom is taken back into service.
+func (s *Store) ReissueShowroom(ctx context.Context, code string) (string, error) {
+	var enroll string
+	err := s.tx(ctx, func(tx *txn) error {
+		var id, name string
+		if err := tx.QueryRow(`SELECT id, name FROM showrooms WHERE code = ?`, strings.TrimSpace(code)).Scan(&id, &name); err != nil {
+			return kaohe.Errorf(kaohe.ENOTFOUND, "err.not_found", "What", "showroom", "Key", code)
+		}
+		ts := s.stamp()
+		if _, err := tx.Exec(`UPDATE credentials SET revoked_at = ? WHERE showroom_id = ? AND revoked_at IS NULL`, ts, id); err != nil {
+			return err
+		}
+		if _, err := tx.Exec(`UPDATE enroll_codes SET used_at = ? WHERE showroom_id = ? AND used_at IS NULL`, ts, id); err != nil {
+			return err
+		}
+		if _, err := tx.Exec(`UPDATE showrooms SET revoked_at = NULL WHERE id = ?`, id); err != nil {
+			return err
+		}
+		var err error
+		enroll, err = s.newCode(tx, KindShowroom, id, name)
+		return err
+	})
 	return enroll, err
 }
 
@@ -211,6 +333,9 @@ func (s *Store) RevokeShowroom(ctx context.Context, code string) error {
 		if _, err := tx.Exec(`UPDATE showrooms SET revoked_at = ? WHERE id = ?`, ts, id); err != nil {
 			return err
 		}
+		if _, err := tx.Exec(`UPDATE enroll_codes SET used_at = ? WHERE showroom_id = ? AND used_at IS NULL`, ts, id); err != nil {
+			return err
+		}
 		_, err := tx.Exec(`UPDATE credentials SET revoked_at = ? WHERE showroom_id = ? AND revoked_at IS NULL`, ts, id)
 		return err
 	})
@@ -221,32 +346,65 @@ type Credential struct {
 	ID, Kind, ShowroomID, Name string
 }
 
-// Enroll trades a one-time code for a credential; the token is returned once
-// and only its hash is kept.
-func (s *Store) Enroll(ctx context.Context, code, publicKey string) (protocol.EnrollResponse, error) {
+// Enroll trades a one-time code for a credential; the token is returned
+// (to the one request, and to its retries) and only its hash is kept.
+//
+// It is idempotent: a retry with the same requestID (the answer was lost)
+// gets the same credential, for the token is derived from HQ's secret, the
+// code and the request id. The code is used up only when the credential is
+// first used (Confirm, or any authenticated request), so an attempt whose
+// answer never arrived does not burn it; a new attempt with another request
+// id replaces a credential never used. Codes expire after CodeLifetime; a
+// revoked showroom's code enrolls nothing.
+func (s *Store) Enroll(ctx context.Context, code, publicKey string, requestID ...string) (protocol.EnrollResponse, error) {
 	var resp protocol.EnrollResponse
-	token := base64.RawURLEncoding.EncodeToString([]byte(secret(32, codeAlphabet+"abcdefghijkmnopqrstuvwxyz")))
+	reqID := ""
+	if len(requestID) > 0 {
+		reqID = strings.TrimSpace(requestID[0])
+	}
+	if reqID == "" {
+		reqID = uuid.Must(uuid.NewV7()).String() // not retryable: a fresh credential
+	}
+	codeHash := hash(strings.ToUpper(strings.TrimSpace(code)))
 	err := s.tx(ctx, func(tx *txn) error {
 		var kind, showroom, name string
-		err := tx.QueryRow(`SELECT kind, showroom_id, name FROM enroll_codes WHERE code_hash = ? AND used_at IS NULL`,
-			hash(strings.ToUpper(strings.TrimSpace(code)))).Scan(&kind, &showroom, &name)
-		if err != nil {
+		var expires sql.NullString
+		err := tx.QueryRow(`SELECT kind, showroom_id, name, expires_at FROM enroll_codes WHERE code_hash = ? AND used_at IS NULL`,
+			codeHash).Scan(&kind, &showroom, &name, &expires)
+		if err != nil || (expires.Valid && expires.String < s.stamp()) {
 			return kaohe.Errorf(kaohe.EUNAUTHORIZED, "err.enroll_code")
 		}
-		ts := s.stamp()
-		if _, err := tx.Exec(`UPDATE enroll_codes SET used_at = ? WHERE code_hash = ?`, ts, hash(strings.ToUpper(strings.TrimSpace(code)))); err != nil {
-			return err
-		}
-		if _, err := tx.Exec(`INSERT INTO credentials (id, kind, showroom_id, name, token_hash, public_key, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)`,
-			uuid.Must(uuid.NewV7()).String(), kind, showroom, name, hash(token), publicKey, ts); err != nil {
-			return err
-		}
-		resp.Token, resp.ShowroomID = token, showroom
 		if showroom != "" {
-			if err := tx.QueryRow(`SELECT code, name FROM showrooms WHERE id = ?`, showroom).Scan(&resp.ShowroomCode, &resp.ShowroomName); err != nil {
+			var revoked bool
+			if err := tx.QueryRow(`SELECT revoked_at IS NOT NULL, code, name FROM showrooms WHERE id = ?`, showroom).Scan(&revoked, &resp.ShowroomCode, &resp.ShowroomName); err != nil {
 				return err
 			}
+			if revoked {
+				return kaohe.Errorf(kaohe.EUNAUTHORIZED, "err.enroll_revoked")
+			}
 		}
+		secretKey, err := s.enrollSecret(tx)
+		if err != nil {
+			return err
+		}
+		token := deriveToken(secretKey, codeHash, reqID)
+		var credID string
+		err = tx.QueryRow(`SELECT id FROM credentials WHERE code_hash = ? AND request_id = ? AND token_hash = ? AND revoked_at IS NULL`,
+			codeHash, reqID, hash(token)).Scan(&credID)
+		if errors.Is(err, sql.ErrNoRows) {
+			// A new attempt: one never used before it gives way.
+			ts := s.stamp()
+			if _, err := tx.Exec(`UPDATE credentials SET revoked_at = ? WHERE code_hash = ? AND used_at IS NULL AND revoked_at IS NULL`, ts, codeHash); err != nil {
+				return err
+			}
+			credID = uuid.Must(uuid.NewV7()).String()
+			_, err = tx.Exec(`INSERT INTO credentials (id, kind, showroom_id, name, token_hash, public_key, created_at, code_hash, request_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+				credID, kind, showroom, name, hash(token), publicKey, ts, codeHash, reqID)
+		}
+		if err != nil {
+			return err
+		}
+		resp.Token, resp.ShowroomID, resp.Replica = token, showroom, credID
 		return nil
 	})
 	if err != nil {
@@ -259,16 +417,58 @@ func (s *Store) Enroll(ctx context.Context, code, publicKey string) (protocol.En
 	return resp, err
 }
 
+// enrollSecret is HQ's secret the enrollment tokens are derived from,
+// made on first use.
+func (s *Store) enrollSecret(tx *txn) ([]byte, error) {
+	var v string
+	err := tx.QueryRow(`SELECT value FROM meta WHERE key = 'enroll_secret'`).Scan(&v)
+	if errors.Is(err, sql.ErrNoRows) {
+		b := make([]byte, 32)
+		rand.Read(b)
+		v = base64.StdEncoding.EncodeToString(b)
+		_, err = tx.Exec(`INSERT INTO meta (key, value) VALUES ('enroll_secret', ?)`, v)
+	}
+	if err != nil {
+		return nil, err
+	}
+	return base64.StdEncoding.DecodeString(v)
+}
+
+func deriveToken(key []byte, codeHash, requestID string) string {
+	m := hmac.New(sha256.New, key)
+	m.Write([]byte(codeHash + "\x00" + requestID))
+	return base64.RawURLEncoding.EncodeToString(m.Sum(nil))
+}
+
 // Authenticate returns the credential of a token, refusing unknown and
-// revoked ones alike.
+// revoked ones alike. A credential's first use uses up the code it came
+// from (the app has stored it), and retires any other attempt of that code.
 func (s *Store) Authenticate(ctx context.Context, token string) (Credential, error) {
 	var c Credential
-	err := s.db.QueryRowContext(ctx, `SELECT id, kind, showroom_id, name FROM credentials WHERE token_hash = ? AND revoked_at IS NULL`, hash(token)).
-		Scan(&c.ID, &c.Kind, &c.ShowroomID, &c.Name)
+	var used bool
+	var codeHash string
+	err := s.db.QueryRowContext(ctx, `SELECT id, kind, showroom_id, name, used_at IS NOT NULL, code_hash FROM credentials WHERE token_hash = ? AND revoked_at IS NULL`, hash(token)).
+		Scan(&c.ID, &c.Kind, &c.ShowroomID, &c.Name, &used, &codeHash)
 	if err != nil {
 		return c, kaohe.Errorf(kaohe.EUNAUTHORIZED, "err.unauthorized")
 	}
-	return c, nil
+	if !used {
+		err = s.tx(ctx, func(tx *txn) error {
+			ts := s.stamp()
+			if _, err := tx.Exec(`UPDATE credentials SET used_at = ? WHERE id = ? AND used_at IS NULL`, ts, c.ID); err != nil {
+				return err
+			}
+			if codeHash == "" {
+				return nil
+			}
+			if _, err := tx.Exec(`UPDATE enroll_codes SET used_at = ? WHERE code_hash = ? AND used_at IS NULL`, ts, codeHash); err != nil {
+				return err
+			}
+			_, err := tx.Exec(`UPDATE credentials SET revoked_at = ? WHERE code_hash = ? AND id <> ? AND used_at IS NULL AND revoked_at IS NULL`, ts, codeHash, c.ID)
+			return err
+		})
+	}
+	return c, err
 }
 
 func (s *Store) tx(ctx context.Context, fn func(*txn) error) error {
@@ -333,12 +533,25 @@ func (t *txn) QueryRow(q string, args ...any) *sql.Row {
 
 // record appends a change to the log and updates the row's current state;
 // fresh is false when the change was applied before (a replay), in which
-// case nothing is written.
-// parent is the row it refers to (kaohe.Row.Refs()[0]), "" for none.
+// case nothing is written. parent is the row it refers to
+// (kaohe.Row.Refs()[0]), "" for none. Which state of a row is current is
+// decided by the row's counter (c.Version, bumped by the row's one writer),
+// never by a clock or by arrival: a state that arrives after a newer one is
+// logged, but the newer state stays. HQ's own writes (admin commands,
+// grants) come with no counter and take the next one of the row.
 func (s *Store) record(tx *txn, c protocol.Change, showroom, parent, origin, credential string) (fresh bool, err error) {
-	res, err := tx.Exec(`INSERT INTO changes (change_id, showroom_id, origin, entity, row_id, op, payload, at, received_at, credential) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+	if c.Version <= 0 {
+		if err := tx.QueryRow(`SELECT coalesce(max(version), 0) + 1 FROM rows WHERE entity = ? AND row_id = ?`, c.Entity, c.RowID).Scan(&c.Version); err != nil {
+			return false, err
+		}
+	}
+	var rseq any
+	if c.RSeq > 0 {
+		rseq = c.RSeq
+	}
+	res, err := tx.Exec(`INSERT INTO changes (change_id, showroom_id, origin, entity, row_id, op, payload, at, received_at, credential, version, rseq) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 		ON CONFLICT (change_id) DO NOTHING`,
-		c.ID, showroom, origin, c.Entity, c.RowID, c.Op, string(c.Payload), c.At, s.stamp(), credential)
+		c.ID, showroom, origin, c.Entity, c.RowID, c.Op, string(c.Payload), c.At, s.stamp(), credential, c.Version, rseq)
 	if err != nil {
 		return false, err
 	}
@@ -347,14 +560,63 @@ func (s *Store) record(tx *txn, c protocol.Change, showroom, parent, origin, cre
 	}
 	seq, _ := res.LastInsertId()
 	delete(tx.known, c.Entity+"\x00"+c.RowID) // read again if asked: the write may or may not win
-	// A row's writer numbers its changes in time order (UUIDv7): a change
-	// that arrives after a newer one of the same row is logged, but the
-	// newer state stays.
-	_, err = tx.Exec(`INSERT INTO rows (entity, row_id, showroom_id, parent, payload, deleted, seq, change_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-		ON CONFLICT (entity, row_id) DO UPDATE SET payload = excluded.payload, deleted = excluded.deleted, seq = excluded.seq, change_id = excluded.change_id
-		WHERE excluded.change_id > rows.change_id`,
-		c.Entity, c.RowID, showroom, parent, string(c.Payload), boolInt(c.Op == "delete"), seq, c.ID)
+	key, _ := naturalKey(c, showroom)
+	_, err = tx.Exec(`INSERT INTO rows (entity, row_id, showroom_id, parent, payload, deleted, seq, change_id, version, natural_key) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+		ON CONFLICT (entity, row_id) DO UPDATE SET payload = excluded.payload, deleted = excluded.deleted, seq = excluded.seq,
+			change_id = excluded.change_id, version = excluded.version, natural_key = excluded.natural_key
+		WHERE excluded.version > rows.version OR (excluded.version = rows.version AND excluded.change_id > rows.change_id)`,
+		c.Entity, c.RowID, showroom, parent, string(c.Payload), boolInt(c.Op == "delete"), seq, c.ID, c.Version, key)
 	return err == nil, err
+}
+
+// naturalKey is what must be unique among a showroom's live rows of the
+// change's entity ("" when nothing is): a manager's employee number in its
+// showroom, an actual's manager, metric, year and month. dup is the refusal
+// of a second row with it.
+func naturalKey(c protocol.Change, showroom string) (key string, dup error) {
+	if c.Op == "delete" {
+		return "", nil
+	}
+	switch c.Entity {
+	case kaohe.EntManager:
+		var m struct {
+			No string `json:"employee_no"`
+		}
+		if json.Unmarshal(c.Payload, &m) == nil && m.No != "" {
+			return "manager\x00" + showroom + "\x00" + m.No, kaohe.Errorf(kaohe.ECONFLICT, "err.duplicate_employee_no", "No", m.No)
+		}
+	case kaohe.EntActual:
+		var a struct {
+			Manager string `json:"manager_id"`
+			Metric  string `json:"metric"`
+			Year    int    `json:"year"`
+			Month   int    `json:"month"`
+		}
+		if json.Unmarshal(c.Payload, &a) == nil && a.Manager != "" {
+			return fmt.Sprintf("actual\x00%s\x00%s\x00%d\x00%d", a.Manager, a.Metric, a.Year, a.Month),
+				kaohe.Errorf(kaohe.ECONFLICT, "err.duplicate_actual", "Metric", a.Metric, "Year", a.Year, "Month", a.Month)
+		}
+	}
+	return "", nil
+}
+
+// checkUnique refuses a row that would be a second live one with the same
+// natural key (two managers with one employee number in a showroom, two
+// actuals for one month).
+func (s *Store) checkUnique(tx *txn, c protocol.Change, showroom string) error {
+	key, dup := naturalKey(c, showroom)
+	if key == "" {
+		return nil
+	}
+	var other string
+	err := tx.QueryRow(`SELECT row_id FROM rows WHERE natural_key = ? AND deleted = 0 AND NOT (entity = ? AND row_id = ?) LIMIT 1`, key, c.Entity, c.RowID).Scan(&other)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	return dup
 }
 
 func boolInt(b bool) int {

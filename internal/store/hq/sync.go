@@ -15,20 +15,42 @@ import (
 // with the domain's coded reason. A refusal never stops the rest of the
 // batch.
 func (s *Store) Push(ctx context.Context, cred Credential, changes []protocol.Change) ([]protocol.Result, error) {
+	return s.PushFrom(ctx, cred, "", changes)
+}
+
+// PushFrom is Push from a named replica (the database the credential was
+// enrolled for; "" when the sender does not say). A batch from a second
+// database under the same credential — a copy, told by a number of the
+// replica's sequence that HQ already holds for another change — is refused
+// whole, with nothing written.
+func (s *Store) PushFrom(ctx context.Context, cred Credential, replica string, changes []protocol.Change) ([]protocol.Result, error) {
 	results := make([]protocol.Result, len(changes))
+	if replica != "" && replica != cred.ID {
+		return nil, kaohe.Errorf(kaohe.ECONFLICT, "err.replica_copy")
+	}
 	err := s.tx(ctx, func(tx *txn) error {
 		led := newLedger(tx, kaohe.DateOf(s.Now()))
 		seen, err := s.prefetch(tx, changes)
 		if err != nil {
 			return err
 		}
+		seenNos, err := s.replicaNumbers(tx, cred, changes)
+		if err != nil {
+			return err
+		}
 		for i, c := range changes {
+			if err := seenNos.check(tx, cred, c); err != nil {
+				return err
+			}
 			if seen[c.ID] { // a replay: judged when it was first applied
 				results[i] = protocol.Result{ID: c.ID, Status: protocol.Duplicate}
 				continue
 			}
 			r := protocol.Result{ID: c.ID, Status: protocol.Applied}
 			a, err := s.check(tx, led, cred, c)
+			if err == nil {
+				err = s.checkUnique(tx, c, a.showroom)
+			}
 			if err == nil {
 				var fresh bool
 				if fresh, err = s.apply(tx, led, c, a, cred); err == nil && !fresh {
@@ -48,6 +70,74 @@ func (s *Store) Push(ctx context.Context, cred Credential, changes []protocol.Ch
 		return nil
 	})
 	return results, err
+}
+
+// replicaSeen is which change each number of a replica's sequence was, for
+// the numbers of one batch.
+type replicaSeen struct {
+	cred  string
+	known map[int64]string
+}
+
+// replicaNumbers reads, in one query, which changes the numbers a batch
+// carries were when HQ saw them before.
+func (s *Store) replicaNumbers(tx *txn, cred Credential, changes []protocol.Change) (*replicaSeen, error) {
+	r := &replicaSeen{cred: cred.ID, known: map[int64]string{}}
+	if cred.ID == "" || cred.ID == bundleCredential {
+		r.cred = "" // a bundle's changes are numbered again when they come online
+		return r, nil
+	}
+	lo, hi := int64(0), int64(0)
+	for _, c := range changes {
+		if c.RSeq > 0 && (lo == 0 || c.RSeq < lo) {
+			lo = c.RSeq
+		}
+		hi = max(hi, c.RSeq)
+	}
+	if hi == 0 {
+		return r, nil
+	}
+	rows, err := tx.Query(`SELECT rseq, change_id FROM replica_seen WHERE credential = ? AND rseq BETWEEN ? AND ?`, cred.ID, lo, hi)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var n int64
+		var id string
+		if err := rows.Scan(&n, &id); err != nil {
+			return nil, err
+		}
+		r.known[n] = id
+	}
+	return r, rows.Err()
+}
+
+// check notes the change's number in its replica's sequence, and refuses a
+// number HQ holds for another change: two databases are sending under one
+// credential.
+func (r *replicaSeen) check(tx *txn, cred Credential, c protocol.Change) error {
+	if c.RSeq <= 0 || r.cred == "" {
+		return nil
+	}
+	had, ok := r.known[c.RSeq]
+	switch {
+	case !ok:
+		r.known[c.RSeq] = c.ID
+		_, err := tx.Exec(`INSERT INTO replica_seen (credential, rseq, change_id) VALUES (?, ?, ?)`, r.cred, c.RSeq, c.ID)
+		return err
+	case had != c.ID:
+		return kaohe.Errorf(kaohe.ECONFLICT, "err.replica_copy")
+	}
+	return nil
+}
+
+// ReplicaSeq returns the highest number of a credential's sequence HQ has
+// seen (0 for none).
+func (s *Store) ReplicaSeq(ctx context.Context, cred Credential) (int64, error) {
+	var n int64
+	err := s.db.QueryRowContext(ctx, `SELECT coalesce(max(rseq), 0) FROM replica_seen WHERE credential = ?`, cred.ID).Scan(&n)
+	return n, err
 }
 
 // accepted is a change that passed check: its row, showroom and parent.
@@ -225,7 +315,7 @@ func (s *Store) Pull(ctx context.Context, cred Credential, cursor int64, limit i
 	if limit <= 0 || limit > protocol.MaxBatch {
 		limit = protocol.MaxBatch
 	}
-	q := `SELECT seq, change_id, entity, row_id, op, payload, at FROM changes WHERE seq > ?`
+	q := `SELECT seq, change_id, entity, row_id, op, payload, at, version FROM changes WHERE seq > ?`
 	args := []any{cursor}
 	if cred.Kind == KindShowroom {
 		q += ` AND origin = 'hq' AND showroom_id IN (?, '')`
@@ -240,7 +330,7 @@ func (s *Store) Pull(ctx context.Context, cred Credential, cursor int64, limit i
 	for rows.Next() {
 		var c protocol.Change
 		var p string
-		if err := rows.Scan(&c.Seq, &c.ID, &c.Entity, &c.RowID, &c.Op, &p, &c.At); err != nil {
+		if err := rows.Scan(&c.Seq, &c.ID, &c.Entity, &c.RowID, &c.Op, &p, &c.At, &c.Version); err != nil {
 			return resp, err
 		}
 		c.Payload = json.RawMessage(p)
@@ -310,4 +400,94 @@ func (s *Store) apply(tx *txn, led *ledger, c protocol.Change, a accepted, cred 
 		return false, rerr
 	}
 	return fresh, err
+}
+
+// Recover returns, after a showroom restored a backup, the current state of
+// every row its showroom wrote that HQ holds (deleted ones as deletes), with
+// their versions, in the order HQ wrote them, after cursor; and the highest
+// number of the caller's sequence HQ has seen. HQ is the copy of record.
+func (s *Store) Recover(ctx context.Context, cred Credential, cursor int64, limit int) (protocol.RecoverResponse, error) {
+	resp := protocol.RecoverResponse{Cursor: cursor}
+	if cred.Kind != KindShowroom {
+		return resp, kaohe.Errorf(kaohe.EUNAUTHORIZED, "err.not_owner", "Entity", "recover")
+	}
+	if limit <= 0 || limit > protocol.MaxBatch {
+		limit = protocol.MaxBatch
+	}
+	var err error
+	if resp.ReplicaSeq, err = s.ReplicaSeq(ctx, cred); err != nil {
+		return resp, err
+	}
+	rows, err := s.db.QueryContext(ctx, `SELECT r.seq, r.change_id, r.entity, r.row_id, r.deleted, r.payload, c.at, r.version
+		FROM rows r JOIN changes c ON c.change_id = r.change_id
+		WHERE r.showroom_id = ? AND c.origin = ? AND r.seq > ? ORDER BY r.seq LIMIT ?`, cred.ShowroomID, KindShowroom, cursor, limit+1)
+	if err != nil {
+		return resp, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var c protocol.Change
+		var deleted bool
+		var p string
+		if err := rows.Scan(&c.Seq, &c.ID, &c.Entity, &c.RowID, &deleted, &p, &c.At, &c.Version); err != nil {
+			return resp, err
+		}
+		if !kaohe.OwnedByShowroom(c.Entity) {
+			continue
+		}
+		if len(resp.Changes) == limit {
+			resp.More = true
+			break
+		}
+		c.Op, c.Payload = "upsert", json.RawMessage(p)
+		if deleted {
+			c.Op = "delete"
+		}
+		resp.Changes = append(resp.Changes, c)
+		resp.Cursor = c.Seq
+	}
+	return resp, rows.Err()
+}
+
+// Confirm notes that the caller has stored its credential (Authenticate
+// did the work); a replica id that is not the credential's is refused.
+func (s *Store) Confirm(ctx context.Context, cred Credential, replica string) error {
+	if replica != "" && replica != cred.ID {
+		return kaohe.Errorf(kaohe.ECONFLICT, "err.replica_copy")
+	}
+	return nil
+}
+
+// RowStates returns, for every row HQ holds for a showroom (its own rows, and
+// the reference data every showroom gets; every row when showroomID is
+// "*"), the change that wrote its current state ("entity/row id" → change id).
+func (s *Store) RowStates(ctx context.Context, showroomID string) (map[string]string, error) {
+	q, args := `SELECT entity, row_id, change_id FROM rows`, []any{}
+	if showroomID != "*" {
+		q += ` WHERE showroom_id IN (?, '')`
+		args = append(args, showroomID)
+	}
+	rows, err := s.db.QueryContext(ctx, q, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := map[string]string{}
+	for rows.Next() {
+		var e, id, c string
+		if err := rows.Scan(&e, &id, &c); err != nil {
+			return nil, err
+		}
+		out[e+"/"+id] = c
+	}
+	return out, rows.Err()
+}
+
+// RowPayload reads a row's current state at HQ into v.
+func (s *Store) RowPayload(ctx context.Context, entity, id string, v any) error {
+	var p string
+	if err := s.db.QueryRowContext(ctx, `SELECT payload FROM rows WHERE entity = ? AND row_id = ?`, entity, id).Scan(&p); err != nil {
+		return kaohe.Errorf(kaohe.ENOTFOUND, "err.not_found", "What", entity, "Key", id)
+	}
+	return json.Unmarshal([]byte(p), v)
 }
