@@ -65,7 +65,10 @@ func (e *env) program() *cli.Program {
 			{Name: "showroom add", Args: "--code CODE --name NAME [--region REGION]", Summary: "添加展厅并发放一次性注册码 / add a showroom and its one-time code", Setup: e.cmdShowroomAdd},
 			{Name: "showroom list", Summary: "列出展厅 / list showrooms", Setup: e.cmdShowroomList},
 			{Name: "showroom revoke", Args: "--code CODE", Summary: "吊销展厅凭据 / revoke a showroom's credential", Setup: e.cmdShowroomRevoke},
+			{Name: "showroom reissue", Args: "--code CODE [--keep]", Summary: "重新发放注册码（吊销旧凭据；--keep 保留，供另一台电脑注册）/ a fresh code (revokes the old credential; --keep keeps it, for another install)", Setup: e.cmdShowroomReissue},
 			{Name: "hq-user add", Args: "--name NAME", Summary: "添加总部用户（评审小组）/ add an HQ user (review group)", Setup: e.cmdHQUserAdd},
+			{Name: "hq-user list", Summary: "列出总部用户 / list HQ users", Setup: e.cmdHQUserList},
+			{Name: "hq-user revoke", Args: "--name NAME", Summary: "吊销总部用户 / revoke an HQ user", Setup: e.cmdHQUserRevoke},
 			{Name: "import", Args: "BUNDLE", Summary: "导入展厅同步包 / import a showroom's bundle", Setup: e.cmdImport},
 			{Name: "export", Args: "--showroom CODE --out FILE", Summary: "为展厅导出同步包 / write HQ's bundle for a showroom", Setup: e.cmdExport},
 			{Name: "stats", Summary: "各展厅数据统计（JSON）/ rows per showroom (JSON)", Setup: e.cmdStats},
@@ -201,6 +204,84 @@ func (e *env) cmdShowroomRevoke(fs *flag.FlagSet) cli.Run {
 			return err
 		}
 		fmt.Fprintf(e.stdout, "已吊销展厅 %s 的凭据。\n", *code)
+		return nil
+	}
+}
+
+func (e *env) cmdShowroomReissue(fs *flag.FlagSet) cli.Run {
+	code := fs.String("code", "", "展厅代码 / showroom code")
+	keep := fs.Bool("keep", false, "保留现有凭据（为展厅的另一台电脑发放注册码）/ keep the credentials (a code for another install)")
+	return func(ctx context.Context, args []string) error {
+		if err := noArgs("showroom reissue", args); err != nil {
+			return err
+		}
+		if *code == "" {
+			return cli.Usagef("kaohe-hq showroom reissue", "需要 --code / --code is required")
+		}
+		s, err := e.open(ctx)
+		if err != nil {
+			return err
+		}
+		defer s.Close()
+		var enroll string
+		if *keep {
+			enroll, err = s.NewShowroomCode(ctx, *code)
+		} else {
+			enroll, err = s.ReissueShowroom(ctx, *code)
+		}
+		if err != nil {
+			return err
+		}
+		if *keep {
+			fmt.Fprintf(e.stdout, "展厅 %s 的新注册码（现有凭据保留）：\n%s\n", *code, enroll)
+		} else {
+			fmt.Fprintf(e.stdout, "展厅 %s 的旧凭据已吊销；新的一次性注册码：\n%s\n", *code, enroll)
+		}
+		return nil
+	}
+}
+
+func (e *env) cmdHQUserList(fs *flag.FlagSet) cli.Run {
+	return func(ctx context.Context, args []string) error {
+		if err := noArgs("hq-user list", args); err != nil {
+			return err
+		}
+		s, err := e.open(ctx)
+		if err != nil {
+			return err
+		}
+		defer s.Close()
+		users, err := s.HQUsers(ctx)
+		if err != nil {
+			return err
+		}
+		states := map[string]string{"active": "使用中 / active", "revoked": "已吊销 / revoked", "waiting": "注册码未使用 / code not used yet", "expired": "注册码已过期 / code expired"}
+		for _, u := range users {
+			fmt.Fprintf(e.stdout, "%s\t%s\t%s\t%s\n", u.Name, states[u.Status], u.Created, u.Credential)
+		}
+		return nil
+	}
+}
+
+func (e *env) cmdHQUserRevoke(fs *flag.FlagSet) cli.Run {
+	name := fs.String("name", "", "总部用户名称或凭据编号 / the HQ user's name or credential id")
+	return func(ctx context.Context, args []string) error {
+		if err := noArgs("hq-user revoke", args); err != nil {
+			return err
+		}
+		if *name == "" {
+			return cli.Usagef("kaohe-hq hq-user revoke", "需要 --name / --name is required")
+		}
+		s, err := e.open(ctx)
+		if err != nil {
+			return err
+		}
+		defer s.Close()
+		n, err := s.RevokeHQUser(ctx, *name)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(e.stdout, "已吊销总部用户 %s（%d 项凭据或注册码）。\n", *name, n)
 		return nil
 	}
 }

@@ -17,6 +17,7 @@ import (
 	"kaohe/internal/demo"
 	"kaohe/internal/kaohe"
 	"kaohe/internal/store"
+	"kaohe/internal/store/hq"
 	"kaohe/sync/client"
 	"kaohe/sync/engine"
 )
@@ -157,10 +158,63 @@ func TestAdminCommands(t *testing.T) {
 	if !strings.Contains(out, "已吊销") {
 		t.Errorf("after revoke: %q", out)
 	}
+	// Reissue: a fresh code that enrolls, and the showroom is back in service.
+	out, err = hqCLI(t, "showroom", "reissue", "--db", db, "--code", "BJ01")
+	if err != nil || !strings.Contains(out, "旧凭据已吊销") {
+		t.Fatalf("reissue: %q %v", out, err)
+	}
+	fresh := lastLine(out)
+	out, _ = hqCLI(t, "showroom", "list", "--db", db)
+	if !strings.Contains(out, "有效") {
+		t.Errorf("after reissue: %q", out)
+	}
+	if _, err := hqCLI(t, "showroom", "reissue", "--db", db, "--code", "XX99"); kaohe.ErrorCode(err) != kaohe.ENOTFOUND {
+		t.Errorf("reissue of an unknown showroom = %v", err)
+	}
 	out, _ = hqCLI(t, "hq-user", "add", "--db", db, "--name", "评审小组")
-	if lines := strings.Split(strings.TrimSpace(out), "\n"); len(lines[len(lines)-1]) != 12 {
+	if len(lastLine(out)) != 12 {
 		t.Errorf("hq-user add: %q", out)
 	}
+	hcode := lastLine(out)
+	out, _ = hqCLI(t, "hq-user", "list", "--db", db)
+	if !strings.Contains(out, "评审小组") || !strings.Contains(out, "注册码未使用") {
+		t.Errorf("hq-user list: %q", out)
+	}
+	// Enroll both, then revoke the HQ user: its credential stops working.
+	hs, err := hq.Open(context.Background(), db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var tokens []string
+	for _, c := range []string{fresh, hcode} {
+		r, err := hs.Enroll(context.Background(), c, "", "req-"+c)
+		if err != nil {
+			t.Fatalf("enroll with %s: %v", c, err)
+		}
+		if _, err := hs.Authenticate(context.Background(), r.Token); err != nil {
+			t.Fatal(err)
+		}
+		tokens = append(tokens, r.Token)
+	}
+	hs.Close()
+	if _, err := hqCLI(t, "hq-user", "revoke", "--db", db, "--name", "评审小组"); err != nil {
+		t.Fatal(err)
+	}
+	out, _ = hqCLI(t, "hq-user", "list", "--db", db)
+	if !strings.Contains(out, "已吊销") {
+		t.Errorf("hq-user list after revoke: %q", out)
+	}
+	if _, err := hqCLI(t, "hq-user", "revoke", "--db", db, "--name", "无此人"); kaohe.ErrorCode(err) != kaohe.ENOTFOUND {
+		t.Errorf("revoking nobody = %v", err)
+	}
+	hs, _ = hq.Open(context.Background(), db)
+	if _, err := hs.Authenticate(context.Background(), tokens[1]); err == nil {
+		t.Errorf("a revoked HQ user's credential still works")
+	}
+	if _, err := hs.Authenticate(context.Background(), tokens[0]); err != nil {
+		t.Errorf("the showroom's reissued credential: %v", err)
+	}
+	hs.Close()
 	out, err = hqCLI(t, "verify", "--db", db, "KH-2026-000001", "ABCDEFGH")
 	if err == nil || !strings.Contains(out, "未找到") {
 		t.Errorf("verify of nothing: %q %v (it must fail)", out, err)
@@ -233,4 +287,9 @@ func TestHelpAndUsageExitCodes(t *testing.T) {
 	if out, _ := hqCLI(t, "verify", "KH-2026-000001", "--db", db, "ABCDEFGH"); !strings.Contains(out, "未找到") {
 		t.Errorf("verify with --db between its arguments: %q", out)
 	}
+}
+
+func lastLine(s string) string {
+	lines := strings.Split(strings.TrimSpace(s), "\n")
+	return strings.TrimSpace(lines[len(lines)-1])
 }

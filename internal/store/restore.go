@@ -20,7 +20,13 @@ import (
 const (
 	MetaReplica    = "replica_id"      // the identity HQ gave this database at enrollment
 	MetaReplicaSeq = "replica_seq"     // the last number given in its gap-free sequence
-	MetaRecover    = "recover_pending" // "1" after a restore: recover from HQ before the next push
+	MetaRecover    = "recover_pending" // set after a restore: recover from HQ before the next push
+)
+
+// What a recovery after a restore takes from HQ.
+const (
+	recoverRows       = "rows"     // the rows HQ holds that the backup lacks
+	recoverRowsAndSeq = "rows+seq" // and the replica's sequence goes on after what HQ has seen
 )
 
 // syncMetaKeys are what a restore keeps of the replaced database when both
@@ -32,8 +38,10 @@ var syncMetaKeys = []string{MetaHQURL, MetaToken, MetaReplica, "showroom_key", "
 type RestoreResult struct {
 	Saved BackupInfo // the replaced database, saved first as a backup
 	Kept  int        // its changes not yet sent to HQ, kept in the restored one
-	// Unapplied are kept changes the restored data refuses (a row they edit is
-	// not in the backup, say): they stay queued for HQ, and are listed here.
+	// Unapplied are kept changes the restored data refuses for now (the row
+	// they edit came after the backup, say): they stay queued for HQ, wait to
+	// be applied here once the recovery from HQ brings what they need, and
+	// are listed here.
 	Unapplied []Change
 }
 
@@ -187,8 +195,10 @@ func (tx *Tx) mergeReplaced(cur dbInfo, res *RestoreResult) error {
 			return err
 		}
 		// The restored rows get the change too: the row as its writer (this
-		// install) last wrote it, if that is newer than the backup's.
-		ok, err := tx.applyRemote(c, false)
+		// install) last wrote it, if that is newer than the backup's. One
+		// that cannot be applied yet (its parent came after the backup) waits
+		// for the recovery from HQ to bring the parent.
+		ok, err := tx.applyRemote(c, true)
 		if err != nil {
 			return err
 		}
@@ -224,8 +234,19 @@ func (tx *Tx) mergeReplaced(cur dbInfo, res *RestoreResult) error {
 		if err := tx.setMeta(MetaPullCursor, "0"); err != nil {
 			return err
 		}
-	} else if err := tx.setMeta(MetaRecover, "1"); err != nil {
-		return err
+	} else {
+		// The replaced database's sequence is known here when it was
+		// enrolled: the restored one goes on from it, and a copy of either
+		// still collides with the other at HQ. A fresh install restoring a
+		// backup does not know how far its sequence went: it goes on after
+		// what HQ has seen of it.
+		mode := recoverRows
+		if cur.token == "" {
+			mode = recoverRowsAndSeq
+		}
+		if err := tx.setMeta(MetaRecover, mode); err != nil {
+			return err
+		}
 	}
 	return tx.audit("restore", "", "", mustJSON(map[string]any{"saved": filepath.Base(res.Saved.Path), "kept": len(kept), "unapplied": len(res.Unapplied)}))
 }

@@ -402,7 +402,7 @@ func (s *Store) NumberPending(ctx context.Context) error {
 // from HQ what the backup lacks before it sends anything.
 func (s *Store) NeedsRecovery(ctx context.Context) (bool, error) {
 	v, err := s.Meta(ctx, MetaRecover)
-	return v == "1", err
+	return v != "", err
 }
 
 // ApplyRecovered applies rows of this showroom as HQ holds them (after a
@@ -419,15 +419,22 @@ func (s *Store) ApplyRecovered(ctx context.Context, changes []Change) error {
 	})
 }
 
-// FinishRecovery ends a recovery: this replica's sequence goes on after the
-// highest number HQ has seen from it, and syncing goes on as usual.
+// FinishRecovery ends a recovery and syncing goes on as usual. A database
+// restored on a fresh install (which cannot know how far its sequence went)
+// goes on after the highest number HQ has seen from it; one restored in
+// place goes on from the replaced database's own, so that a copy of either
+// still collides with the other at HQ.
 func (s *Store) FinishRecovery(ctx context.Context, hqSeq int64) error {
 	return s.Update(ctx, "总部恢复", func(tx *Tx) error {
 		var last int64
 		if err := tx.queryRow(`SELECT coalesce((SELECT CAST(value AS INTEGER) FROM meta WHERE key = ?), 0)`, MetaReplicaSeq).Scan(&last); err != nil {
 			return err
 		}
-		if hqSeq > last {
+		var mode string
+		if err := tx.queryRow(`SELECT coalesce((SELECT value FROM meta WHERE key = ?), '')`, MetaRecover).Scan(&mode); err != nil {
+			return err
+		}
+		if mode == recoverRowsAndSeq && hqSeq > last {
 			// HQ saw numbers this database does not know of (the replaced
 			// database's, lost with it): the sequence goes on after them, and
 			// changes numbered here since the backup are numbered anew.

@@ -9,6 +9,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync/atomic"
 	"syscall"
@@ -23,8 +24,13 @@ import (
 
 // TestRandomizedFaultsConverge: three showrooms and HQ's review group do
 // random work while the network drops connections, loses answers and the
-// server restarts; after quiet time every showroom and HQ hold exactly the
-// same rows.
+// server restarts; PCs' clocks jump a year ahead or behind; a database is
+// copied and the copy syncs under the original's credential; a showroom
+// restores an older backup between syncs; a fourth showroom enrolls
+// through the faulty link; an HQ-mode replica syncs through it too, and
+// another is fed HQ's whole log shuffled. After quiet time every showroom
+// holds exactly the rows HQ holds for it, in the same states, and both
+// HQ-mode replicas hold exactly HQ's rows.
 func TestRandomizedFaultsConverge(t *testing.T) {
 	seed := uint64(20261127)
 	if s := os.Getenv("KAOHE_SEED"); s != "" {
@@ -74,9 +80,72 @@ func TestRandomizedFaultsConverge(t *testing.T) {
 		return false
 	})
 
+	// Every PC's clock, set wrong by turns.
+	realNow := time.Now()
+	skews := make([]time.Duration, 4)
+	for i, sr := range rooms {
+		i := i
+		sr.store.Now = func() time.Time { return realNow.Add(skews[i]) }
+	}
+	// HQ mode: the review group's app, a replica of everything.
+	replica := hqModeApp(t, h)
+	var backups []struct {
+		sr   *showroom
+		path string
+	}
+	var clones []*showroom
+	late := false
+
 	faulty.Store(true)
 	for step := 0; step < 120; step++ {
 		sr := rooms[r.IntN(len(rooms))]
+		if r.IntN(8) == 0 { // a clock jumps
+			skews[slices.Index(rooms, sr)] = []time.Duration{-365 * 24 * time.Hour, 0, 365 * 24 * time.Hour}[r.IntN(3)]
+		}
+		switch x := r.IntN(40); {
+		case x == 0 && len(clones) == 0: // the PC is cloned; the clone works and syncs
+			c := copyDB(t, sr.store)
+			token, _ := c.Meta(ctx, store.MetaToken)
+			clones = append(clones, &showroom{store: c, engine: &Engine{Store: c, Client: fastClient(h.proxy.URL, token)}, code: sr.code + "-copy"})
+			// The original works on after the copy was taken (else HQ could not
+			// tell the two apart, nor would it matter).
+			newManager(t, sr.store, "CPY1")
+			newManager(t, c, "CPY2") // and so does the copy
+		case x == 1: // a backup, to restore later
+			b, err := sr.store.Backup(ctx, t.TempDir(), 0)
+			if err != nil {
+				t.Fatal(err)
+			}
+			backups = append(backups, struct {
+				sr   *showroom
+				path string
+			}{sr, b.Path})
+		case x == 2 && len(backups) > 0: // a restore of an older backup, between syncs
+			b := backups[r.IntN(len(backups))]
+			res, err := b.sr.store.RestoreFrom(ctx, b.path, t.TempDir())
+			if err != nil {
+				t.Fatalf("%s restore: %v", b.sr.code, err)
+			}
+			t.Logf("step %d: %s restored a backup: %d unsent changes kept, %d not applicable", step, b.sr.code, res.Kept, len(res.Unapplied))
+		case x == 3 && !late: // a new showroom enrolls through the faulty link
+			late = true
+			rooms = append(rooms, enrollLossy(t, h, "SZ01", "深圳南山展厅"))
+			sr := rooms[len(rooms)-1]
+			sr.store.Now = func() time.Time { return realNow.Add(skews[3]) }
+		}
+		for _, c := range clones {
+			if r.IntN(2) == 0 {
+				ms, _ := c.store.ListManagers(ctx, kaohe.ManagerFilter{})
+				if len(ms) > 0 {
+					m := ms[r.IntN(len(ms))].Manager
+					m.Phone = fmt.Sprintf("137%08d", r.IntN(1e8))
+					c.store.Update(ctx, "t", func(tx *store.Tx) error { _, err := tx.UpdateManager(m); return err })
+				}
+			}
+		}
+		if r.IntN(4) == 0 {
+			replica.Sync(ctx) // may fail: faults are on
+		}
 		switch op := r.IntN(10); {
 		case op < 4: // a new manager
 			no := fmt.Sprintf("R%03d", step)
@@ -118,15 +187,73 @@ func TestRandomizedFaultsConverge(t *testing.T) {
 		for _, sr := range rooms {
 			mustSync(t, sr)
 		}
+		if err := replica.Sync(ctx); err != nil {
+			t.Fatalf("HQ mode sync: %v", err)
+		}
+	}
+	// The copy syncs under the original's credential: refused whole, and
+	// nothing of it reaches HQ (compareStates below finds HQ holding
+	// exactly the originals' rows).
+	for _, c := range clones {
+		if err := c.engine.Sync(ctx); kaohe.ErrorKey(err) != "err.replica_copy" {
+			t.Errorf("the copy's sync = %v; want err.replica_copy", err)
+		}
 	}
 	compared := 0
 	for _, sr := range rooms {
 		compared += compare(t, h, sr)
+		compared += compareStates(t, h, sr)
 	}
-	t.Logf("%d faults injected, %d rows compared", fired.Load(), compared)
+	compared += compareReplica(t, h, replica.Store)
+	shuffled := hqReplica(t)
+	shuffledInto(t, h, shuffled, r)
+	compared += compareReplica(t, h, shuffled)
+	t.Logf("%d faults injected, %d rows compared; %d backups, %d clones, late enrollment %v", fired.Load(), compared, len(backups), len(clones), late)
 	if fired.Load() < 10 || compared < 1000 {
 		t.Errorf("too little exercised: %d faults, %d rows", fired.Load(), compared)
 	}
+}
+
+// hqModeApp is the review group's app in HQ mode, enrolled with an HQ code.
+func hqModeApp(t *testing.T, h *hqServer) *Engine {
+	t.Helper()
+	code, _ := h.store.AddHQUser(ctx, "评审小组·随机")
+	rep, err := store.Open(ctx, filepath.Join(t.TempDir(), "hq-mode.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { rep.Close() })
+	if _, err := Enroll(ctx, rep, h.proxy.URL, code); err != nil {
+		t.Fatal(err)
+	}
+	token, _ := rep.Meta(ctx, store.MetaToken)
+	return &Engine{Store: rep, Client: fastClient(h.proxy.URL, token), Batch: 300}
+}
+
+// enrollLossy enrolls a new showroom through the (faulty) proxy, retrying
+// as the app's user would: the same code, until it works.
+func enrollLossy(t *testing.T, h *hqServer, code, name string) *showroom {
+	t.Helper()
+	_, enrollCode, err := h.store.AddShowroom(ctx, code, name, "华南片区")
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, err := store.Open(ctx, filepath.Join(t.TempDir(), code+".db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { s.Close() })
+	for try := 0; ; try++ {
+		_, err := enrollWith(ctx, s, fastClient(h.proxy.URL, ""), h.proxy.URL, enrollCode, 8)
+		if err == nil {
+			break
+		}
+		if try == 5 {
+			t.Fatalf("%s: enrollment through the faulty link failed %d times: %v", code, try+1, err)
+		}
+	}
+	token, _ := s.Meta(ctx, store.MetaToken)
+	return &showroom{store: s, engine: &Engine{Store: s, Client: fastClient(h.proxy.URL, token), Batch: 200}, code: code}
 }
 
 func forward(h *hqServer, req *http.Request) (*http.Response, error) {
@@ -143,7 +270,16 @@ func hqDecides(t *testing.T, h *hqServer, cred hq.Credential, sr *showroom) {
 		if a.Review.State != kaohe.AppSubmitted {
 			continue
 		}
-		approveExemption(t, hqPusher{h, cred}, a)
+		if h.store.RowPayload(ctx, kaohe.EntApplication, a.ID, &kaohe.Application{}) != nil {
+			continue // not at HQ yet
+		}
+		if a.Exemption != kaohe.ExemptionNone {
+			// HQ decides on what it holds: the showroom may not have pulled an
+			// exemption HQ approved already, and then HQ refuses a second.
+			e := kaohe.Exemption{ID: store.NewID(), AppID: a.ID, Approved: true, Date: kaohe.D(2026, 11, 27), DecidedBy: "陈建国（总经理）"}
+			p, _ := json.Marshal(e)
+			h.store.Push(ctx, cred, []protocol.Change{{ID: store.NewID(), Entity: kaohe.EntExemption, RowID: e.ID, Op: "upsert", Payload: p}})
+		}
 		d := kaohe.Decision{ID: store.NewID(), AppID: a.ID, Stage: kaohe.StageFirst, Pass: true, Date: kaohe.D(2026, 12, 1), DecidedBy: []string{"陈建国"}}
 		p, _ := json.Marshal(d)
 		h.store.Push(ctx, cred, []protocol.Change{{ID: store.NewID(), Entity: kaohe.EntDecision, RowID: d.ID, Op: "upsert", Payload: p}})
@@ -163,7 +299,9 @@ func compare(t *testing.T, h *hqServer, sr *showroom) int {
 	}
 	for i := len(all) - 1; i >= 0; i-- { // oldest first: the last write wins
 		e := all[i]
-		if kaohe.OwnedByShowroom(e.Entity) && !strings.HasPrefix(e.Action, "sync.") {
+		// A row of its own comes back from HQ only in a recovery after a
+		// restore (audited as sync.upsert/delete): then that is its state.
+		if kaohe.OwnedByShowroom(e.Entity) && (!strings.HasPrefix(e.Action, "sync.") || e.Action == "sync.upsert" || e.Action == "sync.delete") {
 			local[e.Entity+"/"+e.RowID] = e.Detail
 		}
 	}

@@ -10,6 +10,7 @@ import (
 	"net/http/httptest"
 	"net/url"
 	"path/filepath"
+	"strings"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -539,4 +540,115 @@ func compareReplica(t *testing.T, h *hqServer, rep *store.Store) int {
 		t.Errorf("replica differs from HQ in %d of %d rows", diff, len(want))
 	}
 	return len(want)
+}
+
+// TestHQKeepsNaturalKeysUnique: a second live manager with an employee
+// number the showroom already uses, and a second actual for one manager,
+// metric and month, are refused at HQ (two databases of one showroom, or a
+// row re-created after a restore, would otherwise make them).
+func TestHQKeepsNaturalKeysUnique(t *testing.T) {
+	h := newHQ(t)
+	a := enroll(t, h, "SH01", "上海徐汇旗舰展厅", false)
+	m := newManager(t, a.store, "U001")
+	if err := a.store.Update(ctx, "t", func(tx *store.Tx) error {
+		_, err := tx.SetActual(m.ID, kaohe.MetricSales, 2026, 3, 1000)
+		return err
+	}); err != nil {
+		t.Fatal(err)
+	}
+	mustSync(t, a)
+	token, _ := a.store.Meta(ctx, store.MetaToken)
+	cred, _ := h.store.Authenticate(ctx, token)
+	twin := m
+	twin.ID = store.NewID()
+	mp, _ := json.Marshal(twin)
+	act := kaohe.Actual{ID: store.NewID(), ManagerID: m.ID, Metric: kaohe.MetricSales, Year: 2026, Month: 3, Value: 9}
+	ap, _ := json.Marshal(act)
+	res, err := h.store.Push(ctx, cred, []protocol.Change{
+		{ID: store.NewID(), Entity: kaohe.EntManager, RowID: twin.ID, Op: "upsert", Payload: mp, Version: 1},
+		{ID: store.NewID(), Entity: kaohe.EntActual, RowID: act.ID, Op: "upsert", Payload: ap, Version: 1},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, key := range []string{"err.duplicate_employee_no", "err.duplicate_actual"} {
+		if res[i].Status != protocol.Refused || !strings.Contains(res[i].Message, key) {
+			t.Errorf("change %d: %+v; want refused with %s", i, res[i], key)
+		}
+	}
+	if stats, _ := h.store.Stats(ctx); stats["SH01"]["managers"] != 1 || stats["SH01"]["actuals"] != 1 {
+		t.Errorf("HQ stats %v", stats["SH01"])
+	}
+	// Once the first is deleted, the number is free again.
+	if err := a.store.Update(ctx, "t", func(tx *store.Tx) error { return tx.DeleteManager(m.ID) }); err != nil {
+		t.Fatal(err)
+	}
+	mustSync(t, a)
+	res, _ = h.store.Push(ctx, cred, []protocol.Change{{ID: store.NewID(), Entity: kaohe.EntManager, RowID: twin.ID, Op: "upsert", Payload: mp, Version: 1}})
+	if res[0].Status != protocol.Applied {
+		t.Errorf("the number of a deleted manager: %+v", res[0])
+	}
+}
+
+// TestHQModeLosingDecisionRolledBack: two reviewers decide the same first
+// review; the HQ-mode replica that decided offline loses: its decision is
+// taken back there, HQ's stands in its place, and the loser sees HQ's
+// reason on its Sync screen's refused list.
+func TestHQModeLosingDecisionRolledBack(t *testing.T) {
+	h := newHQ(t)
+	a := enroll(t, h, "SH01", "上海徐汇旗舰展厅", false)
+	m := newManager(t, a.store, "A001")
+	var app kaohe.Application
+	err := a.store.Update(ctx, "t", func(tx *store.Tx) error {
+		var err error
+		app, err = tx.SaveApplication(kaohe.Application{ManagerID: m.ID, TargetLevel: kaohe.Level2, PersonalInfo: "个人基本情况", Achievements: "主要政绩",
+			Report: strings.Repeat("述职报告内容", 600), Education: kaohe.EduCollege})
+		if err != nil {
+			return err
+		}
+		_, err = tx.SubmitApplication(app.ID, kaohe.D(2026, 11, 20))
+		return err
+	})
+	if err != nil {
+		t.Skipf("cannot make a submitted application here: %v", err)
+	}
+	mustSync(t, a)
+	rep := hqModeApp(t, h)
+	if err := rep.Sync(ctx); err != nil {
+		t.Fatal(err)
+	}
+	// The replica decides offline: fail.
+	if err := rep.Store.Update(ctx, "乙评审", func(tx *store.Tx) error {
+		_, err := tx.RecordDecision(kaohe.Decision{AppID: app.ID, Stage: kaohe.StageFirst, Pass: false, Date: kaohe.D(2026, 11, 28), DecidedBy: []string{"乙评审"}})
+		return err
+	}); err != nil {
+		t.Fatal(err)
+	}
+	// Another reviewer's pass reaches HQ first.
+	win := kaohe.Decision{ID: store.NewID(), AppID: app.ID, Stage: kaohe.StageFirst, Pass: true, Date: kaohe.D(2026, 11, 27), DecidedBy: []string{"甲评审"}}
+	p, _ := json.Marshal(win)
+	if res, err := h.store.Push(ctx, hqCredential(t, h), []protocol.Change{{ID: store.NewID(), Entity: kaohe.EntDecision, RowID: win.ID, Op: "upsert", Payload: p}}); err != nil || res[0].Status != protocol.Applied {
+		t.Fatalf("the winning decision: %+v %v", res, err)
+	}
+	if err := rep.Sync(ctx); err != nil {
+		t.Fatal(err)
+	}
+	v, err := rep.Store.Application(ctx, app.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var hqs []kaohe.Decision
+	for _, d := range v.Review.Decisions {
+		if d.Stage.HQOwned() {
+			hqs = append(hqs, d)
+		}
+	}
+	if len(hqs) != 1 || hqs[0].ID != win.ID || !hqs[0].Pass {
+		t.Errorf("the replica shows %+v; want HQ's winning pass only", hqs)
+	}
+	refused, _ := rep.Store.Refused(ctx)
+	if len(refused) != 1 || refused[0].Entity != kaohe.EntDecision {
+		t.Errorf("refused list %+v; want the losing decision, for its author", refused)
+	}
+	compareReplica(t, h, rep.Store)
 }
