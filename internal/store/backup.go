@@ -82,11 +82,11 @@ func (s *Store) Backup(ctx context.Context, dir string, keep int) (BackupInfo, e
 	}
 	if err := stampBackup(ctx, tmp, no, now, mark); err != nil {
 		removeDB(tmp)
-		return BackupInfo{}, fmt.Errorf("backup: %w", err)
+		return BackupInfo{}, corruptOr(fmt.Errorf("backup: %w", err), s.path)
 	}
 	if err := checkFile(ctx, tmp); err != nil {
 		removeDB(tmp)
-		return BackupInfo{}, fmt.Errorf("backup: %w", err)
+		return BackupInfo{}, corruptOr(fmt.Errorf("backup: %w", err), s.path)
 	}
 	if err := os.Rename(tmp, final); err != nil {
 		return BackupInfo{}, fmt.Errorf("backup: %w", err)

@@ -75,7 +75,7 @@ func TestBackupRotateAndRestore(t *testing.T) {
 	// A file that is not a database is refused and changes nothing.
 	junk := filepath.Join(t.TempDir(), "kaohe-20260101-000000.db")
 	os.WriteFile(junk, []byte("not a database"), 0o644)
-	if _, err := s.RestoreFrom(ctx, junk, dir); kaohe.ErrorKey(err) != "err.restore_not_kaohe" {
+	if _, err := s.RestoreFrom(ctx, junk, dir); kaohe.ErrorKey(err) != "err.db_not_database" {
 		t.Errorf("restoring junk = %v", err)
 	}
 	if res, _ := s.IntegrityCheck(ctx); res != "ok" {

@@ -54,8 +54,14 @@ type dbInfo struct {
 // reads whose it is.
 func inspect(ctx context.Context, path string) (dbInfo, error) {
 	var info dbInfo
-	notKaohe := kaohe.Errorf(kaohe.EINVALID, "err.restore_not_kaohe", "File", filepath.Base(path))
+	notKaohe := kaohe.Errorf(kaohe.EINVALID, "err.restore_not_kaohe", "File", path)
+	if _, err := os.Stat(path); err != nil {
+		return info, err // said in the user's language like every missing file
+	}
 	if err := checkFile(ctx, path); err != nil {
+		if kaohe.ErrorCode(err) != kaohe.EINTERNAL || IsCorrupt(err) {
+			return info, err // damaged, or not a database at all: said as such
+		}
 		return info, notKaohe
 	}
 	db, err := sql.Open("sqlite3", sqliteuri.File(path)+"?mode=ro")
