@@ -8,13 +8,10 @@ import (
 	"strings"
 	"testing"
 
-	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
 
 	"kaohe/internal/kaohe"
-	"kaohe/internal/service"
-	"kaohe/internal/store"
 	"kaohe/internal/store/hq"
 	"kaohe/sync/server"
 )
@@ -129,60 +126,4 @@ func TestEnrollWarnsOverPlainHTTP(t *testing.T) {
 	if kaohe.PlainHTTPRemote(s.HQ.Text) {
 		t.Error("https counted as plain")
 	}
-}
-
-// TestCopiedDatabaseSaysWhatToDo: a copy of an enrolled database (a cloned
-// PC) syncs from its own window: HQ refuses it, and the Sync screen says
-// what happened and what to do, in Chinese; HQ holds nothing of the copy.
-func TestCopiedDatabaseSaysWhatToDo(t *testing.T) {
-	w, svc, _ := demoWindow(t)
-	ctx := context.Background()
-	h, err := hq.Open(ctx, filepath.Join(t.TempDir(), "hq.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer h.Close()
-	srv := httptest.NewServer((&server.Server{Store: h}).Handler())
-	defer srv.Close()
-	_, code, _ := h.AddShowroom(ctx, "SH01", "上海徐汇旗舰展厅", "华东片区")
-	if _, err := svc.Enroll(ctx, srv.URL, code); err != nil {
-		t.Fatal(err)
-	}
-	if err := svc.SyncNow(ctx); err != nil {
-		t.Fatal(err)
-	}
-	b, err := svc.Store.Backup(ctx, t.TempDir(), 0) // the PC is cloned
-	if err != nil {
-		t.Fatal(err)
-	}
-	cs, err := store.Open(ctx, b.Path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	copySvc := service.New(cs, filepath.Join(t.TempDir(), "backups"))
-	t.Cleanup(func() { cs.Close() })
-	copyWin := NewWindow(Params{App: fyne.CurrentApp(), Service: copySvc, Actor: "李文员", DocDir: t.TempDir(), DataDir: t.TempDir()})
-	t.Cleanup(copyWin.Close)
-	copyWin.Wait()
-
-	// Both go on working; the original syncs first.
-	svc.CreateManager(ctx, "王经理", kaohe.Manager{EmployeeNo: "D091", Name: "原机新增", Education: kaohe.EduCollege}, kaohe.Level1)
-	if err := svc.SyncNow(ctx); err != nil {
-		t.Fatal(err)
-	}
-	copySvc.CreateManager(ctx, "李文员", kaohe.Manager{EmployeeNo: "D092", Name: "副本新增", Education: kaohe.EduCollege}, kaohe.Level1)
-	open(copyWin, "nav.sync")
-	copyWin.Sync.SyncNow()
-	copyWin.Wait()
-	copyWin.Sync.Reload()
-	text := copyWin.Sync.Status.Text
-	for _, want := range []string{"同一个注册凭据", "原数据库的数据不受影响", "新的注册码", "重新注册为新安装"} {
-		if !strings.Contains(text, want) {
-			t.Errorf("the copy's Sync screen does not say %q:\n%s", want, text)
-		}
-	}
-	if stats, _ := h.Stats(ctx); stats["SH01"]["managers"] != 21 {
-		t.Errorf("HQ has %d managers; want the original's 21, nothing of the copy", stats["SH01"]["managers"])
-	}
-	w.Wait()
 }
