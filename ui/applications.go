@@ -110,7 +110,7 @@ func (s *ApplicationScreen) Reload() {
 	if s.levels, err = s.e.svc.Levels(bg); err != nil {
 		s.e.showError(err)
 	}
-	ms, err := s.e.svc.ListManagers(bg, kaohe.ManagerFilter{})
+	ms, _, err := s.e.managers(bg)
 	if err != nil {
 		s.e.showError(err)
 	}

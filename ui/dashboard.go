@@ -14,6 +14,7 @@ import (
 // probations ending soon, this year's training hours, the last period's
 // grades and the sync state.
 type DashboardScreen struct {
+	loader
 	e    *env
 	view *fyne.Container
 
@@ -27,7 +28,7 @@ type DashboardScreen struct {
 }
 
 func newDashboard(e *env) *DashboardScreen {
-	d := &DashboardScreen{e: e, view: container.NewStack()}
+	d := &DashboardScreen{loader: loader{e: e}, e: e, view: container.NewStack()}
 	d.Refresh()
 	return d
 }
@@ -35,13 +36,19 @@ func newDashboard(e *env) *DashboardScreen {
 // View returns the screen's content.
 func (d *DashboardScreen) View() fyne.CanvasObject { return d.view }
 
-// Refresh reads the figures again.
+// Refresh reads the figures again, in the background.
 func (d *DashboardScreen) Refresh() {
-	data, err := d.e.svc.Dashboard(bg)
-	if err != nil {
-		d.e.showError(err)
-		return
-	}
+	load(&d.loader, d.e.svc.Dashboard, func(data kaohe.Dashboard, err error) {
+		if err != nil {
+			d.e.showError(err)
+			return
+		}
+		d.show(data)
+	})
+}
+
+// show draws the figures.
+func (d *DashboardScreen) show(data kaohe.Dashboard) {
 	d.Data = data
 	var heads []Bar
 	total := 0

@@ -203,8 +203,9 @@ func (s *selectOf[V]) Set(v V) {
 func managerLabel(m kaohe.ManagerLevel) string { return m.EmployeeNo + " " + m.Name }
 
 // activeManagers lists the active managers for pickers.
+// They are read once per data version (shared with every screen).
 func (e *env) activeManagers() []kaohe.ManagerLevel {
-	ms, err := e.svc.ListManagers(bg, kaohe.ManagerFilter{Status: kaohe.StatusActive})
+	_, ms, err := e.managers(bg)
 	if err != nil {
 		e.showError(err)
 	}

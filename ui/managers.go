@@ -65,8 +65,11 @@ type ManagersScreen struct {
 	sel     int  // selected row, -1 for none
 	body    *fyne.Container
 
+	ld      *loader                 // nil: the store is read on the UI thread (a list without a window)
+	rooms   func(map[string]string) // HQ mode: hears the showrooms' names with each read
 	cols    []managerColumn
-	rows    []kaohe.ManagerLevel
+	all     []managerRow         // everyone read, in the chosen order
+	rows    []kaohe.ManagerLevel // shown: all, filtered
 	sortCol int
 	desc    bool
 
@@ -77,22 +80,26 @@ type ManagersScreen struct {
 	view   fyne.CanvasObject
 }
 
+// managerRow is a manager with the text the search box matches.
+type managerRow struct {
+	m   kaohe.ManagerLevel
+	key string // employee number, name and phone, lower-cased
+}
+
 // NewManagersScreen builds the read-only list and loads it.
 func NewManagersScreen(s ManagerStore, onError func(error)) *ManagersScreen {
 	return buildManagers(s, onError, nil)
 }
 
-func newManagersScreen(e *env) *ManagersScreen { return buildManagers(e.svc, e.showError, e) }
+func newManagersScreen(e *env) *ManagersScreen {
+	m := buildManagers(e.svc, e.showError, e)
+	return m
+}
 
 // newAllManagersScreen lists every showroom's managers (HQ mode), read-only,
 // with the showroom first: employee numbers repeat across showrooms.
 func newAllManagersScreen(e *env) *ManagersScreen {
-	names := map[string]string{}
-	if srs, err := e.svc.Showrooms(bg); err == nil {
-		for _, sr := range srs {
-			names[sr.ID] = sr.Name
-		}
-	}
+	var names map[string]string // showroom names by id, set on the UI thread with each read
 	room := func(m kaohe.ManagerLevel) string { return names[m.ShowroomID] }
 	col := managerColumn{"col.showroom", 170, room, func(a, b kaohe.ManagerLevel) bool {
 		if room(a) != room(b) {
@@ -100,7 +107,11 @@ func newAllManagersScreen(e *env) *ManagersScreen {
 		}
 		return a.EmployeeNo < b.EmployeeNo
 	}}
-	return buildManagers(e.svc, e.showError, nil, col)
+	m := buildManagers(nil, e.showError, nil, col)
+	m.ld, m.store = &loader{e: e}, e.svc
+	m.rooms = func(r map[string]string) { names = r }
+	m.Reload()
+	return m
 }
 
 func buildManagers(s ManagerStore, onError func(error), e *env, extra ...managerColumn) *ManagersScreen {
@@ -151,32 +162,91 @@ func buildManagers(s ManagerStore, onError func(error), e *env, extra ...manager
 	}
 	m.body = container.NewStack(container.NewBorder(top, nil, nil, nil, m.Table))
 	m.view = m.body
-	m.Reload()
-	// Hooked up last: the callbacks reload the table, which must exist.
-	m.Search.OnChanged = func(string) { m.Reload() }
-	m.Level.OnChanged = func(string) { m.Reload() }
+	if e != nil {
+		m.ld = &loader{e: e}
+	}
+	if s != nil {
+		m.Reload()
+	}
+	// Hooked up last: the callbacks filter the table, which must exist.
+	// Filtering runs in memory over what was read: a keystroke does not
+	// read the store again.
+	m.Search.OnChanged = func(string) { m.filter() }
+	m.Level.OnChanged = func(string) { m.filter() }
 	return m
+}
+
+// stop abandons a read in flight: the screen went away.
+func (m *ManagersScreen) stop() {
+	if m.ld != nil {
+		m.ld.stop()
+	}
 }
 
 // View returns the screen's content.
 func (m *ManagersScreen) View() fyne.CanvasObject { return m.view }
 
-// Reload reads the list again with the current search and filter.
+// Reload reads the list again (in the background in the window) and shows
+// it with the current search and filter.
 func (m *ManagersScreen) Reload() {
-	f := kaohe.ManagerFilter{Query: strings.TrimSpace(m.Search.Text)}
-	if i := m.Level.SelectedIndex(); i > 0 {
-		f.Level = kaohe.Level(i)
+	if m.ld == nil {
+		rows, err := m.store.ListManagers(bg, kaohe.ManagerFilter{})
+		m.loaded(rows, err)
+		return
 	}
-	rows, err := m.store.ListManagers(context.Background(), f)
-	m.sel = -1
-	m.Table.UnselectAll()
+	type read struct {
+		rows  []kaohe.ManagerLevel
+		rooms map[string]string
+	}
+	e, withRooms := m.ld.e, m.rooms != nil
+	load(m.ld, func(ctx context.Context) (r read, err error) {
+		if withRooms {
+			srs, err := e.svc.Showrooms(ctx)
+			if err != nil {
+				return r, err
+			}
+			r.rooms = map[string]string{}
+			for _, sr := range srs {
+				r.rooms[sr.ID] = sr.Name
+			}
+		}
+		r.rows, _, err = e.managers(ctx) // read once per data version, shared with the pickers
+		return r, err
+	}, func(r read, err error) {
+		if withRooms && err == nil {
+			m.rooms(r.rooms)
+		}
+		m.loaded(r.rows, err)
+	})
+}
+
+func (m *ManagersScreen) loaded(rows []kaohe.ManagerLevel, err error) {
 	if err != nil {
 		m.onError(err)
 		return
 	}
-	m.rows = rows
+	m.all = make([]managerRow, len(rows))
+	for i, r := range rows {
+		m.all[i] = managerRow{r, strings.ToLower(r.EmployeeNo + "\t" + r.Name + "\t" + r.Phone)}
+	}
 	m.sortRows()
-	m.Count.SetText(T("managers.count", "Count", len(rows)))
+	m.filter()
+}
+
+// filter shows the managers matching the search box (employee number, name
+// or phone, in any case) and the level chosen, in the chosen order.
+func (m *ManagersScreen) filter() {
+	q := strings.ToLower(strings.TrimSpace(m.Search.Text))
+	level := kaohe.Level(m.Level.SelectedIndex())
+	m.rows = m.rows[:0]
+	for _, r := range m.all {
+		if (q == "" || strings.Contains(r.key, q)) && (level <= 0 || r.m.Level == level) {
+			m.rows = append(m.rows, r.m)
+		}
+	}
+	m.sel = -1
+	m.Table.UnselectAll()
+	m.Count.SetText(T("managers.count", "Count", len(m.rows)))
 	m.Table.Refresh()
 }
 
@@ -188,16 +258,21 @@ func (m *ManagersScreen) SortBy(col int) {
 		m.sortCol, m.desc = col, false
 	}
 	m.sortRows()
-	m.Table.Refresh()
+	m.filter()
 }
 
+// sortRows orders everyone read; filtering keeps the order.
 func (m *ManagersScreen) sortRows() {
-	less := m.cols[m.sortCol].less
-	sort.SliceStable(m.rows, func(i, j int) bool {
+	c := m.cols[m.sortCol]
+	less := func(a, b managerRow) bool { return c.less(a.m, b.m) }
+	if c.text != nil && c.less == nil {
+		less = func(a, b managerRow) bool { return c.text(a.m) < c.text(b.m) }
+	}
+	sort.SliceStable(m.all, func(i, j int) bool {
 		if m.desc {
-			return less(m.rows[j], m.rows[i])
+			return less(m.all[j], m.all[i])
 		}
-		return less(m.rows[i], m.rows[j])
+		return less(m.all[i], m.all[j])
 	})
 }
 

@@ -133,6 +133,7 @@ func TestManagersAddEditLeaveDelete(t *testing.T) {
 	f.Dialog.d.Hide()
 
 	// Edit: select the new row, change the phone.
+	w.Wait() // the list is read again in the background after a save
 	test.Type(m.Search, "欧阳玥")
 	if len(m.Rows()) != 1 {
 		t.Fatalf("search found %d", len(m.Rows()))
@@ -145,6 +146,10 @@ func TestManagersAddEditLeaveDelete(t *testing.T) {
 	got, _ = svc.Store.ManagerByNo(context.Background(), "D021")
 	if got.Phone != "13800000000" {
 		t.Errorf("edit not saved: %+v", got)
+	}
+	w.Wait()
+	if rows := m.Rows(); len(rows) != 1 || rows[0].Phone != "13800000000" {
+		t.Errorf("the list shows %+v after the edit", rows)
 	}
 	// Leave on a date: status left, history kept.
 	m.Select(0)
