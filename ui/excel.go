@@ -3,7 +3,6 @@ package ui
 import (
 	"context"
 	"path/filepath"
-	"strings"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
@@ -71,7 +70,18 @@ func (e *env) importFile(path string, preview func(path string) (kaohe.ImportPre
 		}
 		lines = append(lines, Textf("%s %d　%s　%s", T("excel.row"), r.Row, r.Summary, mark))
 	}
-	list := wrapLabel(strings.Join(lines, "\n"))
+	// One line per row of the workbook, drawn only when on screen: a roster
+	// of thousands opens at once.
+	// A long line ends in … and shows whole below the list when chosen.
+	detail := wrapLabel("")
+	list := widget.NewList(func() int { return len(lines) },
+		func() fyne.CanvasObject {
+			l := widget.NewLabel("")
+			l.Truncation = fyne.TextTruncateEllipsis
+			return l
+		},
+		func(i widget.ListItemID, o fyne.CanvasObject) { o.(*widget.Label).SetText(lines[i]) })
+	list.OnSelected = func(i widget.ListItemID) { detail.SetText(lines[i]) }
 	id.Summary = wrapLabel(T("excel.summary", "Valid", p.Valid, "Bad", len(p.Rows)-p.Valid))
 	progress := widget.NewProgressBarInfinite()
 	progress.Hide()
@@ -102,7 +112,7 @@ func (e *env) importFile(path string, preview func(path string) (kaohe.ImportPre
 			done()
 		})
 	}
-	content := container.NewBorder(id.Summary, container.NewVBox(progress, container.NewHBox(cancel, id.Import)), nil, nil, container.NewVScroll(list))
+	content := container.NewBorder(id.Summary, container.NewVBox(detail, progress, container.NewHBox(cancel, id.Import)), nil, nil, list)
 	id.d = dialog.NewCustomWithoutButtons(T("excel.preview"), content, e.win)
 	id.d.Resize(fyne.NewSize(760, 520))
 	trackWith(e.win.Canvas(), id.d, func() {
