@@ -39,6 +39,10 @@ func (w watched) SubmitApplication(ctx context.Context, actor kaohe.Actor, id st
 	r, err := w.Service.SubmitApplication(ctx, actor, id)
 	return r, w.bumped(err)
 }
+func (w watched) SaveAndSubmitApplication(ctx context.Context, actor kaohe.Actor, a kaohe.Application) (kaohe.ApplicationView, error) {
+	r, err := w.Service.SaveAndSubmitApplication(ctx, actor, a)
+	return r, w.bumped(err)
+}
 func (w watched) CertificatePDF(ctx context.Context, actor kaohe.Actor, employeeNo, path string) error {
 	return w.bumped(w.Service.CertificatePDF(ctx, actor, employeeNo, path)) // prints are logged
 }
@@ -101,4 +105,15 @@ func (w watched) SavePeriod(ctx context.Context, actor kaohe.Actor, p kaohe.Peri
 }
 func (w watched) FileAssessments(ctx context.Context, actor kaohe.Actor, ids []string) error {
 	return w.bumped(w.Service.FileAssessments(ctx, actor, ids))
+}
+func (w watched) Setup(ctx context.Context, name, employeeNo, password string) (kaohe.Actor, error) {
+	r, err := w.Service.Setup(ctx, name, employeeNo, password)
+	return r, w.bumped(err)
+}
+func (w watched) SaveAccount(ctx context.Context, actor kaohe.Actor, a kaohe.Account, password string) (kaohe.Account, error) {
+	r, err := w.Service.SaveAccount(ctx, actor, a, password)
+	return r, w.bumped(err)
+}
+func (w watched) SetIdleLockMinutes(ctx context.Context, actor kaohe.Actor, minutes int) error {
+	return w.bumped(w.Service.SetIdleLockMinutes(ctx, actor, minutes))
 }
