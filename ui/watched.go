@@ -117,3 +117,6 @@ func (w watched) SaveAccount(ctx context.Context, actor kaohe.Actor, a kaohe.Acc
 func (w watched) SetIdleLockMinutes(ctx context.Context, actor kaohe.Actor, minutes int) error {
 	return w.bumped(w.Service.SetIdleLockMinutes(ctx, actor, minutes))
 }
+func (w watched) Retire(ctx context.Context, actor kaohe.Actor, entity, id string) error {
+	return w.bumped(w.Service.Retire(ctx, actor, entity, id))
+}

@@ -26,7 +26,7 @@ func TestEveryWriteBumpsTheDataVersion(t *testing.T) {
 		}
 	}
 	writes := []string{"Save", "Create", "Update", "Delete", "Set", "Record", "Submit", "Confirm", "Import", "Enroll",
-		"File", "Decide", "Restore", "Install", "Revoke", "Add", "Remove", "Block", "Unblock", "Apply"}
+		"File", "Decide", "Restore", "Install", "Revoke", "Add", "Remove", "Block", "Unblock", "Apply", "Retire"}
 	notWrites := map[string]bool{"SetLanguage": true, "InstallUpdate": true} // not the data screens show
 	svc := reflect.TypeOf((*Service)(nil)).Elem()
 	for i := 0; i < svc.NumMethod(); i++ {
