@@ -145,7 +145,7 @@ func benchHQ(b *testing.B, rooms int) string {
 		b.Fatal(err)
 	}
 	defer rep.Close()
-	if err := rep.EnrolledHQ(ctx, "https://hq.invalid", "bench"); err != nil {
+	if err := rep.EnrolledHQ(ctx, "https://hq.invalid", "bench", "bench-replica"); err != nil {
 		b.Fatal(err)
 	}
 	ids := regexp.MustCompile(`[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}`)
