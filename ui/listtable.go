@@ -49,7 +49,11 @@ func newListTable[R any](cols []column[R]) *listTable[R] {
 		func() fyne.CanvasObject {
 			// Every kind of cell in one template: the table reuses cells
 			// across columns.
-			objs := []fyne.CanvasObject{widget.NewLabel("")}
+			// A text wider than its column ends in "…" instead of being
+			// cut off mid-character against the next column.
+			l := widget.NewLabel("")
+			l.Truncation = fyne.TextTruncateEllipsis
+			objs := []fyne.CanvasObject{l}
 			for _, c := range t.cols {
 				if c.create != nil {
 					o := c.create()
