@@ -389,11 +389,17 @@ func CheckExemption(v ApplicationView, e Exemption, today Date) error {
 	if v.Exemption != ExemptionRequested {
 		return Errorf(ECONFLICT, "err.no_exemption_request")
 	}
-	if strings.TrimSpace(e.DecidedBy) == "" || e.Date.IsZero() {
+	return checkDecided(e.DecidedBy, e.Date, today)
+}
+
+// checkDecided checks that HQ's act names who did it and is dated, by HQ's
+// own day, no later than today.
+func checkDecided(by string, date, today Date) error {
+	if strings.TrimSpace(by) == "" || date.IsZero() {
 		return Errorf(EINVALID, "err.decider_required").OnField("decided_by")
 	}
-	if e.Date.After(today) {
-		return dateInFuture(e.Date)
+	if date.After(today) {
+		return dateInFuture(date)
 	}
 	return nil
 }
@@ -412,13 +418,7 @@ func CheckFiling(a Assessment, filed bool, f Filing, today Date) error {
 	if a.Status != AssessSubmitted || filed {
 		return Errorf(ECONFLICT, "err.not_submitted")
 	}
-	if strings.TrimSpace(f.FiledBy) == "" || f.Date.IsZero() {
-		return Errorf(EINVALID, "err.decider_required").OnField("decided_by")
-	}
-	if f.Date.After(today) {
-		return dateInFuture(f.Date)
-	}
-	return nil
+	return checkDecided(f.FiledBy, f.Date, today)
 }
 
 func acceptFiling(in Incoming, f, _ *Filing) error {
