@@ -92,29 +92,8 @@ func newListTable[R any](cols []column[R]) *listTable[R] {
 				k++
 			}
 		})
-	t.Table.ShowHeaderColumn = false
-	t.Table.CreateHeader = func() fyne.CanvasObject {
-		b := widget.NewButton("", nil)
-		b.Importance = widget.LowImportance
-		b.Alignment = widget.ButtonAlignLeading
-		return b
-	}
-	t.Table.UpdateHeader = func(id widget.TableCellID, o fyne.CanvasObject) {
-		if id.Col < 0 {
-			return
-		}
-		b := o.(*widget.Button)
-		b.SetText(T(t.cols[id.Col].key))
-		b.SetIcon(nil)
-		if id.Col == t.sortCol {
-			b.SetIcon(theme.MenuDropDownIcon())
-			if t.desc {
-				b.SetIcon(theme.MenuDropUpIcon())
-			}
-		}
-		col := id.Col
-		b.OnTapped = func() { t.SortBy(col) }
-	}
+	sortableHeader(t.Table, func(col int) string { return T(t.cols[col].key) },
+		func() (int, bool) { return t.sortCol, t.desc }, t.SortBy)
 	for i, c := range cols {
 		t.Table.SetColumnWidth(i, c.width)
 	}
@@ -210,4 +189,32 @@ func (t *listTable[R]) Cell(row, col int) string {
 		return ""
 	}
 	return t.texts[t.rows[row]][col]
+}
+
+// sortableHeader makes a table's header row buttons that sort by their
+// column, the sorted one marked with the direction.
+func sortableHeader(tb *widget.Table, title func(col int) string, sorted func() (col int, desc bool), sortBy func(col int)) {
+	tb.ShowHeaderColumn = false
+	tb.CreateHeader = func() fyne.CanvasObject {
+		b := widget.NewButton("", nil)
+		b.Importance = widget.LowImportance
+		b.Alignment = widget.ButtonAlignLeading
+		return b
+	}
+	tb.UpdateHeader = func(id widget.TableCellID, o fyne.CanvasObject) {
+		if id.Col < 0 {
+			return
+		}
+		b := o.(*widget.Button)
+		b.SetText(title(id.Col))
+		b.SetIcon(nil)
+		if col, desc := sorted(); id.Col == col {
+			b.SetIcon(theme.MenuDropDownIcon())
+			if desc {
+				b.SetIcon(theme.MenuDropUpIcon())
+			}
+		}
+		col := id.Col
+		b.OnTapped = func() { sortBy(col) }
+	}
 }

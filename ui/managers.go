@@ -7,7 +7,6 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
-	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
 	"kaohe/internal/kaohe"
@@ -132,26 +131,8 @@ func buildManagers(s ManagerStore, onError func(error), e *env, extra ...manager
 		func(id widget.TableCellID, o fyne.CanvasObject) {
 			o.(*widget.Label).SetText(m.Cell(id.Row, id.Col))
 		})
-	m.Table.ShowHeaderColumn = false
-	m.Table.CreateHeader = func() fyne.CanvasObject {
-		b := widget.NewButton("", nil)
-		b.Importance = widget.LowImportance
-		b.Alignment = widget.ButtonAlignLeading
-		return b
-	}
-	m.Table.UpdateHeader = func(id widget.TableCellID, o fyne.CanvasObject) {
-		b := o.(*widget.Button)
-		b.SetText(T(m.cols[id.Col].key))
-		b.SetIcon(nil)
-		if id.Col == m.sortCol {
-			b.SetIcon(theme.MenuDropDownIcon())
-			if m.desc {
-				b.SetIcon(theme.MenuDropUpIcon())
-			}
-		}
-		col := id.Col
-		b.OnTapped = func() { m.SortBy(col) }
-	}
+	sortableHeader(m.Table, func(col int) string { return T(m.cols[col].key) },
+		func() (int, bool) { return m.sortCol, m.desc }, m.SortBy)
 	for i, c := range m.cols {
 		m.Table.SetColumnWidth(i, c.width)
 	}
