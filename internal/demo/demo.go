@@ -213,9 +213,10 @@ func (g *gen) name(used map[string]bool, i int) string {
 	}
 }
 
+// employeeNo is D001, D002 … D999, D1000 …: the same at every size, so the
+// demo accounts (D001, D002) name the same people in a demo of 10,000.
 func (g *gen) employeeNo(i int) string {
-	width := max(3, len(fmt.Sprint(g.o.Managers)))
-	return fmt.Sprintf("D%0*d", width, i)
+	return fmt.Sprintf("D%03d", i)
 }
 
 // levelFor spreads levels as a showroom has them: one level-3 showroom

@@ -187,3 +187,22 @@ func TestDemoScales(t *testing.T) {
 		t.Errorf("scaled demo: %d managers, first %s, last %s, %d periods", len(ms), ms[0].EmployeeNo, ms[119].EmployeeNo, sum.Periods)
 	}
 }
+
+// The demo accounts name D001 and D002 at every size: a demo of 1,000 or
+// more managers once numbered them D0001 and failed to create its accounts.
+func TestEmployeeNumbersDoNotWidenWithSize(t *testing.T) {
+	for _, n := range []int{20, 999, 1000, 10000} {
+		g := &gen{o: Options{Managers: n}}
+		if got := g.employeeNo(1); got != "D001" {
+			t.Errorf("%d managers: first employee number %q, want D001", n, got)
+		}
+		if got := g.employeeNo(1000); got != "D1000" {
+			t.Errorf("%d managers: employee number 1000 is %q, want D1000", n, got)
+		}
+	}
+	for _, d := range DemoAccounts {
+		if d.Name == "" && d.EmployeeNo != (&gen{}).employeeNo(1) && d.EmployeeNo != (&gen{}).employeeNo(2) {
+			t.Errorf("demo account %s names no demo manager", d.EmployeeNo)
+		}
+	}
+}
