@@ -600,14 +600,15 @@ func naturalKey(c protocol.Change, showroom string) (key string, dup error) {
 	return "", nil
 }
 
+// sqlNaturalKeyTaken finds a live row holding a natural key. Its repeated
+// "natural_key is not empty" condition lets SQLite use the partial index
+// rows_natural_key; without it each change scanned the whole table and a
+// 100,000-change sync took minutes.
+const sqlNaturalKeyTaken = `SELECT row_id FROM rows WHERE natural_key = ? AND natural_key <> '' AND deleted = 0 AND NOT (entity = ? AND row_id = ?) LIMIT 1`
+
 // checkUnique refuses a row that would be a second live one with the same
 // natural key (two managers with one employee number in a showroom, two
 // actuals for one month).
-// sqlNaturalKeyTaken finds a live row holding a natural key. "natural_key
-// <> ”" lets SQLite use the partial index rows_natural_key; without it each
-// change scanned the whole table and a 100,000-change sync took minutes.
-const sqlNaturalKeyTaken = `SELECT row_id FROM rows WHERE natural_key = ? AND natural_key <> '' AND deleted = 0 AND NOT (entity = ? AND row_id = ?) LIMIT 1`
-
 func (s *Store) checkUnique(tx *txn, c protocol.Change, showroom string) error {
 	key, dup := naturalKey(c, showroom)
 	if key == "" {
