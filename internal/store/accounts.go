@@ -120,27 +120,16 @@ func (tx *Tx) putBlock(showroomID string, b kaohe.AccountBlock) error {
 
 // applyAccount writes an account synced from elsewhere (HQ's replica, or a
 // showroom's own accounts coming back after a reinstall).
-func (tx *Tx) applyAccount(c Change) error {
-	var a kaohe.Account
-	if err := decode(c, &a); err != nil {
-		return err
-	}
+func (tx *Tx) applyAccount(op string, a kaohe.Account) error {
 	if err := a.Validate(); err != nil {
 		return err
 	}
-	return tx.upsert("accounts", a.ID, c.Op, cols{"showroom_id": a.ShowroomID, "name": a.Name, "employee_no": a.EmployeeNo,
+	return tx.upsert("accounts", a.ID, op, cols{"showroom_id": a.ShowroomID, "name": a.Name, "employee_no": a.EmployeeNo,
 		"role": string(a.Role), "password_hash": a.PasswordHash, "disabled": boolInt(a.Disabled)})
 }
 
 // applyAccountBlock writes HQ's word on an account.
-func (tx *Tx) applyAccountBlock(c Change) error {
-	var b struct {
-		kaohe.AccountBlock
-		ShowroomID string `json:"showroom_id"`
-	}
-	if err := decode(c, &b); err != nil {
-		return err
-	}
+func (tx *Tx) applyAccountBlock(b kaohe.AccountBlockRow) error {
 	if err := b.Validate(); err != nil {
 		return err
 	}

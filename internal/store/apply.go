@@ -11,187 +11,23 @@ import (
 // applyChange writes one remote change: the row as it is at its writer,
 // upserted by id (or, for append-only facts, inserted once). Rows keep the
 // showroom they came from. Nothing goes to the outbox; the audit trail
-// records who applied it (the transaction's actor).
+// records who applied it (the transaction's actor). The kind, its strict
+// decoding and its apply order come from the one registry
+// (kaohe.EntityOf); what is written where is the kind's applier.
 func (tx *Tx) applyChange(c Change) error {
-	var err error
-	switch c.Entity {
-	case kaohe.EntShowroom:
-		var v kaohe.Showroom
-		if err = decode(c, &v); err == nil {
-			err = tx.upsert("showrooms", v.ID, c.Op, cols{"showroom_id": v.ID, "code": v.Code, "name": v.Name, "region": v.Region, "city": v.City})
-		}
-	case kaohe.EntLevel:
-		var v kaohe.LevelInfo
-		if err = decode(c, &v); err == nil {
-			if err = v.Validate(); err == nil {
-				_, err = tx.exec(`INSERT INTO levels (level, data, enabled, updated_at) VALUES (?, ?, ?, ?)
-					ON CONFLICT (level) DO UPDATE SET data = excluded.data, enabled = excluded.enabled, updated_at = excluded.updated_at`,
-					int(v.Level), mustJSON(v), boolInt(v.Enabled), stamp(tx.now))
-			}
-		}
-	case kaohe.EntTemplate:
-		var v kaohe.Template
-		if err = decode(c, &v); err == nil {
-			if err = v.Validate(); err == nil {
-				if _, err = tx.exec(`INSERT OR IGNORE INTO templates (id, version, data, created_at) VALUES (?, ?, ?, ?)`, v.ID, v.Version, mustJSON(v), stamp(tx.now)); err == nil {
-					// The newest version HQ sent is the one new assessments use.
-					_, err = tx.exec(`UPDATE templates SET current = (id = ? AND version = (SELECT max(version) FROM templates WHERE id = ?))`, v.ID, v.ID)
-				}
-			}
-		}
-	case kaohe.EntPeriod:
-		var v kaohe.Period
-		if err = decode(c, &v); err == nil {
-			if err = v.Validate(); err == nil {
-				err = tx.upsert("periods", v.ID, c.Op, cols{"kind": string(v.Kind), "name_zh": v.Name.Zh, "name_en": v.Name.En,
-					"start_date": v.Start.String(), "end_date": v.End.String()})
-			}
-		}
-	case kaohe.EntReviewMember:
-		var v kaohe.ReviewMember
-		if err = decode(c, &v); err == nil {
-			err = tx.upsert("review_members", v.ID, c.Op, cols{"name": v.Name, "role": v.Role, "title": v.Title})
-		}
-	case kaohe.EntManager:
-		var v kaohe.Manager
-		if err = decode(c, &v); err == nil {
-			if err = v.Validate(); err == nil {
-				err = tx.upsert("managers", v.ID, c.Op, cols{"showroom_id": v.ShowroomID, "employee_no": v.EmployeeNo, "name": v.Name,
-					"gender": string(v.Gender), "phone": v.Phone, "education": int(v.Education), "hire_date": dateArg(v.HireDate),
-					"status": string(v.Status), "left_on": dateArg(v.LeftOn), "note": v.Note})
-			}
-		}
-	case kaohe.EntLevelAssignment, kaohe.EntLevelChange:
-		var v kaohe.LevelChange
-		if err = decode(c, &v); err == nil {
-			if err = v.Validate(); err == nil {
-				err = tx.requireParent("managers", v.ManagerID)
-			}
-			if err == nil {
-				_, err = tx.exec(`INSERT OR IGNORE INTO level_changes (`+levelChangeCols+`, showroom_id, created_at)
-					SELECT ?, ?, ?, ?, ?, ?, ?, ?, showroom_id, ? FROM managers WHERE id = ?`,
-					v.ID, v.ManagerID, int(v.From), int(v.To), v.Date.String(), v.Reason, v.DecidedBy, v.AppID, stamp(tx.now), v.ManagerID)
-			}
-		}
-	case kaohe.EntTarget:
-		var v kaohe.Target
-		if err = decode(c, &v); err == nil {
-			weights := ""
-			if v.Weights != nil {
-				weights = mustJSON(v.Weights)
-			}
-			err = tx.upsert("targets", v.ID, c.Op, cols{"showroom_id": tx.managerShowroom(v.ManagerID), "manager_id": v.ManagerID, "metric": v.Metric,
-				"year": v.Year, "annual": v.Annual, "weights": weights, "months": mustJSON(v.Months)})
-		}
-	case kaohe.EntActual:
-		var v kaohe.Actual
-		if err = decode(c, &v); err == nil {
-			err = tx.upsert("actuals", v.ID, c.Op, cols{"showroom_id": tx.managerShowroom(v.ManagerID), "manager_id": v.ManagerID, "metric": v.Metric,
-				"year": v.Year, "month": v.Month, "value": v.Value})
-		}
-	case kaohe.EntAssessment:
-		var v kaohe.Assessment
-		if err = decode(c, &v); err == nil {
-			err = tx.upsert("assessments", v.ID, c.Op, cols{"showroom_id": v.ShowroomID, "manager_id": v.ManagerID, "period_id": v.PeriodID,
-				"template_id": v.TemplateID, "template_version": v.TemplateVersion, "scores": mustJSON(v.Scores), "total": v.Total, "grade": v.Grade,
-				"coefficient": v.Coefficient, "comment": v.Comment, "assessor": v.Assessor, "status": string(v.Status), "submitted_on": dateArg(v.SubmittedOn)})
-		}
-	case kaohe.EntTraining:
-		var v kaohe.Training
-		if err = decode(c, &v); err == nil {
-			if err = v.Validate(); err == nil {
-				err = tx.upsert("trainings", v.ID, c.Op, cols{"showroom_id": v.ShowroomID, "title": v.Title, "category": string(v.Category),
-					"method": string(v.Method), "date": v.Date.String(), "hours": v.Hours, "trainer": v.Trainer})
-			}
-		}
-	case kaohe.EntAttendance:
-		var v kaohe.Attendance
-		if err = decode(c, &v); err == nil {
-			err = tx.upsert("attendance", v.ID, c.Op, cols{"showroom_id": tx.managerShowroom(v.ManagerID), "training_id": v.TrainingID,
-				"manager_id": v.ManagerID, "result": string(v.Result), "score": v.Score})
-		}
-	case kaohe.EntReward:
-		var v kaohe.RewardPenalty
-		if err = decode(c, &v); err == nil {
-			info, _ := v.Type.Info()
-			err = tx.upsert("rewards", v.ID, c.Op, cols{"showroom_id": v.ShowroomID, "manager_id": v.ManagerID, "type": string(v.Type),
-				"substantive": boolInt(info.Substantive), "amount": v.Amount, "reason": v.Reason, "date": v.Date.String(), "decided_by": v.DecidedBy})
-		}
-	case kaohe.EntApplication:
-		var v kaohe.Application
-		if err = decode(c, &v); err == nil {
-			err = tx.upsert("applications", v.ID, c.Op, cols{"showroom_id": v.ShowroomID, "manager_id": v.ManagerID, "target_level": int(v.TargetLevel),
-				"personal_info": v.PersonalInfo, "achievements": v.Achievements, "report": v.Report, "education": int(v.Education),
-				"exemption": boolInt(v.Exemption != kaohe.ExemptionNone), "exemption_reason": v.ExemptReason})
-		}
-	case kaohe.EntDecision, kaohe.EntApplicationEvent:
-		var v kaohe.Decision
-		if err = decode(c, &v); err == nil {
-			err = tx.applyDecision(v)
-		}
-	case kaohe.EntExemption:
-		var v kaohe.Exemption
-		if err = decode(c, &v); err == nil {
-			err = tx.requireParent("applications", v.AppID)
-		}
-		if err == nil {
-			_, err = tx.exec(`INSERT OR IGNORE INTO exemptions (id, showroom_id, application_id, approved, date, decided_by, comment, created_at)
-				SELECT ?, showroom_id, id, ?, ?, ?, ?, ? FROM applications WHERE id = ?`,
-				v.ID, boolInt(v.Approved), v.Date.String(), v.DecidedBy, v.Comment, stamp(tx.now), v.AppID)
-		}
-	case kaohe.EntHQInfo:
-		var v kaohe.HQInfo
-		if err = decode(c, &v); err == nil {
-			if err = kaohe.ValidPublicURL(v.PublicURL); err == nil {
-				err = tx.setMeta(MetaPublicURL, v.PublicURL)
-			}
-		}
-	case kaohe.EntHQKey:
-		var v kaohe.HQKey
-		if err = decode(c, &v); err == nil {
-			_, err = tx.exec(`INSERT OR IGNORE INTO hq_keys (id, public, created_at) VALUES (?, ?, ?)`, v.ID, v.Public, stamp(tx.now))
-		}
-	case kaohe.EntFiling:
-		var v kaohe.Filing
-		if err = decode(c, &v); err == nil {
-			err = tx.requireParent("assessments", v.AssessmentID)
-		}
-		if err == nil {
-			_, err = tx.exec(`INSERT OR IGNORE INTO filings (id, showroom_id, assessment_id, date, filed_by, created_at)
-				SELECT ?, showroom_id, id, ?, ?, ? FROM assessments WHERE id = ?`, v.ID, v.Date.String(), v.FiledBy, stamp(tx.now), v.AssessmentID)
-		}
-	case kaohe.EntCertificate:
-		var v kaohe.Certificate
-		if err = decode(c, &v); err == nil {
-			err = tx.upsert("certificates", v.ID, c.Op, cols{"showroom_id": v.ShowroomID, "manager_id": v.ManagerID, "application_id": v.AppID,
-				"serial": v.Serial, "level": int(v.Level), "holder_name": v.HolderName, "showroom_name": v.Showroom, "granted_on": v.GrantedOn.String(),
-				"issuer": v.Issuer, "verify_code": v.VerifyCode, "key_id": v.KeyID, "signature": v.Signature, "revoked": boolInt(v.Revoked),
-				"revoked_reason": v.RevokedWhy})
-		}
-	case kaohe.EntResearch:
-		var v kaohe.MarketResearch
-		if err = decode(c, &v); err == nil {
-			err = tx.upsert("market_research", v.ID, c.Op, cols{"showroom_id": v.ShowroomID, "manager_id": v.ManagerID, "kind": string(v.Kind),
-				"date": v.Date.String(), "subject": v.Subject, "details": v.Details, "price_per_m2": v.PricePerM2, "units": v.Units,
-				"delivery": dateArg(v.Delivery), "sales_status": v.SalesStatus, "decoration": v.Decoration, "cooperation": v.Cooperation})
-		}
-	case kaohe.EntCertificatePrint:
-		var v CertificatePrint
-		if err = decode(c, &v); err == nil {
-			err = tx.requireParent("certificates", v.CertID)
-		}
-		if err == nil {
-			_, err = tx.exec(`INSERT OR IGNORE INTO certificate_prints (id, showroom_id, certificate_id, copy, printed_by, created_at)
-				SELECT ?, showroom_id, id, ?, ?, ? FROM certificates WHERE id = ?`, v.ID, boolInt(v.Copy), v.PrintedBy, v.At, v.CertID)
-		}
-	case kaohe.EntAccount:
-		err = tx.applyAccount(c)
-	case kaohe.EntAccountBlock:
-		err = tx.applyAccountBlock(c)
-	default:
+	e, err := kaohe.EntityOf(c.Entity)
+	if err != nil {
+		return err
+	}
+	apply, ok := appliers[e.Name]
+	if !ok {
 		return kaohe.Errorf(kaohe.EINVALID, "err.unknown_entity", "Value", c.Entity)
 	}
+	row, err := e.Decode(c.Payload)
 	if err != nil {
+		return err
+	}
+	if err := apply(tx, c, row.Value); err != nil {
 		return err
 	}
 	detail := string(c.Payload)
@@ -201,17 +37,184 @@ func (tx *Tx) applyChange(c Change) error {
 	return tx.audit("sync."+c.Op, c.Entity, c.RowID, detail)
 }
 
-// decode reads a remote change's payload with the one strict decoder every
-// accepting edge uses.
-func decode(c Change, v any) error {
-	if err := kaohe.DecodeStrict(c.Payload, v); err != nil {
-		if ke, ok := err.(*kaohe.Error); ok && ke.Key == "err.bad_payload" {
-			ke.Args["Entity"] = c.Entity
+// applier writes one decoded remote row (v: a pointer to the entity's
+// type, as kaohe.Entity.Decode gives it) to this database's tables.
+type applier func(tx *Tx, c Change, v any) error
+
+// appliers are the local writes of every synced kind, one per entity of
+// kaohe.Entities() (TestEveryEntityHasAnApplier): adding a kind is its
+// registry entry, its rule and its applier here.
+var appliers = map[string]applier{
+	kaohe.EntShowroom: func(tx *Tx, c Change, x any) error {
+		v := x.(*kaohe.Showroom)
+		return tx.upsert("showrooms", v.ID, c.Op, cols{"showroom_id": v.ID, "code": v.Code, "name": v.Name, "region": v.Region, "city": v.City})
+	},
+	kaohe.EntLevel: func(tx *Tx, c Change, x any) error {
+		v := x.(*kaohe.LevelInfo)
+		if err := v.Validate(); err != nil {
+			return err
 		}
+		_, err := tx.exec(`INSERT INTO levels (level, data, enabled, updated_at) VALUES (?, ?, ?, ?)
+			ON CONFLICT (level) DO UPDATE SET data = excluded.data, enabled = excluded.enabled, updated_at = excluded.updated_at`,
+			int(v.Level), mustJSON(v), boolInt(v.Enabled), stamp(tx.now))
+		return err
+	},
+	kaohe.EntTemplate: func(tx *Tx, c Change, x any) error {
+		v := x.(*kaohe.Template)
+		if err := v.Validate(); err != nil {
+			return err
+		}
+		if _, err := tx.exec(`INSERT OR IGNORE INTO templates (id, version, data, created_at) VALUES (?, ?, ?, ?)`, v.ID, v.Version, mustJSON(v), stamp(tx.now)); err != nil {
+			return err
+		}
+		// The newest version HQ sent is the one new assessments use.
+		_, err := tx.exec(`UPDATE templates SET current = (id = ? AND version = (SELECT max(version) FROM templates WHERE id = ?))`, v.ID, v.ID)
+		return err
+	},
+	kaohe.EntPeriod: func(tx *Tx, c Change, x any) error {
+		v := x.(*kaohe.Period)
+		if err := v.Validate(); err != nil {
+			return err
+		}
+		return tx.upsert("periods", v.ID, c.Op, cols{"kind": string(v.Kind), "name_zh": v.Name.Zh, "name_en": v.Name.En,
+			"start_date": v.Start.String(), "end_date": v.End.String()})
+	},
+	kaohe.EntReviewMember: func(tx *Tx, c Change, x any) error {
+		v := x.(*kaohe.ReviewMember)
+		return tx.upsert("review_members", v.ID, c.Op, cols{"name": v.Name, "role": v.Role, "title": v.Title})
+	},
+	kaohe.EntManager: func(tx *Tx, c Change, x any) error {
+		v := x.(*kaohe.Manager)
+		if err := v.Validate(); err != nil {
+			return err
+		}
+		return tx.upsert("managers", v.ID, c.Op, cols{"showroom_id": v.ShowroomID, "employee_no": v.EmployeeNo, "name": v.Name,
+			"gender": string(v.Gender), "phone": v.Phone, "education": int(v.Education), "hire_date": dateArg(v.HireDate),
+			"status": string(v.Status), "left_on": dateArg(v.LeftOn), "note": v.Note})
+	},
+	kaohe.EntLevelAssignment: applyLevelChange,
+	kaohe.EntLevelChange:     applyLevelChange,
+	kaohe.EntTarget: func(tx *Tx, c Change, x any) error {
+		v := x.(*kaohe.Target)
+		weights := ""
+		if v.Weights != nil {
+			weights = mustJSON(v.Weights)
+		}
+		return tx.upsert("targets", v.ID, c.Op, cols{"showroom_id": tx.managerShowroom(v.ManagerID), "manager_id": v.ManagerID, "metric": v.Metric,
+			"year": v.Year, "annual": v.Annual, "weights": weights, "months": mustJSON(v.Months)})
+	},
+	kaohe.EntActual: func(tx *Tx, c Change, x any) error {
+		v := x.(*kaohe.Actual)
+		return tx.upsert("actuals", v.ID, c.Op, cols{"showroom_id": tx.managerShowroom(v.ManagerID), "manager_id": v.ManagerID, "metric": v.Metric,
+			"year": v.Year, "month": v.Month, "value": v.Value})
+	},
+	kaohe.EntAssessment: func(tx *Tx, c Change, x any) error {
+		v := x.(*kaohe.Assessment)
+		return tx.upsert("assessments", v.ID, c.Op, cols{"showroom_id": v.ShowroomID, "manager_id": v.ManagerID, "period_id": v.PeriodID,
+			"template_id": v.TemplateID, "template_version": v.TemplateVersion, "scores": mustJSON(v.Scores), "total": v.Total, "grade": v.Grade,
+			"coefficient": v.Coefficient, "comment": v.Comment, "assessor": v.Assessor, "status": string(v.Status), "submitted_on": dateArg(v.SubmittedOn)})
+	},
+	kaohe.EntTraining: func(tx *Tx, c Change, x any) error {
+		v := x.(*kaohe.Training)
+		if err := v.Validate(); err != nil {
+			return err
+		}
+		return tx.upsert("trainings", v.ID, c.Op, cols{"showroom_id": v.ShowroomID, "title": v.Title, "category": string(v.Category),
+			"method": string(v.Method), "date": v.Date.String(), "hours": v.Hours, "trainer": v.Trainer})
+	},
+	kaohe.EntAttendance: func(tx *Tx, c Change, x any) error {
+		v := x.(*kaohe.Attendance)
+		return tx.upsert("attendance", v.ID, c.Op, cols{"showroom_id": tx.managerShowroom(v.ManagerID), "training_id": v.TrainingID,
+			"manager_id": v.ManagerID, "result": string(v.Result), "score": v.Score})
+	},
+	kaohe.EntReward: func(tx *Tx, c Change, x any) error {
+		v := x.(*kaohe.RewardPenalty)
+		info, _ := v.Type.Info()
+		return tx.upsert("rewards", v.ID, c.Op, cols{"showroom_id": v.ShowroomID, "manager_id": v.ManagerID, "type": string(v.Type),
+			"substantive": boolInt(info.Substantive), "amount": v.Amount, "reason": v.Reason, "date": v.Date.String(), "decided_by": v.DecidedBy})
+	},
+	kaohe.EntApplication: func(tx *Tx, c Change, x any) error {
+		v := x.(*kaohe.Application)
+		return tx.upsert("applications", v.ID, c.Op, cols{"showroom_id": v.ShowroomID, "manager_id": v.ManagerID, "target_level": int(v.TargetLevel),
+			"personal_info": v.PersonalInfo, "achievements": v.Achievements, "report": v.Report, "education": int(v.Education),
+			"exemption": boolInt(v.Exemption != kaohe.ExemptionNone), "exemption_reason": v.ExemptReason})
+	},
+	kaohe.EntApplicationEvent: applyDecision,
+	kaohe.EntDecision:         applyDecision,
+	kaohe.EntExemption: func(tx *Tx, c Change, x any) error {
+		v := x.(*kaohe.Exemption)
+		if err := tx.requireParent("applications", v.AppID); err != nil {
+			return err
+		}
+		_, err := tx.exec(`INSERT OR IGNORE INTO exemptions (id, showroom_id, application_id, approved, date, decided_by, comment, created_at)
+			SELECT ?, showroom_id, id, ?, ?, ?, ?, ? FROM applications WHERE id = ?`,
+			v.ID, boolInt(v.Approved), v.Date.String(), v.DecidedBy, v.Comment, stamp(tx.now), v.AppID)
+		return err
+	},
+	kaohe.EntHQInfo: func(tx *Tx, c Change, x any) error {
+		v := x.(*kaohe.HQInfo)
+		if err := kaohe.ValidPublicURL(v.PublicURL); err != nil {
+			return err
+		}
+		return tx.setMeta(MetaPublicURL, v.PublicURL)
+	},
+	kaohe.EntHQKey: func(tx *Tx, c Change, x any) error {
+		v := x.(*kaohe.HQKey)
+		_, err := tx.exec(`INSERT OR IGNORE INTO hq_keys (id, public, created_at) VALUES (?, ?, ?)`, v.ID, v.Public, stamp(tx.now))
+		return err
+	},
+	kaohe.EntFiling: func(tx *Tx, c Change, x any) error {
+		v := x.(*kaohe.Filing)
+		if err := tx.requireParent("assessments", v.AssessmentID); err != nil {
+			return err
+		}
+		_, err := tx.exec(`INSERT OR IGNORE INTO filings (id, showroom_id, assessment_id, date, filed_by, created_at)
+			SELECT ?, showroom_id, id, ?, ?, ? FROM assessments WHERE id = ?`, v.ID, v.Date.String(), v.FiledBy, stamp(tx.now), v.AssessmentID)
+		return err
+	},
+	kaohe.EntCertificate: func(tx *Tx, c Change, x any) error {
+		v := x.(*kaohe.Certificate)
+		return tx.upsert("certificates", v.ID, c.Op, cols{"showroom_id": v.ShowroomID, "manager_id": v.ManagerID, "application_id": v.AppID,
+			"serial": v.Serial, "level": int(v.Level), "holder_name": v.HolderName, "showroom_name": v.Showroom, "granted_on": v.GrantedOn.String(),
+			"issuer": v.Issuer, "verify_code": v.VerifyCode, "key_id": v.KeyID, "signature": v.Signature, "revoked": boolInt(v.Revoked),
+			"revoked_reason": v.RevokedWhy})
+	},
+	kaohe.EntResearch: func(tx *Tx, c Change, x any) error {
+		v := x.(*kaohe.MarketResearch)
+		return tx.upsert("market_research", v.ID, c.Op, cols{"showroom_id": v.ShowroomID, "manager_id": v.ManagerID, "kind": string(v.Kind),
+			"date": v.Date.String(), "subject": v.Subject, "details": v.Details, "price_per_m2": v.PricePerM2, "units": v.Units,
+			"delivery": dateArg(v.Delivery), "sales_status": v.SalesStatus, "decoration": v.Decoration, "cooperation": v.Cooperation})
+	},
+	kaohe.EntCertificatePrint: func(tx *Tx, c Change, x any) error {
+		v := x.(*CertificatePrint)
+		if err := tx.requireParent("certificates", v.CertID); err != nil {
+			return err
+		}
+		_, err := tx.exec(`INSERT OR IGNORE INTO certificate_prints (id, showroom_id, certificate_id, copy, printed_by, created_at)
+			SELECT ?, showroom_id, id, ?, ?, ? FROM certificates WHERE id = ?`, v.ID, boolInt(v.Copy), v.PrintedBy, v.At, v.CertID)
+		return err
+	},
+	kaohe.EntAccount:      func(tx *Tx, c Change, x any) error { return tx.applyAccount(c.Op, *x.(*kaohe.Account)) },
+	kaohe.EntAccountBlock: func(tx *Tx, c Change, x any) error { return tx.applyAccountBlock(*x.(*kaohe.AccountBlockRow)) },
+}
+
+// applyLevelChange appends a level change (HQ's, or a showroom's first
+// level of a new hire) once, in its manager's showroom.
+func applyLevelChange(tx *Tx, c Change, x any) error {
+	v := x.(*kaohe.LevelChange)
+	if err := v.Validate(); err != nil {
 		return err
 	}
-	return nil
+	if err := tx.requireParent("managers", v.ManagerID); err != nil {
+		return err
+	}
+	_, err := tx.exec(`INSERT OR IGNORE INTO level_changes (`+levelChangeCols+`, showroom_id, created_at)
+		SELECT ?, ?, ?, ?, ?, ?, ?, ?, showroom_id, ? FROM managers WHERE id = ?`,
+		v.ID, v.ManagerID, int(v.From), int(v.To), v.Date.String(), v.Reason, v.DecidedBy, v.AppID, stamp(tx.now), v.ManagerID)
+	return err
 }
+
+func applyDecision(tx *Tx, c Change, x any) error { return tx.applyDecision(*x.(*kaohe.Decision)) }
 
 // cols are a row's columns by name.
 type cols map[string]any

@@ -120,3 +120,20 @@ func TestApplyRemoteReplicatesAndIsIdempotent(t *testing.T) {
 		t.Errorf("the refusal was not audited")
 	}
 }
+
+// TestEveryEntityHasAnApplier: the registry is the one list of synced kinds;
+// the local writes must cover exactly it.
+func TestEveryEntityHasAnApplier(t *testing.T) {
+	names := map[string]bool{}
+	for _, e := range kaohe.Entities() {
+		names[e.Name] = true
+		if appliers[e.Name] == nil {
+			t.Errorf("entity %q has no applier in internal/store/apply.go", e.Name)
+		}
+	}
+	for n := range appliers {
+		if !names[n] {
+			t.Errorf("applier %q is for no entity of the registry", n)
+		}
+	}
+}
