@@ -50,7 +50,7 @@ func newAccountsScreen(e *env) *AccountsScreen {
 	s.List = widget.NewList(func() int { return len(s.list) }, func() fyne.CanvasObject { return widget.NewLabel("") },
 		func(i widget.ListItemID, o fyne.CanvasObject) {
 			a := s.list[i]
-			text := a.Name + "（" + a.EmployeeNo + "） " + T("role."+string(a.Role))
+			text := personName(a.Name, a.EmployeeNo) + " " + T("role."+string(a.Role))
 			if !a.Active() {
 				text += " · " + T("accounts.disabled")
 			}

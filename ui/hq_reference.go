@@ -71,7 +71,7 @@ func newReferenceScreen(e *env) *ReferenceScreen {
 	s.PeriodPick = newSelectOf[string](nil, func(id string) string { return Tr(s.periods[id].Name) }, func(id string) { s.showHistory(kaohe.EntPeriod, id) })
 	s.PeriodPick.PlaceHolder = T("ref.pick_period")
 	retirePeriod := widget.NewButtonWithIcon(T("ref.retire"), theme.DeleteIcon(), s.RetirePeriod)
-	s.MemberPick = newSelectOf[string](nil, func(id string) string { m := s.members[id]; return m.Name + "（" + m.Title + "）" }, s.pickMember)
+	s.MemberPick = newSelectOf[string](nil, func(id string) string { m := s.members[id]; return personName(m.Name, m.Title) }, s.pickMember)
 	s.MemberPick.PlaceHolder = T("ref.pick_member")
 	saveMember := widget.NewButtonWithIcon(T("ref.save_member"), theme.DocumentSaveIcon(), s.SaveMember)
 	removeMember := widget.NewButtonWithIcon(T("ref.retire"), theme.DeleteIcon(), s.RetireMember)
@@ -160,7 +160,7 @@ func (s *ReferenceScreen) Reload() {
 	s.MemberPick.values, s.MemberPick.Options = mids, labelsOf(mids, func() map[string]string {
 		out := map[string]string{}
 		for id, m := range s.members {
-			out[id] = m.Name + "（" + m.Title + "）"
+			out[id] = personName(m.Name, m.Title)
 		}
 		return out
 	}())

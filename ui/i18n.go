@@ -78,6 +78,16 @@ func Textf(format string, a ...any) string {
 	return fmt.Sprintf(format, a...)
 }
 
+// personName shows a person with a qualifier, as records name them:
+// "董喆（D001）" in Chinese, "董喆 (D001)" in English; without the qualifier
+// just the name.
+func personName(name, qualifier string) string {
+	if qualifier == "" {
+		return name
+	}
+	return strings.TrimSpace(Textf("%s（%s）", name, qualifier))
+}
+
 // writeTextf is fmt.Fprintf with Textf's punctuation.
 func writeTextf(w io.Writer, format string, a ...any) { io.WriteString(w, Textf(format, a...)) }
 

@@ -67,3 +67,24 @@ func TestTextf(t *testing.T) {
 		t.Errorf("Textf changed a value: %q", got)
 	}
 }
+
+// TestPersonName: the session bar, account lists and review-group pickers
+// name a person with full-width brackets only in Chinese.
+func TestPersonName(t *testing.T) {
+	defer SetLanguage(kaohe.LangZh)
+	for _, tc := range []struct {
+		lang           kaohe.Lang
+		name, no, want string
+	}{
+		{kaohe.LangZh, "董喆", "D001", "董喆（D001）"},
+		{kaohe.LangEn, "董喆", "D001", "董喆 (D001)"},
+		{kaohe.LangEn, "王芳", "", "王芳"},
+	} {
+		if err := SetLanguage(tc.lang); err != nil {
+			t.Fatal(err)
+		}
+		if got := personName(tc.name, tc.no); got != tc.want {
+			t.Errorf("%s: personName(%q, %q) = %q; want %q", tc.lang, tc.name, tc.no, got, tc.want)
+		}
+	}
+}

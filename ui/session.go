@@ -165,7 +165,7 @@ func allowedPages(r kaohe.Role, pages []*page) []*page {
 // sessionBar names who is signed in, with lock and sign-out buttons.
 func (w *Window) sessionBar() fyne.CanvasObject {
 	a := w.e.actor
-	who := widget.NewLabel(a.String() + " · " + T("role."+string(a.Role)))
+	who := widget.NewLabel(personName(a.Name, a.EmployeeNo) + " · " + T("role."+string(a.Role)))
 	lock := widget.NewButton(T("session.lock"), w.LockNow)
 	out := widget.NewButton(T("session.logout"), func() {
 		w.e.svc.Logout()
