@@ -61,6 +61,15 @@ func (p *person) password() string {
 	return os.Getenv(envPassword)
 }
 
+// newPassword is a new account's password: standard input's i-th line with
+// --password-stdin, else KAOHE_NEW_PASSWORD.
+func (p *person) newPassword(i int) string {
+	if *p.pwStdin {
+		return p.line(i)
+	}
+	return os.Getenv(envNewPassword)
+}
+
 // signIn signs the command's account in, or refuses the command clearly.
 func (p *person) signIn(ctx context.Context, svc *service.Service, cmd string) (kaohe.Actor, error) {
 	if strings.TrimSpace(*p.user) == "" {
@@ -103,11 +112,7 @@ func (e *env) cmdSetup(fs *flag.FlagSet) cli.Run {
 		if *name == "" || *no == "" {
 			return cli.Usagef("kaohe setup", "需要 --name 和 --employee-no / --name and --employee-no are required")
 		}
-		p := &person{pwStdin: pwStdin}
-		pw := os.Getenv(envNewPassword)
-		if *pwStdin {
-			pw = p.line(0)
-		}
+		pw := (&person{pwStdin: pwStdin}).newPassword(0)
 		svc, done, err := e.service(ctx)
 		if err != nil {
 			return err
@@ -178,10 +183,7 @@ func (e *env) cmdAccountAdd(fs *flag.FlagSet) cli.Run {
 		if err != nil {
 			return err
 		}
-		pw := os.Getenv(envNewPassword)
-		if *p.pwStdin {
-			pw = p.line(1)
-		}
+		pw := p.newPassword(1)
 		acc, err := svc.SaveAccount(ctx, a, kaohe.Account{Name: *name, EmployeeNo: *no, Role: kaohe.Role(*role)}, pw)
 		if err != nil {
 			return err
