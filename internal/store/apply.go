@@ -27,7 +27,7 @@ func (tx *Tx) applyChange(c Change) error {
 	if err != nil {
 		return err
 	}
-	if err := apply(tx, c, row.Value); err != nil {
+	if err := apply(tx, c, row.Value); err != nil || tx.quiet {
 		return err
 	}
 	detail := string(c.Payload)

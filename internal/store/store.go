@@ -169,6 +169,9 @@ type Tx struct {
 	stmts   map[string]*sql.Stmt
 	// refusals, when set, collects the remote changes a local rule refuses.
 	refusals *[]Refusal
+	// quiet, when set, keeps applyChange from auditing: a local write
+	// applied through it is audited as that write.
+	quiet bool
 }
 
 // Update runs fn in one write transaction on behalf of actor (the process

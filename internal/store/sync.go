@@ -207,10 +207,13 @@ func (tx *Tx) applyRemote(c Change, park bool) (bool, error) {
 	if _, err := tx.tx.ExecContext(tx.ctx, `SAVEPOINT apply`); err != nil {
 		return false, err
 	}
-	err = tx.applyChange(c)
-	var ke *kaohe.Error
-	switch {
-	case err == nil:
+	// A row entered here for the same natural key, never sent (after a
+	// restore, before the recovery ran), becomes an edit of this one.
+	tw, err := tx.takeTwin(c)
+	if err != nil {
+		return false, err
+	}
+	if err = tx.applyChange(c); err == nil {
 		if _, err := tx.exec(`INSERT INTO row_versions (entity, row_id, version, change_id) VALUES (?, ?, ?, ?)
 			ON CONFLICT (entity, row_id) DO UPDATE SET version = excluded.version, change_id = excluded.change_id`,
 			c.Entity, c.RowID, c.Version, c.ID); err != nil {
@@ -221,6 +224,13 @@ func (tx *Tx) applyRemote(c Change, park bool) (bool, error) {
 			c.Entity, c.RowID, c.Version, c.ID); err != nil {
 			return false, err
 		}
+		if tw != nil {
+			err = tx.foldTwin(c, tw)
+		}
+	}
+	var ke *kaohe.Error
+	switch {
+	case err == nil:
 	case errors.As(err, &ke):
 		if _, rerr := tx.tx.ExecContext(tx.ctx, `ROLLBACK TO apply`); rerr != nil {
 			return false, rerr

@@ -652,3 +652,75 @@ func TestHQModeLosingDecisionRolledBack(t *testing.T) {
 	}
 	compareReplica(t, h, rep.Store)
 }
+
+// TestFigureEnteredAgainAfterRestore: a showroom restores a backup older
+// than a month's actual it had sent, and before the recovery from HQ runs
+// the user enters that month's figure again (and a target for the year):
+// the sync makes the new entries edits of HQ's rows, so HQ and the showroom
+// each end with one actual and one target, holding the values entered last;
+// nothing is refused, duplicated or lost.
+func TestFigureEnteredAgainAfterRestore(t *testing.T) {
+	h := newHQ(t)
+	sr := enroll(t, h, "SH01", "上海徐汇旗舰展厅", false)
+	m := newManager(t, sr.store, "R001")
+	mustSync(t, sr)
+	dir := filepath.Join(t.TempDir(), "backups")
+	backup, err := sr.store.Backup(ctx, dir, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var sent kaohe.Actual
+	if err := sr.store.Update(ctx, "t", func(tx *store.Tx) (err error) {
+		sent, err = tx.SetActual(m.ID, kaohe.MetricSales, 2026, 3, 120000)
+		if err == nil {
+			_, err = tx.SetTarget(m.ID, kaohe.MetricSales, 2026, 1200000, nil)
+		}
+		return err
+	}); err != nil {
+		t.Fatal(err)
+	}
+	mustSync(t, sr)
+	if _, err := sr.store.RestoreFrom(ctx, backup.Path, dir); err != nil {
+		t.Fatal(err)
+	}
+	// Entered again, before any sync: the restored data lacks both rows.
+	var again kaohe.Actual
+	if err := sr.store.Update(ctx, "t", func(tx *store.Tx) (err error) {
+		again, err = tx.SetActual(m.ID, kaohe.MetricSales, 2026, 3, 135000)
+		if err == nil {
+			_, err = tx.SetTarget(m.ID, kaohe.MetricSales, 2026, 1500000, nil)
+		}
+		return err
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if again.ID == sent.ID {
+		t.Fatal("the restored data still had the actual: the test proves nothing")
+	}
+	mustSync(t, sr)
+	mustSync(t, sr)
+
+	if refused, _ := sr.store.Refused(ctx); len(refused) != 0 {
+		t.Errorf("HQ refused %d changes: %s", len(refused), refused[0].Refused)
+	}
+	stats, _ := h.store.Stats(ctx)
+	if stats["SH01"]["actuals"] != 1 || stats["SH01"]["targets"] != 1 {
+		t.Errorf("HQ holds %d actuals and %d targets; want one of each", stats["SH01"]["actuals"], stats["SH01"]["targets"])
+	}
+	var a kaohe.Actual
+	if err := h.store.RowPayload(ctx, kaohe.EntActual, sent.ID, &a); err != nil || a.Value != 135000 {
+		t.Errorf("HQ's actual = %+v, %v; want HQ's row with the value entered last, 135000", a, err)
+	}
+	targets, actuals, err := sr.store.Figures(ctx, m.ID, kaohe.MetricSales, 2026)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if actuals[2] != 135000 {
+		t.Errorf("the showroom's March actual = %d; want 135000", actuals[2])
+	}
+	if sum := targets.Sum(1, 12); sum != 1500000 {
+		t.Errorf("the showroom's target for the year sums to %d; want the 1,500,000 entered last", sum)
+	}
+	compareStates(t, h, sr)
+	compare(t, h, sr)
+}

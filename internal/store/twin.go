@@ -1,0 +1,111 @@
+package store
+
+import (
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"strings"
+
+	"kaohe/internal/kaohe"
+)
+
+// naturalKeys are the rows of which a showroom keeps one per key (one actual
+// per manager, metric and month, one target per manager, metric and year,
+// one attendance per training and manager) and that nothing refers to: a
+// second row with the same key can be folded into the first. The column
+// names are also the payload's JSON fields.
+var naturalKeys = map[string]struct {
+	table string
+	cols  []string
+}{
+	kaohe.EntActual:     {"actuals", []string{"manager_id", "metric", "year", "month"}},
+	kaohe.EntTarget:     {"targets", []string{"manager_id", "metric", "year"}},
+	kaohe.EntAttendance: {"attendance", []string{"training_id", "manager_id"}},
+}
+
+// twin is a row written here, never sent, that holds the natural key of a
+// row arriving from HQ: the same figure entered again after a restore, before
+// the recovery from HQ brought the row HQ holds.
+type twin struct {
+	rowID   string
+	payload json.RawMessage // its state as last written here
+}
+
+// takeTwin finds the local-only row holding c's natural key and removes it
+// with its unsent changes, so that c can be applied; foldTwin then writes
+// its state onto c's row. A row HQ has seen (or may have: a change numbered
+// for a push whose answer was lost) is never taken: the clash then stays a
+// refusal, shown to the user with both rows kept.
+func (tx *Tx) takeTwin(c Change) (*twin, error) {
+	nk, ok := naturalKeys[c.Entity]
+	if !ok || c.Op != OpUpsert {
+		return nil, nil
+	}
+	q := `SELECT id FROM ` + nk.table + ` WHERE deleted_at IS NULL AND id <> ?`
+	args := []any{c.RowID}
+	for _, col := range nk.cols {
+		q += ` AND ` + col + ` = json_extract(?, '$.` + col + `')`
+		args = append(args, string(c.Payload))
+	}
+	var t twin
+	err := tx.queryRow(q, args...).Scan(&t.rowID)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	var seen, unsent int
+	var last string
+	if err := tx.queryRow(`SELECT count(*) FILTER (WHERE sent_at IS NOT NULL OR refused IS NOT NULL OR rseq IS NOT NULL),
+		count(*) FILTER (WHERE sent_at IS NULL AND refused IS NULL AND rseq IS NULL),
+		coalesce((SELECT payload FROM outbox WHERE entity = ?1 AND row_id = ?2 AND op = 'upsert' ORDER BY seq DESC LIMIT 1), '')
+		FROM outbox WHERE entity = ?1 AND row_id = ?2`, c.Entity, t.rowID).Scan(&seen, &unsent, &last); err != nil {
+		return nil, err
+	}
+	var received int
+	if err := tx.queryRow(`SELECT count(*) FROM row_versions WHERE entity = ? AND row_id = ?
+		AND change_id NOT IN (SELECT change_id FROM outbox WHERE entity = ? AND row_id = ?)`, c.Entity, t.rowID, c.Entity, t.rowID).Scan(&received); err != nil {
+		return nil, err
+	}
+	if seen > 0 || unsent == 0 || received > 0 || last == "" {
+		return nil, nil
+	}
+	t.payload = json.RawMessage(last)
+	for _, q := range []string{
+		`DELETE FROM ` + nk.table + ` WHERE id = ?2`,
+		`DELETE FROM outbox WHERE entity = ?1 AND row_id = ?2`,
+		`DELETE FROM row_versions WHERE entity = ?1 AND row_id = ?2`,
+	} {
+		if _, err := tx.exec(q, c.Entity, t.rowID); err != nil {
+			return nil, err
+		}
+	}
+	return &t, nil
+}
+
+// foldTwin writes the twin's state (the value entered here, newer than HQ's)
+// onto the row c brought, as this install's edit of it: HQ's row keeps its
+// id and gets the value, and no second row for the key exists anywhere.
+func (tx *Tx) foldTwin(c Change, t *twin) error {
+	var fields map[string]json.RawMessage
+	if err := json.Unmarshal(t.payload, &fields); err != nil {
+		return err
+	}
+	id, _ := json.Marshal(c.RowID)
+	fields["id"] = id
+	payload, err := json.Marshal(fields)
+	if err != nil {
+		return err
+	}
+	tx.quiet = true // the local write below is audited as such
+	err = tx.applyChange(Change{ID: c.ID, Entity: c.Entity, RowID: c.RowID, Op: OpUpsert, Payload: payload})
+	tx.quiet = false
+	if err != nil {
+		return err
+	}
+	if err := tx.audit("sync.merged", c.Entity, t.rowID, mustJSON(map[string]string{"into": c.RowID, "change": c.ID})); err != nil {
+		return err
+	}
+	return tx.logChange(c.Entity, c.RowID, OpUpsert, strings.ReplaceAll(c.Entity, "_", ".")+".merged", json.RawMessage(payload))
+}
