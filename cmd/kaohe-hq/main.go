@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"kaohe/internal/cli"
+	"kaohe/internal/demo"
 	"kaohe/internal/i18n"
 	"kaohe/internal/kaohe"
 	"kaohe/internal/store/hq"
@@ -62,6 +63,7 @@ func (e *env) program() *cli.Program {
 		Globals: e.globals,
 		Commands: []cli.Command{
 			{Name: "serve", Args: "[--addr HOST:PORT] [--public-url URL] [--tls-cert FILE --tls-key FILE] [--drop DIR]", Summary: "运行总部服务器 / run the HQ server", Setup: e.cmdServe},
+			{Name: "demo", Args: "[--managers N] [--years N] [--seed N] [--today YYYY-MM-DD]", Summary: "写入与演示展厅一致的总部演示数据（仅限空数据库），并发放 SH01 的注册码 / seed HQ with the demo showroom's story (empty database only) and SH01's one-time code", Setup: e.cmdDemo},
 			{Name: "showroom add", Args: "--code CODE --name NAME [--region REGION]", Summary: "添加展厅并发放一次性注册码 / add a showroom and its one-time code", Setup: e.cmdShowroomAdd},
 			{Name: "showroom list", Summary: "列出展厅 / list showrooms", Setup: e.cmdShowroomList},
 			{Name: "showroom revoke", Args: "--code CODE", Summary: "吊销展厅凭据 / revoke a showroom's credential", Setup: e.cmdShowroomRevoke},
@@ -139,6 +141,44 @@ func (e *env) cmdServe(fs *flag.FlagSet) cli.Run {
 			go watchDrop(ctx, s, *drop, e.stderr)
 		}
 		return serve(ctx, &server.Server{Store: s, Insecure: *insecure, Releases: e.releaseDir()}, *addr, *cert, *key, e.stderr)
+	}
+}
+
+// cmdDemo seeds HQ's side of the demo (demo.SeedHQ); its options must be
+// the showroom demo's (kaohe demo takes the same flags and defaults).
+func (e *env) cmdDemo(fs *flag.FlagSet) cli.Run {
+	o := demo.Options{}
+	fs.IntVar(&o.Managers, "managers", 20, "演示展厅客户经理人数（同 kaohe demo）/ the demo showroom's managers (as for kaohe demo)")
+	fs.IntVar(&o.Years, "years", 2, "年数（同 kaohe demo）/ years of data (as for kaohe demo)")
+	fs.Uint64Var(&o.Seed, "seed", 20061016, "随机种子（同 kaohe demo）/ random seed (as for kaohe demo)")
+	date := fs.String("today", "", "演示数据的“今天” YYYY-MM-DD，默认今天（同 kaohe demo）/ the demo's today, default today (as for kaohe demo)")
+	return func(ctx context.Context, args []string) error {
+		if err := noArgs("demo", args); err != nil {
+			return err
+		}
+		o.Today = kaohe.DateOf(time.Now())
+		if *date != "" {
+			d, err := kaohe.ParseDate(*date)
+			if err != nil {
+				return err
+			}
+			o.Today = d
+		}
+		s, err := e.open(ctx)
+		if err != nil {
+			return err
+		}
+		defer s.Close()
+		start := time.Now()
+		sum, err := demo.SeedHQ(ctx, s, o)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(e.stdout, "总部演示数据已写入 %s：展厅 %s %s，客户经理 %d 人，考级申请 %d 份，总部决定 %d 项（用时 %s）。\n",
+			e.db, sum.Showroom.Code, sum.Showroom.Name, sum.Managers, sum.Applications, sum.Acts, time.Since(start).Round(time.Millisecond))
+		fmt.Fprintf(e.stdout, "演示展厅：kaohe --data DIR demo（同样的选项），再 kaohe --data DIR enroll --user D001 --hq URL --code 注册码，然后 kaohe --data DIR sync。\n")
+		fmt.Fprintf(e.stdout, "展厅 %s 的一次性注册码：\n%s\n", sum.Showroom.Code, sum.Code)
+		return nil
 	}
 }
 

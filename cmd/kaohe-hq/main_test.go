@@ -8,6 +8,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"syscall"
 	"testing"
@@ -15,6 +16,7 @@ import (
 
 	"kaohe/internal/cli"
 	"kaohe/internal/demo"
+	"kaohe/internal/i18n"
 	"kaohe/internal/kaohe"
 	"kaohe/internal/store"
 	"kaohe/internal/store/hq"
@@ -292,4 +294,55 @@ func TestHelpAndUsageExitCodes(t *testing.T) {
 func lastLine(s string) string {
 	lines := strings.Split(strings.TrimSpace(s), "\n")
 	return strings.TrimSpace(lines[len(lines)-1])
+}
+
+// TestDemoCommand: kaohe-hq demo seeds an empty HQ with the demo showroom
+// SH01 and prints its one-time code last; into a database that has a
+// showroom already it refuses, in words, and adds nothing.
+func TestDemoCommand(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "hq.db")
+	out, err := hqCLI(t, "demo", "--db", db, "--today", "2026-11-27")
+	if err != nil {
+		t.Fatal(err)
+	}
+	lines := strings.Split(strings.TrimSpace(out), "\n")
+	code := lines[len(lines)-1]
+	if len(code) != 12 || !strings.Contains(out, demo.HQShowroomCode) {
+		t.Fatalf("demo printed %q", out)
+	}
+	stats := func(db string) map[string]map[string]int {
+		t.Helper()
+		out, err := hqCLI(t, "stats", "--db", db)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var m map[string]map[string]int
+		if err := json.Unmarshal([]byte(out), &m); err != nil {
+			t.Fatalf("stats %q: %v", out, err)
+		}
+		return m
+	}
+	before := stats(db)
+	if before[demo.HQShowroomCode]["managers"] != 20 || before[demo.HQShowroomCode]["decisions"] == 0 || before[demo.HQShowroomCode]["certificates"] != 1 {
+		t.Errorf("HQ after demo: %v", before[demo.HQShowroomCode])
+	}
+	_, err = hqCLI(t, "demo", "--db", db)
+	if kaohe.ErrorCode(err) != kaohe.ECONFLICT || !strings.Contains(i18n.Error(kaohe.LangZh, err), "总部演示数据只能写入空数据库") ||
+		!strings.Contains(i18n.Error(kaohe.LangEn, err), "goes only into an empty one") {
+		t.Errorf("demo into a seeded HQ = %v", err)
+	}
+	if after := stats(db); !reflect.DeepEqual(after, before) {
+		t.Errorf("a refused demo changed HQ: %v, was %v", after, before)
+	}
+
+	other := filepath.Join(t.TempDir(), "real.db")
+	if _, err := hqCLI(t, "showroom", "add", "--db", other, "--code", "BJ01", "--name", "北京朝阳展厅"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := hqCLI(t, "demo", "--db", other); kaohe.ErrorCode(err) != kaohe.ECONFLICT {
+		t.Errorf("demo into an HQ with a real showroom = %v", err)
+	}
+	if s := stats(other); !reflect.DeepEqual(s, map[string]map[string]int{"BJ01": {"showrooms": 1}}) {
+		t.Errorf("a refused demo left rows: %v", s)
+	}
 }

@@ -32,6 +32,17 @@ type Options struct {
 // Summary counts what Seed wrote.
 type Summary struct {
 	Managers, Periods, Assessments, Trainings, Rewards, Applications int
+	// HQ are the acts the demo wrote as HQ's stand-in, in the order it wrote
+	// them: levels HQ set (*kaohe.LevelChange), exemption decisions
+	// (*kaohe.Exemption) and review decisions (*kaohe.Decision). SeedHQ has
+	// HQ make them itself.
+	HQ []HQAct
+}
+
+// HQAct is one of HQ's acts in the demo's story: the entity and the row.
+type HQAct struct {
+	Entity string
+	Row    any
 }
 
 const actor = "演示数据"
@@ -59,6 +70,13 @@ func Seed(ctx context.Context, s *store.Store, o Options) (Summary, error) {
 		return Summary{}, kaohe.Errorf(kaohe.ECONFLICT, "err.demo_not_empty", "Count", len(existing))
 	}
 	g := &gen{o: o, r: rand.New(rand.NewPCG(o.Seed, o.Seed^0x9e3779b97f4a7c15)), s: s}
+	// Row ids come from the seed too (and from the showroom's id when it is
+	// enrolled already, so two enrolled demo showrooms never share an id):
+	// the same demo has the same ids in every database, which lets HQ's demo
+	// (SeedHQ) make the decisions on the very rows this one writes.
+	g.ids = rowIDs(o, s)
+	s.RowIDs = g.ids
+	defer func() { s.RowIDs = nil }()
 	if err := g.reference(ctx); err != nil {
 		return g.sum, fmt.Errorf("demo reference data: %w", err)
 	}
@@ -75,6 +93,53 @@ func Seed(ctx context.Context, s *store.Store, o Options) (Summary, error) {
 		return g.sum, fmt.Errorf("demo accounts: %w", err)
 	}
 	return g.sum, nil
+}
+
+// ReviewGroup is the demo's review group: the policy's roles
+// (kaohe.DefaultReviewGroup, the same ids HQ publishes) with names.
+func ReviewGroup() []kaohe.ReviewMember {
+	names := map[string]string{"rg-leader": "陈建国", "rg-admin-finance": "刘芳", "rg-marketing": "孙浩", "rg-hr": "周静", "rg-finance": "吴磊"}
+	out := kaohe.DefaultReviewGroup()
+	for i := range out {
+		out[i].Name = names[out[i].ID]
+		if out[i].Role == "leader" {
+			out[i].Title = "总经理"
+		}
+	}
+	return out
+}
+
+// rowIDs is the demo's source of row ids: UUIDv7-shaped (time-ordered by
+// the order of writing, from the demo's today), the rest from the seed.
+func rowIDs(o Options, s *store.Store) func() string {
+	var salt uint64
+	if sr, err := s.Showroom(context.Background()); err == nil {
+		for _, c := range []byte(sr.ID) {
+			salt = salt*131 + uint64(c)
+		}
+	}
+	r := rand.New(rand.NewPCG(o.Seed^0x5bd1e995, salt))
+	ms := uint64(o.Today.Time().UnixMilli())
+	n := uint64(0)
+	return func() string {
+		var u [16]byte
+		n++
+		t := ms + n
+		for i := 0; i < 6; i++ {
+			u[i] = byte(t >> (40 - 8*i))
+		}
+		a, b := r.Uint64(), r.Uint64()
+		for i := 6; i < 16; i++ {
+			if i < 11 {
+				u[i] = byte(a >> (8 * (i - 6)))
+			} else {
+				u[i] = byte(b >> (8 * (i - 11)))
+			}
+		}
+		u[6] = 0x70 | (u[6] & 0x0f)
+		u[8] = 0x80 | (u[8] & 0x3f)
+		return fmt.Sprintf("%x-%x-%x-%x-%x", u[0:4], u[4:6], u[6:8], u[8:10], u[10:16])
+	}
 }
 
 // DemoAccount is one of the demo's accounts, one per showroom role, with
@@ -119,6 +184,7 @@ func Accounts(ctx context.Context, s *store.Store) error {
 }
 
 type gen struct {
+	ids     func() string
 	o       Options
 	r       *rand.Rand
 	s       *store.Store
@@ -151,13 +217,7 @@ func (g *gen) reference(ctx context.Context) error {
 		if err := tx.PutTemplate(kaohe.DefaultTemplate(), true); err != nil {
 			return err
 		}
-		for _, m := range []kaohe.ReviewMember{
-			{Name: "陈建国", Role: "leader", Title: "总经理"},
-			{Name: "刘芳", Role: "member", Title: "行政及财务总监"},
-			{Name: "孙浩", Role: "member", Title: "市场部经理"},
-			{Name: "周静", Role: "member", Title: "人事部经理"},
-			{Name: "吴磊", Role: "member", Title: "财务部经理"},
-		} {
+		for _, m := range ReviewGroup() {
 			if _, err := tx.PutReviewMember(m); err != nil {
 				return err
 			}
@@ -283,10 +343,12 @@ func (g *gen) manager(tx *store.Tx, i int, used map[string]bool, edus []kaohe.Ed
 		return err
 	}
 	for l := kaohe.Level2; l <= level; l++ {
-		if _, err := tx.RecordLevelChange(kaohe.LevelChange{ManagerID: m.ID, From: l - 1, To: l, Date: hire.AddMonths(12 * int(l-1)),
-			Reason: "总部评定", DecidedBy: "客户经理绩效考核实施小组"}); err != nil {
+		lc, err := tx.RecordLevelChange(kaohe.LevelChange{ManagerID: m.ID, From: l - 1, To: l, Date: hire.AddMonths(12 * int(l-1)),
+			Reason: "总部评定", DecidedBy: "客户经理绩效考核实施小组"})
+		if err != nil {
 			return err
 		}
+		g.sum.HQ = append(g.sum.HQ, HQAct{kaohe.EntLevelChange, &lc})
 	}
 	st := staff{m: m, level: level, skill: 0.55 + 0.45*g.r.Float64()}
 	if i == 2 {
@@ -600,9 +662,11 @@ func (g *gen) application(tx *store.Tx, st staff, target kaohe.Level, state kaoh
 	}
 	by := []string{g.members[0], g.members[2], g.members[3]}
 	if app.Exemption == kaohe.ExemptionRequested {
-		if _, err := tx.DecideExemption(kaohe.Exemption{AppID: app.ID, Approved: true, Date: submitOn.AddDays(3), DecidedBy: g.members[0]}); err != nil {
+		e, err := tx.DecideExemption(kaohe.Exemption{AppID: app.ID, Approved: true, Date: submitOn.AddDays(3), DecidedBy: g.members[0]})
+		if err != nil {
 			return err
 		}
+		g.sum.HQ = append(g.sum.HQ, HQAct{kaohe.EntExemption, &e})
 	}
 	score := 70 + float64(g.r.IntN(25))
 	steps := []kaohe.Decision{
@@ -617,24 +681,34 @@ func (g *gen) application(tx *store.Tx, st staff, target kaohe.Level, state kaoh
 	if state == kaohe.AppProbation || state == kaohe.AppGranted {
 		upTo = 3
 	}
+	decide := func(d kaohe.Decision) error {
+		d.ID = g.ids()
+		if _, err := tx.RecordDecision(d); err != nil {
+			return err
+		}
+		g.sum.HQ = append(g.sum.HQ, HQAct{kaohe.EntDecision, &d})
+		return nil
+	}
 	for _, d := range steps[:upTo] {
 		d.AppID, d.DecidedBy = app.ID, by
-		if _, err := tx.RecordDecision(d); err != nil {
+		if err := decide(d); err != nil {
 			return err
 		}
 	}
 	switch state {
 	case kaohe.AppFailed:
 		failScore := 48.0
-		if _, err := tx.RecordDecision(kaohe.Decision{AppID: app.ID, Stage: kaohe.StageExam, Pass: false, Date: submitOn.AddDays(21),
+		if err := decide(kaohe.Decision{AppID: app.ID, Stage: kaohe.StageExam, Pass: false, Date: submitOn.AddDays(21),
 			ExamScore: &failScore, DecidedBy: by, Comment: "考试未通过，可参加下次等级考试。"}); err != nil {
 			return err
 		}
 	case kaohe.AppGranted:
 		end := steps[2].Date.AddMonths(kaohe.ProbationMonths)
-		if _, err := tx.RecordDecision(kaohe.Decision{AppID: app.ID, Stage: kaohe.StageThird, Pass: true, Date: end, DecidedBy: by, Comment: "考察期表现优秀，授予二级客户经理。"}); err != nil {
+		if err := decide(kaohe.Decision{AppID: app.ID, Stage: kaohe.StageThird, Pass: true, Date: end, DecidedBy: by, Comment: "考察期表现优秀，授予二级客户经理。"}); err != nil {
 			return err
 		}
+		third := g.sum.HQ[len(g.sum.HQ)-1].Row.(*kaohe.Decision)
+		_, certID := kaohe.GrantIDs(third.ID)
 		code := make([]byte, 8)
 		const alphabet = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"
 		for i := range code {
@@ -651,7 +725,9 @@ func (g *gen) application(tx *store.Tx, st staff, target kaohe.Level, state kaoh
 		if err := tx.PutHQKey(hqKey); err != nil {
 			return err
 		}
-		cert := kaohe.Certificate{
+		// The certificate HQ's grant makes has this id: it replaces this
+		// stand-in when the demo showroom syncs with HQ's demo (SeedHQ).
+		cert := kaohe.Certificate{ID: certID,
 			ManagerID: st.m.ID, AppID: app.ID, Serial: kaohe.SerialFor(end.Year, 1), Level: target,
 			HolderName: st.m.Name, Showroom: g.room.Name, GrantedOn: end, Issuer: "客户经理绩效考核实施小组",
 			VerifyCode: string(code),

@@ -2,7 +2,9 @@ package kaohe
 
 import (
 	"bytes"
+	"crypto/sha256"
 	"encoding/json"
+	"fmt"
 	"math"
 	"strings"
 )
@@ -184,10 +186,10 @@ func (a Assessment) CheckScored(t Template) error {
 }
 
 func acceptAssessment(in Incoming, a, prior *Assessment) error {
+	if prior != nil && !in.Delete && sameJSON(a, prior) {
+		return nil // the same state again changes nothing
+	}
 	if prior != nil && prior.Status != AssessDraft {
-		if !in.Delete && sameJSON(a, prior) {
-			return nil // the same state again changes nothing
-		}
 		return ErrReadOnly
 	}
 	if filed, err := in.Ledger.Filed(a.ID); err != nil || filed {
@@ -359,6 +361,40 @@ func CheckGrant(levels Levels, current, target Level) error {
 	}
 	_, err := levels.Enabled(target)
 	return err
+}
+
+// CheckLevelDecision checks a level HQ sets outside a review (the level a
+// person held before the system, 定级): one step up from the current
+// level to an enabled one, as a grant (CheckGrant), named and dated by HQ,
+// not in the future.
+func CheckLevelDecision(levels Levels, history []LevelChange, c LevelChange, today Date) error {
+	if err := c.Validate(); err != nil {
+		return err
+	}
+	cur := CurrentLevel(history)
+	if c.From != cur {
+		return Errorf(ECONFLICT, "err.level_from_mismatch", "From", int(c.From), "Current", int(cur))
+	}
+	if err := CheckGrant(levels, cur, c.To); err != nil {
+		return err
+	}
+	return checkDecided(c.DecidedBy, c.Date, today)
+}
+
+// GrantIDs are the ids of the level change and the certificate a passed
+// third review makes, derived from the decision's id: a grant is the same
+// rows wherever it is made (HQ's server, or the demo playing HQ), and one
+// decision can make only one.
+func GrantIDs(decisionID string) (levelChange, certificate string) {
+	return derivedID(decisionID, EntLevelChange), derivedID(decisionID, EntCertificate)
+}
+
+// derivedID is a name-based UUID (version 5 layout, SHA-256) of an id and a kind.
+func derivedID(id, kind string) string {
+	h := sha256.Sum256([]byte(id + "\x00" + kind))
+	h[6] = 0x50 | h[6]&0x0f
+	h[8] = 0x80 | h[8]&0x3f
+	return fmt.Sprintf("%x-%x-%x-%x-%x", h[0:4], h[4:6], h[6:8], h[8:10], h[10:16])
 }
 
 // Grant is the level change a passed third review makes.

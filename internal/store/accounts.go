@@ -59,7 +59,7 @@ func (tx *Tx) SaveAccount(a kaohe.Account) (kaohe.Account, error) {
 		if err != nil {
 			return a, err
 		}
-		a.ID, a.ShowroomID = NewID(), sid
+		a.ID, a.ShowroomID = tx.newID(), sid
 	}
 	if err := a.Validate(); err != nil {
 		return a, err

@@ -126,7 +126,7 @@ func (tx *Tx) SaveApplication(a kaohe.Application) (kaohe.Application, error) {
 			return a, err
 		}
 	} else {
-		a.ID = NewID()
+		a.ID = tx.newID()
 	}
 	if !exists {
 		if err := tx.checkNoOpenApplication(a.ManagerID); err != nil {
@@ -215,6 +215,9 @@ func (tx *Tx) RecordDecision(d kaohe.Decision) (kaohe.ApplicationView, error) {
 	if _, err := kaohe.CheckDecision(v, levels, cur, d, kaohe.DateOf(tx.now)); err != nil {
 		return v, err
 	}
+	if d.ID == "" {
+		d.ID = tx.newID()
+	}
 	nv, err := tx.decide(v, d)
 	if err != nil {
 		return nv, err
@@ -226,7 +229,8 @@ func (tx *Tx) RecordDecision(d kaohe.Decision) (kaohe.ApplicationView, error) {
 	// In HQ's replica the server grants the level and issues the certificate
 	// when the decision arrives; both come back by sync.
 	if nv.Review.State == kaohe.AppGranted && role != RoleHQ {
-		if _, err := tx.RecordLevelChange(kaohe.Grant(v, cur, d, "")); err != nil {
+		lc, _ := kaohe.GrantIDs(d.ID)
+		if _, err := tx.RecordLevelChange(kaohe.Grant(v, cur, d, lc)); err != nil {
 			return nv, err
 		}
 	}
@@ -236,7 +240,7 @@ func (tx *Tx) RecordDecision(d kaohe.Decision) (kaohe.ApplicationView, error) {
 func (tx *Tx) decide(v kaohe.ApplicationView, d kaohe.Decision) (kaohe.ApplicationView, error) {
 	d.AppID = v.ID
 	if d.ID == "" {
-		d.ID = NewID()
+		d.ID = tx.newID()
 	}
 	r, err := v.Review.Apply(d)
 	if err != nil {
@@ -264,7 +268,7 @@ func (tx *Tx) DecideExemption(e kaohe.Exemption) (kaohe.Exemption, error) {
 		return e, err
 	}
 	if e.ID == "" {
-		e.ID = NewID()
+		e.ID = tx.newID()
 	}
 	if _, err := tx.exec(`INSERT INTO exemptions (id, showroom_id, application_id, approved, date, decided_by, comment, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
 		e.ID, v.ShowroomID, e.AppID, boolInt(e.Approved), e.Date.String(), e.DecidedBy, e.Comment, stamp(tx.now)); err != nil {

@@ -49,7 +49,7 @@ func (tx *Tx) SaveAssessment(a kaohe.Assessment, submit bool) (kaohe.Assessment,
 		}
 		a.ID, a.TemplateID, a.TemplateVersion = old.ID, old.TemplateID, old.TemplateVersion
 	} else if a.ID == "" {
-		a.ID = NewID()
+		a.ID = tx.newID()
 	}
 	var tpl kaohe.Template
 	if a.TemplateID != "" {
@@ -155,7 +155,7 @@ func (tx *Tx) FileAssessment(f kaohe.Filing) (kaohe.Filing, error) {
 		return f, err
 	}
 	if f.ID == "" {
-		f.ID = NewID()
+		f.ID = tx.newID()
 	}
 	if _, err := tx.exec(`INSERT INTO filings (id, showroom_id, assessment_id, date, filed_by, created_at) VALUES (?, ?, ?, ?, ?, ?)`,
 		f.ID, a.ShowroomID, a.ID, f.Date.String(), f.FiledBy, stamp(tx.now)); err != nil {

@@ -29,7 +29,7 @@ func (tx *Tx) SaveCertificate(c kaohe.Certificate) (kaohe.Certificate, error) {
 		return c, kaohe.Errorf(kaohe.EINVALID, "err.bad_certificate")
 	}
 	if c.ID == "" {
-		c.ID = NewID()
+		c.ID = tx.newID()
 	}
 	c.ShowroomID = m.ShowroomID
 	ts := stamp(tx.now)

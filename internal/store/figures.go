@@ -49,7 +49,7 @@ func (tx *Tx) SetTarget(managerID, metric string, year int, annual int64, weight
 	}
 	switch {
 	case errors.Is(err, sql.ErrNoRows):
-		t.ID = NewID()
+		t.ID = tx.newID()
 		_, err = tx.exec(`INSERT INTO targets (id, showroom_id, manager_id, metric, year, annual, weights, months, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 			t.ID, m.ShowroomID, managerID, metric, year, annual, weightsJSON, mustJSON(t.Months), ts, ts)
 	case err == nil:
@@ -84,7 +84,7 @@ func (tx *Tx) SetActual(managerID, metric string, year, month int, value int64) 
 	ts := stamp(tx.now)
 	switch {
 	case errors.Is(err, sql.ErrNoRows):
-		a.ID = NewID()
+		a.ID = tx.newID()
 		_, err = tx.exec(`INSERT INTO actuals (id, showroom_id, manager_id, metric, year, month, value, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 			a.ID, m.ShowroomID, managerID, metric, year, month, value, ts, ts)
 	case err == nil:

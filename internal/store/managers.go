@@ -38,7 +38,7 @@ func (tx *Tx) CreateManager(m kaohe.Manager, level kaohe.Level, since kaohe.Date
 		return m, err
 	}
 	if m.ID == "" {
-		m.ID = NewID()
+		m.ID = tx.newID()
 	}
 	m.ShowroomID = sid
 	if m.Status == "" {
@@ -295,7 +295,7 @@ func (tx *Tx) RecordLevelChange(c kaohe.LevelChange) (kaohe.LevelChange, error) 
 		return c, err
 	}
 	if c.ID == "" {
-		c.ID = NewID()
+		c.ID = tx.newID()
 	}
 	if err := c.Validate(); err != nil {
 		return c, err

@@ -29,7 +29,7 @@ func (s *Store) Showroom(ctx context.Context) (kaohe.Showroom, error) {
 // its row.
 func (tx *Tx) SetShowroom(sr kaohe.Showroom) (kaohe.Showroom, error) {
 	if sr.ID == "" {
-		sr.ID = NewID()
+		sr.ID = tx.newID()
 	}
 	if sr.Code == "" || sr.Name == "" {
 		return sr, kaohe.Errorf(kaohe.EINVALID, "err.required").OnField("code")
@@ -205,7 +205,7 @@ func period(ctx context.Context, q querier, id string) (kaohe.Period, error) {
 // PutReviewMember creates or updates a review-group member.
 func (tx *Tx) PutReviewMember(m kaohe.ReviewMember) (kaohe.ReviewMember, error) {
 	if m.ID == "" {
-		m.ID = NewID()
+		m.ID = tx.newID()
 	}
 	if m.Name == "" || (m.Role != "leader" && m.Role != "member") {
 		return m, kaohe.Errorf(kaohe.EINVALID, "err.required").OnField("name")

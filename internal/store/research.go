@@ -18,7 +18,7 @@ func (tx *Tx) SaveResearch(r kaohe.MarketResearch) (kaohe.MarketResearch, error)
 		return r, err
 	}
 	if r.ID == "" {
-		r.ID = NewID()
+		r.ID = tx.newID()
 	}
 	r.ShowroomID = m.ShowroomID
 	ts := stamp(tx.now)

@@ -17,7 +17,7 @@ func (tx *Tx) SaveRewardPenalty(r kaohe.RewardPenalty) (kaohe.RewardPenalty, err
 	}
 	info, _ := r.Type.Info()
 	if r.ID == "" {
-		r.ID = NewID()
+		r.ID = tx.newID()
 	}
 	r.ShowroomID = m.ShowroomID
 	ts := stamp(tx.now)

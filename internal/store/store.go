@@ -45,6 +45,10 @@ type Store struct {
 
 	// Now is the clock; tests replace it.
 	Now func() time.Time
+	// RowIDs, when set, makes the ids of new rows instead of NewID: the demo
+	// sets a seeded source so the same demo has the same ids in every
+	// database (the HQ demo and the showroom demo tell one story).
+	RowIDs func() string
 }
 
 // Open opens (creating if needed) the database at path and brings its
@@ -375,6 +379,14 @@ func (tx *Tx) audit(action, entity, rowID, detail string) error {
 
 // NewID returns a new globally unique, time-ordered id (UUIDv7).
 func NewID() string { return uuid.Must(uuid.NewV7()).String() }
+
+// newID is the id of a new row: the store's RowIDs source, or NewID.
+func (tx *Tx) newID() string {
+	if tx.s.RowIDs != nil {
+		return tx.s.RowIDs()
+	}
+	return NewID()
+}
 
 // NewIDAt returns a new UUIDv7 for the time t (the store's clock, which
 // tests set wrong on purpose): its 48-bit millisecond time from t, the rest

@@ -16,7 +16,7 @@ func (tx *Tx) SaveTraining(t kaohe.Training) (kaohe.Training, error) {
 		return t, err
 	}
 	if t.ID == "" {
-		t.ID = NewID()
+		t.ID = tx.newID()
 	}
 	t.ShowroomID = sid
 	ts := stamp(tx.now)
@@ -42,7 +42,7 @@ func (tx *Tx) RecordAttendance(a kaohe.Attendance) (kaohe.Attendance, error) {
 	if err := tx.queryRow(`SELECT id FROM attendance WHERE training_id = ? AND manager_id = ? AND deleted_at IS NULL`, a.TrainingID, a.ManagerID).Scan(&existing); err == nil {
 		a.ID = existing
 	} else if a.ID == "" {
-		a.ID = NewID()
+		a.ID = tx.newID()
 	}
 	ts := stamp(tx.now)
 	if _, err := tx.exec(`INSERT INTO attendance (id, showroom_id, training_id, manager_id, result, score, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)

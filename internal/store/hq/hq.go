@@ -538,7 +538,10 @@ func (t *txn) QueryRow(q string, args ...any) *sql.Row {
 // decided by the row's counter (c.Version, bumped by the row's one writer),
 // never by a clock or by arrival: a state that arrives after a newer one is
 // logged, but the newer state stays. HQ's own writes (admin commands,
-// grants) come with no counter and take the next one of the row.
+// grants) come with no counter and take the next one of the row. The state
+// HQ holds already, sent again, keeps the row's place in the order it was
+// written (its parent's children replay in that order); only its counter
+// moves.
 func (s *Store) record(tx *txn, c protocol.Change, showroom, parent, origin, credential string) (fresh bool, err error) {
 	if c.Version <= 0 {
 		if err := tx.QueryRow(`SELECT coalesce(max(version), 0) + 1 FROM rows WHERE entity = ? AND row_id = ?`, c.Entity, c.RowID).Scan(&c.Version); err != nil {
@@ -562,7 +565,8 @@ func (s *Store) record(tx *txn, c protocol.Change, showroom, parent, origin, cre
 	delete(tx.known, c.Entity+"\x00"+c.RowID) // read again if asked: the write may or may not win
 	key, _ := naturalKey(c, showroom)
 	_, err = tx.Exec(`INSERT INTO rows (entity, row_id, showroom_id, parent, payload, deleted, seq, change_id, version, natural_key) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-		ON CONFLICT (entity, row_id) DO UPDATE SET payload = excluded.payload, deleted = excluded.deleted, seq = excluded.seq,
+		ON CONFLICT (entity, row_id) DO UPDATE SET payload = excluded.payload, deleted = excluded.deleted,
+			seq = CASE WHEN excluded.payload = rows.payload AND excluded.deleted = rows.deleted THEN rows.seq ELSE excluded.seq END,
 			change_id = excluded.change_id, version = excluded.version, natural_key = excluded.natural_key
 		WHERE excluded.version > rows.version OR (excluded.version = rows.version AND excluded.change_id > rows.change_id)`,
 		c.Entity, c.RowID, showroom, parent, string(c.Payload), boolInt(c.Op == "delete"), seq, c.ID, c.Version, key)

@@ -1,6 +1,7 @@
 package hq
 
 import (
+	"context"
 	"database/sql"
 	"encoding/json"
 	"errors"
@@ -196,4 +197,23 @@ func levels(tx *txn) (kaohe.Levels, error) {
 		return kaohe.DefaultLevels(), rows.Err()
 	}
 	return out, rows.Err()
+}
+
+// Application is an application as HQ holds it: its materials and the
+// review replayed from the stages HQ holds (found false when HQ has none).
+func (s *Store) Application(ctx context.Context, id string) (v kaohe.ApplicationView, found bool, err error) {
+	err = s.tx(ctx, func(tx *txn) error {
+		v, found, err = newLedger(tx, kaohe.DateOf(s.Now())).Application(id)
+		return err
+	})
+	return v, found, err
+}
+
+// LevelHistory is a manager's level changes as HQ holds them, in order.
+func (s *Store) LevelHistory(ctx context.Context, managerID string) (h []kaohe.LevelChange, err error) {
+	err = s.tx(ctx, func(tx *txn) error {
+		h, err = newLedger(tx, kaohe.DateOf(s.Now())).LevelHistory(managerID)
+		return err
+	})
+	return h, err
 }

@@ -39,7 +39,8 @@ func (s *Store) grant(tx *txn, led *ledger, d kaohe.Decision, showroom, credenti
 	if err != nil {
 		return err
 	}
-	lc := kaohe.Grant(v, kaohe.CurrentLevel(history), d, uuid.Must(uuid.NewV7()).String())
+	lcID, certID := kaohe.GrantIDs(d.ID)
+	lc := kaohe.Grant(v, kaohe.CurrentLevel(history), d, lcID)
 	if err := lc.Validate(); err != nil {
 		return err
 	}
@@ -48,7 +49,7 @@ func (s *Store) grant(tx *txn, led *ledger, d kaohe.Decision, showroom, credenti
 		kaohe.EntCertificate, kaohe.SerialFor(d.Date.Year, 0)[:8]+"%").Scan(&n); err != nil {
 		return err
 	}
-	cert := kaohe.Certificate{ID: uuid.Must(uuid.NewV7()).String(), ShowroomID: showroom, ManagerID: v.ManagerID, AppID: v.ID,
+	cert := kaohe.Certificate{ID: certID, ShowroomID: showroom, ManagerID: v.ManagerID, AppID: v.ID,
 		Serial: kaohe.SerialFor(d.Date.Year, n+1), Level: v.TargetLevel, HolderName: mgr.Name, Showroom: sr.Name,
 		GrantedOn: d.Date, Issuer: Issuer, VerifyCode: secret(8, codeAlphabet)}
 	keyID, _, priv, err := s.signingKeyTx(tx)
@@ -68,6 +69,46 @@ func (s *Store) grant(tx *txn, led *ledger, d kaohe.Decision, showroom, credenti
 		led.recorded(r.entity, r.id, v.ManagerID)
 	}
 	return nil
+}
+
+// RecordLevel records a level HQ sets outside a review (定级: the level a
+// person held before the system) for a manager HQ holds, checked by
+// kaohe.CheckLevelDecision by HQ's own date; the showroom gets it as HQ's
+// level change. The same change again (same id and content) changes
+// nothing.
+func (s *Store) RecordLevel(ctx context.Context, lc kaohe.LevelChange) (kaohe.LevelChange, error) {
+	if lc.ID == "" {
+		lc.ID = uuid.Must(uuid.NewV7()).String()
+	}
+	err := s.tx(ctx, func(tx *txn) error {
+		if had, ok, err := rowOf[kaohe.LevelChange](tx, kaohe.EntLevelChange, lc.ID); err != nil || ok {
+			if err == nil && had != lc {
+				err = kaohe.ErrReadOnly
+			}
+			return err
+		}
+		led := newLedger(tx, kaohe.DateOf(s.Now()))
+		showroom, err := s.showroomOfRow(tx, kaohe.Ref{Entity: kaohe.EntManager, ID: lc.ManagerID})
+		if err != nil {
+			return err
+		}
+		levels, err := led.Levels()
+		if err != nil {
+			return err
+		}
+		h, err := led.LevelHistory(lc.ManagerID)
+		if err != nil {
+			return err
+		}
+		if err := kaohe.CheckLevelDecision(levels, h, lc, led.Today()); err != nil {
+			return err
+		}
+		p, _ := json.Marshal(lc)
+		_, err = s.record(tx, protocol.Change{ID: uuid.Must(uuid.NewV7()).String(), Entity: kaohe.EntLevelChange, RowID: lc.ID, Op: "upsert",
+			Payload: p, At: s.stamp()}, showroom, lc.ManagerID, KindHQ, "admin")
+		return err
+	})
+	return lc, err
 }
 
 // signingKeyTx reads HQ's newest key inside a transaction (the store has

@@ -1,0 +1,106 @@
+package engine
+
+import (
+	"path/filepath"
+	"testing"
+
+	"kaohe/internal/demo"
+	"kaohe/internal/kaohe"
+	"kaohe/internal/store"
+)
+
+// TestDemoTellsOneStoryAtBothEnds: HQ's demo and the showroom's demo, made
+// apart with the same options, then the showroom enrolled with HQ's code and
+// synced: every application is in the same state at both ends, every
+// manager at the same level, nothing is refused on either side, and the
+// showroom's certificate is HQ's and checks as genuine at HQ.
+func TestDemoTellsOneStoryAtBothEnds(t *testing.T) {
+	h := newHQ(t)
+	o := demo.Options{Today: kaohe.D(2026, 11, 27)}
+	sum, err := demo.SeedHQ(ctx, h.store, o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if sum.Code == "" || sum.Showroom.Code != demo.HQShowroomCode || sum.Acts == 0 {
+		t.Fatalf("SeedHQ = %+v", sum)
+	}
+	if _, err := demo.SeedHQ(ctx, h.store, o); kaohe.ErrorCode(err) != kaohe.ECONFLICT {
+		t.Errorf("a second HQ demo into the same database = %v, want a conflict", err)
+	}
+
+	s, err := store.Open(ctx, filepath.Join(t.TempDir(), "showroom.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	if _, err := demo.Seed(ctx, s, o); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := Enroll(ctx, s, h.proxy.URL, sum.Code); err != nil {
+		t.Fatal(err)
+	}
+	token, _ := s.Meta(ctx, store.MetaToken)
+	sr := &showroom{store: s, engine: &Engine{Store: s, Client: fastClient(h.proxy.URL, token), Batch: 200}, code: demo.HQShowroomCode}
+	mustSync(t, sr)
+	mustSync(t, sr) // and again: nothing new either way
+
+	if refused, _ := s.Refused(ctx); len(refused) != 0 {
+		for _, c := range refused {
+			t.Errorf("HQ refused %s %s: %s", c.Entity, c.RowID, c.Refused)
+		}
+	}
+	if n, _ := s.PendingRemote(ctx); n != 0 {
+		t.Errorf("%d of HQ's changes wait unapplied at the showroom", n)
+	}
+
+	apps, err := s.Applications(ctx, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	states := map[kaohe.AppState]int{}
+	for _, a := range apps {
+		at, found, err := h.store.Application(ctx, a.ID)
+		if err != nil || !found {
+			t.Fatalf("HQ has no application %s (%v)", a.ID, err)
+		}
+		if at.Review.State != a.Review.State {
+			t.Errorf("application of %s for level %d: showroom %s, HQ %s", a.ManagerID, a.TargetLevel, a.Review.State, at.Review.State)
+		}
+		states[a.Review.State]++
+	}
+	for _, st := range []kaohe.AppState{kaohe.AppGranted, kaohe.AppProbation, kaohe.AppFailed, kaohe.AppSecond, kaohe.AppExam, kaohe.AppSubmitted, kaohe.AppDraft} {
+		if states[st] == 0 {
+			t.Errorf("no application in state %s (%v)", st, states)
+		}
+	}
+
+	ms, err := s.ListManagers(ctx, kaohe.ManagerFilter{WithDeleted: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	higher := 0
+	for _, m := range ms {
+		local, _ := s.LevelHistory(ctx, m.ID)
+		remote, err := h.store.LevelHistory(ctx, m.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if a, b := kaohe.CurrentLevel(local), kaohe.CurrentLevel(remote); a != b || len(local) != len(remote) {
+			t.Errorf("%s %s: level %d (%d changes) at the showroom, %d (%d changes) at HQ", m.EmployeeNo, m.Name, a, len(local), b, len(remote))
+		}
+		if kaohe.CurrentLevel(remote) > kaohe.Level1 {
+			higher++
+		}
+	}
+	if higher == 0 {
+		t.Error("HQ knows no manager above level 1")
+	}
+
+	certs, err := s.Certificates(ctx, "")
+	if err != nil || len(certs) != 1 {
+		t.Fatalf("certificates at the showroom = %d, %v", len(certs), err)
+	}
+	if _, v, err := h.store.Verify(ctx, certs[0].Serial, certs[0].VerifyCode); err != nil || v != kaohe.Genuine {
+		t.Errorf("the showroom's certificate %s at HQ's verify = %s, %v", certs[0].Serial, v, err)
+	}
+}
