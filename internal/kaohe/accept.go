@@ -154,16 +154,47 @@ func StandardPeriods(year int) []Period {
 
 // CheckAssessable checks who a showroom may assess (一级：由相应展厅的展厅
 // 经理考核): only managers at a level the showroom assesses, and never the
-// assessor themself.
+// assessor themself (CheckNotSelf, the assessor as the record names them).
 func CheckAssessable(levels Levels, level Level, m Manager, assessor string) error {
 	li, err := levels.Get(level)
 	if err != nil || li.AssessedBy != AssessorShowroom {
 		return Errorf(EUNAUTHORIZED, "err.assess_level_hq", "Level", int(level))
 	}
-	a := strings.TrimSpace(assessor)
-	self := Actor{Name: strings.TrimSpace(m.Name), EmployeeNo: m.EmployeeNo}.String() // as records name an account
-	if a != "" && (a == strings.TrimSpace(m.Name) || a == m.EmployeeNo || a == self) {
-		return Errorf(EINVALID, "err.assess_self").OnField("assessor")
+	return CheckNotSelf(AssessorOf(assessor), m)
+}
+
+// AssessorOf reads the person a record names as its assessor: an account
+// as records name one ("董喆（D001）", Actor.String, also with ASCII
+// parentheses and any spacing), or a bare name or employee number.
+func AssessorOf(s string) Actor {
+	s = strings.TrimSpace(s)
+	t := strings.NewReplacer("（", "(", "）", ")").Replace(s)
+	if strings.HasSuffix(t, ")") {
+		if i := strings.LastIndex(t, "("); i >= 0 {
+			return Actor{Name: strings.TrimSpace(t[:i]), EmployeeNo: strings.TrimSpace(t[i+1 : len(t)-1])}
+		}
+	}
+	return Actor{Name: s}
+}
+
+// CheckNotSelf refuses an assessment of oneself (SPEC §3), by identity: the
+// account's linked manager record, or its employee number whatever the
+// name, case or spacing it is written with (SameEmployeeNo); a record that
+// names its assessor without a number is compared by name, and by the name
+// as an employee number.
+func CheckNotSelf(assessor Actor, m Manager) error {
+	self := false
+	switch {
+	case assessor.ManagerID != "" && assessor.ManagerID == m.ID:
+		self = true
+	case strings.TrimSpace(assessor.EmployeeNo) != "":
+		self = m.EmployeeNo != "" && SameEmployeeNo(assessor.EmployeeNo, m.EmployeeNo)
+	case strings.TrimSpace(assessor.Name) != "":
+		n := strings.Join(strings.Fields(assessor.Name), "")
+		self = n == strings.Join(strings.Fields(m.Name), "") || (m.EmployeeNo != "" && SameEmployeeNo(n, m.EmployeeNo))
+	}
+	if self {
+		return Errorf(EUNAUTHORIZED, "err.assess_self").OnField("assessor")
 	}
 	return nil
 }

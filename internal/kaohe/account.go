@@ -153,10 +153,10 @@ func Forbidden(r Role, p Perm) error {
 // CheckAssessor refuses an assessment of one's own record: nobody assesses
 // themselves (SPEC §3).
 func CheckAssessor(a Actor, managerID string) error {
-	if a.ManagerID != "" && a.ManagerID == managerID {
-		return Errorf(EUNAUTHORIZED, "err.assess_self")
+	if a.ManagerID == "" || managerID == "" {
+		return nil // no record of the account's own: the record's assessor is checked by CheckNotSelf
 	}
-	return nil
+	return CheckNotSelf(Actor{ManagerID: a.ManagerID}, Manager{ID: managerID})
 }
 
 // Account is a person's sign-in to one install: showroom-owned and synced to
