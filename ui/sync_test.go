@@ -25,6 +25,7 @@ func TestEnrollAndSyncFromTheWindow(t *testing.T) {
 	defer h.Close()
 	srv := httptest.NewServer((&server.Server{Store: h}).Handler())
 	defer srv.Close()
+	t.Cleanup(svc.StopSync) // the background sync enrolling starts ends before the store closes
 	_, code, err := h.AddShowroom(context.Background(), "SH01", "上海徐汇旗舰展厅", "华东片区")
 	if err != nil {
 		t.Fatal(err)
@@ -62,8 +63,11 @@ func TestEnrollAndSyncFromTheWindow(t *testing.T) {
 		t.Errorf("status text %q", text)
 	}
 
-	// Offline path through the screen's buttons: a new write goes out in a
-	// bundle; HQ's bundle back acknowledges it.
+	// Offline path through the screen's buttons: the link goes down (else
+	// the background sync, which every write wakes, may send the new write
+	// before the bundle is made); a new write goes out in a bundle; HQ's
+	// bundle back acknowledges it.
+	srv.Close()
 	svc.CreateManager(context.Background(), w.e.actor, kaohe.Manager{EmployeeNo: "D088", Name: "离线新增", Education: kaohe.EduCollege, Status: kaohe.StatusActive}, kaohe.Level1)
 	out := filepath.Join(t.TempDir(), "sh01.kaohe")
 	w.Sync.ExportBundle(out)
