@@ -53,6 +53,10 @@ func Open(ctx context.Context, path string) (*Store, error) {
 	q.Set("_busy_timeout", "10000")
 	q.Set("_txlock", "immediate")
 	q.Set("_foreign_keys", "on")
+	// A page cache that holds a sync's working set of the indexes: with
+	// SQLite's default of 2 MiB each pushed row read index pages back from
+	// the file.
+	q.Set("_cache_size", "-65536")
 	// HQ's database holds every showroom's data and credentials' hashes:
 	// its owner's only (SQLite's -wal and -shm take the file's mode).
 	if f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE, 0o600); err == nil {
