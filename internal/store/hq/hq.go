@@ -21,6 +21,7 @@ import (
 	"net/url"
 	"os"
 	"sort"
+	"strconv"
 	"strings"
 	"time"
 
@@ -547,6 +548,18 @@ func (t *txn) QueryRow(q string, args ...any) *sql.Row {
 // written (its parent's children replay in that order); only its counter
 // moves.
 func (s *Store) record(tx *txn, c protocol.Change, showroom, parent, origin, credential string) (fresh bool, err error) {
+	var key string
+	if e, err := kaohe.EntityOf(c.Entity); err == nil && c.Op != "delete" {
+		if row, err := e.Decode(c.Payload); err == nil {
+			key, _ = naturalKey(c.Entity, c.Op, row.Value, showroom)
+		}
+	}
+	return s.recordKeyed(tx, c, showroom, parent, key, origin, credential)
+}
+
+// recordKeyed is record of a change whose natural key (naturalKey) the
+// caller has found already.
+func (s *Store) recordKeyed(tx *txn, c protocol.Change, showroom, parent, key, origin, credential string) (fresh bool, err error) {
 	if c.Version <= 0 {
 		if err := tx.QueryRow(`SELECT coalesce(max(version), 0) + 1 FROM rows WHERE entity = ? AND row_id = ?`, c.Entity, c.RowID).Scan(&c.Version); err != nil {
 			return false, err
@@ -567,7 +580,6 @@ func (s *Store) record(tx *txn, c protocol.Change, showroom, parent, origin, cre
 	}
 	seq, _ := res.LastInsertId()
 	delete(tx.known, c.Entity+"\x00"+c.RowID) // read again if asked: the write may or may not win
-	key, _ := naturalKey(c, showroom)
 	_, err = tx.Exec(`INSERT INTO rows (entity, row_id, showroom_id, parent, payload, deleted, seq, change_id, version, natural_key) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 		ON CONFLICT (entity, row_id) DO UPDATE SET payload = excluded.payload, deleted = excluded.deleted,
 			seq = CASE WHEN excluded.payload = rows.payload AND excluded.deleted = rows.deleted THEN rows.seq ELSE excluded.seq END,
@@ -577,31 +589,23 @@ func (s *Store) record(tx *txn, c protocol.Change, showroom, parent, origin, cre
 	return err == nil, err
 }
 
-// naturalKey is what must be unique among a showroom's live rows of the
-// change's entity ("" when nothing is): a manager's employee number in its
-// showroom, an actual's manager, metric, year and month. dup is the refusal
-// of a second row with it.
-func naturalKey(c protocol.Change, showroom string) (key string, dup error) {
-	if c.Op == "delete" {
+// naturalKey is what must be unique among a showroom's live rows of an
+// entity ("" when nothing is), read from the row as decoded (v, a pointer
+// to the entity's type): a manager's employee number in its showroom, an
+// actual's manager, metric, year and month. dup is the refusal of a second
+// row with it.
+func naturalKey(entity, op string, v any, showroom string) (key string, dup error) {
+	if op == "delete" {
 		return "", nil
 	}
-	switch c.Entity {
+	switch entity {
 	case kaohe.EntManager:
-		var m struct {
-			No string `json:"employee_no"`
-		}
-		if json.Unmarshal(c.Payload, &m) == nil && m.No != "" {
-			return "manager\x00" + showroom + "\x00" + m.No, kaohe.Errorf(kaohe.ECONFLICT, "err.duplicate_employee_no", "No", m.No)
+		if m, ok := v.(*kaohe.Manager); ok && m.EmployeeNo != "" {
+			return "manager\x00" + showroom + "\x00" + m.EmployeeNo, kaohe.Errorf(kaohe.ECONFLICT, "err.duplicate_employee_no", "No", m.EmployeeNo)
 		}
 	case kaohe.EntActual:
-		var a struct {
-			Manager string `json:"manager_id"`
-			Metric  string `json:"metric"`
-			Year    int    `json:"year"`
-			Month   int    `json:"month"`
-		}
-		if json.Unmarshal(c.Payload, &a) == nil && a.Manager != "" {
-			return fmt.Sprintf("actual\x00%s\x00%s\x00%d\x00%d", a.Manager, a.Metric, a.Year, a.Month),
+		if a, ok := v.(*kaohe.Actual); ok && a.ManagerID != "" {
+			return "actual\x00" + a.ManagerID + "\x00" + a.Metric + "\x00" + strconv.Itoa(a.Year) + "\x00" + strconv.Itoa(a.Month),
 				kaohe.Errorf(kaohe.ECONFLICT, "err.duplicate_actual", "Metric", a.Metric, "Year", a.Year, "Month", a.Month)
 		}
 	}
@@ -617,8 +621,7 @@ const sqlNaturalKeyTaken = `SELECT row_id FROM rows WHERE natural_key = ? AND na
 // checkUnique refuses a row that would be a second live one with the same
 // natural key (two managers with one employee number in a showroom, two
 // actuals for one month).
-func (s *Store) checkUnique(tx *txn, c protocol.Change, showroom string) error {
-	key, dup := naturalKey(c, showroom)
+func (s *Store) checkUnique(tx *txn, c protocol.Change, key string, dup error) error {
 	if key == "" {
 		return nil
 	}

@@ -133,11 +133,13 @@ func (l *ledger) Period(id string) (kaohe.Period, bool, error) {
 	return p, ok, err
 }
 
+const sqlRowPayload = `SELECT payload FROM rows WHERE entity = ? AND row_id = ? AND deleted = 0`
+
 // rowOf reads a row's current state at HQ.
 func rowOf[T any](tx *txn, entity, id string) (T, bool, error) {
 	var v T
 	var p string
-	err := tx.QueryRow(`SELECT payload FROM rows WHERE entity = ? AND row_id = ? AND deleted = 0`, entity, id).Scan(&p)
+	err := tx.QueryRow(sqlRowPayload, entity, id).Scan(&p)
 	if errors.Is(err, sql.ErrNoRows) {
 		return v, false, nil
 	}

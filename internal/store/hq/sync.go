@@ -49,7 +49,9 @@ func (s *Store) PushFrom(ctx context.Context, cred Credential, replica string, c
 			r := protocol.Result{ID: c.ID, Status: protocol.Applied}
 			a, err := s.check(tx, led, cred, c)
 			if err == nil {
-				err = s.checkUnique(tx, c, a.showroom)
+				var dup error
+				a.key, dup = naturalKey(c.Entity, c.Op, a.row.Value, a.showroom)
+				err = s.checkUnique(tx, c, a.key, dup)
 			}
 			if err == nil {
 				var fresh bool
@@ -67,16 +69,28 @@ func (s *Store) PushFrom(ctx context.Context, cred Credential, replica string, c
 			}
 			results[i] = r
 		}
-		return nil
+		return seenNos.write(tx)
 	})
 	return results, err
 }
+
+// The statements a push runs per batch or per change; each uses an index
+// (TestPerChangeQueriesUseTheirIndex).
+const (
+	sqlReplicaNumbers = `SELECT rseq, change_id FROM replica_seen WHERE credential = ? AND rseq BETWEEN ? AND ?`
+	sqlSeenChanges    = `SELECT change_id FROM changes WHERE change_id IN (SELECT value FROM json_each(?))`
+	sqlPrefetchRows   = `SELECT entity, row_id, showroom_id, payload, deleted FROM rows
+		WHERE (entity, row_id) IN (SELECT json_extract(value, '$[0]'), json_extract(value, '$[1]') FROM json_each(?))`
+	sqlStoredRow   = `SELECT showroom_id, payload, deleted FROM rows WHERE entity = ? AND row_id = ?`
+	sqlRowShowroom = `SELECT showroom_id FROM rows WHERE entity = ? AND row_id = ? AND deleted = 0`
+)
 
 // replicaSeen is which change each number of a replica's sequence was, for
 // the numbers of one batch.
 type replicaSeen struct {
 	cred  string
 	known map[int64]string
+	fresh [][2]any // numbers first seen in this batch, and their changes: written by write
 }
 
 // replicaNumbers reads, in one query, which changes the numbers a batch
@@ -97,7 +111,7 @@ func (s *Store) replicaNumbers(tx *txn, cred Credential, changes []protocol.Chan
 	if hi == 0 {
 		return r, nil
 	}
-	rows, err := tx.Query(`SELECT rseq, change_id FROM replica_seen WHERE credential = ? AND rseq BETWEEN ? AND ?`, cred.ID, lo, hi)
+	rows, err := tx.Query(sqlReplicaNumbers, cred.ID, lo, hi)
 	if err != nil {
 		return nil, err
 	}
@@ -124,12 +138,23 @@ func (r *replicaSeen) check(tx *txn, cred Credential, c protocol.Change) error {
 	switch {
 	case !ok:
 		r.known[c.RSeq] = c.ID
-		_, err := tx.Exec(`INSERT INTO replica_seen (credential, rseq, change_id) VALUES (?, ?, ?)`, r.cred, c.RSeq, c.ID)
-		return err
+		r.fresh = append(r.fresh, [2]any{c.RSeq, c.ID})
 	case had != c.ID:
 		return kaohe.Errorf(kaohe.ECONFLICT, "err.replica_copy")
 	}
 	return nil
+}
+
+// write stores the numbers first seen in the batch, in one statement.
+func (r *replicaSeen) write(tx *txn) error {
+	if len(r.fresh) == 0 {
+		return nil
+	}
+	nums, _ := json.Marshal(r.fresh)
+	_, err := tx.Exec(`INSERT INTO replica_seen (credential, rseq, change_id)
+		SELECT ?, value ->> 0, value ->> 1 FROM json_each(?)`, r.cred, string(nums))
+	r.fresh = nil
+	return err
 }
 
 // ReplicaSeq returns the highest number of a credential's sequence HQ has
@@ -146,6 +171,7 @@ type accepted struct {
 	row      kaohe.Row
 	showroom string
 	parent   string
+	key      string // naturalKey
 }
 
 // check decides whether the caller may write the change, by the entity's
@@ -243,7 +269,7 @@ func (s *Store) prefetch(tx *txn, changes []protocol.Change) (map[string]bool, e
 	idsJSON, _ := json.Marshal(ids)
 	keysJSON, _ := json.Marshal(keys)
 	seen := map[string]bool{}
-	rows, err := tx.Query(`SELECT change_id FROM changes WHERE change_id IN (SELECT value FROM json_each(?))`, string(idsJSON))
+	rows, err := tx.Query(sqlSeenChanges, string(idsJSON))
 	if err != nil {
 		return nil, err
 	}
@@ -256,8 +282,7 @@ func (s *Store) prefetch(tx *txn, changes []protocol.Change) (map[string]bool, e
 		seen[id] = true
 	}
 	rows.Close()
-	rows, err = tx.Query(`SELECT entity, row_id, showroom_id, payload, deleted FROM rows
-		WHERE (entity, row_id) IN (SELECT json_extract(value, '$[0]'), json_extract(value, '$[1]') FROM json_each(?))`, string(keysJSON))
+	rows, err = tx.Query(sqlPrefetchRows, string(keysJSON))
 	if err != nil {
 		return nil, err
 	}
@@ -284,7 +309,7 @@ func (t *txn) storedRow(entity, id string) (storedRow, bool, error) {
 		return *r, true, nil
 	}
 	var r storedRow
-	err := t.QueryRow(`SELECT showroom_id, payload, deleted FROM rows WHERE entity = ? AND row_id = ?`, entity, id).Scan(&r.showroom, &r.payload, &r.deleted)
+	err := t.QueryRow(sqlStoredRow, entity, id).Scan(&r.showroom, &r.payload, &r.deleted)
 	if errors.Is(err, sql.ErrNoRows) {
 		return r, false, nil
 	}
@@ -299,7 +324,7 @@ func (s *Store) showroomOfRow(tx *txn, ref kaohe.Ref) (string, error) {
 		return sr, nil
 	}
 	var sr string
-	err := tx.QueryRow(`SELECT showroom_id FROM rows WHERE entity = ? AND row_id = ? AND deleted = 0`, ref.Entity, ref.ID).Scan(&sr)
+	err := tx.QueryRow(sqlRowShowroom, ref.Entity, ref.ID).Scan(&sr)
 	if errors.Is(err, sql.ErrNoRows) || ref.ID == "" {
 		return "", kaohe.Errorf(kaohe.EINVALID, "err.missing_reference", "Entity", ref.Entity, "ID", ref.ID)
 	}
@@ -377,7 +402,7 @@ func (s *Store) apply(tx *txn, led *ledger, c protocol.Change, a accepted, cred 
 	d, ok := a.row.Value.(*kaohe.Decision)
 	grants := ok && c.Entity == kaohe.EntDecision && d.Stage == kaohe.StageThird && d.Pass
 	if !grants {
-		fresh, err = s.record(tx, c, a.showroom, a.parent, cred.Kind, cred.ID)
+		fresh, err = s.recordKeyed(tx, c, a.showroom, a.parent, a.key, cred.Kind, cred.ID)
 		if err == nil {
 			led.recorded(c.Entity, c.RowID, a.parent)
 		}
@@ -386,7 +411,7 @@ func (s *Store) apply(tx *txn, led *ledger, c protocol.Change, a accepted, cred 
 	if _, err := tx.Exec(`SAVEPOINT change`); err != nil {
 		return false, err
 	}
-	fresh, err = s.record(tx, c, a.showroom, a.parent, cred.Kind, cred.ID)
+	fresh, err = s.recordKeyed(tx, c, a.showroom, a.parent, a.key, cred.Kind, cred.ID)
 	if err == nil && fresh {
 		led.recorded(c.Entity, c.RowID, a.parent)
 		err = s.grant(tx, led, *d, a.showroom, cred.ID)
