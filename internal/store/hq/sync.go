@@ -5,6 +5,8 @@ import (
 	"database/sql"
 	"encoding/json"
 	"errors"
+	"runtime"
+	"sync"
 
 	"kaohe/internal/kaohe"
 	"kaohe/sync/protocol"
@@ -28,6 +30,7 @@ func (s *Store) PushFrom(ctx context.Context, cred Credential, replica string, c
 	if replica != "" && replica != cred.ID {
 		return nil, kaohe.Errorf(kaohe.ECONFLICT, "err.replica_copy")
 	}
+	decoded := decodeAll(changes) // before the transaction: the other cores work while HQ waits for the database
 	err := s.tx(ctx, func(tx *txn) error {
 		led := newLedger(tx, kaohe.DateOf(s.Now()))
 		seen, err := s.prefetch(tx, changes)
@@ -47,7 +50,7 @@ func (s *Store) PushFrom(ctx context.Context, cred Credential, replica string, c
 				continue
 			}
 			r := protocol.Result{ID: c.ID, Status: protocol.Applied}
-			a, err := s.check(tx, led, cred, c)
+			a, err := s.check(tx, led, cred, c, decoded[i])
 			if err == nil {
 				var dup error
 				a.key, dup = naturalKey(c.Entity, c.Op, a.row.Value, a.showroom)
@@ -165,6 +168,46 @@ func (s *Store) ReplicaSeq(ctx context.Context, cred Credential) (int64, error) 
 	return n, err
 }
 
+// decoded is a change's payload read strictly by its entity's definition
+// (kaohe.Entity.Decode), or why it could not be.
+type decoded struct {
+	row kaohe.Row
+	err error
+}
+
+// decodeAll decodes the payloads of a batch, on every core for a large
+// one: decoding reads nothing stored, so it needs no transaction.
+func decodeAll(changes []protocol.Change) []decoded {
+	out := make([]decoded, len(changes))
+	one := func(i int) {
+		e, err := kaohe.EntityOf(changes[i].Entity)
+		if err != nil {
+			out[i].err = err
+			return
+		}
+		out[i].row, out[i].err = e.Decode(changes[i].Payload)
+	}
+	workers := min(runtime.GOMAXPROCS(0), len(changes)/256)
+	if workers <= 1 {
+		for i := range changes {
+			one(i)
+		}
+		return out
+	}
+	var wg sync.WaitGroup
+	for w := range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := w; i < len(changes); i += workers {
+				one(i)
+			}
+		}()
+	}
+	wg.Wait()
+	return out
+}
+
 // accepted is a change that passed check: its row, showroom and parent.
 type accepted struct {
 	entity   *kaohe.Entity
@@ -178,7 +221,7 @@ type accepted struct {
 // one definition (kaohe.EntityOf): who writes it, which showroom it belongs
 // to (found from the stored rows it refers to, never from the payload), and
 // the domain's rule for it.
-func (s *Store) check(tx *txn, led *ledger, cred Credential, c protocol.Change) (accepted, error) {
+func (s *Store) check(tx *txn, led *ledger, cred Credential, c protocol.Change, d decoded) (accepted, error) {
 	if c.ID == "" || c.RowID == "" || (c.Op != "upsert" && c.Op != "delete") {
 		return accepted{}, kaohe.Errorf(kaohe.EINVALID, "err.bad_change")
 	}
@@ -193,7 +236,7 @@ func (s *Store) check(tx *txn, led *ledger, cred Credential, c protocol.Change) 
 	if e.Writer != from {
 		return accepted{}, kaohe.Errorf(kaohe.EUNAUTHORIZED, "err.not_owner", "Entity", c.Entity)
 	}
-	row, err := e.Decode(c.Payload)
+	row, err := d.row, d.err
 	if err != nil {
 		return accepted{}, err
 	}
