@@ -106,11 +106,33 @@ func (c *Client) Push(ctx context.Context, changes []protocol.Change) ([]protoco
 
 // PushFrom is Push naming the sending replica.
 func (c *Client) PushFrom(ctx context.Context, replica string, changes []protocol.Change) ([]protocol.Result, error) {
-	var out protocol.PushResponse
-	if err := c.post(ctx, protocol.PathPush, protocol.PushRequest{Version: protocol.Version, Replica: replica, Changes: changes}, &out); err != nil {
+	b, err := EncodePush(replica, changes)
+	if err != nil {
 		return nil, err
 	}
-	if len(out.Results) != len(changes) {
+	return c.PushEncoded(ctx, b)
+}
+
+// PushBody is a push request encoded ahead of sending (EncodePush): the
+// sync engine encodes the next batch while HQ applies the one before.
+type PushBody struct {
+	gz []byte
+	n  int // changes in it
+}
+
+// EncodePush encodes a push request, for PushEncoded.
+func EncodePush(replica string, changes []protocol.Change) (PushBody, error) {
+	gz, err := encode(protocol.PushRequest{Version: protocol.Version, Replica: replica, Changes: changes})
+	return PushBody{gz: gz, n: len(changes)}, err
+}
+
+// PushEncoded sends an encoded push and returns HQ's answer for each change.
+func (c *Client) PushEncoded(ctx context.Context, b PushBody) ([]protocol.Result, error) {
+	var out protocol.PushResponse
+	if err := c.send(ctx, protocol.PathPush, b.gz, &out); err != nil {
+		return nil, err
+	}
+	if len(out.Results) != b.n {
 		return nil, kaohe.Errorf(kaohe.EINTERNAL, "err.sync_bad_answer")
 	}
 	return out.Results, nil
@@ -122,21 +144,36 @@ func (c *Client) Pull(ctx context.Context, cursor int64, limit int) (protocol.Pu
 	return out, c.post(ctx, protocol.PathPull, protocol.PullRequest{Version: protocol.Version, Cursor: cursor, Limit: limit}, &out)
 }
 
-// post sends v gzip-compressed. The body is bytes, which resty sends whole
-// again on every retry (a reader would be empty the second time).
+// post sends v gzip-compressed.
 func (c *Client) post(ctx context.Context, path string, v, out any) error {
-	raw, err := json.Marshal(v)
+	gz, err := encode(v)
 	if err != nil {
 		return err
+	}
+	return c.send(ctx, path, gz, out)
+}
+
+// encode is v as gzip-compressed JSON.
+func encode(v any) ([]byte, error) {
+	raw, err := json.Marshal(v)
+	if err != nil {
+		return nil, err
 	}
 	var buf bytes.Buffer
 	zw, _ := gzip.NewWriterLevel(&buf, gzip.BestSpeed) // the changes are text: speed matters more
 	zw.Write(raw)
 	zw.Close()
+	return buf.Bytes(), nil
+}
+
+// send posts a gzip-compressed JSON body. The body is bytes, which resty
+// sends whole again on every retry (a reader would be empty the second
+// time).
+func (c *Client) send(ctx context.Context, path string, gz []byte, out any) error {
 	resp, err := c.r.R().SetContext(ctx).
 		SetHeader("Content-Type", "application/json").
 		SetHeader("Content-Encoding", "gzip").
-		SetBody(buf.Bytes()).
+		SetBody(gz).
 		Post(path)
 	if err := check(resp, err); err != nil {
 		return err

@@ -13,6 +13,7 @@ import (
 
 	"kaohe/internal/kaohe"
 	"kaohe/internal/store"
+	"kaohe/sync/client"
 	"kaohe/sync/protocol"
 )
 
@@ -214,6 +215,12 @@ type Recoverer interface {
 	Recover(ctx context.Context, cursor int64, limit int) (protocol.RecoverResponse, error)
 }
 
+// encodedPusher is a client that sends a push encoded ahead
+// (client.EncodePush).
+type encodedPusher interface {
+	PushEncoded(ctx context.Context, b client.PushBody) ([]protocol.Result, error)
+}
+
 // replicaPusher is a client that names the sending replica with a push.
 type replicaPusher interface {
 	PushFrom(ctx context.Context, replica string, changes []protocol.Change) ([]protocol.Result, error)
@@ -262,9 +269,10 @@ func toWire(c store.Change) protocol.Change {
 }
 
 // push sends the outbox in batches, pipelined: while HQ applies one batch,
-// the previous one is marked sent and the next is read. A change leaves the
-// outbox only once HQ has answered for it, so a push cut short anywhere at
-// worst sends a batch again, which HQ answers as duplicates.
+// the previous one is marked sent and the next is read and encoded. A
+// change leaves the outbox only once HQ has answered for it, so a push cut
+// short anywhere at worst sends a batch again, which HQ answers as
+// duplicates.
 func (e *Engine) push(ctx context.Context) error {
 	type answer struct {
 		results []protocol.Result
@@ -281,28 +289,56 @@ func (e *Engine) push(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	var toMark []store.Outcome
-	for len(batch) > 0 {
+	// A client that encodes ahead gets each batch encoded while HQ applies
+	// the one before.
+	ep, encodes := e.Client.(encodedPusher)
+	encode := func(batch []store.Change) (client.PushBody, error) {
+		if !encodes || len(batch) == 0 {
+			return client.PushBody{}, nil
+		}
 		wire := make([]protocol.Change, len(batch))
 		for i, c := range batch {
 			wire[i] = toWire(c)
 		}
+		return client.EncodePush(replica, wire)
+	}
+	body, err := encode(batch)
+	if err != nil {
+		return err
+	}
+	var toMark []store.Outcome
+	for len(batch) > 0 {
 		answered := make(chan answer, 1)
-		go func() {
-			var res []protocol.Result
-			var err error
-			if rp, ok := e.Client.(replicaPusher); ok {
-				res, err = rp.PushFrom(ctx, replica, wire)
-			} else {
-				res, err = e.Client.Push(ctx, wire)
+		if encodes {
+			go func(b client.PushBody) {
+				res, err := ep.PushEncoded(ctx, b)
+				answered <- answer{res, err}
+			}(body)
+		} else {
+			wire := make([]protocol.Change, len(batch))
+			for i, c := range batch {
+				wire[i] = toWire(c)
 			}
-			answered <- answer{res, err}
-		}()
+			go func() {
+				var res []protocol.Result
+				var err error
+				if rp, ok := e.Client.(replicaPusher); ok {
+					res, err = rp.PushFrom(ctx, replica, wire)
+				} else {
+					res, err = e.Client.Push(ctx, wire)
+				}
+				answered <- answer{res, err}
+			}()
+		}
 		var markErr, readErr error
 		if toMark != nil {
 			markErr = e.Store.MarkPushed(ctx, toMark)
 		}
 		next, readErr := e.Store.PendingChangesAfter(ctx, batch[len(batch)-1].Seq, e.batch())
+		var encErr error
+		if readErr == nil {
+			body, encErr = encode(next)
+		}
 		a := <-answered
 		switch {
 		case a.err != nil:
@@ -311,6 +347,8 @@ func (e *Engine) push(ctx context.Context) error {
 			return markErr
 		case readErr != nil:
 			return readErr
+		case encErr != nil:
+			return encErr
 		}
 		toMark = make([]store.Outcome, len(a.results))
 		for i, r := range a.results {
