@@ -295,6 +295,14 @@ func (tx *Tx) retryPending() error {
 	return nil
 }
 
+// RetryPending tries the pulled changes still waiting again, if any.
+func (s *Store) RetryPending(ctx context.Context) error {
+	if n, err := s.PendingRemote(ctx); err != nil || n == 0 {
+		return err
+	}
+	return s.Update(ctx, "总部同步", func(tx *Tx) error { return tx.retryPending() })
+}
+
 // PendingRemote counts the pulled changes waiting to be applied.
 func (s *Store) PendingRemote(ctx context.Context) (int, error) {
 	var n int

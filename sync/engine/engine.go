@@ -199,7 +199,10 @@ func (e *Engine) sync(ctx context.Context) error {
 			}
 		}
 		if !resp.More {
-			return nil
+			// Pulled changes still waiting are tried again even when nothing
+			// new came: a local edit may have freed their way (the user
+			// renumbered a manager HQ refused as a second one).
+			return e.Store.RetryPending(ctx)
 		}
 	}
 }

@@ -724,3 +724,55 @@ func TestFigureEnteredAgainAfterRestore(t *testing.T) {
 	compareStates(t, h, sr)
 	compare(t, h, sr)
 }
+
+// TestManagerEnteredAgainAfterRestore: after a restore, before the recovery
+// ran, a manager HQ already holds is entered again under the same employee
+// number. HQ refuses the second one (one employee number per showroom) and
+// the Sync screen lists it; HQ's manager waits here, nothing is lost. Once
+// the user gives the entry another number, the next sync applies HQ's
+// manager although nothing new came from HQ.
+func TestManagerEnteredAgainAfterRestore(t *testing.T) {
+	h := newHQ(t)
+	sr := enroll(t, h, "SH01", "上海徐汇旗舰展厅", false)
+	newManager(t, sr.store, "R001")
+	mustSync(t, sr)
+	dir := filepath.Join(t.TempDir(), "backups")
+	backup, err := sr.store.Backup(ctx, dir, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	orig := newManager(t, sr.store, "R002")
+	mustSync(t, sr)
+	if _, err := sr.store.RestoreFrom(ctx, backup.Path, dir); err != nil {
+		t.Fatal(err)
+	}
+	again := newManager(t, sr.store, "R002")
+	mustSync(t, sr)
+	refused, _ := sr.store.Refused(ctx)
+	found := false
+	for _, r := range refused {
+		found = found || (r.Entity == kaohe.EntManager && r.RowID == again.ID && strings.Contains(r.Refused, "err.duplicate_employee_no"))
+	}
+	if !found {
+		t.Fatalf("the second R002 was not refused as such: %+v", refused)
+	}
+	if _, err := sr.store.Manager(ctx, again.ID); err != nil {
+		t.Errorf("the entry HQ refused is gone: %v", err)
+	}
+	if stats, _ := h.store.Stats(ctx); stats["SH01"]["managers"] != 2 {
+		t.Errorf("HQ has %d managers; want 2", stats["SH01"]["managers"])
+	}
+	// The user renumbers the entry; HQ's R002 then comes in.
+	m, _ := sr.store.Manager(ctx, again.ID)
+	m.Manager.EmployeeNo = "R009"
+	if err := sr.store.Update(ctx, "t", func(tx *store.Tx) error { _, err := tx.UpdateManager(m.Manager); return err }); err != nil {
+		t.Fatal(err)
+	}
+	mustSync(t, sr)
+	if _, err := sr.store.Manager(ctx, orig.ID); err != nil {
+		t.Errorf("HQ's R002 still missing here after the entry was renumbered: %v", err)
+	}
+	if n, _ := sr.store.PendingRemote(ctx); n != 0 {
+		t.Errorf("%d pulled changes still waiting", n)
+	}
+}
