@@ -121,6 +121,61 @@ func TestCLIErrorPathsSpeakTheUsersLanguage(t *testing.T) {
 	}
 }
 
+// TestCLISignInRefusalsSpeakTheUsersLanguage: a write without --user, with
+// --user but no password, and with a wrong password is refused in the
+// user's language; the flags and the variable the refusal names are the
+// command's own (its --help lists them), so following the message works.
+func TestCLISignInRefusalsSpeakTheUsersLanguage(t *testing.T) {
+	dir := t.TempDir()
+	data := filepath.Join(dir, "data")
+	if _, _, err := runCLI(t, "--data", data, "demo", "--today", "2026-11-27"); err != nil {
+		t.Fatal(err)
+	}
+	backup := filepath.Join(dir, "nothing.db")
+	cases := []struct {
+		name, cmd string
+		args      []string
+		password  string
+		key       string
+	}{
+		{"no --user", "restore", []string{"restore", backup}, "manager-demo", "err.cli_needs_user"},
+		{"no password", "restore", []string{"restore", backup, "--user", "D001"}, "", "err.cli_needs_password"},
+		{"account add without --user", "account add", []string{"account", "add", "--name", "某人", "--employee-no", "X9"}, "manager-demo", "err.cli_needs_user"},
+		{"wrong password", "restore", []string{"restore", backup, "--user", "D001"}, "not-the-password", "err.wrong_password"},
+	}
+	flagName := regexp.MustCompile(`--[a-z][a-z-]*`)
+	for _, lang := range []kaohe.Lang{kaohe.LangZh, kaohe.LangEn} {
+		for _, c := range cases {
+			t.Run(string(lang)+"/"+c.name, func(t *testing.T) {
+				t.Setenv("KAOHE_PASSWORD", c.password)
+				_, _, err := runCLI(t, append([]string{"--lang", string(lang), "--data", data}, c.args...)...)
+				if got := keyOf(err); got != c.key {
+					t.Fatalf("error %v (%s); want %s", err, got, c.key)
+				}
+				ui.SetLanguage(lang)
+				msg := ui.ErrorText(err)
+				checkLanguage(t, lang, msg, dir)
+				if c.key == "err.wrong_password" {
+					return
+				}
+				if !strings.Contains(msg, "kaohe "+c.cmd) || !strings.Contains(msg, "KAOHE_PASSWORD") || !strings.Contains(msg, "--password-stdin") {
+					t.Errorf("the refusal does not name the command, KAOHE_PASSWORD and --password-stdin: %s", msg)
+				}
+				hout, herrOut, herr := runCLI(t, append([]string{"--data", data}, append(strings.Fields(c.cmd), "--help")...)...)
+				help := hout + herrOut
+				if herr != nil {
+					t.Fatalf("%s --help: %v", c.cmd, herr)
+				}
+				for _, f := range flagName.FindAllString(msg, -1) {
+					if !strings.Contains(help, "-"+strings.TrimLeft(f, "-")) {
+						t.Errorf("the refusal names %s, which kaohe %s does not have:\n%s", f, c.cmd, help)
+					}
+				}
+			})
+		}
+	}
+}
+
 func errorsAs(err error, target **cli.UsageError) bool {
 	for e := err; e != nil; {
 		if u, ok := e.(*cli.UsageError); ok {
@@ -151,6 +206,8 @@ func keyOf(err error) string {
 func checkLanguage(t *testing.T, lang kaohe.Lang, msg, dir string) {
 	t.Helper()
 	rest := regexp.MustCompile(regexp.QuoteMeta(dir)+`[^\s（）。，：:]*`).ReplaceAllString(msg, "")
+	// Command, flag and variable names are the same in every language.
+	rest = regexp.MustCompile(`\bkaohe(?: [a-z][a-z-]*)*|--[a-z][a-z-]*|\bKAOHE_[A-Z_]+`).ReplaceAllString(rest, "")
 	if strings.Contains(rest, "err.") || strings.Contains(rest, "<no value>") || strings.TrimSpace(rest) == "" {
 		t.Errorf("%s message %q: a raw key or an empty value", lang, msg)
 	}
