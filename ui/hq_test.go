@@ -34,6 +34,14 @@ func hqWindow(t *testing.T) (*Window, *service.Service, *hq.Store) {
 // admin (password hq-admin-pw), H002 a reviewer (reviewer-pw).
 func hqWindowAs(t *testing.T, no, pw string) (*Window, *service.Service, *hq.Store) {
 	t.Helper()
+	w, svc, h, _ := hqWorldAs(t, no, pw)
+	return w, svc, h
+}
+
+// hqWorldAs is hqWindowAs that also returns the service of the demo
+// showroom SH01 that synced to the same HQ.
+func hqWorldAs(t *testing.T, no, pw string) (*Window, *service.Service, *hq.Store, *service.Service) {
+	t.Helper()
 	a := test.NewTempApp(t)
 	SetLanguage(kaohe.LangZh)
 	h, err := hq.Open(context.Background(), filepath.Join(t.TempDir(), "hq.db"))
@@ -83,7 +91,7 @@ func hqWindowAs(t *testing.T, no, pw string) (*Window, *service.Service, *hq.Sto
 	w := NewWindow(Params{App: a, Service: svc, DocDir: t.TempDir(), DataDir: t.TempDir(), Now: func() time.Time { return demoToday }})
 	t.Cleanup(w.Close)
 	w.Wait()
-	return w, svc, h
+	return w, svc, h, rs
 }
 
 func TestHQReviewQueue(t *testing.T) {

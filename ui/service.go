@@ -135,6 +135,9 @@ type HQService interface {
 	HQReportPDF(ctx context.Context, periodID, path string) error
 	HQReportXLSX(ctx context.Context, periodID, path string) error
 	FileAssessments(ctx context.Context, actor kaohe.Actor, ids []string) error
+	HQAudit(ctx context.Context, f kaohe.AuditFilter) ([]kaohe.AuditLine, error)
+	AllAccounts(ctx context.Context, actor kaohe.Actor) ([]kaohe.Account, error)
+	BlockAccount(ctx context.Context, actor kaohe.Actor, accountID string, blocked bool, reason string) error
 }
 
 // AccountService signs people in and keeps their accounts.

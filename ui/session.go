@@ -55,6 +55,19 @@ func (w *Window) signedIn() {
 	w.watchIdle()
 }
 
+// signedOutBySync shows the sign-in when a sync ended the session: the
+// account gave way to the same person's account recovered from HQ.
+func (w *Window) signedOutBySync() {
+	if w.gate == nil || w.gate.Login != nil || w.gate.Setup != nil || w.gate.Lock != nil {
+		return
+	}
+	if a, _ := w.e.svc.Session(); a.AccountID != "" {
+		return
+	}
+	w.showLogin()
+	w.gate.Login.Message.SetText(T("session.signed_out_by_sync"))
+}
+
 func (w *Window) showLogin() {
 	w.stopIdle()
 	w.gate.Login = newLoginScreen(w)
@@ -143,7 +156,7 @@ var pagePerm = map[string]kaohe.Perm{
 	"nav.dashboard": kaohe.PermSeeAll, "nav.targets": kaohe.PermSeeAll, "nav.assessments": kaohe.PermSeeAll,
 	"nav.rewards": kaohe.PermSeeAll, "nav.research": kaohe.PermSeeAll,
 	"nav.review": kaohe.PermReview, "nav.filing": kaohe.PermReview, "nav.hq_report": kaohe.PermSeeAll,
-	"nav.reference": kaohe.PermReference, "nav.all_managers": kaohe.PermSeeAll,
+	"nav.reference": kaohe.PermReference, "nav.all_managers": kaohe.PermSeeAll, "nav.audit": kaohe.PermSeeAll,
 	"nav.accounts": kaohe.PermAccounts, "nav.sync": kaohe.PermSync,
 }
 

@@ -114,6 +114,9 @@ func (w watched) SaveAccount(ctx context.Context, actor kaohe.Actor, a kaohe.Acc
 	r, err := w.Service.SaveAccount(ctx, actor, a, password)
 	return r, w.bumped(err)
 }
+func (w watched) BlockAccount(ctx context.Context, actor kaohe.Actor, accountID string, blocked bool, reason string) error {
+	return w.bumped(w.Service.BlockAccount(ctx, actor, accountID, blocked, reason))
+}
 func (w watched) SetIdleLockMinutes(ctx context.Context, actor kaohe.Actor, minutes int) error {
 	return w.bumped(w.Service.SetIdleLockMinutes(ctx, actor, minutes))
 }

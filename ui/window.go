@@ -57,6 +57,7 @@ type Window struct {
 	Reference    *ReferenceScreen // HQ mode
 	Filing       *FilingScreen    // HQ mode
 	HQReport     *HQReportScreen  // HQ mode
+	Audit        *AuditScreen     // HQ mode
 	AllManagers  *ManagersScreen  // HQ mode
 	Accounts     *AccountsScreen  // managers of accounts
 
@@ -118,6 +119,7 @@ func NewWindow(p Params) *Window {
 	p.Service.OnSyncStatus(func(st kaohe.SyncStatus) {
 		if !st.Running {
 			w.e.data.bump()
+			w.e.work.post(w.signedOutBySync)
 		}
 		w.e.work.post(func() {
 			if w.Sync != nil {
@@ -141,7 +143,7 @@ func (w *Window) build(i int) fyne.CanvasObject {
 	w.SetTitle(T("app.name"))
 	w.Dashboard, w.Managers, w.Assessments, w.Applications, w.Targets = nil, nil, nil, nil, nil
 	w.Training, w.Rewards, w.Research, w.Documents, w.Sync, w.Settings = nil, nil, nil, nil, nil, nil
-	w.Review, w.Reference, w.Filing, w.HQReport, w.AllManagers, w.Accounts = nil, nil, nil, nil, nil, nil
+	w.Review, w.Reference, w.Filing, w.HQReport, w.AllManagers, w.Accounts, w.Audit = nil, nil, nil, nil, nil, nil, nil
 
 	pg := func(key string, build func() screen) *page { return &page{key: key, build: build} }
 	sync := pg("nav.sync", func() screen { w.Sync = newSyncScreen(e); return w.Sync })
@@ -158,6 +160,7 @@ func (w *Window) build(i int) fyne.CanvasObject {
 			pg("nav.reference", func() screen { w.Reference = newReferenceScreen(e); return w.Reference }),
 			// read-only: managers belong to their showrooms
 			pg("nav.all_managers", func() screen { w.AllManagers = newAllManagersScreen(e); return w.AllManagers }),
+			pg("nav.audit", func() screen { w.Audit = newAuditScreen(e); return w.Audit }),
 			accounts, sync, settings,
 		}
 	} else {

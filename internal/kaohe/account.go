@@ -3,6 +3,7 @@ package kaohe
 import (
 	"strings"
 	"time"
+	"unicode"
 	"unicode/utf8"
 )
 
@@ -210,6 +211,24 @@ func (b AccountBlock) Validate() error {
 	return nil
 }
 
+// MaxByChars is the longest name of who made a change that a synced change
+// may carry (kaohe.Actor's String: a name of at most 40 characters and an
+// employee number).
+const MaxByChars = 80
+
+// CheckBy checks the name of who made a change, as a change carries it.
+func CheckBy(by string) error {
+	if utf8.RuneCountInString(by) > MaxByChars || !utf8.ValidString(by) {
+		return Errorf(EINVALID, "err.bad_change")
+	}
+	for _, r := range by {
+		if unicode.IsControl(r) || unicode.Is(unicode.Bidi_Control, r) {
+			return Errorf(EINVALID, "err.bad_change")
+		}
+	}
+	return nil
+}
+
 // Password rules.
 const (
 	MinPasswordLen = 8
@@ -265,4 +284,23 @@ func CheckIdleMinutes(n int) error {
 		return Errorf(EINVALID, "err.bad_idle_minutes", "Max", MaxIdleLockMinutes).OnField("idle_minutes")
 	}
 	return nil
+}
+
+// AuditLine is one line of the audit trail as HQ mode shows it: who (the
+// account as the change named it) changed what, where and when.
+type AuditLine struct {
+	At         string `json:"at"`
+	ShowroomID string `json:"showroom_id"` // "" for reference data and HQ's own work
+	By         string `json:"by"`
+	Action     string `json:"action"`
+	Entity     string `json:"entity"`
+	RowID      string `json:"row_id"`
+}
+
+// AuditFilter chooses audit lines: a showroom (""= all), a person (part of
+// the name or employee number, "" = anyone), and days (zero = open).
+type AuditFilter struct {
+	ShowroomID string
+	Person     string
+	From, To   Date
 }

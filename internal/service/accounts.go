@@ -232,6 +232,26 @@ func (s *Service) signIn(ctx context.Context, a kaohe.Account) (kaohe.Actor, err
 	return actor, nil
 }
 
+// endReplacedSession signs out an account that a sync disabled (HQ blocked
+// it) or that gave way to the same person's account recovered from HQ (a
+// fresh install's set-up account after enrolling as the showroom it was):
+// the person signs in again, with the password they had, as the account
+// records and HQ know.
+func (s *Service) endReplacedSession(ctx context.Context) {
+	cur, _ := s.Session()
+	if cur.AccountID == "" {
+		return
+	}
+	a, err := s.Store.AccountByEmployeeNo(ctx, cur.EmployeeNo)
+	if err == nil && (a.ID != cur.AccountID || !a.Active()) {
+		s.sess.mu.Lock()
+		if s.sess.actor.AccountID == cur.AccountID {
+			s.sess.actor, s.sess.locked = kaohe.Actor{}, false
+		}
+		s.sess.mu.Unlock()
+	}
+}
+
 // Lock locks the session (idle, or on request): nothing is read or written
 // until Unlock.
 func (s *Service) Lock() {
@@ -368,6 +388,23 @@ func (s *Service) BlockAccount(ctx context.Context, actor kaohe.Actor, accountID
 	return s.update(ctx, actor, func(tx *store.Tx) error {
 		return tx.BlockAccount(kaohe.AccountBlock{AccountID: accountID, Blocked: blocked, Reason: strings.TrimSpace(reason), By: actor.String()})
 	})
+}
+
+// AuditLimit is how many audit lines HQ mode's audit view shows at most
+// (the newest).
+const AuditLimit = 20000
+
+// HQAudit lists who changed what, newest first (HQ mode: the review group
+// and HQ's admin): every change HQ sent here names the account that made it.
+func (s *Service) HQAudit(ctx context.Context, f kaohe.AuditFilter) ([]kaohe.AuditLine, error) {
+	if err := s.seeAll(); err != nil {
+		return nil, err
+	}
+	if !s.IsHQ(ctx) {
+		v, _ := s.viewer()
+		return nil, kaohe.Forbidden(v.Role, kaohe.PermReview)
+	}
+	return s.Store.AuditLines(ctx, f, AuditLimit)
 }
 
 // IdleLockMinutes is after how many idle minutes the window locks (0:

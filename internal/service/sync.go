@@ -43,7 +43,10 @@ func (s *Service) eng(ctx context.Context) (*engine.Engine, error) {
 	if hqURL != "" && token != "" {
 		c := client.New(hqURL, token, client.Options{})
 		e.Client = c
-		e.AfterSync = func(ctx context.Context, _ error) { s.checkUpdate(ctx, c) }
+		e.AfterSync = func(ctx context.Context, _ error) {
+			s.endReplacedSession(ctx)
+			s.checkUpdate(ctx, c)
+		}
 	}
 	s.sync.engine = e
 	return e, nil

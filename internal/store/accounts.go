@@ -124,8 +124,70 @@ func (tx *Tx) applyAccount(op string, a kaohe.Account) error {
 	if err := a.Validate(); err != nil {
 		return err
 	}
+	if op != OpDelete {
+		if err := tx.yieldLocalAccount(a); err != nil {
+			return err
+		}
+	}
 	return tx.upsert("accounts", a.ID, op, cols{"showroom_id": a.ShowroomID, "name": a.Name, "employee_no": a.EmployeeNo,
 		"role": string(a.Role), "password_hash": a.PasswordHash, "disabled": boolInt(a.Disabled)})
+}
+
+// yieldLocalAccount makes way for an account HQ holds (recovered after a
+// reinstall, or pulled) when this install has another live account with its
+// employee number: the one made at the first-run set-up of a fresh install,
+// before it enrolled as the showroom it was. The person is the same, and
+// their account is HQ's: its id (which records and HQ's blocks name), role
+// and password hash, so they sign in as before. The local one, never sent to
+// HQ, goes with its queued changes, so nothing is duplicated at HQ. An
+// account HQ already had under another id is not replaced: the incoming one
+// is refused (and waits) instead.
+func (tx *Tx) yieldLocalAccount(a kaohe.Account) error {
+	var local string
+	err := tx.queryRow(`SELECT id FROM accounts WHERE showroom_id = ? AND lower(employee_no) = lower(?) AND id <> ? AND deleted_at IS NULL`,
+		a.ShowroomID, a.EmployeeNo, a.ID).Scan(&local)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	var sent int
+	if err := tx.queryRow(`SELECT count(*) FROM outbox WHERE entity = ? AND row_id = ? AND sent_at IS NOT NULL`, kaohe.EntAccount, local).Scan(&sent); err != nil {
+		return err
+	}
+	if sent > 0 {
+		return kaohe.Errorf(kaohe.ECONFLICT, "err.account_taken", "Value", a.EmployeeNo).OnField("employee_no")
+	}
+	for _, q := range []string{
+		`DELETE FROM outbox WHERE entity = '` + kaohe.EntAccount + `' AND row_id = ? AND sent_at IS NULL`,
+		`DELETE FROM row_versions WHERE entity = '` + kaohe.EntAccount + `' AND row_id = ?`,
+		`DELETE FROM login_failures WHERE account_id = ?`,
+		`DELETE FROM accounts WHERE id = ?`,
+	} {
+		if _, err := tx.exec(q, local); err != nil {
+			return err
+		}
+	}
+	return tx.audit("account.merged", kaohe.EntAccount, a.ID, mustJSON(map[string]string{"replaced": local, "employee_no": a.EmployeeNo, "name": a.Name}))
+}
+
+// accountTakenByBackup reports whether a kept change (restore) is an
+// account whose employee number the restored data already has under
+// another id: the backup's account is the person's, with the password they
+// know, and the kept one (a fresh install's set-up account) is dropped.
+func (tx *Tx) accountTakenByBackup(c Change) (bool, error) {
+	if c.Entity != kaohe.EntAccount || c.Op == OpDelete {
+		return false, nil
+	}
+	var a kaohe.Account
+	if err := kaohe.DecodeStrict(c.Payload, &a); err != nil {
+		return false, nil // judged like any kept change
+	}
+	var n int
+	err := tx.queryRow(`SELECT count(*) FROM accounts WHERE lower(employee_no) = lower(?) AND id <> ? AND deleted_at IS NULL
+		AND showroom_id IN (?, coalesce((SELECT value FROM meta WHERE key = 'showroom_id'), ''))`, a.EmployeeNo, a.ID, a.ShowroomID).Scan(&n)
+	return n > 0, err
 }
 
 // applyAccountBlock writes HQ's word on an account.

@@ -34,7 +34,29 @@ func (tx *Tx) applyChange(c Change) error {
 	if c.Entity == kaohe.EntAccount {
 		detail = "{}" // never a password's hash in the audit trail
 	}
-	return tx.audit("sync."+c.Op, c.Entity, c.RowID, detail)
+	// The audit names who made the change at its writer, as it came with it.
+	by := c.By
+	if by == "" {
+		by = tx.actor
+	}
+	return tx.auditIn(tx.showroomOfApplied(c), by, "", "sync."+c.Op, c.Entity, c.RowID, detail)
+}
+
+// showroomOfApplied is the showroom of the row a remote change wrote ("" for
+// reference data): HQ mode's audit view filters by it.
+func (tx *Tx) showroomOfApplied(c Change) string {
+	e, err := kaohe.EntityOf(c.Entity)
+	if err != nil || e.Shared {
+		return ""
+	}
+	if c.Entity == kaohe.EntShowroom {
+		return c.RowID
+	}
+	var sr string
+	if err := tx.queryRow(`SELECT showroom_id FROM `+e.Table+` WHERE id = ?`, c.RowID).Scan(&sr); err != nil {
+		return ""
+	}
+	return sr
 }
 
 // applier writes one decoded remote row (v: a pointer to the entity's

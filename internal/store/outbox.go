@@ -4,6 +4,9 @@ import (
 	"context"
 	"database/sql"
 	"encoding/json"
+	"strings"
+
+	"kaohe/internal/kaohe"
 )
 
 // Change is one outbox entry: a local write waiting to be sent to HQ.
@@ -18,6 +21,7 @@ type Change struct {
 	Version int64           `json:"version,omitempty"` // the row's counter at its writer: higher is newer
 	RSeq    int64           `json:"rseq,omitempty"`    // this replica's gap-free number of the change, once sent
 	Refused string          `json:"-"`                 // HQ's reason, for a refused change
+	By      string          `json:"by,omitempty"`      // who made it: the account "姓名（工号）", or the machine work
 }
 
 // PendingChanges returns up to limit unsent changes in write order.
@@ -31,11 +35,11 @@ func (s *Store) PendingChangesAfter(ctx context.Context, seq int64, limit int) (
 		var c Change
 		var p string
 		var rseq sql.NullInt64
-		err := sc.Scan(&c.Seq, &c.ID, &c.Entity, &c.RowID, &c.Op, &p, &c.Created, &c.Version, &rseq)
+		err := sc.Scan(&c.Seq, &c.ID, &c.Entity, &c.RowID, &c.Op, &p, &c.Created, &c.Version, &rseq, &c.By)
 		c.Payload = json.RawMessage(p)
 		c.RSeq = rseq.Int64
 		return c, err
-	}, `SELECT seq, change_id, entity, row_id, op, payload, created_at, version, rseq FROM outbox WHERE sent_at IS NULL AND refused IS NULL AND seq > ? ORDER BY seq LIMIT ?`, seq, limit)
+	}, `SELECT seq, change_id, entity, row_id, op, payload, created_at, version, rseq, actor FROM outbox WHERE sent_at IS NULL AND refused IS NULL AND seq > ? ORDER BY seq LIMIT ?`, seq, limit)
 }
 
 // PendingCount returns how many changes wait to be sent.
@@ -81,4 +85,33 @@ func (s *Store) IntegrityCheck(ctx context.Context) (string, error) {
 	var res string
 	err := s.r.QueryRowContext(ctx, `PRAGMA integrity_check`).Scan(&res)
 	return res, err
+}
+
+// AuditLines lists the newest audit lines the filter chooses, at most limit,
+// newest first.
+func (s *Store) AuditLines(ctx context.Context, f kaohe.AuditFilter, limit int) ([]kaohe.AuditLine, error) {
+	q := `SELECT at, showroom_id, actor, action, entity, row_id FROM audit WHERE entity <> ''`
+	var args []any
+	if f.ShowroomID != "" {
+		q += ` AND showroom_id = ?`
+		args = append(args, f.ShowroomID)
+	}
+	if p := strings.TrimSpace(f.Person); p != "" {
+		q += ` AND instr(lower(actor), lower(?)) > 0`
+		args = append(args, p)
+	}
+	if !f.From.IsZero() {
+		q += ` AND at >= ?`
+		args = append(args, f.From.String())
+	}
+	if !f.To.IsZero() {
+		q += ` AND at < ?`
+		args = append(args, f.To.AddDays(1).String())
+	}
+	args = append(args, limit)
+	return queryAll(ctx, s.r, func(sc scanner) (kaohe.AuditLine, error) {
+		var l kaohe.AuditLine
+		err := sc.Scan(&l.At, &l.ShowroomID, &l.By, &l.Action, &l.Entity, &l.RowID)
+		return l, err
+	}, q+` ORDER BY seq DESC LIMIT ?`, args...)
 }

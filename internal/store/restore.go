@@ -182,22 +182,32 @@ func (tx *Tx) mergeReplaced(cur dbInfo, res *RestoreResult) error {
 		var c Change
 		var p string
 		var rseq sql.NullInt64
-		err := sc.Scan(&c.ID, &c.Entity, &c.RowID, &c.Op, &p, &c.Created, &c.Version, &rseq)
+		err := sc.Scan(&c.ID, &c.Entity, &c.RowID, &c.Op, &p, &c.Created, &c.Version, &rseq, &c.By)
 		c.Payload, c.RSeq = json.RawMessage(p), rseq.Int64
 		return c, err
-	}, `SELECT change_id, entity, row_id, op, payload, created_at, version, rseq FROM old.outbox o
+	}, `SELECT change_id, entity, row_id, op, payload, created_at, version, rseq, actor FROM old.outbox o
 		WHERE sent_at IS NULL AND refused IS NULL AND NOT EXISTS (SELECT 1 FROM main.outbox m WHERE m.change_id = o.change_id)
 		ORDER BY seq`)
 	if err != nil {
 		return err
 	}
+	dropped := 0
 	for _, c := range kept {
+		if taken, err := tx.accountTakenByBackup(c); err != nil {
+			return err
+		} else if taken {
+			dropped++
+			if err := tx.audit("account.merged", kaohe.EntAccount, c.RowID, mustJSON(map[string]string{"dropped": c.ID})); err != nil {
+				return err
+			}
+			continue
+		}
 		var rseq any
 		if c.RSeq > 0 {
 			rseq = c.RSeq
 		}
-		if _, err := tx.exec(`INSERT INTO outbox (change_id, entity, row_id, op, payload, created_at, version, rseq) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
-			c.ID, c.Entity, c.RowID, c.Op, string(c.Payload), c.Created, c.Version, rseq); err != nil {
+		if _, err := tx.exec(`INSERT INTO outbox (change_id, entity, row_id, op, payload, created_at, version, rseq, actor) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+			c.ID, c.Entity, c.RowID, c.Op, string(c.Payload), c.Created, c.Version, rseq, c.By); err != nil {
 			return err
 		}
 		// The restored rows get the change too: the row as its writer (this
@@ -214,7 +224,7 @@ func (tx *Tx) mergeReplaced(cur dbInfo, res *RestoreResult) error {
 			}
 		}
 	}
-	res.Kept = len(kept)
+	res.Kept = len(kept) - dropped
 	if cur.token != "" {
 		// The install's enrollment stays; the backup's may be older.
 		for _, k := range syncMetaKeys {

@@ -299,15 +299,19 @@ func (tx *Tx) logChangeAudit(entity, rowID, op, action string, row any, detail s
 		if err != nil {
 			return fmt.Errorf("version %s: %w", entity, err)
 		}
-		if _, err := tx.exec(`INSERT INTO outbox (change_id, entity, row_id, op, payload, created_at, version) VALUES (?, ?, ?, ?, ?, ?, ?)`,
-			id, entity, rowID, op, string(payload), stamp(tx.now), version); err != nil {
+		if _, err := tx.exec(`INSERT INTO outbox (change_id, entity, row_id, op, payload, created_at, version, actor) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+			id, entity, rowID, op, string(payload), stamp(tx.now), version, tx.actor); err != nil {
 			return fmt.Errorf("outbox %s: %w", entity, err)
 		}
 	}
 	if detail == "" {
 		detail = string(payload)
 	}
-	return tx.audit(action, entity, rowID, detail)
+	showroom := ""
+	if role == RoleHQ { // HQ mode's audit view filters HQ's work on a showroom's rows by it
+		showroom = tx.showroomOfApplied(Change{Entity: entity, RowID: rowID})
+	}
+	return tx.auditIn(showroom, tx.actor, tx.actorID, action, entity, rowID, detail)
 }
 
 // bumpVersion raises a row's counter by one for a local write and returns it.
@@ -370,8 +374,13 @@ func (tx *Tx) Audit(action, entity, rowID, detail string) error {
 }
 
 func (tx *Tx) audit(action, entity, rowID, detail string) error {
-	if _, err := tx.exec(`INSERT INTO audit (at, actor, actor_id, action, entity, row_id, detail) VALUES (?, ?, ?, ?, ?, ?, ?)`,
-		stamp(tx.now), tx.actor, tx.actorID, action, entity, rowID, detail); err != nil {
+	return tx.auditIn("", tx.actor, tx.actorID, action, entity, rowID, detail)
+}
+
+// auditIn is audit naming the showroom of the row and who acted.
+func (tx *Tx) auditIn(showroom, actor, actorID, action, entity, rowID, detail string) error {
+	if _, err := tx.exec(`INSERT INTO audit (at, actor, actor_id, action, entity, row_id, detail, showroom_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+		stamp(tx.now), actor, actorID, action, entity, rowID, detail, showroom); err != nil {
 		return fmt.Errorf("audit %s: %w", entity, err)
 	}
 	return nil

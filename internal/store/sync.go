@@ -372,6 +372,13 @@ func (s *Store) Enrolled(ctx context.Context, sr kaohe.Showroom, hqURL, token, r
 		if err := tx.newReplica(replica); err != nil {
 			return err
 		}
+		// A fresh install enrolled as a showroom HQ already knows (a
+		// reinstall, a replaced PC, a reissued code) gets the showroom's rows
+		// back, its accounts with them, before it sends anything; a new
+		// showroom's recovery finds nothing.
+		if err := tx.setMeta(MetaRecover, recoverRowsAndSeq); err != nil {
+			return err
+		}
 		return tx.audit("enroll", kaohe.EntShowroom, sr.ID, mustJSON(map[string]string{"code": sr.Code, "hq": hqURL, "previous": old, "replica": replica}))
 	})
 }

@@ -264,11 +264,11 @@ func (e *Engine) recover(ctx context.Context) error {
 }
 
 func fromWire(c protocol.Change) store.Change {
-	return store.Change{ID: c.ID, Entity: c.Entity, RowID: c.RowID, Op: c.Op, Payload: c.Payload, Created: c.At, Version: c.Version}
+	return store.Change{ID: c.ID, Entity: c.Entity, RowID: c.RowID, Op: c.Op, Payload: c.Payload, Created: c.At, Version: c.Version, By: c.By}
 }
 
 func toWire(c store.Change) protocol.Change {
-	return protocol.Change{ID: c.ID, Entity: c.Entity, RowID: c.RowID, Op: c.Op, Payload: c.Payload, At: c.Created, Version: c.Version, RSeq: c.RSeq}
+	return protocol.Change{ID: c.ID, Entity: c.Entity, RowID: c.RowID, Op: c.Op, Payload: c.Payload, At: c.Created, Version: c.Version, RSeq: c.RSeq, By: c.By}
 }
 
 // push sends the outbox in batches, pipelined: while HQ applies one batch,

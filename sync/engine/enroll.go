@@ -182,7 +182,7 @@ func ImportBundleReport(ctx context.Context, s *store.Store, r io.Reader) (sum I
 		next := cursor
 		for _, c := range cs {
 			if c.Seq > cursor {
-				changes = append(changes, store.Change{ID: c.ID, Entity: c.Entity, RowID: c.RowID, Op: c.Op, Payload: c.Payload, Created: c.At})
+				changes = append(changes, store.Change{ID: c.ID, Entity: c.Entity, RowID: c.RowID, Op: c.Op, Payload: c.Payload, Created: c.At, Version: c.Version, By: c.By})
 				next = max(next, c.Seq)
 			}
 		}

@@ -6,7 +6,7 @@ import "encoding/json"
 
 // Version is the schema version both ends must share; a mismatch is refused
 // with "please upgrade" before anything is read or written.
-const Version = 2
+const Version = 3
 
 // Headers and paths.
 const (
@@ -42,6 +42,10 @@ type Change struct {
 	// RSeq numbers the change in its sender's gap-free sequence (one per
 	// enrolled database): HQ tells a copy by a number reused for another change.
 	RSeq int64 `json:"rseq,omitempty"`
+	// By names who made the change, as records name a person: "董喆（D001）",
+	// or the machine work's name. It travels with the change, so HQ's audit
+	// names the person without an audit row of its own.
+	By string `json:"by,omitempty"`
 }
 
 // EnrollRequest trades a one-time code for a credential.

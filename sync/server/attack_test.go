@@ -166,7 +166,11 @@ func (w *world) send(token string, changes []protocol.Change) (int, []protocol.R
 		if i > 0 {
 			b.WriteString(",")
 		}
-		fmt.Fprintf(&b, `{"id":%q,"entity":%q,"row_id":%q,"op":%q,"payload":%s,"at":%q}`, c.ID, c.Entity, c.RowID, c.Op, c.Payload, c.At)
+		by := ""
+		if c.By != "" {
+			by = `,"by":` + js(c.By)
+		}
+		fmt.Fprintf(&b, `{"id":%q,"entity":%q,"row_id":%q,"op":%q,"payload":%s,"at":%q%s}`, c.ID, c.Entity, c.RowID, c.Op, c.Payload, c.At, by)
 	}
 	b.WriteString(`]}`)
 	status, _, raw := w.post(protocol.PathPush, token, []byte(b.String()), true, v1)
@@ -329,6 +333,7 @@ func TestDishonestShowroom(t *testing.T) {
 		{"B printing A's certificate", kaohe.EntCertificatePrint, B, "cp", js(kaohe.CertificatePrint{ID: "cp", CertID: w.certA.ID, PrintedBy: "x", At: "2026-11-01T00:00:00Z"}), kaohe.EUNAUTHORIZED},
 		{"an account claiming B's showroom", kaohe.EntAccount, A, "accX", mutate(w.accA, map[string]any{"id": "accX", "showroom_id": w.idB}), kaohe.EUNAUTHORIZED},
 		{"A's account rewritten by B", kaohe.EntAccount, B, "accA", mutate(w.accA, map[string]any{"showroom_id": w.idB}), kaohe.EUNAUTHORIZED},
+		{"a second account with an employee number A has", kaohe.EntAccount, A, "accY", mutate(w.accA, map[string]any{"id": "accY"}), kaohe.ECONFLICT},
 
 		// Levels: only a new hire's first level, as HQ allows (level 1).
 		{"a promotion from 1 to 5 with no review", kaohe.EntLevelAssignment, A, "la5", js(lvl("la5", "mA1", 1, 5)), kaohe.EUNAUTHORIZED},
@@ -429,6 +434,33 @@ func TestDishonestEnvelope(t *testing.T) {
 	}
 	if w.stored() != before {
 		t.Error("a refused request changed what HQ stores")
+	}
+}
+
+// TestDishonestBy: who made a change travels with it; a name longer than
+// any account's, or one with control or bidi characters, is refused and HQ
+// stores nothing of it; an honest one is stored with the change.
+func TestDishonestBy(t *testing.T) {
+	w := newWorld(t)
+	before := w.stored()
+	for _, by := range []string{strings.Repeat("董", kaohe.MaxByChars+1), "董喆\u202e（D001）", "董喆\u0007"} {
+		c := w.change(kaohe.EntActual, kaohe.Actual{ID: "by1", ManagerID: "mA1", Metric: kaohe.MetricSales, Year: 2026, Month: 6, Value: 1})
+		c.By = by
+		status, res, raw := w.send(w.tokenA, []protocol.Change{c})
+		if status == 200 && (len(res) != 1 || res[0].Status != protocol.Refused) {
+			t.Errorf("by %q: %d %s", by, status, raw)
+		}
+	}
+	if w.stored() != before {
+		t.Error("a refused by changed what HQ stores")
+	}
+	c := w.change(kaohe.EntActual, kaohe.Actual{ID: "by2", ManagerID: "mA1", Metric: kaohe.MetricSales, Year: 2026, Month: 6, Value: 1})
+	c.By = "董喆（D001）"
+	w.mustApply(w.tokenA, []protocol.Change{c})
+	var got string
+	w.query(`SELECT actor FROM changes WHERE change_id = '`+c.ID+`'`, &got)
+	if got != c.By {
+		t.Errorf("stored by %q, want %q", got, c.By)
 	}
 }
 

@@ -569,9 +569,9 @@ func (s *Store) recordKeyed(tx *txn, c protocol.Change, showroom, parent, key, o
 	if c.RSeq > 0 {
 		rseq = c.RSeq
 	}
-	res, err := tx.Exec(`INSERT INTO changes (change_id, showroom_id, origin, entity, row_id, op, payload, at, received_at, credential, version, rseq) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+	res, err := tx.Exec(`INSERT INTO changes (change_id, showroom_id, origin, entity, row_id, op, payload, at, received_at, credential, version, rseq, actor) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 		ON CONFLICT (change_id) DO NOTHING`,
-		c.ID, showroom, origin, c.Entity, c.RowID, c.Op, string(c.Payload), c.At, s.stamp(), credential, c.Version, rseq)
+		c.ID, showroom, origin, c.Entity, c.RowID, c.Op, string(c.Payload), c.At, s.stamp(), credential, c.Version, rseq, c.By)
 	if err != nil {
 		return false, err
 	}
@@ -602,6 +602,10 @@ func naturalKey(entity, op string, v any, showroom string) (key string, dup erro
 	case kaohe.EntManager:
 		if m, ok := v.(*kaohe.Manager); ok && m.EmployeeNo != "" {
 			return "manager\x00" + showroom + "\x00" + m.EmployeeNo, kaohe.Errorf(kaohe.ECONFLICT, "err.duplicate_employee_no", "No", m.EmployeeNo)
+		}
+	case kaohe.EntAccount:
+		if a, ok := v.(*kaohe.Account); ok && a.EmployeeNo != "" {
+			return "account\x00" + showroom + "\x00" + strings.ToLower(a.EmployeeNo), kaohe.Errorf(kaohe.ECONFLICT, "err.account_taken", "Value", a.EmployeeNo)
 		}
 	case kaohe.EntActual:
 		if a, ok := v.(*kaohe.Actual); ok && a.ManagerID != "" {

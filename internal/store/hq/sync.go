@@ -225,6 +225,9 @@ func (s *Store) check(tx *txn, led *ledger, cred Credential, c protocol.Change, 
 	if c.ID == "" || c.RowID == "" || (c.Op != "upsert" && c.Op != "delete") {
 		return accepted{}, kaohe.Errorf(kaohe.EINVALID, "err.bad_change")
 	}
+	if err := kaohe.CheckBy(c.By); err != nil {
+		return accepted{}, err
+	}
 	e, err := kaohe.EntityOf(c.Entity)
 	if err != nil {
 		return accepted{}, err
@@ -383,7 +386,7 @@ func (s *Store) Pull(ctx context.Context, cred Credential, cursor int64, limit i
 	if limit <= 0 || limit > protocol.MaxBatch {
 		limit = protocol.MaxBatch
 	}
-	q := `SELECT seq, change_id, entity, row_id, op, payload, at, version FROM changes WHERE seq > ?`
+	q := `SELECT seq, change_id, entity, row_id, op, payload, at, version, actor FROM changes WHERE seq > ?`
 	args := []any{cursor}
 	if cred.Kind == KindShowroom {
 		q += ` AND origin = 'hq' AND showroom_id IN (?, '')`
@@ -398,7 +401,7 @@ func (s *Store) Pull(ctx context.Context, cred Credential, cursor int64, limit i
 	for rows.Next() {
 		var c protocol.Change
 		var p string
-		if err := rows.Scan(&c.Seq, &c.ID, &c.Entity, &c.RowID, &c.Op, &p, &c.At, &c.Version); err != nil {
+		if err := rows.Scan(&c.Seq, &c.ID, &c.Entity, &c.RowID, &c.Op, &p, &c.At, &c.Version, &c.By); err != nil {
 			return resp, err
 		}
 		c.Payload = json.RawMessage(p)
@@ -486,7 +489,7 @@ func (s *Store) Recover(ctx context.Context, cred Credential, cursor int64, limi
 	if resp.ReplicaSeq, err = s.ReplicaSeq(ctx, cred); err != nil {
 		return resp, err
 	}
-	rows, err := s.db.QueryContext(ctx, `SELECT r.seq, r.change_id, r.entity, r.row_id, r.deleted, r.payload, c.at, r.version
+	rows, err := s.db.QueryContext(ctx, `SELECT r.seq, r.change_id, r.entity, r.row_id, r.deleted, r.payload, c.at, r.version, c.actor
 		FROM rows r JOIN changes c ON c.change_id = r.change_id
 		WHERE r.showroom_id = ? AND c.origin = ? AND r.seq > ? ORDER BY r.seq LIMIT ?`, cred.ShowroomID, KindShowroom, cursor, limit+1)
 	if err != nil {
@@ -497,7 +500,7 @@ func (s *Store) Recover(ctx context.Context, cred Credential, cursor int64, limi
 		var c protocol.Change
 		var deleted bool
 		var p string
-		if err := rows.Scan(&c.Seq, &c.ID, &c.Entity, &c.RowID, &deleted, &p, &c.At, &c.Version); err != nil {
+		if err := rows.Scan(&c.Seq, &c.ID, &c.Entity, &c.RowID, &deleted, &p, &c.At, &c.Version, &c.By); err != nil {
 			return resp, err
 		}
 		if !kaohe.OwnedByShowroom(c.Entity) {

@@ -1,0 +1,125 @@
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"strings"
+	"time"
+
+	"kaohe/internal/cli"
+)
+
+// hqCLIActor names the HQ server's command line in the records it writes:
+// the server has no sign-in of its own (HQ's people sign in to HQ mode).
+const hqCLIActor = "kaohe-hq"
+
+func (e *env) cmdAccountList(fs *flag.FlagSet) cli.Run {
+	code := fs.String("showroom", "", "展厅代码 / showroom code")
+	return func(ctx context.Context, args []string) error {
+		if err := noArgs("account list", args); err != nil {
+			return err
+		}
+		if *code == "" {
+			return cli.Usagef("kaohe-hq account list", "需要 --showroom / --showroom is required")
+		}
+		s, err := e.open(ctx)
+		if err != nil {
+			return err
+		}
+		defer s.Close()
+		as, err := s.ShowroomAccounts(ctx, *code)
+		if err != nil {
+			return err
+		}
+		for _, a := range as {
+			state := "启用 / active"
+			switch {
+			case a.BlockedByHQ:
+				state = "总部停用 / disabled by HQ"
+				if a.BlockReason != "" {
+					state += "：" + a.BlockReason
+				}
+			case a.Disabled:
+				state = "展厅停用 / disabled by the showroom"
+			}
+			fmt.Fprintf(e.stdout, "%s\t%s\t%s\t%s\n", a.EmployeeNo, a.Name, a.Role, state)
+		}
+		return nil
+	}
+}
+
+func (e *env) cmdAccountBlock(block bool) func(fs *flag.FlagSet) cli.Run {
+	name := map[bool]string{true: "account disable", false: "account enable"}[block]
+	return func(fs *flag.FlagSet) cli.Run {
+		code := fs.String("showroom", "", "展厅代码 / showroom code")
+		no := fs.String("employee-no", "", "工号 / employee number")
+		var reason *string
+		if block {
+			reason = fs.String("reason", "", "原因 / reason")
+		}
+		return func(ctx context.Context, args []string) error {
+			if err := noArgs(name, args); err != nil {
+				return err
+			}
+			if *code == "" || *no == "" {
+				return cli.Usagef("kaohe-hq "+name, "需要 --showroom 和 --employee-no / --showroom and --employee-no are required")
+			}
+			s, err := e.open(ctx)
+			if err != nil {
+				return err
+			}
+			defer s.Close()
+			why := ""
+			if reason != nil {
+				why = *reason
+			}
+			a, err := s.BlockAccount(ctx, *code, *no, block, why, hqCLIActor)
+			if err != nil {
+				return err
+			}
+			what := map[bool]string{true: "已由总部停用，展厅下次同步后不能登录 / disabled by HQ from the showroom's next sync", false: "已由总部重新启用 / enabled again by HQ"}[block]
+			fmt.Fprintf(e.stdout, "%s %s（%s）%s\n", *code, a.Name, a.EmployeeNo, what)
+			return nil
+		}
+	}
+}
+
+func (e *env) cmdAudit(fs *flag.FlagSet) cli.Run {
+	code := fs.String("showroom", "", "展厅代码（不填：全部）/ showroom code (none: all)")
+	since := fs.String("since", "", "自此日期起（YYYY-MM-DD）/ from this date")
+	return func(ctx context.Context, args []string) error {
+		if err := noArgs("audit", args); err != nil {
+			return err
+		}
+		from := ""
+		if *since != "" {
+			d, err := time.Parse("2006-01-02", strings.TrimSpace(*since))
+			if err != nil {
+				return cli.Usagef("kaohe-hq audit", "--since 须为 YYYY-MM-DD / --since must be YYYY-MM-DD: %q", *since)
+			}
+			from = d.Format("2006-01-02")
+		}
+		s, err := e.open(ctx)
+		if err != nil {
+			return err
+		}
+		defer s.Close()
+		lines, err := s.Audit(ctx, *code, from, 0)
+		if err != nil {
+			return err
+		}
+		for _, l := range lines {
+			where := l.Showroom
+			if where == "" {
+				where = "总部"
+			}
+			by := l.By
+			if by == "" {
+				by = "（未记录 / not recorded）"
+			}
+			fmt.Fprintf(e.stdout, "%s\t%s\t%s\t%s\t%s\t%s\n", l.At, where, by, l.Entity, l.Op, l.RowID)
+		}
+		return nil
+	}
+}

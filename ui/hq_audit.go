@@ -1,0 +1,130 @@
+package ui
+
+import (
+	"context"
+	"strings"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"kaohe/internal/kaohe"
+)
+
+// AuditScreen is HQ mode's audit view: who changed what, in which
+// showroom, when. Each line names the account that made the change, as the
+// change carried it from its showroom (or from HQ mode, HQ's decisions by
+// the person who entered them).
+type AuditScreen struct {
+	loader
+	e        *env
+	Showroom *selectOf[string]
+	Person   *field
+	From     *field
+	To       *field
+	Apply    *widget.Button
+	List     *listTable[kaohe.AuditLine]
+	Message  *widget.Label
+	codes    map[string]string // showroom id → code
+	view     fyne.CanvasObject
+}
+
+func newAuditScreen(e *env) *AuditScreen {
+	s := &AuditScreen{loader: loader{e: e}, e: e, Person: newField(), From: newField(), To: newField(), Message: wrapLabel(""), codes: map[string]string{}}
+	ids := []string{""}
+	srs, _ := e.svc.Showrooms(bg)
+	for _, sr := range srs {
+		ids = append(ids, sr.ID)
+		s.codes[sr.ID] = sr.Code
+	}
+	s.Showroom = newSelectOf(ids, func(id string) string {
+		if id == "" {
+			return T("audit.all_showrooms")
+		}
+		return s.codes[id]
+	}, func(string) { s.Reload() })
+	s.Person.SetPlaceHolder(T("audit.person_hint"))
+	s.From.SetPlaceHolder("2026-01-01")
+	s.To.SetPlaceHolder("2026-12-31")
+	s.Apply = primaryButton(T("audit.apply"), theme.SearchIcon(), s.Reload)
+	for _, f := range []*field{s.Person, s.From, s.To} {
+		f.OnSubmitted = func(string) { s.Reload() }
+	}
+	s.List = newListTable([]column[kaohe.AuditLine]{
+		{key: "audit.at", width: 170, text: func(l kaohe.AuditLine) string { return shortStamp(l.At) }},
+		{key: "col.showroom", width: 90, text: func(l kaohe.AuditLine) string { return s.showroom(l) }},
+		{key: "audit.by", width: 150, text: func(l kaohe.AuditLine) string { return l.By }},
+		{key: "audit.action", width: 120, text: func(l kaohe.AuditLine) string { return l.Action }},
+		{key: "audit.entity", width: 130, text: func(l kaohe.AuditLine) string { return l.Entity }},
+		{key: "audit.row", width: 300, text: func(l kaohe.AuditLine) string { return l.RowID }},
+	})
+	filters := widget.NewForm(
+		widget.NewFormItem(T("col.showroom"), s.Showroom),
+		widget.NewFormItem(T("audit.person"), s.Person),
+		widget.NewFormItem(T("audit.from"), s.From),
+		widget.NewFormItem(T("audit.to"), s.To),
+	)
+	top := container.NewVBox(bold(T("nav.audit")), wrapLabel(T("audit.hint")), filters, container.NewHBox(s.Apply), s.Message)
+	s.view = container.NewBorder(top, nil, nil, nil, s.List.View())
+	s.Reload()
+	return s
+}
+
+// View returns the screen.
+func (s *AuditScreen) View() fyne.CanvasObject { return s.view }
+
+func (s *AuditScreen) showroom(l kaohe.AuditLine) string {
+	if l.ShowroomID == "" {
+		return T("audit.hq")
+	}
+	if c, ok := s.codes[l.ShowroomID]; ok {
+		return c
+	}
+	return l.ShowroomID
+}
+
+// shortStamp shows an audit time to the second.
+func shortStamp(at string) string {
+	at = strings.Replace(at, "T", " ", 1)
+	if len(at) > 19 {
+		at = at[:19]
+	}
+	return at
+}
+
+// Reload reads the lines the filters choose.
+func (s *AuditScreen) Reload() {
+	var f kaohe.AuditFilter
+	f.ShowroomID, _ = s.Showroom.Value()
+	f.Person = s.Person.Text
+	var bad []string
+	for _, d := range []struct {
+		in  *field
+		out *kaohe.Date
+	}{{s.From, &f.From}, {s.To, &f.To}} {
+		if t := strings.TrimSpace(d.in.Text); t != "" {
+			v, err := kaohe.ParseDate(t)
+			if err != nil {
+				bad = append(bad, ErrorText(err))
+				continue
+			}
+			*d.out = v
+		}
+	}
+	if len(bad) > 0 {
+		say(s.Message, strings.Join(bad, "\n"), true)
+		return
+	}
+	e := s.e
+	load(&s.loader, func(ctx context.Context) ([]kaohe.AuditLine, error) {
+		return e.svc.HQAudit(ctx, f)
+	}, func(lines []kaohe.AuditLine, err error) {
+		if err != nil {
+			say(s.Message, ErrorText(err), true)
+			return
+		}
+		s.List.Set(lines)
+		say(s.Message, T("audit.count", "N", len(lines)), false)
+	})
+}
