@@ -17,6 +17,8 @@ import (
 type ApplicationScreen struct {
 	e    *env
 	view fyne.CanvasObject
+	// Empty says why the screen has nothing to show and what to do.
+	Empty *emptyNote
 
 	List     *widget.List
 	apps     []kaohe.ApplicationView
@@ -86,7 +88,8 @@ func newApplicationScreen(e *env) *ApplicationScreen {
 	submitOnEnter(form, s.save)
 	right := container.NewBorder(nil, container.NewVBox(s.Message, container.NewHBox(s.SaveBtn, s.Submit, print)), nil, nil,
 		container.NewVScroll(container.NewVBox(form, widget.NewSeparator(), bold(T("apply.progress")), s.Timeline)))
-	left := container.NewBorder(newBtn, nil, nil, nil, s.List)
+	s.Empty = newEmptyNote()
+	left := container.NewBorder(container.NewVBox(newBtn, s.Empty.View()), nil, nil, nil, s.List)
 	split := container.NewHSplit(left, right)
 	split.Offset = 0.3
 	s.view = split
@@ -129,6 +132,11 @@ func (s *ApplicationScreen) Reload() {
 	}
 	if s.apps, err = s.e.svc.Applications(bg, ""); err != nil {
 		s.e.showError(err)
+	}
+	if len(active) == 0 {
+		s.Empty.Say(len(s.apps) == 0, "empty.applications_nobody")
+	} else {
+		s.Empty.Say(len(s.apps) == 0, "empty.applications")
 	}
 	s.List.UnselectAll()
 	s.List.Refresh()

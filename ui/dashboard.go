@@ -25,10 +25,12 @@ type DashboardScreen struct {
 	Pending   *widget.Label
 	Ending    *widget.Label
 	Sync      *widget.Label
+	// Empty says why there are no figures yet and what to do.
+	Empty *emptyNote
 }
 
 func newDashboard(e *env) *DashboardScreen {
-	d := &DashboardScreen{loader: loader{e: e}, e: e, view: container.NewStack()}
+	d := &DashboardScreen{loader: loader{e: e}, e: e, view: container.NewStack(), Empty: newEmptyNote()}
 	d.Refresh()
 	return d
 }
@@ -102,7 +104,8 @@ func (d *DashboardScreen) show(data kaohe.Dashboard) {
 		card(T("dash.probations"), container.NewVScroll(d.Ending)),
 		card(T("dash.sync"), d.Sync),
 	)
-	d.view.Objects = []fyne.CanvasObject{container.NewVScroll(grid)}
+	d.Empty.Say(total == 0, "empty.dashboard")
+	d.view.Objects = []fyne.CanvasObject{container.NewBorder(d.Empty.View(), nil, nil, nil, container.NewVScroll(grid))}
 	d.view.Refresh()
 }
 

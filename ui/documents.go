@@ -18,6 +18,8 @@ import (
 type DocumentScreen struct {
 	e    *env
 	view fyne.CanvasObject
+	// Empty says why the screen has nothing to show and what to do.
+	Empty *emptyNote
 
 	Kind     *selectOf[string]
 	Manager  *selectOf[string]
@@ -67,7 +69,8 @@ func newDocumentScreen(e *env) *DocumentScreen {
 	s.Code.SetPlaceHolder(T("verify.code"))
 	s.Verdict = wrapLabel("")
 	verify := widget.NewButtonWithIcon(T("verify.check"), theme.SearchIcon(), s.Verify)
-	s.view = container.NewVBox(
+	s.Empty = newEmptyNote()
+	s.view = container.NewVBox(s.Empty.View(),
 		bold(T("doc.single")), single, container.NewHBox(s.Make),
 		widget.NewSeparator(),
 		bold(T("doc.batch_title")), container.NewHBox(s.Batch, s.Cancel), s.Progress,
@@ -85,6 +88,7 @@ func (s *DocumentScreen) View() fyne.CanvasObject { return s.view }
 // Reload refreshes the pickers.
 func (s *DocumentScreen) Reload() {
 	s.managers = fillManagers(s.Manager, s.e.activeManagers(), true)
+	s.Empty.Say(len(s.Manager.values) == 0, "empty.documents")
 	s.e.fillPeriods(s.Period)
 	s.enable()
 }

@@ -12,8 +12,10 @@ import (
 // FilingScreen files (备案) the level-1 assessments showrooms submitted:
 // level-1 managers are assessed by their showroom manager and filed at HQ.
 type FilingScreen struct {
-	e       *env
-	view    fyne.CanvasObject
+	e    *env
+	view fyne.CanvasObject
+	// Empty says why nothing waits to be filed and what to do.
+	Empty   *emptyNote
 	items   []kaohe.FilingItem
 	Checks  []*widget.Check
 	list    *fyne.Container
@@ -30,7 +32,8 @@ func newFilingScreen(e *env) *FilingScreen {
 			c.SetChecked(true)
 		}
 	})
-	s.view = container.NewBorder(container.NewVBox(widget.NewLabel(T("filing.hint")), container.NewHBox(all, s.File), s.Message), nil, nil, nil,
+	s.Empty = newEmptyNote()
+	s.view = container.NewBorder(container.NewVBox(widget.NewLabel(T("filing.hint")), s.Empty.View(), container.NewHBox(all, s.File), s.Message), nil, nil, nil,
 		container.NewVScroll(s.list))
 	s.Reload()
 	return s
@@ -53,9 +56,7 @@ func (s *FilingScreen) Reload() {
 		s.Checks = append(s.Checks, c)
 		s.list.Add(c)
 	}
-	if len(s.items) == 0 {
-		s.list.Add(widget.NewLabel(T("dash.none")))
-	}
+	s.Empty.Say(len(s.items) == 0, "empty.hq_filing")
 	s.list.Refresh()
 }
 

@@ -18,6 +18,8 @@ import (
 type ReferenceScreen struct {
 	e    *env
 	view fyne.CanvasObject
+	// Empty says what is missing of HQ's reference data and what to do.
+	Empty *emptyNote
 
 	Level4, Level5 *widget.Check
 	PassMark       *field // the level exam's pass mark (reference data)
@@ -90,7 +92,8 @@ func newReferenceScreen(e *env) *ReferenceScreen {
 		container.NewTabItem(T("ref.tab_periods"), container.NewVScroll(periods)),
 		container.NewTabItem(T("ref.tab_members"), container.NewVScroll(members)),
 	)
-	s.view = container.NewBorder(nil, container.NewVBox(s.History, s.Message), nil, nil, s.Tabs)
+	s.Empty = newEmptyNote()
+	s.view = container.NewBorder(s.Empty.View(), container.NewVBox(s.History, s.Message), nil, nil, s.Tabs)
 	s.Reload()
 	return s
 }
@@ -183,6 +186,7 @@ func (s *ReferenceScreen) Reload() {
 		plines = []string{T("ref.no_periods")}
 	}
 	s.Periods.SetText(strings.Join(plines, "\n"))
+	s.Empty.Say(len(ls) == 0 || s.tpl.Version == 0 || len(ps) == 0, "empty.hq_reference")
 	var lines []string
 	for _, m := range ms {
 		role := T("ref.member")

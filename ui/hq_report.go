@@ -17,8 +17,10 @@ import (
 // showroom and region, the grade distribution, the promotion pipeline and
 // training coverage, with exports to Excel and PDF.
 type HQReportScreen struct {
-	e       *env
-	view    fyne.CanvasObject
+	e    *env
+	view fyne.CanvasObject
+	// Empty says why there is no report and what to do.
+	Empty   *emptyNote
 	Period  *selectOf[string]
 	Summary *widget.Label
 	Chart   *fyne.Container
@@ -34,7 +36,8 @@ func newHQReportScreen(e *env) *HQReportScreen {
 	xlsx := widget.NewButtonWithIcon(T("hqr.xlsx"), theme.DownloadIcon(), func() { s.Export("xlsx") })
 	pdfBtn := widget.NewButtonWithIcon(T("hqr.pdf"), theme.DocumentPrintIcon(), func() { s.Export("pdf") })
 	top := container.NewBorder(nil, nil, widget.NewLabel(T("assess.period")), container.NewHBox(xlsx, pdfBtn), s.Period)
-	s.view = container.NewBorder(container.NewVBox(top, s.Message), nil, nil, nil,
+	s.Empty = newEmptyNote()
+	s.view = container.NewBorder(container.NewVBox(top, s.Empty.View(), s.Message), nil, nil, nil,
 		container.NewVScroll(container.NewVBox(s.Chart, s.Summary)))
 	s.Reload()
 	return s
@@ -55,7 +58,8 @@ func (s *HQReportScreen) load() {
 		s.Report = kaohe.HQReport{}
 		s.Chart.Objects = nil
 		s.Chart.Refresh()
-		s.Summary.SetText(T("hqr.no_period"))
+		s.Summary.SetText("")
+		s.Empty.Say(true, "empty.hq_report_period")
 		return
 	}
 	r, err := s.e.svc.HQReport(bg, pid)
@@ -64,6 +68,7 @@ func (s *HQReportScreen) load() {
 		return
 	}
 	s.Report = r
+	s.Empty.Say(len(r.Showrooms) == 0, "empty.hq_report")
 	var bars []Bar
 	for _, g := range r.Template.Grades {
 		n := 0

@@ -22,6 +22,8 @@ import (
 type ReviewScreen struct {
 	e    *env
 	view fyne.CanvasObject
+	// Empty says why the screen has nothing to show and what to do.
+	Empty *emptyNote
 
 	List     *widget.List
 	all      []kaohe.ReviewItem // the whole queue
@@ -102,7 +104,8 @@ func newReviewScreen(e *env) *ReviewScreen {
 	// The queue keeps its width whatever the decision form needs.
 	keep := canvas.NewRectangle(color.Transparent)
 	keep.SetMinSize(fyne.NewSize(360, 0))
-	left := container.NewStack(keep, container.NewBorder(filters, nil, nil, nil, s.List))
+	s.Empty = newEmptyNote()
+	left := container.NewStack(keep, container.NewBorder(container.NewVBox(s.Empty.View(), filters), nil, nil, nil, s.List))
 	split := container.NewHSplit(left, right)
 	split.Offset = 0.36
 	s.view = split
@@ -158,6 +161,7 @@ func (s *ReviewScreen) Reload() {
 	if s.all, err = s.e.svc.ReviewQueue(bg); err != nil {
 		s.e.showError(err)
 	}
+	s.Empty.Say(len(s.all) == 0, "empty.hq_review")
 	rooms := []string{""}
 	names := map[string]string{"": T("review.all_showrooms")}
 	for _, it := range s.all {

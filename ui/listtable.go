@@ -29,20 +29,23 @@ type listTable[R any] struct {
 	Table  *widget.Table
 	Search *field
 	Count  *widget.Label
+	// Empty says why there is no row and what to do (SetEmpty).
+	Empty *emptyNote
 
-	cols    []column[R]
-	all     []R
-	texts   [][]string // per row of all: each column's text, made once
-	keys    []string   // per row of all: the lower-cased text searched
-	rows    []int      // shown, filtered and sorted: indexes into all
-	sortCol int
-	desc    bool
+	cols     []column[R]
+	emptyKey string
+	all      []R
+	texts    [][]string // per row of all: each column's text, made once
+	keys     []string   // per row of all: the lower-cased text searched
+	rows     []int      // shown, filtered and sorted: indexes into all
+	sortCol  int
+	desc     bool
 	// OnSelected hears of a chosen row.
 	OnSelected func(R)
 }
 
 func newListTable[R any](cols []column[R]) *listTable[R] {
-	t := &listTable[R]{cols: cols, Search: newField(), Count: widget.NewLabel("")}
+	t := &listTable[R]{cols: cols, Search: newField(), Count: widget.NewLabel(""), Empty: newEmptyNote()}
 	t.Search.SetPlaceHolder(T("list.search"))
 	t.Table = widget.NewTableWithHeaders(
 		func() (int, int) { return len(t.rows), len(t.cols) },
@@ -106,9 +109,17 @@ func newListTable[R any](cols []column[R]) *listTable[R] {
 	return t
 }
 
-// View is the search box and count above the table.
+// View is the search box and count above the table, and the empty note
+// (SetEmpty) over it while there is no row.
 func (t *listTable[R]) View() fyne.CanvasObject {
-	return container.NewBorder(container.NewBorder(nil, nil, nil, t.Count, t.Search), nil, nil, nil, t.Table)
+	return container.NewBorder(container.NewVBox(container.NewBorder(nil, nil, nil, t.Count, t.Search), t.Empty.View()), nil, nil, nil, t.Table)
+}
+
+// SetEmpty sets what the table says while it has no row at all (a search
+// that matches nothing says nothing: the count shows it).
+func (t *listTable[R]) SetEmpty(key string) {
+	t.emptyKey = key
+	t.Empty.Say(len(t.all) == 0, key)
 }
 
 // Set replaces the rows, keeping the search and the order.
@@ -128,6 +139,9 @@ func (t *listTable[R]) Set(rows []R) {
 			}
 		}
 		t.keys[i] = strings.ToLower(b.String())
+	}
+	if t.emptyKey != "" {
+		t.Empty.Say(len(rows) == 0, t.emptyKey)
 	}
 	t.filter()
 }

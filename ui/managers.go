@@ -76,7 +76,10 @@ type ManagersScreen struct {
 	Level  *widget.Select
 	Count  *widget.Label
 	Table  *widget.Table
-	view   fyne.CanvasObject
+	// Empty says why nobody is listed and what to do.
+	Empty    *emptyNote
+	emptyKey string
+	view     fyne.CanvasObject
 }
 
 // managerRow is a manager with the text the search box matches.
@@ -107,14 +110,14 @@ func newAllManagersScreen(e *env) *ManagersScreen {
 		return a.EmployeeNo < b.EmployeeNo
 	}}
 	m := buildManagers(nil, e.showError, nil, col)
-	m.ld, m.store = &loader{e: e}, e.svc
+	m.ld, m.store, m.emptyKey = &loader{e: e}, e.svc, "empty.hq_managers"
 	m.rooms = func(r map[string]string) { names = r }
 	m.Reload()
 	return m
 }
 
 func buildManagers(s ManagerStore, onError func(error), e *env, extra ...managerColumn) *ManagersScreen {
-	m := &ManagersScreen{store: s, onError: onError, cols: append(extra, managerColumns()...), e: e, sel: -1}
+	m := &ManagersScreen{store: s, onError: onError, cols: append(extra, managerColumns()...), e: e, sel: -1, Empty: newEmptyNote(), emptyKey: "empty.managers"}
 	m.Search = newField()
 	m.Search.SetPlaceHolder(T("managers.search"))
 	levels := []string{T("managers.all_levels")}
@@ -141,6 +144,7 @@ func buildManagers(s ManagerStore, onError func(error), e *env, extra ...manager
 	if e != nil {
 		top = container.NewVBox(m.toolbar(), top)
 	}
+	top = container.NewVBox(top, m.Empty.View())
 	m.body = container.NewStack(container.NewBorder(top, nil, nil, nil, m.Table))
 	m.view = m.body
 	if e != nil {
@@ -206,6 +210,7 @@ func (m *ManagersScreen) loaded(rows []kaohe.ManagerLevel, err error) {
 		m.onError(err)
 		return
 	}
+	m.Empty.Say(len(rows) == 0, m.emptyKey)
 	m.all = make([]managerRow, len(rows))
 	for i, r := range rows {
 		m.all[i] = managerRow{r, strings.ToLower(r.EmployeeNo + "\t" + r.Name + "\t" + r.Phone)}

@@ -82,6 +82,7 @@ func newResearchScreen(e *env) *ResearchScreen {
 		{key: "research.project", width: 300, text: project},
 		{key: "research.cooperation", width: 150, text: func(r kaohe.MarketResearch) string { return r.Cooperation }},
 	})
+	s.List.SetEmpty("empty.research")
 	s.List.SortBy(0) // the same column again: latest first
 	save := primaryButton(T("action.save"), theme.DocumentSaveIcon(), s.Save)
 	form := widget.NewForm(

@@ -19,6 +19,8 @@ import (
 type TargetScreen struct {
 	e    *env
 	view fyne.CanvasObject
+	// Empty says why the screen has nothing to show and what to do.
+	Empty *emptyNote
 
 	Manager  *selectOf[string]
 	Metric   *selectOf[string]
@@ -77,7 +79,8 @@ func newTargetScreen(e *env) *TargetScreen {
 		container.NewBorder(nil, nil, widget.NewLabel(T("targets.annual")), container.NewHBox(s.Seasonal, split), s.Annual),
 	)
 	bottom := container.NewVBox(s.Rollups, s.Message, container.NewHBox(saveActuals, importBtn, exportBtn))
-	s.view = container.NewBorder(top, bottom, nil, nil, container.NewVScroll(grid))
+	s.Empty = newEmptyNote()
+	s.view = container.NewBorder(container.NewVBox(s.Empty.View(), top), bottom, nil, nil, container.NewVScroll(grid))
 	s.Reload()
 	return s
 }
@@ -100,6 +103,7 @@ func (s *TargetScreen) Reload() {
 		s.Metric.SetSelectedIndex(0)
 	}
 	s.names = fillManagers(s.Manager, s.e.activeManagers(), true)
+	s.Empty.Say(len(s.Manager.values) == 0, "empty.targets")
 	s.load()
 }
 

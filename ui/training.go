@@ -71,6 +71,7 @@ func newTrainingScreen(e *env) *TrainingScreen {
 		{key: "field.category", width: 120, text: func(t kaohe.Training) string { return Tr(kaohe.NameOf(kaohe.TrainingCategories(), t.Category)) }},
 	})
 	s.Sessions.SortBy(0) // the same column again: latest first
+	s.Sessions.SetEmpty("empty.training")
 	s.Sessions.OnSelected = func(t kaohe.Training) { s.edit(t) }
 
 	labels := make([]string, len(attendResults))
