@@ -1,0 +1,92 @@
+package server
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+	"time"
+
+	"kaohe/internal/kaohe"
+	"kaohe/sync/protocol"
+)
+
+// TestBatchLogsEveryChangeInOrder: a batch that mixes applied changes,
+// refusals, a repeat, a third review that grants (HQ's own level change
+// and certificate written between) and a refused grant leaves each applied
+// change in the log once, in the batch's order with the grant's changes
+// right after their decision, and every row pointing at the log entry that
+// wrote it; the log's counter agrees with its last entry.
+func TestBatchLogsEveryChangeInOrder(t *testing.T) {
+	w := newWorld(t)
+	by := []string{"陈建国（总经理）"}
+	score := 75.0
+	dec := func(id, app string, stage kaohe.Stage, on kaohe.Date) protocol.Change {
+		d := kaohe.Decision{ID: id, AppID: app, Stage: stage, Pass: true, Date: on, DecidedBy: by}
+		if stage == kaohe.StageExam {
+			d.ExamScore = &score
+		}
+		return w.change(kaohe.EntDecision, d)
+	}
+	var before int
+	w.query(`SELECT count(*) FROM changes`, &before)
+	w.today = time.Date(2026, 12, 1, 9, 0, 0, 0, time.UTC)
+	first := dec("e1", "appA", kaohe.StageFirst, kaohe.D(2026, 6, 2))
+	batch := []protocol.Change{
+		first,
+		dec("e0", "nope", kaohe.StageFirst, kaohe.D(2026, 6, 2)), // refused: no such application
+		first, // the same change again: a duplicate
+		dec("e2", "appA", kaohe.StageExam, kaohe.D(2026, 6, 3)),
+		dec("e3", "appA", kaohe.StageSecond, kaohe.D(2026, 6, 4)),
+		dec("e4", "appA", kaohe.StageThird, kaohe.D(2026, 11, 30)),    // grants: a level change and a certificate
+		dec("e5", "appDone", kaohe.StageThird, kaohe.D(2026, 11, 30)), // refused: granted already
+		w.change(kaohe.EntFiling, kaohe.Filing{ID: "f9", AssessmentID: "asA", Date: kaohe.D(2026, 11, 30), FiledBy: "陈建国"}),
+	}
+	status, res, raw := w.send(w.hqToken, batch)
+	if status != 200 {
+		t.Fatalf("push: %d %s", status, raw)
+	}
+	want := []string{protocol.Applied, protocol.Refused, protocol.Duplicate, protocol.Applied, protocol.Applied,
+		protocol.Applied, protocol.Refused, protocol.Applied}
+	var applied []string
+	for i, r := range res {
+		if r.Status != want[i] {
+			t.Errorf("change %d (%s): %s %s; want %s", i, r.ID, r.Status, r.Message, want[i])
+		}
+		if r.Status == protocol.Applied {
+			applied = append(applied, batch[i].ID)
+		}
+	}
+	// The log after the batch, in order: the applied changes, with HQ's
+	// level change and certificate after the third review.
+	var log string
+	w.query(fmt.Sprintf(`SELECT group_concat(CASE WHEN change_id LIKE 'chg-%%' THEN change_id ELSE entity END, ' ')
+		FROM (SELECT * FROM changes ORDER BY seq LIMIT -1 OFFSET %d)`, before), &log)
+	wantLog := strings.Join(applied[:4], " ") + " level_change certificate " + applied[4]
+	if log != wantLog {
+		t.Errorf("log after the batch:\n%s\nwant\n%s", log, wantLog)
+	}
+	var n, distinct, orphans, maxSeq, seqs int
+	w.query(`SELECT count(*), count(DISTINCT change_id), max(seq) FROM changes`, &n, &distinct, &maxSeq)
+	if n != distinct {
+		t.Errorf("%d log entries for %d changes", n, distinct)
+	}
+	w.query(`SELECT count(*) FROM rows r WHERE NOT EXISTS (SELECT 1 FROM changes c WHERE c.seq = r.seq AND c.change_id = r.change_id)`, &orphans)
+	if orphans != 0 {
+		t.Errorf("%d rows point at no log entry of theirs", orphans)
+	}
+	w.query(`SELECT seq FROM sqlite_sequence WHERE name = 'changes'`, &seqs)
+	if seqs != maxSeq {
+		t.Errorf("the log's counter is %d, its last entry %d", seqs, maxSeq)
+	}
+	// A later push goes on after them.
+	m := mkManager("mA9", w.idA)
+	m.EmployeeNo = "A909"
+	w.mustApply(w.tokenA, []protocol.Change{w.change(kaohe.EntManager, m)})
+	var last string
+	w.query(`SELECT change_id FROM changes ORDER BY seq DESC LIMIT 1`, &last)
+	if last != w.seqID() {
+		t.Errorf("last log entry %s; want the last push's", last)
+	}
+}
+
+func (w *world) seqID() string { return fmt.Sprintf("chg-%04d", w.seq) }
