@@ -28,7 +28,7 @@ WIN_PACKAGES := gcc-mingw-w64-x86-64 binutils-mingw-w64-x86-64 imagemagick icout
 	osslsigncode openssl zip unzip wine64 xvfb xauth xdotool poppler-utils sqlite3
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: deps windows-deps install-packages go build run test fuzz check tracked-binaries windows installer test-cert \
+.PHONY: deps windows-deps install-packages go build run test fuzz bench-sync check tracked-binaries windows installer test-cert \
 	clean libreoffice wordcount-diff wordcount-golden
 
 deps:
@@ -82,6 +82,16 @@ fuzz:
 		$(GO) test -run='^$$' -fuzz="^$$fn$$" -fuzztime=$(FUZZTIME) -fuzzminimizetime=2s $$pkg >$$log 2>&1 \
 			|| { cat $$log; rm -f $$log; exit 1; }; \
 	done; rm -f $$log
+
+# The two-process sync benchmark of docs/BENCHMARKS.md: `kaohe sync` of the
+# demo at 1,450 managers against a `kaohe-hq serve` process on loopback,
+# ROUNDS times, each followed by PouchDB replicating 100,000 documents when
+# POUCH names a copy of the PouchDB anchor with its node_modules installed
+# (npm install in it). BENCH_DIR keeps the binaries, the demo and the results
+# (default: a new temporary folder).
+ROUNDS ?= 3
+bench-sync:
+	scripts/bench-sync.sh -r $(ROUNDS) $(if $(BENCH_DIR),-w $(BENCH_DIR)) $(POUCH)
 
 # 字数 against LibreOffice Writer itself (libreoffice-writer-nogui, headless;
 # about 4 minutes). wordcount-diff (in CI) fails when CountChars or the golden
