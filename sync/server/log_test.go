@@ -90,3 +90,38 @@ func TestBatchLogsEveryChangeInOrder(t *testing.T) {
 }
 
 func (w *world) seqID() string { return fmt.Sprintf("chg-%04d", w.seq) }
+
+// TestBatchSeesItsOwnWrites: the rules read what HQ holds as of each
+// change, including what earlier changes of the same batch wrote (HQ reads
+// a batch's level histories and filings once, ahead, and forgets each as
+// the batch writes it): a manager's assessment before the batch gives
+// them a level is refused, the same after it applies; a level-2 manager
+// is not the showroom's to assess.
+func TestBatchSeesItsOwnWrites(t *testing.T) {
+	w := newWorld(t)
+	m := mkManager("mA7", w.idA)
+	m.EmployeeNo, m.HireDate = "A007", kaohe.D(2024, 3, 1)
+	hire := kaohe.LevelChange{ID: "lc-mA7", ManagerID: "mA7", To: kaohe.Level1, Date: m.HireDate, Reason: "入职定级", DecidedBy: "展厅经理"}
+	as := w.asA
+	as.ID, as.ManagerID = "as7", "mA7"
+	early := as
+	early.ID = "as6"
+	batch := []protocol.Change{w.change(kaohe.EntManager, m), w.change(kaohe.EntAssessment, early),
+		w.change(kaohe.EntLevelAssignment, hire), w.change(kaohe.EntAssessment, as)}
+	_, res, raw := w.send(w.tokenA, batch)
+	want := []string{protocol.Applied, protocol.Refused, protocol.Applied, protocol.Applied}
+	for i, r := range res {
+		if r.Status != want[i] {
+			t.Errorf("change %d (%s): %s %s; want %s", i, batch[i].Entity, r.Status, r.Message, want[i])
+		}
+	}
+	if len(res) != len(want) {
+		t.Fatalf("push: %s", raw)
+	}
+	as2 := w.asA
+	as2.ID, as2.ManagerID, as2.PeriodID = "as8", "mA2", "2026-Q2" // mA2 holds level 2 since the granted review
+	_, res, raw = w.send(w.tokenA, []protocol.Change{w.change(kaohe.EntAssessment, as2)})
+	if len(res) != 1 || res[0].Status != protocol.Refused {
+		t.Fatalf("the showroom assessed a level-2 manager: %s", raw)
+	}
+}

@@ -21,11 +21,13 @@ type ledger struct {
 	templates map[string]*kaohe.Template
 	periods   map[string]*kaohe.Period
 	history   map[string][]kaohe.LevelChange
+	managers  map[string]*kaohe.Manager // nil: none (or deleted)
+	filed     map[string]bool           // assessment id → has a filing
 }
 
 func newLedger(tx *txn, today kaohe.Date) *ledger {
 	return &ledger{tx: tx, today: today, templates: map[string]*kaohe.Template{}, periods: map[string]*kaohe.Period{},
-		history: map[string][]kaohe.LevelChange{}}
+		history: map[string][]kaohe.LevelChange{}, managers: map[string]*kaohe.Manager{}, filed: map[string]bool{}}
 }
 
 // recorded forgets what a change just written makes stale.
@@ -39,6 +41,10 @@ func (l *ledger) recorded(entity, rowID, parent string) {
 		delete(l.periods, rowID)
 	case kaohe.EntLevelAssignment, kaohe.EntLevelChange:
 		delete(l.history, parent)
+	case kaohe.EntManager:
+		delete(l.managers, rowID)
+	case kaohe.EntFiling:
+		delete(l.filed, parent)
 	}
 }
 
@@ -54,7 +60,20 @@ func (l *ledger) Levels() (kaohe.Levels, error) {
 }
 
 func (l *ledger) Manager(id string) (kaohe.Manager, bool, error) {
-	return rowOf[kaohe.Manager](l.tx, kaohe.EntManager, id)
+	if m, ok := l.managers[id]; ok {
+		if m == nil {
+			return kaohe.Manager{}, false, nil
+		}
+		return *m, true, nil
+	}
+	m, ok, err := rowOf[kaohe.Manager](l.tx, kaohe.EntManager, id)
+	if err == nil {
+		l.managers[id] = nil
+		if ok {
+			l.managers[id] = &m
+		}
+	}
+	return m, ok, err
 }
 
 func (l *ledger) LevelHistory(managerID string) ([]kaohe.LevelChange, error) {
@@ -67,6 +86,83 @@ func (l *ledger) LevelHistory(managerID string) ([]kaohe.LevelChange, error) {
 	}
 	return h, err
 }
+
+// prefetch reads, in two queries for a push batch, what the rules will ask
+// of the rows its changes refer to: the level histories of the managers its
+// assessments and level assignments name, and which of its assessments are
+// filed. What the batch then writes makes them stale one by one (recorded).
+func (l *ledger) prefetch(batch []decoded) error {
+	var managers, assessments []string
+	for _, d := range batch {
+		switch v := d.row.Value.(type) {
+		case *kaohe.Assessment:
+			managers, assessments = append(managers, v.ManagerID), append(assessments, v.ID)
+		case *kaohe.LevelChange:
+			managers = append(managers, v.ManagerID)
+		}
+	}
+	if len(managers) > 0 {
+		ids, _ := json.Marshal(managers)
+		rows, err := l.tx.Query(sqlHistories, string(ids))
+		if err != nil {
+			return err
+		}
+		h := map[string][]kaohe.LevelChange{}
+		for rows.Next() {
+			var parent, p string
+			if err := rows.Scan(&parent, &p); err != nil {
+				rows.Close()
+				return err
+			}
+			var lc kaohe.LevelChange
+			if err := json.Unmarshal([]byte(p), &lc); err != nil {
+				rows.Close()
+				return err
+			}
+			h[parent] = append(h[parent], lc)
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return err
+		}
+		for _, m := range managers {
+			l.history[m] = h[m]
+		}
+	}
+	if len(assessments) > 0 {
+		ids, _ := json.Marshal(assessments)
+		rows, err := l.tx.Query(sqlFiled, string(ids))
+		if err != nil {
+			return err
+		}
+		filed := map[string]bool{}
+		for rows.Next() {
+			var parent string
+			if err := rows.Scan(&parent); err != nil {
+				rows.Close()
+				return err
+			}
+			filed[parent] = true
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return err
+		}
+		for _, a := range assessments {
+			l.filed[a] = filed[a]
+		}
+	}
+	return nil
+}
+
+// The batch's reads of prefetch; like children, they repeat rows_parent's
+// condition so the index is used.
+const (
+	sqlHistories = `SELECT parent, payload FROM rows WHERE parent IN (SELECT value FROM json_each(?)) AND parent <> ''
+		AND entity IN ('level_assignment', 'level_change') AND deleted = 0 ORDER BY seq`
+	sqlFiled = `SELECT DISTINCT parent FROM rows WHERE parent IN (SELECT value FROM json_each(?)) AND parent <> ''
+		AND entity = 'filing' AND deleted = 0`
+)
 
 func (l *ledger) Application(id string) (kaohe.ApplicationView, bool, error) {
 	app, ok, err := rowOf[kaohe.Application](l.tx, kaohe.EntApplication, id)
@@ -94,7 +190,13 @@ func (l *ledger) Assessment(id string) (kaohe.Assessment, bool, error) {
 }
 
 func (l *ledger) Filed(assessmentID string) (bool, error) {
+	if f, ok := l.filed[assessmentID]; ok {
+		return f, nil
+	}
 	fs, err := children[kaohe.Filing](l.tx, assessmentID, kaohe.EntFiling)
+	if err == nil {
+		l.filed[assessmentID] = len(fs) > 0
+	}
 	return len(fs) > 0, err
 }
 

@@ -30,6 +30,8 @@ func TestPerChangeQueriesUseTheirIndex(t *testing.T) {
 		"stored row":        {sqlStoredRow, "sqlite_autoindex_rows_1", []any{"manager", "a"}},
 		"row's showroom":    {sqlRowShowroom, "sqlite_autoindex_rows_1", []any{"manager", "a"}},
 		"row's payload":     {sqlRowPayload, "sqlite_autoindex_rows_1", []any{"manager", "a"}},
+		"batch's histories": {sqlHistories, "rows_parent", []any{`["m1","m2"]`}},
+		"batch's filings":   {sqlFiled, "rows_parent", []any{`["a1","a2"]`}},
 	}
 	for name, q := range plans {
 		rows, err := s.db.QueryContext(ctx, "EXPLAIN QUERY PLAN "+q.sql, q.args...)

@@ -33,6 +33,9 @@ func (s *Store) PushFrom(ctx context.Context, cred Credential, replica string, c
 	decoded := decodeAll(changes) // before the transaction: the other cores work while HQ waits for the database
 	err := s.tx(ctx, func(tx *txn) error {
 		led := newLedger(tx, kaohe.DateOf(s.Now()))
+		if err := led.prefetch(decoded); err != nil {
+			return err
+		}
 		seen, err := s.prefetch(tx, changes)
 		if err != nil {
 			return err
