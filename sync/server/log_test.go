@@ -93,10 +93,12 @@ func (w *world) seqID() string { return fmt.Sprintf("chg-%04d", w.seq) }
 
 // TestBatchSeesItsOwnWrites: the rules read what HQ holds as of each
 // change, including what earlier changes of the same batch wrote (HQ reads
-// a batch's level histories and filings once, ahead, and forgets each as
-// the batch writes it): a manager's assessment before the batch gives
-// them a level is refused, the same after it applies; a level-2 manager
-// is not the showroom's to assess.
+// a batch's level histories, filings and natural keys once, ahead, and
+// forgets each as the batch writes it): a manager's assessment before the
+// batch gives them a level is refused, the same after it applies; a
+// level-2 manager is not the showroom's to assess; a second manager with
+// an employee number the batch gave already is refused, one taking the
+// number another manager gave up earlier in the batch is not.
 func TestBatchSeesItsOwnWrites(t *testing.T) {
 	w := newWorld(t)
 	m := mkManager("mA7", w.idA)
@@ -123,5 +125,30 @@ func TestBatchSeesItsOwnWrites(t *testing.T) {
 	_, res, raw = w.send(w.tokenA, []protocol.Change{w.change(kaohe.EntAssessment, as2)})
 	if len(res) != 1 || res[0].Status != protocol.Refused {
 		t.Fatalf("the showroom assessed a level-2 manager: %s", raw)
+	}
+	twin := mkManager("mA8", w.idA)
+	twin.EmployeeNo = "A007" // mA7's
+	renum := w.mA1
+	renum.EmployeeNo = "A011"
+	heir := mkManager("mA9", w.idA)
+	heir.EmployeeNo = "A001" // mA1's until the change before
+	batch = []protocol.Change{w.change(kaohe.EntManager, twin), w.change(kaohe.EntManager, renum), w.change(kaohe.EntManager, heir)}
+	_, res, raw = w.send(w.tokenA, batch)
+	want = []string{protocol.Refused, protocol.Applied, protocol.Applied}
+	for i, r := range res {
+		if r.Status != want[i] {
+			t.Errorf("manager %s: %s %s; want %s", batch[i].RowID, r.Status, r.Message, want[i])
+		}
+	}
+	if len(res) != len(want) {
+		t.Fatalf("push: %s", raw)
+	}
+	newer := mkManager("mB7", w.idA)
+	newer.EmployeeNo = "A077"
+	again := mkManager("mB8", w.idA)
+	again.EmployeeNo = "A077" // the number the same batch gave just before
+	_, res, raw = w.send(w.tokenA, []protocol.Change{w.change(kaohe.EntManager, newer), w.change(kaohe.EntManager, again)})
+	if len(res) != 2 || res[0].Status != protocol.Applied || res[1].Status != protocol.Refused {
+		t.Errorf("two managers numbered A077 in one batch: %s", raw)
 	}
 }

@@ -481,7 +481,8 @@ func (s *Store) tx(ctx context.Context, fn func(*txn) error) error {
 	if err != nil {
 		return err
 	}
-	tx := &txn{Tx: sqlTx, stmts: map[string]*sql.Stmt{}, owners: map[string]string{}, known: map[string]*storedRow{}}
+	tx := &txn{Tx: sqlTx, stmts: map[string]*sql.Stmt{}, owners: map[string]string{}, known: map[string]*storedRow{},
+		keys: map[string][]string{}, keyDirty: map[string]bool{}, moved: map[string]bool{}}
 	if err := fn(tx); err != nil {
 		sqlTx.Rollback()
 		return err
@@ -496,6 +497,13 @@ type txn struct {
 	stmts  map[string]*sql.Stmt
 	owners map[string]string     // entity+id → showroom, looked up in this transaction
 	known  map[string]*storedRow // entity+id → stored state (nil: none) as prefetched for a batch
+	// Natural keys as prefetched for a batch (key → the live rows holding
+	// it), and what the transaction has written since: the keys it gave
+	// rows and the rows it wrote. A prefetched answer stands only while
+	// neither touches it.
+	keys     map[string][]string
+	keyDirty map[string]bool
+	moved    map[string]bool
 }
 
 func (t *txn) stmt(q string) (*sql.Stmt, error) {
@@ -580,6 +588,10 @@ func (s *Store) recordKeyed(tx *txn, c protocol.Change, showroom, parent, key, o
 	}
 	seq, _ := res.LastInsertId()
 	delete(tx.known, c.Entity+"\x00"+c.RowID) // read again if asked: the write may or may not win
+	tx.moved[c.Entity+"\x00"+c.RowID] = true
+	if key != "" {
+		tx.keyDirty[key] = true
+	}
 	_, err = tx.Exec(`INSERT INTO rows (entity, row_id, showroom_id, parent, payload, deleted, seq, change_id, version, natural_key) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 		ON CONFLICT (entity, row_id) DO UPDATE SET payload = excluded.payload, deleted = excluded.deleted,
 			seq = CASE WHEN excluded.payload = rows.payload AND excluded.deleted = rows.deleted THEN rows.seq ELSE excluded.seq END,
@@ -629,6 +641,21 @@ func (s *Store) checkUnique(tx *txn, c protocol.Change, key string, dup error) e
 	if key == "" {
 		return nil
 	}
+	self := c.Entity + "\x00" + c.RowID
+	if holders, ok := tx.keys[key]; ok && !tx.keyDirty[key] {
+		fresh := true
+		for _, h := range holders {
+			fresh = fresh && !tx.moved[h]
+		}
+		if fresh { // the prefetched answer still stands
+			for _, h := range holders {
+				if h != self {
+					return dup
+				}
+			}
+			return nil
+		}
+	}
 	var other string
 	err := tx.QueryRow(sqlNaturalKeyTaken, key, c.Entity, c.RowID).Scan(&other)
 	if errors.Is(err, sql.ErrNoRows) {
@@ -639,6 +666,48 @@ func (s *Store) checkUnique(tx *txn, c protocol.Change, key string, dup error) e
 	}
 	return dup
 }
+
+// prefetchKeys reads, in one query, which live rows hold the natural keys
+// a batch's rows would take (a manager's keyed by the sender's showroom;
+// another showroom's key is looked up when asked).
+func (s *Store) prefetchKeys(tx *txn, cred Credential, changes []protocol.Change, batch []decoded) error {
+	var keys []string
+	for i, d := range batch {
+		if d.err != nil || d.row.Value == nil {
+			continue
+		}
+		if k, _ := naturalKey(changes[i].Entity, changes[i].Op, d.row.Value, cred.ShowroomID); k != "" {
+			keys = append(keys, k)
+		}
+	}
+	if len(keys) == 0 {
+		return nil
+	}
+	js, _ := json.Marshal(keys)
+	rows, err := tx.Query(sqlKeysTaken, string(js))
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	found := map[string][]string{}
+	for rows.Next() {
+		var k, entity, id string
+		if err := rows.Scan(&k, &entity, &id); err != nil {
+			return err
+		}
+		found[k] = append(found[k], entity+"\x00"+id)
+	}
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	for _, k := range keys {
+		tx.keys[k] = found[k]
+	}
+	return nil
+}
+
+// sqlKeysTaken is sqlNaturalKeyTaken for many keys at once.
+const sqlKeysTaken = `SELECT natural_key, entity, row_id FROM rows WHERE natural_key IN (SELECT value FROM json_each(?)) AND natural_key <> '' AND deleted = 0`
 
 func boolInt(b bool) int {
 	if b {

@@ -32,6 +32,7 @@ func TestPerChangeQueriesUseTheirIndex(t *testing.T) {
 		"row's payload":     {sqlRowPayload, "sqlite_autoindex_rows_1", []any{"manager", "a"}},
 		"batch's histories": {sqlHistories, "rows_parent", []any{`["m1","m2"]`}},
 		"batch's filings":   {sqlFiled, "rows_parent", []any{`["a1","a2"]`}},
+		"batch's keys":      {sqlKeysTaken, "rows_natural_key", []any{`["k1","k2"]`}},
 	}
 	for name, q := range plans {
 		rows, err := s.db.QueryContext(ctx, "EXPLAIN QUERY PLAN "+q.sql, q.args...)

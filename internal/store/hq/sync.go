@@ -36,6 +36,9 @@ func (s *Store) PushFrom(ctx context.Context, cred Credential, replica string, c
 		if err := led.prefetch(decoded); err != nil {
 			return err
 		}
+		if err := s.prefetchKeys(tx, cred, changes, decoded); err != nil {
+			return err
+		}
 		seen, err := s.prefetch(tx, changes)
 		if err != nil {
 			return err
