@@ -510,3 +510,70 @@ func mkManager(id, showroom string) kaohe.Manager {
 func newTestServer(s *hq.Store) *httptest.Server {
 	return httptest.NewServer((&Server{Store: s}).Handler())
 }
+
+// TestDishonestLargeBatch: a batch large enough to be decoded on several
+// cores, in which every fifth change is poisoned (a duplicate key, a NUL, a
+// bidi override, deep nesting, a negative figure). Each change is answered in
+// its own place, the honest ones are stored and the poisoned ones are not;
+// the same batch again, and again reversed, changes nothing.
+func TestDishonestLargeBatch(t *testing.T) {
+	w := newWorld(t)
+	var n0 int
+	w.query(`SELECT count(*) FROM changes`, &n0)
+	deep := strings.Repeat("[", kaohe.MaxJSONDepth+2) + strings.Repeat("]", kaohe.MaxJSONDepth+2)
+	poison := []func(a kaohe.Actual) string{
+		func(a kaohe.Actual) string { return strings.TrimSuffix(js(a), "}") + `,"value":9}` },
+		func(a kaohe.Actual) string { return mutate(a, map[string]any{"metric": a.Metric + "\u0000"}) },
+		func(a kaohe.Actual) string { return mutate(a, map[string]any{"manager_id": "\u202e" + a.ManagerID}) },
+		func(a kaohe.Actual) string { return strings.TrimSuffix(js(a), "}") + `,"note":` + deep + `}` },
+		func(a kaohe.Actual) string { return mutate(a, map[string]any{"value": -1}) },
+	}
+	const total = 1200
+	metrics := kaohe.DefaultMetrics()
+	var batch []protocol.Change
+	honest := map[string]bool{}
+	for i := range total {
+		k := i / 2
+		a := kaohe.Actual{ID: fmt.Sprintf("big-%04d", i), ManagerID: []string{"mA1", "mA2"}[i%2], Metric: metrics[k%len(metrics)].Code,
+			Month: 1 + (k/len(metrics))%12, Year: 2025 - k/len(metrics)/12, Value: int64(i)}
+		if i%5 == 3 {
+			batch = append(batch, w.raw(kaohe.EntActual, a.ID, poison[(i/5)%len(poison)](a)))
+			continue
+		}
+		honest[a.ID] = true
+		batch = append(batch, w.change(kaohe.EntActual, a))
+	}
+	check := func(name string, batch []protocol.Change, want string) {
+		t.Helper()
+		status, res, raw := w.send(w.tokenA, batch)
+		if status != 200 || len(res) != len(batch) {
+			t.Fatalf("%s: %d, %d results: %.300s", name, status, len(res), raw)
+		}
+		for i, r := range res {
+			st := want
+			if !honest[batch[i].RowID] {
+				st = protocol.Refused
+			}
+			if r.ID != batch[i].ID || r.Status != st {
+				t.Fatalf("%s: result %d is %s %s %s, want %s %s", name, i, r.ID, r.Status, r.Message, batch[i].ID, st)
+			}
+		}
+	}
+	check("first", batch, protocol.Applied)
+	var rows, changes int
+	w.query(`SELECT count(*) FROM rows WHERE entity = 'actual' AND row_id LIKE 'big-%'`, &rows)
+	w.query(`SELECT count(*) FROM changes`, &changes)
+	if rows != len(honest) || changes != n0+len(honest) {
+		t.Fatalf("stored %d rows and %d changes, want %d and %d", rows, changes-n0, len(honest), len(honest))
+	}
+	before := w.stored()
+	check("again", batch, protocol.Duplicate)
+	rev := make([]protocol.Change, len(batch))
+	for i, c := range batch {
+		rev[len(batch)-1-i] = c
+	}
+	check("reversed", rev, protocol.Duplicate)
+	if w.stored() != before {
+		t.Error("a replayed batch changed what HQ stores")
+	}
+}
