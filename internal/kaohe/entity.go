@@ -310,6 +310,35 @@ var byName = func() map[string]*Entity {
 	return m
 }()
 
+// TableMates are the other kinds kept in the same desktop table as e (a
+// review decision and a showroom's application event; HQ's level change and
+// a showroom's level assignment): one id there names one row, so a row id
+// is one kind's only.
+func (e *Entity) TableMates() []string {
+	var out []string
+	for _, o := range registry {
+		if o != e && o.Table == e.Table {
+			out = append(out, o.Name)
+		}
+	}
+	return out
+}
+
+// CheckIDFree refuses a new row whose id a row of a table mate already has
+// (taken reports whether a kind holds the id).
+func (e *Entity) CheckIDFree(taken func(entity string) (bool, error)) error {
+	for _, m := range e.TableMates() {
+		ok, err := taken(m)
+		if err != nil {
+			return err
+		}
+		if ok {
+			return Errorf(ECONFLICT, "err.id_taken", "Entity", m)
+		}
+	}
+	return nil
+}
+
 // Entities returns every synced kind, in apply order.
 func Entities() []*Entity { return registry }
 

@@ -577,3 +577,38 @@ func TestDishonestLargeBatch(t *testing.T) {
 		t.Error("a replayed batch changed what HQ stores")
 	}
 }
+
+// TestDishonestIDOfAnotherKind: a showroom that has pulled the id of HQ's
+// grant (a level change) or of a review decision writes a row of its own
+// kind with that id — a level assignment, an application event — which the
+// desktop keeps in the same table. HQ refuses it: else every replica that
+// pulls it (HQ's review app, a reinstall) would take it for, or overwrite,
+// HQ's row.
+func TestDishonestIDOfAnotherKind(t *testing.T) {
+	w := newWorld(t)
+	grant, _ := kaohe.GrantIDs("d4")
+	mA3 := mkManager("mA3", w.idA)
+	for _, batch := range [][]protocol.Change{
+		{w.change(kaohe.EntManager, mA3), w.change(kaohe.EntLevelAssignment, kaohe.LevelChange{ID: grant, ManagerID: "mA3", To: kaohe.Level1,
+			Date: mA3.HireDate, Reason: "入职定级", DecidedBy: "展厅经理"})},
+		{w.change(kaohe.EntApplicationEvent, kaohe.Decision{ID: "d1", AppID: "appA", Stage: kaohe.StageWithdraw, Pass: true,
+			Date: kaohe.D(2026, 5, 20), DecidedBy: []string{"展厅经理"}})},
+	} {
+		status, res, raw := w.send(w.tokenA, batch)
+		last := len(batch) - 1
+		if status != 200 || len(res) != len(batch) || res[last].Status != protocol.Refused || res[last].Code != kaohe.ECONFLICT ||
+			(last > 0 && res[0].Status != protocol.Applied) {
+			t.Errorf("%s %s: %d %s", batch[last].Entity, batch[last].RowID, status, raw)
+		}
+	}
+	var n int
+	w.query(`SELECT count(*) FROM rows WHERE row_id IN ('`+grant+`', 'd1')`, &n)
+	if n != 2 {
+		t.Errorf("HQ holds %d rows with the grant's or the decision's id, want 2 (HQ's own)", n)
+	}
+	var withdrawn int
+	w.query(`SELECT count(*) FROM rows WHERE entity = 'application_event' AND json_extract(payload, '$.app_id') = 'appA' AND json_extract(payload, '$.stage') = 'withdraw'`, &withdrawn)
+	if withdrawn != 0 {
+		t.Error("the withdrawal with a decision's id was stored")
+	}
+}

@@ -291,6 +291,14 @@ func (s *Store) check(tx *txn, led *ledger, cred Credential, c protocol.Change, 
 	if exists && stored.deleted {
 		return a, kaohe.ErrReadOnly // a deleted row stays deleted
 	}
+	if !exists {
+		if err := e.CheckIDFree(func(m string) (bool, error) {
+			_, ok, err := tx.storedRow(m, c.RowID)
+			return ok, err
+		}); err != nil {
+			return a, err
+		}
+	}
 	var prior *kaohe.Row
 	if exists {
 		p, err := e.Decode([]byte(stored.payload))
