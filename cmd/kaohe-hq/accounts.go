@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"kaohe/internal/cli"
+	"kaohe/internal/store/hq"
 )
 
 // hqCLIActor names the HQ server's command line in the records it writes:
@@ -110,9 +111,15 @@ func (e *env) cmdAudit(fs *flag.FlagSet) cli.Run {
 			return err
 		}
 		for _, l := range lines {
+			// Where the change came from, by the credential that sent it:
+			// a showroom names whom it likes in "by", so HQ's own lines
+			// must not look like a showroom's.
 			where := l.Showroom
-			if where == "" {
+			if l.Origin != hq.KindShowroom {
 				where = "总部"
+				if l.Showroom != "" {
+					where += "→" + l.Showroom
+				}
 			}
 			by := l.By
 			if by == "" {

@@ -96,19 +96,19 @@ func TestHQDisablesAnAccountAndAuditNamesThePerson(t *testing.T) {
 	var accountLines, blockLines int
 	for _, l := range strings.Split(strings.TrimSpace(out), "\n") {
 		f := strings.Split(l, "\t")
-		if len(f) != 6 || f[1] != "SH01" {
+		if len(f) != 6 || (f[1] != "SH01" && f[1] != "总部→SH01") {
 			t.Errorf("audit line %q", l)
 			continue
 		}
 		switch f[3] {
 		case kaohe.EntAccount:
 			accountLines++
-			if f[2] != "董喆（D001）" {
+			if f[2] != "董喆（D001）" || f[1] != "SH01" {
 				t.Errorf("an account change by %q, want 董喆（D001）: %q", f[2], l)
 			}
 		case kaohe.EntAccountBlock:
 			blockLines++
-			if f[2] != hqCLIActor {
+			if f[2] != hqCLIActor || f[1] != "总部→SH01" {
 				t.Errorf("HQ's block by %q: %q", f[2], l)
 			}
 		}

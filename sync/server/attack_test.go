@@ -462,6 +462,27 @@ func TestDishonestBy(t *testing.T) {
 	if got != c.By {
 		t.Errorf("stored by %q, want %q", got, c.By)
 	}
+	// A showroom may name anyone, HQ's own command or a reviewer: HQ's
+	// audit keeps the claim as the showroom's, never as HQ's.
+	c = w.change(kaohe.EntActual, kaohe.Actual{ID: "by3", ManagerID: "mA1", Metric: kaohe.MetricSales, Year: 2026, Month: 5, Value: 1})
+	c.By = "kaohe-hq"
+	w.mustApply(w.tokenA, []protocol.Change{c})
+	lines, err := w.store.Audit(ctx, "SH01", "", 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	found := false
+	for _, l := range lines {
+		if l.RowID == "by3" {
+			found = true
+			if l.Origin != hq.KindShowroom || l.Showroom != "SH01" || l.By != c.By {
+				t.Errorf("a showroom's claim to be HQ is audited as %+v", l)
+			}
+		}
+	}
+	if !found {
+		t.Error("the change naming HQ is not in HQ's audit")
+	}
 }
 
 // TestExamPassMarkAndProbationByHQClock: 45/100 with 通过 is refused; the
