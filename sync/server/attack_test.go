@@ -633,3 +633,64 @@ func TestDishonestIDOfAnotherKind(t *testing.T) {
 		t.Error("the withdrawal with a decision's id was stored")
 	}
 }
+
+// TestDishonestSecondHire: a showroom gives a new manager two hire levels,
+// in one batch (read from the batch's level histories) and in two: the
+// second is refused and the manager has one level change.
+func TestDishonestSecondHire(t *testing.T) {
+	w := newWorld(t)
+	for i, split := range []bool{false, true} {
+		m := mkManager(fmt.Sprintf("hire%d", i), w.idA)
+		m.EmployeeNo, m.HireDate = fmt.Sprintf("H%d", i), kaohe.D(2026, 1, 5)
+		hire := func(id string) protocol.Change {
+			return w.change(kaohe.EntLevelAssignment, kaohe.LevelChange{ID: id, ManagerID: m.ID, To: kaohe.Level1, Date: m.HireDate,
+				Reason: "入职定级", DecidedBy: "展厅经理"})
+		}
+		batches := [][]protocol.Change{{w.change(kaohe.EntManager, m), hire(m.ID + "-1"), hire(m.ID + "-2")}}
+		if split {
+			batches = [][]protocol.Change{batches[0][:2], batches[0][2:]}
+		}
+		var res []protocol.Result
+		for _, b := range batches {
+			status, r, raw := w.send(w.tokenA, b)
+			if status != 200 {
+				t.Fatalf("%d %s", status, raw)
+			}
+			res = append(res, r...)
+		}
+		if res[0].Status != protocol.Applied || res[1].Status != protocol.Applied || res[2].Status != protocol.Refused {
+			t.Errorf("split %v: %+v", split, res)
+		}
+		var n int
+		w.query(`SELECT count(*) FROM rows WHERE entity IN ('level_assignment', 'level_change') AND json_extract(payload, '$.manager_id') = '`+m.ID+`'`, &n)
+		if n != 1 {
+			t.Errorf("split %v: the new manager has %d level changes", split, n)
+		}
+	}
+}
+
+// TestNaturalKeyWithinABatch: natural keys looked up once per batch still
+// see the batch's own writes: a second actual for a key taken earlier in the
+// batch is refused; a key freed earlier in the batch (the first row moved to
+// another month) may be taken.
+func TestNaturalKeyWithinABatch(t *testing.T) {
+	w := newWorld(t)
+	act := func(id string, month int) protocol.Change {
+		return w.change(kaohe.EntActual, kaohe.Actual{ID: id, ManagerID: "mA1", Metric: kaohe.MetricSales, Year: 2025, Month: month, Value: 5})
+	}
+	status, res, raw := w.send(w.tokenA, []protocol.Change{act("nk1", 3), act("nk2", 3), act("nk1", 4), act("nk3", 3)})
+	if status != 200 || len(res) != 4 {
+		t.Fatalf("%d %s", status, raw)
+	}
+	want := []string{protocol.Applied, protocol.Refused, protocol.Applied, protocol.Applied}
+	for i, r := range res {
+		if r.Status != want[i] {
+			t.Errorf("change %d: %s %s, want %s", i, r.Status, r.Message, want[i])
+		}
+	}
+	var got string
+	w.query(`SELECT group_concat(row_id || ':' || json_extract(payload, '$.month'), ' ') FROM (SELECT * FROM rows WHERE entity = 'actual' AND row_id LIKE 'nk%' ORDER BY row_id)`, &got)
+	if got != "nk1:4 nk3:3" {
+		t.Errorf("HQ holds %s, want nk1:4 nk3:3", got)
+	}
+}
