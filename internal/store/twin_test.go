@@ -105,3 +105,59 @@ func TestFigureEnteredAgainFoldsIntoHQsRow(t *testing.T) {
 		}
 	})
 }
+
+// TestPulledRowNeverTakesWhatHQHasSeen: a row HQ has accepted and that was
+// edited here since (one unsent change) is not a twin: a pulled row with its
+// natural key waits and the entry is kept; a pulled row of another manager
+// never takes this manager's entry.
+func TestPulledRowNeverTakesWhatHQHasSeen(t *testing.T) {
+	s := newStore(t)
+	var m kaohe.Manager
+	var entry kaohe.Actual
+	if err := s.Update(ctx, "t", func(tx *Tx) (err error) {
+		if m, err = tx.CreateManager(kaohe.Manager{EmployeeNo: "R001", Name: "李娜", Education: kaohe.EduCollege}, kaohe.Level1, kaohe.D(2026, 1, 2)); err != nil {
+			return err
+		}
+		entry, err = tx.SetActual(m.ID, kaohe.MetricSales, 2026, 3, 100000)
+		return err
+	}); err != nil {
+		t.Fatal(err)
+	}
+	sent, _ := s.PendingChanges(ctx, 100)
+	var out []Outcome
+	for _, c := range sent {
+		out = append(out, Outcome{ChangeID: c.ID})
+	}
+	if err := s.MarkPushed(ctx, out); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Update(ctx, "t", func(tx *Tx) (err error) {
+		_, err = tx.SetActual(m.ID, kaohe.MetricSales, 2026, 3, 135000)
+		return err
+	}); err != nil {
+		t.Fatal(err)
+	}
+	other := kaohe.Actual{ID: NewID(), ManagerID: NewID(), Metric: kaohe.MetricSales, Year: 2026, Month: 3, Value: 1}
+	same := kaohe.Actual{ID: NewID(), ManagerID: m.ID, Metric: kaohe.MetricSales, Year: 2026, Month: 3, Value: 1}
+	for _, a := range []kaohe.Actual{other, same} {
+		p, _ := json.Marshal(a)
+		if err := s.ApplyRemote(ctx, "sync", []Change{{ID: NewID(), Entity: kaohe.EntActual, RowID: a.ID, Op: OpUpsert, Payload: p, Version: 2}}, 0); err != nil {
+			t.Fatal(err)
+		}
+	}
+	_, actuals, err := s.Figures(ctx, m.ID, kaohe.MetricSales, 2026)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if actuals[2] != 135000 {
+		t.Errorf("March = %d; want the entry HQ has seen, edited here, 135000", actuals[2])
+	}
+	states, _ := s.RowStates(ctx)
+	if _, ok := states[kaohe.EntActual+"/"+entry.ID]; !ok {
+		t.Errorf("the entry %s HQ has seen lost its state", entry.ID)
+	}
+	pending, _ := s.PendingChanges(ctx, 100)
+	if len(pending) != 1 || pending[0].RowID != entry.ID {
+		t.Errorf("queued = %+v; want the entry's edit", pending)
+	}
+}
