@@ -26,17 +26,49 @@ func DateOf(t time.Time) Date {
 // ParseDate reads a day as people type it: "2006-01-02", "2006/1/2",
 // "2006.1.2" or "2006年1月2日".
 func ParseDate(s string) (Date, error) {
+	if iso, ok := isoDate(s); ok {
+		// The form the store writes: read without the general scanner,
+		// which costs ~5 µs a date when 10,000 managers are listed.
+		return checkDate(s, iso[0], iso[1], iso[2])
+	}
+	return parseTypedDate(s)
+}
+
+// parseTypedDate is ParseDate for any form people type.
+func parseTypedDate(s string) (Date, error) {
 	in := strings.TrimSpace(s)
 	norm := strings.NewReplacer("年", "-", "月", "-", "日", "", "/", "-", ".", "-").Replace(in)
 	var y, m, d int
 	if n, err := fmt.Sscanf(norm, "%d-%d-%d", &y, &m, &d); err != nil || n != 3 || strings.Count(norm, "-") != 2 {
 		return Date{}, Errorf(EINVALID, "err.bad_date", "Value", s)
 	}
+	return checkDate(s, y, m, d)
+}
+
+// checkDate refuses a day that does not exist or lies outside 1900–2200.
+func checkDate(s string, y, m, d int) (Date, error) {
 	t := time.Date(y, time.Month(m), d, 0, 0, 0, 0, time.UTC)
 	if y < 1900 || y > 2200 || t.Year() != y || int(t.Month()) != m || t.Day() != d {
 		return Date{}, Errorf(EINVALID, "err.bad_date", "Value", s)
 	}
 	return DateOf(t), nil
+}
+
+// isoDate reads exactly "dddd-dd-dd" into year, month and day.
+func isoDate(s string) ([3]int, bool) {
+	var v [3]int
+	if len(s) != 10 || s[4] != '-' || s[7] != '-' {
+		return v, false
+	}
+	for i, part := range [3]string{s[0:4], s[5:7], s[8:10]} {
+		for _, c := range []byte(part) {
+			if c < '0' || c > '9' {
+				return v, false
+			}
+			v[i] = v[i]*10 + int(c-'0')
+		}
+	}
+	return v, true
 }
 
 // IsZero reports whether d is the zero Date.

@@ -3,6 +3,7 @@ package kaohe
 import (
 	"crypto/ed25519"
 	"errors"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -771,6 +772,23 @@ func TestPlainHTTPRemote(t *testing.T) {
 	} {
 		if got := PlainHTTPRemote(addr); got != want {
 			t.Errorf("PlainHTTPRemote(%q) = %v; want %v", addr, got, want)
+		}
+	}
+}
+
+// TestParseDateStoredFormAsTyped: every day of 1899–2201 written as the
+// store writes it, and impossible ones, read as the general reader reads them.
+func TestParseDateStoredFormAsTyped(t *testing.T) {
+	for y := 1899; y <= 2201; y += 7 {
+		for m := 0; m <= 13; m++ {
+			for d := 0; d <= 32; d++ {
+				s := fmt.Sprintf("%04d-%02d-%02d", y, m, d)
+				got, err := ParseDate(s)
+				want, wantErr := parseTypedDate(s)
+				if got != want || (err == nil) != (wantErr == nil) {
+					t.Fatalf("ParseDate(%q) = %v, %v; the general reader: %v, %v", s, got, err, want, wantErr)
+				}
+			}
 		}
 	}
 }

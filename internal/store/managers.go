@@ -258,9 +258,15 @@ func scanLevelChange(sc scanner) (kaohe.LevelChange, error) {
 	return c, err
 }
 
+// allLevelChanges returns every manager's level changes in the order
+// written, with only what kaohe.CurrentLevel reads (the level reached and
+// its date): the list of 10,000 managers reads them all.
 func (s *Store) allLevelChanges(ctx context.Context) (map[string][]kaohe.LevelChange, error) {
-	all, err := queryAll(ctx, s.r, scanLevelChange, `SELECT `+levelChangeCols+` FROM level_changes ORDER BY created_at, rowid`)
-	out := map[string][]kaohe.LevelChange{}
+	all, err := queryAll(ctx, s.r, func(sc scanner) (c kaohe.LevelChange, err error) {
+		err = sc.Scan(&c.ManagerID, &c.To, dateCol{&c.Date})
+		return c, err
+	}, `SELECT manager_id, to_level, date FROM level_changes ORDER BY created_at, rowid`)
+	out := make(map[string][]kaohe.LevelChange, len(all))
 	for _, c := range all {
 		out[c.ManagerID] = append(out[c.ManagerID], c)
 	}
