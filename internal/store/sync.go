@@ -122,8 +122,12 @@ func (s *Store) Refused(ctx context.Context) ([]Change, error) {
 		err := sc.Scan(&c.Seq, &c.ID, &c.Entity, &c.RowID, &c.Op, &p, &c.Created, &c.Refused)
 		c.Payload = json.RawMessage(p)
 		return c, err
-	}, `SELECT seq, change_id, entity, row_id, op, payload, created_at, refused FROM outbox WHERE refused IS NOT NULL ORDER BY seq DESC`)
+	}, sqlRefused)
 }
+
+// sqlRefused reads the refused changes through the partial index
+// outbox_refused: the outbox holds every unsent change too.
+const sqlRefused = `SELECT seq, change_id, entity, row_id, op, payload, created_at, refused FROM outbox WHERE refused IS NOT NULL ORDER BY seq DESC`
 
 // PullCursor returns how far this database has applied HQ's changes.
 func (s *Store) PullCursor(ctx context.Context) (int64, error) {
