@@ -12,7 +12,6 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
-	"runtime/debug"
 	"strings"
 	"syscall"
 	"time"
@@ -193,18 +192,11 @@ func (e *env) openStore(ctx context.Context) (*store.Store, error) {
 	return store.Open(ctx, e.dbPath())
 }
 
-// windowMemoryLimit is the window's soft memory limit (unless GOMEMLIMIT
-// sets one): near it the garbage collector works harder and hands memory
-// back sooner, instead of letting the heap double after each large read.
-const windowMemoryLimit = 128 << 20
-
 func (e *env) runWindow(ctx context.Context) error {
 	logs, closeLog := teeLog(logDir(), e.stderr) // Fyne's and OpenGL's complaints land in the log too
 	defer closeLog()
 	log.SetOutput(logs)
-	if os.Getenv("GOMEMLIMIT") == "" {
-		debug.SetMemoryLimit(windowMemoryLimit)
-	}
+	ui.LimitMemory() // the window's soft memory limit, unless GOMEMLIMIT sets one
 	release, running, err := acquireInstance()
 	if err != nil {
 		return err
