@@ -242,8 +242,11 @@ func (w *Window) show(i int) {
 	switch {
 	case p.s == nil:
 		p.s = p.build()
-		p.item.Content = p.s.View()
-		w.Tabs.Refresh()
+		// Into the tab's own holder: refreshing the tabs instead would
+		// lay out and re-theme every screen built so far.
+		holder := p.item.Content.(*fyne.Container)
+		holder.Objects = []fyne.CanvasObject{p.s.View()}
+		holder.Refresh()
 	case p.seen != v:
 		p.s.Reload()
 	}
