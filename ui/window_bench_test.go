@@ -6,10 +6,13 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"regexp"
 	"runtime"
+	"runtime/debug"
+	"runtime/pprof"
 	"strconv"
 	"strings"
 	"syscall"
@@ -24,37 +27,87 @@ import (
 	"kaohe/internal/store"
 )
 
-// benchDB returns a demo showroom of n managers, seeded once into the
-// folder KAOHE_BENCH_DIR (default: the system's temporary folder) and reused
-// by later runs: seeding 10,000 managers takes about a minute.
-func benchDB(b *testing.B, n int) string {
+// benchCached returns the database name seeded once by seed into the folder
+// KAOHE_BENCH_DIR (default: the system's temporary folder, kaohe-bench/)
+// and reused by later runs. The folder is keyed by the schema version and by
+// what the demo seeds (demoVersion, bumped by hand when that changes): a
+// database of an older schema is copied and migrated by store.Open, as a
+// user's would be, instead of seeded again.
+func benchCached(b *testing.B, name string, seed func(path string)) string {
 	b.Helper()
-	dir := os.Getenv("KAOHE_BENCH_DIR")
-	if dir == "" {
-		dir = filepath.Join(os.TempDir(), "kaohe-bench")
+	const demoVersion = 2 // 2: demo accounts at every size
+	root := os.Getenv("KAOHE_BENCH_DIR")
+	if root == "" {
+		root = filepath.Join(os.TempDir(), "kaohe-bench")
 	}
-	dir = filepath.Join(dir, "managers-"+strconv.Itoa(n))
+	folder := func(schema int) string {
+		return filepath.Join(root, fmt.Sprintf("%s-schema%d-demo%d", name, schema, demoVersion))
+	}
+	seeded := func(dir string) bool { _, err := os.Stat(filepath.Join(dir, "seeded")); return err == nil }
+	dir := folder(store.SchemaVersion)
 	path := filepath.Join(dir, "kaohe.db")
-	if _, err := os.Stat(filepath.Join(dir, "seeded")); err == nil {
+	if seeded(dir) {
 		return path
 	}
 	os.RemoveAll(dir)
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		b.Fatal(err)
 	}
-	s, err := store.Open(context.Background(), path)
-	if err != nil {
-		b.Fatal(err)
+	older := ""
+	for v := store.SchemaVersion - 1; v > 0 && older == ""; v-- {
+		if seeded(folder(v)) {
+			older = filepath.Join(folder(v), "kaohe.db")
+		}
 	}
-	s.Now = func() time.Time { return demoToday }
-	if _, err := demo.Seed(context.Background(), s, demo.Options{Today: kaohe.DateOf(demoToday), Managers: n}); err != nil {
-		b.Fatal(err)
+	if older != "" {
+		if err := copyFile(older, path); err != nil {
+			b.Fatal(err)
+		}
+		s, err := store.Open(context.Background(), path) // migrates
+		if err != nil {
+			b.Fatal(err)
+		}
+		s.Close()
+	} else {
+		seed(path)
 	}
-	s.Close()
 	if err := os.WriteFile(filepath.Join(dir, "seeded"), nil, 0o644); err != nil {
 		b.Fatal(err)
 	}
 	return path
+}
+
+func copyFile(from, to string) error {
+	in, err := os.Open(from)
+	if err != nil {
+		return err
+	}
+	defer in.Close()
+	out, err := os.OpenFile(to, os.O_CREATE|os.O_EXCL|os.O_WRONLY, 0o600)
+	if err != nil {
+		return err
+	}
+	if _, err := io.Copy(out, in); err != nil {
+		out.Close()
+		return err
+	}
+	return out.Close()
+}
+
+// benchDB returns a demo showroom of n managers: seeding 10,000 managers
+// takes a few minutes, once (benchCached).
+func benchDB(b *testing.B, n int) string {
+	return benchCached(b, "managers-"+strconv.Itoa(n), func(path string) {
+		s, err := store.Open(context.Background(), path)
+		if err != nil {
+			b.Fatal(err)
+		}
+		s.Now = func() time.Time { return demoToday }
+		if _, err := demo.Seed(context.Background(), s, demo.Options{Today: kaohe.DateOf(demoToday), Managers: n}); err != nil {
+			b.Fatal(err)
+		}
+		s.Close()
+	})
 }
 
 // rssMB is the process's resident memory now, from /proc (Linux).
@@ -102,26 +155,31 @@ func BenchmarkWindowHQ(b *testing.B) {
 	benchWindow(b, benchHQ(b, 500))
 }
 
-// benchHQ returns an HQ replica holding rooms demo showrooms: one showroom
-// is seeded, and its changes are applied once per showroom with every id
-// made that showroom's own, as a pull from HQ would bring them.
+// BenchmarkBuildHQ times building an HQ replica of 5 showrooms (benchHQ's
+// work per showroom), not cached.
+func BenchmarkBuildHQ(b *testing.B) {
+	for b.Loop() {
+		buildHQ(b, filepath.Join(b.TempDir(), "hq.db"), 5)
+	}
+}
+
+// benchHQ returns an HQ replica holding rooms demo showrooms, as HQ's pulls
+// would bring them: one showroom is seeded, and its changes are applied once
+// per showroom, each in one transaction (store.ApplyRemote, every rule
+// checked), with every id made that showroom's own. Its accounts are HQ's
+// admin H001 (hq-admin-pw) and reviewer H002 (reviewer-pw). Built once
+// (benchCached).
 func benchHQ(b *testing.B, rooms int) string {
-	b.Helper()
-	dir := os.Getenv("KAOHE_BENCH_DIR")
-	if dir == "" {
-		dir = filepath.Join(os.TempDir(), "kaohe-bench")
-	}
-	dir = filepath.Join(dir, "hq-"+strconv.Itoa(rooms))
-	path := filepath.Join(dir, "kaohe.db")
-	if _, err := os.Stat(filepath.Join(dir, "seeded")); err == nil {
-		return path
-	}
-	os.RemoveAll(dir)
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		b.Fatal(err)
-	}
+	return benchCached(b, "hq-"+strconv.Itoa(rooms), func(path string) {
+		buildHQ(b, path, rooms)
+	})
+}
+
+func buildHQ(b *testing.B, path string, rooms int) {
 	ctx := context.Background()
-	src, err := store.Open(ctx, filepath.Join(dir, "showroom.db"))
+	srcPath := path + ".showroom"
+	defer os.Remove(srcPath)
+	src, err := store.Open(ctx, srcPath)
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -138,17 +196,18 @@ func benchHQ(b *testing.B, rooms int) string {
 		b.Fatal(err)
 	}
 	src.Close()
-	os.Remove(filepath.Join(dir, "showroom.db"))
 
 	rep, err := store.Open(ctx, path)
 	if err != nil {
 		b.Fatal(err)
 	}
 	defer rep.Close()
+	rep.Now = func() time.Time { return demoToday }
 	if err := rep.EnrolledHQ(ctx, "https://hq.invalid", "bench", "bench-replica"); err != nil {
 		b.Fatal(err)
 	}
 	ids := regexp.MustCompile(`[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}`)
+	t0 := time.Now()
 	for k := 0; k < rooms; k++ {
 		// Every id ends in the showroom's number: unique across showrooms.
 		own := func(s string) string {
@@ -165,14 +224,30 @@ func benchHQ(b *testing.B, rooms int) string {
 		if err := rep.ApplyRemote(ctx, "bench", batch, 0); err != nil {
 			b.Fatal(err)
 		}
+		if k == 0 || (k+1)%50 == 0 {
+			b.Logf("HQ replica: %d of %d showrooms (%d changes each), %.0f s", k+1, rooms, len(batch), time.Since(t0).Seconds())
+		}
 	}
-	if err := os.WriteFile(filepath.Join(dir, "seeded"), nil, 0o644); err != nil {
+	// HQ mode's first account is its admin's; the admin adds a reviewer.
+	svc := service.New(rep, b.TempDir())
+	svc.Now = func() time.Time { return demoToday }
+	svc.Sleep = func(time.Duration) {}
+	admin, err := svc.Setup(ctx, "孙浩", "H001", "hq-admin-pw")
+	if err != nil {
 		b.Fatal(err)
 	}
-	return path
+	if _, err := svc.SaveAccount(ctx, admin, kaohe.Account{Name: "陈建国", EmployeeNo: "H002", Role: kaohe.RoleReviewer}, "reviewer-pw"); err != nil {
+		b.Fatal(err)
+	}
 }
 
 func benchWindow(b *testing.B, path string) {
+	no, pw := "D001", "manager-demo"
+	if strings.Contains(filepath.Base(filepath.Dir(path)), "hq-") {
+		no, pw = "H002", "reviewer-pw" // the review group's screens
+	}
+	// The window's own soft memory limit, as the app sets it.
+	defer debug.SetMemoryLimit(LimitMemory())
 	a := test.NewTempApp(b)
 	if err := SetLanguage(kaohe.LangZh); err != nil {
 		b.Fatal(err)
@@ -188,7 +263,7 @@ func benchWindow(b *testing.B, path string) {
 		svc := service.New(s, b.TempDir())
 		svc.Now = func() time.Time { return demoToday }
 
-		signInAs(b, svc, "D001", "manager-demo")
+		signInAs(b, svc, no, pw)
 		t0 := startWatch()
 		w := NewWindow(Params{App: a, Service: svc, DocDir: b.TempDir(), DataDir: b.TempDir(),
 			OpenFile: func(string) {}, Now: func() time.Time { return demoToday }})
@@ -199,18 +274,21 @@ func benchWindow(b *testing.B, path string) {
 		sw, again, swCPU, againCPU = 0, 0, 0, 0
 		for pass := 0; pass < 2; pass++ {
 			for i := range w.Tabs.Items {
+				stopProfile := profile(b, fmt.Sprintf("cpu-%d-%d.pprof", pass, i))
 				t := startWatch()
 				w.Tabs.SelectIndex(i)
 				w.Wait()
 				d, c := t.read()
-				if pass == 0 && d > sw {
-					sw, slowest = d, w.Tabs.Items[i].Text
+				stopProfile()
+				if pass == 0 && c > swCPU {
+					swCPU, slowest = c, w.Tabs.Items[i].Text
 				}
 				if pass == 0 {
-					swCPU = max(swCPU, c)
+					sw = max(sw, d)
 				} else {
 					again, againCPU = max(again, d), max(againCPU, c)
 				}
+				b.Logf("pass %d screen %d %s: %.1f ms wall, %.1f ms CPU", pass, i, w.Tabs.Items[i].Text, d, c)
 			}
 		}
 
@@ -235,6 +313,7 @@ func benchWindow(b *testing.B, path string) {
 
 		runtime.GC()
 		rss = rssMB()
+		heapProfile(b)
 		w.Close()
 		s.Close()
 	}
@@ -247,7 +326,45 @@ func benchWindow(b *testing.B, path string) {
 	b.ReportMetric(againCPU, "again-cpu-ms")
 	b.ReportMetric(searchCPU, "search-cpu-ms")
 	b.ReportMetric(rss, "rss-MB")
-	b.Logf("slowest first switch: %s", slowest)
+	b.Logf("slowest first switch (CPU): %s", slowest)
+}
+
+// profile writes a CPU profile of what runs until the returned func is
+// called into KAOHE_BENCH_PROFILE/name, when that folder is set.
+func profile(b *testing.B, name string) func() {
+	dir := os.Getenv("KAOHE_BENCH_PROFILE")
+	if dir == "" {
+		return func() {}
+	}
+	f, err := os.Create(filepath.Join(dir, name))
+	if err != nil {
+		b.Fatal(err)
+	}
+	if err := pprof.StartCPUProfile(f); err != nil {
+		b.Fatal(err)
+	}
+	return func() { pprof.StopCPUProfile(); f.Close() }
+}
+
+// heapProfile writes the live heap into KAOHE_BENCH_PROFILE/heap.pprof, when
+// that folder is set, and logs where the resident memory is.
+func heapProfile(b *testing.B) {
+	var ms runtime.MemStats
+	runtime.ReadMemStats(&ms)
+	b.Logf("rss %.0f MB: heap in use %.0f MB, Go runtime total %.0f MB (stacks %.0f MB, GC %.0f MB), released %.0f MB",
+		rssMB(), float64(ms.HeapInuse)/1e6, float64(ms.Sys-ms.HeapReleased)/1e6, float64(ms.StackSys)/1e6, float64(ms.GCSys)/1e6, float64(ms.HeapReleased)/1e6)
+	dir := os.Getenv("KAOHE_BENCH_PROFILE")
+	if dir == "" {
+		return
+	}
+	f, err := os.Create(filepath.Join(dir, "heap.pprof"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer f.Close()
+	if err := pprof.WriteHeapProfile(f); err != nil {
+		b.Fatal(err)
+	}
 }
 
 func ms(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
