@@ -192,6 +192,9 @@ func (e *env) openStore(ctx context.Context) (*store.Store, error) {
 	return store.Open(ctx, e.dbPath())
 }
 
+// processStart is when the program started, for the start-up times in the log.
+var processStart = time.Now()
+
 func (e *env) runWindow(ctx context.Context) error {
 	logs, closeLog := teeLog(logDir(), e.stderr) // Fyne's and OpenGL's complaints land in the log too
 	defer closeLog()
@@ -211,25 +214,13 @@ func (e *env) runWindow(ctx context.Context) error {
 			return err
 		}
 	}
-	s, err := e.openStore(ctx)
+	// Opened without reading the whole file: the integrity check comes with
+	// the start-up backup, once the window is on screen (startWindow).
+	opening := time.Now()
+	s, err := store.OpenUnchecked(ctx, e.dbPath())
+	log.Printf("start-up: database opened in %d ms", time.Since(opening).Milliseconds())
 	if store.IsCorrupt(err) {
-		// The way out of a damaged database, in the window: the newest
-		// backup that passes the check, then the app as usual.
-		d := ui.Damaged{Err: err, Folder: e.backupDir()}
-		if b, ok := store.NewestGoodBackup(ctx, e.backupDir()); ok {
-			d.Backup = &kaohe.Backup{Path: b.Path, Time: b.Time, Size: b.Size}
-			d.Restore = func() error {
-				if _, err := store.Restore(ctx, b.Path, e.dbPath(), e.backupDir()); err != nil {
-					return err
-				}
-				s, err := e.openStore(ctx)
-				if err != nil {
-					return err
-				}
-				return e.startWindow(ctx, a, s, true)
-			}
-		}
-		ui.NewDamagedWindow(a, d).Show()
+		e.damagedWindow(ctx, a, err, nil).Show()
 		a.Run()
 		if svc != nil {
 			svc.StopSync() // the background sync has ended before the store closes
@@ -251,6 +242,46 @@ func (e *env) runWindow(ctx context.Context) error {
 
 // startWindow opens the main window on s, with its background work (at
 // once when the app is already running, after a restore).
+// damagedWindow is the way out of a damaged database, in the window: the
+// newest backup that passes the check, then the app as usual. hidden is the
+// main window the damage was found under (hidden, not closed: Fyne's GLFW
+// driver can hand a closed window's pointer events on and crash), closed once
+// the restored database has its window; closing this one without a restore
+// quits.
+func (e *env) damagedWindow(ctx context.Context, a fyne.App, err error, hidden fyne.Window) *ui.DamagedWindow {
+	d := ui.Damaged{Err: err, Folder: e.backupDir()}
+	restored := false
+	if b, ok := store.NewestGoodBackup(ctx, e.backupDir()); ok {
+		d.Backup = &kaohe.Backup{Path: b.Path, Time: b.Time, Size: b.Size}
+		d.Restore = func() error {
+			if _, err := store.Restore(ctx, b.Path, e.dbPath(), e.backupDir()); err != nil {
+				return err
+			}
+			s, err := e.openStore(ctx)
+			if err != nil {
+				return err
+			}
+			if err := e.startWindow(ctx, a, s, true); err != nil {
+				return err
+			}
+			restored = true
+			if hidden != nil {
+				hidden.Close()
+			}
+			return nil
+		}
+	}
+	dw := ui.NewDamagedWindow(a, d)
+	if hidden != nil {
+		dw.SetOnClosed(func() {
+			if !restored {
+				a.Quit()
+			}
+		})
+	}
+	return dw
+}
+
 func (e *env) startWindow(ctx context.Context, a fyne.App, s *store.Store, running bool) error {
 	svc = service.New(s, e.backupDir())
 	exe, _ := os.Executable()
@@ -266,8 +297,23 @@ func (e *env) startWindow(ctx context.Context, a fyne.App, s *store.Store, runni
 	// database never delays the first frame.
 	bctx, cancel := context.WithCancel(ctx)
 	start := func() {
+		log.Printf("start-up: window shown %d ms after start", time.Since(processStart).Milliseconds())
 		go func() {
-			if _, err := svc.Store.Backup(bctx, e.backupDir(), backupKeep); err != nil {
+			// The backup checks the database first (the check the window's
+			// start left out): a damaged one closes the window for the way out.
+			checking := time.Now()
+			_, err := svc.Store.Backup(bctx, e.backupDir(), backupKeep)
+			log.Printf("start-up: database checked and backed up in %d ms", time.Since(checking).Milliseconds())
+			if store.IsCorrupt(err) {
+				fyne.Do(func() {
+					svc.StopSync()
+					svc.Store.Close()
+					w.Hide()
+					e.damagedWindow(ctx, a, err, w).Show()
+				})
+				return
+			}
+			if err != nil {
 				fmt.Fprintln(e.stderr, "backup:", ui.ErrorText(err)) // a failed backup must not keep the app closed
 			}
 			e.dailyBackups(bctx)

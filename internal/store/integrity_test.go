@@ -89,3 +89,63 @@ func TestDamagedDatabaseNoticed(t *testing.T) {
 	}
 	s2.Close()
 }
+
+// TestOpenUncheckedLeavesTheCheckToTheBackup: the window opens a damaged
+// database of the current schema without reading it all (the first frame
+// does not wait), and the start-up backup that follows refuses it as
+// damaged, copying nothing; a damaged database that would be migrated is
+// refused at once.
+func TestOpenUncheckedLeavesTheCheckToTheBackup(t *testing.T) {
+	s := newStore(t)
+	for i := 0; i < 300; i++ {
+		addManager(t, s, fmt.Sprintf("D%04d", i), "王小明", kaohe.Level1, kaohe.EduCollege)
+	}
+	path := s.Path()
+	s.Close()
+	// Pages at the end of the file (the managers' rows), away from the
+	// schema: a damaged schema stops any open at once.
+	f, err := os.OpenFile(path, os.O_RDWR, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	st, _ := f.Stat()
+	junk := make([]byte, 4096)
+	for i := range junk {
+		junk[i] = byte(i*7 + 3)
+	}
+	for p := st.Size()/4096 - 1; p > st.Size()/4096*2/3; p -= 2 {
+		f.WriteAt(junk, p*4096)
+	}
+	f.Close()
+	if _, err := Open(ctx, path); !IsCorrupt(err) {
+		t.Fatalf("Open of the damaged database = %v; want err.db_corrupt", err)
+	}
+
+	u, err := OpenUnchecked(ctx, path)
+	if err != nil {
+		t.Fatalf("OpenUnchecked of a damaged database of the current schema = %v; want it opened, the check left for later", err)
+	}
+	dir := filepath.Join(t.TempDir(), "backups")
+	if _, err := u.Backup(ctx, dir, 5); !IsCorrupt(err) {
+		t.Errorf("the start-up backup of a damaged database = %v; want err.db_corrupt", err)
+	}
+	if list, _ := ListBackups(dir); len(list) != 0 {
+		t.Errorf("a damaged database was backed up: %v", list)
+	}
+	if _, err := u.w.Exec(fmt.Sprintf(`PRAGMA user_version = %d`, SchemaVersion-1)); err != nil {
+		t.Fatal(err)
+	}
+	u.Close()
+	if u, err := OpenUnchecked(ctx, path); !IsCorrupt(err) {
+		if u != nil {
+			u.Close()
+		}
+		t.Errorf("OpenUnchecked of a damaged database that needs migrating = %v; want err.db_corrupt", err)
+	}
+	os.WriteFile(path, []byte("not a database, but long enough to have a header of sorts........................................................"), 0o600)
+	os.Remove(path + "-wal")
+	os.Remove(path + "-shm")
+	if _, err := OpenUnchecked(ctx, path); kaohe.ErrorCode(err) == "" {
+		t.Errorf("OpenUnchecked of a file that is no database = %v; want a domain error", err)
+	}
+}

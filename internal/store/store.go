@@ -52,8 +52,20 @@ type Store struct {
 }
 
 // Open opens (creating if needed) the database at path and brings its
-// schema up to date. A database from a newer build is refused.
-func Open(ctx context.Context, path string) (*Store, error) {
+// schema up to date. A database from a newer build is refused, and so is a
+// damaged one (PRAGMA quick_check).
+func Open(ctx context.Context, path string) (*Store, error) { return open(ctx, path, true) }
+
+// OpenUnchecked is Open for the window's start, without the integrity check
+// when the schema is current: the check reads the whole file (36 s for the
+// 10,000-manager demo on a loaded machine) and would delay the first frame.
+// The caller checks soon after: Backup checks before it copies, and the
+// window's start-up backup runs once the window is on screen. A database
+// whose schema must be migrated is checked first all the same: nothing is
+// migrated unchecked.
+func OpenUnchecked(ctx context.Context, path string) (*Store, error) { return open(ctx, path, false) }
+
+func open(ctx context.Context, path string, check bool) (*Store, error) {
 	if err := mkdirFor(path); err != nil {
 		return nil, err
 	}
@@ -73,9 +85,19 @@ func Open(ctx context.Context, path string) (*Store, error) {
 	w.SetMaxOpenConns(1)
 	w.SetConnMaxLifetime(0)
 	s := &Store{path: path, w: w, Now: time.Now}
-	if err := quickCheck(ctx, w, path); err != nil { // never migrate, or work on, a damaged file
-		w.Close()
-		return nil, err
+	if !check {
+		var have int
+		if err := w.QueryRowContext(ctx, `PRAGMA user_version`).Scan(&have); err != nil {
+			w.Close()
+			return nil, corruptOr(err, path)
+		}
+		check = have < SchemaVersion
+	}
+	if check {
+		if err := quickCheck(ctx, w, path); err != nil { // never migrate, or work on, a damaged file
+			w.Close()
+			return nil, err
+		}
 	}
 	if err := s.migrate(ctx); err != nil {
 		w.Close()
