@@ -60,6 +60,7 @@ func TestRecordLevelFollowsTheGrantRule(t *testing.T) {
 		{"from a level not held", lc("x2", 2, 3, kaohe.D(2021, 1, 1)), kaohe.ECONFLICT},
 		{"dated after HQ's today", lc("x3", 1, 2, kaohe.D(2026, 12, 1)), kaohe.EINVALID},
 		{"nobody decided it", kaohe.LevelChange{ID: "x5", ManagerID: "m1", From: 1, To: 2, Date: kaohe.D(2021, 1, 1)}, kaohe.EINVALID},
+		{"the id of the showroom's level assignment", lc("lc0", 1, 2, kaohe.D(2021, 1, 1)), kaohe.ECONFLICT},
 		{"a manager HQ does not hold", kaohe.LevelChange{ID: "x6", ManagerID: "nobody", From: 1, To: 2, Date: kaohe.D(2021, 1, 1), DecidedBy: "实施小组"}, kaohe.EINVALID},
 	} {
 		if _, err := s.RecordLevel(ctx, bad.c); kaohe.ErrorCode(err) != bad.code {

@@ -87,6 +87,13 @@ func (s *Store) RecordLevel(ctx context.Context, lc kaohe.LevelChange) (kaohe.Le
 			}
 			return err
 		}
+		e, _ := kaohe.EntityOf(kaohe.EntLevelChange)
+		if err := e.CheckIDFree(func(m string) (bool, error) {
+			_, ok, err := tx.storedRow(m, lc.ID)
+			return ok, err
+		}); err != nil {
+			return err
+		}
 		led := newLedger(tx, kaohe.DateOf(s.Now()))
 		showroom, err := s.showroomOfRow(tx, kaohe.Ref{Entity: kaohe.EntManager, ID: lc.ManagerID})
 		if err != nil {
