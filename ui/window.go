@@ -263,6 +263,36 @@ func (w *Window) Open(key string) {
 	}
 }
 
+// DataChanged tells the window that its data changed underneath it, not
+// through its own service (a bundle imported from the drop folder): every
+// screen reads again when next shown, and the one on screen at once when it
+// only shows data (a screen with a form keeps what is typed and reads when
+// shown again). It may be called from any goroutine.
+func (w *Window) DataChanged() {
+	w.e.data.bump()
+	w.e.work.post(w.refreshShown)
+}
+
+// liveScreen is a screen that holds no typing of its own, so reading it
+// again while it is shown loses nothing.
+type liveScreen interface{ live() }
+
+// refreshShown reads the screen on show again if the data changed since it
+// last read and it holds no typing.
+func (w *Window) refreshShown() {
+	p := w.current
+	if p == nil || p.s == nil {
+		return
+	}
+	if _, ok := p.s.(liveScreen); !ok {
+		return
+	}
+	if v := w.e.data.get(); p.seen != v {
+		p.seen = v
+		p.s.Reload()
+	}
+}
+
 // Wait blocks until the store work started so far (and what it started in
 // turn) has reached the screens. For tests and benchmarks: on the UI thread
 // of a running app it would wait for itself.
@@ -299,3 +329,9 @@ type userError struct{ err error }
 
 func (e userError) Error() string { return ErrorText(e.err) }
 func (e userError) Unwrap() error { return e.err }
+
+// The screens that only show data (liveScreen): read again at once when
+// their data changes underneath the window.
+func (*DashboardScreen) live() {}
+func (*ManagersScreen) live()  {}
+func (*SyncScreen) live()      {}

@@ -11,6 +11,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -50,7 +51,7 @@ func child(mode string, args []string) int {
 		defer s.Close()
 		ctx, cancel := context.WithTimeout(ctx, time.Minute)
 		defer cancel()
-		f := dropFolder(args[1], func() *store.Store { return s })
+		f := dropFolder(args[1], func() *store.Store { return s }, nil)
 		f.Settle = 50 * time.Millisecond
 		go func() {
 			for ctx.Err() == nil {
@@ -183,7 +184,8 @@ func TestDropFolderNotesRefusedChanges(t *testing.T) {
 	ui.SetLanguage(kaohe.LangZh)
 	ctx, cancel := context.WithTimeout(bg, 20*time.Second)
 	defer cancel()
-	folder := dropFolder(drop, func() *store.Store { return s })
+	var changed atomic.Int32 // the window hears of every bundle taken in
+	folder := dropFolder(drop, func() *store.Store { return s }, func() { changed.Add(1) })
 	folder.Settle = 50 * time.Millisecond
 	go func() {
 		for ctx.Err() == nil {
@@ -200,6 +202,9 @@ func TestDropFolderNotesRefusedChanges(t *testing.T) {
 	}
 	if c, _ := s.PullCursor(bg); c != 2 {
 		t.Errorf("cursor %d after the bundle; want 2", c)
+	}
+	if n := changed.Load(); n != 1 {
+		t.Errorf("the window heard of %d imports; want 1", n)
 	}
 	t.Logf("note:\n%s", note)
 }

@@ -327,7 +327,7 @@ func (e *env) startWindow(ctx context.Context, a fyne.App, s *store.Store, runni
 		a.Lifecycle().SetOnStarted(start)
 	}
 	if e.drop != "" {
-		go dropFolder(e.drop, func() *store.Store { return svc.Store }).Run(ctx)
+		go dropFolder(e.drop, func() *store.Store { return svc.Store }, w.DataChanged).Run(ctx)
 	}
 	go func() {
 		<-ctx.Done() // Ctrl-C or a shutdown: close like the window's close button
@@ -338,13 +338,16 @@ func (e *env) startWindow(ctx context.Context, a fyne.App, s *store.Store, runni
 }
 
 // dropFolder imports HQ's bundles that appear in dir into the window's
-// store; a refused file goes to failed/ with the reason in the user's
-// language.
-func dropFolder(dir string, st func() *store.Store) *watch.Folder {
+// store and tells the window (changed) so its screens read again; a refused
+// file goes to failed/ with the reason in the user's language.
+func dropFolder(dir string, st func() *store.Store, changed func()) *watch.Folder {
 	return &watch.Folder{Dir: dir, Ext: bundle.Ext, Handle: func(ctx context.Context, f *os.File) (string, error) {
 		sum, err := engine.ImportBundleReport(ctx, st(), f)
 		if err != nil {
 			return "", err
+		}
+		if changed != nil {
+			changed()
 		}
 		return refusedNote(sum), nil
 	}, Reason: ui.ErrorText}
