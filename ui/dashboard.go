@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"context"
 	"strings"
 
 	"fyne.io/fyne/v2"
@@ -30,7 +31,7 @@ type DashboardScreen struct {
 }
 
 func newDashboard(e *env) *DashboardScreen {
-	d := &DashboardScreen{loader: loader{e: e}, e: e, view: container.NewStack(), Empty: newEmptyNote()}
+	d := &DashboardScreen{loader: loader{e: e}, e: e, view: container.NewStack(widget.NewLabel(T("loading"))), Empty: newEmptyNote()}
 	d.Refresh()
 	return d
 }
@@ -40,17 +41,29 @@ func (d *DashboardScreen) View() fyne.CanvasObject { return d.view }
 
 // Refresh reads the figures again, in the background.
 func (d *DashboardScreen) Refresh() {
-	load(&d.loader, d.e.svc.Dashboard, func(data kaohe.Dashboard, err error) {
+	e := d.e
+	type figures struct {
+		data kaohe.Dashboard
+		sync kaohe.SyncStatus
+	}
+	load(&d.loader, func(ctx context.Context) (figures, error) {
+		data, err := e.svc.Dashboard(ctx)
 		if err != nil {
-			d.e.showError(err)
+			return figures{}, err
+		}
+		return figures{data, e.svc.SyncStatus(ctx)}, nil
+	}, func(f figures, err error) {
+		if err != nil {
+			d.view.Objects = []fyne.CanvasObject{wrapLabel(ErrorText(err))}
+			d.view.Refresh()
 			return
 		}
-		d.show(data)
+		d.show(f.data, f.sync)
 	})
 }
 
 // show draws the figures.
-func (d *DashboardScreen) show(data kaohe.Dashboard) {
+func (d *DashboardScreen) show(data kaohe.Dashboard, st kaohe.SyncStatus) {
 	d.Data = data
 	var heads []Bar
 	total := 0
@@ -90,7 +103,7 @@ func (d *DashboardScreen) show(data kaohe.Dashboard) {
 		ending = T("dash.none")
 	}
 	d.Ending = widget.NewLabel(ending)
-	d.Sync = wrapLabel(syncText(d.e.svc.SyncStatus(bg)))
+	d.Sync = wrapLabel(syncText(st))
 
 	gradeTitle := T("dash.grades")
 	if data.LastPeriod.ID != "" {

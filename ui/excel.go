@@ -43,33 +43,29 @@ func (e *env) exportXLSX(name string, write func(path string) error) {
 }
 
 // ImportDialog previews a spreadsheet row by row, saving nothing until the
-// user confirms; then the valid rows go in one transaction.
+// user confirms; then the valid rows go in one transaction. The workbook is
+// read in the background with the rows read so far shown; Cancel stops the
+// reading (nothing is kept) or the save (its transaction is rolled back
+// whole).
 type ImportDialog struct {
-	Preview kaohe.ImportPreview
-	Import  *widget.Button
-	Summary *widget.Label
-	d       *dialog.CustomDialog
+	Preview  kaohe.ImportPreview
+	Import   *widget.Button
+	Cancel   *widget.Button
+	Summary  *widget.Label
+	Status   *widget.Label // reading…, rows read, saving…
+	Progress *widget.ProgressBarInfinite
+	d        *dialog.CustomDialog
+
+	cancel context.CancelFunc // the reading or the save under way
+	closed bool               // cancelled or finished: late results are dropped
+	saving bool
 }
 
-// importFile parses path with preview and shows the result.
-func (e *env) importFile(path string, preview func(path string) (kaohe.ImportPreview, error), done func()) *ImportDialog {
-	p, err := preview(path)
-	if err != nil {
-		e.showError(err)
-		return nil
-	}
-	id := &ImportDialog{Preview: p}
+// importFile reads path with preview in the background and shows the rows
+// when read; done runs after a confirmed import.
+func (e *env) importFile(path string, preview func(ctx context.Context, path string) (kaohe.ImportPreview, error), done func()) *ImportDialog {
+	id := &ImportDialog{}
 	var lines []string
-	for _, r := range p.Rows {
-		mark := "✓ " + T("excel.new")
-		if r.Update {
-			mark = "✓ " + T("excel.update")
-		}
-		if r.Err != nil {
-			mark = "✗ " + ErrorText(r.Err)
-		}
-		lines = append(lines, Textf("%s %d　%s　%s", T("excel.row"), r.Row, r.Summary, mark))
-	}
 	// One line per row of the workbook, drawn only when on screen: a roster
 	// of thousands opens at once.
 	// A long line ends in … and shows whole below the list when chosen.
@@ -82,44 +78,127 @@ func (e *env) importFile(path string, preview func(path string) (kaohe.ImportPre
 		},
 		func(i widget.ListItemID, o fyne.CanvasObject) { o.(*widget.Label).SetText(lines[i]) })
 	list.OnSelected = func(i widget.ListItemID) { detail.SetText(lines[i]) }
-	id.Summary = wrapLabel(T("excel.summary", "Valid", p.Valid, "Bad", len(p.Rows)-p.Valid))
-	progress := widget.NewProgressBarInfinite()
-	progress.Hide()
-	cancel := widget.NewButton(T("Cancel"), func() {
-		e.svc.DropImport(p.ID)
-		id.d.Hide()
-	})
-	id.Import = widget.NewButton(T("excel.import_n", "Count", p.Valid), nil)
+	id.Summary = wrapLabel("")
+	id.Status = wrapLabel(T("excel.reading", "File", filepath.Base(path)))
+	id.Progress = widget.NewProgressBarInfinite()
+	id.Cancel = widget.NewButton(T("Cancel"), id.cancelTapped(e))
+	id.Import = widget.NewButton(T("excel.import_n", "Count", 0), nil)
 	id.Import.Importance = widget.HighImportance
-	if p.Valid == 0 {
-		id.Import.Disable()
-	}
-	id.Import.OnTapped = func() {
-		id.Import.Disable()
-		cancel.Disable()
-		progress.Show()
-		// Its own loader: leaving the screen does not abandon a save.
-		load(&loader{e: e}, func(ctx context.Context) (int, error) {
-			return e.svc.ConfirmImport(ctx, e.actor, p.ID)
-		}, func(n int, err error) {
-			progress.Hide()
-			id.d.Hide()
-			if err != nil {
-				e.showError(err)
-				return
-			}
-			e.info(T("excel.imported"), T("excel.imported_n", "Count", n))
-			done()
-		})
-	}
-	content := container.NewBorder(id.Summary, container.NewVBox(detail, progress, container.NewHBox(cancel, id.Import)), nil, nil, list)
+	id.Import.Disable()
+	id.Import.OnTapped = func() { id.save(e, done) }
+	content := container.NewBorder(container.NewVBox(id.Summary, id.Status), container.NewVBox(detail, id.Progress, container.NewHBox(id.Cancel, id.Import)), nil, nil, list)
 	id.d = dialog.NewCustomWithoutButtons(T("excel.preview"), content, e.win)
 	id.d.Resize(fyne.NewSize(760, 520))
 	trackWith(e.win.Canvas(), id.d, func() {
-		if !cancel.Disabled() {
-			cancel.OnTapped()
+		if !id.Cancel.Disabled() {
+			id.Cancel.OnTapped()
 		}
 	}, nil)
 	id.d.Show()
+
+	ctx, cancel := context.WithCancel(e.ctx)
+	id.cancel = cancel
+	ctx = kaohe.WithProgress(ctx, func(n, _ int) {
+		e.work.post(func() {
+			if !id.closed && id.Preview.ID == "" {
+				id.Status.SetText(T("excel.read_rows", "Rows", n))
+			}
+		})
+	})
+	e.work.started()
+	go func() {
+		p, err := preview(ctx, path)
+		if ctx.Err() != nil { // cancelled: what was read goes
+			if err == nil {
+				e.svc.DropImport(p.ID)
+			}
+			e.work.done(nil)
+			return
+		}
+		e.work.deliver(func() {
+			if id.closed { // cancelled meanwhile
+				if err == nil {
+					e.svc.DropImport(p.ID)
+				}
+				return
+			}
+			if err != nil {
+				id.closed = true
+				id.d.Hide()
+				e.showError(err)
+				return
+			}
+			id.Preview = p
+			for _, r := range p.Rows {
+				mark := "✓ " + T("excel.new")
+				if r.Update {
+					mark = "✓ " + T("excel.update")
+				}
+				if r.Err != nil {
+					mark = "✗ " + ErrorText(r.Err)
+				}
+				lines = append(lines, Textf("%s %d　%s　%s", T("excel.row"), r.Row, r.Summary, mark))
+			}
+			list.Refresh()
+			id.Summary.SetText(T("excel.summary", "Valid", p.Valid, "Bad", len(p.Rows)-p.Valid))
+			id.Status.Hide()
+			id.Progress.Hide()
+			id.Import.SetText(T("excel.import_n", "Count", p.Valid))
+			if p.Valid > 0 {
+				id.Import.Enable()
+			}
+		})
+	}()
 	return id
+}
+
+// cancelTapped stops what runs: the reading closes the dialog at once and
+// keeps nothing; a save is rolled back whole, and its end says so.
+func (id *ImportDialog) cancelTapped(e *env) func() {
+	return func() {
+		if id.cancel != nil {
+			id.cancel()
+		}
+		if id.saving {
+			id.Cancel.Disable()
+			return
+		}
+		id.closed = true
+		if id.Preview.ID != "" {
+			e.svc.DropImport(id.Preview.ID)
+		}
+		id.d.Hide()
+	}
+}
+
+// save imports the valid rows in one transaction, in the background.
+func (id *ImportDialog) save(e *env, done func()) {
+	id.saving = true
+	id.Import.Disable()
+	id.Status.SetText(T("excel.saving"))
+	id.Status.Show()
+	id.Progress.Show()
+	ctx, cancel := context.WithCancel(e.ctx)
+	id.cancel = cancel
+	previewID := id.Preview.ID
+	// Not the screen's loader: leaving the screen does not abandon a save.
+	e.work.started()
+	go func() {
+		n, err := e.svc.ConfirmImport(ctx, e.actor, previewID)
+		cancelled := ctx.Err() != nil && err != nil
+		cancel()
+		e.work.deliver(func() {
+			id.closed = true
+			id.d.Hide()
+			switch {
+			case cancelled:
+				e.info(T("Cancel"), T("excel.cancelled"))
+			case err != nil:
+				e.showError(err)
+			default:
+				e.info(T("excel.imported"), T("excel.imported_n", "Count", n))
+				done()
+			}
+		})
+	}()
 }

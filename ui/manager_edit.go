@@ -297,5 +297,5 @@ func countLine(report string) string {
 
 // ImportRoster previews a roster workbook for import.
 func (m *ManagersScreen) ImportRoster(path string) *ImportDialog {
-	return m.e.importFile(path, func(p string) (kaohe.ImportPreview, error) { return m.e.svc.PreviewRoster(bg, p) }, m.Reload)
+	return m.e.importFile(path, m.e.svc.PreviewRoster, m.Reload)
 }

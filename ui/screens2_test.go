@@ -273,6 +273,7 @@ func TestImportRosterThroughTheScreen(t *testing.T) {
 	}
 	open(w, "nav.managers")
 	d := w.Managers.ImportRoster(path)
+	w.Wait() // the workbook is read in the background
 	if d == nil || d.Preview.Valid != 20 || !strings.Contains(d.Summary.Text, "可导入 20 行") {
 		t.Fatalf("preview = %+v", d)
 	}

@@ -22,6 +22,13 @@ var demoToday = time.Date(2026, 11, 27, 10, 0, 0, 0, time.Local)
 // demoWindow opens the real window over a temporary demo database.
 func demoWindow(t *testing.T) (*Window, *service.Service, *[]string) {
 	t.Helper()
+	return demoWindowWith(t, nil)
+}
+
+// demoWindowWith opens the window over wrap(the service), a test's stand-in
+// for some of its methods; nil: the service itself.
+func demoWindowWith(t *testing.T, wrap func(*service.Service) Service) (*Window, *service.Service, *[]string) {
+	t.Helper()
 	a := test.NewTempApp(t)
 	if err := SetLanguage(kaohe.LangZh); err != nil {
 		t.Fatal(err)
@@ -40,7 +47,11 @@ func demoWindow(t *testing.T) (*Window, *service.Service, *[]string) {
 	t.Cleanup(func() { svc.Store.Close() })
 	signInAs(t, svc, "D001", "manager-demo")
 	var opened []string
-	w := NewWindow(Params{App: a, Service: svc, DocDir: filepath.Join(dir, "documents"), DataDir: dir,
+	var ws Service = svc
+	if wrap != nil {
+		ws = wrap(svc)
+	}
+	w := NewWindow(Params{App: a, Service: ws, DocDir: filepath.Join(dir, "documents"), DataDir: dir,
 		OpenFile: func(p string) { opened = append(opened, p) }, Now: func() time.Time { return demoToday }})
 	t.Cleanup(w.Close)
 	w.Wait()

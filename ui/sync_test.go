@@ -71,6 +71,7 @@ func TestEnrollAndSyncFromTheWindow(t *testing.T) {
 	svc.CreateManager(context.Background(), w.e.actor, kaohe.Manager{EmployeeNo: "D088", Name: "离线新增", Education: kaohe.EduCollege, Status: kaohe.StatusActive}, kaohe.Level1)
 	out := filepath.Join(t.TempDir(), "sh01.kaohe")
 	w.Sync.ExportBundle(out)
+	w.Wait()
 	if !strings.Contains(w.Sync.Message.Text, "已导出 2 条") {
 		t.Fatalf("export: %q", w.Sync.Message.Text)
 	}
@@ -84,10 +85,12 @@ func TestEnrollAndSyncFromTheWindow(t *testing.T) {
 	h.ExportFile(context.Background(), "SH01", bf)
 	bf.Close()
 	w.Sync.ImportBundle(back)
+	w.Wait()
 	if !strings.Contains(w.Sync.Message.Text, "已导入总部同步包") || svc.SyncStatus(context.Background()).Pending != 0 {
 		t.Errorf("import: %q, pending %d", w.Sync.Message.Text, svc.SyncStatus(context.Background()).Pending)
 	}
 	w.Sync.ImportBundle(out) // a showroom bundle is not for the showroom
+	w.Wait()
 	if !strings.Contains(w.Sync.Message.Text, "方向不对") {
 		t.Errorf("wrong direction: %q", w.Sync.Message.Text)
 	}

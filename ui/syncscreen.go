@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"context"
 	"errors"
 	"path/filepath"
 	"strings"
@@ -47,12 +48,17 @@ func syncText(st kaohe.SyncStatus) string {
 // SyncScreen shows the sync state, syncs on demand and lists what HQ
 // refused.
 type SyncScreen struct {
+	loader
 	e       *env
 	view    fyne.CanvasObject
 	Status  *widget.Label
 	Refused *widget.Label
 	Now     *widget.Button
 	Message *widget.Label
+	// A sync started by Now shows how far it came and can be cancelled.
+	Progress *widget.ProgressBar
+	Cancel   *widget.Button
+	cancel   context.CancelFunc // the sync started by Now, while it runs
 	// Update installs the new version HQ published; shown when one is ready.
 	Update *widget.Button
 	// Quit closes the app after an update was started; default the app's Quit.
@@ -87,7 +93,7 @@ func (s *SyncScreen) InstallUpdate() {
 }
 
 func newSyncScreen(e *env) *SyncScreen {
-	s := &SyncScreen{e: e, Status: widget.NewLabel(""), Refused: widget.NewLabel("")}
+	s := &SyncScreen{loader: loader{e: e}, e: e, Status: widget.NewLabel(T("loading")), Refused: widget.NewLabel("")}
 	s.Status.Wrapping = fyne.TextWrapWord
 	s.Refused.Wrapping = fyne.TextWrapWord
 	s.Now = primaryButton(T("sync.now"), theme.ViewRefreshIcon(), s.SyncNow)
@@ -106,10 +112,14 @@ func newSyncScreen(e *env) *SyncScreen {
 	})
 	s.Update = primaryButton(T("sync.update_install"), theme.DownloadIcon(), s.InstallUpdate)
 	s.Update.Hide()
+	s.Progress = widget.NewProgressBar()
+	s.Progress.Hide()
+	s.Cancel = widget.NewButtonWithIcon(T("sync.cancel"), theme.CancelIcon(), s.CancelSync)
+	s.Cancel.Hide()
 	s.Message = wrapLabel("")
 	hint := wrapLabel(T("sync.bundle_hint"))
 	hint.Importance = widget.LowImportance
-	s.view = container.NewBorder(container.NewVBox(s.Status, container.NewHBox(s.Now, export, importBtn, s.Update), s.Message, hint,
+	s.view = container.NewBorder(container.NewVBox(s.Status, container.NewHBox(s.Now, s.Cancel, export, importBtn, s.Update), s.Progress, s.Message, hint,
 		widget.NewSeparator(), bold(T("sync.refused_title"))),
 		nil, nil, nil, container.NewVScroll(s.Refused))
 	s.Reload()
@@ -119,21 +129,33 @@ func newSyncScreen(e *env) *SyncScreen {
 // View returns the screen's content.
 func (s *SyncScreen) View() fyne.CanvasObject { return s.view }
 
-// Reload re-reads the state.
+// Reload re-reads the state in the background: counting the unsent
+// changes of a large showroom takes a while.
 func (s *SyncScreen) Reload() {
-	s.Show(s.e.svc.SyncStatus(bg))
-	rs, err := s.e.svc.RefusedChanges(bg)
-	if err != nil {
-		s.e.showError(err)
+	e := s.e
+	type state struct {
+		st      kaohe.SyncStatus
+		refused []kaohe.RefusedChange
 	}
-	var lines []string
-	for _, r := range rs {
-		lines = append(lines, Textf("%s　%s %s：%s", r.At, r.Entity, r.RowID, r.Reason))
-	}
-	if len(lines) == 0 {
-		lines = []string{T("dash.none")}
-	}
-	s.Refused.SetText(strings.Join(lines, "\n"))
+	load(&s.loader, func(ctx context.Context) (state, error) {
+		st := e.svc.SyncStatus(ctx)
+		rs, err := e.svc.RefusedChanges(ctx)
+		return state{st, rs}, err
+	}, func(r state, err error) {
+		s.Show(r.st)
+		if err != nil {
+			s.Refused.SetText(ErrorText(err))
+			return
+		}
+		var lines []string
+		for _, x := range r.refused {
+			lines = append(lines, Textf("%s　%s %s：%s", x.At, x.Entity, x.RowID, x.Reason))
+		}
+		if len(lines) == 0 {
+			lines = []string{T("dash.none")}
+		}
+		s.Refused.SetText(strings.Join(lines, "\n"))
+	})
 }
 
 // Show displays a status.
@@ -145,25 +167,48 @@ func (s *SyncScreen) Show(st kaohe.SyncStatus) {
 	} else {
 		s.Update.Hide()
 	}
-	if st.Enrolled && !st.Running {
+	if st.Enrolled && !st.Running && s.cancel == nil {
 		s.Now.Enable()
 	} else {
 		s.Now.Disable()
 	}
 }
 
-// SyncNow syncs in the background, keeping the window responsive.
+// SyncNow syncs in the background, keeping the window responsive, with
+// its progress shown and the Cancel button to stop it. Cancelling loses
+// nothing: a change leaves the outbox only once HQ has answered for it.
 func (s *SyncScreen) SyncNow() {
+	if s.cancel != nil {
+		return
+	}
 	s.Now.Disable()
+	s.Message.SetText("")
+	s.Progress.SetValue(0)
+	s.Progress.TextFormatter = func() string { return T("sync.running") }
+	s.Progress.Show()
+	s.Cancel.Enable()
+	s.Cancel.Show()
 	s.done = make(chan struct{})
 	done, e := s.done, s.e
+	ctx, cancel := context.WithCancel(e.ctx)
+	s.cancel = cancel
+	ctx = kaohe.WithSyncProgress(ctx, func(p kaohe.SyncProgress) {
+		e.work.post(func() { s.showProgress(p) })
+	})
 	e.work.started()
 	go func() {
 		defer close(done)
-		err := e.svc.SyncNow(e.ctx)
+		err := e.svc.SyncNow(ctx)
+		cancelled := ctx.Err() != nil
+		cancel()
 		e.work.deliver(func() {
+			s.cancel = nil
+			s.Progress.Hide()
+			s.Cancel.Hide()
 			s.Reload()
 			switch {
+			case cancelled:
+				say(s.Message, T("sync.cancelled"), false)
 			case err != nil && s.update != "" && isUpgrade(err):
 				s.InstallUpdate() // HQ wants a newer version and it is here: offer it at once
 			case err != nil:
@@ -171,6 +216,27 @@ func (s *SyncScreen) SyncNow() {
 			}
 		})
 	}()
+}
+
+// showProgress shows how far the sync started by Now has come.
+func (s *SyncScreen) showProgress(p kaohe.SyncProgress) {
+	if s.cancel == nil {
+		return // late news of a sync that ended
+	}
+	s.Progress.TextFormatter = func() string { return T("sync.progress", "Sent", p.Sent, "ToSend", p.ToSend, "Received", p.Received) }
+	if p.ToSend > 0 {
+		s.Progress.SetValue(float64(p.Sent) / float64(p.ToSend))
+	} else {
+		s.Progress.Refresh()
+	}
+}
+
+// CancelSync stops the sync started by Now; its context reaches the engine.
+func (s *SyncScreen) CancelSync() {
+	if s.cancel != nil {
+		s.Cancel.Disable()
+		s.cancel()
+	}
 }
 
 // Wait blocks until a sync started by SyncNow ends and its news reached the
@@ -182,23 +248,35 @@ func (s *SyncScreen) Wait() {
 	s.e.work.wait()
 }
 
-// ExportBundle writes the unsent changes to a bundle file for HQ.
+// ExportBundle writes the unsent changes to a bundle file for HQ, in the
+// background (a large outbox takes a while).
 func (s *SyncScreen) ExportBundle(path string) {
-	n, err := s.e.svc.ExportBundle(bg, path)
-	if err != nil {
-		say(s.Message, ErrorText(err), true)
-		return
-	}
-	say(s.Message, T("sync.exported", "Count", n, "Path", path), false)
+	e := s.e
+	say(s.Message, T("loading"), false)
+	// Its own loader: leaving the screen does not abandon the file.
+	load(&loader{e: e}, func(ctx context.Context) (int, error) {
+		return e.svc.ExportBundle(ctx, path)
+	}, func(n int, err error) {
+		if err != nil {
+			say(s.Message, ErrorText(err), true)
+			return
+		}
+		say(s.Message, T("sync.exported", "Count", n, "Path", path), false)
+	})
 }
 
-// ImportBundle applies HQ's bundle file.
+// ImportBundle applies HQ's bundle file, in the background.
 func (s *SyncScreen) ImportBundle(path string) {
-	n, err := s.e.svc.ImportBundle(bg, path)
-	if err != nil {
-		say(s.Message, ErrorText(err), true)
-		return
-	}
-	s.Reload()
-	say(s.Message, T("sync.imported", "Count", n), false)
+	e := s.e
+	say(s.Message, T("loading"), false)
+	load(&loader{e: e}, func(ctx context.Context) (int, error) {
+		return e.svc.ImportBundle(ctx, path)
+	}, func(n int, err error) {
+		if err != nil {
+			say(s.Message, ErrorText(err), true)
+			return
+		}
+		s.Reload()
+		say(s.Message, T("sync.imported", "Count", n), false)
+	})
 }

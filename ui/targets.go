@@ -248,5 +248,5 @@ func (s *TargetScreen) SaveActuals() {
 
 // ImportActuals previews a workbook of monthly actuals for import.
 func (s *TargetScreen) ImportActuals(path string) *ImportDialog {
-	return s.e.importFile(path, func(p string) (kaohe.ImportPreview, error) { return s.e.svc.PreviewActuals(bg, p) }, s.load)
+	return s.e.importFile(path, s.e.svc.PreviewActuals, s.load)
 }

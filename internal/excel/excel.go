@@ -4,6 +4,7 @@ package excel
 
 import (
 	"bytes"
+	"context"
 	"fmt"
 	"io"
 	"math"
@@ -174,8 +175,12 @@ type RosterRow struct {
 
 // ReadRoster parses a roster: the first sheet, a header row naming the
 // columns (any order), one manager a row. Each row is checked on its own.
-func ReadRoster(r io.Reader) ([]RosterRow, error) {
-	rows, cols, date1904, err := readSheet(r, rosterHeader[:2])
+func ReadRoster(r io.Reader) ([]RosterRow, error) { return ReadRosterContext(context.Background(), r) }
+
+// ReadRosterContext is ReadRoster that stops when ctx ends and reports the
+// rows read to kaohe.ProgressOf(ctx).
+func ReadRosterContext(ctx context.Context, r io.Reader) ([]RosterRow, error) {
+	rows, cols, date1904, err := readSheet(ctx, r, rosterHeader[:2])
 	if err != nil {
 		return nil, err
 	}
@@ -245,7 +250,13 @@ type ActualRow struct {
 // actuals sheet (工号、指标、年份、1月…12月); the sheet named 月度实际 if present,
 // else the first.
 func ReadActuals(r io.Reader) ([]ActualRow, error) {
-	rows, cols, _, err := readSheet(r, []string{"工号", "指标", "年份"}, SheetActuals)
+	return ReadActualsContext(context.Background(), r)
+}
+
+// ReadActualsContext is ReadActuals that stops when ctx ends and reports the
+// rows read to kaohe.ProgressOf(ctx).
+func ReadActualsContext(ctx context.Context, r io.Reader) ([]ActualRow, error) {
+	rows, cols, _, err := readSheet(ctx, r, []string{"工号", "指标", "年份"}, SheetActuals)
 	if err != nil {
 		return nil, err
 	}
@@ -317,8 +328,10 @@ type sheetRow struct {
 // readSheet reads the preferred sheet (or the first), returning the data rows
 // and each header's column index; the header (the first row with something
 // in it) must name the required columns. Cells come as stored, not as
-// displayed: a date is its serial number whatever its number format.
-func readSheet(r io.Reader, required []string, preferred ...string) ([]sheetRow, map[string]int, bool, error) {
+// displayed: a date is its serial number whatever its number format. It
+// stops when ctx ends and reports the rows read to kaohe.ProgressOf(ctx).
+func readSheet(ctx context.Context, r io.Reader, required []string, preferred ...string) ([]sheetRow, map[string]int, bool, error) {
+	progress := kaohe.ProgressOf(ctx)
 	data, err := io.ReadAll(io.LimitReader(r, MaxFileBytes+1))
 	if err != nil {
 		return nil, nil, false, err
@@ -352,6 +365,12 @@ func readSheet(r io.Reader, required []string, preferred ...string) ([]sheetRow,
 	defer it.Close()
 	var rows []sheetRow
 	for n := 1; it.Next(); n++ {
+		if n%256 == 0 {
+			if err := ctx.Err(); err != nil {
+				return nil, nil, false, err
+			}
+			progress(len(rows), 0)
+		}
 		if n > excelize.TotalRows { // a row numbered 2,000,000,000 would be walked to one empty row at a time
 			return nil, nil, false, kaohe.Errorf(kaohe.EINVALID, "err.not_xlsx")
 		}

@@ -91,14 +91,14 @@ func (s *Service) ExportAssessments(ctx context.Context, periodID, path string) 
 	return documents.WriteFile(path, func(w io.Writer) error { return excel.WriteAssessments(w, rows, tpl) })
 }
 
-// readFile opens path and parses it with read.
-func readFile[T any](path string, read func(io.Reader) ([]T, error)) ([]T, error) {
+// readFile opens path and parses it with read, which stops when ctx ends.
+func readFile[T any](ctx context.Context, path string, read func(context.Context, io.Reader) ([]T, error)) ([]T, error) {
 	f, err := os.Open(path)
 	if err != nil {
 		return nil, err
 	}
 	defer f.Close()
-	return read(f)
+	return read(ctx, f)
 }
 
 // PreviewRoster parses a roster file and checks each row, saving nothing.
@@ -106,7 +106,7 @@ func (s *Service) PreviewRoster(ctx context.Context, path string) (kaohe.ImportP
 	if err := s.mayPreview(); err != nil {
 		return kaohe.ImportPreview{}, err
 	}
-	rows, err := readFile(path, excel.ReadRoster)
+	rows, err := readFile(ctx, path, excel.ReadRosterContext)
 	if err != nil {
 		return kaohe.ImportPreview{}, err
 	}
@@ -157,7 +157,7 @@ func (s *Service) PreviewActuals(ctx context.Context, path string) (kaohe.Import
 	if err := s.mayPreview(); err != nil {
 		return kaohe.ImportPreview{}, err
 	}
-	rows, err := readFile(path, excel.ReadActuals)
+	rows, err := readFile(ctx, path, excel.ReadActualsContext)
 	if err != nil {
 		return kaohe.ImportPreview{}, err
 	}

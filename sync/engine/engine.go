@@ -177,7 +177,9 @@ func (e *Engine) sync(ctx context.Context) error {
 	if err := e.recover(ctx); err != nil {
 		return err
 	}
-	if err := e.push(ctx); err != nil {
+	progress := kaohe.SyncProgressOf(ctx)
+	var p kaohe.SyncProgress
+	if err := e.push(ctx, &p, progress); err != nil {
 		return err
 	}
 	for {
@@ -197,6 +199,8 @@ func (e *Engine) sync(ctx context.Context) error {
 			if err := e.Store.ApplyRemote(ctx, "总部同步", changes, resp.Cursor); err != nil {
 				return err
 			}
+			p.Received += len(changes)
+			progress(p)
 		}
 		if !resp.More {
 			// Pulled changes still waiting are tried again even when nothing
@@ -275,8 +279,8 @@ func toWire(c store.Change) protocol.Change {
 // the previous one is marked sent and the next is read and encoded. A
 // change leaves the outbox only once HQ has answered for it, so a push cut
 // short anywhere at worst sends a batch again, which HQ answers as
-// duplicates.
-func (e *Engine) push(ctx context.Context) error {
+// duplicates. Each batch answered is reported to progress.
+func (e *Engine) push(ctx context.Context, p *kaohe.SyncProgress, progress func(kaohe.SyncProgress)) error {
 	type answer struct {
 		results []protocol.Result
 		err     error
@@ -291,6 +295,12 @@ func (e *Engine) push(ctx context.Context) error {
 	batch, err := e.Store.PendingChangesAfter(ctx, 0, e.batch())
 	if err != nil {
 		return err
+	}
+	if len(batch) > 0 {
+		if p.ToSend, err = e.Store.PendingCount(ctx); err != nil {
+			return err
+		}
+		progress(*p)
 	}
 	// A client that encodes ahead gets each batch encoded while HQ applies
 	// the one before.
@@ -353,6 +363,8 @@ func (e *Engine) push(ctx context.Context) error {
 		case encErr != nil:
 			return encErr
 		}
+		p.Sent += len(batch)
+		progress(*p)
 		toMark = make([]store.Outcome, len(a.results))
 		for i, r := range a.results {
 			toMark[i] = store.Outcome{ChangeID: r.ID}
