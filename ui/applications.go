@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"context"
 	"strings"
 
 	"fyne.io/fyne/v2"
@@ -15,6 +16,7 @@ import (
 // live 字数 count against the level's minimum, the education check with an
 // exemption request, and the review progress that HQ's decisions drive.
 type ApplicationScreen struct {
+	loader
 	e    *env
 	view fyne.CanvasObject
 	// Empty says why the screen has nothing to show and what to do.
@@ -41,7 +43,7 @@ type ApplicationScreen struct {
 }
 
 func newApplicationScreen(e *env) *ApplicationScreen {
-	s := &ApplicationScreen{e: e}
+	s := &ApplicationScreen{loader: loader{e: e}, e: e}
 	s.Personal, s.Achieve, s.Report = newMultiField(), newMultiField(), newMultiField()
 	s.Personal.SetMinRowsVisible(3)
 	s.Achieve.SetMinRowsVisible(3)
@@ -107,16 +109,40 @@ func (s *ApplicationScreen) who(id string) string {
 	return "—"
 }
 
-// Reload re-reads the applications.
+// Reload re-reads the applications, in the background.
 func (s *ApplicationScreen) Reload() {
-	var err error
-	if s.levels, err = s.e.svc.Levels(bg); err != nil {
-		s.e.showError(err)
+	type read struct {
+		levels kaohe.Levels
+		ms     []kaohe.ManagerLevel
+		apps   []kaohe.ApplicationView
 	}
-	ms, _, err := s.e.managers(bg)
-	if err != nil {
-		s.e.showError(err)
+	e := s.e
+	if s.Message.Text == "" {
+		showLoading(s.Message)
 	}
+	load(&s.loader, func(ctx context.Context) (r read, err error) {
+		if r.levels, err = e.svc.Levels(ctx); err != nil {
+			return r, err
+		}
+		if r.ms, _, err = e.managers(ctx); err != nil {
+			return r, err
+		}
+		r.apps, err = e.svc.Applications(ctx, "")
+		return r, err
+	}, func(r read, err error) {
+		if err != nil {
+			say(s.Message, ErrorText(err), true)
+			return
+		}
+		doneLoading(s.Message)
+		s.loaded(r.levels, r.ms, r.apps)
+	})
+}
+
+// loaded shows what Reload read, the application shown kept, and the
+// message said meanwhile (a save's outcome) too.
+func (s *ApplicationScreen) loaded(levels kaohe.Levels, ms []kaohe.ManagerLevel, apps []kaohe.ApplicationView) {
+	s.levels, s.apps = levels, apps
 	s.names = map[string]kaohe.ManagerLevel{}
 	var active []string
 	for _, m := range ms {
@@ -125,21 +151,23 @@ func (s *ApplicationScreen) Reload() {
 			active = append(active, m.ID)
 		}
 	}
-	s.Manager.values = active
-	s.Manager.Options = make([]string, len(active))
-	for i, id := range active {
-		s.Manager.Options[i] = s.who(id)
-	}
-	if s.apps, err = s.e.svc.Applications(bg, ""); err != nil {
-		s.e.showError(err)
-	}
 	if len(active) == 0 {
 		s.Empty.Say(len(s.apps) == 0, "empty.applications_nobody")
 	} else {
 		s.Empty.Say(len(s.apps) == 0, "empty.applications")
 	}
+	s.Manager.values = active
+	s.Manager.Options = make([]string, len(active))
+	for i, id := range active {
+		s.Manager.Options[i] = s.who(id)
+	}
 	s.List.UnselectAll()
 	s.List.Refresh()
+	msg, imp := s.Message.Text, s.Message.Importance
+	defer func() {
+		s.Message.Importance = imp
+		s.Message.SetText(msg)
+	}()
 	if s.cur.ID != "" {
 		for _, a := range s.apps {
 			if a.ID == s.cur.ID {

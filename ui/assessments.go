@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"context"
 	"fmt"
 	"strings"
 
@@ -32,8 +33,11 @@ type AssessmentScreen struct {
 	Submit   *widget.Button
 	FillPlan *widget.Button
 
+	loader
 	a       kaohe.Assessment
 	tpl     kaohe.Template
+	pnames  map[string]string // the periods' names, by id
+	mlabels map[string]string // the pickable managers' labels, by id
 	form    *fyne.Container
 	periods map[string]kaohe.Period
 	// Evidence shows, beside the items they support, how many market
@@ -42,7 +46,9 @@ type AssessmentScreen struct {
 }
 
 func newAssessmentScreen(e *env) *AssessmentScreen {
-	s := &AssessmentScreen{e: e, view: container.NewStack(), form: container.NewStack()}
+	s := &AssessmentScreen{loader: loader{e: e}, e: e, view: container.NewStack(), form: container.NewStack()}
+	s.Period = newSelectOf[string](nil, func(id string) string { return s.pnames[id] }, func(string) { s.load() })
+	s.Manager = newSelectOf[string](nil, func(id string) string { return s.mlabels[id] }, func(string) { s.load() })
 	s.Total, s.Grade, s.Coef, s.Status = widget.NewLabel(""), widget.NewLabel(""), widget.NewLabel(""), widget.NewLabel("")
 	s.Total.TextStyle.Bold = true
 	s.Problem = widget.NewLabel("")
@@ -82,12 +88,36 @@ func newAssessmentScreen(e *env) *AssessmentScreen {
 // View returns the screen's content.
 func (s *AssessmentScreen) View() fyne.CanvasObject { return s.view }
 
-// Reload refreshes the pickers and the form.
+// Reload refreshes the pickers (read in the background) and the form.
 func (s *AssessmentScreen) Reload() {
-	periods, err := s.e.svc.Periods(bg)
-	if err != nil {
-		s.e.showError(err)
+	type read struct {
+		periods []kaohe.Period
+		levels  kaohe.Levels
+		active  []kaohe.ManagerLevel
 	}
+	e := s.e
+	s.Status.SetText(T("loading"))
+	load(&s.loader, func(ctx context.Context) (r read, err error) {
+		if r.periods, err = e.svc.Periods(ctx); err != nil {
+			return r, err
+		}
+		if r.levels, err = e.svc.Levels(ctx); err != nil {
+			return r, err
+		}
+		_, r.active, err = e.managers(ctx)
+		return r, err
+	}, func(r read, err error) {
+		if err != nil {
+			s.Status.SetText("")
+			s.Problem.SetText(ErrorText(err))
+			return
+		}
+		s.loaded(r.periods, r.levels, r.active)
+	})
+}
+
+// loaded fills the pickers, keeping what was chosen, and shows the form.
+func (s *AssessmentScreen) loaded(periods []kaohe.Period, levels kaohe.Levels, active []kaohe.ManagerLevel) {
 	pids := make([]string, len(periods))
 	names := map[string]string{}
 	s.periods = map[string]kaohe.Period{}
@@ -96,33 +126,22 @@ func (s *AssessmentScreen) Reload() {
 		pids[i] = p.ID
 		names[p.ID] = Tr(p.Name)
 	}
-	prevP, prevM := "", ""
-	if s.Period != nil {
-		prevP, _ = s.Period.Value()
-		prevM, _ = s.Manager.Value()
-	}
+	prevP, _ := s.Period.Value()
+	prevM, _ := s.Manager.Value()
 	// Only whom HQ will accept an assessment of from this showroom: level-1
 	// staff (the others are the review group's), never oneself.
-	levels, err := s.e.svc.Levels(bg)
-	if err != nil {
-		s.e.showError(err)
-	}
 	var mids []string
 	labels := map[string]string{}
-	for _, m := range s.e.activeManagers() {
+	for _, m := range active {
 		if kaohe.CheckAssessable(levels, m.Level, m.Manager, s.e.actor.EmployeeNo) != nil {
 			continue
 		}
 		mids = append(mids, m.ID)
 		labels[m.ID] = managerLabel(m)
 	}
-	if s.Period == nil {
-		s.Period = newSelectOf(pids, func(id string) string { return names[id] }, func(string) { s.load() })
-		s.Manager = newSelectOf(mids, func(id string) string { return labels[id] }, func(string) { s.load() })
-	} else {
-		s.Period.values, s.Manager.values = pids, mids
-		s.Period.Options, s.Manager.Options = labelsOf(pids, names), labelsOf(mids, labels)
-	}
+	s.pnames, s.mlabels = names, labels
+	s.Period.values, s.Manager.values = pids, mids
+	s.Period.Options, s.Manager.Options = labelsOf(pids, names), labelsOf(mids, labels)
 	if prevP != "" {
 		s.Period.Set(prevP)
 	} else if len(pids) > 0 {
@@ -133,6 +152,8 @@ func (s *AssessmentScreen) Reload() {
 	} else if len(mids) > 0 {
 		s.Manager.SetSelectedIndex(0)
 	}
+	s.Period.Refresh()
+	s.Manager.Refresh()
 	s.load()
 }
 

@@ -16,6 +16,7 @@ import (
 // DocumentScreen makes any document for any manager or period, and all the
 // assessment reports of a period in one batch with progress and Cancel.
 type DocumentScreen struct {
+	loader
 	e    *env
 	view fyne.CanvasObject
 	// Empty says why the screen has nothing to show and what to do.
@@ -42,7 +43,7 @@ type DocumentScreen struct {
 var docKinds = []string{"certificate", "report", "application", "summary"}
 
 func newDocumentScreen(e *env) *DocumentScreen {
-	s := &DocumentScreen{e: e}
+	s := &DocumentScreen{loader: loader{e: e}, e: e}
 	s.Kind = newSelectOf(docKinds, func(k string) string { return T("doc." + k) }, func(string) { s.enable() })
 	s.Manager = newSelectOf[string](nil, func(id string) string { return managerLabel(s.managers[id]) }, nil)
 	s.Period = newSelectOf[string](nil, func(string) string { return "" }, nil)
@@ -85,12 +86,33 @@ func newDocumentScreen(e *env) *DocumentScreen {
 // View returns the screen's content.
 func (s *DocumentScreen) View() fyne.CanvasObject { return s.view }
 
-// Reload refreshes the pickers.
+// Reload refreshes the pickers, read in the background.
 func (s *DocumentScreen) Reload() {
-	s.managers = fillManagers(s.Manager, s.e.activeManagers(), true)
-	s.Empty.Say(len(s.Manager.values) == 0, "empty.documents")
-	s.e.fillPeriods(s.Period)
-	s.enable()
+	type read struct {
+		active  []kaohe.ManagerLevel
+		periods []kaohe.Period
+	}
+	e := s.e
+	if s.Message.Text == "" {
+		showLoading(s.Message)
+	}
+	load(&s.loader, func(ctx context.Context) (r read, err error) {
+		if _, r.active, err = e.managers(ctx); err != nil {
+			return r, err
+		}
+		r.periods, err = e.svc.Periods(ctx)
+		return r, err
+	}, func(r read, err error) {
+		if err != nil {
+			say(s.Message, ErrorText(err), true)
+			return
+		}
+		doneLoading(s.Message)
+		s.managers = fillManagers(s.Manager, r.active, true)
+		s.Empty.Say(len(s.Manager.values) == 0, "empty.documents")
+		setPeriods(s.Period, r.periods)
+		s.enable()
+	})
 }
 
 func (s *DocumentScreen) enable() {
@@ -124,23 +146,31 @@ func (s *DocumentScreen) makeOne() {
 		name = T("doc.summary") + "-" + pid
 	}
 	path := s.e.docPath(name)
-	var err error
-	switch kind {
-	case "certificate":
-		err = s.e.svc.CertificatePDF(bg, s.e.actor, m.EmployeeNo, path)
-	case "report":
-		err = s.e.svc.ReportPDF(bg, m.EmployeeNo, pid, path)
-	case "application":
-		err = s.e.svc.ApplicationPDF(bg, m.EmployeeNo, path)
-	case "summary":
-		err = s.e.svc.SummaryPDF(bg, pid, path)
-	}
-	if err != nil {
-		say(s.Message, ErrorText(err), true)
-		return
-	}
-	say(s.Message, T("doc.made", "Path", path), false)
-	s.e.open(path)
+	e, actor, no := s.e, s.e.actor, m.EmployeeNo
+	s.Make.Disable()
+	say(s.Message, T("working"), false)
+	// Its own loader: a document asked for is made even if the screen is left.
+	run(&loader{e: e}, func(ctx context.Context) error {
+		switch kind {
+		case "certificate":
+			return e.svc.CertificatePDF(ctx, actor, no, path)
+		case "report":
+			return e.svc.ReportPDF(ctx, no, pid, path)
+		case "application":
+			return e.svc.ApplicationPDF(ctx, no, path)
+		case "summary":
+			return e.svc.SummaryPDF(ctx, pid, path)
+		}
+		return nil
+	}, func(err error) {
+		s.Make.Enable()
+		if err != nil {
+			say(s.Message, ErrorText(err), true)
+			return
+		}
+		say(s.Message, T("doc.made", "Path", path), false)
+		e.open(path)
+	})
 }
 
 // StartBatch makes every assessment report of the chosen period in the

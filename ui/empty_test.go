@@ -120,7 +120,7 @@ func TestEmptyScreensSayWhy(t *testing.T) {
 				shown    func() string
 			}{
 				{"nav.review", "empty.hq_review", func() string { return hqw.Review.Empty.Shown() }},
-				{"nav.filing", "empty.hq_filing", func() string { return hqw.Filing.Empty.Shown() }},
+				{"nav.filing", "empty.hq_filing", func() string { return hqw.Filing.Queue.Empty.Shown() }},
 				{"nav.hq_report", "empty.hq_report", func() string { return hqw.HQReport.Empty.Shown() }},
 				{"nav.all_managers", "empty.hq_managers", func() string { return hqw.AllManagers.Empty.Shown() }},
 			} {

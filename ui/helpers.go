@@ -271,6 +271,11 @@ func (e *env) fillPeriods(sel *selectOf[string]) {
 	if err != nil {
 		e.showError(err)
 	}
+	setPeriods(sel, periods)
+}
+
+// setPeriods fills a picker with the periods given, latest first.
+func setPeriods(sel *selectOf[string], periods []kaohe.Period) {
 	names := map[string]string{}
 	ids := make([]string, len(periods))
 	for i, p := range periods {

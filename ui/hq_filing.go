@@ -1,6 +1,8 @@
 package ui
 
 import (
+	"context"
+
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/theme"
@@ -11,30 +13,54 @@ import (
 
 // FilingScreen files (备案) the level-1 assessments showrooms submitted:
 // level-1 managers are assessed by their showroom manager and filed at HQ.
+// The queue is a virtual table: sortable headers, a search box, a check
+// per row kept by assessment.
 type FilingScreen struct {
-	e    *env
-	view fyne.CanvasObject
-	// Empty says why nothing waits to be filed and what to do.
-	Empty   *emptyNote
+	loader
+	e       *env
+	view    fyne.CanvasObject
 	items   []kaohe.FilingItem
-	Checks  []*widget.Check
-	list    *fyne.Container
+	checked map[string]bool // by assessment id
+	Queue   *listTable[kaohe.FilingItem]
+	All     *widget.Button
 	File    *widget.Button
 	Message *widget.Label
 }
 
 func newFilingScreen(e *env) *FilingScreen {
-	s := &FilingScreen{e: e, list: container.NewVBox()}
+	s := &FilingScreen{loader: loader{e: e}, e: e, checked: map[string]bool{}}
 	s.Message = wrapLabel("")
 	s.File = primaryButton(T("filing.file"), theme.ConfirmIcon(), s.FileChecked)
-	all := widget.NewButton(T("filing.all"), func() {
-		for _, c := range s.Checks {
-			c.SetChecked(true)
+	// 全选 checks every row shown (the search narrows it).
+	s.All = widget.NewButton(T("filing.all"), func() {
+		for _, it := range s.Queue.Rows() {
+			s.checked[it.Assessment.ID] = true
 		}
+		s.Queue.Table.Refresh()
 	})
-	s.Empty = newEmptyNote()
-	s.view = container.NewBorder(container.NewVBox(widget.NewLabel(T("filing.hint")), s.Empty.View(), container.NewHBox(all, s.File), s.Message), nil, nil, nil,
-		container.NewVScroll(s.list))
+	room := func(it kaohe.FilingItem) string { return it.Showroom.Name }
+	s.Queue = newListTable([]column[kaohe.FilingItem]{
+		{key: "col.file", width: 60,
+			create: func() fyne.CanvasObject { return widget.NewCheck("", nil) },
+			update: func(it kaohe.FilingItem, o fyne.CanvasObject) {
+				c := o.(*widget.Check)
+				id := it.Assessment.ID
+				c.OnChanged = nil
+				c.SetChecked(s.checked[id])
+				c.OnChanged = func(on bool) { s.checked[id] = on }
+			},
+			less: func(a, b kaohe.FilingItem) bool { return !s.checked[a.Assessment.ID] && s.checked[b.Assessment.ID] }},
+		{key: "col.showroom", width: 170, text: room},
+		{key: "col.manager", width: 150, text: func(it kaohe.FilingItem) string { return managerLabel(it.Manager) }},
+		{key: "col.period", width: 110, text: func(it kaohe.FilingItem) string { return it.Assessment.PeriodID }},
+		{key: "col.total", width: 80, text: func(it kaohe.FilingItem) string { return numText(it.Assessment.Total) },
+			less: func(a, b kaohe.FilingItem) bool { return a.Assessment.Total < b.Assessment.Total }},
+		{key: "col.grade", width: 100, text: func(it kaohe.FilingItem) string { return T("grade." + it.Assessment.Grade) }},
+	})
+	s.Queue.SortBy(1) // by showroom at first
+	s.Queue.SetEmpty("empty.hq_filing")
+	s.view = container.NewBorder(container.NewVBox(widget.NewLabel(T("filing.hint")), container.NewHBox(s.All, s.File), s.Message), nil, nil, nil,
+		s.Queue.View())
 	s.Reload()
 	return s
 }
@@ -42,40 +68,65 @@ func newFilingScreen(e *env) *FilingScreen {
 // View returns the screen's content.
 func (s *FilingScreen) View() fyne.CanvasObject { return s.view }
 
-// Reload re-reads what waits to be filed.
+// Reload re-reads what waits to be filed, in the background; checks of the
+// assessments still waiting stay.
 func (s *FilingScreen) Reload() {
-	var err error
-	if s.items, err = s.e.svc.FilingQueue(bg); err != nil {
-		s.e.showError(err)
+	e := s.e
+	if s.Message.Text == "" {
+		showLoading(s.Message)
 	}
-	s.Checks = nil
-	s.list.Objects = nil
-	for _, it := range s.items {
-		c := widget.NewCheck(Textf("%s　%s　%s　%s %s　%s", it.Showroom.Name, managerLabel(it.Manager), it.Assessment.PeriodID,
-			T("assess.total"), numText(it.Assessment.Total), T("grade."+it.Assessment.Grade)), nil)
-		s.Checks = append(s.Checks, c)
-		s.list.Add(c)
+	load(&s.loader, e.svc.FilingQueue, func(items []kaohe.FilingItem, err error) {
+		if err != nil {
+			say(s.Message, ErrorText(err), true)
+			return
+		}
+		doneLoading(s.Message)
+		s.items = items
+		still := map[string]bool{}
+		for _, it := range items {
+			if s.checked[it.Assessment.ID] {
+				still[it.Assessment.ID] = true
+			}
+		}
+		s.checked = still
+		s.Queue.Set(items)
+	})
+}
+
+// Check checks (or unchecks) the i-th row as shown.
+func (s *FilingScreen) Check(i int, on bool) {
+	rows := s.Queue.Rows()
+	if i >= 0 && i < len(rows) {
+		s.checked[rows[i].Assessment.ID] = on
+		s.Queue.Table.Refresh()
 	}
-	s.Empty.Say(len(s.items) == 0, "empty.hq_filing")
-	s.list.Refresh()
 }
 
 // FileChecked files the checked assessments.
 func (s *FilingScreen) FileChecked() {
 	var ids []string
-	for i, c := range s.Checks {
-		if c.Checked {
-			ids = append(ids, s.items[i].Assessment.ID)
+	for _, it := range s.items {
+		if s.checked[it.Assessment.ID] {
+			ids = append(ids, it.Assessment.ID)
 		}
 	}
 	if len(ids) == 0 {
 		say(s.Message, T("filing.none_checked"), true)
 		return
 	}
-	if err := s.e.svc.FileAssessments(bg, s.e.actor, ids); err != nil {
-		say(s.Message, ErrorText(err), true)
-		return
-	}
-	s.Reload()
-	say(s.Message, T("filing.done", "Count", len(ids)), false)
+	e, actor := s.e, s.e.actor
+	s.File.Disable()
+	say(s.Message, T("working"), false)
+	// Its own loader: filing asked for is done even if the screen is left.
+	run(&loader{e: e}, func(ctx context.Context) error {
+		return e.svc.FileAssessments(ctx, actor, ids)
+	}, func(err error) {
+		s.File.Enable()
+		if err != nil {
+			say(s.Message, ErrorText(err), true)
+			return
+		}
+		say(s.Message, T("filing.done", "Count", len(ids)), false)
+		s.Reload()
+	})
 }

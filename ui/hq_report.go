@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"context"
 	"fmt"
 	"path/filepath"
 	"strings"
@@ -17,6 +18,7 @@ import (
 // showroom and region, the grade distribution, the promotion pipeline and
 // training coverage, with exports to Excel and PDF.
 type HQReportScreen struct {
+	loader
 	e    *env
 	view fyne.CanvasObject
 	// Empty says why there is no report and what to do.
@@ -26,10 +28,11 @@ type HQReportScreen struct {
 	Chart   *fyne.Container
 	Message *widget.Label
 	Report  kaohe.HQReport
+	reading bool // the periods are being filled in
 }
 
 func newHQReportScreen(e *env) *HQReportScreen {
-	s := &HQReportScreen{e: e, Chart: container.NewStack()}
+	s := &HQReportScreen{loader: loader{e: e}, e: e, Chart: container.NewStack()}
 	s.Period = newSelectOf[string](nil, func(string) string { return "" }, func(string) { s.load() })
 	s.Summary = wrapLabel("")
 	s.Message = wrapLabel("")
@@ -46,15 +49,32 @@ func newHQReportScreen(e *env) *HQReportScreen {
 // View returns the screen's content.
 func (s *HQReportScreen) View() fyne.CanvasObject { return s.view }
 
-// Reload refreshes the periods and the report.
+// Reload refreshes the periods and the report, in the background.
 func (s *HQReportScreen) Reload() {
-	s.e.fillPeriods(s.Period)
-	s.load()
+	e := s.e
+	s.Summary.SetText(T("loading"))
+	load(&s.loader, e.svc.Periods, func(ps []kaohe.Period, err error) {
+		if err != nil {
+			s.Summary.SetText("")
+			say(s.Message, ErrorText(err), true)
+			return
+		}
+		s.reading = true // choosing the period below reads once, after
+		setPeriods(s.Period, ps)
+		s.reading = false
+		s.load()
+	})
 }
 
+// load reads the chosen period's report in the background: over every
+// showroom it takes a while.
 func (s *HQReportScreen) load() {
+	if s.reading {
+		return
+	}
 	pid, ok := s.Period.Value()
 	if !ok { // no period: no report of another one left on screen
+		s.loader.stop()
 		s.Report = kaohe.HQReport{}
 		s.Chart.Objects = nil
 		s.Chart.Refresh()
@@ -62,11 +82,22 @@ func (s *HQReportScreen) load() {
 		s.Empty.Say(true, "empty.hq_report_period")
 		return
 	}
-	r, err := s.e.svc.HQReport(bg, pid)
-	if err != nil {
-		say(s.Message, ErrorText(err), true)
-		return
-	}
+	e := s.e
+	s.Summary.SetText(T("loading"))
+	load(&s.loader, func(ctx context.Context) (kaohe.HQReport, error) {
+		return e.svc.HQReport(ctx, pid)
+	}, func(r kaohe.HQReport, err error) {
+		if err != nil {
+			s.Summary.SetText("")
+			say(s.Message, ErrorText(err), true)
+			return
+		}
+		s.show(r)
+	})
+}
+
+// show draws a period's report.
+func (s *HQReportScreen) show(r kaohe.HQReport) {
 	s.Report = r
 	s.Empty.Say(len(r.Showrooms) == 0, "empty.hq_report")
 	var bars []Bar
@@ -129,16 +160,20 @@ func (s *HQReportScreen) Export(kind string) {
 		return
 	}
 	path := filepath.Join(s.e.docDir, T("hqr.file", "Period", pid)+"."+kind)
-	var err error
-	if kind == "pdf" {
-		err = s.e.svc.HQReportPDF(bg, pid, path)
-	} else {
-		err = s.e.svc.HQReportXLSX(bg, pid, path)
-	}
-	if err != nil {
-		say(s.Message, ErrorText(err), true)
-		return
-	}
-	say(s.Message, T("doc.made", "Path", path), false)
-	s.e.open(path)
+	e := s.e
+	say(s.Message, T("working"), false)
+	// Its own loader: a file asked for is written even if the screen is left.
+	run(&loader{e: e}, func(ctx context.Context) error {
+		if kind == "pdf" {
+			return e.svc.HQReportPDF(ctx, pid, path)
+		}
+		return e.svc.HQReportXLSX(ctx, pid, path)
+	}, func(err error) {
+		if err != nil {
+			say(s.Message, ErrorText(err), true)
+			return
+		}
+		say(s.Message, T("doc.made", "Path", path), false)
+		e.open(path)
+	})
 }

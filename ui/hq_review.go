@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"context"
 	"fmt"
 	"image/color"
 	"sort"
@@ -20,14 +21,20 @@ import (
 // under review by stage, what the group reads to decide, exemption
 // approval, and the decision, which goes to the applicant's showroom.
 type ReviewScreen struct {
+	loader
 	e    *env
 	view fyne.CanvasObject
 	// Empty says why the screen has nothing to show and what to do.
 	Empty *emptyNote
 
-	List     *widget.List
+	// Table is the queue: only the rows on screen are drawn; the headers
+	// sort (a second tap reverses).
+	Table    *widget.Table
+	cols     []column[kaohe.ReviewItem]
+	sortCol  int
+	desc     bool
 	all      []kaohe.ReviewItem // the whole queue
-	items    []kaohe.ReviewItem // as filtered, in the list's order
+	items    []kaohe.ReviewItem // as filtered, in the table's order
 	cur      int
 	curID    string // the application shown, kept across reloads
 	Search   *field
@@ -49,7 +56,7 @@ type ReviewScreen struct {
 }
 
 func newReviewScreen(e *env) *ReviewScreen {
-	s := &ReviewScreen{e: e, cur: -1}
+	s := &ReviewScreen{loader: loader{e: e}, e: e, cur: -1}
 	s.Detail = wrapLabel("")
 	s.Next = widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	s.Pass = widget.NewRadioGroup([]string{T("verdict.pass"), T("verdict.fail")}, nil)
@@ -61,22 +68,27 @@ func newReviewScreen(e *env) *ReviewScreen {
 	s.Record = primaryButton(T("review.record"), theme.ConfirmIcon(), s.RecordDecision)
 	s.Approve = widget.NewButton(T("review.exempt_approve"), func() { s.DecideExemption(true) })
 	s.Refuse = widget.NewButton(T("review.exempt_refuse"), func() { s.DecideExemption(false) })
-	s.List = widget.NewList(func() int { return len(s.items) },
+	s.cols = s.queueColumns()
+	s.Table = widget.NewTableWithHeaders(func() (int, int) { return len(s.items), len(s.cols) },
 		func() fyne.CanvasObject {
-			title := widget.NewLabel("")
-			title.Truncation = fyne.TextTruncateEllipsis
-			sub := widget.NewLabel("")
-			sub.Truncation = fyne.TextTruncateEllipsis
-			sub.Importance = widget.LowImportance
-			return container.NewVBox(title, sub)
+			l := widget.NewLabel("")
+			l.Truncation = fyne.TextTruncateEllipsis
+			return l
 		},
-		func(i widget.ListItemID, o fyne.CanvasObject) {
-			it := s.items[i]
-			rows := o.(*fyne.Container).Objects
-			rows[0].(*widget.Label).SetText(fmt.Sprintf("[%s] %s → %s", T("state."+string(it.App.Review.State)), managerLabel(it.Manager), LevelName(it.App.TargetLevel)))
-			rows[1].(*widget.Label).SetText(s.queueLine(it))
+		func(id widget.TableCellID, o fyne.CanvasObject) {
+			if id.Row >= 0 && id.Row < len(s.items) && id.Col >= 0 && id.Col < len(s.cols) {
+				o.(*widget.Label).SetText(s.cols[id.Col].text(s.items[id.Row]))
+			}
 		})
-	s.List.OnSelected = func(i widget.ListItemID) { s.show(i) }
+	sortableHeader(s.Table, func(col int) string { return T(s.cols[col].key) }, func() (int, bool) { return s.sortCol, s.desc }, s.SortBy)
+	for i, c := range s.cols {
+		s.Table.SetColumnWidth(i, c.width)
+	}
+	s.Table.OnSelected = func(id widget.TableCellID) {
+		if id.Row != s.cur {
+			s.show(id.Row)
+		}
+	}
 	s.Search = newField()
 	s.Search.SetPlaceHolder(T("review.search"))
 	s.Search.OnChanged = func(string) { s.filter() }
@@ -105,9 +117,9 @@ func newReviewScreen(e *env) *ReviewScreen {
 	keep := canvas.NewRectangle(color.Transparent)
 	keep.SetMinSize(fyne.NewSize(360, 0))
 	s.Empty = newEmptyNote()
-	left := container.NewStack(keep, container.NewBorder(container.NewVBox(s.Empty.View(), filters), nil, nil, nil, s.List))
+	left := container.NewStack(keep, container.NewBorder(container.NewVBox(s.Empty.View(), filters), nil, nil, nil, s.Table))
 	split := container.NewHSplit(left, right)
-	split.Offset = 0.36
+	split.Offset = 0.48
 	s.view = split
 	s.Reload()
 	return s
@@ -123,10 +135,76 @@ func (s *ReviewScreen) queueLine(it kaohe.ReviewItem) string {
 	return fmt.Sprintf("%s · %s %s · %s", it.Showroom.Name, T("review.submitted_on"), FormatDate(r.Submitted()), wait)
 }
 
+// queueColumns are the queue's columns: submitted first, so the queue
+// starts in HQ's order (kaohe.SortQueue: who waited longest first).
+func (s *ReviewScreen) queueColumns() []column[kaohe.ReviewItem] {
+	byDay := func(a, b kaohe.ReviewItem) bool {
+		x, y := a.App.Review.Submitted(), b.App.Review.Submitted()
+		if x != y {
+			return x.Before(y)
+		}
+		return a.App.ID < b.App.ID
+	}
+	byText := func(f func(kaohe.ReviewItem) string) func(a, b kaohe.ReviewItem) bool {
+		return func(a, b kaohe.ReviewItem) bool { return f(a) < f(b) }
+	}
+	stage := func(it kaohe.ReviewItem) string { return T("state." + string(it.App.Review.State)) }
+	who := func(it kaohe.ReviewItem) string { return managerLabel(it.Manager) }
+	room := func(it kaohe.ReviewItem) string { return it.Showroom.Name }
+	return []column[kaohe.ReviewItem]{
+		{key: "col.submitted", width: 92, text: func(it kaohe.ReviewItem) string { return FormatDate(it.App.Review.Submitted()) }, less: byDay},
+		{key: "col.manager", width: 110, text: who, less: byText(who)},
+		{key: "col.showroom", width: 100, text: room, less: byText(room)},
+		{key: "col.target", width: 64, text: func(it kaohe.ReviewItem) string { return LevelName(it.App.TargetLevel) },
+			less: func(a, b kaohe.ReviewItem) bool { return a.App.TargetLevel < b.App.TargetLevel }},
+		{key: "col.stage", width: 76, text: stage, less: byText(stage)},
+		{key: "col.waiting", width: 80, text: s.waitText,
+			less: func(a, b kaohe.ReviewItem) bool {
+				return a.App.Review.DaysWaiting(s.e.today()) < b.App.Review.DaysWaiting(s.e.today())
+			}},
+	}
+}
+
+// waitText is how long an application waits, or when its probation ends.
+func (s *ReviewScreen) waitText(it kaohe.ReviewItem) string {
+	r := it.App.Review
+	if r.State == kaohe.AppProbation {
+		return T("apply.probation_end", "Date", FormatDate(r.ProbationEnd))
+	}
+	return T("review.waiting_days", "Days", r.DaysWaiting(s.e.today()))
+}
+
+// SortBy orders the queue by a column; a second tap on the same column
+// reverses. The application shown stays shown.
+func (s *ReviewScreen) SortBy(col int) {
+	if col == s.sortCol {
+		s.desc = !s.desc
+	} else {
+		s.sortCol, s.desc = col, false
+	}
+	s.filter()
+}
+
+func (s *ReviewScreen) sortItems() {
+	less := s.cols[s.sortCol].less
+	sort.SliceStable(s.items, func(i, j int) bool {
+		if s.desc {
+			return less(s.items[j], s.items[i])
+		}
+		return less(s.items[i], s.items[j])
+	})
+}
+
+// Select shows the i-th application of the queue as shown.
+func (s *ReviewScreen) Select(i int) {
+	s.Table.Select(widget.TableCellID{Row: i, Col: 0})
+	s.show(i) // also when it is the row already selected
+}
+
 // filter shows the items matching the search and filters, keeping the
 // application shown if it still matches.
 func (s *ReviewScreen) filter() {
-	if s.List == nil || s.Count == nil {
+	if s.Table == nil || s.Count == nil {
 		return // still being built
 	}
 	f := kaohe.QueueFilter{Query: s.Search.Text}
@@ -138,15 +216,16 @@ func (s *ReviewScreen) filter() {
 			s.items = append(s.items, it)
 		}
 	}
+	s.sortItems()
 	s.Count.SetText(T("review.count", "Shown", len(s.items), "All", len(s.all)))
-	s.List.UnselectAll()
-	s.List.Refresh()
+	s.Table.UnselectAll()
+	s.Table.Refresh()
 	keep := s.curID
 	s.show(-1)
 	for i, it := range s.items {
 		if it.App.ID == keep {
-			s.List.Select(i)
-			s.List.ScrollTo(i)
+			s.Select(i)
+			s.Table.ScrollTo(widget.TableCellID{Row: i, Col: 0})
 			break
 		}
 	}
@@ -155,12 +234,39 @@ func (s *ReviewScreen) filter() {
 // View returns the screen's content.
 func (s *ReviewScreen) View() fyne.CanvasObject { return s.view }
 
-// Reload re-reads the queue and the review group.
+// Reload re-reads the queue and the review group, in the background.
 func (s *ReviewScreen) Reload() {
-	var err error
-	if s.all, err = s.e.svc.ReviewQueue(bg); err != nil {
-		s.e.showError(err)
+	type read struct {
+		queue   []kaohe.ReviewItem
+		levels  kaohe.Levels
+		members []kaohe.ReviewMember
 	}
+	e := s.e
+	s.Count.SetText(T("loading"))
+	load(&s.loader, func(ctx context.Context) (r read, err error) {
+		if r.queue, err = e.svc.ReviewQueue(ctx); err != nil {
+			return r, err
+		}
+		if r.levels, err = e.svc.Levels(ctx); err != nil {
+			return r, err
+		}
+		r.members, err = e.svc.ReviewMembers(ctx)
+		return r, err
+	}, func(r read, err error) {
+		if err != nil {
+			s.Count.SetText("")
+			say(s.Message, ErrorText(err), true)
+			return
+		}
+		s.loaded(r.queue, r.levels, r.members)
+	})
+}
+
+// loaded shows the queue read, keeping the search, filters, order and the
+// application shown.
+func (s *ReviewScreen) loaded(queue []kaohe.ReviewItem, levels kaohe.Levels, members []kaohe.ReviewMember) {
+	msg, imp := s.Message.Text, s.Message.Importance // said meanwhile (a decision's outcome): kept
+	s.all, s.levels = queue, levels
 	s.Empty.Say(len(s.all) == 0, "empty.hq_review")
 	rooms := []string{""}
 	names := map[string]string{"": T("review.all_showrooms")}
@@ -170,13 +276,6 @@ func (s *ReviewScreen) Reload() {
 		}
 	}
 	s.Room.refill(rooms, func(id string) string { return names[id] }, true)
-	if s.levels, err = s.e.svc.Levels(bg); err != nil {
-		s.e.showError(err)
-	}
-	members, err := s.e.svc.ReviewMembers(bg)
-	if err != nil {
-		s.e.showError(err)
-	}
 	var people []string
 	for _, m := range members {
 		if strings.TrimSpace(m.Name) == "" {
@@ -185,10 +284,13 @@ func (s *ReviewScreen) Reload() {
 		people = append(people, Textf("%s（%s）", m.Name, m.Title))
 	}
 	s.Deciders.SetOptions(people)
+	s.filter()
 	if len(people) == 0 {
 		say(s.Message, T("review.no_members"), true)
+	} else if msg != "" {
+		s.Message.Importance = imp
+		s.Message.SetText(msg)
 	}
-	s.filter()
 }
 
 // Items returns the queue.

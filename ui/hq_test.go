@@ -118,13 +118,14 @@ func TestHQReviewQueue(t *testing.T) {
 			idx = i
 		}
 	}
-	s.List.Select(idx)
+	s.Select(idx)
 	it := s.Items()[idx]
 	if !strings.Contains(s.Detail.Text, it.Manager.Name) || !strings.Contains(s.Detail.Text, "历次考核") || s.Next.Text != "初审" {
 		t.Errorf("detail %q, next %q", s.Detail.Text[:min(200, len(s.Detail.Text))], s.Next.Text)
 	}
 	// Without deciders nor verdict: refused, both said at once.
 	s.RecordDecision()
+	w.Wait()
 	if !strings.Contains(s.Message.Text, "决定人") || !strings.Contains(s.Message.Text, "结论") {
 		t.Errorf("no deciders, no verdict: %q", s.Message.Text)
 	}
@@ -135,13 +136,15 @@ func TestHQReviewQueue(t *testing.T) {
 	s.Pass.SetSelected(T("verdict.pass"))
 	if it.App.Exemption == kaohe.ExemptionRequested {
 		s.RecordDecision() // education below the level, exemption not yet approved
+		w.Wait()
 		if !strings.Contains(s.Message.Text, "豁免") {
 			t.Errorf("first review without approved exemption: %q", s.Message.Text)
 		}
 		s.DecideExemption(true)
+		w.Wait()
 		for i, x := range s.Items() {
 			if x.App.ID == it.App.ID {
-				s.List.Select(i)
+				s.Select(i)
 			}
 		}
 		s.Deciders.SetSelected([]string{"陈建国（总经理）", "周静（人事部经理）"})
@@ -149,6 +152,7 @@ func TestHQReviewQueue(t *testing.T) {
 	}
 	s.Comment.SetText("材料完整，同意进入等级考试。")
 	s.RecordDecision()
+	w.Wait()
 	if !strings.Contains(s.Message.Text, "已记录") {
 		t.Fatalf("record: %q", s.Message.Text)
 	}
@@ -173,6 +177,7 @@ func TestHQReviewQueue(t *testing.T) {
 	s.Deciders.SetSelected([]string{"陈建国（总经理）"})
 	s.Comment.SetText("笔试与实操均合格")
 	s.RecordDecision()
+	w.Wait()
 	if !strings.Contains(s.Detail.Text, "等级考试 通过（成绩 86.5）　陈建国（总经理）　笔试与实操均合格") {
 		t.Errorf("progress does not show the exam score and comment (%q):\n%s", s.Message.Text, s.Detail.Text)
 	}
@@ -313,10 +318,11 @@ func TestHQFiling(t *testing.T) {
 		t.Errorf("none checked: %q", s.Message.Text)
 	}
 	n := len(s.items)
-	s.Checks[0].SetChecked(true)
-	s.Checks[1].SetChecked(true)
-	filed := s.items[0].Assessment.ID
+	s.Check(0, true)
+	s.Check(1, true)
+	filed := s.Queue.Rows()[0].Assessment.ID
 	s.FileChecked()
+	w.Wait()
 	if len(s.items) != n-2 || !strings.Contains(s.Message.Text, "已备案 2 份") {
 		t.Errorf("after filing: %d left, %q", len(s.items), s.Message.Text)
 	}
@@ -349,7 +355,9 @@ func TestHQReportAndExports(t *testing.T) {
 	open(w, "nav.hq_report")
 	s := w.HQReport
 	s.Reload()
+	w.Wait()
 	s.Period.Set("2026-H1")
+	w.Wait()
 	r := s.Report
 	// The picker shows the period on screen and the chart's title names it.
 	if got := shownText(s.Period); got != "2026年上半年" {
@@ -370,7 +378,9 @@ func TestHQReportAndExports(t *testing.T) {
 	var opened []string
 	s.e.openFile = func(p string) { opened = append(opened, p) }
 	s.Export("pdf")
+	w.Wait()
 	s.Export("xlsx")
+	w.Wait()
 	if len(opened) != 2 {
 		t.Fatalf("exports: %v (%q)", opened, s.Message.Text)
 	}
@@ -416,16 +426,17 @@ func TestHQReviewQueueKeepsItsWidth(t *testing.T) {
 	open(w, "nav.review")
 	s := w.Review
 	s.Reload()
+	w.Wait()
 	if len(s.Deciders.Options) != 6 {
 		t.Fatalf("%d members", len(s.Deciders.Options))
 	}
-	s.List.Select(0)
+	s.Select(0)
 	w.Resize(fyne.NewSize(1280, 800))
 	test.LaidOutObjects(w.Content())
 	if min := w.Content().MinSize(); min.Width > 1280 {
 		t.Errorf("six members make the window need %.0f px", min.Width)
 	}
-	if got := s.List.Size().Width; got < 340 {
+	if got := s.Table.Size().Width; got < 340 {
 		t.Errorf("the queue is %.0f px wide; want at least 340", got)
 	}
 }

@@ -257,6 +257,7 @@ func TestRewardsAndResearch(t *testing.T) {
 	open(w, "nav.assessments")
 	a := w.Assessments
 	a.Reload()
+	w.Wait()
 	a.Open(d3.ID, "2026-H2")
 	if got := a.Evidence["feedback"].Text; !strings.Contains(got, "调查记录 "+itoa(want)+" 条") {
 		t.Errorf("evidence label %q; want %d", got, want)

@@ -344,6 +344,7 @@ func TestApplicationRefusalsAndSubmit(t *testing.T) {
 	test.Type(s.Reason, "连续两年销售第一")
 	test.Tap(s.Submit)
 	answer(t, w, true)
+	w.Wait() // the list and the timeline are read again in the background
 	apps, _ = svc.Applications(ctx, who.ID)
 	if len(apps) != 1 || apps[0].Review.State != kaohe.AppSubmitted || apps[0].Exemption != kaohe.ExemptionRequested {
 		t.Fatalf("after submit: %+v", apps)
@@ -373,6 +374,7 @@ func TestDocumentsSingleAndBatch(t *testing.T) {
 		}
 	}
 	test.Tap(s.Make)
+	w.Wait() // the document is made in the background
 	if len(*opened) != 1 || !strings.HasSuffix((*opened)[0], ".pdf") {
 		t.Fatalf("opened %v; message %q", *opened, s.Message.Text)
 	}
@@ -382,6 +384,7 @@ func TestDocumentsSingleAndBatch(t *testing.T) {
 	// A manager without a certificate: refused, nothing opened.
 	s.Kind.Set("certificate")
 	test.Tap(s.Make)
+	w.Wait()
 	if len(*opened) != 1 || !strings.Contains(s.Message.Text, "还没有等级证书") {
 		t.Errorf("certificate refusal: %q", s.Message.Text)
 	}
@@ -425,6 +428,7 @@ func TestSettingsBackupAndLanguage(t *testing.T) {
 			test.Tap(b)
 		}
 	}
+	w.Wait() // the backup and the list run in the background
 	if len(s.list) != n+1 {
 		t.Errorf("backups %d -> %d", n, len(s.list))
 	}
@@ -482,6 +486,7 @@ func TestAssessmentsOfferOnlyWhatHQAccepts(t *testing.T) {
 	}
 	s.e.actor = kaohe.Actor{Name: me.Name, EmployeeNo: me.EmployeeNo, ManagerID: me.ID}
 	s.Reload()
+	w.Wait()
 	for _, id := range s.Manager.values {
 		if id == me.ID {
 			t.Errorf("%s may assess %s (herself)", me.Name, me.EmployeeNo)

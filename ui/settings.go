@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"context"
 	"strings"
 
 	"fyne.io/fyne/v2"
@@ -15,6 +16,7 @@ import (
 // SettingsScreen chooses the language, shows the showroom and data folder,
 // and lists, makes and restores backups.
 type SettingsScreen struct {
+	loader
 	e        *env
 	view     fyne.CanvasObject
 	Language *widget.RadioGroup
@@ -32,7 +34,7 @@ type SettingsScreen struct {
 }
 
 func newSettingsScreen(e *env, switchLang func(kaohe.Lang), restored func()) *SettingsScreen {
-	s := &SettingsScreen{e: e, restored: restored}
+	s := &SettingsScreen{loader: loader{e: e}, e: e, restored: restored}
 	langs := []string{"中文", "English"}
 	s.Language = widget.NewRadioGroup(langs, nil)
 	s.Language.Horizontal = true
@@ -60,14 +62,20 @@ func newSettingsScreen(e *env, switchLang func(kaohe.Lang), restored func()) *Se
 		})
 	selected := -1
 	s.Backups.OnSelected = func(i widget.ListItemID) { selected = i }
-	backup := widget.NewButtonWithIcon(T("settings.backup_now"), theme.DocumentSaveIcon(), func() {
-		b, err := e.svc.BackupNow(bg)
-		if err != nil {
-			say(s.Message, ErrorText(err), true)
-			return
-		}
-		s.Reload()
-		say(s.Message, T("settings.backup_done", "Path", b.Path), false)
+	var backup *widget.Button
+	backup = widget.NewButtonWithIcon(T("settings.backup_now"), theme.DocumentSaveIcon(), func() {
+		backup.Disable()
+		say(s.Message, T("working"), false)
+		// Its own loader: a backup under way is not abandoned with the screen.
+		load(&loader{e: e}, e.svc.BackupNow, func(b kaohe.Backup, err error) {
+			backup.Enable()
+			if err != nil {
+				say(s.Message, ErrorText(err), true)
+				return
+			}
+			s.Reload()
+			say(s.Message, T("settings.backup_done", "Path", b.Path), false)
+		})
 	})
 	restore := widget.NewButtonWithIcon(T("settings.restore"), theme.HistoryIcon(), func() {
 		if selected < 0 || selected >= len(s.list) {
@@ -99,21 +107,41 @@ func newSettingsScreen(e *env, switchLang func(kaohe.Lang), restored func()) *Se
 // View returns the screen's content.
 func (s *SettingsScreen) View() fyne.CanvasObject { return s.view }
 
-// Reload re-reads the backups and showroom.
+// Reload re-reads the backups and showroom, in the background.
 func (s *SettingsScreen) Reload() {
-	var err error
-	if s.list, err = s.e.svc.Backups(); err != nil {
-		say(s.Message, ErrorText(err), true)
+	type read struct {
+		backups  []kaohe.Backup
+		hq       string
+		showroom kaohe.Showroom
+		roomErr  error
 	}
-	s.Backups.Refresh()
-	if st := s.e.svc.SyncStatus(bg); st.HQ != "" && s.HQ.Text == "" {
-		s.HQ.SetText(st.HQ)
+	e := s.e
+	if s.Message.Text == "" {
+		showLoading(s.Message)
 	}
-	if sr, err := s.e.svc.Showroom(bg); err == nil {
-		s.showroom.SetText(Textf("%s（%s）%s %s", sr.Name, sr.Code, sr.Region, sr.City))
-	} else {
-		s.showroom.SetText(T("showroom.none"))
-	}
+	load(&s.loader, func(ctx context.Context) (r read, err error) {
+		r.hq = e.svc.SyncStatus(ctx).HQ
+		r.showroom, r.roomErr = e.svc.Showroom(ctx)
+		r.backups, err = e.svc.Backups()
+		return r, err
+	}, func(r read, err error) {
+		if err != nil {
+			say(s.Message, ErrorText(err), true)
+		} else {
+			doneLoading(s.Message)
+		}
+		s.list = r.backups
+		s.Backups.Refresh()
+		if r.hq != "" && s.HQ.Text == "" {
+			s.HQ.SetText(r.hq)
+		}
+		if r.roomErr == nil {
+			sr := r.showroom
+			s.showroom.SetText(Textf("%s（%s）%s %s", sr.Name, sr.Code, sr.Region, sr.City))
+		} else {
+			s.showroom.SetText(T("showroom.none"))
+		}
+	})
 }
 
 // Restore replaces the data with a backup, then rebuilds the screens.

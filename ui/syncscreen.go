@@ -49,10 +49,12 @@ func syncText(st kaohe.SyncStatus) string {
 // refused.
 type SyncScreen struct {
 	loader
-	e       *env
-	view    fyne.CanvasObject
-	Status  *widget.Label
-	Refused *widget.Label
+	e      *env
+	view   fyne.CanvasObject
+	Status *widget.Label
+	// Refused lists what HQ refused, as a virtual table: a showroom out of
+	// step for months can have thousands.
+	Refused *listTable[kaohe.RefusedChange]
 	Now     *widget.Button
 	Message *widget.Label
 	// A sync started by Now shows how far it came and can be cancelled.
@@ -93,9 +95,14 @@ func (s *SyncScreen) InstallUpdate() {
 }
 
 func newSyncScreen(e *env) *SyncScreen {
-	s := &SyncScreen{loader: loader{e: e}, e: e, Status: widget.NewLabel(T("loading")), Refused: widget.NewLabel("")}
+	s := &SyncScreen{loader: loader{e: e}, e: e, Status: widget.NewLabel(T("loading"))}
 	s.Status.Wrapping = fyne.TextWrapWord
-	s.Refused.Wrapping = fyne.TextWrapWord
+	s.Refused = newListTable([]column[kaohe.RefusedChange]{
+		{key: "col.at", width: 170, text: func(r kaohe.RefusedChange) string { return r.At }},
+		{key: "col.entity", width: 110, text: func(r kaohe.RefusedChange) string { return r.Entity }},
+		{key: "col.row", width: 150, text: func(r kaohe.RefusedChange) string { return r.RowID }},
+		{key: "col.reason", width: 520, text: func(r kaohe.RefusedChange) string { return r.Reason }},
+	})
 	s.Now = primaryButton(T("sync.now"), theme.ViewRefreshIcon(), s.SyncNow)
 	export := widget.NewButtonWithIcon(T("sync.export"), theme.DownloadIcon(), func() { s.ExportBundle(filepath.Join(e.docDir, "kaohe-"+e.today().String()+".kaohe")) })
 	importBtn := widget.NewButtonWithIcon(T("sync.import"), theme.FolderOpenIcon(), func() {
@@ -121,7 +128,7 @@ func newSyncScreen(e *env) *SyncScreen {
 	hint.Importance = widget.LowImportance
 	s.view = container.NewBorder(container.NewVBox(s.Status, container.NewHBox(s.Now, s.Cancel, export, importBtn, s.Update), s.Progress, s.Message, hint,
 		widget.NewSeparator(), bold(T("sync.refused_title"))),
-		nil, nil, nil, container.NewVScroll(s.Refused))
+		nil, nil, nil, s.Refused.View())
 	s.Reload()
 	return s
 }
@@ -144,17 +151,10 @@ func (s *SyncScreen) Reload() {
 	}, func(r state, err error) {
 		s.Show(r.st)
 		if err != nil {
-			s.Refused.SetText(ErrorText(err))
+			say(s.Message, ErrorText(err), true)
 			return
 		}
-		var lines []string
-		for _, x := range r.refused {
-			lines = append(lines, Textf("%s　%s %s：%s", x.At, x.Entity, x.RowID, x.Reason))
-		}
-		if len(lines) == 0 {
-			lines = []string{T("dash.none")}
-		}
-		s.Refused.SetText(strings.Join(lines, "\n"))
+		s.Refused.Set(r.refused)
 	})
 }
 
@@ -252,7 +252,7 @@ func (s *SyncScreen) Wait() {
 // background (a large outbox takes a while).
 func (s *SyncScreen) ExportBundle(path string) {
 	e := s.e
-	say(s.Message, T("loading"), false)
+	say(s.Message, T("working"), false)
 	// Its own loader: leaving the screen does not abandon the file.
 	load(&loader{e: e}, func(ctx context.Context) (int, error) {
 		return e.svc.ExportBundle(ctx, path)
@@ -268,7 +268,7 @@ func (s *SyncScreen) ExportBundle(path string) {
 // ImportBundle applies HQ's bundle file, in the background.
 func (s *SyncScreen) ImportBundle(path string) {
 	e := s.e
-	say(s.Message, T("loading"), false)
+	say(s.Message, T("working"), false)
 	load(&loader{e: e}, func(ctx context.Context) (int, error) {
 		return e.svc.ImportBundle(ctx, path)
 	}, func(n int, err error) {

@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"context"
 	"fmt"
 	"strconv"
 	"strings"
@@ -17,6 +18,7 @@ import (
 // evenly or by seasonal weights, takes the monthly actuals, and shows the
 // completion by month, quarter, half-year and year.
 type TargetScreen struct {
+	loader
 	e    *env
 	view fyne.CanvasObject
 	// Empty says why the screen has nothing to show and what to do.
@@ -37,7 +39,7 @@ type TargetScreen struct {
 }
 
 func newTargetScreen(e *env) *TargetScreen {
-	s := &TargetScreen{e: e, names: map[string]kaohe.ManagerLevel{}}
+	s := &TargetScreen{loader: loader{e: e}, e: e, names: map[string]kaohe.ManagerLevel{}}
 	s.Manager = newSelectOf[string](nil, func(id string) string { return managerLabel(s.names[id]) }, func(string) { s.load() })
 	var metrics []string
 	for _, m := range kaohe.DefaultMetrics() {
@@ -97,14 +99,27 @@ func metricName(code string) string {
 // View returns the screen's content.
 func (s *TargetScreen) View() fyne.CanvasObject { return s.view }
 
-// Reload refreshes the manager list and the figures.
+// Reload refreshes the manager list (read in the background) and the
+// figures.
 func (s *TargetScreen) Reload() {
 	if _, ok := s.Metric.Value(); !ok {
 		s.Metric.SetSelectedIndex(0)
 	}
-	s.names = fillManagers(s.Manager, s.e.activeManagers(), true)
-	s.Empty.Say(len(s.Manager.values) == 0, "empty.targets")
-	s.load()
+	showLoading(s.Message)
+	e := s.e
+	load(&s.loader, func(ctx context.Context) ([]kaohe.ManagerLevel, error) {
+		_, ms, err := e.managers(ctx)
+		return ms, err
+	}, func(ms []kaohe.ManagerLevel, err error) {
+		if err != nil {
+			say(s.Message, ErrorText(err), true)
+			return
+		}
+		doneLoading(s.Message)
+		s.names = fillManagers(s.Manager, ms, true)
+		s.Empty.Say(len(s.Manager.values) == 0, "empty.targets")
+		s.load()
+	})
 }
 
 func (s *TargetScreen) key() (string, string, int, error) {
