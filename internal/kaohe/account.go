@@ -190,6 +190,21 @@ func (a Account) Validate() error {
 	return nil
 }
 
+// CheckRoleFor checks that an account's role is one of its install's: a
+// showroom's accounts hold showroom roles, HQ's hold HQ roles.
+func (a Account) CheckRoleFor(hq bool) error {
+	roles := ShowroomRoles
+	if hq {
+		roles = HQRoles
+	}
+	for _, r := range roles {
+		if r == a.Role {
+			return nil
+		}
+	}
+	return Errorf(EINVALID, "err.bad_account_role", "Value", string(a.Role)).OnField("role")
+}
+
 // Active reports whether the account may sign in.
 func (a Account) Active() bool { return !a.Disabled && !a.BlockedByHQ }
 

@@ -293,7 +293,12 @@ var registry = []*Entity{
 	// People's sign-ins, the showroom's; HQ may block one.
 	spec[Account]{name: EntAccount, writer: ByShowroom, table: "accounts", root: true,
 		id: func(v *Account) string { return v.ID }, showroom: func(v *Account) string { return v.ShowroomID },
-		check: func(_ Incoming, v, _ *Account) error { return v.Validate() }}.entity(),
+		check: func(in Incoming, v, _ *Account) error {
+			if err := v.Validate(); err != nil {
+				return err
+			}
+			return v.CheckRoleFor(in.From != ByShowroom)
+		}}.entity(),
 	spec[AccountBlockRow]{name: EntAccountBlock, writer: ByHQ, table: "account_blocks",
 		id: func(v *AccountBlockRow) string { return v.ID }, refs: func(v *AccountBlockRow) []Ref { return refTo(EntAccount, v.AccountID) },
 		showroom: func(v *AccountBlockRow) string { return v.ShowroomID },

@@ -318,16 +318,8 @@ func (s *Service) SaveAccount(ctx context.Context, actor kaohe.Actor, a kaohe.Ac
 	if err := s.allow(actor, kaohe.PermAccounts); err != nil {
 		return a, err
 	}
-	roles := kaohe.ShowroomRoles
-	if s.IsHQ(ctx) {
-		roles = kaohe.HQRoles
-	}
-	ok := false
-	for _, r := range roles {
-		ok = ok || r == a.Role
-	}
-	if !ok {
-		return a, kaohe.Errorf(kaohe.EINVALID, "err.bad_account_role", "Value", string(a.Role)).OnField("role")
+	if err := a.CheckRoleFor(s.IsHQ(ctx)); err != nil {
+		return a, err
 	}
 	if a.ID != "" && a.ID == actor.AccountID && (a.Disabled || !a.Role.Can(kaohe.PermAccounts)) {
 		return a, kaohe.Errorf(kaohe.ECONFLICT, "err.account_self_lockout")

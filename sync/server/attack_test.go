@@ -694,3 +694,29 @@ func TestNaturalKeyWithinABatch(t *testing.T) {
 		t.Errorf("HQ holds %s, want nk1:4 nk3:3", got)
 	}
 }
+
+// TestDishonestHQRoleAccount: a showroom pushes an account holding an HQ
+// role (reviewer, HQ admin) with a password of its choosing: HQ refuses it
+// and stores nothing, as the showroom's own window refuses such a role.
+func TestDishonestHQRoleAccount(t *testing.T) {
+	w := newWorld(t)
+	before := w.stored()
+	for i, role := range []kaohe.Role{kaohe.RoleReviewer, kaohe.RoleHQAdmin} {
+		a := w.accA
+		a.ID, a.EmployeeNo, a.Role = fmt.Sprintf("accHQ%d", i), fmt.Sprintf("H90%d", i), role
+		status, res, raw := w.send(w.tokenA, []protocol.Change{w.change(kaohe.EntAccount, a)})
+		if status != 200 || len(res) != 1 || res[0].Status != protocol.Refused || res[0].Code != kaohe.EINVALID {
+			t.Errorf("%s: %d %s", role, status, raw)
+		}
+		// Nor may an honest account be turned into one.
+		a = w.accA
+		a.Role = role
+		status, res, raw = w.send(w.tokenA, []protocol.Change{w.change(kaohe.EntAccount, a)})
+		if status != 200 || len(res) != 1 || res[0].Status != protocol.Refused {
+			t.Errorf("%s over accA: %d %s", role, status, raw)
+		}
+	}
+	if w.stored() != before {
+		t.Error("an HQ-role account from a showroom changed what HQ stores")
+	}
+}
