@@ -379,8 +379,11 @@ func (s *Store) Enrolled(ctx context.Context, sr kaohe.Showroom, hqURL, token, r
 		// A fresh install enrolled as a showroom HQ already knows (a
 		// reinstall, a replaced PC, a reissued code) gets the showroom's rows
 		// back, its accounts with them, before it sends anything; a new
-		// showroom's recovery finds nothing.
-		if err := tx.setMeta(MetaRecover, recoverRowsAndSeq); err != nil {
+		// showroom's recovery finds nothing. Rows only: the credential is
+		// new, so HQ has seen no number of its sequence, and a copy taken
+		// before the first sync must still collide with the original (a
+		// sequence going on after what HQ has seen would let it through).
+		if err := tx.setMeta(MetaRecover, recoverRows); err != nil {
 			return err
 		}
 		return tx.audit("enroll", kaohe.EntShowroom, sr.ID, mustJSON(map[string]string{"code": sr.Code, "hq": hqURL, "previous": old, "replica": replica}))

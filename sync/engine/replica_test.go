@@ -776,3 +776,24 @@ func TestManagerEnteredAgainAfterRestore(t *testing.T) {
 		t.Errorf("%d pulled changes still waiting", n)
 	}
 }
+
+// TestCopyTakenBeforeTheFirstSyncRefused: a database copied right after
+// enrolling, before its first sync, is still told from the original: both
+// recover what HQ holds, number their changes from one, and the second to
+// push is refused as a copy.
+func TestCopyTakenBeforeTheFirstSyncRefused(t *testing.T) {
+	h := newHQ(t)
+	orig := enroll(t, h, "SH01", "上海徐汇旗舰展厅", false)
+	clone := copyDB(t, orig.store)
+	token, _ := clone.Meta(ctx, store.MetaToken)
+	cp := &showroom{store: clone, engine: &Engine{Store: clone, Client: fastClient(h.proxy.URL, token)}, code: "SH01-copy"}
+	newManager(t, orig.store, "C001")
+	newManager(t, clone, "C002")
+	mustSync(t, orig)
+	if err := cp.engine.Sync(ctx); kaohe.ErrorKey(err) != "err.replica_copy" {
+		t.Fatalf("the copy's sync = %v; want err.replica_copy", err)
+	}
+	if stats, _ := h.store.Stats(ctx); stats["SH01"]["managers"] != 1 {
+		t.Errorf("HQ has %d managers; want the original's one", stats["SH01"]["managers"])
+	}
+}
