@@ -205,6 +205,21 @@ func (a Account) CheckRoleFor(hq bool) error {
 	return Errorf(EINVALID, "err.bad_account_role", "Value", string(a.Role)).OnField("role")
 }
 
+// CheckHQPerson validates one of HQ's people's accounts: an HQ role, and no
+// showroom.
+func (a Account) CheckHQPerson() error {
+	if err := a.Validate(); err != nil {
+		return err
+	}
+	if err := a.CheckRoleFor(true); err != nil {
+		return err
+	}
+	if a.ShowroomID != "" {
+		return Errorf(EINVALID, "err.bad_account_role", "Value", string(a.Role)).OnField("role")
+	}
+	return nil
+}
+
 // Active reports whether the account may sign in.
 func (a Account) Active() bool { return !a.Disabled && !a.BlockedByHQ }
 

@@ -28,6 +28,7 @@ const (
 	EntHQInfo           = "hq_info"       // HQ's public verify address, printed in certificates' QR codes
 	EntAccount          = "account"       // a person's sign-in (hash only)
 	EntAccountBlock     = "account_block" // HQ disabling an account
+	EntHQAccount        = "hq_account"    // an HQ person's sign-in to HQ mode (hash only)
 )
 
 // AccountBlockRow is an AccountBlock as it travels: with the account's
@@ -75,6 +76,9 @@ type Entity struct {
 	// AppendOnly: a fact, written once (a decision, a level change); a
 	// different state of a stored one or its deletion is refused.
 	AppendOnly bool
+	// HQOnly: rows only HQ's own credentials read (HQ people's accounts):
+	// never sent to a showroom.
+	HQOnly bool
 
 	decode   func([]byte) (any, error)
 	id       func(any) string
@@ -175,6 +179,7 @@ type spec[T any] struct {
 	shared     bool
 	root       bool
 	appendOnly bool
+	hqOnly     bool
 	id         func(*T) string
 	refs       func(*T) []Ref
 	showroom   func(*T) string
@@ -182,7 +187,7 @@ type spec[T any] struct {
 }
 
 func (s spec[T]) entity() *Entity {
-	e := &Entity{Name: s.name, Writer: s.writer, Table: s.table, Shared: s.shared, Root: s.root, AppendOnly: s.appendOnly}
+	e := &Entity{Name: s.name, Writer: s.writer, Table: s.table, Shared: s.shared, Root: s.root, AppendOnly: s.appendOnly, HQOnly: s.hqOnly}
 	e.decode = func(b []byte) (any, error) {
 		v := new(T)
 		return v, DecodeStrict(b, v)
@@ -299,6 +304,11 @@ var registry = []*Entity{
 			}
 			return v.CheckRoleFor(in.From != ByShowroom)
 		}}.entity(),
+	// HQ's people (review group, HQ admin), written in HQ mode: every HQ PC
+	// enrolled as an HQ user gets them; no showroom does.
+	spec[Account]{name: EntHQAccount, writer: ByHQ, table: "accounts", root: true, hqOnly: true,
+		id: func(v *Account) string { return v.ID }, showroom: func(v *Account) string { return v.ShowroomID },
+		check: func(_ Incoming, v, _ *Account) error { return v.CheckHQPerson() }}.entity(),
 	spec[AccountBlockRow]{name: EntAccountBlock, writer: ByHQ, table: "account_blocks",
 		id: func(v *AccountBlockRow) string { return v.ID }, refs: func(v *AccountBlockRow) []Ref { return refTo(EntAccount, v.AccountID) },
 		showroom: func(v *AccountBlockRow) string { return v.ShowroomID },
@@ -361,6 +371,17 @@ func EntityOf(name string) (*Entity, error) {
 func OwnedByHQ(entity string) bool {
 	e, ok := byName[entity]
 	return ok && e.Writer != ByShowroom
+}
+
+// HQOnlyEntities are the kinds no showroom is ever sent (Entity.HQOnly).
+func HQOnlyEntities() []string {
+	var out []string
+	for _, e := range registry {
+		if e.HQOnly {
+			out = append(out, e.Name)
+		}
+	}
+	return out
 }
 
 // OwnedByShowroom reports whether the showroom a row belongs to writes it.

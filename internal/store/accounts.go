@@ -83,7 +83,13 @@ func (tx *Tx) SaveAccount(a kaohe.Account) (kaohe.Account, error) {
 	}
 	blocked := a.BlockedByHQ
 	a.BlockedByHQ = false // HQ's word travels in its own row
-	if err := tx.logChangeAudit(kaohe.EntAccount, a.ID, OpUpsert, "account.save", a, accountAudit(a)); err != nil {
+	entity := kaohe.EntAccount
+	if role, err := tx.Role(); err != nil {
+		return a, err
+	} else if role == RoleHQ && a.ShowroomID == "" {
+		entity = kaohe.EntHQAccount // HQ's people: every HQ PC gets them from HQ
+	}
+	if err := tx.logChangeAudit(entity, a.ID, OpUpsert, "account.save", a, accountAudit(a)); err != nil {
 		return a, err
 	}
 	a.BlockedByHQ = blocked
@@ -153,15 +159,16 @@ func (tx *Tx) yieldLocalAccount(a kaohe.Account) error {
 		return err
 	}
 	var sent int
-	if err := tx.queryRow(`SELECT count(*) FROM outbox WHERE entity = ? AND row_id = ? AND sent_at IS NOT NULL`, kaohe.EntAccount, local).Scan(&sent); err != nil {
+	if err := tx.queryRow(`SELECT count(*) FROM outbox WHERE entity IN (?, ?) AND row_id = ? AND sent_at IS NOT NULL`,
+		kaohe.EntAccount, kaohe.EntHQAccount, local).Scan(&sent); err != nil {
 		return err
 	}
 	if sent > 0 {
 		return kaohe.Errorf(kaohe.ECONFLICT, "err.account_taken", "Value", a.EmployeeNo).OnField("employee_no")
 	}
 	for _, q := range []string{
-		`DELETE FROM outbox WHERE entity = '` + kaohe.EntAccount + `' AND row_id = ? AND sent_at IS NULL`,
-		`DELETE FROM row_versions WHERE entity = '` + kaohe.EntAccount + `' AND row_id = ?`,
+		`DELETE FROM outbox WHERE entity IN ('` + kaohe.EntAccount + `', '` + kaohe.EntHQAccount + `') AND row_id = ? AND sent_at IS NULL`,
+		`DELETE FROM row_versions WHERE entity IN ('` + kaohe.EntAccount + `', '` + kaohe.EntHQAccount + `') AND row_id = ?`,
 		`DELETE FROM login_failures WHERE account_id = ?`,
 		`DELETE FROM accounts WHERE id = ?`,
 	} {
@@ -177,7 +184,7 @@ func (tx *Tx) yieldLocalAccount(a kaohe.Account) error {
 // another id: the backup's account is the person's, with the password they
 // know, and the kept one (a fresh install's set-up account) is dropped.
 func (tx *Tx) accountTakenByBackup(c Change) (bool, error) {
-	if c.Entity != kaohe.EntAccount || c.Op == OpDelete {
+	if (c.Entity != kaohe.EntAccount && c.Entity != kaohe.EntHQAccount) || c.Op == OpDelete {
 		return false, nil
 	}
 	var a kaohe.Account
@@ -196,6 +203,30 @@ func (tx *Tx) applyAccountBlock(b kaohe.AccountBlockRow) error {
 		return err
 	}
 	return tx.putBlock(b.ShowroomID, b.AccountBlock)
+}
+
+// accountsToHQ makes the accounts made before this database enrolled as
+// HQ's replica (the first-run set-up's, a showroom manager's role then)
+// HQ's people: HQ's admin, queued again as HQ accounts, so every HQ PC gets
+// them (or, when HQ already has the employee number, the one HQ holds
+// replaces it at the first pull).
+func (tx *Tx) accountsToHQ() error {
+	if _, err := tx.exec(`DELETE FROM outbox WHERE entity = ? AND sent_at IS NULL AND refused IS NULL AND json_extract(payload, '$.showroom_id') = ''`, kaohe.EntAccount); err != nil {
+		return err
+	}
+	as, err := queryAll(tx.ctx, tx.tx, scanAccount, `SELECT `+accountCols+accountFrom+` WHERE a.showroom_id = '' AND a.deleted_at IS NULL`)
+	if err != nil {
+		return err
+	}
+	for _, a := range as {
+		if !a.Role.HQ() {
+			a.Role = kaohe.RoleHQAdmin
+		}
+		if _, err := tx.SaveAccount(a); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // adoptAccounts moves the accounts made before this database had a showroom

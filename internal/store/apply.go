@@ -31,7 +31,7 @@ func (tx *Tx) applyChange(c Change) error {
 		return err
 	}
 	detail := string(c.Payload)
-	if c.Entity == kaohe.EntAccount {
+	if c.Entity == kaohe.EntAccount || c.Entity == kaohe.EntHQAccount {
 		detail = "{}" // never a password's hash in the audit trail
 	}
 	// The audit names who made the change at its writer, as it came with it.
@@ -217,6 +217,7 @@ var appliers = map[string]applier{
 		return err
 	},
 	kaohe.EntAccount:      func(tx *Tx, c Change, x any) error { return tx.applyAccount(c.Op, *x.(*kaohe.Account)) },
+	kaohe.EntHQAccount:    func(tx *Tx, c Change, x any) error { return tx.applyAccount(c.Op, *x.(*kaohe.Account)) },
 	kaohe.EntAccountBlock: func(tx *Tx, c Change, x any) error { return tx.applyAccountBlock(*x.(*kaohe.AccountBlockRow)) },
 }
 

@@ -491,6 +491,9 @@ func (s *Store) EnrolledHQ(ctx context.Context, hqURL, token, replica string) er
 		if err := tx.SetRole(RoleHQ); err != nil {
 			return err
 		}
+		if err := tx.accountsToHQ(); err != nil {
+			return err
+		}
 		if err := tx.newReplica(replica); err != nil {
 			return err
 		}

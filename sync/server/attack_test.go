@@ -334,6 +334,10 @@ func TestDishonestShowroom(t *testing.T) {
 		{"an account claiming B's showroom", kaohe.EntAccount, A, "accX", mutate(w.accA, map[string]any{"id": "accX", "showroom_id": w.idB}), kaohe.EUNAUTHORIZED},
 		{"A's account rewritten by B", kaohe.EntAccount, B, "accA", mutate(w.accA, map[string]any{"showroom_id": w.idB}), kaohe.EUNAUTHORIZED},
 		{"a second account with an employee number A has", kaohe.EntAccount, A, "accY", mutate(w.accA, map[string]any{"id": "accY"}), kaohe.ECONFLICT},
+		{"a showroom account with HQ's admin role", kaohe.EntAccount, A, "accZ", mutate(w.accA, map[string]any{"id": "accZ", "employee_no": "Z9", "role": "hq_admin"}), kaohe.EINVALID},
+		{"an HQ person's account from a showroom", kaohe.EntHQAccount, A, "hqX", mutate(w.accA, map[string]any{"id": "hqX", "showroom_id": "", "employee_no": "H9", "role": "hq_admin"}), kaohe.EUNAUTHORIZED},
+		{"an HQ account with a showroom's role", kaohe.EntHQAccount, HQ, "hqY", mutate(w.accA, map[string]any{"id": "hqY", "showroom_id": "", "employee_no": "H8"}), kaohe.EINVALID},
+		{"an HQ account claiming a showroom", kaohe.EntHQAccount, HQ, "hqZ", mutate(w.accA, map[string]any{"id": "hqZ", "employee_no": "H7", "role": "reviewer"}), kaohe.EUNAUTHORIZED},
 
 		// Levels: only a new hire's first level, as HQ allows (level 1).
 		{"a promotion from 1 to 5 with no review", kaohe.EntLevelAssignment, A, "la5", js(lvl("la5", "mA1", 1, 5)), kaohe.EUNAUTHORIZED},
@@ -482,6 +486,26 @@ func TestDishonestBy(t *testing.T) {
 	}
 	if !found {
 		t.Error("the change naming HQ is not in HQ's audit")
+	}
+}
+
+// TestHQPeopleStayAtHQ: HQ's people's accounts (their hashes) reach HQ
+// mode's PCs and never a showroom, by pull or in the row states.
+func TestHQPeopleStayAtHQ(t *testing.T) {
+	w := newWorld(t)
+	c := w.raw(kaohe.EntHQAccount, "hqP", mutate(w.accA, map[string]any{"id": "hqP", "showroom_id": "", "employee_no": "H1", "role": "hq_admin"}))
+	w.mustApply(w.hqToken, []protocol.Change{c})
+	for name, token := range map[string]string{"A": w.tokenA, "B": w.tokenB, "HQ": w.hqToken} {
+		_, _, raw := w.post(protocol.PathPull, token, []byte(`{"version":1,"cursor":0}`), false, v1)
+		var pr protocol.PullResponse
+		json.Unmarshal(raw, &pr)
+		got := false
+		for _, x := range pr.Changes {
+			got = got || x.Entity == kaohe.EntHQAccount
+		}
+		if got != (name == "HQ") {
+			t.Errorf("%s pulled HQ's people: %v", name, got)
+		}
 	}
 }
 

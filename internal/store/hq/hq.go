@@ -615,9 +615,9 @@ func naturalKey(entity, op string, v any, showroom string) (key string, dup erro
 		if m, ok := v.(*kaohe.Manager); ok && m.EmployeeNo != "" {
 			return "manager\x00" + showroom + "\x00" + m.EmployeeNo, kaohe.Errorf(kaohe.ECONFLICT, "err.duplicate_employee_no", "No", m.EmployeeNo)
 		}
-	case kaohe.EntAccount:
+	case kaohe.EntAccount, kaohe.EntHQAccount:
 		if a, ok := v.(*kaohe.Account); ok && a.EmployeeNo != "" {
-			return "account\x00" + showroom + "\x00" + strings.ToLower(a.EmployeeNo), kaohe.Errorf(kaohe.ECONFLICT, "err.account_taken", "Value", a.EmployeeNo)
+			return entity + "\x00" + showroom + "\x00" + strings.ToLower(a.EmployeeNo), kaohe.Errorf(kaohe.ECONFLICT, "err.account_taken", "Value", a.EmployeeNo)
 		}
 	case kaohe.EntActual:
 		if a, ok := v.(*kaohe.Actual); ok && a.ManagerID != "" {

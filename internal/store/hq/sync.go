@@ -394,6 +394,16 @@ func (s *Store) showroomOfRow(tx *txn, ref kaohe.Ref) (string, error) {
 	return sr, err
 }
 
+// notHQOnly keeps HQ's own people's accounts (kaohe.Entity.HQOnly) from
+// what a showroom is sent.
+var notHQOnly = func() string {
+	q := ""
+	for _, e := range kaohe.HQOnlyEntities() {
+		q += ` AND entity <> '` + e + `'`
+	}
+	return q
+}()
+
 // Pull returns the changes after cursor a caller may read: for a showroom,
 // HQ's changes for it and the reference data; for HQ, everything.
 func (s *Store) Pull(ctx context.Context, cred Credential, cursor int64, limit int) (protocol.PullResponse, error) {
@@ -403,7 +413,7 @@ func (s *Store) Pull(ctx context.Context, cred Credential, cursor int64, limit i
 	q := `SELECT seq, change_id, entity, row_id, op, payload, at, version, actor FROM changes WHERE seq > ?`
 	args := []any{cursor}
 	if cred.Kind == KindShowroom {
-		q += ` AND origin = 'hq' AND showroom_id IN (?, '')`
+		q += ` AND origin = 'hq' AND showroom_id IN (?, '')` + notHQOnly
 		args = append(args, cred.ShowroomID)
 	}
 	rows, err := s.db.QueryContext(ctx, q+` ORDER BY seq LIMIT ?`, append(args, limit+1)...)
@@ -549,7 +559,7 @@ func (s *Store) Confirm(ctx context.Context, cred Credential, replica string) er
 func (s *Store) RowStates(ctx context.Context, showroomID string) (map[string]string, error) {
 	q, args := `SELECT entity, row_id, change_id FROM rows`, []any{}
 	if showroomID != "*" {
-		q += ` WHERE showroom_id IN (?, '')`
+		q += ` WHERE showroom_id IN (?, '')` + notHQOnly
 		args = append(args, showroomID)
 	}
 	rows, err := s.db.QueryContext(ctx, q, args...)
