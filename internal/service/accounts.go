@@ -252,6 +252,24 @@ func (s *Service) endReplacedSession(ctx context.Context) {
 	}
 }
 
+// refreshSession takes the signed-in account's role again from the store:
+// enrolling as HQ makes the first-run set-up's account HQ's admin.
+func (s *Service) refreshSession(ctx context.Context) {
+	cur, _ := s.Session()
+	if cur.AccountID == "" {
+		return
+	}
+	a, err := s.Store.AccountByEmployeeNo(ctx, cur.EmployeeNo)
+	if err != nil || a.ID != cur.AccountID {
+		return
+	}
+	s.sess.mu.Lock()
+	if s.sess.actor.AccountID == a.ID {
+		s.sess.actor.Role = a.Role
+	}
+	s.sess.mu.Unlock()
+}
+
 // Lock locks the session (idle, or on request): nothing is read or written
 // until Unlock.
 func (s *Service) Lock() {

@@ -84,6 +84,32 @@ func TestASecondHQPCGetsHQsPeople(t *testing.T) {
 		t.Errorf("the first PC did not get H003")
 	}
 
+	// A PC set up before it enrolls as HQ (as the window's first run does):
+	// its account becomes HQ's admin, signed in as such, and reaches HQ.
+	third, _ := freshInstall(t, "hq3")
+	if _, err := third.Setup(ctx, "刘洋", "H004", "third-admin-pw"); err != nil {
+		t.Fatal(err)
+	}
+	code3, _ := h.AddHQUser(ctx, "评审小组三号机")
+	if _, err := third.Enroll(ctx, url, code3); err != nil {
+		t.Fatal(err)
+	}
+	if cur, _ := third.Session(); cur.Role != kaohe.RoleHQAdmin {
+		t.Errorf("after enrolling as HQ the set-up account is %s", cur.Role)
+	}
+	if err := third.SyncNow(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if refused, _ := third.RefusedChanges(ctx); len(refused) != 0 {
+		t.Errorf("refused: %+v", refused)
+	}
+	if err := first.SyncNow(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if a, ok := byNo(t, first)["h004"]; !ok || a.Role != kaohe.RoleHQAdmin {
+		t.Errorf("the first PC has H004 as %+v", a)
+	}
+
 	// A showroom is never sent HQ's people (their hashes).
 	room, _ := freshInstall(t, "room")
 	if _, err := room.Setup(ctx, "董喆", "D001", "manager-pw-1"); err != nil {

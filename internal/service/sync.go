@@ -156,7 +156,11 @@ func (s *Service) Enroll(ctx context.Context, hqURL, code string) (kaohe.Showroo
 	}
 	resume := s.pauseSync()
 	defer resume() // on a new engine, with the new credential
-	return engine.Enroll(ctx, s.Store, hqURL, code)
+	sr, err := engine.Enroll(ctx, s.Store, hqURL, code)
+	if err == nil {
+		s.refreshSession(ctx)
+	}
+	return sr, err
 }
 
 // RefusedChanges lists the changes HQ refused, with its reasons.
