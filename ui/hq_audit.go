@@ -52,13 +52,14 @@ func newAuditScreen(e *env) *AuditScreen {
 		f.OnSubmitted = func(string) { s.Reload() }
 	}
 	s.List = newListTable([]column[kaohe.AuditLine]{
-		{key: "audit.at", width: 170, text: func(l kaohe.AuditLine) string { return shortStamp(l.At) }},
+		{key: "audit.at", width: 160, text: func(l kaohe.AuditLine) string { return shortStamp(l.At) }},
 		{key: "col.showroom", width: 90, text: func(l kaohe.AuditLine) string { return s.showroom(l) }},
 		{key: "audit.by", width: 150, text: func(l kaohe.AuditLine) string { return l.By }},
 		{key: "audit.action", width: 120, text: func(l kaohe.AuditLine) string { return l.Action }},
 		{key: "audit.entity", width: 130, text: func(l kaohe.AuditLine) string { return l.Entity }},
-		{key: "audit.row", width: 300, text: func(l kaohe.AuditLine) string { return l.RowID }},
+		{key: "audit.row", width: 200, text: func(l kaohe.AuditLine) string { return l.RowID }},
 	})
+	s.List.SortBy(0) // the same column again: newest first
 	filters := widget.NewForm(
 		widget.NewFormItem(T("col.showroom"), s.Showroom),
 		widget.NewFormItem(T("audit.person"), s.Person),
@@ -67,7 +68,7 @@ func newAuditScreen(e *env) *AuditScreen {
 	)
 	top := container.NewVBox(bold(T("nav.audit")), wrapLabel(T("audit.hint")), filters, container.NewHBox(s.Apply), s.Message)
 	s.view = container.NewBorder(top, nil, nil, nil, s.List.View())
-	s.Reload()
+	s.Showroom.SetSelectedIndex(0) // all showrooms: reads the lines
 	return s
 }
 
@@ -125,6 +126,9 @@ func (s *AuditScreen) Reload() {
 			return
 		}
 		s.List.Set(lines)
-		say(s.Message, T("audit.count", "N", len(lines)), false)
+		s.Message.SetText("")
+		if len(lines) >= kaohe.AuditLimit {
+			say(s.Message, T("audit.limited", "N", len(lines)), false)
+		}
 	})
 }

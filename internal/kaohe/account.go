@@ -327,6 +327,10 @@ type AuditLine struct {
 	RowID      string `json:"row_id"`
 }
 
+// AuditLimit is how many audit lines HQ mode's audit view shows at most
+// (the newest).
+const AuditLimit = 20000
+
 // AuditFilter chooses audit lines: a showroom (""= all), a person (part of
 // the name or employee number, "" = anyone), and days (zero = open).
 type AuditFilter struct {

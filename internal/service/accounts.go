@@ -400,10 +400,6 @@ func (s *Service) BlockAccount(ctx context.Context, actor kaohe.Actor, accountID
 	})
 }
 
-// AuditLimit is how many audit lines HQ mode's audit view shows at most
-// (the newest).
-const AuditLimit = 20000
-
 // HQAudit lists who changed what, newest first (HQ mode: the review group
 // and HQ's admin): every change HQ sent here names the account that made it.
 func (s *Service) HQAudit(ctx context.Context, f kaohe.AuditFilter) ([]kaohe.AuditLine, error) {
@@ -414,7 +410,7 @@ func (s *Service) HQAudit(ctx context.Context, f kaohe.AuditFilter) ([]kaohe.Aud
 		v, _ := s.viewer()
 		return nil, kaohe.Forbidden(v.Role, kaohe.PermReview)
 	}
-	return s.Store.AuditLines(ctx, f, AuditLimit)
+	return s.Store.AuditLines(ctx, f, kaohe.AuditLimit)
 }
 
 // IdleLockMinutes is after how many idle minutes the window locks (0:
