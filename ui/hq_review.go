@@ -152,12 +152,12 @@ func (s *ReviewScreen) queueColumns() []column[kaohe.ReviewItem] {
 	who := func(it kaohe.ReviewItem) string { return managerLabel(it.Manager) }
 	room := func(it kaohe.ReviewItem) string { return it.Showroom.Name }
 	return []column[kaohe.ReviewItem]{
-		{key: "col.submitted", width: 92, text: func(it kaohe.ReviewItem) string { return FormatDate(it.App.Review.Submitted()) }, less: byDay},
-		{key: "col.manager", width: 110, text: who, less: byText(who)},
-		{key: "col.showroom", width: 100, text: room, less: byText(room)},
+		{key: "col.submitted", width: 96, text: func(it kaohe.ReviewItem) string { return it.App.Review.Submitted().String() }, less: byDay},
+		{key: "col.manager", width: 100, text: who, less: byText(who)},
+		{key: "col.showroom", width: 90, text: room, less: byText(room)},
 		{key: "col.target", width: 64, text: func(it kaohe.ReviewItem) string { return LevelName(it.App.TargetLevel) },
 			less: func(a, b kaohe.ReviewItem) bool { return a.App.TargetLevel < b.App.TargetLevel }},
-		{key: "col.stage", width: 76, text: stage, less: byText(stage)},
+		{key: "col.stage", width: 92, text: stage, less: byText(stage)},
 		{key: "col.waiting", width: 80, text: s.waitText,
 			less: func(a, b kaohe.ReviewItem) bool {
 				return a.App.Review.DaysWaiting(s.e.today()) < b.App.Review.DaysWaiting(s.e.today())
@@ -165,11 +165,12 @@ func (s *ReviewScreen) queueColumns() []column[kaohe.ReviewItem] {
 	}
 }
 
-// waitText is how long an application waits, or when its probation ends.
+// waitText is how long an application waits, or when its probation ends,
+// short enough for its column (the detail says it in full).
 func (s *ReviewScreen) waitText(it kaohe.ReviewItem) string {
 	r := it.App.Review
 	if r.State == kaohe.AppProbation {
-		return T("apply.probation_end", "Date", FormatDate(r.ProbationEnd))
+		return T("review.until", "Date", r.ProbationEnd.String())
 	}
 	return T("review.waiting_days", "Days", r.DaysWaiting(s.e.today()))
 }

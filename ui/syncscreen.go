@@ -117,6 +117,7 @@ func newSyncScreen(e *env) *SyncScreen {
 		track(e.win.Canvas(), d, nil)
 		d.Show()
 	})
+	s.Now.Disable() // until the status says whether there is an HQ to sync with
 	s.Update = primaryButton(T("sync.update_install"), theme.DownloadIcon(), s.InstallUpdate)
 	s.Update.Hide()
 	s.Progress = widget.NewProgressBar()

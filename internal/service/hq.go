@@ -163,13 +163,23 @@ func (s *Service) FilingQueue(ctx context.Context) ([]kaohe.FilingItem, error) {
 	for _, sr := range srs {
 		rooms[sr.ID] = sr
 	}
+	// Every manager read once, not one query per assessment: HQ holds
+	// every showroom's.
+	ms, err := s.Store.ListManagers(ctx, kaohe.ManagerFilter{})
+	if err != nil {
+		return nil, err
+	}
+	byID := make(map[string]kaohe.ManagerLevel, len(ms))
+	for _, m := range ms {
+		byID[m.ID] = m
+	}
 	var out []kaohe.FilingItem
 	for _, a := range as {
 		if a.Status != kaohe.AssessSubmitted {
 			continue
 		}
-		m, err := s.Store.Manager(ctx, a.ManagerID)
-		if err != nil || m.Level != kaohe.Level1 {
+		m, ok := byID[a.ManagerID]
+		if !ok || m.Level != kaohe.Level1 {
 			continue
 		}
 		out = append(out, kaohe.FilingItem{Assessment: a, Manager: m, Showroom: rooms[m.ShowroomID]})
