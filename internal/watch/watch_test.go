@@ -9,7 +9,6 @@ import (
 	"runtime"
 	"strings"
 	"sync"
-	"syscall"
 	"testing"
 	"time"
 )
@@ -110,7 +109,7 @@ func TestFolderRefusesWhatIsNotAFile(t *testing.T) {
 		t.Skip("no FIFOs or symbolic links for users on Windows")
 	}
 	dir := t.TempDir()
-	if err := syscall.Mkfifo(filepath.Join(dir, "x.kaohe"), 0o644); err != nil {
+	if err := mkfifo(filepath.Join(dir, "x.kaohe")); err != nil {
 		t.Fatal(err)
 	}
 	secret := filepath.Join(t.TempDir(), "secret.kaohe")
