@@ -93,3 +93,18 @@ func (d Dir) Open(name string) (*os.File, protocol.Release, error) {
 	}
 	return nil, protocol.Release{}, kaohe.Errorf(kaohe.ENOTFOUND, "err.update_none")
 }
+
+// CopyTo copies a published build into dir (beside a bundle written for a
+// showroom), unless a file of the same size and SHA-256 is already there.
+func (d Dir) CopyTo(r protocol.Release, dir string) error {
+	dst := filepath.Join(dir, r.File)
+	if checkFile(r, dst) == nil {
+		return nil
+	}
+	os.Remove(dst + ".part")
+	if err := copyFile(filepath.Join(string(d), r.File), dst+".part"); err != nil {
+		os.Remove(dst + ".part")
+		return err
+	}
+	return os.Rename(dst+".part", dst)
+}

@@ -9,6 +9,7 @@ import (
 	"crypto/sha256"
 	"encoding/base64"
 	"encoding/hex"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -82,21 +83,59 @@ func Sign(path, version, kind, keyID string, key ed25519.PrivateKey, publishedAt
 	return r, nil
 }
 
-// errRefused is every verification failure; the reason is in the message.
+// Reasons a build is refused, each said in the user's language by the
+// translation "err.update_reason_" + reason inside err.update_refused.
+const (
+	ReasonManifest  = "manifest"  // a field of the manifest is missing or odd
+	ReasonUnsigned  = "unsigned"  // no signature at all
+	ReasonSignature = "signature" // not signed by a key this database trusts
+	ReasonSize      = "size"      // the file is not the size the manifest says
+	ReasonSHA256    = "sha256"    // the file's bytes are not the ones signed
+	ReasonTooLarge  = "too_large" // the manifest names a file over MaxSize
+)
+
+// MaxSize bounds a build: the program is about 40 MB, its installer less.
+const MaxSize = 512 << 20
+
+// refused is every verification failure; the reason is an error of its own
+// so that the message says it translated.
 func refused(reason string) error {
-	return kaohe.Errorf(kaohe.EUNAUTHORIZED, "err.update_refused", "Reason", reason)
+	return kaohe.Errorf(kaohe.EUNAUTHORIZED, "err.update_refused", "Reason", kaohe.Errorf(kaohe.EUNAUTHORIZED, reasonKey+reason))
 }
+
+const reasonKey = "err.update_reason_"
+
+// RefusalReason is the reason (ReasonSHA256, …) a build was refused, or ""
+// when err is no refusal of a build.
+func RefusalReason(err error) string {
+	var e *kaohe.Error
+	if !errors.As(err, &e) || e.Key != "err.update_refused" {
+		return ""
+	}
+	var r *kaohe.Error
+	if x, ok := e.Args["Reason"].(error); ok && errors.As(x, &r) {
+		return strings.TrimPrefix(r.Key, reasonKey)
+	}
+	return ""
+}
+
+// fileRe is the shape of a published file's name: it never leaves the
+// staging folder, never hides, and is a Windows program.
+var fileRe = regexp.MustCompile(`^[0-9A-Za-z][0-9A-Za-z._-]{0,99}\.exe$`)
 
 // VerifyManifest checks the manifest's signature with the trusted keys (a
 // key id HQ no longer names is tried against every key) and its fields.
 func VerifyManifest(r protocol.Release, keys map[string]ed25519.PublicKey) error {
-	if !ValidVersion(r.Version) || r.File == "" || r.File != filepath.Base(r.File) || strings.ContainsAny(r.File, `/\:`) ||
+	if !ValidVersion(r.Version) || !fileRe.MatchString(r.File) || strings.Contains(r.File, "..") ||
 		(r.Kind != protocol.ReleaseExe && r.Kind != protocol.ReleaseInstaller) || r.Size <= 0 || len(r.SHA256) != 64 {
-		return refused("manifest")
+		return refused(ReasonManifest)
+	}
+	if r.Size > MaxSize {
+		return refused(ReasonTooLarge)
 	}
 	sig, err := base64.StdEncoding.DecodeString(r.Signature)
 	if err != nil || len(sig) != ed25519.SignatureSize {
-		return refused("unsigned")
+		return refused(ReasonUnsigned)
 	}
 	try := keys
 	if k, ok := keys[r.KeyID]; ok {
@@ -107,7 +146,7 @@ func VerifyManifest(r protocol.Release, keys map[string]ed25519.PublicKey) error
 			return nil
 		}
 	}
-	return refused("signature")
+	return refused(ReasonSignature)
 }
 
 // Stage verifies the manifest, then writes what body delivers to
@@ -132,10 +171,10 @@ func Stage(r protocol.Release, keys map[string]ed25519.PublicKey, body io.Reader
 		err = cerr
 	}
 	if err == nil && n != r.Size {
-		err = refused("size")
+		err = refused(ReasonSize)
 	}
 	if err == nil && hex.EncodeToString(h.Sum(nil)) != r.SHA256 {
-		err = refused("sha256")
+		err = refused(ReasonSHA256)
 	}
 	if err != nil {
 		os.Remove(part)
@@ -145,7 +184,28 @@ func Stage(r protocol.Release, keys map[string]ed25519.PublicKey, body io.Reader
 		os.Remove(part)
 		return "", err
 	}
+	// The manifest beside it: a later run (the window after "kaohe sync",
+	// "kaohe update" after a bundle) finds the staged build and checks it
+	// again before installing it.
+	raw, err := json.MarshalIndent(r, "", "  ")
+	if err == nil {
+		err = os.WriteFile(final+".json.part", raw, 0o644)
+	}
+	if err == nil {
+		err = os.Rename(final+".json.part", final+".json")
+	}
+	if err != nil {
+		os.Remove(final + ".json.part")
+		os.Remove(final)
+		return "", err
+	}
 	return final, nil
+}
+
+// Discard removes a staged build and its manifest.
+func Discard(path string) {
+	os.Remove(path)
+	os.Remove(path + ".json")
 }
 
 // CheckStaged re-reads a staged file and checks it against its manifest
@@ -154,18 +214,23 @@ func CheckStaged(r protocol.Release, keys map[string]ed25519.PublicKey, path str
 	if err := VerifyManifest(r, keys); err != nil {
 		return err
 	}
+	return checkFile(r, path)
+}
+
+// checkFile checks the file at path is the one r describes.
+func checkFile(r protocol.Release, path string) error {
 	f, err := os.Open(path)
 	if err != nil {
 		return err
 	}
 	defer f.Close()
 	h := sha256.New()
-	n, err := io.Copy(h, f)
+	n, err := io.Copy(h, io.LimitReader(f, r.Size+1))
 	if err != nil {
 		return err
 	}
 	if n != r.Size || hex.EncodeToString(h.Sum(nil)) != r.SHA256 {
-		return refused("sha256")
+		return refused(ReasonSHA256)
 	}
 	return nil
 }

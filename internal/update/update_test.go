@@ -7,8 +7,11 @@ import (
 	"encoding/base64"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
+	"kaohe/internal/i18n"
+	"kaohe/internal/kaohe"
 	"kaohe/sync/protocol"
 )
 
@@ -67,6 +70,11 @@ func TestVerifyManifestRefusesOddFields(t *testing.T) {
 		"bad version":    func(r *protocol.Release) { r.Version = "latest" },
 		"empty file":     func(r *protocol.Release) { r.Size = 0 },
 		"short checksum": func(r *protocol.Release) { r.SHA256 = "abc" },
+		"dot dot":        func(r *protocol.Release) { r.File = ".." },
+		"hidden":         func(r *protocol.Release) { r.File = ".kaohe.exe" },
+		"not a program":  func(r *protocol.Release) { r.File = "kaohe-0.2.0.bat" },
+		"dots inside":    func(r *protocol.Release) { r.File = "kaohe..exe" },
+		"huge":           func(r *protocol.Release) { r.Size = MaxSize + 1 },
 	} {
 		r := good
 		edit(&r)
@@ -111,5 +119,27 @@ func TestStageChecksWhileStreaming(t *testing.T) {
 	os.WriteFile(p, append(body[:len(body)-1], 'z'), 0o755)
 	if err := CheckStaged(r, keys, p); err == nil {
 		t.Errorf("CheckStaged accepted a file changed on disk")
+	}
+}
+
+// TestRefusalReasonsAreSaid: every reason a build is refused for reads in
+// the user's language, in Chinese and in English, never as its code.
+func TestRefusalReasonsAreSaid(t *testing.T) {
+	for _, reason := range []string{ReasonManifest, ReasonUnsigned, ReasonSignature, ReasonSize, ReasonSHA256, ReasonTooLarge} {
+		err := refused(reason)
+		if got := RefusalReason(err); got != reason {
+			t.Errorf("RefusalReason = %q; want %q", got, reason)
+		}
+		zh, en := i18n.Error(kaohe.LangZh, err), i18n.Error(kaohe.LangEn, err)
+		if strings.ContainsAny(zh, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ_") {
+			t.Errorf("%s in Chinese: %q", reason, zh)
+		}
+		if strings.Contains(en, "("+reason+")") || strings.Contains(en, "err.") || strings.IndexFunc(en, func(r rune) bool { return r > 0x2e80 }) >= 0 {
+			t.Errorf("%s in English: %q", reason, en)
+		}
+		t.Logf("%s: %s | %s", reason, zh, en)
+	}
+	if RefusalReason(kaohe.Errorf(kaohe.EINVALID, "err.bundle_bad")) != "" {
+		t.Errorf("a reason for another error")
 	}
 }

@@ -205,7 +205,8 @@ func check(resp *resty.Response, err error) error {
 	json.Unmarshal(resp.Body(), &e)
 	switch {
 	case resp.StatusCode() == http.StatusUpgradeRequired:
-		return kaohe.Errorf(kaohe.ECONFLICT, "err.upgrade", "Detail", e.Message)
+		// HQ's own text is bilingual and technical: the user reads ours.
+		return kaohe.Errorf(kaohe.ECONFLICT, "err.upgrade", "Detail", kaohe.Errorf(kaohe.ECONFLICT, "err.upgrade_hq"))
 	case e.Key != "":
 		return &kaohe.Error{Code: e.Code, Key: e.Key, Args: e.Args} // HQ's own reason
 	case resp.StatusCode() == http.StatusUnauthorized:

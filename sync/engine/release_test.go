@@ -157,7 +157,7 @@ func TestTamperedOrForeignReleaseRefused(t *testing.T) {
 		t.Helper()
 		u, err := CheckRelease(ctx, sr.store, c, "0.1.0", staging)
 		var ke *kaohe.Error
-		if u != nil || !errors.As(err, &ke) || ke.Key != "err.update_refused" || ke.Args["Reason"] != reason {
+		if u != nil || !errors.As(err, &ke) || ke.Key != "err.update_refused" || update.RefusalReason(err) != reason {
 			t.Errorf("%s: CheckRelease = %v, %v; want refused (%s)", name, u, err, reason)
 		}
 		if left := filesIn(t, staging); len(left) > 0 {
