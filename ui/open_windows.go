@@ -2,23 +2,8 @@
 
 package ui
 
-import (
-	"fmt"
+import "kaohe/internal/documents"
 
-	"golang.org/x/sys/windows"
-)
-
-// openPath opens a file with its associated program through ShellExecute on
-// the plain path: Fyne's OpenURL hands rundll32 a percent-encoded file:///
-// URL, which fails for names in Chinese.
-func openPath(abs string) error {
-	verb, _ := windows.UTF16PtrFromString("open")
-	file, err := windows.UTF16PtrFromString(abs)
-	if err != nil {
-		return err
-	}
-	if err := windows.ShellExecute(0, verb, file, nil, nil, windows.SW_SHOWNORMAL); err != nil {
-		return fmt.Errorf("open %s: %w", abs, err)
-	}
-	return nil
-}
+// openPath opens a file with its associated program (ShellExecute on the
+// plain path).
+func openPath(abs string) error { return documents.Open(abs) }
