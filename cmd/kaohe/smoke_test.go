@@ -46,7 +46,9 @@ func TestSmokeWindow(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer func() { xvfb.Process.Kill(); xvfb.Wait() }()
-	env := append(os.Environ(), "DISPLAY="+display)
+	// Its own settings folder: a language saved by another run of the app on
+	// this machine (Fyne's preferences) would change the window's title.
+	env := append(os.Environ(), "DISPLAY="+display, "XDG_CONFIG_HOME="+filepath.Join(dir, "config"))
 	time.Sleep(500 * time.Millisecond)
 
 	var logs bytes.Buffer
