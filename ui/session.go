@@ -279,7 +279,7 @@ func newLockScreen(w *Window, a kaohe.Actor, unlocked func()) *LockScreen {
 		w.showLogin()
 	})
 	title := widget.NewLabelWithStyle(T("session.locked"), fyne.TextAlignCenter, fyne.TextStyle{Bold: true})
-	who := widget.NewLabelWithStyle(a.String()+" · "+T("role."+string(a.Role)), fyne.TextAlignCenter, fyne.TextStyle{})
+	who := widget.NewLabelWithStyle(personName(a.Name, a.EmployeeNo)+" · "+T("role."+string(a.Role)), fyne.TextAlignCenter, fyne.TextStyle{})
 	box := container.NewVBox(title, who, widget.NewForm(widget.NewFormItem(T("field.password"), s.Password)), s.Unlock, s.Switch, s.Message)
 	s.view = container.NewCenter(container.NewGridWrap(fyne.NewSize(420, 300), box))
 	return s

@@ -104,7 +104,7 @@ func (s *SetupScreen) next() {
 	})
 	s.Empty = widget.NewButton(T("setup.empty"), s.w.signedIn)
 	a, _ := s.w.e.svc.Session()
-	title := widget.NewLabelWithStyle(T("setup.done", "Name", a.String()), fyne.TextAlignCenter, fyne.TextStyle{Bold: true})
+	title := widget.NewLabelWithStyle(T("setup.done", "Name", personName(a.Name, a.EmployeeNo)), fyne.TextAlignCenter, fyne.TextStyle{Bold: true})
 	enroll := widget.NewForm(widget.NewFormItem(T("settings.hq"), s.HQ), widget.NewFormItem(T("settings.code"), s.Code))
 	s.Message.SetText("")
 	s.view.Objects = []fyne.CanvasObject{title, wrapLabel(T("setup.next")),
