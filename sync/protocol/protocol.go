@@ -6,7 +6,7 @@ import "encoding/json"
 
 // Version is the schema version both ends must share; a mismatch is refused
 // with "please upgrade" before anything is read or written.
-const Version = 3
+const Version = 4
 
 // Headers and paths.
 const (
@@ -70,8 +70,15 @@ type EnrollResponse struct {
 
 // PushRequest sends a batch of the caller's changes.
 type PushRequest struct {
-	Version int      `json:"version"`
-	Replica string   `json:"replica,omitempty"` // the sender's replica id from enrollment
+	Version int    `json:"version"`
+	Replica string `json:"replica,omitempty"` // the sender's replica id from enrollment
+	// After names the last change of the batch the sender sent before this
+	// one in the same pass, while that batch may still be on its way or
+	// being applied (pipelined pushes): HQ applies this batch only once it
+	// has answered that change, waiting for it a while, and otherwise
+	// refuses the whole request (CodeOutOfOrder), nothing applied. "" when
+	// the sender has the answers of everything it sent before.
+	After   string   `json:"after,omitempty"`
 	Changes []Change `json:"changes"`
 }
 
@@ -148,3 +155,8 @@ const CodeUpgrade = "upgrade"
 // CodeRateLimited is the error code of too many attempts (HTTP 429, with
 // Retry-After).
 const CodeRateLimited = "rate_limited"
+
+// CodeOutOfOrder is the error code (HTTP 409, key err.push_out_of_order) of
+// a push whose PushRequest.After HQ has not answered: nothing was applied;
+// the sender sends it again once it has the earlier batch's answer.
+const CodeOutOfOrder = "out_of_order"

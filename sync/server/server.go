@@ -38,6 +38,7 @@ type Server struct {
 	Releases update.Dir
 
 	gates *gates
+	order order // each credential's pipelined pushes, in the order sent
 }
 
 // Handler returns the server's routes.
@@ -188,6 +189,12 @@ func (s *Server) enroll(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) push(w http.ResponseWriter, r *http.Request, cred hq.Credential) {
+	if !s.order.begin(cred.ID) {
+		s.outOfOrder(w)
+		return
+	}
+	committed := ""
+	defer func() { s.order.end(cred.ID, committed) }()
 	var req protocol.PushRequest
 	if err := decode(w, r, &req); err != nil {
 		s.fail(w, err)
@@ -197,10 +204,23 @@ func (s *Server) push(w http.ResponseWriter, r *http.Request, cred hq.Credential
 		s.fail(w, kaohe.Errorf(kaohe.EINVALID, "err.too_large"))
 		return
 	}
+	if req.After != "" {
+		// Decoded while the batch before is applied; applied after it.
+		if err := s.order.waitFor(r.Context(), s.Store, cred.ID, req.After); err == errOutOfOrder {
+			s.outOfOrder(w)
+			return
+		} else if err != nil {
+			s.fail(w, err)
+			return
+		}
+	}
 	results, err := s.Store.PushFrom(r.Context(), cred, req.Replica, req.Changes)
 	if err != nil {
 		s.fail(w, err)
 		return
+	}
+	if n := len(req.Changes); n > 0 {
+		committed = req.Changes[n-1].ID
 	}
 	refused := 0
 	for _, res := range results {

@@ -166,6 +166,13 @@ func (r *replicaSeen) write(tx *txn) error {
 	return err
 }
 
+// Logged says whether HQ's log holds a change (applied from anyone).
+func (s *Store) Logged(ctx context.Context, changeID string) (bool, error) {
+	var n int
+	err := s.db.QueryRowContext(ctx, `SELECT count(*) FROM changes WHERE change_id = ?`, changeID).Scan(&n)
+	return n > 0, err
+}
+
 // ReplicaSeq returns the highest number of a credential's sequence HQ has
 // seen (0 for none).
 func (s *Store) ReplicaSeq(ctx context.Context, cred Credential) (int64, error) {
