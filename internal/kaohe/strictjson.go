@@ -117,19 +117,48 @@ func (s *jsonScan) word(w string) error {
 	return nil
 }
 
+// number reads a number by JSON's grammar: -?(0|[1-9][0-9]*)(.[0-9]+)?([eE][+-]?[0-9]+)?
 func (s *jsonScan) number() error {
-	start := s.i
-	for s.i < len(s.data) {
-		c := s.data[s.i]
-		if (c >= '0' && c <= '9') || c == '-' || c == '+' || c == '.' || c == 'e' || c == 'E' {
-			s.i++
-			continue
-		}
-		break
+	d := s.data
+	i := s.i
+	if i < len(d) && d[i] == '-' {
+		i++
 	}
-	if !json.Valid(s.data[start:s.i]) {
+	switch {
+	case i < len(d) && d[i] == '0':
+		i++
+	case i < len(d) && d[i] >= '1' && d[i] <= '9':
+		for i < len(d) && d[i] >= '0' && d[i] <= '9' {
+			i++
+		}
+	default:
+		s.i = i
 		return s.syntax()
 	}
+	if i < len(d) && d[i] == '.' {
+		i++
+		if i >= len(d) || d[i] < '0' || d[i] > '9' {
+			s.i = i
+			return s.syntax()
+		}
+		for i < len(d) && d[i] >= '0' && d[i] <= '9' {
+			i++
+		}
+	}
+	if i < len(d) && (d[i] == 'e' || d[i] == 'E') {
+		i++
+		if i < len(d) && (d[i] == '+' || d[i] == '-') {
+			i++
+		}
+		if i >= len(d) || d[i] < '0' || d[i] > '9' {
+			s.i = i
+			return s.syntax()
+		}
+		for i < len(d) && d[i] >= '0' && d[i] <= '9' {
+			i++
+		}
+	}
+	s.i = i
 	return nil
 }
 
@@ -143,7 +172,8 @@ func (s *jsonScan) object(depth int) error {
 		s.i++
 		return nil
 	}
-	var seen []string // objects are small: a slice beats a map
+	var buf [24][]byte // objects are small: a slice beats a map
+	seen := buf[:0]
 	for {
 		s.space()
 		if s.i >= len(s.data) || s.data[s.i] != '"' {
@@ -155,8 +185,8 @@ func (s *jsonScan) object(depth int) error {
 		}
 		if s.lenient == 0 {
 			for _, prev := range seen {
-				if prev == k {
-					return Errorf(EINVALID, "err.json_duplicate_key", "Key", k)
+				if bytes.Equal(prev, k) {
+					return Errorf(EINVALID, "err.json_duplicate_key", "Key", string(k))
 				}
 			}
 			seen = append(seen, k)
@@ -167,7 +197,7 @@ func (s *jsonScan) object(depth int) error {
 		}
 		s.i++
 		s.space()
-		skip := s.opaque != "" && k == s.opaque
+		skip := s.opaque != "" && string(k) == s.opaque
 		if skip {
 			s.lenient++
 		}
@@ -227,51 +257,57 @@ func (s *jsonScan) array(depth int) error {
 
 // str reads a string and returns its text as decoded, checked for what
 // DecodeStrict refuses. Keys are compared decoded ("a" and "\u0061" are
-// the same key).
-func (s *jsonScan) str() (string, error) {
+// the same key). A string without escapes is returned as a slice of the
+// input, not copied.
+func (s *jsonScan) str() ([]byte, error) {
 	s.i++ // opening quote
 	start := s.i
 	plain := true
-	for s.i < len(s.data) {
-		c := s.data[s.i]
+	d := s.data
+	for s.i < len(d) {
+		c := d[s.i]
 		switch {
+		case c >= 0x20 && c < 0x7f && c != '"' && c != '\\':
+			s.i++ // the common case first
 		case c == '"':
-			raw := s.data[start:s.i]
+			raw := d[start:s.i]
 			s.i++
 			if plain {
-				return string(raw), nil
+				return raw, nil
 			}
 			var out string
-			if err := json.Unmarshal(s.data[start-1:s.i], &out); err != nil {
-				return "", s.syntax()
+			if err := json.Unmarshal(d[start-1:s.i], &out); err != nil {
+				return nil, s.syntax()
 			}
 			if s.lenient > 0 {
-				return out, nil
+				return []byte(out), nil
 			}
-			return out, checkText(out)
+			return []byte(out), checkText(out)
 		case c == '\\':
 			plain = false
 			s.i += 2
 		case c < 0x20:
-			return "", Errorf(EINVALID, "err.json_bad_text", "Detail", "control character")
-		case c < utf8.RuneSelf && (c != 0x7f || s.lenient > 0):
-			s.i++
+			return nil, Errorf(EINVALID, "err.json_bad_text", "Detail", "control character")
 		case c == 0x7f:
-			return "", Errorf(EINVALID, "err.json_bad_text", "Detail", "control character")
+			if s.lenient > 0 {
+				s.i++
+				continue
+			}
+			return nil, Errorf(EINVALID, "err.json_bad_text", "Detail", "control character")
 		case s.lenient > 0:
 			s.i++ // checked with its payload
 		default:
-			r, n := utf8.DecodeRune(s.data[s.i:])
+			r, n := utf8.DecodeRune(d[s.i:])
 			if r == utf8.RuneError && n <= 1 {
-				return "", Errorf(EINVALID, "err.json_bad_text", "Detail", "invalid UTF-8")
+				return nil, Errorf(EINVALID, "err.json_bad_text", "Detail", "invalid UTF-8")
 			}
 			if badRune(r) {
-				return "", Errorf(EINVALID, "err.json_bad_text", "Detail", "U+"+hex4(r))
+				return nil, Errorf(EINVALID, "err.json_bad_text", "Detail", "U+"+hex4(r))
 			}
 			s.i += n
 		}
 	}
-	return "", s.syntax()
+	return nil, s.syntax()
 }
 
 // checkText refuses in decoded text what str refuses in raw text: escapes
