@@ -78,7 +78,7 @@ test: deps check
 # a count-based limit never reaches. Minimizing a new input is bounded too, or
 # a large seed (a workbook) spends a minute there.
 FUZZTIME ?=
-FUZZ_TARGETS := ./sync/bundle:FuzzOpen:1000x ./sync/server:FuzzDecodePush:1500x ./sync/server:FuzzDecodePull:3000x \
+FUZZ_TARGETS := ./sync/bundle:FuzzOpen:1000x ./sync/server:FuzzDecodePush:1500x ./sync/server:FuzzDecodePull:3000x ./sync/server:FuzzPushDecoder:3000x \
 	./internal/excel:FuzzReadRoster:2500x ./internal/excel:FuzzReadActuals:3500x \
 	./internal/kaohe:FuzzParseDate:40000x ./internal/kaohe:FuzzParseEducation:60000x ./internal/kaohe:FuzzCountChars:30000x
 fuzz:

@@ -165,6 +165,9 @@ func decode(w http.ResponseWriter, r *http.Request, v any) error {
 	if err := kaohe.CheckEnvelope(data, "payload"); err != nil {
 		return err
 	}
+	if req, ok := v.(*protocol.PushRequest); ok {
+		return decodePush(data, req)
+	}
 	dec := json.NewDecoder(bytes.NewReader(data))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(v); err != nil {
