@@ -504,6 +504,16 @@ type txn struct {
 	keys     map[string][]string
 	keyDirty map[string]bool
 	moved    map[string]bool
+	at       string // when the transaction first logged a change
+}
+
+// stamp is the time the transaction's changes are logged as received: one
+// for all of them.
+func (t *txn) stamp(s *Store) string {
+	if t.at == "" {
+		t.at = s.stamp()
+	}
+	return t.at
 }
 
 func (t *txn) stmt(q string) (*sql.Stmt, error) {
@@ -559,7 +569,7 @@ func (s *Store) record(tx *txn, c protocol.Change, showroom, parent, origin, cre
 	var key string
 	if e, err := kaohe.EntityOf(c.Entity); err == nil && c.Op != "delete" {
 		if row, err := e.Decode(c.Payload); err == nil {
-			key, _ = naturalKey(c.Entity, c.Op, row.Value, showroom)
+			key = naturalKey(c.Entity, c.Op, row.Value, showroom)
 		}
 	}
 	return s.recordKeyed(tx, c, showroom, parent, key, origin, credential)
@@ -579,7 +589,7 @@ func (s *Store) recordKeyed(tx *txn, c protocol.Change, showroom, parent, key, o
 	}
 	res, err := tx.Exec(`INSERT INTO changes (change_id, showroom_id, origin, entity, row_id, op, payload, at, received_at, credential, version, rseq, actor) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 		ON CONFLICT (change_id) DO NOTHING`,
-		c.ID, showroom, origin, c.Entity, c.RowID, c.Op, string(c.Payload), c.At, s.stamp(), credential, c.Version, rseq, c.By)
+		c.ID, showroom, origin, c.Entity, c.RowID, c.Op, string(c.Payload), c.At, tx.stamp(s), credential, c.Version, rseq, c.By)
 	if err != nil {
 		return false, err
 	}
@@ -604,28 +614,41 @@ func (s *Store) recordKeyed(tx *txn, c protocol.Change, showroom, parent, key, o
 // naturalKey is what must be unique among a showroom's live rows of an
 // entity ("" when nothing is), read from the row as decoded (v, a pointer
 // to the entity's type): a manager's employee number in its showroom, an
-// actual's manager, metric, year and month. dup is the refusal of a second
-// row with it.
-func naturalKey(entity, op string, v any, showroom string) (key string, dup error) {
+// actual's manager, metric, year and month. duplicateOf is the refusal of a
+// second row with it.
+func naturalKey(entity, op string, v any, showroom string) string {
 	if op == "delete" {
-		return "", nil
+		return ""
 	}
 	switch entity {
 	case kaohe.EntManager:
 		if m, ok := v.(*kaohe.Manager); ok && m.EmployeeNo != "" {
-			return "manager\x00" + showroom + "\x00" + m.EmployeeNo, kaohe.Errorf(kaohe.ECONFLICT, "err.duplicate_employee_no", "No", m.EmployeeNo)
+			return "manager\x00" + showroom + "\x00" + m.EmployeeNo
 		}
 	case kaohe.EntAccount, kaohe.EntHQAccount:
 		if a, ok := v.(*kaohe.Account); ok && a.EmployeeNo != "" {
-			return entity + "\x00" + showroom + "\x00" + strings.ToLower(a.EmployeeNo), kaohe.Errorf(kaohe.ECONFLICT, "err.account_taken", "Value", a.EmployeeNo)
+			return entity + "\x00" + showroom + "\x00" + strings.ToLower(a.EmployeeNo)
 		}
 	case kaohe.EntActual:
 		if a, ok := v.(*kaohe.Actual); ok && a.ManagerID != "" {
-			return "actual\x00" + a.ManagerID + "\x00" + a.Metric + "\x00" + strconv.Itoa(a.Year) + "\x00" + strconv.Itoa(a.Month),
-				kaohe.Errorf(kaohe.ECONFLICT, "err.duplicate_actual", "Metric", a.Metric, "Year", a.Year, "Month", a.Month)
+			return "actual\x00" + a.ManagerID + "\x00" + a.Metric + "\x00" + strconv.Itoa(a.Year) + "\x00" + strconv.Itoa(a.Month)
 		}
 	}
-	return "", nil
+	return ""
+}
+
+// duplicateOf is the refusal of a row whose natural key another live row
+// holds.
+func duplicateOf(v any) error {
+	switch v := v.(type) {
+	case *kaohe.Manager:
+		return kaohe.Errorf(kaohe.ECONFLICT, "err.duplicate_employee_no", "No", v.EmployeeNo)
+	case *kaohe.Account:
+		return kaohe.Errorf(kaohe.ECONFLICT, "err.account_taken", "Value", v.EmployeeNo)
+	case *kaohe.Actual:
+		return kaohe.Errorf(kaohe.ECONFLICT, "err.duplicate_actual", "Metric", v.Metric, "Year", v.Year, "Month", v.Month)
+	}
+	return kaohe.Errorf(kaohe.ECONFLICT, "err.duplicate", "Detail", fmt.Sprint(v))
 }
 
 // sqlNaturalKeyTaken finds a live row holding a natural key. Its repeated
@@ -637,7 +660,7 @@ const sqlNaturalKeyTaken = `SELECT row_id FROM rows WHERE natural_key = ? AND na
 // checkUnique refuses a row that would be a second live one with the same
 // natural key (two managers with one employee number in a showroom, two
 // actuals for one month).
-func (s *Store) checkUnique(tx *txn, c protocol.Change, key string, dup error) error {
+func (s *Store) checkUnique(tx *txn, c protocol.Change, key string, v any) error {
 	if key == "" {
 		return nil
 	}
@@ -650,7 +673,7 @@ func (s *Store) checkUnique(tx *txn, c protocol.Change, key string, dup error) e
 		if fresh { // the prefetched answer still stands
 			for _, h := range holders {
 				if h != self {
-					return dup
+					return duplicateOf(v)
 				}
 			}
 			return nil
@@ -664,7 +687,7 @@ func (s *Store) checkUnique(tx *txn, c protocol.Change, key string, dup error) e
 	if err != nil {
 		return err
 	}
-	return dup
+	return duplicateOf(v)
 }
 
 // prefetchKeys reads, in one query, which live rows hold the natural keys
@@ -676,7 +699,7 @@ func (s *Store) prefetchKeys(tx *txn, cred Credential, changes []protocol.Change
 		if d.err != nil || d.row.Value == nil {
 			continue
 		}
-		if k, _ := naturalKey(changes[i].Entity, changes[i].Op, d.row.Value, cred.ShowroomID); k != "" {
+		if k := naturalKey(changes[i].Entity, changes[i].Op, d.row.Value, cred.ShowroomID); k != "" {
 			keys = append(keys, k)
 		}
 	}

@@ -58,9 +58,8 @@ func (s *Store) PushFrom(ctx context.Context, cred Credential, replica string, c
 			r := protocol.Result{ID: c.ID, Status: protocol.Applied}
 			a, err := s.check(tx, led, cred, c, decoded[i])
 			if err == nil {
-				var dup error
-				a.key, dup = naturalKey(c.Entity, c.Op, a.row.Value, a.showroom)
-				err = s.checkUnique(tx, c, a.key, dup)
+				a.key = naturalKey(c.Entity, c.Op, a.row.Value, a.showroom)
+				err = s.checkUnique(tx, c, a.key, a.row.Value)
 			}
 			if err == nil {
 				var fresh bool
