@@ -31,15 +31,19 @@ func (s *Store) PendingChanges(ctx context.Context, limit int) ([]Change, error)
 
 // PendingChangesAfter returns up to limit unsent changes after seq.
 func (s *Store) PendingChangesAfter(ctx context.Context, seq int64, limit int) ([]Change, error) {
-	return queryAll(ctx, s.r, func(sc scanner) (Change, error) {
-		var c Change
-		var p string
-		var rseq sql.NullInt64
-		err := sc.Scan(&c.Seq, &c.ID, &c.Entity, &c.RowID, &c.Op, &p, &c.Created, &c.Version, &rseq, &c.By)
-		c.Payload = json.RawMessage(p)
-		c.RSeq = rseq.Int64
-		return c, err
-	}, `SELECT seq, change_id, entity, row_id, op, payload, created_at, version, rseq, actor FROM outbox WHERE sent_at IS NULL AND refused IS NULL AND seq > ? ORDER BY seq LIMIT ?`, seq, limit)
+	return queryAll(ctx, s.r, scanPending, sqlPendingAfter, seq, limit)
+}
+
+const sqlPendingAfter = `SELECT seq, change_id, entity, row_id, op, payload, created_at, version, rseq, actor FROM outbox WHERE sent_at IS NULL AND refused IS NULL AND seq > ? ORDER BY seq LIMIT ?`
+
+func scanPending(sc scanner) (Change, error) {
+	var c Change
+	var p string
+	var rseq sql.NullInt64
+	err := sc.Scan(&c.Seq, &c.ID, &c.Entity, &c.RowID, &c.Op, &p, &c.Created, &c.Version, &rseq, &c.By)
+	c.Payload = json.RawMessage(p)
+	c.RSeq = rseq.Int64
+	return c, err
 }
 
 // PendingCount returns how many changes wait to be sent.

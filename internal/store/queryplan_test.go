@@ -17,8 +17,12 @@ func TestStatusQueriesUseTheirIndex(t *testing.T) {
 	defer s.Close()
 	for name, q := range map[string]struct{ sql, index string }{
 		"refused changes": {sqlRefused, "outbox_refused"},
+		// The sync's batches: read after a seq, answers marked by change id.
+		"next batch":   {sqlPendingAfter, "outbox_unsent"},
+		"answers sent": {sqlMarkSent, "sqlite_autoindex_outbox_1"},
 	} {
-		rows, err := s.r.QueryContext(ctx, "EXPLAIN QUERY PLAN "+q.sql)
+		args := make([]any, strings.Count(q.sql, "?"))
+		rows, err := s.r.QueryContext(ctx, "EXPLAIN QUERY PLAN "+q.sql, args...)
 		if err != nil {
 			t.Fatal(err)
 		}

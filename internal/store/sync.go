@@ -59,31 +59,73 @@ type Outcome struct {
 // MarkPushed records HQ's answers for pushed changes: applied ones leave the
 // queue, refused ones leave it too but keep their reason for the user.
 func (s *Store) MarkPushed(ctx context.Context, outcomes []Outcome) error {
-	return s.Update(ctx, "sync", func(tx *Tx) error {
-		ts := stamp(tx.now)
-		rolled := false
-		for _, o := range outcomes {
-			if o.Refused == "" {
-				if _, err := tx.exec(`UPDATE outbox SET sent_at = ? WHERE change_id = ? AND sent_at IS NULL`, ts, o.ChangeID); err != nil {
-					return err
-				}
-				continue
-			}
-			if _, err := tx.exec(`UPDATE outbox SET refused = ? WHERE change_id = ?`, o.Refused, o.ChangeID); err != nil {
-				return err
-			}
-			if err := tx.rollBackRefused(o); err != nil {
-				return err
-			}
-			rolled = true
-		}
-		if rolled {
-			// A decision rolled back may free the way for HQ's own.
-			return tx.retryPending()
-		}
-		return nil
-	})
+	return s.Update(ctx, "sync", func(tx *Tx) error { return tx.markPushed(outcomes) })
 }
+
+// NextToSend records HQ's answers for changes sent before (as MarkPushed
+// does) and returns the next changes to send: up to limit unsent ones after
+// seq, in write order. Those without a number in this replica's sequence
+// get the next ones first, in write order, as NumberPending numbers them,
+// a batch at a time: a number is stored before its change leaves, so a
+// change sent again keeps it. One transaction, so one commit per batch
+// sent; with limit 0 it only records the answers.
+func (s *Store) NextToSend(ctx context.Context, answered []Outcome, seq int64, limit int) ([]Change, error) {
+	var out []Change
+	err := s.Update(ctx, "sync", func(tx *Tx) error {
+		if err := tx.markPushed(answered); err != nil {
+			return err
+		}
+		if limit <= 0 {
+			return nil
+		}
+		if err := tx.numberPending(seq, limit); err != nil {
+			return err
+		}
+		var err error
+		out, err = queryAll(tx.ctx, tx.tx, scanPending, sqlPendingAfter, seq, limit)
+		return err
+	})
+	return out, err
+}
+
+func (tx *Tx) markPushed(outcomes []Outcome) error {
+	if len(outcomes) == 0 {
+		return nil
+	}
+	var applied []string
+	rolled := false
+	for _, o := range outcomes {
+		if o.Refused == "" {
+			applied = append(applied, o.ChangeID)
+			continue
+		}
+		if _, err := tx.exec(`UPDATE outbox SET refused = ? WHERE change_id = ?`, o.Refused, o.ChangeID); err != nil {
+			return err
+		}
+		if err := tx.rollBackRefused(o); err != nil {
+			return err
+		}
+		rolled = true
+	}
+	if len(applied) > 0 {
+		// One statement for the batch (through the change_id index), not one
+		// per change.
+		ids, err := json.Marshal(applied)
+		if err != nil {
+			return err
+		}
+		if _, err := tx.exec(sqlMarkSent, stamp(tx.now), string(ids)); err != nil {
+			return err
+		}
+	}
+	if rolled {
+		// A decision rolled back may free the way for HQ's own.
+		return tx.retryPending()
+	}
+	return nil
+}
+
+const sqlMarkSent = `UPDATE outbox SET sent_at = ? WHERE change_id IN (SELECT value FROM json_each(?)) AND sent_at IS NULL`
 
 // rolledBackTables are HQ's decisions an HQ-mode replica records first
 // locally: one HQ refuses (another reviewer's decision came first, say)
@@ -412,23 +454,31 @@ func (tx *Tx) newReplica(replica string) error {
 // change keeps its number when sent again, so HQ can tell a resend from
 // another database using the same numbers (a copy).
 func (s *Store) NumberPending(ctx context.Context) error {
-	return s.Update(ctx, "sync", func(tx *Tx) error {
-		var last int64
-		if err := tx.queryRow(`SELECT coalesce((SELECT CAST(value AS INTEGER) FROM meta WHERE key = ?), 0)`, MetaReplicaSeq).Scan(&last); err != nil {
-			return err
-		}
-		res, err := tx.exec(`UPDATE outbox SET rseq = ? + n.rn FROM
-			(SELECT seq, row_number() OVER (ORDER BY seq) AS rn FROM outbox WHERE rseq IS NULL AND sent_at IS NULL AND refused IS NULL) AS n
-			WHERE outbox.seq = n.seq`, last)
-		if err != nil {
-			return err
-		}
-		if n, _ := res.RowsAffected(); n > 0 {
-			return tx.setMeta(MetaReplicaSeq, strconv.FormatInt(last+n, 10))
-		}
-		return nil
-	})
+	return s.Update(ctx, "sync", func(tx *Tx) error { return tx.numberPending(0, -1) })
 }
+
+// numberPending numbers, as NumberPending, the changes without a number
+// among the first limit unsent ones after seq (a negative limit: all).
+func (tx *Tx) numberPending(seq int64, limit int) error {
+	var last int64
+	if err := tx.queryRow(`SELECT coalesce((SELECT CAST(value AS INTEGER) FROM meta WHERE key = ?), 0)`, MetaReplicaSeq).Scan(&last); err != nil {
+		return err
+	}
+	res, err := tx.exec(sqlNumberPending, last, seq, limit)
+	if err != nil {
+		return err
+	}
+	if n, _ := res.RowsAffected(); n > 0 {
+		return tx.setMeta(MetaReplicaSeq, strconv.FormatInt(last+n, 10))
+	}
+	return nil
+}
+
+const sqlNumberPending = `UPDATE outbox SET rseq = ? + n.rn FROM
+	(SELECT seq, row_number() OVER (ORDER BY seq) AS rn FROM
+		(SELECT seq, rseq FROM outbox WHERE sent_at IS NULL AND refused IS NULL AND seq > ? ORDER BY seq LIMIT ?)
+		WHERE rseq IS NULL) AS n
+	WHERE outbox.seq = n.seq`
 
 // NeedsRecovery says whether this database was restored and must recover
 // from HQ what the backup lacks before it sends anything.

@@ -29,7 +29,7 @@ type Engine struct {
 	Store  *store.Store
 	Client Client
 	HQ     string
-	Batch  int           // changes per request; default 500
+	Batch  int           // changes per request; default defaultBatch
 	Every  time.Duration // pause between syncs while online; default 1 min
 	// OnStatus, if set, is told every change of status (from Run's
 	// goroutine). Set it before Start, or later with SetOnStatus.
@@ -96,9 +96,12 @@ func (e *Engine) Running() bool {
 	return e.done != nil
 }
 
+// defaultBatch is the changes per request.
+const defaultBatch = 500
+
 func (e *Engine) batch() int {
 	if e.Batch <= 0 {
-		return 500
+		return defaultBatch
 	}
 	return e.Batch
 }
@@ -276,108 +279,143 @@ func toWire(c store.Change) protocol.Change {
 }
 
 // push sends the outbox in batches, pipelined: while HQ applies one batch,
-// the previous one is marked sent and the next is read and encoded. A
-// change leaves the outbox only once HQ has answered for it, so a push cut
-// short anywhere at worst sends a batch again, which HQ answers as
-// duplicates. Each batch answered is reported to progress.
+// the answers before it are recorded and the next batch is numbered, read
+// and encoded. A change leaves the outbox only once HQ has answered for it,
+// so a push cut short anywhere at worst sends a batch again, which HQ
+// answers as duplicates. Each batch answered is reported to progress.
 func (e *Engine) push(ctx context.Context, p *kaohe.SyncProgress, progress func(kaohe.SyncProgress)) error {
-	type answer struct {
-		results []protocol.Result
-		err     error
-	}
-	if err := e.Store.NumberPending(ctx); err != nil {
-		return err
-	}
 	replica, err := e.Store.Meta(ctx, store.MetaReplica)
 	if err != nil {
 		return err
 	}
-	batch, err := e.Store.PendingChangesAfter(ctx, 0, e.batch())
-	if err != nil {
-		return err
-	}
-	if len(batch) > 0 {
-		if p.ToSend, err = e.Store.PendingCount(ctx); err != nil {
-			return err
-		}
-		progress(*p)
-	}
 	// A client that encodes ahead gets each batch encoded while HQ applies
-	// the one before.
+	// the one before; others get the changes as they are.
 	ep, encodes := e.Client.(encodedPusher)
-	encode := func(batch []store.Change) (client.PushBody, error) {
-		if !encodes || len(batch) == 0 {
-			return client.PushBody{}, nil
+	sendCtx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	var (
+		queue    []*flight       // sent, in order, waiting for HQ's answer
+		answered []store.Outcome // HQ's answers not yet recorded
+		seq      int64           // the last change read
+		done     bool            // nothing more to read
+		depth    = 1             // batches at HQ at once
+		first    = true
+	)
+	// prepare records the answers so far and reads the next batch (numbered
+	// in the same transaction), encoded; nil when nothing is left.
+	prepare := func() (*flight, error) {
+		if done {
+			return nil, nil
 		}
-		wire := make([]protocol.Change, len(batch))
+		batch, err := e.Store.NextToSend(ctx, answered, seq, e.batch())
+		if err != nil {
+			return nil, err
+		}
+		answered = nil
+		if first && len(batch) > 0 {
+			first = false
+			if p.ToSend, err = e.Store.PendingCount(ctx); err != nil {
+				return nil, err
+			}
+			progress(*p)
+		}
+		if len(batch) == 0 {
+			done = true
+			return nil, nil
+		}
+		seq = batch[len(batch)-1].Seq
+		f := &flight{batch: batch, wire: make([]protocol.Change, len(batch))}
 		for i, c := range batch {
-			wire[i] = toWire(c)
+			f.wire[i] = toWire(c)
 		}
-		return client.EncodePush(replica, wire)
+		if encodes {
+			if f.body, err = client.EncodePush(replica, f.wire); err != nil {
+				return nil, err
+			}
+		}
+		return f, nil
 	}
-	body, err := encode(batch)
+	send := func(f *flight) {
+		f.answered = make(chan answer, 1)
+		go func() {
+			var a answer
+			switch rp, ok := e.Client.(replicaPusher); {
+			case encodes:
+				a.results, a.err = ep.PushEncoded(sendCtx, f.body)
+			case ok:
+				a.results, a.err = rp.PushFrom(sendCtx, replica, f.wire)
+			default:
+				a.results, a.err = e.Client.Push(sendCtx, f.wire)
+			}
+			f.answered <- a
+		}()
+		queue = append(queue, f)
+	}
+	// fail stops what is still at HQ and waits for it: nothing of it is
+	// recorded (HQ answers it as duplicates when it comes again), while the
+	// answers in hand are.
+	fail := func(err error) error {
+		cancel()
+		for _, f := range queue {
+			<-f.answered
+		}
+		if len(answered) > 0 {
+			if merr := e.Store.MarkPushed(context.WithoutCancel(ctx), answered); merr != nil {
+				return errors.Join(err, merr)
+			}
+		}
+		return err
+	}
+	next, err := prepare()
 	if err != nil {
 		return err
 	}
-	var toMark []store.Outcome
-	for len(batch) > 0 {
-		answered := make(chan answer, 1)
-		if encodes {
-			go func(b client.PushBody) {
-				res, err := ep.PushEncoded(ctx, b)
-				answered <- answer{res, err}
-			}(body)
-		} else {
-			wire := make([]protocol.Change, len(batch))
-			for i, c := range batch {
-				wire[i] = toWire(c)
+	for next != nil || len(queue) > 0 {
+		for next != nil && len(queue) < depth {
+			send(next)
+			if next, err = prepare(); err != nil {
+				return fail(err)
 			}
-			go func() {
-				var res []protocol.Result
-				var err error
-				if rp, ok := e.Client.(replicaPusher); ok {
-					res, err = rp.PushFrom(ctx, replica, wire)
-				} else {
-					res, err = e.Client.Push(ctx, wire)
-				}
-				answered <- answer{res, err}
-			}()
 		}
-		var markErr, readErr error
-		if toMark != nil {
-			markErr = e.Store.MarkPushed(ctx, toMark)
+		if len(queue) == 0 {
+			break
 		}
-		next, readErr := e.Store.PendingChangesAfter(ctx, batch[len(batch)-1].Seq, e.batch())
-		var encErr error
-		if readErr == nil {
-			body, encErr = encode(next)
+		f := queue[0]
+		a := <-f.answered
+		queue = queue[1:]
+		if a.err != nil {
+			return fail(a.err)
 		}
-		a := <-answered
-		switch {
-		case a.err != nil:
-			return a.err
-		case markErr != nil:
-			return markErr
-		case readErr != nil:
-			return readErr
-		case encErr != nil:
-			return encErr
+		if len(a.results) != len(f.batch) {
+			return fail(kaohe.Errorf(kaohe.EINTERNAL, "err.sync_bad_answer"))
 		}
-		p.Sent += len(batch)
-		progress(*p)
-		toMark = make([]store.Outcome, len(a.results))
-		for i, r := range a.results {
-			toMark[i] = store.Outcome{ChangeID: r.ID}
+		for _, r := range a.results {
+			o := store.Outcome{ChangeID: r.ID}
 			if r.Status == protocol.Refused {
-				toMark[i].Refused = r.Message
+				o.Refused = r.Message
 			}
+			answered = append(answered, o)
 		}
-		batch = next
+		p.Sent += len(f.batch)
+		progress(*p)
 	}
-	if toMark != nil {
-		return e.Store.MarkPushed(ctx, toMark)
+	if len(answered) > 0 {
+		return e.Store.MarkPushed(ctx, answered)
 	}
 	return nil
+}
+
+// flight is one batch on its way to HQ.
+type flight struct {
+	batch    []store.Change
+	wire     []protocol.Change
+	body     client.PushBody
+	answered chan answer
+}
+
+type answer struct {
+	results []protocol.Result
+	err     error
 }
 
 func isOffline(err error) bool {

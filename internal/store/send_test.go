@@ -1,0 +1,128 @@
+package store
+
+import (
+	"fmt"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"kaohe/internal/kaohe"
+)
+
+// TestNextToSendNumbersBatchByBatch: the sync reads its batches through
+// NextToSend, which records the answers for the batch before and numbers
+// the next one in one transaction. The numbers must be those NumberPending
+// gives the whole outbox at once (gap-free, in write order), a change must
+// keep its number when read again, a change written during the pass goes on
+// the sequence after the others, and the answers must be recorded.
+func TestNextToSendNumbersBatchByBatch(t *testing.T) {
+	s := newStore(t)
+	for i := range 7 {
+		addManager(t, s, fmt.Sprintf("M%03d", i), "经理", kaohe.Level1, kaohe.EduBachelor)
+	}
+	pending, _ := s.PendingChanges(ctx, 1000)
+	if len(pending) < 10 {
+		t.Fatalf("%d changes to send; want at least 10", len(pending))
+	}
+	// What NumberPending gives, on a copy of the database.
+	copyPath := filepath.Join(t.TempDir(), "copy.db")
+	if _, err := s.w.Exec(`VACUUM INTO ?`, copyPath); err != nil {
+		t.Fatal(err)
+	}
+	whole, err := Open(ctx, copyPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer whole.Close()
+	if err := whole.NumberPending(ctx); err != nil {
+		t.Fatal(err)
+	}
+	want := map[string]int64{}
+	wp, _ := whole.PendingChanges(ctx, 1000)
+	for _, c := range wp {
+		want[c.ID] = c.RSeq
+	}
+
+	got := map[string]int64{}
+	var answered []Outcome
+	var seq int64
+	const limit = 3
+	for round := 0; ; round++ {
+		batch, err := s.NextToSend(ctx, answered, seq, limit)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(batch) > limit {
+			t.Fatalf("batch of %d; limit %d", len(batch), limit)
+		}
+		if len(answered) > 0 {
+			var left int
+			s.r.QueryRow(`SELECT count(*) FROM outbox WHERE sent_at IS NULL AND change_id = ?`, answered[0].ChangeID).Scan(&left)
+			if left != 0 {
+				t.Fatalf("round %d: an answered change is still unsent", round)
+			}
+		}
+		if len(batch) == 0 {
+			break
+		}
+		answered = nil
+		for _, c := range batch {
+			if c.RSeq == 0 {
+				t.Fatalf("change %s read without a number", c.ID)
+			}
+			got[c.ID] = c.RSeq
+			answered = append(answered, Outcome{ChangeID: c.ID})
+		}
+		// Read again (an answer lost): the same numbers.
+		again, err := s.NextToSend(ctx, nil, seq, limit)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for i, c := range again {
+			if c.ID != batch[i].ID || c.RSeq != batch[i].RSeq {
+				t.Fatalf("read again: %s #%d; first %s #%d", c.ID, c.RSeq, batch[i].ID, batch[i].RSeq)
+			}
+		}
+		seq = batch[len(batch)-1].Seq
+	}
+	for id, n := range want {
+		if got[id] != n {
+			t.Errorf("change %s numbered %d batch by batch; %d at once", id, got[id], n)
+		}
+	}
+	if len(got) != len(want) {
+		t.Errorf("%d changes sent; want %d", len(got), len(want))
+	}
+	if n, _ := s.PendingCount(ctx); n != 0 {
+		t.Errorf("%d changes left unsent", n)
+	}
+	last, _ := s.Meta(ctx, MetaReplicaSeq)
+	if last != fmt.Sprint(len(want)) {
+		t.Errorf("replica sequence at %s; want %d", last, len(want))
+	}
+
+	// A change written during the pass goes on after them; a refusal keeps
+	// its reason and leaves the queue.
+	m := addManager(t, s, "M100", "新经理", kaohe.Level1, kaohe.EduBachelor)
+	batch, err := s.NextToSend(ctx, nil, seq, limit)
+	if err != nil || len(batch) == 0 {
+		t.Fatalf("after a new write: %d changes, %v", len(batch), err)
+	}
+	if batch[0].RSeq != int64(len(want)+1) {
+		t.Errorf("the new change is #%d; want #%d", batch[0].RSeq, len(want)+1)
+	}
+	var out []Outcome
+	for _, c := range batch {
+		out = append(out, Outcome{ChangeID: c.ID, Refused: "err.test_refused"})
+	}
+	if _, err := s.NextToSend(ctx, out, batch[len(batch)-1].Seq, 0); err != nil {
+		t.Fatal(err)
+	}
+	refused, _ := s.Refused(ctx)
+	if len(refused) != len(batch) || !strings.Contains(refused[0].Refused, "err.test_refused") {
+		t.Errorf("refused %+v; want the %d changes of %s", refused, len(batch), m.ID)
+	}
+	if n, _ := s.PendingCount(ctx); n != 0 {
+		t.Errorf("%d changes left unsent after the refusals", n)
+	}
+}
