@@ -96,8 +96,10 @@ func (e *Engine) Running() bool {
 	return e.done != nil
 }
 
-// defaultBatch is the changes per request.
-const defaultBatch = 500
+// defaultBatch is the changes per request: HQ's cost per request (a
+// transaction, its commit, reading what the batch refers to) is paid 5x
+// less often than with 500 (docs/BENCHMARKS.md, two-process sync).
+const defaultBatch = 2000
 
 func (e *Engine) batch() int {
 	if e.Batch <= 0 {
