@@ -329,15 +329,21 @@ var byName = func() map[string]*Entity {
 // review decision and a showroom's application event; HQ's level change and
 // a showroom's level assignment): one id there names one row, so a row id
 // is one kind's only.
-func (e *Entity) TableMates() []string {
-	var out []string
-	for _, o := range registry {
-		if o != e && o.Table == e.Table {
-			out = append(out, o.Name)
+func (e *Entity) TableMates() []string { return tableMates[e] }
+
+// tableMates is TableMates of every kind, found once: HQ asks it of every
+// new row.
+var tableMates = func() map[*Entity][]string {
+	m := map[*Entity][]string{}
+	for _, e := range registry {
+		for _, o := range registry {
+			if o != e && o.Table == e.Table {
+				m[e] = append(m[e], o.Name)
+			}
 		}
 	}
-	return out
-}
+	return m
+}()
 
 // CheckIDFree refuses a new row whose id a row of a table mate already has
 // (taken reports whether a kind holds the id).

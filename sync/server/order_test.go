@@ -193,3 +193,26 @@ func TestPushAfterABatchRefusedWhole(t *testing.T) {
 		t.Errorf("rows %d -> %d", before, n)
 	}
 }
+
+// TestBatchSeesARowDeletedInIt: a manager deleted earlier in a batch is
+// no row for a later change of the batch to refer to, though the batch's
+// prefetch found it stored.
+func TestBatchSeesARowDeletedInIt(t *testing.T) {
+	o := newOrderFixture(t)
+	m := managerChange("m1", o.idA, "A001")
+	m.Version = 1
+	_, _, raw := o.post(protocol.PathPush, o.tokenA, pushAfter("", "", m), true, v1)
+	if r := o.results(raw); r[0].Status != protocol.Applied {
+		t.Fatalf("manager: %s", raw)
+	}
+	del := m
+	del.ID, del.Op, del.Version = "c-del-m1", "delete", 2
+	_, _, raw = o.post(protocol.PathPush, o.tokenA, pushAfter("", "", del, target("tg1", "m1", 12)), true, v1)
+	r := o.results(raw)
+	if r[0].Status != protocol.Applied {
+		t.Fatalf("delete: %s", raw)
+	}
+	if r[1].Status != protocol.Refused {
+		t.Fatalf("a target for the manager deleted before it in the batch: %s %s", r[1].Status, r[1].Message)
+	}
+}

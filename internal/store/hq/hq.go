@@ -598,6 +598,9 @@ func (s *Store) recordKeyed(tx *txn, c protocol.Change, showroom, parent, key, o
 	}
 	seq, _ := res.LastInsertId()
 	delete(tx.known, c.Entity+"\x00"+c.RowID) // read again if asked: the write may or may not win
+	if c.Op == "delete" {
+		delete(tx.owners, c.Entity+"\x00"+c.RowID) // a deleted row is no one's to refer to
+	}
 	tx.moved[c.Entity+"\x00"+c.RowID] = true
 	if key != "" {
 		tx.keyDirty[key] = true

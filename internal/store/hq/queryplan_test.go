@@ -27,6 +27,7 @@ func TestPerChangeQueriesUseTheirIndex(t *testing.T) {
 		"replica numbers":   {sqlReplicaNumbers, "PRIMARY KEY", []any{"c", 1, 5000}},
 		"changes seen":      {sqlSeenChanges, "sqlite_autoindex_changes_1", []any{`["a","b"]`}},
 		"prefetch rows":     {sqlPrefetchRows, "sqlite_autoindex_rows_1", []any{`[["manager","a"]]`}},
+		"prefetch owners":   {sqlPrefetchOwners, "sqlite_autoindex_rows_1", []any{`[["manager","a"]]`}},
 		"stored row":        {sqlStoredRow, "sqlite_autoindex_rows_1", []any{"manager", "a"}},
 		"row's showroom":    {sqlRowShowroom, "sqlite_autoindex_rows_1", []any{"manager", "a"}},
 		"row's payload":     {sqlRowPayload, "sqlite_autoindex_rows_1", []any{"manager", "a"}},

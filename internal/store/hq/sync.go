@@ -43,6 +43,9 @@ func (s *Store) PushFrom(ctx context.Context, cred Credential, replica string, c
 		if err != nil {
 			return err
 		}
+		if err := prefetchOwners(tx, decoded); err != nil {
+			return err
+		}
 		seenNos, err := s.replicaNumbers(tx, cred, changes)
 		if err != nil {
 			return err
@@ -89,6 +92,8 @@ const (
 	sqlSeenChanges    = `SELECT change_id FROM changes WHERE change_id IN (SELECT value FROM json_each(?))`
 	sqlPrefetchRows   = `SELECT entity, row_id, showroom_id, payload, deleted FROM rows
 		WHERE (entity, row_id) IN (SELECT json_extract(value, '$[0]'), json_extract(value, '$[1]') FROM json_each(?))`
+	sqlPrefetchOwners = `SELECT entity, row_id, showroom_id FROM rows
+		WHERE (entity, row_id) IN (SELECT json_extract(value, '$[0]'), json_extract(value, '$[1]') FROM json_each(?)) AND deleted = 0`
 	sqlStoredRow   = `SELECT showroom_id, payload, deleted FROM rows WHERE entity = ? AND row_id = ?`
 	sqlRowShowroom = `SELECT showroom_id FROM rows WHERE entity = ? AND row_id = ? AND deleted = 0`
 )
@@ -331,6 +336,12 @@ func (s *Store) prefetch(tx *txn, changes []protocol.Change) (map[string]bool, e
 	for i, c := range changes {
 		ids[i], keys[i] = c.ID, [2]string{c.Entity, c.RowID}
 		tx.known[c.Entity+"\x00"+c.RowID] = nil // absent unless found below
+		if e, err := kaohe.EntityOf(c.Entity); err == nil {
+			for _, m := range e.TableMates() { // CheckIDFree asks of a new row
+				keys = append(keys, [2]string{m, c.RowID})
+				tx.known[m+"\x00"+c.RowID] = nil
+			}
+		}
 	}
 	idsJSON, _ := json.Marshal(ids)
 	keysJSON, _ := json.Marshal(keys)
@@ -362,6 +373,47 @@ func (s *Store) prefetch(tx *txn, changes []protocol.Change) (map[string]bool, e
 		tx.known[entity+"\x00"+id] = &r
 	}
 	return seen, rows.Err()
+}
+
+// prefetchOwners reads, in one query for a batch, the showrooms of the
+// stored rows its rows refer to (tx.owners, as showroomOfRow finds them);
+// a row referred to that is not stored yet is looked up when asked, for the
+// batch may bring it.
+func prefetchOwners(tx *txn, batch []decoded) error {
+	var refs [][2]string
+	asked := map[string]bool{}
+	for _, d := range batch {
+		if d.err != nil || d.row.E == nil {
+			continue
+		}
+		for _, ref := range d.row.Refs() {
+			key := ref.Entity + "\x00" + ref.ID
+			if ref.ID == "" || asked[key] {
+				continue
+			}
+			if _, ok := tx.owners[key]; !ok {
+				asked[key] = true
+				refs = append(refs, [2]string{ref.Entity, ref.ID})
+			}
+		}
+	}
+	if len(refs) == 0 {
+		return nil
+	}
+	js, _ := json.Marshal(refs)
+	rows, err := tx.Query(sqlPrefetchOwners, string(js))
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var entity, id, sr string
+		if err := rows.Scan(&entity, &id, &sr); err != nil {
+			return err
+		}
+		tx.owners[entity+"\x00"+id] = sr
+	}
+	return rows.Err()
 }
 
 // storedRow returns the stored state of a row: from the batch's prefetch,
