@@ -29,6 +29,7 @@ type env struct {
 	actor   kaohe.Actor // the signed-in account
 	docDir  string
 	dataDir string
+	offered string // the update offered at once after HQ refused this version
 	// openFile opens a document in the system viewer; tests record instead.
 	openFile func(path string)
 	now      func() time.Time

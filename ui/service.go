@@ -110,6 +110,10 @@ type SyncService interface {
 	RefusedChanges(ctx context.Context) ([]kaohe.RefusedChange, error)
 	ExportBundle(ctx context.Context, path string) (int, error)
 	ImportBundle(ctx context.Context, path string) (int, error)
+	// AvailableUpdate is the version of the build staged for install (fetched
+	// from HQ or beside a bundle), or "": SyncStatus.Update without reading
+	// the database.
+	AvailableUpdate() string
 	// InstallUpdate puts the build fetched from HQ (SyncStatus.Update) in
 	// place; the window then closes and the new version starts.
 	InstallUpdate(ctx context.Context) error

@@ -2,7 +2,6 @@ package ui
 
 import (
 	"context"
-	"errors"
 	"path/filepath"
 	"strings"
 
@@ -42,6 +41,9 @@ func syncText(st kaohe.SyncStatus) string {
 	if st.Update != "" {
 		lines = append(lines, T("sync.update_available", "Version", st.Update))
 	}
+	if st.UpdateError != nil {
+		lines = append(lines, T("sync.update_error", "Error", ErrorText(st.UpdateError)))
+	}
 	return strings.Join(lines, "\n")
 }
 
@@ -71,22 +73,35 @@ type SyncScreen struct {
 }
 
 // isUpgrade reports HQ's "please upgrade" refusal.
-func isUpgrade(err error) bool {
-	var ke *kaohe.Error
-	return errors.As(err, &ke) && ke.Key == "err.upgrade"
-}
+func isUpgrade(err error) bool { return kaohe.ErrorKey(err) == "err.upgrade" }
 
 // InstallUpdate asks first, then installs the new version and closes the
 // window (the installer or the new program opens it again).
 func (s *SyncScreen) InstallUpdate() {
-	version := s.update
-	s.e.confirm(T("sync.update_title"), T("sync.update_confirm", "Version", version), func() {
-		if err := s.e.svc.InstallUpdate(s.e.ctx); err != nil {
-			s.e.showError(err)
-			s.Reload()
+	s.e.offerUpdate(s.update, s.Quit, s.Reload)
+}
+
+// offerAtOnce offers version after HQ refused this one, once per version
+// (the sync's own news and the Sync screen both come here).
+func (e *env) offerAtOnce(version string, quit, failed func()) {
+	if version == e.offered {
+		return
+	}
+	e.offered = version
+	e.offerUpdate(version, quit, failed)
+}
+
+// offerUpdate asks whether to install version now; on yes it installs it
+// and quits (default the app's Quit); failed runs after a refusal.
+func (e *env) offerUpdate(version string, quit, failed func()) {
+	e.confirm(T("sync.update_title"), T("sync.update_confirm", "Version", version), func() {
+		if err := e.svc.InstallUpdate(e.ctx); err != nil {
+			e.showError(err)
+			if failed != nil {
+				failed()
+			}
 			return
 		}
-		quit := s.Quit
 		if quit == nil {
 			quit = fyne.CurrentApp().Quit
 		}
@@ -202,6 +217,7 @@ func (s *SyncScreen) SyncNow() {
 		err := e.svc.SyncNow(ctx)
 		cancelled := ctx.Err() != nil
 		cancel()
+		update := e.svc.AvailableUpdate() // fetched by this sync too (the screen's status is read again)
 		e.work.deliver(func() {
 			s.cancel = nil
 			s.Progress.Hide()
@@ -210,8 +226,8 @@ func (s *SyncScreen) SyncNow() {
 			switch {
 			case cancelled:
 				say(s.Message, T("sync.cancelled"), false)
-			case err != nil && s.update != "" && isUpgrade(err):
-				s.InstallUpdate() // HQ wants a newer version and it is here: offer it at once
+			case err != nil && update != "" && isUpgrade(err):
+				e.offerAtOnce(update, s.Quit, s.Reload) // HQ wants a newer version and it is here
 			case err != nil:
 				s.e.showError(err)
 			}
@@ -270,14 +286,22 @@ func (s *SyncScreen) ExportBundle(path string) {
 func (s *SyncScreen) ImportBundle(path string) {
 	e := s.e
 	say(s.Message, T("working"), false)
-	load(&loader{e: e}, func(ctx context.Context) (int, error) {
-		return e.svc.ImportBundle(ctx, path)
-	}, func(n int, err error) {
+	type imported struct {
+		n      int
+		update string // the build that came with the bundle, staged
+	}
+	load(&loader{e: e}, func(ctx context.Context) (imported, error) {
+		n, err := e.svc.ImportBundle(ctx, path)
+		return imported{n, e.svc.AvailableUpdate()}, err
+	}, func(r imported, err error) {
+		s.Reload()
 		if err != nil {
 			say(s.Message, ErrorText(err), true)
+			if isUpgrade(err) && r.update != "" {
+				e.offerAtOnce(r.update, s.Quit, s.Reload) // the bundle needs a newer version, and it came with it
+			}
 			return
 		}
-		s.Reload()
-		say(s.Message, T("sync.imported", "Count", n), false)
+		say(s.Message, T("sync.imported", "Count", r.n), false)
 	})
 }

@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"bytes"
 	"context"
 	"net/http"
 	"net/http/httptest"
@@ -15,6 +16,8 @@ import (
 	"kaohe/internal/service"
 	"kaohe/internal/store/hq"
 	"kaohe/internal/update"
+	"kaohe/sync/bundle"
+	"kaohe/sync/bundle/bundletest"
 	"kaohe/sync/protocol"
 	"kaohe/sync/server"
 )
@@ -94,5 +97,97 @@ func TestUpdateFromHQInTheWindow(t *testing.T) {
 	answer(t, w, true) // offered at once after the refusal
 	if b, _ := os.ReadFile(exe); string(b) != "program 0.2.0" || quit != 1 || len(started) != 1 {
 		t.Errorf("after yes: program %q, quit %d, started %v", b, quit, started)
+	}
+}
+
+// TestUpdateFromABundleInTheWindow: a showroom that only exchanges bundles
+// imports HQ's bundle on the Sync screen: with the build changed on the
+// stick the screen says why it was refused and offers nothing; with the
+// genuine build beside it, 新版本可用 and the button. A bundle HQ wrote for a
+// newer protocol is refused, and the update it brings is offered at once.
+func TestUpdateFromABundleInTheWindow(t *testing.T) {
+	w, svc, _ := demoWindow(t)
+	ctx := context.Background()
+	h, err := hq.Open(ctx, filepath.Join(t.TempDir(), "hq.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer h.Close()
+	srv := httptest.NewServer((&server.Server{Store: h}).Handler())
+	defer srv.Close()
+	_, code, err := h.AddShowroom(ctx, "SH19", "离线展厅", "华东片区")
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	exe := filepath.Join(dir, "kaohe.exe")
+	os.WriteFile(exe, []byte("old program"), 0o755)
+	svc.App = service.AppInfo{Version: "0.1.0", Exe: exe, UpdateDir: filepath.Join(dir, "updates"),
+		Start: func(string, ...string) error { return nil }}
+	open(w, "nav.settings")
+	w.Settings.HQ.SetText(srv.URL)
+	w.Settings.Code.SetText(code)
+	w.Settings.Enroll()
+	srv.Close() // offline from here on: bundles only
+
+	build := []byte("program 0.2.0 from the stick")
+	src := filepath.Join(t.TempDir(), "kaohe-0.2.0.exe")
+	os.WriteFile(src, build, 0o755)
+	id, _, priv, _ := h.SigningKey(ctx)
+	r, err := update.Sign(src, "0.2.0", protocol.ReleaseExe, id, priv, time.Now().UTC().Format(time.RFC3339))
+	if err != nil {
+		t.Fatal(err)
+	}
+	usb := t.TempDir()
+	writeBundle := func(version int) string {
+		b, key, err := h.ExportBundle(ctx, "SH19")
+		if err != nil {
+			t.Fatal(err)
+		}
+		b.Release = &r
+		var buf bytes.Buffer
+		if err := bundle.Write(&buf, b, key); err != nil {
+			t.Fatal(err)
+		}
+		data := buf.Bytes()
+		if version != protocol.Version {
+			if data, err = bundletest.AsVersion(data, version, key); err != nil {
+				t.Fatal(err)
+			}
+		}
+		path := filepath.Join(usb, "总部.kaohe")
+		os.WriteFile(path, data, 0o644)
+		return path
+	}
+
+	open(w, "nav.sync")
+	path := writeBundle(protocol.Version)
+	os.WriteFile(filepath.Join(usb, r.File), []byte("program 0.2.0 from the stic!"), 0o755)
+	w.Sync.ImportBundle(path)
+	w.Sync.Wait()
+	if w.Sync.Update.Visible() || !strings.Contains(w.Sync.Status.Text, "文件内容与总部签名的不符") {
+		t.Errorf("a changed build: status %q, button %v; want the reason and no button", w.Sync.Status.Text, w.Sync.Update.Visible())
+	}
+
+	os.WriteFile(filepath.Join(usb, r.File), build, 0o755)
+	w.Sync.ImportBundle(path)
+	w.Sync.Wait()
+	if !w.Sync.Update.Visible() || !strings.Contains(w.Sync.Status.Text, "新版本可用：0.2.0") || strings.Contains(w.Sync.Status.Text, "不符") {
+		t.Fatalf("the genuine build: status %q, button %v", w.Sync.Status.Text, w.Sync.Update.Visible())
+	}
+	if top := w.Canvas().Overlays().Top(); top != nil {
+		t.Errorf("an update offered without HQ asking for it")
+	}
+
+	quit := 0
+	w.Sync.Quit = func() { quit++ }
+	w.Sync.ImportBundle(writeBundle(protocol.Version + 1))
+	w.Sync.Wait()
+	if !strings.Contains(w.Sync.Message.Text, "请升级") {
+		t.Errorf("the newer protocol's bundle: %q; want please upgrade", w.Sync.Message.Text)
+	}
+	answer(t, w, true) // offered at once
+	if b, _ := os.ReadFile(exe); string(b) != string(build) || quit != 1 {
+		t.Errorf("after yes: program %q, quit %d", b, quit)
 	}
 }

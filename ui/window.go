@@ -128,11 +128,26 @@ func NewWindow(p Params) *Window {
 			if w.Dashboard != nil {
 				w.Dashboard.ShowSync(st)
 			}
+			// HQ refuses this version and the new one is here: offer it at
+			// once, once per version, whatever screen is open.
+			if !st.Running && st.Update != "" && isUpgrade(st.LastError) {
+				w.e.offerAtOnce(st.Update, w.quitForUpdate, nil)
+			}
 		})
 	})
 	w.Resize(fyne.NewSize(1280, 800))
 	w.start() // the first-run set-up, the sign-in, or the screens
 	return w
+}
+
+// quitForUpdate closes the app once an update was started (the Sync
+// screen's Quit when set, as tests set it).
+func (w *Window) quitForUpdate() {
+	if w.Sync != nil && w.Sync.Quit != nil {
+		w.Sync.Quit()
+		return
+	}
+	fyne.CurrentApp().Quit()
 }
 
 // build makes the tabs in the current language and shows the i-th screen.

@@ -9,9 +9,7 @@ import (
 	"io"
 	"log/slog"
 	"os"
-	"os/exec"
 	"path/filepath"
-	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -26,11 +24,7 @@ import (
 // TestMain lets a test run this package's commands in a child process (the
 // test binary itself), so a child's peak memory can be measured alone.
 func TestMain(m *testing.M) {
-	if mode := os.Getenv("KAOHE_HQ_CHILD"); mode != "" {
-		code := child(mode, strings.Split(os.Getenv("KAOHE_HQ_ARGS"), "\x1f"))
-		reportPeak()
-		os.Exit(code)
-	}
+	bundletest.RunChild("KAOHE_HQ", child)
 	os.Exit(m.Run())
 }
 
@@ -67,37 +61,11 @@ func child(mode string, args []string) int {
 	return 2
 }
 
-// reportPeak tells the parent this process's peak resident memory. It is
-// read from /proc/self/status (VmHWM, of this program's own memory map):
-// the rusage a parent gets carries the parent's own peak over the exec.
-func reportPeak() {
-	b, err := os.ReadFile("/proc/self/status")
-	if err != nil {
-		return
-	}
-	for _, l := range strings.Split(string(b), "\n") {
-		if f := strings.Fields(l); len(f) >= 2 && f[0] == "VmHWM:" {
-			os.Stderr.WriteString("\nVmHWM " + f[1] + "\n")
-		}
-	}
-}
-
 // peakRSS runs a child and returns its exit code, peak resident memory and
 // what it said.
 func peakRSS(t *testing.T, mode string, args ...string) (int, int64, string) {
 	t.Helper()
-	cmd := exec.Command(os.Args[0], "-test.run=^$")
-	cmd.Env = append(os.Environ(), "KAOHE_HQ_CHILD="+mode, "KAOHE_HQ_ARGS="+strings.Join(args, "\x1f"))
-	var errb strings.Builder
-	cmd.Stderr = &errb
-	cmd.Run()
-	out := errb.String()
-	i := strings.LastIndex(out, "\nVmHWM ")
-	if i < 0 {
-		t.Skip("no peak memory figure on this system")
-	}
-	kb, _ := strconv.ParseInt(strings.Fields(out[i+7:])[0], 10, 64)
-	return cmd.ProcessState.ExitCode(), kb * 1024, strings.TrimSpace(out[:i])
+	return bundletest.PeakRSS(t, "KAOHE_HQ", mode, args...)
 }
 
 // enrolledShowroom makes an HQ database with one enrolled showroom and

@@ -12,6 +12,7 @@ import (
 	"log/slog"
 	"os"
 	"os/signal"
+	"path/filepath"
 	"runtime/debug"
 	"strings"
 	"syscall"
@@ -77,7 +78,7 @@ func (e *env) program() *cli.Program {
 			{Name: "account enable", Args: "--showroom CODE --employee-no NO", Summary: "总部重新启用展厅账号 / enable it again", Setup: e.cmdAccountBlock(false)},
 			{Name: "audit", Args: "[--showroom CODE] [--since DATE]", Summary: "谁改了什么：总部收到的每项更改及其账号 / who changed what", Setup: e.cmdAudit},
 			{Name: "import", Args: "BUNDLE", Summary: "导入展厅同步包 / import a showroom's bundle", Setup: e.cmdImport},
-			{Name: "export", Args: "--showroom CODE --out FILE", Summary: "为展厅导出同步包 / write HQ's bundle for a showroom", Setup: e.cmdExport},
+			{Name: "export", Args: "--showroom CODE --out FILE [--no-release]", Summary: "为展厅导出同步包 / write HQ's bundle for a showroom", Setup: e.cmdExport},
 			{Name: "stats", Summary: "各展厅数据统计（JSON）/ rows per showroom (JSON)", Setup: e.cmdStats},
 			{Name: "release add", Args: "[--version X.Y.Z] kaohe-setup-X.Y.Z.exe", Summary: "发布新版本（总部密钥签名）/ publish a build, signed with HQ's key", Setup: e.cmdReleaseAdd},
 			{Name: "keygen", Summary: "启用新签名密钥 / start a new signing key", Setup: e.cmdKeygen},
@@ -368,6 +369,7 @@ func (e *env) cmdImport(fs *flag.FlagSet) cli.Run {
 func (e *env) cmdExport(fs *flag.FlagSet) cli.Run {
 	showroom := fs.String("showroom", "", "展厅代码 / showroom code")
 	out := fs.String("out", "", "输出文件 / output file")
+	noRelease := fs.Bool("no-release", false, "不附带已发布的新版本 / leave the published build out")
 	return func(ctx context.Context, args []string) error {
 		if err := noArgs("export", args); err != nil {
 			return err
@@ -380,11 +382,29 @@ func (e *env) cmdExport(fs *flag.FlagSet) cli.Run {
 			return err
 		}
 		defer s.Close()
+		b, key, err := s.ExportBundle(ctx, *showroom)
+		if err != nil {
+			return err
+		}
+		// The newest published build travels with the bundle: its signed
+		// manifest inside, the file itself beside the bundle.
+		if !*noRelease {
+			r, ok, err := e.releaseDir().Latest()
+			if err != nil {
+				return err
+			}
+			if ok {
+				if err := e.releaseDir().CopyTo(r, filepath.Dir(*out)); err != nil {
+					return err
+				}
+				b.Release = &r
+			}
+		}
 		f, err := os.Create(*out + ".part")
 		if err != nil {
 			return err
 		}
-		n, err := s.ExportFile(ctx, *showroom, f)
+		err = bundle.Write(f, b, key)
 		if cerr := f.Close(); err == nil {
 			err = cerr
 		}
@@ -395,7 +415,10 @@ func (e *env) cmdExport(fs *flag.FlagSet) cli.Run {
 		if err := os.Rename(*out+".part", *out); err != nil {
 			return err
 		}
-		fmt.Fprintf(e.stdout, "已为展厅 %s 导出 %d 条变更到 %s\n", *showroom, n, *out)
+		fmt.Fprintf(e.stdout, "已为展厅 %s 导出 %d 条变更到 %s\n", *showroom, len(b.Changes), *out)
+		if b.Release != nil {
+			fmt.Fprintf(e.stdout, "同步包附带新版本 %s：请把 %s 与同步包一起交给展厅（放在同一文件夹）。\n", b.Release.Version, filepath.Join(filepath.Dir(*out), b.Release.File))
+		}
 		return nil
 	}
 }

@@ -7,9 +7,7 @@ import (
 	"encoding/base64"
 	"io"
 	"os"
-	"os/exec"
 	"path/filepath"
-	"strconv"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -19,6 +17,7 @@ import (
 	"kaohe/internal/store"
 	"kaohe/sync/bundle"
 	"kaohe/sync/bundle/bundletest"
+	"kaohe/sync/engine"
 	"kaohe/sync/protocol"
 	"kaohe/ui"
 )
@@ -26,11 +25,7 @@ import (
 // TestMain lets a test run this package's commands in a child process (the
 // test binary itself), so a child's peak memory can be measured alone.
 func TestMain(m *testing.M) {
-	if mode := os.Getenv("KAOHE_CHILD"); mode != "" {
-		code := child(mode, strings.Split(os.Getenv("KAOHE_ARGS"), "\x1f"))
-		reportPeak()
-		os.Exit(code)
-	}
+	bundletest.RunChild("KAOHE", child)
 	os.Exit(m.Run())
 }
 
@@ -51,7 +46,9 @@ func child(mode string, args []string) int {
 		defer s.Close()
 		ctx, cancel := context.WithTimeout(ctx, time.Minute)
 		defer cancel()
-		f := dropFolder(args[1], func() *store.Store { return s }, nil)
+		f := dropFolder(args[1], func(ctx context.Context, f *os.File) (engine.Imported, error) {
+			return engine.ImportBundleReport(ctx, s, f)
+		}, nil)
 		f.Settle = 50 * time.Millisecond
 		go func() {
 			for ctx.Err() == nil {
@@ -67,37 +64,11 @@ func child(mode string, args []string) int {
 	return 2
 }
 
-// reportPeak tells the parent this process's peak resident memory. It is
-// read from /proc/self/status (VmHWM, of this program's own memory map):
-// the rusage a parent gets carries the parent's own peak over the exec.
-func reportPeak() {
-	b, err := os.ReadFile("/proc/self/status")
-	if err != nil {
-		return
-	}
-	for _, l := range strings.Split(string(b), "\n") {
-		if f := strings.Fields(l); len(f) >= 2 && f[0] == "VmHWM:" {
-			os.Stderr.WriteString("\nVmHWM " + f[1] + "\n")
-		}
-	}
-}
-
 // peakRSS runs a child and returns its exit code, peak resident memory and
 // what it said.
 func peakRSS(t *testing.T, mode string, args ...string) (int, int64, string) {
 	t.Helper()
-	cmd := exec.Command(os.Args[0], "-test.run=^$")
-	cmd.Env = append(os.Environ(), "KAOHE_CHILD="+mode, "KAOHE_ARGS="+strings.Join(args, "\x1f"))
-	var errb strings.Builder
-	cmd.Stderr = &errb
-	cmd.Run()
-	out := errb.String()
-	i := strings.LastIndex(out, "\nVmHWM ")
-	if i < 0 {
-		t.Skip("no peak memory figure on this system")
-	}
-	kb, _ := strconv.ParseInt(strings.Fields(out[i+7:])[0], 10, 64)
-	return cmd.ProcessState.ExitCode(), kb * 1024, strings.TrimSpace(out[:i])
+	return bundletest.PeakRSS(t, "KAOHE", mode, args...)
 }
 
 // TestBombCostsLittle: an HQ bundle inflating to 1 GiB, for this very
@@ -185,7 +156,9 @@ func TestDropFolderNotesRefusedChanges(t *testing.T) {
 	ctx, cancel := context.WithTimeout(bg, 20*time.Second)
 	defer cancel()
 	var changed atomic.Int32 // the window hears of every bundle taken in
-	folder := dropFolder(drop, func() *store.Store { return s }, func() { changed.Add(1) })
+	folder := dropFolder(drop, func(ctx context.Context, f *os.File) (engine.Imported, error) {
+		return engine.ImportBundleReport(ctx, s, f)
+	}, func() { changed.Add(1) })
 	folder.Settle = 50 * time.Millisecond
 	go func() {
 		for ctx.Err() == nil {

@@ -102,6 +102,7 @@ func (e *env) program() *cli.Program {
 			{Name: "sync", Summary: "立即同步（失败时退出码非零）/ sync now (non-zero exit when it fails)", Setup: e.cmdSync},
 			{Name: "bundle export", Args: "--out FILE", Summary: "导出离线同步包 / write an offline bundle for HQ", Setup: e.cmdBundleExport},
 			{Name: "bundle import", Args: "FILE", Summary: "导入总部同步包 / import HQ's bundle", Setup: e.cmdBundleImport},
+			{Name: "update", Args: "[--bundle FILE]", Summary: "安装总部发布的新版本（先校验签名）/ install HQ's new version (signature checked)", Setup: e.cmdUpdate},
 			{Name: "excel export roster", Args: "--out FILE.xlsx", Summary: "导出花名册 / export the roster", Setup: e.cmdExcelExport("roster")},
 			{Name: "excel export figures", Args: "[--year YYYY] --out FILE.xlsx", Summary: "导出目标与实绩 / export targets and figures", Setup: e.cmdExcelExport("figures")},
 			{Name: "excel export assessments", Args: "--period ID --out FILE.xlsx", Summary: "导出考核结果 / export assessment results", Setup: e.cmdExcelExport("assessments")},
@@ -284,8 +285,7 @@ func (e *env) damagedWindow(ctx context.Context, a fyne.App, err error, hidden f
 
 func (e *env) startWindow(ctx context.Context, a fyne.App, s *store.Store, running bool) error {
 	svc = service.New(s, e.backupDir())
-	exe, _ := os.Executable()
-	svc.App = service.AppInfo{Version: Version, Exe: exe, Args: os.Args[1:], UpdateDir: filepath.Join(e.data, "updates")}
+	svc.App = e.appInfo()
 	if e.demo {
 		if err := seedIfEmpty(ctx, s); err != nil {
 			return err
@@ -316,6 +316,7 @@ func (e *env) startWindow(ctx context.Context, a fyne.App, s *store.Store, runni
 			if err != nil {
 				fmt.Fprintln(e.stderr, "backup:", ui.ErrorText(err)) // a failed backup must not keep the app closed
 			}
+			svc.LoadStagedUpdate(bctx) // fetched by an earlier "kaohe sync" or with a bundle
 			e.dailyBackups(bctx)
 		}()
 		svc.StartSync(ctx) // when enrolled: syncs in the background while the window is open
@@ -327,7 +328,9 @@ func (e *env) startWindow(ctx context.Context, a fyne.App, s *store.Store, runni
 		a.Lifecycle().SetOnStarted(start)
 	}
 	if e.drop != "" {
-		go dropFolder(e.drop, func() *store.Store { return svc.Store }, w.DataChanged).Run(ctx)
+		go dropFolder(e.drop, func(ctx context.Context, f *os.File) (engine.Imported, error) {
+			return svc.ImportBundleFrom(ctx, f, filepath.Dir(f.Name())) // a build beside the bundle is staged too
+		}, w.DataChanged).Run(ctx)
 	}
 	go func() {
 		<-ctx.Done() // Ctrl-C or a shutdown: close like the window's close button
@@ -337,12 +340,23 @@ func (e *env) startWindow(ctx context.Context, a fyne.App, s *store.Store, runni
 	return nil
 }
 
-// dropFolder imports HQ's bundles that appear in dir into the window's
-// store and tells the window (changed) so its screens read again; a refused
-// file goes to failed/ with the reason in the user's language.
-func dropFolder(dir string, st func() *store.Store, changed func()) *watch.Folder {
+// executable is the running program's path (a test names a stand-in).
+var executable = os.Executable
+
+// appInfo names the running program for updates from HQ: fetched builds
+// wait in the data folder's updates/.
+func (e *env) appInfo() service.AppInfo {
+	exe, _ := executable()
+	return service.AppInfo{Version: Version, Exe: exe, Args: os.Args[1:], UpdateDir: filepath.Join(e.data, "updates")}
+}
+
+// dropFolder imports HQ's bundles that appear in dir with imp (a build
+// beside a bundle is staged too) and tells the window (changed) so its
+// screens read again; a refused file goes to failed/ with the reason in the
+// user's language.
+func dropFolder(dir string, imp func(ctx context.Context, f *os.File) (engine.Imported, error), changed func()) *watch.Folder {
 	return &watch.Folder{Dir: dir, Ext: bundle.Ext, Handle: func(ctx context.Context, f *os.File) (string, error) {
-		sum, err := engine.ImportBundleReport(ctx, st(), f)
+		sum, err := imp(ctx, f)
 		if err != nil {
 			return "", err
 		}

@@ -5,15 +5,15 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"os"
 
 	"kaohe/internal/cli"
 	"kaohe/internal/documents"
 	"kaohe/internal/i18n"
 	"kaohe/internal/kaohe"
+	"kaohe/internal/service"
 	"kaohe/internal/store"
-	"kaohe/sync/client"
 	"kaohe/sync/engine"
+	"kaohe/sync/protocol"
 	"kaohe/ui"
 )
 
@@ -57,40 +57,96 @@ func enroll(ctx context.Context, s *store.Store, hqURL, code string, stdout io.W
 	return nil
 }
 
-// newEngine builds the sync engine from the stored credential, or nil
-// before enrollment.
-func newEngine(ctx context.Context, s *store.Store) (*engine.Engine, error) {
-	hqURL, err := s.Meta(ctx, store.MetaHQURL)
-	if err != nil {
-		return nil, err
-	}
-	token, err := s.Meta(ctx, store.MetaToken)
-	if err != nil || hqURL == "" || token == "" {
-		return &engine.Engine{Store: s}, err
-	}
-	return &engine.Engine{Store: s, Client: client.New(hqURL, token, client.Options{}), HQ: hqURL}, nil
-}
-
-// cmdSync syncs once; it fails (exit code 1) when the sync did.
+// cmdSync syncs once; it fails (exit code 1) when the sync did. After it
+// (also after HQ's "please upgrade") it asks HQ for a newer build, fetches
+// and verifies it, and says what to do.
 func (e *env) cmdSync(fs *flag.FlagSet) cli.Run {
 	return func(ctx context.Context, args []string) error {
 		if err := noArgs("sync", args); err != nil {
 			return err
 		}
-		s, err := e.openStore(ctx)
+		svc, done, err := e.updatingService(ctx)
 		if err != nil {
 			return err
 		}
-		defer s.Close()
-		en, err := newEngine(ctx, s)
+		defer done()
+		err = svc.SyncNow(ctx) // its end asks HQ for a newer build
+		st := svc.SyncStatus(ctx)
+		if err == nil {
+			fmt.Fprintf(e.stdout, "同步完成：待发送 %d 条，被总部拒绝 %d 条。\n", st.Pending, st.Refused)
+		}
+		e.sayUpdate(st)
+		return err
+	}
+}
+
+// updatingService is the command line's service that checks for, stages
+// and installs HQ's builds, with a build staged earlier already found.
+func (e *env) updatingService(ctx context.Context) (*service.Service, func(), error) {
+	svc, done, err := e.service(ctx)
+	if err != nil {
+		return nil, nil, err
+	}
+	svc.App = e.appInfo()
+	svc.App.NoRestart = true // nothing to restart: no window is open
+	svc.LoadStagedUpdate(ctx)
+	return svc, done, nil
+}
+
+// sayUpdate tells of a build ready to install, or why one was refused.
+func (e *env) sayUpdate(st kaohe.SyncStatus) {
+	lang := ui.Language()
+	if st.UpdateError != nil {
+		fmt.Fprintln(e.stderr, i18n.Text(lang, "sync.update_error", map[string]any{"Error": i18n.Error(lang, st.UpdateError)}))
+	}
+	if st.Update != "" {
+		fmt.Fprintln(e.stdout, i18n.Text(lang, "cli.update_available", map[string]any{"Version": st.Update}))
+	}
+}
+
+// cmdUpdate installs the newest build HQ published: asked of HQ when
+// enrolled and reachable, else one fetched earlier or staged from a bundle
+// (--bundle FILE imports it first). It is verified once more before it is
+// put in place.
+func (e *env) cmdUpdate(fs *flag.FlagSet) cli.Run {
+	fromBundle := fs.String("bundle", "", "先导入总部同步包（新版本文件在其旁边）/ import HQ's bundle first (the build beside it)")
+	return func(ctx context.Context, args []string) error {
+		if err := noArgs("update", args); err != nil {
+			return err
+		}
+		svc, done, err := e.updatingService(ctx)
 		if err != nil {
 			return err
 		}
-		if err := en.Sync(ctx); err != nil {
+		defer done()
+		lang := ui.Language()
+		if *fromBundle != "" {
+			n, err := svc.ImportBundle(ctx, *fromBundle)
+			if err != nil && kaohe.ErrorKey(err) != "err.upgrade" {
+				return err
+			}
+			if err == nil {
+				fmt.Fprintf(e.stdout, "已导入总部同步包：%d 条新变更。\n", n)
+			}
+		} else if err := svc.CheckUpdate(ctx); err != nil {
+			fmt.Fprintln(e.stderr, i18n.Error(lang, err)) // offline: a build fetched earlier may still be here
+		}
+		if err := svc.UpdateError(); err != nil {
 			return err
 		}
-		st := en.Status(ctx)
-		fmt.Fprintf(e.stdout, "同步完成：待发送 %d 条，被总部拒绝 %d 条。\n", st.Pending, st.Refused)
+		r, ok := svc.AvailableRelease()
+		if !ok {
+			fmt.Fprintln(e.stdout, i18n.Text(lang, "cli.update_current", map[string]any{"Version": Version}))
+			return nil
+		}
+		if err := svc.InstallUpdate(ctx); err != nil {
+			return err
+		}
+		if r.Kind == protocol.ReleaseInstaller {
+			fmt.Fprintln(e.stdout, i18n.Text(lang, "cli.update_installing", map[string]any{"Version": r.Version}))
+		} else {
+			fmt.Fprintln(e.stdout, i18n.Text(lang, "cli.update_replaced", map[string]any{"Version": r.Version, "Exe": svc.App.Exe}))
+		}
 		return nil
 	}
 }
@@ -130,25 +186,17 @@ func (e *env) cmdBundleImport(fs *flag.FlagSet) cli.Run {
 		if len(args) != 1 {
 			return cli.Usagef("kaohe bundle import", "请指定一个同步包文件 / name one bundle file")
 		}
-		s, err := e.openStore(ctx)
+		svc, done, err := e.service(ctx)
 		if err != nil {
 			return err
 		}
-		defer s.Close()
-		return importFile(ctx, s, args[0], e.stdout)
-	}
-}
-
-func importFile(ctx context.Context, s *store.Store, path string, stdout io.Writer) error {
-	f, err := os.Open(path)
-	if err != nil {
+		defer done()
+		svc.App = e.appInfo()
+		n, err := svc.ImportBundle(ctx, args[0])
+		if err == nil {
+			fmt.Fprintf(e.stdout, "已导入总部同步包：%d 条新变更。\n", n)
+		}
+		e.sayUpdate(svc.SyncStatus(ctx)) // a build that came with the bundle
 		return err
 	}
-	defer f.Close()
-	n, err := engine.ImportBundle(ctx, s, f)
-	if err != nil {
-		return err
-	}
-	fmt.Fprintf(stdout, "已导入总部同步包：%d 条新变更。\n", n)
-	return nil
 }

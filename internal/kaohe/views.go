@@ -149,6 +149,9 @@ type SyncStatus struct {
 	Refused   int       // changes HQ refused (their reasons are kept)
 	LastError error
 	Update    string // a newer version HQ published, fetched and verified, ready to install
+	// UpdateError is why the last build HQ offered was refused (a
+	// tampered file, one missing beside a bundle), or nil.
+	UpdateError error
 }
 
 // RefusedChange is a local change HQ refused, with its reason.

@@ -4,6 +4,7 @@ import (
 	"context"
 	"io"
 	"os"
+	"path/filepath"
 	"strings"
 	"sync"
 
@@ -59,7 +60,7 @@ func (s *Service) SyncStatus(ctx context.Context) kaohe.SyncStatus {
 		return kaohe.SyncStatus{LastError: err}
 	}
 	st := e.Status(ctx)
-	st.Update = s.AvailableUpdate()
+	st.Update, st.UpdateError = s.AvailableUpdate(), s.UpdateError()
 	return st
 }
 
@@ -69,7 +70,7 @@ func (s *Service) withUpdate(f func(kaohe.SyncStatus)) func(kaohe.SyncStatus) {
 		return nil
 	}
 	return func(st kaohe.SyncStatus) {
-		st.Update = s.AvailableUpdate()
+		st.Update, st.UpdateError = s.AvailableUpdate(), s.UpdateError()
 		f(st)
 	}
 }
@@ -197,7 +198,8 @@ func (s *Service) ImportBundle(ctx context.Context, path string) (int, error) {
 		return 0, err
 	}
 	defer f.Close()
-	return engine.ImportBundle(ctx, s.Store, f)
+	sum, err := s.ImportBundleFrom(ctx, f, filepath.Dir(path))
+	return sum.Applied, err
 }
 
 // VerifyCertificate checks a certificate's serial and code offline, against

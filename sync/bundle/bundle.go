@@ -57,6 +57,10 @@ type Bundle struct {
 	Changes    []protocol.Change
 	Cursor     int64    // HQ → showroom: the pull cursor after these
 	Acked      []string // HQ → showroom: the showroom's changes HQ holds
+	// Release (HQ → showroom) is the manifest of HQ's newest build, signed
+	// with HQ's key as online; the build itself travels beside the bundle
+	// (the same folder, under Release.File), too large for a bundle's limits.
+	Release *protocol.Release
 }
 
 const (
@@ -88,9 +92,10 @@ const (
 
 // line is every line after the header: exactly one field is set.
 type line struct {
-	Change    *protocol.Change `json:"change,omitempty"`
-	Ack       string           `json:"ack,omitempty"`
-	Signature string           `json:"signature,omitempty"`
+	Change    *protocol.Change  `json:"change,omitempty"`
+	Ack       string            `json:"ack,omitempty"`
+	Release   *protocol.Release `json:"release,omitempty"`
+	Signature string            `json:"signature,omitempty"`
 }
 
 // Write signs b with key and writes it compressed.
@@ -115,6 +120,11 @@ func Write(w io.Writer, b Bundle, key ed25519.PrivateKey) error {
 			return err
 		}
 	}
+	if b.Release != nil {
+		if err := enc.Encode(line{Release: b.Release}); err != nil {
+			return err
+		}
+	}
 	sig := ed25519.Sign(key, signedMessage(h))
 	if err := json.NewEncoder(bw).Encode(line{Signature: base64.StdEncoding.EncodeToString(sig)}); err != nil {
 		return err
@@ -134,6 +144,10 @@ func signedMessage(h hash.Hash) []byte {
 type File struct {
 	Header
 	Changes, Acks int // how many of each the file holds
+	// Release is the build manifest the bundle carries, or nil. The bundle's
+	// signature covers it; its own signature is still to be checked, as
+	// online (update.VerifyManifest).
+	Release *protocol.Release
 
 	tmp    *os.File
 	limits Limits
@@ -147,12 +161,29 @@ func errSignature() error {
 	return kaohe.Errorf(kaohe.EUNAUTHORIZED, "err.bundle_signature")
 }
 
+// Outdated refuses a genuine bundle written for another protocol version
+// (HQ has moved on, say). It still hands over the release manifest the
+// bundle carries: a showroom that only exchanges bundles learns this way of
+// the build that reads them. It says itself as "please upgrade".
+type Outdated struct {
+	Version int               // the bundle's protocol version
+	Release *protocol.Release // the build it names, or nil
+}
+
+func (o *Outdated) Error() string { return o.Unwrap().Error() }
+
+// Unwrap is the "please upgrade" refusal in the user's language.
+func (o *Outdated) Unwrap() error {
+	return kaohe.Errorf(kaohe.ECONFLICT, "err.upgrade", "Detail", kaohe.Errorf(kaohe.ECONFLICT, "err.upgrade_bundle"))
+}
+
 // Open checks a bundle: the format, the version, the kind expected, that
 // its showroom has keys trusted for it, every line within the limits and
 // the signature over all of them. r is read once, as a stream: a forged,
 // foreign or oversized file is refused with memory bounded by the line
 // limit, never by the file's size. Nothing of the file is handed over
-// before the signature is proven.
+// before the signature is proven. A genuine bundle of another protocol
+// version is refused with *Outdated, which carries its release.
 func Open(r io.Reader, kind string, trusted func(showroomID string) []ed25519.PublicKey, lim Limits) (*File, error) {
 	tmp, err := os.CreateTemp("", "kaohe-bundle-*")
 	if err != nil {
@@ -264,9 +295,6 @@ func (f *File) check(r io.Reader, kind string, trusted func(string) []ed25519.Pu
 	if err := strict(first, &f.Header); err != nil || f.Format != format || f.Layout != layout {
 		return errBad()
 	}
-	if f.Version != protocol.Version {
-		return kaohe.Errorf(kaohe.ECONFLICT, "err.upgrade", "Detail", "bundle")
-	}
 	if f.Kind != kind {
 		return kaohe.Errorf(kaohe.EINVALID, "err.bundle_kind")
 	}
@@ -274,6 +302,7 @@ func (f *File) check(r io.Reader, kind string, trusted func(string) []ed25519.Pu
 	if len(keys) == 0 { // nobody here could have signed it: read no further
 		return errSignature()
 	}
+	var release *protocol.Release
 	for {
 		b, err := ls.next()
 		if err == io.EOF {
@@ -290,14 +319,27 @@ func (f *File) check(r io.Reader, kind string, trusted func(string) []ed25519.Pu
 		// decodes each line strictly once the file has proven genuine.
 		switch {
 		case bytes.HasPrefix(b, []byte(`{"change":`)):
-			if f.Acks > 0 { // changes come before acknowledgements
+			if f.Acks > 0 || release != nil { // changes, then acknowledgements, then the release
 				return errBad()
 			}
 			f.Changes++
 			h.Write(b)
 			continue
 		case bytes.HasPrefix(b, []byte(`{"ack":`)):
+			if release != nil {
+				return errBad()
+			}
 			f.Acks++
+			h.Write(b)
+			continue
+		case bytes.HasPrefix(b, []byte(`{"release":`)):
+			// One short line, decoded now but handed over only once the
+			// signature is proven.
+			var l line
+			if release != nil || strict(b, &l) != nil || l.Release == nil || l.Change != nil || l.Ack != "" || l.Signature != "" {
+				return errBad()
+			}
+			release = l.Release
 			h.Write(b)
 			continue
 		}
@@ -321,6 +363,10 @@ func (f *File) check(r io.Reader, kind string, trusted func(string) []ed25519.Pu
 		msg := signedMessage(h)
 		for _, k := range keys {
 			if len(k) == ed25519.PublicKeySize && ed25519.Verify(k, msg, sig) {
+				f.Release = release
+				if f.Version != protocol.Version {
+					return &Outdated{Version: f.Version, Release: release}
+				}
 				return nil
 			}
 		}
@@ -381,6 +427,7 @@ func (f *File) Read(changes func([]protocol.Change) error, acks func([]string) e
 					return err
 				}
 			}
+		case l.Release != nil: // known since Open
 		case l.Ack != "":
 			if len(batch) > 0 {
 				if err := flush(); err != nil {

@@ -136,7 +136,7 @@ func TestRefusals(t *testing.T) {
 		{"ack before a change", join(body[0], body[4], body[1], sigLine), bundle.ToShowroom, kaohe.EINVALID, "err.bundle_bad"},
 		{"a line slipped in", join(body[0], []byte(`{"change":{"id":"x"},"extra":1}`+"\n"), sigLine), bundle.ToShowroom, kaohe.EUNAUTHORIZED, "err.bundle_signature"},
 		{"two things in a line", join(body[0], []byte(`{"ack":"x","signature":"AA=="}`+"\n")), bundle.ToShowroom, kaohe.EINVALID, "err.bundle_bad"},
-		{"other schema", join(bytes.Replace(body[0], []byte(fmt.Sprintf(`"version":%d`, protocol.Version)), []byte(`"version":99`), 1), sigLine), bundle.ToShowroom, kaohe.ECONFLICT, "err.upgrade"},
+		{"other schema, header edited", join(bytes.Replace(body[0], []byte(fmt.Sprintf(`"version":%d`, protocol.Version)), []byte(`"version":99`), 1), sigLine), bundle.ToShowroom, kaohe.EUNAUTHORIZED, "err.bundle_signature"},
 		{"first layout", deflate(t, []byte(`{"format":"kaohe-bundle","version":1,"kind":"hq-to-showroom","showroom_id":"sr-1","changes":[],"signature":""}`+"\n")), bundle.ToShowroom, kaohe.EINVALID, "err.bundle_bad"},
 	}
 	for _, c := range cases {

@@ -6,6 +6,7 @@ import (
 	"crypto/ed25519"
 	"crypto/rand"
 	"encoding/base64"
+	"errors"
 	"io"
 
 	"kaohe/internal/kaohe"
@@ -146,6 +147,10 @@ func ImportBundle(ctx context.Context, s *store.Store, r io.Reader) (applied int
 type Imported struct {
 	Applied, Refused int
 	Refusals         []store.Refusal
+	// Release is the build HQ's bundle names (its signature still to be
+	// checked, StageFile), also when the bundle was refused as written for
+	// a newer protocol; nil when it names none.
+	Release *protocol.Release
 }
 
 // ImportBundleReport is ImportBundle that also tells which changes were
@@ -163,6 +168,10 @@ func ImportBundleReport(ctx context.Context, s *store.Store, r io.Reader) (sum I
 		return sum, err
 	}
 	f, err := bundle.Open(r, bundle.ToShowroom, func(string) []ed25519.PublicKey { return []ed25519.PublicKey{hqKey} }, bundle.DefaultLimits)
+	var outdated *bundle.Outdated
+	if errors.As(err, &outdated) {
+		sum.Release = outdated.Release // the build that reads this bundle
+	}
 	if err != nil {
 		return sum, err
 	}
@@ -170,6 +179,7 @@ func ImportBundleReport(ctx context.Context, s *store.Store, r io.Reader) (sum I
 	if f.ShowroomID != sr.ID {
 		return sum, kaohe.Errorf(kaohe.EUNAUTHORIZED, "err.bundle_foreign")
 	}
+	sum.Release = f.Release
 	cursor, err := s.PullCursor(ctx)
 	if err != nil {
 		return sum, err

@@ -6,6 +6,9 @@ package bundletest
 import (
 	"bytes"
 	"compress/gzip"
+	"crypto/ed25519"
+	"crypto/sha256"
+	"encoding/base64"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -68,4 +71,35 @@ func Line(w io.Writer, kind, showroomID string, n int64) error {
 		return err
 	}
 	return repeat(w, bytes.Repeat([]byte("a"), 1<<20), n)
+}
+
+// Signed compresses inflated bundle lines (all but the signature) and signs
+// them with key as bundle.Write does: a file that is genuine to whoever
+// trusts key, whatever its lines say.
+func Signed(lines [][]byte, key ed25519.PrivateKey) []byte {
+	body := bytes.Join(lines, nil)
+	sum := sha256.Sum256(body)
+	sig, _ := json.Marshal(map[string]string{"signature": base64.StdEncoding.EncodeToString(ed25519.Sign(key, append([]byte("kaohe-bundle-v2\x00"), sum[:]...)))})
+	var buf bytes.Buffer
+	zw := gzip.NewWriter(&buf)
+	zw.Write(append(body, append(sig, '\n')...))
+	zw.Close()
+	return buf.Bytes()
+}
+
+// AsVersion rewrites a bundle as HQ's program of another protocol version
+// would write it, signed again with key.
+func AsVersion(data []byte, version int, key ed25519.PrivateKey) ([]byte, error) {
+	zr, err := gzip.NewReader(bytes.NewReader(data))
+	if err != nil {
+		return nil, err
+	}
+	inflated, err := io.ReadAll(zr)
+	if err != nil {
+		return nil, err
+	}
+	lines := bytes.SplitAfter(inflated, []byte("\n"))
+	lines = lines[:len(lines)-2] // without the signature and the empty tail
+	lines[0] = bytes.Replace(lines[0], []byte(fmt.Sprintf(`"version":%d`, protocol.Version)), []byte(fmt.Sprintf(`"version":%d`, version)), 1)
+	return Signed(lines, key), nil
 }
