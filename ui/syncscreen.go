@@ -12,6 +12,7 @@ import (
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
+	"kaohe/internal/i18n"
 	"kaohe/internal/kaohe"
 )
 
@@ -116,7 +117,7 @@ func newSyncScreen(e *env) *SyncScreen {
 		{key: "col.at", width: 170, text: func(r kaohe.RefusedChange) string { return r.At }},
 		{key: "col.entity", width: 110, text: func(r kaohe.RefusedChange) string { return r.Entity }},
 		{key: "col.row", width: 150, text: func(r kaohe.RefusedChange) string { return r.RowID }},
-		{key: "col.reason", width: 520, text: func(r kaohe.RefusedChange) string { return r.Reason }},
+		{key: "col.reason", width: 520, text: func(r kaohe.RefusedChange) string { return i18n.Refusal(Language(), r.Reason) }}, // HQ's reason, never its key
 	})
 	s.Now = primaryButton(T("sync.now"), theme.ViewRefreshIcon(), s.SyncNow)
 	export := widget.NewButtonWithIcon(T("sync.export"), theme.DownloadIcon(), func() { s.ExportBundle(filepath.Join(e.docDir, "kaohe-"+e.today().String()+".kaohe")) })

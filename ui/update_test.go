@@ -14,6 +14,7 @@ import (
 	"fyne.io/fyne/v2/test"
 
 	"kaohe/internal/service"
+	"kaohe/internal/store"
 	"kaohe/internal/store/hq"
 	"kaohe/internal/update"
 	"kaohe/sync/bundle"
@@ -189,5 +190,31 @@ func TestUpdateFromABundleInTheWindow(t *testing.T) {
 	answer(t, w, true) // offered at once
 	if b, _ := os.ReadFile(exe); string(b) != string(build) || quit != 1 {
 		t.Errorf("after yes: program %q, quit %d", b, quit)
+	}
+}
+
+// TestRefusedChangesSaidInTheUsersLanguage: the Sync screen lists a change
+// HQ refused with HQ's reason translated, never as its key.
+func TestRefusedChangesSaidInTheUsersLanguage(t *testing.T) {
+	w, svc, _ := demoWindow(t)
+	ctx := context.Background()
+	if err := svc.Store.NumberPending(ctx); err != nil {
+		t.Fatal(err)
+	}
+	cs, err := svc.Store.PendingChangesAfter(ctx, 0, 1)
+	if err != nil || len(cs) == 0 {
+		t.Fatalf("no pending change in the demo: %v", err)
+	}
+	if err := svc.Store.MarkPushed(ctx, []store.Outcome{{ChangeID: cs[0].ID, Refused: "err.missing_reference (Entity=certificate, ID=c-1)"}}); err != nil {
+		t.Fatal(err)
+	}
+	open(w, "nav.sync")
+	w.Sync.Reload()
+	w.Sync.Wait()
+	if n := len(w.Sync.Refused.Rows()); n != 1 {
+		t.Fatalf("%d refused changes listed; want 1", n)
+	}
+	if row, got := w.Sync.Refused.Cell(0, 2), w.Sync.Refused.Cell(0, 3); row != cs[0].RowID || got != "引用的记录不存在。" {
+		t.Errorf("refused change: row %q, reason %q; want %q and the reason in Chinese", row, got, cs[0].RowID)
 	}
 }

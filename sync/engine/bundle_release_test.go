@@ -94,6 +94,9 @@ func TestBundleCarriesTheRelease(t *testing.T) {
 	if again, _ := StagedUpdate(ctx, sr.store, "0.2.0", staging); again != nil {
 		t.Errorf("StagedUpdate for the running 0.2.0 offered %+v", again.Release)
 	}
+	if left := filesIn(t, staging); len(left) > 0 {
+		t.Errorf("the installed build is still staged: %v", left)
+	}
 	// Already running 0.2.0: the bundle's build is not taken.
 	f, _ := os.Open(usbBundle(t, h, dir, "SH21", &r))
 	defer f.Close()

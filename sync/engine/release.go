@@ -108,7 +108,8 @@ func stage(ctx context.Context, s *store.Store, r protocol.Release, running, dir
 // StagedUpdate is the newest build staged in dir (by an earlier sync, an
 // imported bundle or another run of the program) that is newer than running
 // and still checks out against the trusted keys; nil when there is none.
-// Staged builds that no longer check out are removed.
+// Staged builds that no longer check out, or are not newer than running
+// (installed already), are removed.
 func StagedUpdate(ctx context.Context, s *store.Store, running, dir string) (*Update, error) {
 	rs, err := update.Dir(dir).Releases()
 	if err != nil {
@@ -120,7 +121,11 @@ func StagedUpdate(ctx context.Context, s *store.Store, running, dir string) (*Up
 	}
 	var best *Update
 	for _, r := range rs {
-		if !update.Newer(r.Version, running) || (best != nil && !update.Newer(r.Version, best.Release.Version)) {
+		if !update.Newer(r.Version, running) { // installed already: done with
+			update.Discard(filepath.Join(dir, r.File))
+			continue
+		}
+		if best != nil && !update.Newer(r.Version, best.Release.Version) {
 			continue
 		}
 		path := filepath.Join(dir, r.File)
