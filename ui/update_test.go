@@ -191,6 +191,34 @@ func TestUpdateFromABundleInTheWindow(t *testing.T) {
 	if b, _ := os.ReadFile(exe); string(b) != string(build) || quit != 1 {
 		t.Errorf("after yes: program %q, quit %d", b, quit)
 	}
+
+	// The same through the drop folder, where no screen asked: a bundle of a
+	// newer protocol with a newer build beside it; the window offers it at once.
+	newer := []byte("program 0.3.0 from the drop folder")
+	src = filepath.Join(t.TempDir(), "kaohe-0.3.0.exe")
+	os.WriteFile(src, newer, 0o755)
+	if r, err = update.Sign(src, "0.3.0", protocol.ReleaseExe, id, priv, time.Now().UTC().Format(time.RFC3339)); err != nil {
+		t.Fatal(err)
+	}
+	os.WriteFile(filepath.Join(usb, r.File), newer, 0o755)
+	f, err := os.Open(writeBundle(protocol.Version + 1))
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = svc.ImportBundleFrom(ctx, f, usb) // as cmd/kaohe's drop folder does
+	f.Close()
+	if !isUpgrade(err) {
+		t.Fatalf("the newer protocol's bundle from the drop folder: %v; want please upgrade", err)
+	}
+	open(w, "nav.dashboard")
+	w.OfferUpdate()
+	w.Wait()
+	if text := answer(t, w, true); !strings.Contains(text, "0.3.0") {
+		t.Errorf("offered: %q; want 0.3.0", text)
+	}
+	if b, _ := os.ReadFile(exe); string(b) != string(newer) || quit != 2 {
+		t.Errorf("after yes from the drop folder's offer: program %q, quit %d", b, quit)
+	}
 }
 
 // TestRefusedChangesSaidInTheUsersLanguage: the Sync screen lists a change

@@ -140,6 +140,18 @@ func NewWindow(p Params) *Window {
 	return w
 }
 
+// OfferUpdate offers the build staged for install at once, once per
+// version, as after HQ's "please upgrade": a bundle written for a newer
+// protocol came through the drop folder with the build that reads it. The
+// screens read again (the Sync screen shows 新版本可用). Nothing is offered
+// when no build is staged. It may be called from any goroutine.
+func (w *Window) OfferUpdate() {
+	w.DataChanged()
+	if v := w.e.svc.AvailableUpdate(); v != "" {
+		w.e.work.post(func() { w.e.offerAtOnce(v, w.quitForUpdate, nil) })
+	}
+}
+
 // quitForUpdate closes the app once an update was started (the Sync
 // screen's Quit when set, as tests set it).
 func (w *Window) quitForUpdate() {

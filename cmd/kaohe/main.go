@@ -329,7 +329,11 @@ func (e *env) startWindow(ctx context.Context, a fyne.App, s *store.Store, runni
 	}
 	if e.drop != "" {
 		go dropFolder(e.drop, func(ctx context.Context, f *os.File) (engine.Imported, error) {
-			return svc.ImportBundleFrom(ctx, f, filepath.Dir(f.Name())) // a build beside the bundle is staged too
+			sum, err := svc.ImportBundleFrom(ctx, f, filepath.Dir(f.Name())) // a build beside the bundle is staged too
+			if kaohe.ErrorKey(err) == "err.upgrade" {
+				w.OfferUpdate() // the bundle needs a newer version: the one that came with it is offered at once
+			}
+			return sum, err
 		}, w.DataChanged).Run(ctx)
 	}
 	go func() {
