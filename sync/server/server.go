@@ -198,6 +198,7 @@ func (s *Server) push(w http.ResponseWriter, r *http.Request, cred hq.Credential
 	}
 	committed := ""
 	defer func() { s.order.end(cred.ID, committed) }()
+	start := time.Now()
 	var req protocol.PushRequest
 	if err := decode(w, r, &req); err != nil {
 		s.fail(w, err)
@@ -207,6 +208,7 @@ func (s *Server) push(w http.ResponseWriter, r *http.Request, cred hq.Credential
 		s.fail(w, kaohe.Errorf(kaohe.EINVALID, "err.too_large"))
 		return
 	}
+	decoded := time.Now()
 	if req.After != "" {
 		// Decoded while the batch before is applied; applied after it.
 		if err := s.order.waitFor(r.Context(), s.Store, cred.ID, req.After); err == errOutOfOrder {
@@ -217,11 +219,13 @@ func (s *Server) push(w http.ResponseWriter, r *http.Request, cred hq.Credential
 			return
 		}
 	}
+	waited := time.Now()
 	results, err := s.Store.PushFrom(r.Context(), cred, req.Replica, req.Changes)
 	if err != nil {
 		s.fail(w, err)
 		return
 	}
+	applied := time.Now()
 	if n := len(req.Changes); n > 0 {
 		committed = req.Changes[n-1].ID
 	}
@@ -231,9 +235,14 @@ func (s *Server) push(w http.ResponseWriter, r *http.Request, cred hq.Credential
 			refused++
 		}
 	}
-	s.Log.Info("push", "credential", cred.ID, "showroom", cred.ShowroomID, "changes", len(req.Changes), "refused", refused)
+	// Where the time went: reading the request, waiting for the batch
+	// before (pipelined pushes), checking and writing it (until commit).
+	s.Log.Info("push", "credential", cred.ID, "showroom", cred.ShowroomID, "changes", len(req.Changes), "refused", refused,
+		"read_ms", ms(decoded.Sub(start)), "wait_ms", ms(waited.Sub(decoded)), "apply_ms", ms(applied.Sub(waited)))
 	writeJSON(w, http.StatusOK, protocol.PushResponse{Results: results})
 }
+
+func ms(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
 
 func (s *Server) confirm(w http.ResponseWriter, r *http.Request, cred hq.Credential) {
 	var req protocol.ConfirmRequest
