@@ -208,6 +208,7 @@ func (s *Server) push(w http.ResponseWriter, r *http.Request, cred hq.Credential
 		s.fail(w, kaohe.Errorf(kaohe.EINVALID, "err.too_large"))
 		return
 	}
+	batch := hq.NewBatch(req.Changes) // the payloads too, before waiting
 	decoded := time.Now()
 	if req.After != "" {
 		// Decoded while the batch before is applied; applied after it.
@@ -220,7 +221,7 @@ func (s *Server) push(w http.ResponseWriter, r *http.Request, cred hq.Credential
 		}
 	}
 	waited := time.Now()
-	results, err := s.Store.PushFrom(r.Context(), cred, req.Replica, req.Changes)
+	results, err := s.Store.PushBatch(r.Context(), cred, req.Replica, batch)
 	if err != nil {
 		s.fail(w, err)
 		return
@@ -235,8 +236,9 @@ func (s *Server) push(w http.ResponseWriter, r *http.Request, cred hq.Credential
 			refused++
 		}
 	}
-	// Where the time went: reading the request, waiting for the batch
-	// before (pipelined pushes), checking and writing it (until commit).
+	// Where the time went: reading and decoding the request, waiting for
+	// the batch before (pipelined pushes), checking and writing it (until
+	// commit).
 	s.Log.Info("push", "credential", cred.ID, "showroom", cred.ShowroomID, "changes", len(req.Changes), "refused", refused,
 		"read_ms", ms(decoded.Sub(start)), "wait_ms", ms(waited.Sub(decoded)), "apply_ms", ms(applied.Sub(waited)))
 	writeJSON(w, http.StatusOK, protocol.PushResponse{Results: results})

@@ -587,9 +587,10 @@ func (s *Store) recordKeyed(tx *txn, c protocol.Change, showroom, parent, key, o
 	if c.RSeq > 0 {
 		rseq = c.RSeq
 	}
+	payload := string(c.Payload) // once for both rows written
 	res, err := tx.Exec(`INSERT INTO changes (change_id, showroom_id, origin, entity, row_id, op, payload, at, received_at, credential, version, rseq, actor) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 		ON CONFLICT (change_id) DO NOTHING`,
-		c.ID, showroom, origin, c.Entity, c.RowID, c.Op, string(c.Payload), c.At, tx.stamp(s), credential, c.Version, rseq, c.By)
+		c.ID, showroom, origin, c.Entity, c.RowID, c.Op, payload, c.At, tx.stamp(s), credential, c.Version, rseq, c.By)
 	if err != nil {
 		return false, err
 	}
@@ -597,11 +598,12 @@ func (s *Store) recordKeyed(tx *txn, c protocol.Change, showroom, parent, key, o
 		return false, nil
 	}
 	seq, _ := res.LastInsertId()
-	delete(tx.known, c.Entity+"\x00"+c.RowID) // read again if asked: the write may or may not win
+	row := c.Entity + "\x00" + c.RowID
+	delete(tx.known, row) // read again if asked: the write may or may not win
 	if c.Op == "delete" {
-		delete(tx.owners, c.Entity+"\x00"+c.RowID) // a deleted row is no one's to refer to
+		delete(tx.owners, row) // a deleted row is no one's to refer to
 	}
-	tx.moved[c.Entity+"\x00"+c.RowID] = true
+	tx.moved[row] = true
 	if key != "" {
 		tx.keyDirty[key] = true
 	}
@@ -610,7 +612,7 @@ func (s *Store) recordKeyed(tx *txn, c protocol.Change, showroom, parent, key, o
 			seq = CASE WHEN excluded.payload = rows.payload AND excluded.deleted = rows.deleted THEN rows.seq ELSE excluded.seq END,
 			change_id = excluded.change_id, version = excluded.version, natural_key = excluded.natural_key
 		WHERE excluded.version > rows.version OR (excluded.version = rows.version AND excluded.change_id > rows.change_id)`,
-		c.Entity, c.RowID, showroom, parent, string(c.Payload), boolInt(c.Op == "delete"), seq, c.ID, c.Version, key)
+		c.Entity, c.RowID, showroom, parent, payload, boolInt(c.Op == "delete"), seq, c.ID, c.Version, key)
 	return err == nil, err
 }
 

@@ -26,11 +26,30 @@ func (s *Store) Push(ctx context.Context, cred Credential, changes []protocol.Ch
 // replica's sequence that HQ already holds for another change — is refused
 // whole, with nothing written.
 func (s *Store) PushFrom(ctx context.Context, cred Credential, replica string, changes []protocol.Change) ([]protocol.Result, error) {
+	return s.PushBatch(ctx, cred, replica, NewBatch(changes))
+}
+
+// Batch is a push's changes with their payloads decoded (NewBatch), ready
+// for PushBatch.
+type Batch struct {
+	changes []protocol.Change
+	decoded []decoded
+}
+
+// NewBatch decodes the payloads of a push, on every core for a large one.
+// Decoding reads nothing stored, so it needs no transaction: a server
+// decodes a pipelined batch while the one before it is written.
+func NewBatch(changes []protocol.Change) *Batch {
+	return &Batch{changes: changes, decoded: decodeAll(changes)}
+}
+
+// PushBatch is PushFrom of a batch decoded already.
+func (s *Store) PushBatch(ctx context.Context, cred Credential, replica string, b *Batch) ([]protocol.Result, error) {
+	changes, decoded := b.changes, b.decoded
 	results := make([]protocol.Result, len(changes))
 	if replica != "" && replica != cred.ID {
 		return nil, kaohe.Errorf(kaohe.ECONFLICT, "err.replica_copy")
 	}
-	decoded := decodeAll(changes) // before the transaction: the other cores work while HQ waits for the database
 	err := s.tx(ctx, func(tx *txn) error {
 		led := newLedger(tx, kaohe.DateOf(s.Now()))
 		if err := led.prefetch(decoded); err != nil {
