@@ -56,23 +56,35 @@ type env struct {
 func main() {
 	console := attachConsole()
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	err := run(ctx, os.Args[1:], os.Stdout, os.Stderr)
+	e := &env{stdout: os.Stdout, stderr: os.Stderr}
+	p := e.program()
+	err := p.Run(ctx, os.Args[1:], os.Stdout, os.Stderr)
 	stop()
 	if err != nil {
-		var ue *cli.UsageError
-		msg := ui.ErrorText(err)
-		if errors.As(err, &ue) {
-			msg = ue.Msg
-		}
-		fmt.Fprintln(os.Stderr, msg)
-		// Double-clicked, there is no console: the log keeps the error and a
-		// message box shows it (a database that cannot open, no OpenGL…).
-		logLine(logDir(), strings.Join(os.Args, " ")+": "+msg)
-		if !console && ue == nil {
-			messageBox("客户经理考核 Kaohe", msg+"\n\n"+ui.T("err.see_log", "Dir", logDir()))
-		}
+		report(os.Stderr, os.Args, err, p.RanDefault() || !console)
 	}
 	os.Exit(cli.ExitCode(err))
+}
+
+// showBox shows an error in a message box (Windows; a test records it).
+var showBox = messageBox
+
+// report tells of the error that ended the program: on stderr, in the log,
+// and in a message box when someone may have double-clicked the program
+// (box): the window's start-up errors (a database that cannot open, no
+// OpenGL…) always, whatever console the program has; a command's only when
+// it has no console. A mistake in the command line is typed, never boxed.
+func report(stderr io.Writer, args []string, err error, box bool) {
+	var ue *cli.UsageError
+	msg := ui.ErrorText(err)
+	if errors.As(err, &ue) {
+		msg = ue.Msg
+	}
+	fmt.Fprintln(stderr, msg)
+	logLine(logDir(), strings.Join(args, " ")+": "+msg)
+	if box && ue == nil {
+		showBox("客户经理考核 Kaohe", msg+"\n\n"+ui.T("err.see_log", "Dir", logDir()))
+	}
 }
 
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {

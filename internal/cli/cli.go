@@ -63,7 +63,14 @@ type Program struct {
 	// Default runs when no command is given; nil prints the help.
 	Default  func(ctx context.Context) error
 	Commands []Command
+
+	ranDefault bool
 }
+
+// RanDefault reports whether the last Run went for the program without a
+// command (kaohe's window): its flags parsed, Before and Default called.
+// Its errors belong to someone who may have double-clicked the program.
+func (p *Program) RanDefault() bool { return p.ranDefault }
 
 // UsageError is a mistake in the command line itself: an unknown command or
 // flag, a missing argument. Its text is one line to print as it is; the
@@ -96,6 +103,7 @@ func ExitCode(err error) int {
 // ExitCode); only a command group named without its subcommand lists the
 // group's commands on stderr first.
 func (p *Program) Run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	p.ranDefault = false
 	top := quietFlagSet(p.Name)
 	if p.Globals != nil {
 		p.Globals(top)
@@ -114,6 +122,7 @@ func (p *Program) Run(ctx context.Context, args []string, stdout, stderr io.Writ
 		return Usagef(p.Name, "%s", flagProblem(err))
 	}
 	words := top.Args()
+	p.ranDefault = len(words) == 0 && p.Default != nil
 	if len(words) == 0 {
 		if err := p.before(); err != nil {
 			return err

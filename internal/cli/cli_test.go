@@ -179,3 +179,38 @@ func TestProgressIsSilentOffATerminal(t *testing.T) {
 		t.Errorf("terminal progress = %q; want %q", b.String(), want)
 	}
 }
+
+// TestRanDefaultNamesTheProgramWithoutACommand: only a run that reached the
+// default (flags parsed, no command) says so, even when it failed; a
+// command, help or a mistake in the flags do not.
+func TestRanDefaultNamesTheProgramWithoutACommand(t *testing.T) {
+	for _, tc := range []struct {
+		args []string
+		want bool
+	}{
+		{nil, true},
+		{[]string{"--db", "x.db", "--window-only"}, true},
+		{[]string{"add", "f"}, false},
+		{[]string{"room", "list"}, false},
+		{[]string{"--help"}, false},
+		{[]string{"--nope"}, false},
+		{[]string{"help"}, false},
+	} {
+		tp := &testProgram{}
+		p := tp.program()
+		p.Run(context.Background(), []string{"add"}, &bytes.Buffer{}, &bytes.Buffer{})
+		if p.RanDefault() {
+			t.Fatal("a command's run says it ran the default")
+		}
+		p.Run(context.Background(), nil, &bytes.Buffer{}, &bytes.Buffer{})
+		p.Run(context.Background(), tc.args, &bytes.Buffer{}, &bytes.Buffer{})
+		if p.RanDefault() != tc.want {
+			t.Errorf("%q: RanDefault = %v, want %v", tc.args, p.RanDefault(), tc.want)
+		}
+	}
+	failing := &Program{Name: "prog", Before: func() error { return os.ErrPermission },
+		Default: func(context.Context) error { t.Fatal("default ran after Before failed"); return nil }}
+	if err := failing.Run(context.Background(), nil, &bytes.Buffer{}, &bytes.Buffer{}); err == nil || !failing.RanDefault() {
+		t.Errorf("Before's failure without a command: err %v, RanDefault %v; want both", err, failing.RanDefault())
+	}
+}
