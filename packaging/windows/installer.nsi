@@ -4,7 +4,9 @@
 ; the uninstaller touches it.
 ;
 ; Switches: /S silent; /UPDATE (used by the app's updater) waits for the
-; running app to close and starts the new version when done.
+; running app to close and starts the new version when done; /WAIT=SECONDS
+; how long a silent install waits for a running Kaohe before it gives up
+; with exit code 2 (default 30).
 
 Unicode true
 Target amd64-unicode
@@ -65,9 +67,10 @@ LangString KeptData ${LANG_SIMPCHINESE} "数据保留在 $LOCALAPPDATA\kaohe。"
 LangString KeptData ${LANG_ENGLISH} "Your data is kept in $LOCALAPPDATA\kaohe."
 
 Var Update
+Var WaitTries ; half-seconds a silent run waits for the app
 
-; WaitClosed: the app's single-instance lock. Silent: wait up to 30 s
-; (the updater starts us just before the app exits). Otherwise ask.
+; WaitClosed: the app's single-instance lock. Silent: wait up to 30 s, or
+; /WAIT (the updater starts us just before the app exits). Otherwise ask.
 !macro WaitClosed un
 Function ${un}WaitClosed
   StrCpy $1 0
@@ -79,7 +82,7 @@ Function ${un}WaitClosed
     System::Call 'kernel32::CloseHandle(p r0)'
     ${If} ${Silent}
       IntOp $1 $1 + 1
-      ${If} $1 > 60
+      ${If} $1 > $WaitTries
         SetErrorLevel 2
         Quit
       ${EndIf}
@@ -101,6 +104,12 @@ Function .onInit
   ${GetOptions} $R0 "/UPDATE" $R1
   ${IfNot} ${Errors}
     StrCpy $Update 1
+  ${EndIf}
+  StrCpy $WaitTries 60
+  ClearErrors
+  ${GetOptions} $R0 "/WAIT=" $R1
+  ${IfNot} ${Errors}
+    IntOp $WaitTries $R1 * 2
   ${EndIf}
   ${IfNot} ${Silent}
     !insertmacro MUI_LANGDLL_DISPLAY
@@ -138,6 +147,7 @@ SectionEnd
 
 Function un.onInit
   !insertmacro MUI_UNGETLANGUAGE
+  StrCpy $WaitTries 60
   Call un.WaitClosed
 FunctionEnd
 
