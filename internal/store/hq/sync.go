@@ -51,6 +51,9 @@ func (s *Store) PushBatch(ctx context.Context, cred Credential, replica string, 
 		return nil, kaohe.Errorf(kaohe.ECONFLICT, "err.replica_copy")
 	}
 	err := s.tx(ctx, func(tx *txn) error {
+		// Sized for the batch: they hold an entry or two per change.
+		tx.known = make(map[string]*storedRow, 2*len(changes))
+		tx.moved = make(map[string]bool, len(changes))
 		led := newLedger(tx, kaohe.DateOf(s.Now()))
 		if err := led.prefetch(decoded); err != nil {
 			return err
