@@ -711,7 +711,7 @@ func (s *Store) prefetchKeys(tx *txn, cred Credential, changes []protocol.Change
 	if len(keys) == 0 {
 		return nil
 	}
-	js, _ := json.Marshal(keys)
+	js := jsonStrings(keys)
 	rows, err := tx.Query(sqlKeysTaken, string(js))
 	if err != nil {
 		return err

@@ -102,7 +102,7 @@ func (l *ledger) prefetch(batch []decoded) error {
 		}
 	}
 	if len(managers) > 0 {
-		ids, _ := json.Marshal(managers)
+		ids := jsonStrings(managers)
 		rows, err := l.tx.Query(sqlHistories, string(ids))
 		if err != nil {
 			return err
@@ -130,7 +130,7 @@ func (l *ledger) prefetch(batch []decoded) error {
 		}
 	}
 	if len(assessments) > 0 {
-		ids, _ := json.Marshal(assessments)
+		ids := jsonStrings(assessments)
 		rows, err := l.tx.Query(sqlFiled, string(ids))
 		if err != nil {
 			return err

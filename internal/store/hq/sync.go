@@ -125,7 +125,7 @@ const (
 type replicaSeen struct {
 	cred  string
 	known map[int64]string
-	fresh [][2]any // numbers first seen in this batch, and their changes: written by write
+	fresh []numbered // numbers first seen in this batch, and their changes: written by write
 }
 
 // replicaNumbers reads, in one query, which changes the numbers a batch
@@ -173,7 +173,7 @@ func (r *replicaSeen) check(tx *txn, cred Credential, c protocol.Change) error {
 	switch {
 	case !ok:
 		r.known[c.RSeq] = c.ID
-		r.fresh = append(r.fresh, [2]any{c.RSeq, c.ID})
+		r.fresh = append(r.fresh, numbered{c.RSeq, c.ID})
 	case had != c.ID:
 		return kaohe.Errorf(kaohe.ECONFLICT, "err.replica_copy")
 	}
@@ -185,9 +185,9 @@ func (r *replicaSeen) write(tx *txn) error {
 	if len(r.fresh) == 0 {
 		return nil
 	}
-	nums, _ := json.Marshal(r.fresh)
+	nums := jsonNumbered(r.fresh)
 	_, err := tx.Exec(`INSERT INTO replica_seen (credential, rseq, change_id)
-		SELECT ?, value ->> 0, value ->> 1 FROM json_each(?)`, r.cred, string(nums))
+		SELECT ?, value ->> 0, value ->> 1 FROM json_each(?)`, r.cred, nums)
 	r.fresh = nil
 	return err
 }
@@ -365,8 +365,7 @@ func (s *Store) prefetch(tx *txn, changes []protocol.Change) (map[string]bool, e
 			}
 		}
 	}
-	idsJSON, _ := json.Marshal(ids)
-	keysJSON, _ := json.Marshal(keys)
+	idsJSON, keysJSON := jsonStrings(ids), jsonPairs(keys)
 	seen := map[string]bool{}
 	rows, err := tx.Query(sqlSeenChanges, string(idsJSON))
 	if err != nil {
@@ -422,7 +421,7 @@ func prefetchOwners(tx *txn, batch []decoded) error {
 	if len(refs) == 0 {
 		return nil
 	}
-	js, _ := json.Marshal(refs)
+	js := jsonPairs(refs)
 	rows, err := tx.Query(sqlPrefetchOwners, string(js))
 	if err != nil {
 		return err
