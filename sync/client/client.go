@@ -106,7 +106,7 @@ func (c *Client) Push(ctx context.Context, changes []protocol.Change) ([]protoco
 
 // PushFrom is Push naming the sending replica.
 func (c *Client) PushFrom(ctx context.Context, replica string, changes []protocol.Change) ([]protocol.Result, error) {
-	b, err := EncodePush(replica, changes)
+	b, err := EncodePush(replica, "", changes)
 	if err != nil {
 		return nil, err
 	}
@@ -120,9 +120,11 @@ type PushBody struct {
 	n  int // changes in it
 }
 
-// EncodePush encodes a push request, for PushEncoded.
-func EncodePush(replica string, changes []protocol.Change) (PushBody, error) {
-	gz, err := encode(protocol.PushRequest{Version: protocol.Version, Replica: replica, Changes: changes})
+// EncodePush encodes a push request, for PushEncoded. after names the last
+// change of the batch sent before this one while its answer has not come
+// (protocol.PushRequest.After), "" when there is none.
+func EncodePush(replica, after string, changes []protocol.Change) (PushBody, error) {
+	gz, err := encode(protocol.PushRequest{Version: protocol.Version, Replica: replica, After: after, Changes: changes})
 	return PushBody{gz: gz, n: len(changes)}, err
 }
 

@@ -29,8 +29,11 @@ type Engine struct {
 	Store  *store.Store
 	Client Client
 	HQ     string
-	Batch  int           // changes per request; default defaultBatch
-	Every  time.Duration // pause between syncs while online; default 1 min
+	Batch  int // changes per request; default defaultBatch
+	// Pipeline is how many batches may be at HQ at once (default 2; 1 sends
+	// each batch after the answer for the one before).
+	Pipeline int
+	Every    time.Duration // pause between syncs while online; default 1 min
 	// OnStatus, if set, is told every change of status (from Run's
 	// goroutine). Set it before Start, or later with SetOnStatus.
 	OnStatus func(kaohe.SyncStatus)
@@ -95,6 +98,17 @@ func (e *Engine) Running() bool {
 	defer e.mu.Unlock()
 	return e.done != nil
 }
+
+// pipeline is how many batches may be at HQ at once.
+func (e *Engine) pipeline() int {
+	if e.Pipeline <= 0 {
+		return defaultPipeline
+	}
+	return e.Pipeline
+}
+
+// defaultPipeline: HQ decodes the next batch while it applies one.
+const defaultPipeline = 2
 
 // defaultBatch is the changes per request: HQ's cost per request (a
 // transaction, its commit, reading what the batch refers to) is paid 5x
@@ -281,28 +295,41 @@ func toWire(c store.Change) protocol.Change {
 }
 
 // push sends the outbox in batches, pipelined: while HQ applies one batch,
-// the answers before it are recorded and the next batch is numbered, read
-// and encoded. A change leaves the outbox only once HQ has answered for it,
-// so a push cut short anywhere at worst sends a batch again, which HQ
-// answers as duplicates. Each batch answered is reported to progress.
+// the next one is already on its way (HQ decodes it meanwhile and applies
+// it only after the one before: protocol.PushRequest.After), the answers
+// before are recorded, and the batch after is numbered, read and encoded.
+// A change leaves the outbox only once HQ has answered for it, so a push
+// cut short anywhere at worst sends a batch again, which HQ answers as
+// duplicates. Each batch answered is reported to progress.
 func (e *Engine) push(ctx context.Context, p *kaohe.SyncProgress, progress func(kaohe.SyncProgress)) error {
 	replica, err := e.Store.Meta(ctx, store.MetaReplica)
 	if err != nil {
 		return err
 	}
 	// A client that encodes ahead gets each batch encoded while HQ applies
-	// the one before; others get the changes as they are.
+	// the one before, and sends batches pipelined; others get the changes
+	// as they are, one batch at a time.
 	ep, encodes := e.Client.(encodedPusher)
+	depth := 1 // batches at HQ at once
+	if encodes {
+		depth = e.pipeline()
+	}
 	sendCtx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	var (
 		queue    []*flight       // sent, in order, waiting for HQ's answer
 		answered []store.Outcome // HQ's answers not yet recorded
 		seq      int64           // the last change read
+		last     string          // the last change read, which the next batch comes after
 		done     bool            // nothing more to read
-		depth    = 1             // batches at HQ at once
 		first    = true
 	)
+	encode := func(f *flight) (err error) {
+		if encodes {
+			f.body, err = client.EncodePush(replica, f.after, f.wire)
+		}
+		return err
+	}
 	// prepare records the answers so far and reads the next batch (numbered
 	// in the same transaction), encoded; nil when nothing is left.
 	prepare := func() (*flight, error) {
@@ -325,17 +352,15 @@ func (e *Engine) push(ctx context.Context, p *kaohe.SyncProgress, progress func(
 			done = true
 			return nil, nil
 		}
-		seq = batch[len(batch)-1].Seq
 		f := &flight{batch: batch, wire: make([]protocol.Change, len(batch))}
 		for i, c := range batch {
 			f.wire[i] = toWire(c)
 		}
-		if encodes {
-			if f.body, err = client.EncodePush(replica, f.wire); err != nil {
-				return nil, err
-			}
+		if depth > 1 {
+			f.after = last // "" for the first of the pass
 		}
-		return f, nil
+		seq, last = batch[len(batch)-1].Seq, batch[len(batch)-1].ID
+		return f, encode(f)
 	}
 	send := func(f *flight) {
 		f.answered = make(chan answer, 1)
@@ -351,7 +376,6 @@ func (e *Engine) push(ctx context.Context, p *kaohe.SyncProgress, progress func(
 			}
 			f.answered <- a
 		}()
-		queue = append(queue, f)
 	}
 	// fail stops what is still at HQ and waits for it: nothing of it is
 	// recorded (HQ answers it as duplicates when it comes again), while the
@@ -375,15 +399,25 @@ func (e *Engine) push(ctx context.Context, p *kaohe.SyncProgress, progress func(
 	for next != nil || len(queue) > 0 {
 		for next != nil && len(queue) < depth {
 			send(next)
+			queue = append(queue, next)
 			if next, err = prepare(); err != nil {
 				return fail(err)
 			}
 		}
-		if len(queue) == 0 {
-			break
-		}
 		f := queue[0]
 		a := <-f.answered
+		if kaohe.ErrorCode(a.err) == protocol.CodeOutOfOrder && f.after != "" {
+			// HQ had not answered the batch before when this one came (it
+			// failed on the way and was sent again, or HQ restarted from an
+			// older backup). That batch's answer is in hand now: this one is
+			// sent again, after nothing.
+			f.after = ""
+			if err := encode(f); err != nil {
+				return fail(err)
+			}
+			send(f)
+			continue
+		}
 		queue = queue[1:]
 		if a.err != nil {
 			return fail(a.err)
@@ -411,6 +445,7 @@ func (e *Engine) push(ctx context.Context, p *kaohe.SyncProgress, progress func(
 type flight struct {
 	batch    []store.Change
 	wire     []protocol.Change
+	after    string // the change HQ must have answered before this batch
 	body     client.PushBody
 	answered chan answer
 }
