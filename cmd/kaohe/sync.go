@@ -120,12 +120,13 @@ func (e *env) cmdUpdate(fs *flag.FlagSet) cli.Run {
 		}
 		defer done()
 		lang := ui.Language()
+		var outdated error // the bundle was written for a newer protocol: imported again after the update
 		if *fromBundle != "" {
 			n, err := svc.ImportBundle(ctx, *fromBundle)
 			if err != nil && kaohe.ErrorKey(err) != "err.upgrade" {
 				return err
 			}
-			if err == nil {
+			if outdated = err; outdated == nil {
 				fmt.Fprintf(e.stdout, "已导入总部同步包：%d 条新变更。\n", n)
 			}
 		} else if err := svc.CheckUpdate(ctx); err != nil {
@@ -137,7 +138,7 @@ func (e *env) cmdUpdate(fs *flag.FlagSet) cli.Run {
 		r, ok := svc.AvailableRelease()
 		if !ok {
 			fmt.Fprintln(e.stdout, i18n.Text(lang, "cli.update_current", map[string]any{"Version": Version}))
-			return nil
+			return outdated // a bundle this version cannot read, and no build that can
 		}
 		if err := svc.InstallUpdate(ctx); err != nil {
 			return err
@@ -146,6 +147,9 @@ func (e *env) cmdUpdate(fs *flag.FlagSet) cli.Run {
 			fmt.Fprintln(e.stdout, i18n.Text(lang, "cli.update_installing", map[string]any{"Version": r.Version}))
 		} else {
 			fmt.Fprintln(e.stdout, i18n.Text(lang, "cli.update_replaced", map[string]any{"Version": r.Version, "Exe": svc.App.Exe}))
+		}
+		if outdated != nil {
+			fmt.Fprintln(e.stdout, i18n.Text(lang, "cli.update_import_again", map[string]any{"File": *fromBundle}))
 		}
 		return nil
 	}

@@ -15,6 +15,7 @@ import (
 	"kaohe/internal/store/hq"
 	"kaohe/internal/update"
 	"kaohe/sync/bundle"
+	"kaohe/sync/bundle/bundletest"
 	"kaohe/sync/protocol"
 	"kaohe/sync/server"
 	"kaohe/ui"
@@ -220,5 +221,40 @@ func TestBundleImportBringsUpdate(t *testing.T) {
 	}
 	if b, _ := os.ReadFile(exe); string(b) != string(build) {
 		t.Errorf("the program was not replaced by the build from the bundle")
+	}
+
+	// A bundle HQ wrote for a newer protocol: kaohe update --bundle installs
+	// the build that came with it and says to import the bundle again; when
+	// it brings no newer build, the refusal is the answer (non-zero exit).
+	outdated := func() string {
+		data, err := os.ReadFile(writeBundle())
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, key, err := h.store.ExportBundle(ctx, "CL02")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if data, err = bundletest.AsVersion(data, protocol.Version+1, key); err != nil {
+			t.Fatal(err)
+		}
+		path := filepath.Join(usb, "newer.kaohe")
+		os.WriteFile(path, data, 0o644)
+		return path
+	}
+	newer := []byte(strings.Repeat("offline program 99.2.0\n", 1000))
+	r = h.publish(t, "kaohe-99.2.0.exe", "99.2.0", newer)
+	path = outdated()
+	out, _, err = runCLI(t, "--data", data, "update", "--bundle", path)
+	if err != nil || !strings.Contains(out, "已更新到 99.2.0") || !strings.Contains(out, "kaohe bundle import "+path) {
+		t.Errorf("update --bundle of a newer protocol's bundle: %q, %v; want the update and the bundle to import again", out, err)
+	}
+	if b, _ := os.ReadFile(exe); string(b) != string(newer) {
+		t.Errorf("the program was not replaced by the build that came with the newer bundle")
+	}
+	r = h.publish(t, "kaohe-0.0.1.exe", "0.0.1", []byte("an old build")) // not newer than this one
+	out, _, err = runCLI(t, "--data", data, "update", "--bundle", outdated())
+	if kaohe.ErrorKey(err) != "err.upgrade" || strings.Contains(out, "已更新") {
+		t.Errorf("update --bundle of a newer protocol's bundle with no newer build: %q, %v; want please upgrade", out, err)
 	}
 }
