@@ -133,6 +133,7 @@ func (s *Store) RestoreFrom(ctx context.Context, backupPath, backupDir string) (
 		return res, err
 	}
 	defer conn.Close()
+	defer s.changed() // also when it stops half-way: what was read before is stale
 	if err := copyInto(ctx, conn, backupPath); err != nil {
 		return res, fmt.Errorf("restore: %w", err)
 	}

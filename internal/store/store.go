@@ -17,6 +17,7 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/google/uuid"
@@ -49,7 +50,17 @@ type Store struct {
 	// sets a seeded source so the same demo has the same ids in every
 	// database (the HQ demo and the showroom demo tell one story).
 	RowIDs func() string
+
+	// writes counts the write transactions committed through this Store (a
+	// restore counts too): derived state cached for reading (managers) is
+	// kept for one count. Another process's writes are not counted; the
+	// window reads again after its own next write or sync, as it does.
+	writes   atomic.Uint64
+	managers managerCache
 }
+
+// changed says that the data changed: the caches of derived state are stale.
+func (s *Store) changed() { s.writes.Add(1) }
 
 // Open opens (creating if needed) the database at path and brings its
 // schema up to date. A database from a newer build is refused, and so is a
@@ -241,6 +252,7 @@ func (s *Store) update(ctx context.Context, actor, actorID string, fn func(*Tx) 
 	if err := sqlTx.Commit(); err != nil {
 		return fmt.Errorf("commit: %w", err)
 	}
+	s.changed()
 	return nil
 }
 
