@@ -159,7 +159,9 @@ type RefusedChange struct {
 	Entity, RowID, Reason, At string
 }
 
-// ReviewItem is an application under review with what the review group reads.
+// ReviewItem is an application under review with what the review group
+// reads. In HQ's queue of every showroom the bulk is left out until one item
+// is shown: the application's Report, the Assessments and TrainingHours.
 type ReviewItem struct {
 	App           ApplicationView
 	Manager       ManagerLevel
@@ -176,7 +178,9 @@ type Filing struct {
 	FiledBy      string `json:"filed_by"`
 }
 
-// FilingItem is a submitted level-1 assessment waiting to be filed.
+// FilingItem is a submitted level-1 assessment waiting to be filed (only
+// the assessment's id, showroom, manager, period, total and grade: the
+// queue shows no more).
 type FilingItem struct {
 	Assessment Assessment
 	Manager    ManagerLevel

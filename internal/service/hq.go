@@ -13,47 +13,99 @@ func (s *Service) IsHQ(ctx context.Context) bool {
 	return role == store.RoleHQ
 }
 
-// ReviewQueue gathers every application under review, with what the review
-// group reads: the applicant, their showroom, assessment history and this
-// year's training hours. Earliest stage first.
+// ReviewQueue lists every application under review with its applicant and
+// showroom, who waited longest first. What the group reads of one item when
+// it is shown — the report's text, the applicant's assessments and training
+// hours — is ReviewDetail's: over every showroom it is tens of megabytes
+// and most of the queue's reading time, for a list that shows none of it
+// (App.Report is "", Assessments and TrainingHours are nil).
 func (s *Service) ReviewQueue(ctx context.Context) ([]kaohe.ReviewItem, error) {
 	if err := s.seeAll(); err != nil {
 		return nil, err
 	}
-	apps, err := s.Store.Applications(ctx, "")
+	apps, err := s.Store.ApplicationsBrief(ctx, "")
 	if err != nil {
 		return nil, err
 	}
-	rooms := map[string]kaohe.Showroom{}
-	srs, err := s.Store.Showrooms(ctx)
-	if err != nil {
-		return nil, err
-	}
-	for _, sr := range srs {
-		rooms[sr.ID] = sr
-	}
-	order := map[kaohe.AppState]int{kaohe.AppSubmitted: 0, kaohe.AppExam: 1, kaohe.AppSecond: 2, kaohe.AppProbation: 3}
-	var out []kaohe.ReviewItem
+	var queue []kaohe.ApplicationView
 	for _, a := range apps {
-		if _, ok := order[a.Review.State]; !ok {
-			continue
+		if underReview(a.Review.State) {
+			queue = append(queue, a)
 		}
-		m, err := s.Store.Manager(ctx, a.ManagerID)
-		if err != nil {
-			continue
+	}
+	if len(queue) == 0 {
+		return nil, nil
+	}
+	rooms, err := s.showroomsByID(ctx)
+	if err != nil {
+		return nil, err
+	}
+	// Every manager in one read (kept by the store until a write), not one
+	// per application: HQ holds 10,000 people.
+	ms, err := s.Store.ListManagers(ctx, kaohe.ManagerFilter{})
+	if err != nil {
+		return nil, err
+	}
+	managers := make(map[string]kaohe.ManagerLevel, len(ms))
+	for _, m := range ms {
+		managers[m.ID] = m
+	}
+	out := make([]kaohe.ReviewItem, 0, len(queue))
+	for _, a := range queue {
+		m, ok := managers[a.ManagerID]
+		if !ok {
+			continue // deleted since
 		}
-		as, err := s.Store.Assessments(ctx, store.AssessmentFilter{ManagerID: m.ID})
-		if err != nil {
-			return nil, err
-		}
-		hours, err := s.Store.TrainingHoursOf(ctx, m.ID, s.Today().Year)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, kaohe.ReviewItem{App: a, Manager: m, Showroom: rooms[m.ShowroomID], Assessments: as, TrainingHours: hours})
+		out = append(out, kaohe.ReviewItem{App: a, Manager: m, Showroom: rooms[m.ShowroomID]})
 	}
 	kaohe.SortQueue(out)
 	return out, nil
+}
+
+// underReview reports whether an application in this state is in the
+// review group's queue.
+func underReview(st kaohe.AppState) bool {
+	switch st {
+	case kaohe.AppSubmitted, kaohe.AppExam, kaohe.AppSecond, kaohe.AppProbation:
+		return true
+	}
+	return false
+}
+
+func (s *Service) showroomsByID(ctx context.Context) (map[string]kaohe.Showroom, error) {
+	srs, err := s.Store.Showrooms(ctx)
+	rooms := make(map[string]kaohe.Showroom, len(srs))
+	for _, sr := range srs {
+		rooms[sr.ID] = sr
+	}
+	return rooms, err
+}
+
+// ReviewDetail is one application with everything the review group reads
+// to decide: its report, the applicant, their showroom, assessment history
+// and this year's training hours.
+func (s *Service) ReviewDetail(ctx context.Context, appID string) (kaohe.ReviewItem, error) {
+	var it kaohe.ReviewItem
+	if err := s.seeAll(); err != nil {
+		return it, err
+	}
+	var err error
+	if it.App, err = s.Store.Application(ctx, appID); err != nil {
+		return it, err
+	}
+	if it.Manager, err = s.Store.Manager(ctx, it.App.ManagerID); err != nil {
+		return it, err
+	}
+	rooms, err := s.showroomsByID(ctx)
+	if err != nil {
+		return it, err
+	}
+	it.Showroom = rooms[it.Manager.ShowroomID]
+	if it.Assessments, err = s.Store.Assessments(ctx, store.AssessmentFilter{ManagerID: it.Manager.ID}); err != nil {
+		return it, err
+	}
+	it.TrainingHours, err = s.Store.TrainingHoursOf(ctx, it.Manager.ID, s.Today().Year)
+	return it, err
 }
 
 // RecordDecision records a review-group decision (HQ mode): the members
@@ -154,7 +206,9 @@ func (s *Service) FilingQueue(ctx context.Context) ([]kaohe.FilingItem, error) {
 	if err := s.seeAll(); err != nil {
 		return nil, err
 	}
-	as, err := s.Store.Assessments(ctx, store.AssessmentFilter{})
+	// What waits, with only what the queue shows: tens of thousands over
+	// every showroom.
+	as, err := s.Store.Unfiled(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -175,9 +229,6 @@ func (s *Service) FilingQueue(ctx context.Context) ([]kaohe.FilingItem, error) {
 	}
 	var out []kaohe.FilingItem
 	for _, a := range as {
-		if a.Status != kaohe.AssessSubmitted {
-			continue
-		}
 		m, ok := byID[a.ManagerID]
 		if !ok || m.Level != kaohe.Level1 {
 			continue

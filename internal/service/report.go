@@ -31,15 +31,13 @@ func (s *Service) HQReport(ctx context.Context, periodID string) (kaohe.HQReport
 	if err != nil {
 		return r, err
 	}
-	ms, err := s.Store.ListManagers(ctx, kaohe.ManagerFilter{Status: kaohe.StatusActive})
+	// Totals, grades and states are counted: every showroom's item scores
+	// and report texts are left unread.
+	as, err := s.Store.Assessments(ctx, store.AssessmentFilter{PeriodID: p.ID, NoScores: true})
 	if err != nil {
 		return r, err
 	}
-	as, err := s.Store.Assessments(ctx, store.AssessmentFilter{PeriodID: p.ID})
-	if err != nil {
-		return r, err
-	}
-	apps, err := s.Store.Applications(ctx, "")
+	apps, err := s.Store.ApplicationsBrief(ctx, "")
 	if err != nil {
 		return r, err
 	}
@@ -50,8 +48,12 @@ func (s *Service) HQReport(ctx context.Context, periodID string) (kaohe.HQReport
 		return r, err
 	}
 	byManager := map[string]kaohe.ManagerLevel{}
+	var ms []kaohe.ManagerLevel // active as of today (ListManagers' status is)
 	for _, m := range everyone {
 		byManager[m.ID] = m
+		if m.Status == kaohe.StatusActive {
+			ms = append(ms, m)
+		}
 	}
 	room := map[string]kaohe.Showroom{}
 	for _, sr := range srs {
@@ -130,18 +132,20 @@ func (s *Service) HQReport(ctx context.Context, periodID string) (kaohe.HQReport
 			p.ByState[a.Review.State]++
 		}
 	}
+	// Every manager's hours in one read, the active ones by showroom.
+	hours, err := s.Store.TrainingHoursByManager(ctx, p.End.Year)
+	if err != nil {
+		return r, err
+	}
+	staff := map[string][]kaohe.ManagerLevel{}
+	for _, m := range ms {
+		staff[m.ShowroomID] = append(staff[m.ShowroomID], m)
+	}
 	for _, sr := range srs {
 		r.Pipeline = append(r.Pipeline, *pipes[sr.ID])
 		tr := kaohe.TrainingRow{Showroom: sr.Name, Headcount: stats[sr.ID].Headcount, Hours: kaohe.TrainingHours{}, Covered: map[kaohe.TrainingCategory]int{}}
-		for _, m := range ms {
-			if m.ShowroomID != sr.ID {
-				continue
-			}
-			h, err := s.Store.TrainingHoursOf(ctx, m.ID, p.End.Year)
-			if err != nil {
-				return r, err
-			}
-			for cat, v := range h {
+		for _, m := range staff[sr.ID] {
+			for cat, v := range hours[m.ID] {
 				tr.Hours[cat] += v
 				if v > 0 {
 					tr.Covered[cat]++

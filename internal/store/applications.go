@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"strings"
 
 	"kaohe/internal/kaohe"
 )
@@ -37,20 +38,8 @@ func view(ctx context.Context, q querier, id string) (kaohe.ApplicationView, err
 		}
 	}
 	a.Exemption = kaohe.ExemptionOf(requested, decided)
-	rows, err := q.QueryContext(ctx, `SELECT id, application_id, stage, pass, date, decided_by, comment, exam_score, entered_by FROM decisions WHERE application_id = ? ORDER BY seq`, id)
+	ds, err := queryAll(ctx, q, scanDecision, `SELECT `+decisionCols+` FROM decisions WHERE application_id = ? ORDER BY seq`, id)
 	if err != nil {
-		return kaohe.ApplicationView{}, err
-	}
-	defer rows.Close()
-	var ds []kaohe.Decision
-	for rows.Next() {
-		var d kaohe.Decision
-		if err := rows.Scan(&d.ID, &d.AppID, &d.Stage, &d.Pass, dateCol{&d.Date}, jsonCol{&d.DecidedBy}, &d.Comment, &d.ExamScore, &d.EnteredBy); err != nil {
-			return kaohe.ApplicationView{}, err
-		}
-		ds = append(ds, d)
-	}
-	if err := rows.Err(); err != nil {
 		return kaohe.ApplicationView{}, err
 	}
 	r, err := kaohe.Replay(ds)
@@ -65,38 +54,85 @@ func (s *Store) Application(ctx context.Context, id string) (kaohe.ApplicationVi
 	return view(ctx, s.r, id)
 }
 
+const decisionCols = `id, application_id, stage, pass, date, decided_by, comment, exam_score, entered_by`
+
+func scanDecision(sc scanner) (kaohe.Decision, error) {
+	var d kaohe.Decision
+	err := sc.Scan(&d.ID, &d.AppID, &d.Stage, &d.Pass, dateCol{&d.Date}, jsonCol{&d.DecidedBy}, &d.Comment, &d.ExamScore, &d.EnteredBy)
+	return d, err
+}
+
 // Applications returns the applications of a manager (all when ""),
-// newest first.
+// newest first, each with its review. Three queries whatever their number
+// (HQ mode reads every showroom's: one per application took seconds), in
+// one read transaction so that they agree.
 func (s *Store) Applications(ctx context.Context, managerID string) ([]kaohe.ApplicationView, error) {
-	q := `SELECT id FROM applications WHERE deleted_at IS NULL`
+	return s.applications(ctx, managerID, applicationCols)
+}
+
+// ApplicationsBrief is Applications without the reports' text (Report is
+// ""): thousands of characters each, which HQ's queue and report, reading
+// every showroom's applications, do not show in a list.
+func (s *Store) ApplicationsBrief(ctx context.Context, managerID string) ([]kaohe.ApplicationView, error) {
+	return s.applications(ctx, managerID, strings.Replace(applicationCols, "report", "''", 1))
+}
+
+func (s *Store) applications(ctx context.Context, managerID, cols string) ([]kaohe.ApplicationView, error) {
+	where := `deleted_at IS NULL`
 	var args []any
 	if managerID != "" {
-		q += ` AND manager_id = ?`
+		where += ` AND manager_id = ?`
 		args = append(args, managerID)
 	}
-	rows, err := s.r.QueryContext(ctx, q+` ORDER BY id DESC`, args...)
-	if err != nil {
-		return nil, err
+	type row struct {
+		a         kaohe.Application
+		requested bool
 	}
-	var ids []string
-	for rows.Next() {
-		var id string
-		if err := rows.Scan(&id); err != nil {
-			rows.Close()
-			return nil, err
+	var out []kaohe.ApplicationView
+	err := s.snapshot(ctx, func(q querier) error {
+		rows, err := queryAll(ctx, q, func(sc scanner) (row, error) {
+			a, requested, err := scanApplication(sc)
+			return row{a, requested}, err
+		}, `SELECT `+cols+` FROM applications WHERE `+where+` ORDER BY id DESC`, args...)
+		if err != nil || len(rows) == 0 {
+			return err
 		}
-		ids = append(ids, id)
-	}
-	rows.Close()
-	out := make([]kaohe.ApplicationView, 0, len(ids))
-	for _, id := range ids {
-		v, err := view(ctx, s.r, id)
+		ids := `SELECT id FROM applications WHERE ` + where
+		exemptions, err := queryAll(ctx, q, func(sc scanner) (e kaohe.Exemption, err error) {
+			err = sc.Scan(&e.AppID, &e.Approved)
+			return e, err
+		}, `SELECT application_id, approved FROM exemptions WHERE application_id IN (`+ids+`)`, args...)
 		if err != nil {
-			return nil, err
+			return err
 		}
-		out = append(out, v)
-	}
-	return out, nil
+		decided := make(map[string]kaohe.Exemption, len(exemptions))
+		for _, e := range exemptions {
+			decided[e.AppID] = e
+		}
+		ds, err := queryAll(ctx, q, scanDecision, `SELECT `+decisionCols+` FROM decisions WHERE application_id IN (`+ids+`) ORDER BY application_id, seq`, args...)
+		if err != nil {
+			return err
+		}
+		byApp := make(map[string][]kaohe.Decision, len(rows))
+		for _, d := range ds {
+			byApp[d.AppID] = append(byApp[d.AppID], d)
+		}
+		out = make([]kaohe.ApplicationView, 0, len(rows))
+		for _, r := range rows {
+			var ex []kaohe.Exemption
+			if e, ok := decided[r.a.ID]; ok && r.requested {
+				ex = append(ex, e)
+			}
+			r.a.Exemption = kaohe.ExemptionOf(r.requested, ex)
+			review, err := kaohe.Replay(byApp[r.a.ID])
+			if err != nil {
+				return err
+			}
+			out = append(out, kaohe.ApplicationView{Application: r.a, Review: review})
+		}
+		return nil
+	})
+	return out, err
 }
 
 // SaveApplication creates or edits a draft application. A manager has at

@@ -111,11 +111,18 @@ func (tx *Tx) period(id string) (kaohe.Period, error) { return period(tx.ctx, tx
 type AssessmentFilter struct {
 	ManagerID string
 	PeriodID  string
+	// NoScores leaves each assessment's item scores out (nil): lists over
+	// every showroom that show totals and grades need not decode tens of
+	// thousands of them.
+	NoScores bool
 }
 
 // Assessments returns assessments, the latest period first.
 func (s *Store) Assessments(ctx context.Context, f AssessmentFilter) ([]kaohe.Assessment, error) {
 	cols := strings.Replace(prefixed("a", assessmentCols), "a.status", filedStatus, 1)
+	if f.NoScores {
+		cols = strings.Replace(cols, "a.scores", "NULL", 1)
+	}
 	q := `SELECT ` + cols + ` FROM assessments a LEFT JOIN periods p ON p.id = a.period_id WHERE a.deleted_at IS NULL`
 	var args []any
 	if f.ManagerID != "" {
@@ -127,6 +134,21 @@ func (s *Store) Assessments(ctx context.Context, f AssessmentFilter) ([]kaohe.As
 		args = append(args, f.PeriodID)
 	}
 	return queryAll(ctx, s.r, scanAssessment, q+` ORDER BY p.end_date IS NULL, p.end_date DESC, a.period_id DESC, a.manager_id`, args...)
+}
+
+// Unfiled returns the submitted assessments HQ has not filed yet, the
+// latest period first, with only what the filing queue shows and files by:
+// id, showroom, manager, period, total and grade (status submitted; no
+// scores, comment or assessor). Over every showroom they are tens of
+// thousands.
+func (s *Store) Unfiled(ctx context.Context) ([]kaohe.Assessment, error) {
+	return queryAll(ctx, s.r, func(sc scanner) (a kaohe.Assessment, err error) {
+		err = sc.Scan(&a.ID, &a.ShowroomID, &a.ManagerID, &a.PeriodID, &a.Total, &a.Grade)
+		a.Status = kaohe.AssessSubmitted
+		return a, err
+	}, `SELECT a.id, a.showroom_id, a.manager_id, a.period_id, a.total, a.grade FROM assessments a
+		WHERE a.deleted_at IS NULL AND a.status = 'submitted' AND NOT EXISTS (SELECT 1 FROM filings f WHERE f.assessment_id = a.id)
+		ORDER BY a.period_id DESC, a.manager_id`)
 }
 
 // prefixed qualifies a column list with a table alias.

@@ -558,6 +558,18 @@ func notFound(what, key string) error {
 	return kaohe.Errorf(kaohe.ENOTFOUND, "err.not_found", "What", what, "Key", key)
 }
 
+// snapshot runs reads that must agree (several queries making one answer)
+// in one read transaction: a write committed meanwhile is seen by all of
+// them or by none.
+func (s *Store) snapshot(ctx context.Context, read func(q querier) error) error {
+	tx, err := s.r.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	return read(tx)
+}
+
 // scanner is a *sql.Row or *sql.Rows.
 type scanner interface{ Scan(...any) error }
 
