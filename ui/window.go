@@ -213,6 +213,15 @@ func (w *Window) build(i int) fyne.CanvasObject {
 	}
 	w.Tabs.SetTabLocation(container.TabLocationLeading)
 	w.Tabs.SelectIndex(i)
+	// Only the screen shown is in its tab: the tabs refresh every tab's
+	// content on each switch, which re-laid out every screen built so far
+	// (their tables, long texts) on every switch. A screen is put back, and
+	// refreshed once, when its tab is shown again (show).
+	w.Tabs.OnUnselected = func(item *container.TabItem) {
+		if holder, ok := item.Content.(*fyne.Container); ok {
+			holder.Objects = nil
+		}
+	}
 	w.Tabs.OnSelected = func(item *container.TabItem) { w.show(w.Tabs.SelectedIndex()) }
 	// Ctrl+1 … Ctrl+0 switch screens: the tabs themselves take no keyboard
 	// focus, the fields on each screen do (Tab moves between them) and pass
@@ -269,15 +278,18 @@ func (w *Window) show(i int) {
 	switch {
 	case p.s == nil:
 		p.s = p.build()
-		// Into the tab's own holder: refreshing the tabs instead would
-		// lay out and re-theme every screen built so far.
-		holder := p.item.Content.(*fyne.Container)
-		holder.Objects = []fyne.CanvasObject{p.s.View()}
-		holder.Refresh()
 	case p.seen != v:
 		p.s.Reload()
 	}
 	p.seen = v
+	// Into the tab's own holder (taken out when another tab is chosen):
+	// refreshing the tabs instead would lay out and re-theme every screen
+	// built so far.
+	holder := p.item.Content.(*fyne.Container)
+	if len(holder.Objects) != 1 || holder.Objects[0] != p.s.View() {
+		holder.Objects = []fyne.CanvasObject{p.s.View()}
+		holder.Refresh()
+	}
 }
 
 // Open shows the screen of the given tab key ("nav.training").
