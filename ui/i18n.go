@@ -42,9 +42,19 @@ func SetLanguage(l kaohe.Lang) error {
 	}
 	langMu.Lock()
 	current = l
+	plainTexts, textsOf = map[string]string{}, textsOf+1
 	langMu.Unlock()
 	return nil
 }
+
+// plainTexts keeps the texts without data looked up in the current language:
+// lists of thousands of rows ask for the same few (a grade, a state) per
+// row, and each look-up through Fyne's localizer costs microseconds and
+// allocations. Emptied by SetLanguage, which also counts textsOf up.
+var (
+	plainTexts = map[string]string{}
+	textsOf    uint64
+)
 
 // Language returns the language in use.
 func Language() kaohe.Lang {
@@ -57,7 +67,20 @@ func Language() kaohe.Lang {
 // (name/value pairs).
 func T(key string, kv ...any) string {
 	if len(kv) == 0 {
-		return lang.LocalizeKey(key, key)
+		langMu.RLock()
+		text, ok := plainTexts[key]
+		of := textsOf
+		langMu.RUnlock()
+		if ok {
+			return text
+		}
+		text = lang.LocalizeKey(key, key)
+		langMu.Lock()
+		if textsOf == of { // the language did not change meanwhile
+			plainTexts[key] = text
+		}
+		langMu.Unlock()
+		return text
 	}
 	data := make(map[string]any, len(kv)/2)
 	for i := 0; i+1 < len(kv); i += 2 {
