@@ -22,8 +22,9 @@ import (
 // approval, and the decision, which goes to the applicant's showroom.
 type ReviewScreen struct {
 	loader
-	e    *env
-	view fyne.CanvasObject
+	report loader // the shown application's detail (finished even if the screen is left: it is small)
+	e      *env
+	view   fyne.CanvasObject
 	// Empty says why the screen has nothing to show and what to do.
 	Empty *emptyNote
 
@@ -56,7 +57,7 @@ type ReviewScreen struct {
 }
 
 func newReviewScreen(e *env) *ReviewScreen {
-	s := &ReviewScreen{loader: loader{e: e}, e: e, cur: -1}
+	s := &ReviewScreen{loader: loader{e: e}, report: loader{e: e}, e: e, cur: -1}
 	s.Detail = wrapLabel("")
 	s.Next = widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	s.Pass = widget.NewRadioGroup([]string{T("verdict.pass"), T("verdict.fail")}, nil)
@@ -300,6 +301,7 @@ func (s *ReviewScreen) Items() []kaohe.ReviewItem { return s.items }
 // show displays one application (or none).
 func (s *ReviewScreen) show(i int) {
 	s.cur = i
+	s.report.stop() // of the application shown before
 	if len(s.Deciders.Options) > 0 {
 		s.Message.SetText("")
 	}
@@ -321,32 +323,22 @@ func (s *ReviewScreen) show(i int) {
 	it := s.items[i]
 	s.curID = it.App.ID
 	a := it.App
-	li, _ := s.levels.Get(a.TargetLevel)
-	check := kaohe.CheckEducation(a.Education, li, a.Exemption)
-	var b strings.Builder
-	writeTextf(&b, "%s　%s　%s → %s\n", it.Showroom.Name, managerLabel(it.Manager), LevelName(it.Manager.Level), LevelName(a.TargetLevel))
-	edu := T("apply.edu_ok", "Have", Tr(a.Education.Name()), "Need", Tr(li.MinEducation.Name()))
-	if !check.Meets {
-		edu = Textf("%s　%s　%s", T("apply.edu_low", "Have", Tr(a.Education.Name()), "Need", Tr(li.MinEducation.Name())),
-			T("review.exemption_"+string(a.Exemption)), a.ExemptReason)
-	}
-	fmt.Fprintf(&b, "%s\n\n", edu)
-	fmt.Fprintf(&b, "%s\n%s\n\n%s\n%s\n\n", bold2(T("field.personal_info")), a.PersonalInfo, bold2(T("field.achievements")), a.Achievements)
-	writeTextf(&b, "%s（%s）\n", bold2(T("review.assessments")), T("profile.hours")+" "+numText(it.TrainingHours.Total())+" h")
-	as := append([]kaohe.Assessment(nil), it.Assessments...)
-	sort.Slice(as, func(i, j int) bool { return as[i].PeriodID < as[j].PeriodID })
-	for _, x := range as {
-		writeTextf(&b, "　%s　%s %s　%s\n", x.PeriodID, T("assess.total"), numText(x.Total), T("grade."+x.Grade))
-	}
-	fmt.Fprintf(&b, "\n%s\n", bold2(T("apply.progress")))
-	for _, d := range a.Review.Decisions {
-		writeTextf(&b, "　%s\n", decisionLine(d))
-	}
-	if a.Review.State == kaohe.AppProbation {
-		writeTextf(&b, "　%s\n", T("apply.probation_end", "Date", FormatDate(a.Review.ProbationEnd)))
-	}
-	writeTextf(&b, "\n%s（%s）\n%s", bold2(T("field.report")), countLine(a.Report), a.Report)
-	s.Detail.SetText(b.String())
+	// The queue has no report, assessments nor training hours (over every
+	// showroom they are tens of megabytes): they are read for the one shown.
+	s.Detail.SetText(s.detail(it, false))
+	id, e := a.ID, s.e
+	load(&s.report, func(ctx context.Context) (kaohe.ReviewItem, error) {
+		return e.svc.ReviewDetail(ctx, id)
+	}, func(full kaohe.ReviewItem, err error) {
+		if s.curID != id || s.cur < 0 {
+			return // another application is shown by now
+		}
+		if err != nil {
+			say(s.Message, ErrorText(err), true)
+			return
+		}
+		s.Detail.SetText(s.detail(full, true))
+	})
 
 	next := a.Review.Next()
 	s.Next.SetText(T("stage." + string(next)))
@@ -364,6 +356,46 @@ func (s *ReviewScreen) show(i int) {
 		s.Approve.Enable()
 		s.Refuse.Enable()
 	}
+}
+
+// detail is the text the group reads about an application: with full, the
+// report, assessments and training hours read for it (ReviewDetail).
+func (s *ReviewScreen) detail(it kaohe.ReviewItem, full bool) string {
+	a := it.App
+	li, _ := s.levels.Get(a.TargetLevel)
+	check := kaohe.CheckEducation(a.Education, li, a.Exemption)
+	var b strings.Builder
+	writeTextf(&b, "%s　%s　%s → %s\n", it.Showroom.Name, managerLabel(it.Manager), LevelName(it.Manager.Level), LevelName(a.TargetLevel))
+	edu := T("apply.edu_ok", "Have", Tr(a.Education.Name()), "Need", Tr(li.MinEducation.Name()))
+	if !check.Meets {
+		edu = Textf("%s　%s　%s", T("apply.edu_low", "Have", Tr(a.Education.Name()), "Need", Tr(li.MinEducation.Name())),
+			T("review.exemption_"+string(a.Exemption)), a.ExemptReason)
+	}
+	fmt.Fprintf(&b, "%s\n\n", edu)
+	fmt.Fprintf(&b, "%s\n%s\n\n%s\n%s\n\n", bold2(T("field.personal_info")), a.PersonalInfo, bold2(T("field.achievements")), a.Achievements)
+	if full {
+		writeTextf(&b, "%s（%s）\n", bold2(T("review.assessments")), T("profile.hours")+" "+numText(it.TrainingHours.Total())+" h")
+		as := append([]kaohe.Assessment(nil), it.Assessments...)
+		sort.Slice(as, func(i, j int) bool { return as[i].PeriodID < as[j].PeriodID })
+		for _, x := range as {
+			writeTextf(&b, "　%s　%s %s　%s\n", x.PeriodID, T("assess.total"), numText(x.Total), T("grade."+x.Grade))
+		}
+	} else {
+		fmt.Fprintf(&b, "%s\n%s\n", bold2(T("review.assessments")), T("loading"))
+	}
+	fmt.Fprintf(&b, "\n%s\n", bold2(T("apply.progress")))
+	for _, d := range a.Review.Decisions {
+		writeTextf(&b, "　%s\n", decisionLine(d))
+	}
+	if a.Review.State == kaohe.AppProbation {
+		writeTextf(&b, "　%s\n", T("apply.probation_end", "Date", FormatDate(a.Review.ProbationEnd)))
+	}
+	if full {
+		writeTextf(&b, "\n%s（%s）\n%s", bold2(T("field.report")), countLine(it.App.Report), it.App.Report)
+	} else {
+		fmt.Fprintf(&b, "\n%s\n%s", bold2(T("field.report")), T("loading"))
+	}
+	return b.String()
 }
 
 // bold2 marks a section title in running text: 【…】 in Chinese.

@@ -123,6 +123,19 @@ func TestHQReviewQueue(t *testing.T) {
 	if !strings.Contains(s.Detail.Text, it.Manager.Name) || !strings.Contains(s.Detail.Text, "历次考核") || s.Next.Text != "初审" {
 		t.Errorf("detail %q, next %q", s.Detail.Text[:min(200, len(s.Detail.Text))], s.Next.Text)
 	}
+	// The report, assessments and hours are read for the item shown.
+	w.Wait()
+	full, err := svc.ReviewDetail(context.Background(), it.App.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	report := []rune(full.App.Report)
+	if it.App.Report != "" || len(report) < 100 || !strings.Contains(s.Detail.Text, string(report[:100])) || !strings.Contains(s.Detail.Text, countLine(full.App.Report)) {
+		t.Errorf("the detail lacks the report read for it:\n%.600s", s.Detail.Text)
+	}
+	if len(full.Assessments) > 0 && !strings.Contains(s.Detail.Text, full.Assessments[0].PeriodID+"　总分 "+numText(full.Assessments[0].Total)) {
+		t.Errorf("the detail lacks the assessments (%d):\n%.600s", len(full.Assessments), s.Detail.Text)
+	}
 	// Without deciders nor verdict: refused, both said at once.
 	s.RecordDecision()
 	w.Wait()

@@ -124,6 +124,7 @@ type HQService interface {
 	IsHQ(ctx context.Context) bool
 	Showrooms(ctx context.Context) ([]kaohe.Showroom, error)
 	ReviewQueue(ctx context.Context) ([]kaohe.ReviewItem, error)
+	ReviewDetail(ctx context.Context, appID string) (kaohe.ReviewItem, error)
 	RecordDecision(ctx context.Context, actor kaohe.Actor, d kaohe.Decision) (kaohe.ApplicationView, error)
 	DecideExemption(ctx context.Context, actor kaohe.Actor, e kaohe.Exemption) error
 	ReviewMembers(ctx context.Context) ([]kaohe.ReviewMember, error)
