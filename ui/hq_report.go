@@ -2,8 +2,8 @@ package ui
 
 import (
 	"context"
-	"fmt"
 	"path/filepath"
+	"strconv"
 	"strings"
 
 	"fyne.io/fyne/v2"
@@ -24,26 +24,114 @@ type HQReportScreen struct {
 	// Empty says why there is no report and what to do.
 	Empty   *emptyNote
 	Period  *selectOf[string]
-	Summary *widget.Label
 	Chart   *fyne.Container
 	Message *widget.Label
 	Report  kaohe.HQReport
 	reading bool // the periods are being filled in
+
+	// Each part of the report is a virtual table (500 showrooms make
+	// thousands of lines: as one text it was laid out again on every
+	// screen switch), one tab each; Top is the ten best.
+	Sections  *container.AppTabs
+	Showrooms *listTable[kaohe.GroupStats]
+	Regions   *listTable[kaohe.GroupStats]
+	Pipeline  *listTable[kaohe.PipelineRow]
+	Training  *listTable[kaohe.TrainingRow]
+	Top       *widget.Label
+	grades    string // the grade codes the two results tables have columns for
 }
 
 func newHQReportScreen(e *env) *HQReportScreen {
 	s := &HQReportScreen{loader: loader{e: e}, e: e, Chart: container.NewStack()}
 	s.Period = newSelectOf[string](nil, func(string) string { return "" }, func(string) { s.load() })
-	s.Summary = wrapLabel("")
+	s.Top = wrapLabel("")
 	s.Message = wrapLabel("")
 	xlsx := widget.NewButtonWithIcon(T("hqr.xlsx"), theme.DownloadIcon(), func() { s.Export("xlsx") })
 	pdfBtn := widget.NewButtonWithIcon(T("hqr.pdf"), theme.DocumentPrintIcon(), func() { s.Export("pdf") })
 	top := container.NewBorder(nil, nil, widget.NewLabel(T("assess.period")), container.NewHBox(xlsx, pdfBtn), s.Period)
 	s.Empty = newEmptyNote()
-	s.view = container.NewBorder(container.NewVBox(top, s.Empty.View(), s.Message), nil, nil, nil,
-		container.NewVScroll(container.NewVBox(s.Chart, s.Summary)))
+	s.resultTables(nil)
+	s.Pipeline = newListTable(pipelineColumns())
+	s.Training = newListTable(trainingColumns())
+	s.Sections = container.NewAppTabs(
+		container.NewTabItem(T("hqr.showrooms"), s.Showrooms.View()),
+		container.NewTabItem(T("hqr.regions"), s.Regions.View()),
+		container.NewTabItem(T("hqr.pipeline"), s.Pipeline.View()),
+		container.NewTabItem(T("hqr.training"), s.Training.View()),
+		container.NewTabItem(T("hqr.top"), container.NewVScroll(s.Top)),
+	)
+	s.view = container.NewBorder(container.NewVBox(top, s.Empty.View(), s.Message, s.Chart), nil, nil, nil, s.Sections)
 	s.Reload()
 	return s
+}
+
+// resultTables makes the showrooms' and regions' tables with a column per
+// grade of the template.
+func (s *HQReportScreen) resultTables(grades []kaohe.GradeBand) {
+	cols := func(first string) []column[kaohe.GroupStats] {
+		c := []column[kaohe.GroupStats]{
+			{key: first, width: 170, text: func(g kaohe.GroupStats) string { return g.Name }},
+			{key: "col.headcount", width: 80, text: func(g kaohe.GroupStats) string { return strconv.Itoa(g.Headcount) },
+				less: func(a, b kaohe.GroupStats) bool { return a.Headcount < b.Headcount }},
+			{key: "col.assessed", width: 80, text: func(g kaohe.GroupStats) string { return strconv.Itoa(g.Assessed) },
+				less: func(a, b kaohe.GroupStats) bool { return a.Assessed < b.Assessed }},
+			{key: "col.average", width: 80, text: func(g kaohe.GroupStats) string { return numText(g.Average) },
+				less: func(a, b kaohe.GroupStats) bool { return a.Average < b.Average }},
+		}
+		if first == "col.showroom" {
+			c = append(c[:1], append([]column[kaohe.GroupStats]{{key: "col.region", width: 100, text: func(g kaohe.GroupStats) string { return g.Region }}}, c[1:]...)...)
+		}
+		for _, gb := range grades {
+			code := gb.Code
+			c = append(c, column[kaohe.GroupStats]{key: "grade." + code, title: Tr(gb.Name), width: 70,
+				text: func(g kaohe.GroupStats) string { return strconv.Itoa(g.Grades[code]) },
+				less: func(a, b kaohe.GroupStats) bool { return a.Grades[code] < b.Grades[code] }})
+		}
+		return c
+	}
+	var codes []string
+	for _, gb := range grades {
+		codes = append(codes, gb.Code)
+	}
+	if s.Showrooms != nil && strings.Join(codes, ",") == s.grades {
+		return
+	}
+	s.grades = strings.Join(codes, ",")
+	s.Showrooms, s.Regions = newListTable(cols("col.showroom")), newListTable(cols("col.region"))
+	if s.Sections != nil {
+		s.Sections.Items[0].Content = s.Showrooms.View()
+		s.Sections.Items[1].Content = s.Regions.View()
+		s.Sections.Refresh()
+	}
+}
+
+// pipelineStates are the stages the pipeline counts.
+var pipelineStates = []kaohe.AppState{kaohe.AppSubmitted, kaohe.AppExam, kaohe.AppSecond, kaohe.AppProbation, kaohe.AppGranted, kaohe.AppFailed}
+
+func pipelineColumns() []column[kaohe.PipelineRow] {
+	c := []column[kaohe.PipelineRow]{{key: "col.showroom", width: 170, text: func(p kaohe.PipelineRow) string { return p.Showroom }}}
+	for _, st := range pipelineStates {
+		c = append(c, column[kaohe.PipelineRow]{key: "state." + string(st), width: 80,
+			text: func(p kaohe.PipelineRow) string { return strconv.Itoa(p.ByState[st]) },
+			less: func(a, b kaohe.PipelineRow) bool { return a.ByState[st] < b.ByState[st] }})
+	}
+	return c
+}
+
+// trainingColumns: per category, how many had any of it / its hours.
+func trainingColumns() []column[kaohe.TrainingRow] {
+	c := []column[kaohe.TrainingRow]{
+		{key: "col.showroom", width: 170, text: func(t kaohe.TrainingRow) string { return t.Showroom }},
+		{key: "col.headcount", width: 80, text: func(t kaohe.TrainingRow) string { return strconv.Itoa(t.Headcount) },
+			less: func(a, b kaohe.TrainingRow) bool { return a.Headcount < b.Headcount }},
+	}
+	for _, cat := range kaohe.TrainingCategories() {
+		code := cat.Code
+		c = append(c, column[kaohe.TrainingRow]{key: "train." + string(code), title: strings.TrimSuffix(Tr(cat.Name), "培训"), width: 110,
+			text: func(t kaohe.TrainingRow) string { return Textf("%d / %s h", t.Covered[code], numText(t.Hours[code])) },
+			less: func(a, b kaohe.TrainingRow) bool { return a.Hours[code] < b.Hours[code] }})
+	}
+	return c
 }
 
 // View returns the screen's content.
@@ -52,10 +140,11 @@ func (s *HQReportScreen) View() fyne.CanvasObject { return s.view }
 // Reload refreshes the periods and the report, in the background.
 func (s *HQReportScreen) Reload() {
 	e := s.e
-	s.Summary.SetText(T("loading"))
+	if s.Message.Text == "" {
+		showLoading(s.Message)
+	}
 	load(&s.loader, e.svc.Periods, func(ps []kaohe.Period, err error) {
 		if err != nil {
-			s.Summary.SetText("")
 			say(s.Message, ErrorText(err), true)
 			return
 		}
@@ -75,23 +164,23 @@ func (s *HQReportScreen) load() {
 	pid, ok := s.Period.Value()
 	if !ok { // no period: no report of another one left on screen
 		s.loader.stop()
-		s.Report = kaohe.HQReport{}
-		s.Chart.Objects = nil
-		s.Chart.Refresh()
-		s.Summary.SetText("")
+		s.show(kaohe.HQReport{})
+		doneLoading(s.Message)
 		s.Empty.Say(true, "empty.hq_report_period")
 		return
 	}
 	e := s.e
-	s.Summary.SetText(T("loading"))
+	if s.Message.Text == "" {
+		showLoading(s.Message)
+	}
 	load(&s.loader, func(ctx context.Context) (kaohe.HQReport, error) {
 		return e.svc.HQReport(ctx, pid)
 	}, func(r kaohe.HQReport, err error) {
 		if err != nil {
-			s.Summary.SetText("")
 			say(s.Message, ErrorText(err), true)
 			return
 		}
+		doneLoading(s.Message)
 		s.show(r)
 	})
 }
@@ -100,6 +189,28 @@ func (s *HQReportScreen) load() {
 func (s *HQReportScreen) show(r kaohe.HQReport) {
 	s.Report = r
 	s.Empty.Say(len(r.Showrooms) == 0, "empty.hq_report")
+	s.Chart.Objects = nil
+	if r.Period.ID != "" {
+		s.Chart.Objects = []fyne.CanvasObject{card(T("hqr.grades_of", "Period", Tr(r.Period.Name)), NewBarChart(s.bars(r)))}
+	}
+	s.Chart.Refresh()
+	s.resultTables(r.Template.Grades)
+	s.Showrooms.Set(r.Showrooms)
+	s.Regions.Set(r.Regions)
+	s.Pipeline.Set(r.Pipeline)
+	s.Training.Set(r.Training)
+	var b strings.Builder
+	for i, x := range r.Ranking {
+		if i == 10 {
+			break
+		}
+		writeTextf(&b, "%d　%s　%s　%s　%s\n", x.Rank, x.Showroom, managerLabel(x.Manager), numText(x.Total), T("grade."+x.Grade))
+	}
+	s.Top.SetText(b.String())
+}
+
+// bars are the grade distribution over every showroom.
+func (s *HQReportScreen) bars(r kaohe.HQReport) []Bar {
 	var bars []Bar
 	for _, g := range r.Template.Grades {
 		n := 0
@@ -108,48 +219,7 @@ func (s *HQReportScreen) show(r kaohe.HQReport) {
 		}
 		bars = append(bars, Bar{Tr(g.Name), float64(n)})
 	}
-	s.Chart.Objects = []fyne.CanvasObject{card(T("hqr.grades_of", "Period", Tr(r.Period.Name)), NewBarChart(bars))}
-	s.Chart.Refresh()
-	var b strings.Builder
-	line := func(g kaohe.GroupStats) {
-		var grades []string
-		for _, gb := range r.Template.Grades {
-			grades = append(grades, fmt.Sprintf("%s %d", Tr(gb.Name), g.Grades[gb.Code]))
-		}
-		writeTextf(&b, "%s　%s\n", g.Name, T("hqr.line", "Headcount", g.Headcount, "Assessed", g.Assessed, "Average", numText(g.Average), "Grades", joinList(grades)))
-	}
-	writeTextf(&b, "【%s】\n", T("hqr.showrooms"))
-	for _, g := range r.Showrooms {
-		line(g)
-	}
-	writeTextf(&b, "\n【%s】\n", T("hqr.regions"))
-	for _, g := range r.Regions {
-		line(g)
-	}
-	writeTextf(&b, "\n【%s】\n", T("hqr.pipeline"))
-	for _, p := range r.Pipeline {
-		writeTextf(&b, "%s　", p.Showroom)
-		for _, st := range []kaohe.AppState{kaohe.AppSubmitted, kaohe.AppExam, kaohe.AppSecond, kaohe.AppProbation, kaohe.AppGranted, kaohe.AppFailed} {
-			writeTextf(&b, "%s %d　", T("state."+string(st)), p.ByState[st])
-		}
-		b.WriteString("\n")
-	}
-	writeTextf(&b, "\n【%s】\n", T("hqr.training"))
-	for _, t := range r.Training {
-		writeTextf(&b, "%s（%d）　", t.Showroom, t.Headcount)
-		for _, c := range kaohe.TrainingCategories() {
-			writeTextf(&b, "%s %d/%s h　", strings.TrimSuffix(Tr(c.Name), "培训"), t.Covered[c.Code], numText(t.Hours[c.Code]))
-		}
-		b.WriteString("\n")
-	}
-	writeTextf(&b, "\n【%s】\n", T("hqr.top"))
-	for i, x := range r.Ranking {
-		if i == 10 {
-			break
-		}
-		writeTextf(&b, "%d　%s　%s　%s　%s\n", x.Rank, x.Showroom, managerLabel(x.Manager), numText(x.Total), T("grade."+x.Grade))
-	}
-	s.Summary.SetText(b.String())
+	return bars
 }
 
 // Export writes the report as "xlsx" or "pdf" into the documents folder

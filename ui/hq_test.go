@@ -6,6 +6,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -385,8 +386,28 @@ func TestHQReportAndExports(t *testing.T) {
 	if len(r.Ranking) != r.Showrooms[0].Assessed || r.Ranking[0].Rank != 1 || r.Ranking[0].Total < r.Ranking[len(r.Ranking)-1].Total {
 		t.Errorf("ranking of %d", len(r.Ranking))
 	}
-	if !strings.Contains(s.Summary.Text, "上海徐汇旗舰展厅") || !strings.Contains(s.Summary.Text, "待初审") {
-		t.Errorf("summary: %.300s", s.Summary.Text)
+	// Each part is a table of its own tab, its headers sort.
+	if s.Showrooms.Cell(0, 0) != "上海徐汇旗舰展厅" || s.Showrooms.Cell(0, 1) != "华东片区" || s.Showrooms.Cell(0, 4) != numText(r.Showrooms[0].Average) {
+		t.Errorf("showrooms' row: %q %q … %q", s.Showrooms.Cell(0, 0), s.Showrooms.Cell(0, 1), s.Showrooms.Cell(0, 4))
+	}
+	grades := 0
+	for i, gb := range r.Template.Grades {
+		if got, want := s.Showrooms.Cell(0, 5+i), strconv.Itoa(r.Showrooms[0].Grades[gb.Code]); got != want {
+			t.Errorf("showrooms' %s column = %s; want %s", Tr(gb.Name), got, want)
+		}
+		grades += r.Showrooms[0].Grades[gb.Code]
+	}
+	if grades != r.Showrooms[0].Assessed {
+		t.Errorf("grade columns add up to %d; %d assessed", grades, r.Showrooms[0].Assessed)
+	}
+	s.Sections.SelectIndex(2)
+	tapHeader(t, w, T("state.submitted"))
+	if got, want := s.Pipeline.Cell(0, 1), strconv.Itoa(r.Pipeline[0].ByState[kaohe.AppSubmitted]); got != want || want == "0" {
+		t.Errorf("pipeline's 待初审 = %s; want %s (not 0)", got, want)
+	}
+	s.Sections.SelectIndex(4)
+	if !strings.Contains(s.Top.Text, r.Ranking[0].Manager.Name) {
+		t.Errorf("top ten: %.200s", s.Top.Text)
 	}
 	var opened []string
 	s.e.openFile = func(p string) { opened = append(opened, p) }

@@ -15,6 +15,7 @@ import (
 // create/update instead of a label.
 type column[R any] struct {
 	key    string
+	title  string // the header when it is no translation key (a template's grade); "": T(key)
 	width  float32
 	text   func(R) string
 	less   func(a, b R) bool // nil: by text
@@ -95,8 +96,12 @@ func newListTable[R any](cols []column[R]) *listTable[R] {
 				k++
 			}
 		})
-	sortableHeader(t.Table, func(col int) string { return T(t.cols[col].key) },
-		func() (int, bool) { return t.sortCol, t.desc }, t.SortBy)
+	sortableHeader(t.Table, func(col int) string {
+		if c := t.cols[col]; c.title != "" {
+			return c.title
+		}
+		return T(t.cols[col].key)
+	}, func() (int, bool) { return t.sortCol, t.desc }, t.SortBy)
 	for i, c := range cols {
 		t.Table.SetColumnWidth(i, c.width)
 	}
