@@ -20,6 +20,7 @@ import (
 
 	"fyne.io/fyne/v2/app"
 
+	"kaohe/internal/applog"
 	"kaohe/internal/cli"
 	"kaohe/internal/demo"
 	"kaohe/internal/i18n"
@@ -81,7 +82,7 @@ func report(stderr io.Writer, args []string, err error, box bool) {
 		msg = ue.Msg
 	}
 	fmt.Fprintln(stderr, msg)
-	logLine(logDir(), strings.Join(args, " ")+": "+msg)
+	applog.Line(logDir(), strings.Join(args, " ")+": "+msg)
 	if box && ue == nil {
 		showBox("客户经理考核 Kaohe", msg+"\n\n"+ui.T("err.see_log", "Dir", logDir()))
 	}
@@ -209,7 +210,7 @@ func (e *env) openStore(ctx context.Context) (*store.Store, error) {
 var processStart = time.Now()
 
 func (e *env) runWindow(ctx context.Context) error {
-	logs, closeLog := teeLog(logDir(), e.stderr) // Fyne's and OpenGL's complaints land in the log too
+	logs, closeLog := applog.Tee(logDir(), e.stderr) // Fyne's and OpenGL's complaints land in the log too
 	defer closeLog()
 	log.SetOutput(logs)
 	ui.LimitMemory() // the window's soft memory limit, unless GOMEMLIMIT sets one
