@@ -387,6 +387,10 @@ func (s *Store) Enrolled(ctx context.Context, sr kaohe.Showroom, hqURL, token, r
 		if err != nil && kaohe.ErrorCode(err) != kaohe.ENOTFOUND {
 			return err
 		}
+		dropped, err := tx.dropStandIns()
+		if err != nil {
+			return err
+		}
 		if old != "" && old != sr.ID {
 			for _, t := range showroomTables {
 				if _, err := tx.exec(`UPDATE `+t+` SET showroom_id = ? WHERE showroom_id = ?`, sr.ID, old); err != nil {
@@ -428,7 +432,8 @@ func (s *Store) Enrolled(ctx context.Context, sr kaohe.Showroom, hqURL, token, r
 		if err := tx.setMeta(MetaRecover, recoverRows); err != nil {
 			return err
 		}
-		return tx.audit("enroll", kaohe.EntShowroom, sr.ID, mustJSON(map[string]string{"code": sr.Code, "hq": hqURL, "previous": old, "replica": replica}))
+		return tx.audit("enroll", kaohe.EntShowroom, sr.ID, mustJSON(map[string]any{"code": sr.Code, "hq": hqURL, "previous": old, "replica": replica,
+			"stand_ins_dropped": dropped}))
 	})
 }
 

@@ -36,6 +36,17 @@ func TestDemoTellsOneStoryAtBothEnds(t *testing.T) {
 	if _, err := demo.Seed(ctx, s, o); err != nil {
 		t.Fatal(err)
 	}
+	// The demo's own certificate printed before enrolling: a print of the
+	// demo's stand-in, dropped with it at enrollment, never refused at HQ.
+	if err := s.Update(ctx, "董喆（D001）", func(tx *store.Tx) error {
+		cs, err := s.Certificates(ctx, "")
+		if err == nil && len(cs) == 1 {
+			_, err = tx.LogCertificatePrint(cs[0].ID)
+		}
+		return err
+	}); err != nil {
+		t.Fatal(err)
+	}
 	if _, err := Enroll(ctx, s, h.proxy.URL, sum.Code); err != nil {
 		t.Fatal(err)
 	}
@@ -102,5 +113,94 @@ func TestDemoTellsOneStoryAtBothEnds(t *testing.T) {
 	}
 	if _, v, err := h.store.Verify(ctx, certs[0].Serial, certs[0].VerifyCode); err != nil || v != kaohe.Genuine {
 		t.Errorf("the showroom's certificate %s at HQ's verify = %s, %v", certs[0].Serial, v, err)
+	}
+}
+
+// TestDemoShowroomMeetsANewHQ: the showroom's demo, made before it knew any
+// HQ, plays HQ's part itself (review decisions, exemptions, levels, a
+// certificate signed with a demo key), and its certificate is printed. It
+// then enrolls with an HQ that made none of those acts and syncs: nothing
+// is refused (the print of the demo's certificate was refused as a missing
+// reference), and both ends hold the same story — HQ's: the same
+// application states and level histories, no certificate, no print, and
+// no demo key trusted at the showroom.
+func TestDemoShowroomMeetsANewHQ(t *testing.T) {
+	h := newHQ(t)
+	_, code, err := h.store.AddShowroom(ctx, demo.HQShowroomCode, demo.HQShowroomName, demo.HQShowroomRegion)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, err := store.Open(ctx, filepath.Join(t.TempDir(), "showroom.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	if _, err := demo.Seed(ctx, s, demo.Options{Today: kaohe.D(2026, 11, 27)}); err != nil {
+		t.Fatal(err)
+	}
+	certs, _ := s.Certificates(ctx, "")
+	if len(certs) != 1 {
+		t.Fatalf("the demo has %d certificates; want its one", len(certs))
+	}
+	for range 2 { // printed, and printed again (副本)
+		if err := s.Update(ctx, "董喆（D001）", func(tx *store.Tx) error { _, err := tx.LogCertificatePrint(certs[0].ID); return err }); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := Enroll(ctx, s, h.proxy.URL, code); err != nil {
+		t.Fatal(err)
+	}
+	token, _ := s.Meta(ctx, store.MetaToken)
+	sr := &showroom{store: s, engine: &Engine{Store: s, Client: fastClient(h.proxy.URL, token), Batch: 200}, code: demo.HQShowroomCode}
+	mustSync(t, sr)
+	mustSync(t, sr)
+	if refused, _ := s.Refused(ctx); len(refused) != 0 {
+		for _, c := range refused {
+			t.Errorf("HQ refused %s %s: %s", c.Entity, c.RowID, c.Refused)
+		}
+	}
+	stats, _ := h.store.Stats(ctx)
+	for _, table := range []string{"certificates", "certificate_prints"} {
+		if n := stats[demo.HQShowroomCode][table]; n != 0 {
+			t.Errorf("HQ holds %d %s of a showroom it never granted anything", n, table)
+		}
+	}
+	if c, _ := s.Certificates(ctx, ""); len(c) != 0 {
+		t.Errorf("the showroom still holds the demo's certificate %+v", c)
+	}
+	keys, _ := s.HQKeys(ctx)
+	hqKeys, _ := h.store.PublicKeys(ctx)
+	for id := range keys {
+		if _, ok := hqKeys[id]; !ok {
+			t.Errorf("the showroom trusts key %s, which is not HQ's", id)
+		}
+	}
+	apps, err := s.Applications(ctx, "")
+	if err != nil || len(apps) == 0 {
+		t.Fatalf("applications: %d, %v", len(apps), err)
+	}
+	for _, a := range apps {
+		at, found, err := h.store.Application(ctx, a.ID)
+		if a.Review.State == kaohe.AppDraft && !found {
+			continue // HQ has drafts too, but a draft HQ lacks would be a lost row: checked below
+		}
+		if err != nil || !found || at.Review.State != a.Review.State || len(at.Review.Decisions) != len(a.Review.Decisions) {
+			t.Errorf("application %s: showroom %s (%d decisions), HQ %s (%d decisions, found %v, %v)",
+				a.ID, a.Review.State, len(a.Review.Decisions), at.Review.State, len(at.Review.Decisions), found, err)
+		}
+		if a.Review.State.Terminal() || a.Review.State == kaohe.AppExam || a.Review.State == kaohe.AppProbation {
+			t.Errorf("application %s is %s at the showroom: no HQ decided that", a.ID, a.Review.State)
+		}
+	}
+	ms, _ := s.ListManagers(ctx, kaohe.ManagerFilter{WithDeleted: true})
+	for _, m := range ms {
+		local, _ := s.LevelHistory(ctx, m.ID)
+		remote, _ := h.store.LevelHistory(ctx, m.ID)
+		if kaohe.CurrentLevel(local) != kaohe.CurrentLevel(remote) || len(local) != len(remote) {
+			t.Errorf("%s: level %d (%d changes) at the showroom, %d (%d) at HQ", m.EmployeeNo, kaohe.CurrentLevel(local), len(local), kaohe.CurrentLevel(remote), len(remote))
+		}
+	}
+	if got, want := localCounts(t, s), stats[demo.HQShowroomCode]; got["applications"] != want["applications"] || got["managers"] != want["managers"] || got["assessments"] != want["assessments"] {
+		t.Errorf("showroom %v, HQ %v", got, want)
 	}
 }
