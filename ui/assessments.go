@@ -29,9 +29,12 @@ type AssessmentScreen struct {
 	Coef     *widget.Label
 	Status   *widget.Label
 	Problem  *widget.Label
-	SaveBtn  *widget.Button
-	Submit   *widget.Button
-	FillPlan *widget.Button
+	// PeriodOpen says, for a period that has not ended, that it can be
+	// submitted only once it has (kaohe.Period.CheckEnded).
+	PeriodOpen *widget.Label
+	SaveBtn    *widget.Button
+	Submit     *widget.Button
+	FillPlan   *widget.Button
 
 	loader
 	a       kaohe.Assessment
@@ -54,6 +57,10 @@ func newAssessmentScreen(e *env) *AssessmentScreen {
 	s.Problem = widget.NewLabel("")
 	s.Problem.Importance = widget.DangerImportance
 	s.Problem.Wrapping = fyne.TextWrapWord
+	s.PeriodOpen = widget.NewLabel("")
+	s.PeriodOpen.Importance = widget.WarningImportance
+	s.PeriodOpen.Wrapping = fyne.TextWrapWord
+	s.PeriodOpen.Hide()
 	s.Comment = newMultiField()
 	s.Comment.SetMinRowsVisible(3)
 	s.Assessor = newField()
@@ -81,7 +88,7 @@ func newAssessmentScreen(e *env) *AssessmentScreen {
 	})
 	buttons := container.NewHBox(s.SaveBtn, s.Submit, s.FillPlan, print, export)
 	s.view.Objects = []fyne.CanvasObject{container.NewBorder(container.NewVBox(top, widget.NewSeparator()),
-		container.NewVBox(widget.NewSeparator(), result, s.Problem, buttons), nil, nil, container.NewVScroll(s.form))}
+		container.NewVBox(widget.NewSeparator(), result, s.PeriodOpen, s.Problem, buttons), nil, nil, container.NewVScroll(s.form))}
 	return s
 }
 
@@ -144,6 +151,8 @@ func (s *AssessmentScreen) loaded(periods []kaohe.Period, levels kaohe.Levels, a
 	s.Period.Options, s.Manager.Options = labelsOf(pids, names), labelsOf(mids, labels)
 	if prevP != "" {
 		s.Period.Set(prevP)
+	} else if p, ok := kaohe.LatestEnded(periods, s.e.today()); ok {
+		s.Period.Set(p.ID) // the latest period that can be submitted
 	} else if len(pids) > 0 {
 		s.Period.SetSelectedIndex(0)
 	}
@@ -201,6 +210,7 @@ func (s *AssessmentScreen) load() {
 		s.form.Refresh()
 		s.blankResult()
 		s.Status.SetText("")
+		s.PeriodOpen.Hide()
 		for _, w := range []fyne.Disableable{s.SaveBtn, s.Submit, s.FillPlan} {
 			w.Disable()
 		}
@@ -265,6 +275,14 @@ func (s *AssessmentScreen) load() {
 		} else {
 			w.Enable()
 		}
+	}
+	p := s.periods[pid]
+	if open := !readOnly && !p.Ended(s.e.today()); open {
+		s.PeriodOpen.SetText(T("assess.period_open", "Period", Tr(p.Name), "End", FormatDate(p.End)))
+		s.PeriodOpen.Show()
+		s.Submit.Disable() // HQ and the store refuse it too (kaohe.Period.CheckEnded)
+	} else {
+		s.PeriodOpen.Hide()
 	}
 	s.Status.SetText(T("astatus." + string(a.Status)))
 	form := widget.NewForm(widget.NewFormItem(T("assess.comment"), s.Comment), widget.NewFormItem(T("assess.assessor"), s.Assessor))

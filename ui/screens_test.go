@@ -233,10 +233,30 @@ func TestAssessmentLiveTotalAndSubmit(t *testing.T) {
 	w, svc, _ := demoWindow(t)
 	open(w, "nav.assessments")
 	s := w.Assessments
+	// The picker opens on the latest period that has ended (today is
+	// 2026-11-27: 2026-H1), never on one still running.
+	if p, _ := s.Period.Value(); p != "2026-H1" {
+		t.Errorf("the period picker opened on %q; want 2026-H1, the latest that has ended", p)
+	}
 	d3, _ := svc.Store.ManagerByNo(context.Background(), "D003")
-	s.Open(d3.ID, "2026-H2") // a draft
-	if s.a.Status != kaohe.AssessDraft || !s.Submit.Disabled() == false {
-		t.Fatalf("2026-H2 should be an editable draft: %+v", s.a.Status)
+	s.Open(d3.ID, "2026-H2") // a draft of the half-year still running
+	if s.a.Status != kaohe.AssessDraft || s.SaveBtn.Disabled() || !s.Submit.Disabled() || !s.PeriodOpen.Visible() ||
+		!strings.Contains(s.PeriodOpen.Text, "2026年12月31日") || !strings.Contains(s.PeriodOpen.Text, "结束后方可提交") {
+		t.Fatalf("2026-H2 before it ends: status %s, save disabled %v, submit disabled %v, note %q (shown %v)",
+			s.a.Status, s.SaveBtn.Disabled(), s.Submit.Disabled(), s.PeriodOpen.Text, s.PeriodOpen.Visible())
+	}
+	test.Tap(s.Submit)
+	if top := w.Canvas().Overlays().Top(); top != nil {
+		t.Errorf("submitting a running half-year asked for confirmation")
+	}
+	// The half-year over (2027-01-05 by the window's and the store's clock),
+	// it can be submitted.
+	jan5 := time.Date(2027, 1, 5, 10, 0, 0, 0, time.Local)
+	w.e.now = func() time.Time { return jan5 }
+	svc.Store.Now = func() time.Time { return jan5 }
+	s.Open(d3.ID, "2026-H2")
+	if s.a.Status != kaohe.AssessDraft || s.Submit.Disabled() || s.PeriodOpen.Visible() {
+		t.Fatalf("2026-H2 after it ended should be an editable draft: %+v, submit disabled %v, note shown %v", s.a.Status, s.Submit.Disabled(), s.PeriodOpen.Visible())
 	}
 	for code, v := range map[string]string{"plan": "100", "satisfaction": "80", "expansion": "80", "feedback": "80", "cooperation": ""} {
 		s.Scores[code].SetText("")

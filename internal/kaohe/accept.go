@@ -247,7 +247,8 @@ func acceptAssessment(in Incoming, a, prior *Assessment) error {
 	if err := CheckAssessable(levels, CurrentLevel(h), m, a.Assessor); err != nil {
 		return err
 	}
-	if _, ok, err := in.Ledger.Period(a.PeriodID); err != nil || !ok {
+	p, ok, err := in.Ledger.Period(a.PeriodID)
+	if err != nil || !ok {
 		if err == nil {
 			err = Errorf(EINVALID, "err.missing_reference", "Entity", EntPeriod, "ID", a.PeriodID).OnField("period_id")
 		}
@@ -272,6 +273,13 @@ func acceptAssessment(in Incoming, a, prior *Assessment) error {
 		}
 		if a.SubmittedOn.After(in.Ledger.Today()) {
 			return dateInFuture(a.SubmittedOn)
+		}
+		// By HQ's own day, and by the day the record says it was submitted.
+		if err := p.CheckEnded(in.Ledger.Today()); err != nil {
+			return err
+		}
+		if err := p.CheckEnded(a.SubmittedOn); err != nil {
+			return err
 		}
 		if err := a.CheckSubmit(t); err != nil {
 			return err

@@ -43,6 +43,33 @@ func (p Period) Validate() error {
 // Contains reports whether the day lies in the period.
 func (p Period) Contains(d Date) bool { return !d.Before(p.Start) && !d.After(p.End) }
 
+// Ended reports whether the period's last day is behind today.
+func (p Period) Ended(today Date) bool { return today.After(p.End) }
+
+// CheckEnded refuses to submit an assessment of a period that has not ended
+// by today, the accepting side's own day (HQ's at HQ, never a date the
+// record carries): an assessment judges a period's results (年度工作计划
+// 完成情况, 按年度、季度、月度分别考核), which are known only once it is
+// over. A draft may be kept meanwhile.
+func (p Period) CheckEnded(today Date) error {
+	if p.Ended(today) {
+		return nil
+	}
+	return Errorf(EINVALID, "err.period_not_ended", "Period", p.Name.Zh, "PeriodEn", p.Name.En, "End", p.End.String()).OnField("period_id")
+}
+
+// LatestEnded is the period of ps whose end is the latest one behind today
+// (the first listed among equals), where an assessment may be submitted;
+// found is false when none has ended.
+func LatestEnded(ps []Period, today Date) (latest Period, found bool) {
+	for _, p := range ps {
+		if p.Ended(today) && (!found || p.End.After(latest.End)) {
+			latest, found = p, true
+		}
+	}
+	return latest, found
+}
+
 // MonthSpans returns, per calendar year the period touches, the months it
 // covers; a custom period counts a month when any of its days fall in it.
 func (p Period) MonthSpans() []YearMonths {

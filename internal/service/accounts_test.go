@@ -181,7 +181,9 @@ func TestShowroomManagerRole(t *testing.T) {
 	if a.ManagerID == "" || a.Role != kaohe.RoleShowroomManager {
 		t.Fatalf("actor = %+v", a)
 	}
-	// Assesses a level-1 manager; the record names the account.
+	// Assesses a level-1 manager; the record names the account. The
+	// demo's 2026-H2 is a draft until the half-year has ended.
+	svc.Store.Now = func() time.Time { return time.Date(2027, 1, 5, 9, 0, 0, 0, time.Local) }
 	m := managerByNo(t, svc, "D003")
 	as, _ := svc.Assessment(ctx, m.ID, "2026-H2")
 	as.Scores = kaohe.Scores{}

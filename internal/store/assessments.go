@@ -30,7 +30,8 @@ func (tx *Tx) SaveAssessment(a kaohe.Assessment, submit bool) (kaohe.Assessment,
 	if err != nil {
 		return a, err
 	}
-	if _, err := tx.period(a.PeriodID); err != nil {
+	p, err := tx.period(a.PeriodID)
+	if err != nil {
 		return a, err
 	}
 	var old kaohe.Assessment
@@ -81,8 +82,11 @@ func (tx *Tx) SaveAssessment(a kaohe.Assessment, submit bool) (kaohe.Assessment,
 		if err := a.CheckSubmit(tpl); err != nil {
 			return a, err
 		}
+		if err := p.CheckEnded(tx.today()); err != nil {
+			return a, err
+		}
 		a.Status = kaohe.AssessSubmitted
-		a.SubmittedOn = kaohe.DateOf(tx.now)
+		a.SubmittedOn = tx.today()
 	} else if _, err := a.Score(tpl); err != nil {
 		return a, err
 	}

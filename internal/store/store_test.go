@@ -542,3 +542,53 @@ func TestResearch(t *testing.T) {
 		t.Errorf("research = %+v", rs)
 	}
 }
+
+// TestAssessmentOfAnOpenPeriodWaits: an assessment of a period that has not
+// ended (the current half-year) may be kept as a draft but not submitted
+// until the period is over, by the showroom's own day; the refused submit
+// stores nothing, in the table or in what goes to HQ.
+func TestAssessmentOfAnOpenPeriodWaits(t *testing.T) {
+	s := newStore(t)
+	m := addManager(t, s, "D001", "张喆", kaohe.Level1, kaohe.EduVocational)
+	h2, _ := kaohe.StandardPeriod(kaohe.PeriodHalf, 2026, 2)
+	if err := s.Update(ctx, "hq", func(tx *Tx) error { return tx.PutPeriod(h2) }); err != nil {
+		t.Fatal(err)
+	}
+	save := func(a kaohe.Assessment, submit bool) (kaohe.Assessment, error) {
+		var out kaohe.Assessment
+		err := s.Update(ctx, "王经理", func(tx *Tx) error {
+			var err error
+			out, err = tx.SaveAssessment(a, submit)
+			return err
+		})
+		return out, err
+	}
+	full := kaohe.Scores{"plan": 95, "satisfaction": 85, "expansion": 70, "feedback": 80, "cooperation": 90}
+	a, err := save(kaohe.Assessment{ManagerID: m.ID, PeriodID: h2.ID, Scores: full, Assessor: "王经理"}, false)
+	if err != nil || a.Status != kaohe.AssessDraft {
+		t.Fatalf("draft of the current half-year = %+v, %v; want a draft", a, err)
+	}
+	outbox := count(t, s, `SELECT count(*) FROM outbox WHERE entity = 'assessment'`)
+	for _, day := range []time.Time{
+		time.Date(2026, 11, 27, 9, 0, 0, 0, time.UTC),  // within the period
+		time.Date(2026, 12, 31, 12, 0, 0, 0, time.UTC), // its last day
+	} {
+		s.Now = func() time.Time { return day }
+		_, err := save(a, true)
+		var ke *kaohe.Error
+		if !errors.As(err, &ke) || ke.Key != "err.period_not_ended" || ke.Field != "period_id" {
+			t.Errorf("submit on %s = %v; want err.period_not_ended on period_id", day.Format("2006-01-02"), err)
+		}
+	}
+	if n := count(t, s, `SELECT count(*) FROM assessments WHERE status <> 'draft'`); n != 0 {
+		t.Errorf("%d assessments stored as submitted after refusals", n)
+	}
+	if n := count(t, s, `SELECT count(*) FROM outbox WHERE entity = 'assessment'`); n != outbox {
+		t.Errorf("the refused submits logged %d changes for HQ", n-outbox)
+	}
+	s.Now = func() time.Time { return time.Date(2027, 1, 1, 9, 0, 0, 0, time.UTC) }
+	a, err = save(a, true)
+	if err != nil || a.Status != kaohe.AssessSubmitted || a.SubmittedOn != kaohe.D(2027, 1, 1) {
+		t.Errorf("submit after the period = %+v, %v; want submitted on 2027-01-01", a, err)
+	}
+}

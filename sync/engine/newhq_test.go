@@ -2,6 +2,7 @@ package engine
 
 import (
 	"testing"
+	"time"
 
 	"kaohe/internal/kaohe"
 	"kaohe/internal/store"
@@ -29,15 +30,19 @@ func TestNewHQPublishesThePolicy(t *testing.T) {
 	if len(members) != 5 {
 		t.Errorf("%d review-group roles; want the policy's 5", len(members))
 	}
-	h1 := h.now().Year()
+	// The latest period that has ended by the showroom's day: only an ended
+	// one can be submitted (kaohe.Period.CheckEnded).
+	done, ok := kaohe.LatestEnded(periods, kaohe.DateOf(time.Now()))
+	if !ok {
+		t.Fatalf("no period HQ published has ended: %+v", periods)
+	}
 	var as kaohe.Assessment
 	err = a.store.Update(ctx, "展厅经理 赵敏", func(tx *store.Tx) error {
 		m, err := tx.CreateManager(kaohe.Manager{EmployeeNo: "D001", Name: "张喆", Education: kaohe.EduCollege, HireDate: kaohe.D(2024, 3, 1)}, kaohe.Level1, kaohe.Date{})
 		if err != nil {
 			return err
 		}
-		p, _ := kaohe.StandardPeriod(kaohe.PeriodHalf, h1, 1)
-		as, err = tx.SaveAssessment(kaohe.Assessment{ManagerID: m.ID, PeriodID: p.ID, Assessor: "展厅经理 赵敏",
+		as, err = tx.SaveAssessment(kaohe.Assessment{ManagerID: m.ID, PeriodID: done.ID, Assessor: "展厅经理 赵敏",
 			Scores: kaohe.Scores{"plan": 90, "satisfaction": 85, "expansion": 80, "feedback": 75, "cooperation": 95}}, true)
 		return err
 	})

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/http/httptest"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -87,14 +88,14 @@ func newWorld(t *testing.T) *world {
 	w.appDone = w.appA
 	w.appDone.ID, w.appDone.ManagerID = "appDone", "mA2"
 	tpl := kaohe.DefaultTemplate()
-	w.asA = kaohe.Assessment{ID: "asA", ShowroomID: w.idA, ManagerID: "mA1", PeriodID: "2026-H1",
+	w.asA = kaohe.Assessment{ID: "asA", ShowroomID: w.idA, ManagerID: "mA1", PeriodID: "2026-Q1",
 		Scores: kaohe.Scores{"plan": 90, "satisfaction": 80, "expansion": 70, "feedback": 85, "cooperation": 95}, Assessor: "展厅经理 赵敏",
 		Status: kaohe.AssessSubmitted, SubmittedOn: kaohe.D(2026, 5, 30)}
 	if _, err := w.asA.Score(tpl); err != nil {
 		t.Fatal(err)
 	}
 	w.draftA = w.asA
-	w.draftA.ID, w.draftA.PeriodID, w.draftA.Status, w.draftA.SubmittedOn = "draftA", "2026-Q1", kaohe.AssessDraft, kaohe.Date{}
+	w.draftA.ID, w.draftA.PeriodID, w.draftA.Status, w.draftA.SubmittedOn = "draftA", "2026-H1", kaohe.AssessDraft, kaohe.Date{}
 	w.accA = kaohe.Account{ID: "accA", ShowroomID: w.idA, Name: "赵敏", EmployeeNo: "A900", Role: kaohe.RoleShowroomManager,
 		PasswordHash: "$argon2id$v=19$m=65536,t=1,p=2$c2FsdHNhbHRzYWx0$aGFzaGhhc2hoYXNoaGFzaGhhc2hoYXNoaGFzaGhhc2g"}
 
@@ -360,6 +361,9 @@ func TestDishonestShowroom(t *testing.T) {
 		{"an assessment of B's manager", kaohe.EntAssessment, A, "as4", js(assess("as4", "mB1", "展厅经理")), kaohe.EUNAUTHORIZED},
 		{"a submitted assessment edited", kaohe.EntAssessment, A, "asA", mutate(w.asA, map[string]any{"comment": "改过"}), kaohe.ECONFLICT},
 		{"an assessment in a missing period", kaohe.EntAssessment, A, "as5", mutate(assess("as5", "mA1", "展厅经理"), map[string]any{"period_id": "1999-H1"}), kaohe.EINVALID},
+		{"an assessment of the current month submitted", kaohe.EntAssessment, A, "as6", mutate(assess("as6", "mA1", "展厅经理"), map[string]any{"period_id": "2026-M12", "status": "submitted", "submitted_on": kaohe.D(2026, 12, 1)}), kaohe.EINVALID},
+		{"an assessment of the current half-year submitted, dated after it ends", kaohe.EntAssessment, A, "as6", mutate(assess("as6", "mA1", "展厅经理"), map[string]any{"period_id": "2026-H2", "status": "submitted", "submitted_on": kaohe.D(2027, 1, 5)}), kaohe.EINVALID},
+		{"an assessment of a month submitted before it ended", kaohe.EntAssessment, A, "as6", mutate(assess("as6", "mA1", "展厅经理"), map[string]any{"period_id": "2026-M11", "status": "submitted", "submitted_on": kaohe.D(2026, 11, 30)}), kaohe.EINVALID},
 
 		// Applications: frozen once submitted; only submit and withdraw from a showroom.
 		{"an application holding only a showroom", kaohe.EntApplication, A, "app1", fmt.Sprintf(`{"id":"app1","showroom_id":%q}`, w.idA), kaohe.EINVALID},
@@ -389,6 +393,18 @@ func TestDishonestShowroom(t *testing.T) {
 		}
 	}
 
+	// For these the rule refusing them is named too: a payload that fails to
+	// decode would be refused with the same code for another reason.
+	wantKey := map[string]string{
+		"an assessment of the current month submitted":                          "err.period_not_ended",
+		"an assessment of the current half-year submitted, dated after it ends": "err.date_in_future",
+		"an assessment of a month submitted before it ended":                    "err.period_not_ended",
+	}
+	for name := range wantKey {
+		if !slices.ContainsFunc(attacks, func(a attack) bool { return a.name == name }) {
+			t.Errorf("no attack named %q", name)
+		}
+	}
 	before := w.stored()
 	stats, _ := w.store.Stats(ctx)
 	for _, a := range attacks {
@@ -399,6 +415,9 @@ func TestDishonestShowroom(t *testing.T) {
 			}
 			if res[0].Status != protocol.Refused || res[0].Code != a.code {
 				t.Errorf("%s = %s %s %s; want refused %s", a.name, res[0].Status, res[0].Code, res[0].Message, a.code)
+			}
+			if k := wantKey[a.name]; !strings.Contains(res[0].Message, k) {
+				t.Errorf("%s refused for %s; want %s", a.name, res[0].Message, k)
 			}
 			if after := w.stored(); after != before {
 				t.Errorf("%s changed what HQ stores", a.name)
@@ -742,5 +761,52 @@ func TestDishonestHQRoleAccount(t *testing.T) {
 	}
 	if w.stored() != before {
 		t.Error("an HQ-role account from a showroom changed what HQ stores")
+	}
+}
+
+// TestAssessmentOfAnOpenPeriod: HQ keeps a showroom's draft of the current
+// month but refuses it submitted until the month has ended by HQ's own
+// clock, whatever date the payload carries; what HQ stores stays the draft.
+func TestAssessmentOfAnOpenPeriod(t *testing.T) {
+	w := newWorld(t) // HQ's day: 2026-12-01
+	tpl := kaohe.DefaultTemplate()
+	draft := w.draftA
+	draft.ID, draft.PeriodID = "asM12", "2026-M12"
+	if _, err := draft.Score(tpl); err != nil {
+		t.Fatal(err)
+	}
+	w.mustApply(w.tokenA, []protocol.Change{w.change(kaohe.EntAssessment, draft)})
+	stored := func() string {
+		var p string
+		w.query(`SELECT payload FROM rows WHERE entity = 'assessment' AND row_id = 'asM12'`, &p)
+		return p
+	}
+	before := stored()
+	sub := draft
+	sub.Status = kaohe.AssessSubmitted
+	for _, on := range []kaohe.Date{kaohe.D(2026, 12, 1), kaohe.D(2026, 11, 30), kaohe.D(2027, 1, 1)} {
+		sub.SubmittedOn = on
+		_, res, raw := w.send(w.tokenA, []protocol.Change{w.change(kaohe.EntAssessment, sub)})
+		if len(res) != 1 || res[0].Status != protocol.Refused || res[0].Code != kaohe.EINVALID {
+			t.Fatalf("submitted on %s before the month ended: %s", on, raw)
+		}
+		want := "err.period_not_ended"
+		if on.After(kaohe.D(2026, 12, 1)) {
+			want = "err.date_in_future" // the typed date is not HQ's
+		}
+		if !strings.Contains(res[0].Message, want) {
+			t.Errorf("submitted on %s: %s; want %s", on, res[0].Message, want)
+		}
+		if after := stored(); after != before {
+			t.Errorf("HQ stored %s", after)
+		}
+	}
+	w.today = time.Date(2027, 1, 1, 9, 0, 0, 0, time.UTC)
+	sub.SubmittedOn = kaohe.D(2027, 1, 1)
+	w.mustApply(w.tokenA, []protocol.Change{w.change(kaohe.EntAssessment, sub)})
+	var status string
+	w.query(`SELECT json_extract(payload, '$.status') FROM rows WHERE entity = 'assessment' AND row_id = 'asM12'`, &status)
+	if status != string(kaohe.AssessSubmitted) {
+		t.Errorf("after the month: stored status %q; want submitted", status)
 	}
 }
