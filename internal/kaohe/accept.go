@@ -64,17 +64,18 @@ func dateInFuture(d Date) error {
 	return Errorf(EINVALID, "err.date_in_future", "Date", d.String()).OnField("date")
 }
 
-// Validate checks a target row.
+// Validate checks a target row: the app before saving it (SetTarget),
+// HQ when a showroom sends it.
 func (t Target) Validate() error {
 	if err := checkMetricYear(t.Metric, t.Year); err != nil {
 		return err
 	}
 	if t.Annual < 0 {
-		return Errorf(EINVALID, "err.bad_amount", "Value", t.Annual).OnField("annual")
+		return Errorf(EINVALID, "err.negative", "Value", t.Annual).OnField("annual")
 	}
 	for _, m := range t.Months {
 		if m < 0 {
-			return Errorf(EINVALID, "err.bad_amount", "Value", m).OnField("months")
+			return Errorf(EINVALID, "err.negative", "Value", m).OnField("months")
 		}
 	}
 	if t.Weights != nil && len(t.Weights) != 12 {
@@ -83,7 +84,8 @@ func (t Target) Validate() error {
 	return nil
 }
 
-// Validate checks an actual figure.
+// Validate checks an actual figure: the app before saving it (SetActual),
+// HQ when a showroom sends it.
 func (a Actual) Validate() error {
 	if err := checkMetricYear(a.Metric, a.Year); err != nil {
 		return err
@@ -92,7 +94,7 @@ func (a Actual) Validate() error {
 		return Errorf(EINVALID, "err.bad_month", "Value", a.Month).OnField("month")
 	}
 	if a.Value < 0 {
-		return Errorf(EINVALID, "err.bad_amount", "Value", a.Value).OnField("value")
+		return Errorf(EINVALID, "err.negative", "Value", a.Value).OnField("value")
 	}
 	return nil
 }
@@ -298,6 +300,27 @@ func (a Application) SameMaterials(b Application) bool {
 }
 
 func acceptApplication(in Incoming, a, prior *Application) error {
+	if err := a.Validate(); err != nil {
+		return err
+	}
+	if prior == nil {
+		others, err := in.Ledger.Applications(a.ManagerID)
+		if err != nil {
+			return err
+		}
+		return CheckNoOpenApplication(others, a.ID)
+	}
+	v, _, err := in.Ledger.Application(a.ID)
+	if err != nil {
+		return err
+	}
+	return v.CheckEdit(*a, in.Delete)
+}
+
+// Validate checks what an application says of itself: a level and an
+// education that exist, and an exemption at most asked for (only HQ
+// decides one). The app checks it before saving, HQ when it arrives.
+func (a Application) Validate() error {
 	if !a.TargetLevel.Valid() {
 		return Errorf(EINVALID, "err.bad_level", "Value", int(a.TargetLevel)).OnField("target_level")
 	}
@@ -309,47 +332,71 @@ func acceptApplication(in Incoming, a, prior *Application) error {
 	default: // only HQ decides an exemption
 		return Errorf(EUNAUTHORIZED, "err.not_owner", "Entity", EntExemption).OnField("exemption")
 	}
-	if prior == nil {
-		return nil
-	}
-	if a.ManagerID != prior.ManagerID {
+	return nil
+}
+
+// CheckEdit checks a new state of a stored application (v): it stays its
+// manager's; once submitted its materials are frozen (the same again
+// changes nothing) and it cannot be deleted.
+func (v ApplicationView) CheckEdit(next Application, delete bool) error {
+	if next.ManagerID != v.ManagerID {
 		return Errorf(EUNAUTHORIZED, "err.other_showroom")
 	}
-	v, _, err := in.Ledger.Application(a.ID)
-	if err != nil {
-		return err
-	}
-	if v.Review.State != AppDraft && (in.Delete || !a.SameMaterials(*prior)) {
+	if v.Review.State != AppDraft && (delete || !next.SameMaterials(v.Application)) {
 		return ErrReadOnly
 	}
 	return nil
 }
 
-func acceptApplicationEvent(in Incoming, d, _ *Decision) error {
+// CheckNoOpenApplication refuses a new application (id) of a manager who
+// has one that is not decided for good (others: the manager's stored
+// applications).
+func CheckNoOpenApplication(others []ApplicationView, id string) error {
+	for _, o := range others {
+		if o.ID != id && !o.Review.State.Terminal() {
+			return Errorf(ECONFLICT, "err.application_open")
+		}
+	}
+	return nil
+}
+
+// CheckEvent checks the showroom's own step in an application's review
+// (its submit, or its withdrawal), by the accepting side's own day: never
+// one of HQ's stages, never dated in the future, the next legal step, and a
+// submit only of materials the policy accepts (Application.CheckSubmit). It
+// returns the review after it.
+func CheckEvent(v ApplicationView, levels Levels, current Level, d Decision, today Date) (Review, error) {
 	if d.Stage.HQOwned() {
+		return v.Review, Errorf(EUNAUTHORIZED, "err.stage_hq_only", "Stage", string(d.Stage))
+	}
+	if d.Date.After(today) {
+		return v.Review, dateInFuture(d.Date)
+	}
+	if d.Stage == StageSubmit {
+		if err := v.Application.CheckSubmit(levels, current); err != nil {
+			return v.Review, err
+		}
+	}
+	return v.Review.Apply(d)
+}
+
+func acceptApplicationEvent(in Incoming, d, _ *Decision) error {
+	if d.Stage.HQOwned() { // before any lookup: a forged stage says nothing of what exists
 		return Errorf(EUNAUTHORIZED, "err.stage_hq_only", "Stage", string(d.Stage))
 	}
 	v, _, err := in.Ledger.Application(d.AppID)
 	if err != nil {
 		return err
 	}
-	if d.Date.After(in.Ledger.Today()) {
-		return dateInFuture(d.Date)
+	levels, err := in.Ledger.Levels()
+	if err != nil {
+		return err
 	}
-	if d.Stage == StageSubmit {
-		levels, err := in.Ledger.Levels()
-		if err != nil {
-			return err
-		}
-		h, err := in.Ledger.LevelHistory(v.ManagerID)
-		if err != nil {
-			return err
-		}
-		if err := v.Application.CheckSubmit(levels, CurrentLevel(h)); err != nil {
-			return err
-		}
+	h, err := in.Ledger.LevelHistory(v.ManagerID)
+	if err != nil {
+		return err
 	}
-	_, err = v.Review.Apply(*d)
+	_, err = CheckEvent(v, levels, CurrentLevel(h), *d, in.Ledger.Today())
 	return err
 }
 

@@ -103,6 +103,7 @@ type Ledger interface {
 	Manager(id string) (m Manager, found bool, err error)
 	LevelHistory(managerID string) ([]LevelChange, error)
 	Application(id string) (v ApplicationView, found bool, err error)
+	Applications(managerID string) ([]ApplicationView, error)
 	Assessment(id string) (a Assessment, found bool, err error)
 	Filed(assessmentID string) (bool, error)
 	Template(id string, version int) (t Template, found bool, err error)
@@ -241,7 +242,7 @@ var registry = []*Entity{
 	// The showroom's own rows.
 	spec[Manager]{name: EntManager, writer: ByShowroom, table: "managers", root: true,
 		id: func(v *Manager) string { return v.ID }, showroom: func(v *Manager) string { return v.ShowroomID },
-		check: func(_ Incoming, v, _ *Manager) error { return v.Validate() }}.entity(),
+		check: func(in Incoming, v, prior *Manager) error { return v.CheckProfile(prior, in.Ledger.Today()) }}.entity(),
 	spec[LevelChange]{name: EntLevelAssignment, writer: ByShowroom, table: "level_changes", appendOnly: true,
 		id: func(v *LevelChange) string { return v.ID }, refs: func(v *LevelChange) []Ref { return refTo(EntManager, v.ManagerID) },
 		check: acceptLevelAssignment}.entity(),

@@ -101,6 +101,19 @@ func (m Manager) CheckDates(today Date) error {
 	return nil
 }
 
+// CheckProfile checks a profile being saved, as the app does before saving
+// it and HQ when it arrives (prior: the profile as stored, nil for a new
+// one): every problem at once, and no hire date ahead of today for a new
+// profile or a changed hire date (one hired long ago stays editable).
+func (m Manager) CheckProfile(prior *Manager, today Date) error {
+	var p Problems
+	p.Add(m.Validate())
+	if prior == nil || prior.HireDate != m.HireDate {
+		p.Add(m.CheckDates(today))
+	}
+	return p.Err()
+}
+
 // AsOf is the profile as it stands on day today: a leave date that has
 // come makes the manager left; one still ahead is a planned leave, so the
 // manager stays active (working, assessed, applications followed) until then.

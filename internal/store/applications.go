@@ -142,11 +142,11 @@ func (tx *Tx) SaveApplication(a kaohe.Application) (kaohe.Application, error) {
 	if err != nil {
 		return a, err
 	}
-	if !a.TargetLevel.Valid() {
-		return a, kaohe.Errorf(kaohe.EINVALID, "err.bad_level", "Value", int(a.TargetLevel)).OnField("target_level")
-	}
 	if a.Education == kaohe.EduUnknown {
 		a.Education = m.Education
+	}
+	if err := a.Validate(); err != nil {
+		return a, err
 	}
 	a.ShowroomID = m.ShowroomID
 	exists := false
@@ -154,8 +154,11 @@ func (tx *Tx) SaveApplication(a kaohe.Application) (kaohe.Application, error) {
 		v, err := view(tx.ctx, tx.tx, a.ID)
 		switch {
 		case err == nil:
+			if err := v.CheckEdit(a, false); err != nil {
+				return a, err
+			}
 			if v.Review.State != kaohe.AppDraft {
-				return a, kaohe.ErrReadOnly
+				return a, kaohe.ErrReadOnly // nothing to save: a save writes a draft
 			}
 			exists = true
 		case kaohe.ErrorCode(err) != kaohe.ENOTFOUND:
@@ -199,20 +202,19 @@ func (tx *Tx) checkNoOpenApplication(managerID string) error {
 		ids = append(ids, id)
 	}
 	rows.Close()
+	others := make([]kaohe.ApplicationView, 0, len(ids))
 	for _, id := range ids {
 		v, err := view(tx.ctx, tx.tx, id)
 		if err != nil {
 			return err
 		}
-		if !v.Review.State.Terminal() {
-			return kaohe.Errorf(kaohe.ECONFLICT, "err.application_open")
-		}
+		others = append(others, v)
 	}
-	return nil
+	return kaohe.CheckNoOpenApplication(others, "")
 }
 
-// SubmitApplication checks the materials against the policy (report length,
-// education or exemption request, target level) and records the submission.
+// SubmitApplication checks the submission as HQ will (kaohe.CheckEvent: the
+// materials against the policy, a date not ahead of today) and records it.
 func (tx *Tx) SubmitApplication(id string, on kaohe.Date) (kaohe.ApplicationView, error) {
 	v, err := view(tx.ctx, tx.tx, id)
 	if err != nil {
@@ -226,10 +228,11 @@ func (tx *Tx) SubmitApplication(id string, on kaohe.Date) (kaohe.ApplicationView
 	if err != nil {
 		return v, err
 	}
-	if err := v.Application.CheckSubmit(levels, cur); err != nil {
+	d := kaohe.Decision{Stage: kaohe.StageSubmit, Pass: true, Date: on, DecidedBy: []string{tx.actor}}
+	if _, err := kaohe.CheckEvent(v, levels, cur, d, tx.today()); err != nil {
 		return v, err
 	}
-	return tx.decide(v, kaohe.Decision{Stage: kaohe.StageSubmit, Pass: true, Date: on, DecidedBy: []string{tx.actor}})
+	return tx.decide(v, d)
 }
 
 // RecordDecision records a review decision (HQ's). It must be the next step

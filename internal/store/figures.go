@@ -8,22 +8,6 @@ import (
 	"kaohe/internal/kaohe"
 )
 
-func checkMetric(code string) error {
-	for _, m := range kaohe.DefaultMetrics() {
-		if m.Code == code {
-			return nil
-		}
-	}
-	return kaohe.Errorf(kaohe.EINVALID, "err.bad_metric", "Value", code).OnField("metric")
-}
-
-func checkYear(y int) error {
-	if y < 2000 || y > 2100 {
-		return kaohe.Errorf(kaohe.EINVALID, "err.bad_year", "Value", y).OnField("year")
-	}
-	return nil
-}
-
 // SetTarget sets a manager's annual target for a metric and year, split into
 // months evenly (weights nil) or by seasonal weights.
 func (tx *Tx) SetTarget(managerID, metric string, year int, annual int64, weights []float64) (kaohe.Target, error) {
@@ -32,10 +16,7 @@ func (tx *Tx) SetTarget(managerID, metric string, year int, annual int64, weight
 	if err != nil {
 		return t, err
 	}
-	if err := checkMetric(metric); err != nil {
-		return t, err
-	}
-	if err := checkYear(year); err != nil {
+	if err := t.Validate(); err != nil {
 		return t, err
 	}
 	if t.Months, err = kaohe.SplitAnnual(annual, weights); err != nil {
@@ -68,17 +49,8 @@ func (tx *Tx) SetActual(managerID, metric string, year, month int, value int64) 
 	if err != nil {
 		return a, err
 	}
-	if err := checkMetric(metric); err != nil {
+	if err := a.Validate(); err != nil {
 		return a, err
-	}
-	if err := checkYear(year); err != nil {
-		return a, err
-	}
-	if month < 1 || month > 12 {
-		return a, kaohe.Errorf(kaohe.EINVALID, "err.bad_month", "Value", month).OnField("month")
-	}
-	if value < 0 {
-		return a, kaohe.Errorf(kaohe.EINVALID, "err.negative", "Value", value).OnField("value")
 	}
 	err = tx.queryRow(`SELECT id FROM actuals WHERE manager_id = ? AND metric = ? AND year = ? AND month = ? AND deleted_at IS NULL`, managerID, metric, year, month).Scan(&a.ID)
 	ts := stamp(tx.now)

@@ -47,7 +47,7 @@ func (tx *Tx) CreateManager(m kaohe.Manager, level kaohe.Level, since kaohe.Date
 	}
 	m.Name, m.EmployeeNo = strings.TrimSpace(m.Name), strings.TrimSpace(m.EmployeeNo)
 	m = m.AsOf(tx.today())
-	if err := checkManager(m, tx.today()); err != nil {
+	if err := m.CheckProfile(nil, tx.today()); err != nil {
 		return m, err
 	}
 	if !level.Valid() {
@@ -73,16 +73,6 @@ func (tx *Tx) CreateManager(m kaohe.Manager, level kaohe.Level, since kaohe.Date
 	}
 	_, err = tx.RecordLevelChange(kaohe.LevelChange{ManagerID: m.ID, From: 0, To: level, Date: since, Reason: "入职定级", DecidedBy: tx.actor})
 	return m, err
-}
-
-// checkManager is every check of a new profile, all problems at once.
-func checkManager(m kaohe.Manager, today kaohe.Date) error {
-	var p kaohe.Problems
-	if err := m.Validate(); err != nil {
-		p = append(p, err)
-	}
-	p.Add(m.CheckDates(today))
-	return p.Err()
 }
 
 // today is the showroom's calendar day.
@@ -113,13 +103,8 @@ func (tx *Tx) UpdateManager(m kaohe.Manager) (kaohe.Manager, error) {
 	m.ShowroomID = old.ShowroomID
 	m.Name, m.EmployeeNo = strings.TrimSpace(m.Name), strings.TrimSpace(m.EmployeeNo)
 	m = m.AsOf(tx.today())
-	if err := m.Validate(); err != nil {
+	if err := m.CheckProfile(&old, tx.today()); err != nil {
 		return m, err
-	}
-	if m.HireDate != old.HireDate { // a profile hired long ago stays editable
-		if err := m.CheckDates(tx.today()); err != nil {
-			return m, err
-		}
 	}
 	if err := tx.checkEmployeeNo(m); err != nil {
 		return m, err

@@ -314,6 +314,8 @@ func TestDishonestShowroom(t *testing.T) {
 		{"a manager with a bidi override in the name", kaohe.EntManager, A, "mX", mutate(mkManager("mX", w.idA), map[string]any{"name": "王\u202e五"}), kaohe.EINVALID},
 		{"a manager with NUL in the note", kaohe.EntManager, A, "mX", mutate(mkManager("mX", w.idA), map[string]any{"note": "a\x00b"}), kaohe.EINVALID},
 		{"a manager with invalid UTF-8", kaohe.EntManager, A, "mX", strings.Replace(js(mkManager("mX", w.idA)), "某", "\xff\xfe", 1), kaohe.EINVALID},
+		{"a manager hired in the future", kaohe.EntManager, A, "mX", mutate(mkManager("mX", w.idA), map[string]any{"hire_date": kaohe.D(2027, 1, 1)}), kaohe.EINVALID},
+		{"a manager's hire date moved into the future", kaohe.EntManager, A, "mA1", mutate(w.mA1, map[string]any{"hire_date": kaohe.D(2026, 12, 2)}), kaohe.EINVALID},
 		{"a manager with an unknown field", kaohe.EntManager, A, "mX", mutate(mkManager("mX", w.idA), map[string]any{"level": 5}), kaohe.EINVALID},
 		{"a payload 9,000 levels deep", kaohe.EntManager, A, "mX", deep, kaohe.EINVALID},
 		{"a row id that is not the payload's", kaohe.EntManager, A, "mA1", js(mkManager("mX", w.idA)), kaohe.EINVALID},
@@ -371,6 +373,8 @@ func TestDishonestShowroom(t *testing.T) {
 		{"a submitted application's report edited", kaohe.EntApplication, A, "appA", mutate(w.appA, map[string]any{"report": w.appA.Report + "补"}), kaohe.ECONFLICT},
 		{"a submitted application's education raised", kaohe.EntApplication, A, "appA", mutate(w.appA, map[string]any{"education": int(kaohe.EduMaster)}), kaohe.ECONFLICT},
 		{"an application for B's manager", kaohe.EntApplication, A, "appNew", js(newApp), kaohe.EUNAUTHORIZED},
+		{"a second open application of one manager", kaohe.EntApplication, A, "app3", mutate(w.appA, map[string]any{"id": "app3"}), kaohe.ECONFLICT},
+		{"an application moved to another manager", kaohe.EntApplication, A, "appA", mutate(w.appA, map[string]any{"manager_id": "mA2"}), kaohe.EUNAUTHORIZED},
 		{"an application approving its own exemption", kaohe.EntApplication, A, "app2", mutate(w.appA, map[string]any{"id": "app2", "exemption": "approved"}), kaohe.EUNAUTHORIZED},
 		{"a showroom's first review", kaohe.EntApplicationEvent, A, "ev1", js(dec("ev1", "appA", kaohe.StageFirst, true, kaohe.D(2026, 11, 1))), kaohe.EUNAUTHORIZED},
 		{"a showroom's exam", kaohe.EntApplicationEvent, A, "ev1", js(kaohe.Decision{ID: "ev1", AppID: "appA", Stage: kaohe.StageExam, Pass: true, Date: kaohe.D(2026, 11, 1), DecidedBy: []string{"x"}, ExamScore: score(100)}), kaohe.EUNAUTHORIZED},
@@ -399,6 +403,10 @@ func TestDishonestShowroom(t *testing.T) {
 		"an assessment of the current month submitted":                          "err.period_not_ended",
 		"an assessment of the current half-year submitted, dated after it ends": "err.date_in_future",
 		"an assessment of a month submitted before it ended":                    "err.period_not_ended",
+		"a manager hired in the future":                                         "err.hire_in_future",
+		"a manager's hire date moved into the future":                           "err.hire_in_future",
+		"a second open application of one manager":                              "err.application_open",
+		"an application moved to another manager":                               "err.other_showroom",
 	}
 	for name := range wantKey {
 		if !slices.ContainsFunc(attacks, func(a attack) bool { return a.name == name }) {

@@ -185,6 +185,25 @@ func (l *ledger) Application(id string) (kaohe.ApplicationView, bool, error) {
 	return kaohe.ApplicationView{Application: app, Review: r}, true, nil
 }
 
+// Applications are a manager's applications HQ holds, with their reviews.
+func (l *ledger) Applications(managerID string) ([]kaohe.ApplicationView, error) {
+	apps, err := children[kaohe.Application](l.tx, managerID, kaohe.EntApplication)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]kaohe.ApplicationView, 0, len(apps))
+	for _, a := range apps {
+		v, ok, err := l.Application(a.ID)
+		if err != nil {
+			return nil, err
+		}
+		if ok {
+			out = append(out, v)
+		}
+	}
+	return out, nil
+}
+
 func (l *ledger) Assessment(id string) (kaohe.Assessment, bool, error) {
 	return rowOf[kaohe.Assessment](l.tx, kaohe.EntAssessment, id)
 }
