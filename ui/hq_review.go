@@ -343,11 +343,14 @@ func (s *ReviewScreen) show(i int) {
 	next := a.Review.Next()
 	s.Next.SetText(T("stage." + string(next)))
 	s.Date.SetText(s.e.today().String())
-	if next == kaohe.StageThird && s.e.today().Before(a.Review.ProbationEnd) {
-		s.Date.SetText(a.Review.ProbationEnd.String())
-	}
 	for _, w := range []fyne.Disableable{s.Record, s.Pass, s.Date, s.Deciders, s.Comment} {
 		w.Enable()
+	}
+	if next == kaohe.StageThird && s.e.today().Before(a.Review.ProbationEnd) {
+		// A decision is dated the day it is made, never ahead: the third
+		// review waits until probation has ended (kaohe.CheckDecision).
+		s.Record.Disable()
+		s.Next.SetText(Textf("%s　%s", T("stage."+string(next)), ErrorText(kaohe.Errorf(kaohe.ECONFLICT, "err.probation_not_ended", "End", FormatDate(a.Review.ProbationEnd)))))
 	}
 	if next == kaohe.StageExam {
 		s.Score.Enable()
