@@ -100,6 +100,22 @@ func (e *env) service(ctx context.Context) (*service.Service, func(), error) {
 	return svc, func() { svc.Store.Close() }, nil
 }
 
+// signedIn runs a command's work as its signed-in account: it opens the
+// service, signs p in (refusing the command clearly when it cannot) and
+// closes the service after fn.
+func (e *env) signedIn(ctx context.Context, p *person, cmd string, fn func(svc *service.Service, a kaohe.Actor) error) error {
+	svc, done, err := e.service(ctx)
+	if err != nil {
+		return err
+	}
+	defer done()
+	a, err := p.signIn(ctx, svc, cmd)
+	if err != nil {
+		return err
+	}
+	return fn(svc, a)
+}
+
 // cmdSetup makes the install's first account, the showroom manager's.
 func (e *env) cmdSetup(fs *flag.FlagSet) cli.Run {
 	name := fs.String("name", "", "展厅经理姓名 / the showroom manager's name")
@@ -139,27 +155,20 @@ func (e *env) cmdAccountList(fs *flag.FlagSet) cli.Run {
 		if err := noArgs("account list", args); err != nil {
 			return err
 		}
-		svc, done, err := e.service(ctx)
-		if err != nil {
-			return err
-		}
-		defer done()
-		a, err := p.signIn(ctx, svc, "account list")
-		if err != nil {
-			return err
-		}
-		as, err := svc.Accounts(ctx, a)
-		if err != nil {
-			return err
-		}
-		for _, x := range as {
-			state := "启用 active"
-			if !x.Active() {
-				state = "停用 disabled"
+		return e.signedIn(ctx, p, "account list", func(svc *service.Service, a kaohe.Actor) error {
+			as, err := svc.Accounts(ctx, a)
+			if err != nil {
+				return err
 			}
-			fmt.Fprintf(e.stdout, "%s\t%s\t%s\t%s\n", x.EmployeeNo, x.Name, x.Role, state)
-		}
-		return nil
+			for _, x := range as {
+				state := "启用 active"
+				if !x.Active() {
+					state = "停用 disabled"
+				}
+				fmt.Fprintf(e.stdout, "%s\t%s\t%s\t%s\n", x.EmployeeNo, x.Name, x.Role, state)
+			}
+			return nil
+		})
 	}
 }
 
@@ -174,22 +183,14 @@ func (e *env) cmdAccountAdd(fs *flag.FlagSet) cli.Run {
 		if err := noArgs("account add", args); err != nil {
 			return err
 		}
-		svc, done, err := e.service(ctx)
-		if err != nil {
-			return err
-		}
-		defer done()
-		a, err := p.signIn(ctx, svc, "account add")
-		if err != nil {
-			return err
-		}
-		pw := p.newPassword(1)
-		acc, err := svc.SaveAccount(ctx, a, kaohe.Account{Name: *name, EmployeeNo: *no, Role: kaohe.Role(*role)}, pw)
-		if err != nil {
-			return err
-		}
-		fmt.Fprintf(e.stdout, "已添加账号 %s（%s）。\n", acc.Name+"（"+acc.EmployeeNo+"）", roleName(acc.Role))
-		return nil
+		return e.signedIn(ctx, p, "account add", func(svc *service.Service, a kaohe.Actor) error {
+			acc, err := svc.SaveAccount(ctx, a, kaohe.Account{Name: *name, EmployeeNo: *no, Role: kaohe.Role(*role)}, p.newPassword(1))
+			if err != nil {
+				return err
+			}
+			fmt.Fprintf(e.stdout, "已添加账号 %s（%s）。\n", acc.Name+"（"+acc.EmployeeNo+"）", roleName(acc.Role))
+			return nil
+		})
 	}
 }
 
@@ -201,29 +202,22 @@ func (e *env) cmdAccountDisable(fs *flag.FlagSet) cli.Run {
 		if len(args) != 1 {
 			return cli.Usagef("kaohe account disable", "请指定一个工号 / name one employee number")
 		}
-		svc, done, err := e.service(ctx)
-		if err != nil {
-			return err
-		}
-		defer done()
-		a, err := p.signIn(ctx, svc, "account disable")
-		if err != nil {
-			return err
-		}
-		as, err := svc.Accounts(ctx, a)
-		if err != nil {
-			return err
-		}
-		for _, x := range as {
-			if x.EmployeeNo == args[0] {
-				x.Disabled = !*enable
-				if _, err := svc.SaveAccount(ctx, a, x, ""); err != nil {
-					return err
-				}
-				fmt.Fprintf(e.stdout, "账号 %s（%s）已%s。\n", x.Name, x.EmployeeNo, map[bool]string{true: "停用", false: "启用"}[x.Disabled])
-				return nil
+		return e.signedIn(ctx, p, "account disable", func(svc *service.Service, a kaohe.Actor) error {
+			as, err := svc.Accounts(ctx, a)
+			if err != nil {
+				return err
 			}
-		}
-		return kaohe.Errorf(kaohe.ENOTFOUND, "err.not_found", "What", "account", "Key", args[0])
+			for _, x := range as {
+				if kaohe.SameEmployeeNo(x.EmployeeNo, args[0]) {
+					x.Disabled = !*enable
+					if _, err := svc.SaveAccount(ctx, a, x, ""); err != nil {
+						return err
+					}
+					fmt.Fprintf(e.stdout, "账号 %s（%s）已%s。\n", x.Name, x.EmployeeNo, map[bool]string{true: "停用", false: "启用"}[x.Disabled])
+					return nil
+				}
+			}
+			return kaohe.Errorf(kaohe.ENOTFOUND, "err.not_found", "What", "account", "Key", args[0])
+		})
 	}
 }

@@ -4,6 +4,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"kaohe/internal/store/queryplan"
 )
 
 // TestStatusQueriesUseTheirIndex: the sync status, read on every visit of
@@ -22,21 +24,11 @@ func TestStatusQueriesUseTheirIndex(t *testing.T) {
 		"answers sent": {sqlMarkSent, "sqlite_autoindex_outbox_1"},
 	} {
 		args := make([]any, strings.Count(q.sql, "?"))
-		rows, err := s.r.QueryContext(ctx, "EXPLAIN QUERY PLAN "+q.sql, args...)
+		p, err := queryplan.Of(ctx, s.r, q.sql, args...)
 		if err != nil {
 			t.Fatal(err)
 		}
-		var plan []string
-		for rows.Next() {
-			var id, parent, unused int
-			var detail string
-			if err := rows.Scan(&id, &parent, &unused, &detail); err != nil {
-				t.Fatal(err)
-			}
-			plan = append(plan, detail)
-		}
-		rows.Close()
-		if p := strings.Join(plan, "; "); !strings.Contains(p, "USING INDEX "+q.index) || strings.Contains(p, "TEMP B-TREE") {
+		if !strings.Contains(p, "USING INDEX "+q.index) || strings.Contains(p, "TEMP B-TREE") {
 			t.Errorf("%s: plan %q does not read %s in order", name, p, q.index)
 		}
 	}

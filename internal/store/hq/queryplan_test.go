@@ -5,6 +5,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"kaohe/internal/store/queryplan"
 )
 
 // TestPerChangeQueriesUseTheirIndex: the lookups HQ makes for every pushed
@@ -36,21 +38,10 @@ func TestPerChangeQueriesUseTheirIndex(t *testing.T) {
 		"batch's keys":      {sqlKeysTaken, "rows_natural_key", []any{`["k1","k2"]`}},
 	}
 	for name, q := range plans {
-		rows, err := s.db.QueryContext(ctx, "EXPLAIN QUERY PLAN "+q.sql, q.args...)
+		p, err := queryplan.Of(ctx, s.db, q.sql, q.args...)
 		if err != nil {
 			t.Fatal(err)
 		}
-		var plan []string
-		for rows.Next() {
-			var id, parent, unused int
-			var detail string
-			if err := rows.Scan(&id, &parent, &unused, &detail); err != nil {
-				t.Fatal(err)
-			}
-			plan = append(plan, detail)
-		}
-		rows.Close()
-		p := strings.Join(plan, "; ")
 		if !strings.Contains(p, "INDEX "+q.index) && !strings.Contains(p, "USING "+q.index) {
 			t.Errorf("%s: plan %q does not use %s", name, p, q.index)
 		}
