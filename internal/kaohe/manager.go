@@ -133,9 +133,12 @@ func (m Manager) PlannedLeave(today Date) bool { return !m.LeftOn.IsZero() && m.
 
 // SameEmployeeNo reports whether two employee numbers name the same person:
 // they are compared without regard to case, so d001 is D001.
-func SameEmployeeNo(a, b string) bool {
-	return strings.EqualFold(strings.TrimSpace(a), strings.TrimSpace(b))
-}
+func SameEmployeeNo(a, b string) bool { return EmployeeNoKey(a) == EmployeeNoKey(b) }
+
+// EmployeeNoKey is the form in which employee numbers are compared (and
+// kept unique per showroom, for managers and for accounts): trimmed, in
+// lower case.
+func EmployeeNoKey(no string) string { return strings.ToLower(strings.TrimSpace(no)) }
 
 // History counts what was recorded about a manager besides the profile.
 type History struct {

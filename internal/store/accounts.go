@@ -65,8 +65,10 @@ func (tx *Tx) SaveAccount(a kaohe.Account) (kaohe.Account, error) {
 		return a, err
 	}
 	var other string
-	err := tx.queryRow(`SELECT id FROM accounts WHERE showroom_id = ? AND employee_no = ? AND deleted_at IS NULL AND id <> ?`,
-		a.ShowroomID, a.EmployeeNo, a.ID).Scan(&other)
+	// Unique by kaohe.EmployeeNoKey, as HQ keeps it (numbers are ASCII:
+	// SQLite's lower() is exact).
+	err := tx.queryRow(`SELECT id FROM accounts WHERE showroom_id = ? AND lower(employee_no) = ? AND deleted_at IS NULL AND id <> ?`,
+		a.ShowroomID, kaohe.EmployeeNoKey(a.EmployeeNo), a.ID).Scan(&other)
 	if err == nil {
 		return a, kaohe.Errorf(kaohe.ECONFLICT, "err.account_taken", "Value", a.EmployeeNo).OnField("employee_no")
 	}

@@ -628,11 +628,11 @@ func naturalKey(entity, op string, v any, showroom string) string {
 	switch entity {
 	case kaohe.EntManager:
 		if m, ok := v.(*kaohe.Manager); ok && m.EmployeeNo != "" {
-			return "manager\x00" + showroom + "\x00" + m.EmployeeNo
+			return "manager\x00" + showroom + "\x00" + kaohe.EmployeeNoKey(m.EmployeeNo)
 		}
 	case kaohe.EntAccount, kaohe.EntHQAccount:
 		if a, ok := v.(*kaohe.Account); ok && a.EmployeeNo != "" {
-			return entity + "\x00" + showroom + "\x00" + strings.ToLower(a.EmployeeNo)
+			return entity + "\x00" + showroom + "\x00" + kaohe.EmployeeNoKey(a.EmployeeNo)
 		}
 	case kaohe.EntActual:
 		if a, ok := v.(*kaohe.Actual); ok && a.ManagerID != "" {
