@@ -384,20 +384,27 @@ func acceptApplicationEvent(in Incoming, d, _ *Decision) error {
 	if d.Stage.HQOwned() { // before any lookup: a forged stage says nothing of what exists
 		return Errorf(EUNAUTHORIZED, "err.stage_hq_only", "Stage", string(d.Stage))
 	}
-	v, _, err := in.Ledger.Application(d.AppID)
+	v, levels, current, err := reviewOf(in.Ledger, d.AppID)
 	if err != nil {
 		return err
 	}
-	levels, err := in.Ledger.Levels()
-	if err != nil {
-		return err
-	}
-	h, err := in.Ledger.LevelHistory(v.ManagerID)
-	if err != nil {
-		return err
-	}
-	_, err = CheckEvent(v, levels, CurrentLevel(h), *d, in.Ledger.Today())
+	_, err = CheckEvent(v, levels, current, *d, in.Ledger.Today())
 	return err
+}
+
+// reviewOf is what a step of an application's review is judged against:
+// the application as stored, the levels, and its applicant's current level.
+func reviewOf(l Ledger, appID string) (ApplicationView, Levels, Level, error) {
+	v, _, err := l.Application(appID)
+	if err != nil {
+		return v, nil, 0, err
+	}
+	levels, err := l.Levels()
+	if err != nil {
+		return v, nil, 0, err
+	}
+	h, err := l.LevelHistory(v.ManagerID)
+	return v, levels, CurrentLevel(h), err
 }
 
 // CheckDecision checks one of the review group's decisions on an
@@ -490,19 +497,11 @@ func Grant(v ApplicationView, current Level, d Decision, id string) LevelChange 
 }
 
 func acceptDecision(in Incoming, d, _ *Decision) error {
-	v, _, err := in.Ledger.Application(d.AppID)
+	v, levels, current, err := reviewOf(in.Ledger, d.AppID)
 	if err != nil {
 		return err
 	}
-	levels, err := in.Ledger.Levels()
-	if err != nil {
-		return err
-	}
-	h, err := in.Ledger.LevelHistory(v.ManagerID)
-	if err != nil {
-		return err
-	}
-	_, err = CheckDecision(v, levels, CurrentLevel(h), *d, in.Ledger.Today())
+	_, err = CheckDecision(v, levels, current, *d, in.Ledger.Today())
 	return err
 }
 

@@ -213,18 +213,25 @@ func (tx *Tx) checkNoOpenApplication(managerID string) error {
 	return kaohe.CheckNoOpenApplication(others, "")
 }
 
-// SubmitApplication checks the submission as HQ will (kaohe.CheckEvent: the
-// materials against the policy, a date not ahead of today) and records it.
-func (tx *Tx) SubmitApplication(id string, on kaohe.Date) (kaohe.ApplicationView, error) {
-	v, err := view(tx.ctx, tx.tx, id)
+// review is what a step of an application's review is judged against: the
+// application with its review, the levels, and the applicant's level.
+func (tx *Tx) review(appID string) (kaohe.ApplicationView, kaohe.Levels, kaohe.Level, error) {
+	v, err := view(tx.ctx, tx.tx, appID)
 	if err != nil {
-		return v, err
+		return v, nil, 0, err
 	}
 	levels, err := tx.levels()
 	if err != nil {
-		return v, err
+		return v, nil, 0, err
 	}
 	cur, err := tx.CurrentLevel(v.ManagerID)
+	return v, levels, cur, err
+}
+
+// SubmitApplication checks the submission as HQ will (kaohe.CheckEvent: the
+// materials against the policy, a date not ahead of today) and records it.
+func (tx *Tx) SubmitApplication(id string, on kaohe.Date) (kaohe.ApplicationView, error) {
+	v, levels, cur, err := tx.review(id)
 	if err != nil {
 		return v, err
 	}
@@ -239,19 +246,11 @@ func (tx *Tx) SubmitApplication(id string, on kaohe.Date) (kaohe.ApplicationView
 // of the state machine; a first-review pass also needs the education met or
 // an approved exemption; a third-review pass grants the level.
 func (tx *Tx) RecordDecision(d kaohe.Decision) (kaohe.ApplicationView, error) {
-	v, err := view(tx.ctx, tx.tx, d.AppID)
+	v, levels, cur, err := tx.review(d.AppID)
 	if err != nil {
 		return v, err
 	}
-	levels, err := tx.levels()
-	if err != nil {
-		return v, err
-	}
-	cur, err := tx.CurrentLevel(v.ManagerID)
-	if err != nil {
-		return v, err
-	}
-	if _, err := kaohe.CheckDecision(v, levels, cur, d, kaohe.DateOf(tx.now)); err != nil {
+	if _, err := kaohe.CheckDecision(v, levels, cur, d, tx.today()); err != nil {
 		return v, err
 	}
 	if d.ID == "" {
@@ -303,7 +302,7 @@ func (tx *Tx) DecideExemption(e kaohe.Exemption) (kaohe.Exemption, error) {
 	if err != nil {
 		return e, err
 	}
-	if err := kaohe.CheckExemption(v, e, kaohe.DateOf(tx.now)); err != nil {
+	if err := kaohe.CheckExemption(v, e, tx.today()); err != nil {
 		return e, err
 	}
 	if e.ID == "" {

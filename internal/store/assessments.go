@@ -177,7 +177,7 @@ func (tx *Tx) FileAssessment(f kaohe.Filing) (kaohe.Filing, error) {
 	if err := tx.queryRow(`SELECT count(*) FROM filings WHERE assessment_id = ?`, a.ID).Scan(&filed); err != nil {
 		return f, err
 	}
-	if err := kaohe.CheckFiling(a, filed > 0, f, kaohe.DateOf(tx.now)); err != nil {
+	if err := kaohe.CheckFiling(a, filed > 0, f, tx.today()); err != nil {
 		return f, err
 	}
 	if f.ID == "" {

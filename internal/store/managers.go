@@ -69,7 +69,7 @@ func (tx *Tx) CreateManager(m kaohe.Manager, level kaohe.Level, since kaohe.Date
 		since = m.HireDate
 	}
 	if since.IsZero() {
-		since = kaohe.DateOf(tx.now)
+		since = tx.today()
 	}
 	_, err = tx.RecordLevelChange(kaohe.LevelChange{ManagerID: m.ID, From: 0, To: level, Date: since, Reason: "入职定级", DecidedBy: tx.actor})
 	return m, err
@@ -335,7 +335,8 @@ func (tx *Tx) CurrentLevel(managerID string) (kaohe.Level, error) {
 	return kaohe.CurrentLevel(h), err
 }
 
-// RecordLevelChange appends a level-change event. Its From must be the
+// RecordLevelChange appends a level-change event, checked as HQ checks it
+// (kaohe.CheckHireLevel, kaohe.CheckLevelDecision): its From must be the
 // manager's current level, so two decisions cannot both move the same level.
 func (tx *Tx) RecordLevelChange(c kaohe.LevelChange) (kaohe.LevelChange, error) {
 	m, err := tx.manager(c.ManagerID)
@@ -348,25 +349,21 @@ func (tx *Tx) RecordLevelChange(c kaohe.LevelChange) (kaohe.LevelChange, error) 
 	if err := c.Validate(); err != nil {
 		return c, err
 	}
-	cur, err := tx.CurrentLevel(c.ManagerID)
+	levels, err := tx.levels()
+	if err != nil {
+		return c, err
+	}
+	h, err := levelHistory(tx.ctx, tx.tx, c.ManagerID)
 	if err != nil {
 		return c, err
 	}
 	if c.From == 0 { // a showroom's own first level: only what HQ allows
-		levels, err := tx.levels()
-		if err != nil {
-			return c, err
-		}
-		h, err := levelHistory(tx.ctx, tx.tx, c.ManagerID)
-		if err != nil {
-			return c, err
-		}
-		if err := kaohe.CheckHireLevel(levels, h, c); err != nil {
-			return c, err
-		}
+		err = kaohe.CheckHireLevel(levels, h, c)
+	} else { // HQ's: a grant, or a level set outside a review, as HQ checks it
+		err = kaohe.CheckLevelDecision(levels, h, c, tx.today())
 	}
-	if c.From != cur {
-		return c, kaohe.Errorf(kaohe.ECONFLICT, "err.level_from_mismatch", "From", int(c.From), "Current", int(cur))
+	if err != nil {
+		return c, err
 	}
 	if _, err := tx.exec(`INSERT INTO level_changes (`+levelChangeCols+`, showroom_id, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		c.ID, c.ManagerID, int(c.From), int(c.To), c.Date.String(), c.Reason, c.DecidedBy, c.AppID, m.ShowroomID, stamp(tx.now)); err != nil {
