@@ -81,6 +81,7 @@ func TestCLIErrorPathsSpeakTheUsersLanguage(t *testing.T) {
 		{"restore a text file", []string{"--data", data, "restore", notDB, "--user", "D001"}, "err.db_not_database"},
 		{"restore a missing file", []string{"--data", data, "restore", missing, "--user", "D001"}, ""},
 		{"back up a damaged database", []string{"--data", damagedData, "backup"}, "err.db_corrupt"},
+		{"sync a damaged database", []string{"--data", damagedData, "sync"}, "err.db_corrupt"},
 		{"export from a damaged database", []string{"--data", damagedData, "excel", "export", "roster", "--out", filepath.Join(dir, "r.xlsx")}, "err.db_corrupt"},
 		{"data folder is a file", []string{"--data", aFile, "backup"}, ""},
 		{"import a missing workbook", []string{"--data", data, "excel", "import", "roster", missing}, "err.file_missing"},

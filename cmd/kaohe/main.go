@@ -52,6 +52,9 @@ type env struct {
 	drop   string
 	stdout io.Writer
 	stderr io.Writer
+	// unchecked opens the database without its integrity check: the
+	// command runs the check itself, beside its work (sync).
+	unchecked bool
 }
 
 func main() {
@@ -203,6 +206,9 @@ func today() kaohe.Date          { return kaohe.DateOf(time.Now()) }
 const noAccount = "命令行（无账号）"
 
 func (e *env) openStore(ctx context.Context) (*store.Store, error) {
+	if e.unchecked {
+		return store.OpenUnchecked(ctx, e.dbPath())
+	}
 	return store.Open(ctx, e.dbPath())
 }
 

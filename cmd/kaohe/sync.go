@@ -65,12 +65,30 @@ func (e *env) cmdSync(fs *flag.FlagSet) cli.Run {
 		if err := noArgs("sync", args); err != nil {
 			return err
 		}
+		// The database opens without its integrity check, which runs beside
+		// the sync instead of before it (as the window's runs beside its
+		// first sync): the first batch leaves at once. A damaged database
+		// stops the sync and is said as such, as before.
+		e.unchecked = true
 		svc, done, err := e.updatingService(ctx)
 		if err != nil {
 			return err
 		}
 		defer done()
-		err = svc.SyncNow(ctx) // its end asks HQ for a newer build
+		sctx, cancel := context.WithCancel(ctx)
+		defer cancel()
+		checked := make(chan error, 1)
+		go func() {
+			err := store.CheckFile(sctx, svc.Store.Path())
+			if err != nil {
+				cancel()
+			}
+			checked <- err
+		}()
+		err = svc.SyncNow(sctx) // its end asks HQ for a newer build
+		if cerr := <-checked; cerr != nil && ctx.Err() == nil {
+			return cerr
+		}
 		st := svc.SyncStatus(ctx)
 		if err == nil {
 			fmt.Fprintf(e.stdout, "同步完成：待发送 %d 条，被总部拒绝 %d 条。\n", st.Pending, st.Refused)
