@@ -346,7 +346,7 @@ func (s *ReviewScreen) show(i int) {
 	for _, w := range []fyne.Disableable{s.Record, s.Pass, s.Date, s.Deciders, s.Comment} {
 		w.Enable()
 	}
-	if next == kaohe.StageThird && s.e.today().Before(a.Review.ProbationEnd) {
+	if next == kaohe.StageThird && !a.Review.ProbationOver(s.e.today()) {
 		// A decision is dated the day it is made, never ahead: the third
 		// review waits until probation has ended (kaohe.CheckDecision).
 		s.Record.Disable()

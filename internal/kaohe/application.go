@@ -116,7 +116,7 @@ func (r Review) Apply(d Decision) (Review, error) {
 			next.ProbationEnd = d.Date.AddMonths(ProbationMonths)
 		}
 	case r.State == AppProbation && d.Stage == StageThird:
-		if d.Date.Before(r.ProbationEnd) {
+		if !r.ProbationOver(d.Date) {
 			return r, Errorf(ECONFLICT, "err.probation_not_ended", "End", r.ProbationEnd.String())
 		}
 		next.State = pick(d.Pass, AppGranted)
@@ -125,6 +125,10 @@ func (r Review) Apply(d Decision) (Review, error) {
 	}
 	return next, nil
 }
+
+// ProbationOver reports whether the three-month probation has ended by
+// day d (from its last day on): the third review may be dated then.
+func (r Review) ProbationOver(d Date) bool { return !d.Before(r.ProbationEnd) }
 
 func pick(pass bool, ok AppState) AppState {
 	if pass {
