@@ -70,6 +70,18 @@ func newWorld(t *testing.T) *world {
 		t.Fatal(err)
 	}
 	w.hqToken = resp.Token
+	// The periods the world's rows name, whatever year HQ's first start
+	// published (it seeds the periods of the machine's year).
+	var periods []protocol.Change
+	for _, p := range append(kaohe.StandardPeriods(2026), kaohe.StandardPeriods(2025)...) {
+		var had kaohe.Period
+		if s.RowPayload(ctx, kaohe.EntPeriod, p.ID, &had) != nil {
+			periods = append(periods, w.change(kaohe.EntPeriod, p))
+		}
+	}
+	if len(periods) > 0 {
+		w.mustApply(w.hqToken, periods)
+	}
 
 	mk := func(id, sr, no, name string) kaohe.Manager {
 		return kaohe.Manager{ID: id, ShowroomID: sr, EmployeeNo: no, Name: name, Education: kaohe.EduCollege,
