@@ -316,9 +316,10 @@ func (e *env) startWindow(ctx context.Context, a fyne.App, s *store.Store, runni
 	// database never delays the first frame.
 	bctx, cancel := context.WithCancel(ctx)
 	start := func() {
-		// With the version: the restart after an update (the installer's
-		// /UPDATE) is seen in the log as the new version's window.
-		log.Printf("start-up: kaohe %s window shown %d ms after start", Version, time.Since(processStart).Milliseconds())
+		// With the version and the data folder: the restart after an update
+		// (the installer's /UPDATE) is seen in the log as the new version's
+		// window on the same data.
+		log.Printf("start-up: kaohe %s on %s: window shown %d ms after start", Version, e.data, time.Since(processStart).Milliseconds())
 		go func() {
 			// The backup checks the database first (the check the window's
 			// start left out): a damaged one closes the window for the way out.

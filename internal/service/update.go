@@ -162,7 +162,10 @@ func (s *Service) InstallUpdate(ctx context.Context) error {
 		if s.App.NoRestart {
 			return start(u.Path, "/S")
 		}
-		return start(u.Path, "/S", "/UPDATE")
+		// After "--", the arguments the installer starts the new version
+		// with (packaging/windows/installer.nsi): the same data folder,
+		// drop folder and language as this window's.
+		return start(u.Path, append([]string{"/S", "/UPDATE", "--"}, s.App.Args...)...)
 	}
 	if err := update.ReplaceExe(u.Path, s.App.Exe); err != nil {
 		return err

@@ -18,7 +18,8 @@ import (
 )
 
 // TestInstallUpdate: the fetched build replaces the program and the new one
-// is started; an installer is started silently; a staged file changed on
+// is started; an installer is started silently, handed the arguments to
+// start the new version with; a staged file changed on
 // disk since it was fetched is refused and the program left alone.
 func TestInstallUpdate(t *testing.T) {
 	ctx := context.Background()
@@ -85,8 +86,8 @@ func TestInstallUpdate(t *testing.T) {
 	if err := svc.InstallUpdate(ctx); err != nil {
 		t.Fatal(err)
 	}
-	if len(started) != 1 || started[0][0] != u.Path || started[0][1] != "/S" || started[0][2] != "/UPDATE" {
-		t.Errorf("started %v; want the installer with /S /UPDATE", started)
+	if len(started) != 1 || strings.Join(started[0], " ") != u.Path+" /S /UPDATE -- --data "+dir {
+		t.Errorf("started %v; want the installer with /S /UPDATE and, after --, the arguments to restart with", started)
 	}
 
 	started = nil

@@ -4,7 +4,8 @@
 ; the uninstaller touches it.
 ;
 ; Switches: /S silent; /UPDATE (used by the app's updater) waits for the
-; running app to close and starts the new version when done; /WAIT=SECONDS
+; running app to close and starts the new version when done, with the
+; arguments that follow " -- " (the window's --data, --drop…); /WAIT=SECONDS
 ; how long a silent install waits for a running Kaohe before it gives up
 ; with exit code 2 (default 30).
 
@@ -17,6 +18,8 @@ SetCompressor /SOLID lzma
 !include MUI2.nsh
 !include LogicLib.nsh
 !include FileFunc.nsh
+!include StrFunc.nsh
+${StrStr}
 
 !define APPNAME "客户经理考核"
 !define APPKEY "Kaohe"
@@ -67,6 +70,7 @@ LangString KeptData ${LANG_SIMPCHINESE} "数据保留在 $LOCALAPPDATA\kaohe。"
 LangString KeptData ${LANG_ENGLISH} "Your data is kept in $LOCALAPPDATA\kaohe."
 
 Var Update
+Var RestartArgs ; after " -- " on the command line, as they were quoted
 Var WaitTries ; half-seconds a silent run waits for the app
 
 ; WaitClosed: the app's single-instance lock. Silent: wait up to 30 s, or
@@ -104,6 +108,8 @@ Function .onInit
   ${GetOptions} $R0 "/UPDATE" $R1
   ${IfNot} ${Errors}
     StrCpy $Update 1
+    ${StrStr} $RestartArgs $R0 " -- "
+    StrCpy $RestartArgs $RestartArgs "" 4
   ${EndIf}
   StrCpy $WaitTries 60
   ClearErrors
@@ -141,7 +147,7 @@ Section "Kaohe" SecMain
   WriteRegDWORD HKCU "${UNINSTKEY}" "EstimatedSize" "$0"
 
   ${If} $Update == 1
-    Exec '"$INSTDIR\kaohe.exe"'
+    Exec '"$INSTDIR\kaohe.exe" $RestartArgs'
   ${EndIf}
 SectionEnd
 
