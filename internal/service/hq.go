@@ -227,7 +227,7 @@ func (s *Service) FilingQueue(ctx context.Context) ([]kaohe.FilingItem, error) {
 	for _, m := range ms {
 		byID[m.ID] = m
 	}
-	var out []kaohe.FilingItem
+	out := make([]kaohe.FilingItem, 0, len(as)) // tens of thousands of items: no regrowing
 	for _, a := range as {
 		m, ok := byID[a.ManagerID]
 		if !ok || m.Level != kaohe.Level1 {
