@@ -10,6 +10,14 @@ import (
 // accepted from outside; no row of the domain needs more than a few levels.
 const MaxJSONDepth = 16
 
+// maxOpaqueDepth bounds the nesting of a value CheckEnvelope checks for
+// syntax only (counted from that value; encoding/json's own limit): it is
+// judged strictly on its own later, so one too deep is refused alone, but
+// the scan is recursive and a body of brackets alone would otherwise
+// exhaust the goroutine's stack and kill the process. At this depth the
+// scan's stack is about 1.5 MB.
+const maxOpaqueDepth = 10_000
+
 // DecodeStrict decodes JSON received from outside into v, refusing what
 // two readers could understand differently or a screen could show falsely:
 // duplicate keys (Go keeps the last, SQLite's json_extract the first),
@@ -37,6 +45,7 @@ type jsonScan struct {
 	i       int
 	opaque  string // values under this key are checked for syntax only
 	lenient int    // > 0 inside such a value
+	base    int    // the depth of the object holding the outermost such value
 }
 
 // CheckEnvelope is CheckJSON for a request that carries other JSON under
@@ -162,9 +171,18 @@ func (s *jsonScan) number() error {
 	return nil
 }
 
-func (s *jsonScan) object(depth int) error {
-	if depth > MaxJSONDepth && s.lenient == 0 {
+// tooDeep refuses nesting beyond MaxJSONDepth, or beyond maxOpaqueDepth
+// inside an opaque value.
+func (s *jsonScan) tooDeep(depth int) error {
+	if depth > MaxJSONDepth && (s.lenient == 0 || depth-s.base > maxOpaqueDepth) {
 		return Errorf(EINVALID, "err.json_too_deep", "Max", MaxJSONDepth)
+	}
+	return nil
+}
+
+func (s *jsonScan) object(depth int) error {
+	if err := s.tooDeep(depth); err != nil {
+		return err
 	}
 	s.i++ // {
 	s.space()
@@ -199,6 +217,9 @@ func (s *jsonScan) object(depth int) error {
 		s.space()
 		skip := s.opaque != "" && string(k) == s.opaque
 		if skip {
+			if s.lenient == 0 {
+				s.base = depth
+			}
 			s.lenient++
 		}
 		err = s.value(depth)
@@ -225,8 +246,8 @@ func (s *jsonScan) object(depth int) error {
 }
 
 func (s *jsonScan) array(depth int) error {
-	if depth > MaxJSONDepth && s.lenient == 0 {
-		return Errorf(EINVALID, "err.json_too_deep", "Max", MaxJSONDepth)
+	if err := s.tooDeep(depth); err != nil {
+		return err
 	}
 	s.i++ // [
 	s.space()

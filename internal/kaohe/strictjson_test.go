@@ -91,3 +91,35 @@ func BenchmarkCheckJSON(b *testing.B) {
 		}
 	}
 }
+
+// TestCheckEnvelopeBoundsOpaqueNesting: a value under the opaque key is
+// checked for syntax only, but its nesting is bounded all the same. The
+// scan recurses, so a request of nothing but brackets under "payload" (a
+// 32 KB gzip inflates to 32 MiB of them) used to exhaust the goroutine's
+// stack: a fatal error that killed HQ, from an unauthenticated enrollment
+// request. A payload a little too deep still passes here, to be refused
+// alone by its own strict check.
+func TestCheckEnvelopeBoundsOpaqueNesting(t *testing.T) {
+	nest := func(n int) string { return strings.Repeat("[", n) + strings.Repeat("]", n) }
+	for _, tt := range []struct {
+		in  string
+		key string
+	}{
+		{`{"payload":` + nest(MaxJSONDepth+3) + `}`, ""},                                  // refused alone, later
+		{`{"changes":[{"payload":{"note":` + nest(2*MaxJSONDepth) + `}}]}`, ""},           // same, where a push has it
+		{`{"payload":` + nest(200_000) + `}`, "err.json_too_deep"},                        // a stack's worth
+		{`{"changes":[{"payload":` + strings.Repeat("[", 1_000_000), "err.json_too_deep"}, // unterminated too
+		{`{"x":` + nest(MaxJSONDepth+3) + `}`, "err.json_too_deep"},                       // not opaque: the usual limit
+	} {
+		err := CheckEnvelope([]byte(tt.in), "payload")
+		got := ""
+		if ke, ok := err.(*Error); ok {
+			got = ke.Key
+		} else if err != nil {
+			got = err.Error()
+		}
+		if got != tt.key {
+			t.Errorf("CheckEnvelope(%.60q…) = %v; want %q", tt.in, err, tt.key)
+		}
+	}
+}
