@@ -20,7 +20,8 @@ const maxOpaqueDepth = 10_000
 
 // DecodeStrict decodes JSON received from outside into v, refusing what
 // two readers could understand differently or a screen could show falsely:
-// duplicate keys (Go keeps the last, SQLite's json_extract the first),
+// duplicate keys, in any case (Go keeps the last, matching keys to fields
+// case-insensitively; SQLite's json_extract the first, exactly spelt),
 // fields v does not have, invalid UTF-8, NUL and other control characters,
 // bidirectional-override characters, nesting deeper than MaxJSONDepth and
 // anything after the value. Every accepting edge decodes with it.
@@ -202,8 +203,11 @@ func (s *jsonScan) object(depth int) error {
 			return err
 		}
 		if s.lenient == 0 {
+			// Compared folded: encoding/json puts "id" and "ID" (or "ſ"
+			// for "s") into one field, the last winning, while SQLite's
+			// json_extract reads the first exactly spelt.
 			for _, prev := range seen {
-				if bytes.Equal(prev, k) {
+				if bytes.EqualFold(prev, k) {
 					return Errorf(EINVALID, "err.json_duplicate_key", "Key", string(k))
 				}
 			}

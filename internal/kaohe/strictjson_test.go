@@ -23,6 +23,12 @@ func TestDecodeStrict(t *testing.T) {
 		{`{"id":"x","id":"y"}`, "err.json_duplicate_key"},
 		{`{"id":"x","\u0069d":"y"}`, "err.json_duplicate_key"},
 		{`{"id":"x","tags":[{"a":1,"a":2}]}`, "err.json_duplicate_key"},
+		// encoding/json matches keys to fields case-insensitively (the last
+		// wins), SQLite's json_extract exactly (the first): one key.
+		{`{"id":"x","ID":"y"}`, "err.json_duplicate_key"},
+		{`{"name":"a","\u004eAME":"b"}`, "err.json_duplicate_key"},
+		{`{"id":"x","n":1,"N":2}`, "err.json_duplicate_key"},
+		{`{"id":"x","tags":[{"ab":1,"aB":2}]}`, "err.json_duplicate_key"},
 		{`{"id":"x","showroom_id":"y"}`, "err.bad_payload"},
 		{"{\"id\":\"\xff\xfe\"}", "err.json_bad_text"},
 		{"{\"id\":\"a\x00b\"}", "err.json_bad_text"},

@@ -41,3 +41,23 @@ func TestBracketBombUnderPayload(t *testing.T) {
 		t.Errorf("rows %d -> %d; want one more", before, n)
 	}
 }
+
+// TestCaseVariantDuplicateKey: a payload naming a field twice in two cases
+// ("employee_no" and "Employee_No"). encoding/json fills the field from the
+// last, SQLite's json_extract (HQ's account list orders by it) reads the
+// first: two readers, two numbers. It is refused alone; the honest change
+// beside it is stored.
+func TestCaseVariantDuplicateKey(t *testing.T) {
+	f := setup(t)
+	before := f.rows()
+	bad := managerChange("m2", f.idA, "A002")
+	bad.Payload = []byte(strings.TrimSuffix(string(bad.Payload), "}") + `,"Employee_No":"A003"}`)
+	_, _, raw := f.post(protocol.PathPush, f.tokenA, push(managerChange("m1", f.idA, "A001"), bad), true, v1)
+	r := f.results(raw)
+	if len(r) != 2 || r[0].Status != protocol.Applied || r[1].Status != protocol.Refused || !strings.Contains(r[1].Message, "err.json_duplicate_key") {
+		t.Fatalf("push: %s", raw)
+	}
+	if n := f.rows(); n != before+1 {
+		t.Errorf("rows %d -> %d; want only the honest one more", before, n)
+	}
+}
