@@ -29,9 +29,9 @@ type HQReportScreen struct {
 	Report  kaohe.HQReport
 	reading bool // the periods are being filled in
 
-	// Each part of the report is a virtual table (500 showrooms make
-	// thousands of lines: as one text it was laid out again on every
-	// screen switch), one tab each; Top is the ten best.
+	// The grade chart, then each part of the report as a virtual table
+	// (500 showrooms make thousands of lines: as one text it was laid out
+	// again on every screen switch), one tab each; Top is the ten best.
 	Sections  *container.AppTabs
 	Showrooms *listTable[kaohe.GroupStats]
 	Regions   *listTable[kaohe.GroupStats]
@@ -54,13 +54,14 @@ func newHQReportScreen(e *env) *HQReportScreen {
 	s.Pipeline = newListTable(pipelineColumns())
 	s.Training = newListTable(trainingColumns())
 	s.Sections = container.NewAppTabs(
+		container.NewTabItem(T("hqr.grades"), s.Chart),
 		container.NewTabItem(T("hqr.showrooms"), s.Showrooms.View()),
 		container.NewTabItem(T("hqr.regions"), s.Regions.View()),
 		container.NewTabItem(T("hqr.pipeline"), s.Pipeline.View()),
 		container.NewTabItem(T("hqr.training"), s.Training.View()),
 		container.NewTabItem(T("hqr.top"), container.NewVScroll(s.Top)),
 	)
-	s.view = container.NewBorder(container.NewVBox(top, s.Empty.View(), s.Message, s.Chart), nil, nil, nil, s.Sections)
+	s.view = container.NewBorder(container.NewVBox(top, s.Empty.View(), s.Message), nil, nil, nil, s.Sections)
 	s.Reload()
 	return s
 }
@@ -99,8 +100,8 @@ func (s *HQReportScreen) resultTables(grades []kaohe.GradeBand) {
 	s.grades = strings.Join(codes, ",")
 	s.Showrooms, s.Regions = newListTable(cols("col.showroom")), newListTable(cols("col.region"))
 	if s.Sections != nil {
-		s.Sections.Items[0].Content = s.Showrooms.View()
-		s.Sections.Items[1].Content = s.Regions.View()
+		s.Sections.Items[1].Content = s.Showrooms.View()
+		s.Sections.Items[2].Content = s.Regions.View()
 		s.Sections.Refresh()
 	}
 }

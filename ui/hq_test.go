@@ -400,12 +400,12 @@ func TestHQReportAndExports(t *testing.T) {
 	if grades != r.Showrooms[0].Assessed {
 		t.Errorf("grade columns add up to %d; %d assessed", grades, r.Showrooms[0].Assessed)
 	}
-	s.Sections.SelectIndex(2)
+	s.Sections.SelectIndex(3)
 	tapHeader(t, w, T("state.submitted"))
 	if got, want := s.Pipeline.Cell(0, 1), strconv.Itoa(r.Pipeline[0].ByState[kaohe.AppSubmitted]); got != want || want == "0" {
 		t.Errorf("pipeline's 待初审 = %s; want %s (not 0)", got, want)
 	}
-	s.Sections.SelectIndex(4)
+	s.Sections.SelectIndex(5)
 	if !strings.Contains(s.Top.Text, r.Ranking[0].Manager.Name) {
 		t.Errorf("top ten: %.200s", s.Top.Text)
 	}
