@@ -143,10 +143,9 @@ func (s *ApplicationScreen) Reload() {
 // message said meanwhile (a save's outcome) too.
 func (s *ApplicationScreen) loaded(levels kaohe.Levels, ms []kaohe.ManagerLevel, apps []kaohe.ApplicationView) {
 	s.levels, s.apps = levels, apps
-	s.names = map[string]kaohe.ManagerLevel{}
+	s.names = s.e.byID(ms)
 	var active []string
 	for _, m := range ms {
-		s.names[m.ID] = m
 		if m.Status == kaohe.StatusActive {
 			active = append(active, m.ID)
 		}

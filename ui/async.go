@@ -158,6 +158,7 @@ type managerCache struct {
 	ok     bool
 	active []kaohe.ManagerLevel
 	all    []kaohe.ManagerLevel
+	byID   map[string]kaohe.ManagerLevel // all of them, shared read-only by every screen
 }
 
 // managers returns every manager (also those who left, whose records still
@@ -183,7 +184,37 @@ func (e *env) managers(ctx context.Context) (all, active []kaohe.ManagerLevel, e
 		}
 	}
 	c.mu.Lock()
-	c.at, c.ok, c.all, c.active = v, true, all, active
+	c.at, c.ok, c.all, c.active, c.byID = v, true, all, active, nil
 	c.mu.Unlock()
 	return all, active, nil
+}
+
+// byID returns the managers by id, for lookups only (never written to): for
+// a list e.managers returned, the one map of every manager its data version
+// shares with every screen (10,000 managers are ~3 MB a copy, and five
+// screens each kept one); for any other list, a map of its own.
+func (e *env) byID(ms []kaohe.ManagerLevel) map[string]kaohe.ManagerLevel {
+	c := &e.cache
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	shared := c.ok && len(ms) > 0 && (sameSlice(ms, c.all) || sameSlice(ms, c.active))
+	if shared && c.byID != nil {
+		return c.byID
+	}
+	from := ms
+	if shared {
+		from = c.all
+	}
+	m := make(map[string]kaohe.ManagerLevel, len(from))
+	for _, x := range from {
+		m[x.ID] = x
+	}
+	if shared {
+		c.byID = m
+	}
+	return m
+}
+
+func sameSlice(a, b []kaohe.ManagerLevel) bool {
+	return len(a) == len(b) && len(a) > 0 && &a[0] == &b[0]
 }

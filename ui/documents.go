@@ -108,7 +108,7 @@ func (s *DocumentScreen) Reload() {
 			return
 		}
 		doneLoading(s.Message)
-		s.managers = fillManagers(s.Manager, r.active, true)
+		s.managers = s.e.fillManagers(s.Manager, r.active, true)
 		s.Empty.Say(len(s.Manager.values) == 0, "empty.documents")
 		setPeriods(s.Period, r.periods)
 		s.enable()

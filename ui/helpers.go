@@ -285,12 +285,13 @@ func setPeriods(sel *selectOf[string], periods []kaohe.Period) {
 	sel.refill(ids, func(id string) string { return names[id] }, true)
 }
 
-// fillManagers fills a picker with the given managers, keyed by id.
-func fillManagers(sel *selectOf[string], ms []kaohe.ManagerLevel, first bool) map[string]kaohe.ManagerLevel {
-	byID := map[string]kaohe.ManagerLevel{}
+// fillManagers fills a picker with the given managers and returns them by
+// id (e.byID: shared by the screens, for lookups only).
+func (e *env) fillManagers(sel *selectOf[string], ms []kaohe.ManagerLevel, first bool) map[string]kaohe.ManagerLevel {
+	byID := e.byID(ms)
 	ids := make([]string, len(ms))
 	for i, m := range ms {
-		ids[i], byID[m.ID] = m.ID, m
+		ids[i] = m.ID
 	}
 	sel.refill(ids, func(id string) string { return managerLabel(byID[id]) }, first)
 	return byID

@@ -117,7 +117,7 @@ func (s *ResearchScreen) Reload() {
 			s.e.showError(err)
 		}
 		s.Manager.Select.OnChanged = nil
-		s.names = fillManagers(s.Manager, active, true)
+		s.names = s.e.fillManagers(s.Manager, active, true)
 		s.Manager.Select.OnChanged = func(string) { s.loadRecords() }
 		s.loadRecords()
 	})

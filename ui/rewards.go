@@ -117,11 +117,8 @@ func (s *RewardScreen) Reload() {
 		if err != nil {
 			s.e.showError(err)
 		}
-		s.names = map[string]kaohe.ManagerLevel{}
-		for _, m := range d.all {
-			s.names[m.ID] = m // records of people who left still show their names
-		}
-		fillManagers(s.Manager, d.active, false)
+		s.names = e.byID(d.all) // records of people who left still show their names
+		e.fillManagers(s.Manager, d.active, false)
 		s.List.Set(d.records)
 	})
 }

@@ -116,7 +116,7 @@ func (s *TargetScreen) Reload() {
 			return
 		}
 		doneLoading(s.Message)
-		s.names = fillManagers(s.Manager, ms, true)
+		s.names = s.e.fillManagers(s.Manager, ms, true)
 		s.Empty.Say(len(s.Manager.values) == 0, "empty.targets")
 		s.load()
 	})
