@@ -28,7 +28,7 @@ WIN_PACKAGES := gcc-mingw-w64-x86-64 binutils-mingw-w64-x86-64 imagemagick icout
 	osslsigncode openssl zip unzip wine64 xvfb xauth xdotool poppler-utils sqlite3
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: deps windows-deps install-packages go build run test fuzz bench-sync check tracked-binaries windows vet-windows installer test-cert \
+.PHONY: deps windows-deps install-packages go build run test fuzz bench-sync bench-window-rss check tracked-binaries windows vet-windows installer test-cert \
 	clean libreoffice wordcount-diff wordcount-golden
 
 deps:
@@ -98,6 +98,14 @@ fuzz:
 ROUNDS ?= 3
 bench-sync:
 	scripts/bench-sync.sh -r $(ROUNDS) $(if $(BENCH_DIR),-w $(BENCH_DIR)) $(POUCH)
+
+# The real window's memory (docs/BENCHMARKS.md): the program under Xvfb on a
+# showroom of MANAGERS managers (HQ=1: HQ mode's replica of 500 showrooms),
+# every screen visited by xdotool, VmRSS/VmHWM read from /proc after each step.
+# SHOTS=DIR keeps a screenshot of every step.
+MANAGERS ?= 10000
+bench-window-rss: deps
+	scripts/bench-window-rss.sh -m $(MANAGERS) $(if $(HQ),-q) $(if $(BENCH_DIR),-w $(BENCH_DIR)) $(if $(SHOTS),-s $(SHOTS))
 
 # 字数 against LibreOffice Writer itself (libreoffice-writer-nogui, headless;
 # about 4 minutes). wordcount-diff (in CI) fails when CountChars or the golden
