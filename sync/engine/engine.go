@@ -425,6 +425,13 @@ func (e *Engine) push(ctx context.Context, p *kaohe.SyncProgress, progress func(
 		if len(a.results) != len(f.batch) {
 			return fail(kaohe.Errorf(kaohe.EINTERNAL, "err.sync_bad_answer"))
 		}
+		for i, r := range a.results {
+			if r.ID != f.batch[i].ID {
+				// HQ answers every change of a batch in order: an answer for
+				// another change marks nothing.
+				return fail(kaohe.Errorf(kaohe.EINTERNAL, "err.sync_bad_answer"))
+			}
+		}
 		for _, r := range a.results {
 			o := store.Outcome{ChangeID: r.ID}
 			if r.Status == protocol.Refused {

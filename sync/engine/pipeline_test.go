@@ -3,6 +3,7 @@ package engine
 import (
 	"bytes"
 	"compress/gzip"
+	"context"
 	"encoding/json"
 	"io"
 	"net/http"
@@ -162,5 +163,36 @@ func TestPipelinedPushKeepsOrderThroughFaults(t *testing.T) {
 	}
 	if !slices.Equal(got, want) {
 		t.Errorf("HQ's log holds %d of the %d changes; in order: %v", len(got), len(want), len(got) == len(want))
+	}
+}
+
+// answersOthers is HQ answering a batch with answers for other changes.
+type answersOthers struct {
+	Client
+	ids []string // changes of an earlier batch, not sent now
+}
+
+func (c *answersOthers) Push(ctx context.Context, changes []protocol.Change) ([]protocol.Result, error) {
+	out := make([]protocol.Result, len(changes))
+	for i := range changes {
+		out[i] = protocol.Result{ID: c.ids[i%len(c.ids)], Status: protocol.Applied}
+	}
+	return out, nil
+}
+
+// TestAnswerForOtherChangesMarksNothing: an answer must name the changes
+// sent, in order; one naming others (a confused or dishonest HQ) fails the
+// sync and marks nothing sent.
+func TestAnswerForOtherChangesMarksNothing(t *testing.T) {
+	h := newHQ(t)
+	sr := enroll(t, h, "SH01", "上海徐汇旗舰展厅", true)
+	pending, _ := sr.store.PendingChanges(ctx, 100000)
+	n := len(pending)
+	sr.engine.Client = &answersOthers{Client: sr.engine.Client, ids: []string{pending[n-1].ID, pending[n-2].ID}}
+	if err := sr.engine.Sync(ctx); err == nil {
+		t.Fatal("sync with answers for other changes succeeded")
+	}
+	if left, _ := sr.store.PendingCount(ctx); left != n {
+		t.Errorf("%d of %d changes left unsent; want all", left, n)
 	}
 }
