@@ -110,12 +110,12 @@ func (o *order) state(cred, after string) (answered bool, others int, changed <-
 
 // waitFor returns once HQ has answered change after for cred, or the
 // refusal of a batch sent out of order.
-func (o *order) waitFor(ctx context.Context, st *hq.Store, cred, after string) error {
+func (o *order) waitFor(ctx context.Context, st *hq.Store, cred hq.Credential, after string) error {
 	start := orderClock()
 	checked := false // the log was read since the last push of cred ended
 	ended := false   // a push of cred ended while this one waited
 	for {
-		answered, others, changed := o.state(cred, after)
+		answered, others, changed := o.state(cred.ID, after)
 		if answered {
 			return nil
 		}
@@ -123,7 +123,7 @@ func (o *order) waitFor(ctx context.Context, st *hq.Store, cred, after string) e
 		if others == 0 && !checked {
 			// Nothing of cred is on its way: the change may have been
 			// answered before this server started.
-			ok, err := st.Logged(ctx, after)
+			ok, err := st.Logged(ctx, cred, after)
 			if err != nil || ok {
 				return err
 			}

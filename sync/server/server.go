@@ -212,7 +212,7 @@ func (s *Server) push(w http.ResponseWriter, r *http.Request, cred hq.Credential
 	decoded := time.Now()
 	if req.After != "" {
 		// Decoded while the batch before is applied; applied after it.
-		if err := s.order.waitFor(r.Context(), s.Store, cred.ID, req.After); err == errOutOfOrder {
+		if err := s.order.waitFor(r.Context(), s.Store, cred, req.After); err == errOutOfOrder {
 			s.outOfOrder(w)
 			return
 		} else if err != nil {

@@ -192,10 +192,12 @@ func (r *replicaSeen) write(tx *txn) error {
 	return err
 }
 
-// Logged says whether HQ's log holds a change (applied from anyone).
-func (s *Store) Logged(ctx context.Context, changeID string) (bool, error) {
+// Logged says whether HQ's log holds a change cred sent. Another
+// credential's change is not cred's to name: answering for it would tell
+// one showroom what another has sent.
+func (s *Store) Logged(ctx context.Context, cred Credential, changeID string) (bool, error) {
 	var n int
-	err := s.db.QueryRowContext(ctx, `SELECT count(*) FROM changes WHERE change_id = ?`, changeID).Scan(&n)
+	err := s.db.QueryRowContext(ctx, `SELECT count(*) FROM changes WHERE change_id = ? AND credential = ?`, changeID, cred.ID).Scan(&n)
 	return n > 0, err
 }
 
