@@ -46,3 +46,58 @@ func TestPushAfterAnotherShowroomsChange(t *testing.T) {
 		t.Fatalf("A after its own change: %d %s", status, raw)
 	}
 }
+
+// TestPushesWaitingForeverHoldOnlyTheirCredential: a showroom fills its
+// four places at HQ with pushes whose 'after' never comes, one naming a
+// change id of 4 MB. Meanwhile another showroom's push is applied at once,
+// A's fifth push is refused (409 out_of_order) without being read, and once
+// the waits run out all four are refused whole, nothing of them stored,
+// and A's next push applies.
+func TestPushesWaitingForeverHoldOnlyTheirCredential(t *testing.T) {
+	defer func(w, g time.Duration) { orderWait, orderGrace = w, g }(orderWait, orderGrace)
+	orderWait, orderGrace = 3*time.Second, 3*time.Second
+	o := newOrderFixture(t)
+	before := o.rows()
+	var waiting []<-chan answer
+	for i := range maxPending {
+		after := "never-" + string(rune('a'+i))
+		if i == 0 {
+			after = strings.Repeat("x", 4<<20)
+		}
+		waiting = append(waiting, o.sendLater(pushAfter(after, "", managerChange("mw"+string(rune('a'+i)), o.idA, "W00"+string(rune('1'+i))))))
+	}
+	for deadline := time.Now().Add(5 * time.Second); ; time.Sleep(5 * time.Millisecond) {
+		o.server.order.mu.Lock()
+		n := o.server.order.creds[o.credA].inFlight
+		o.server.order.mu.Unlock()
+		if n == maxPending {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("%d of A's pushes at HQ", n)
+		}
+	}
+	start := time.Now()
+	_, _, raw := o.post(protocol.PathPush, o.tokenB, push(managerChange("mb", o.idB, "B001")), true, v1)
+	if r := o.results(raw); len(r) != 1 || r[0].Status != protocol.Applied {
+		t.Fatalf("B's push while A's wait: %s", raw)
+	}
+	if d := time.Since(start); d > 2*time.Second {
+		t.Errorf("B's push took %v while A's pushes waited", d)
+	}
+	if status, e, raw := o.post(protocol.PathPush, o.tokenA, push(managerChange("m5", o.idA, "A005")), true, v1); status != 409 || e.Code != protocol.CodeOutOfOrder {
+		t.Errorf("A's fifth push: %d %s; want 409 out_of_order", status, raw)
+	}
+	for i, w := range waiting {
+		if a := <-w; a.status != 409 || a.err.Code != protocol.CodeOutOfOrder {
+			t.Errorf("waiting push %d: %d %.200s", i, a.status, a.raw)
+		}
+	}
+	if n := o.rows(); n != before+1 {
+		t.Errorf("rows %d -> %d; want only B's", before, n)
+	}
+	_, _, raw = o.post(protocol.PathPush, o.tokenA, push(managerChange("m1", o.idA, "A001")), true, v1)
+	if r := o.results(raw); len(r) != 1 || r[0].Status != protocol.Applied {
+		t.Fatalf("A's push after the waits: %s", raw)
+	}
+}
