@@ -327,6 +327,12 @@ func (g *gen) manager(tx *store.Tx, i int, used map[string]bool, edus []kaohe.Ed
 		gender = kaohe.GenderMale
 	}
 	hire := kaohe.D(g.firstYear()-1-g.r.IntN(5), 1+time.Month(g.r.IntN(12)), 1+g.r.IntN(28))
+	// A year at each level before the next, and a year before anyone applies:
+	// however short the history asked for, HQ's last grant is not after today
+	// and nobody applied before being hired.
+	if latest := g.o.Today.AddMonths(-12*max(int(level-1), 1) - 1); hire.After(latest) {
+		hire = latest.AddDays(-g.r.IntN(300))
+	}
 	m := kaohe.Manager{
 		EmployeeNo: g.employeeNo(i), Name: g.name(used, i), Gender: gender,
 		Phone:     fmt.Sprintf("13%d%08d", 5+g.r.IntN(5), g.r.IntN(100000000)),

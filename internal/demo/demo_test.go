@@ -206,3 +206,27 @@ func TestEmployeeNumbersDoNotWidenWithSize(t *testing.T) {
 		}
 	}
 }
+
+// A short history (one year) still gives everyone at a high level a year at
+// each level before it, so no grant of HQ's is dated after today: a demo of
+// one year once failed with "日期 … 晚于今天".
+func TestShortHistoryDatesNoGrantAhead(t *testing.T) {
+	for _, day := range []kaohe.Date{today, kaohe.D(2026, 1, 5)} {
+		s, _ := seeded(t, Options{Today: day, Managers: 250, Years: 1})
+		ms, err := s.ListManagers(ctx, kaohe.ManagerFilter{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, m := range ms {
+			h, err := s.LevelHistory(ctx, m.ID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for i, c := range h {
+				if c.Date.After(day) || (i > 0 && c.Date.Before(h[i-1].Date)) || c.Date.Before(m.HireDate) {
+					t.Errorf("today %s: %s's level change %d→%d dated %s (hired %s)", day, m.EmployeeNo, c.From, c.To, c.Date, m.HireDate)
+				}
+			}
+		}
+	}
+}
