@@ -70,6 +70,16 @@ func Seed(ctx context.Context, s *store.Store, o Options) (Summary, error) {
 		return Summary{}, kaohe.Errorf(kaohe.ECONFLICT, "err.demo_not_empty", "Count", len(existing))
 	}
 	g := &gen{o: o, r: rand.New(rand.NewPCG(o.Seed, o.Seed^0x9e3779b97f4a7c15)), s: s}
+	// An enrolled showroom has an HQ that decides for itself: the demo then
+	// plays no part of HQ's (no review decisions, levels above a hire's
+	// first, certificate), which HQ would never hold and could not accept
+	// a reference to. A showroom without HQ gets them as HQ's stand-in,
+	// dropped when it first enrolls.
+	token, err := s.Meta(ctx, store.MetaToken)
+	if err != nil {
+		return Summary{}, err
+	}
+	g.enrolled = token != ""
 	// Row ids come from the seed too (and from the showroom's id when it is
 	// enrolled already, so two enrolled demo showrooms never share an id):
 	// the same demo has the same ids in every database, which lets HQ's demo
@@ -184,15 +194,16 @@ func Accounts(ctx context.Context, s *store.Store) error {
 }
 
 type gen struct {
-	ids     func() string
-	o       Options
-	r       *rand.Rand
-	s       *store.Store
-	sum     Summary
-	periods []kaohe.Period
-	staff   []staff
-	members []string
-	room    kaohe.Showroom
+	enrolled bool // an HQ decides: write none of its acts
+	ids      func() string
+	o        Options
+	r        *rand.Rand
+	s        *store.Store
+	sum      Summary
+	periods  []kaohe.Period
+	staff    []staff
+	members  []string
+	room     kaohe.Showroom
 }
 
 type staff struct {
@@ -348,7 +359,7 @@ func (g *gen) manager(tx *store.Tx, i int, used map[string]bool, edus []kaohe.Ed
 	if m, err = tx.CreateManager(m, kaohe.Level1, hire); err != nil {
 		return err
 	}
-	for l := kaohe.Level2; l <= level; l++ {
+	for l := kaohe.Level2; l <= level && !g.enrolled; l++ {
 		lc, err := tx.RecordLevelChange(kaohe.LevelChange{ManagerID: m.ID, From: l - 1, To: l, Date: hire.AddMonths(12 * int(l-1)),
 			Reason: "总部评定", DecidedBy: "客户经理绩效考核实施小组"})
 		if err != nil {
@@ -663,7 +674,7 @@ func (g *gen) application(tx *store.Tx, st staff, target kaohe.Level, state kaoh
 	if err != nil || state == kaohe.AppDraft {
 		return err
 	}
-	if _, err := tx.SubmitApplication(app.ID, submitOn); err != nil {
+	if _, err := tx.SubmitApplication(app.ID, submitOn); err != nil || g.enrolled {
 		return err
 	}
 	by := []string{g.members[0], g.members[2], g.members[3]}

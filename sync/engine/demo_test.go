@@ -204,3 +204,37 @@ func TestDemoShowroomMeetsANewHQ(t *testing.T) {
 		t.Errorf("showroom %v, HQ %v", got, want)
 	}
 }
+
+// TestDemoOfAnEnrolledShowroomLeavesHQItsPart: the demo seeded into a
+// showroom already enrolled plays no part of HQ's: after a sync nothing is
+// refused and both ends hold the same application states and levels, with
+// no certificate HQ did not issue.
+func TestDemoOfAnEnrolledShowroomLeavesHQItsPart(t *testing.T) {
+	h := newHQ(t)
+	sr := enroll(t, h, "SH01", "上海徐汇旗舰展厅", true)
+	mustSync(t, sr)
+	if refused, _ := sr.store.Refused(ctx); len(refused) != 0 {
+		t.Errorf("HQ refused %d of the demo's changes, the first %s %s: %s", len(refused), refused[0].Entity, refused[0].RowID, refused[0].Refused)
+	}
+	if c, _ := sr.store.Certificates(ctx, ""); len(c) != 0 {
+		t.Errorf("the enrolled demo made %d certificates of its own", len(c))
+	}
+	apps, _ := sr.store.Applications(ctx, "")
+	if len(apps) == 0 {
+		t.Fatal("the demo made no applications")
+	}
+	for _, a := range apps {
+		at, found, err := h.store.Application(ctx, a.ID)
+		if err != nil || !found || at.Review.State != a.Review.State {
+			t.Errorf("application %s: showroom %s, HQ %s (found %v, %v)", a.ID, a.Review.State, at.Review.State, found, err)
+		}
+	}
+	ms, _ := sr.store.ListManagers(ctx, kaohe.ManagerFilter{WithDeleted: true})
+	for _, m := range ms {
+		local, _ := sr.store.LevelHistory(ctx, m.ID)
+		remote, _ := h.store.LevelHistory(ctx, m.ID)
+		if kaohe.CurrentLevel(local) != kaohe.CurrentLevel(remote) || len(local) != len(remote) {
+			t.Errorf("%s: level %d at the showroom, %d at HQ", m.EmployeeNo, kaohe.CurrentLevel(local), kaohe.CurrentLevel(remote))
+		}
+	}
+}
