@@ -40,6 +40,9 @@ func (e *env) cmdEnroll(fs *flag.FlagSet) cli.Run {
 		if _, err := p.signInIfAccounts(ctx, svc, "enroll"); err != nil {
 			return err
 		}
+		if err := svc.BackupBeforeFirstEnrollment(ctx); err != nil {
+			return err
+		}
 		return enroll(ctx, svc.Store, *hqURL, *code, e.stdout)
 	}
 }

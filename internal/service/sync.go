@@ -157,11 +157,29 @@ func (s *Service) Enroll(ctx context.Context, hqURL, code string) (kaohe.Showroo
 	}
 	resume := s.pauseSync()
 	defer resume() // on a new engine, with the new credential
+	if err := s.BackupBeforeFirstEnrollment(ctx); err != nil {
+		return kaohe.Showroom{}, err
+	}
 	sr, err := engine.Enroll(ctx, s.Store, hqURL, code)
 	if err == nil {
 		s.refreshSession(ctx)
 	}
 	return sr, err
+}
+
+// BackupBeforeFirstEnrollment makes a backup when the database has never
+// been enrolled: the first enrollment drops the demo's stand-ins of HQ's
+// acts (store.Enrolled), and what a database held is never beyond reach.
+func (s *Service) BackupBeforeFirstEnrollment(ctx context.Context) error {
+	if s.BackupDir == "" {
+		return nil
+	}
+	token, err := s.Store.Meta(ctx, store.MetaToken)
+	if err != nil || token != "" {
+		return err
+	}
+	_, err = s.Store.Backup(ctx, s.BackupDir, BackupKeep)
+	return err
 }
 
 // RefusedChanges lists the changes HQ refused, with its reasons.

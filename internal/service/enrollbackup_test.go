@@ -1,0 +1,61 @@
+package service
+
+import (
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"kaohe/internal/store"
+	"kaohe/internal/store/hq"
+	"kaohe/sync/server"
+)
+
+// TestFirstEnrollmentBacksUpFirst: a showroom's first enrollment drops the
+// demo's stand-ins of HQ's acts (a certificate among them); a backup made
+// just before holds them, so nothing the database held is beyond reach.
+func TestFirstEnrollmentBacksUpFirst(t *testing.T) {
+	svc := open(t, true)
+	certs, err := svc.Store.Certificates(ctx, "")
+	if err != nil || len(certs) == 0 {
+		t.Fatalf("the demo's certificates: %d %v", len(certs), err)
+	}
+	h, err := hq.Open(ctx, filepath.Join(t.TempDir(), "hq.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer h.Close()
+	srv := httptest.NewServer((&server.Server{Store: h}).Handler())
+	defer srv.Close()
+	_, code, err := h.AddShowroom(ctx, "SH01", "上海徐汇旗舰展厅", "华东片区")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := svc.Enroll(ctx, srv.URL, code); err != nil {
+		t.Fatal(err)
+	}
+	if now, _ := svc.Store.Certificates(ctx, ""); len(now) != 0 {
+		t.Fatalf("%d stand-in certificates kept at enrollment", len(now))
+	}
+	list, err := store.ListBackups(svc.BackupDir)
+	if err != nil || len(list) != 1 {
+		t.Fatalf("backups after the first enrollment: %d %v; want the one made before it", len(list), err)
+	}
+	// The backup, opened as a copy, still has what the enrollment dropped.
+	cp := filepath.Join(t.TempDir(), "copy.db")
+	data, err := os.ReadFile(list[0].Path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(cp, data, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	b, err := store.Open(ctx, cp)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer b.Close()
+	if in, _ := b.Certificates(ctx, ""); len(in) != len(certs) {
+		t.Errorf("the backup holds %d certificates; want the %d dropped", len(in), len(certs))
+	}
+}
