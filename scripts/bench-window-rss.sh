@@ -137,9 +137,9 @@ xdotool key Return
 step first-screen 300
 
 # The screens are the tabs down the left side of the 1280x800 window, one
-# every 36.4 pixels from y=62 (12 in a showroom, 9 in HQ mode).
+# every 36.4 pixels from y=62 (12 in a showroom; 7 for HQ's reviewer H002).
 tabs=12
-[ -z "$hq" ] || tabs=9
+[ -z "$hq" ] || tabs=7
 taby() { echo $((62 + ($1 - 1) * 364 / 10)); }
 # selected: the tab's title is drawn in the accent red once it is chosen.
 selected() {
@@ -202,7 +202,7 @@ if [ -z "$hq" ]; then
 	scroll 100
 	step rewards-scrolled
 else
-	tab 5
+	tab 4 # 各展厅客户经理
 	search all-managers
 	scroll 100
 	step all-managers-scrolled
