@@ -152,6 +152,11 @@ type SyncStatus struct {
 	// UpdateError is why the last build HQ offered was refused (a
 	// tampered file, one missing beside a bundle), or nil.
 	UpdateError error
+	// Applied names the kinds of record (entity names) the sync that just
+	// ended wrote here: pulled from HQ, recovered after a restore, or parked
+	// earlier and applied now. Empty while running and when nothing came,
+	// so the window reads again only what changed.
+	Applied []string
 }
 
 // RefusedChange is a local change HQ refused, with its reason.

@@ -8,6 +8,7 @@ import (
 	"context"
 	"errors"
 	"math/rand/v2"
+	"sort"
 	"sync"
 	"time"
 
@@ -140,8 +141,11 @@ func (e *Engine) Status(ctx context.Context) kaohe.SyncStatus {
 	return st
 }
 
+// update changes the status and tells the listener. Applied is news of
+// one sync's end only: any other update says nothing was applied.
 func (e *Engine) update(ctx context.Context, f func(*kaohe.SyncStatus)) {
 	e.mu.Lock()
+	e.status.Applied = nil
 	f(&e.status)
 	listener := e.OnStatus
 	if e.onSet {
@@ -164,7 +168,8 @@ func (e *Engine) Sync(ctx context.Context) error {
 	e.syncMu.Lock()
 	defer e.syncMu.Unlock()
 	e.update(ctx, func(s *kaohe.SyncStatus) { s.Running = true })
-	err := e.sync(ctx)
+	applied := kinds{}
+	err := e.sync(ctx, applied)
 	now := time.Now()
 	if e.Now != nil {
 		now = e.Now()
@@ -180,6 +185,7 @@ func (e *Engine) Sync(ctx context.Context) error {
 	e.update(ctx, func(s *kaohe.SyncStatus) {
 		s.Running, s.LastError = false, err
 		s.Online = err == nil || !isOffline(err)
+		s.Applied = applied.names() // also what a sync cut short had applied
 		if err == nil {
 			s.LastSync = now
 		}
@@ -187,13 +193,35 @@ func (e *Engine) Sync(ctx context.Context) error {
 	return err
 }
 
-func (e *Engine) sync(ctx context.Context) error {
+// kinds collects the entity names of the changes a sync wrote here.
+type kinds map[string]bool
+
+func (k kinds) add(changes []store.Change) {
+	for _, c := range changes {
+		k[c.Entity] = true
+	}
+}
+
+// names lists the kinds, sorted; nil for none.
+func (k kinds) names() []string {
+	if len(k) == 0 {
+		return nil
+	}
+	out := make([]string, 0, len(k))
+	for n := range k {
+		out = append(out, n)
+	}
+	sort.Strings(out)
+	return out
+}
+
+func (e *Engine) sync(ctx context.Context, applied kinds) error {
 	if c, ok := e.Client.(confirmer); ok {
 		if err := confirm(ctx, e.Store, c); err != nil {
 			return err
 		}
 	}
-	if err := e.recover(ctx); err != nil {
+	if err := e.recover(ctx, applied); err != nil {
 		return err
 	}
 	progress := kaohe.SyncProgressOf(ctx)
@@ -218,6 +246,7 @@ func (e *Engine) sync(ctx context.Context) error {
 			if err := e.Store.ApplyRemote(ctx, "总部同步", changes, resp.Cursor); err != nil {
 				return err
 			}
+			applied.add(changes)
 			p.Received += len(changes)
 			progress(p)
 		}
@@ -225,9 +254,28 @@ func (e *Engine) sync(ctx context.Context) error {
 			// Pulled changes still waiting are tried again even when nothing
 			// new came: a local edit may have freed their way (the user
 			// renumbered a manager HQ refused as a second one).
-			return e.Store.RetryPending(ctx)
+			return e.retryPending(ctx, applied)
 		}
 	}
+}
+
+// retryPending applies the pulled changes parked earlier that can go in
+// now; when some did, their kinds are unknown here, so every kind counts
+// as applied.
+func (e *Engine) retryPending(ctx context.Context, applied kinds) error {
+	before, err := e.Store.PendingRemote(ctx)
+	if err != nil || before == 0 {
+		return err
+	}
+	if err := e.Store.RetryPending(ctx); err != nil {
+		return err
+	}
+	if after, err := e.Store.PendingRemote(ctx); err != nil || after < before {
+		for _, en := range kaohe.Entities() {
+			applied[en.Name] = true
+		}
+	}
+	return nil
 }
 
 // confirmer is a client that can confirm an enrollment.
@@ -256,7 +304,7 @@ type replicaPusher interface {
 // showroom HQ holds comes back (newer states than the backup's win by their
 // counters; changes made here and not sent yet stay), and the replica's
 // sequence goes on after what HQ has seen of it.
-func (e *Engine) recover(ctx context.Context) error {
+func (e *Engine) recover(ctx context.Context, applied kinds) error {
 	need, err := e.Store.NeedsRecovery(ctx)
 	if err != nil || !need {
 		return err
@@ -278,6 +326,7 @@ func (e *Engine) recover(ctx context.Context) error {
 		if err := e.Store.ApplyRecovered(ctx, changes); err != nil {
 			return err
 		}
+		applied.add(changes)
 		cursor, hqSeq = resp.Cursor, resp.ReplicaSeq
 		if !resp.More {
 			break

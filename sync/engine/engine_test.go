@@ -8,6 +8,7 @@ import (
 	"net/http/httptest"
 	"net/url"
 	"path/filepath"
+	"slices"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -348,4 +349,46 @@ type hqPusher struct {
 
 func (p hqPusher) Push(_ context.Context, cs []protocol.Change) ([]protocol.Result, error) {
 	return p.h.store.Push(ctx, p.cred, cs)
+}
+
+// TestStatusSaysWhatTheSyncApplied: the status a sync ends with names the
+// kinds of record it wrote here, so the window reads again only those; a
+// sync that brought nothing names none.
+func TestStatusSaysWhatTheSyncApplied(t *testing.T) {
+	h := newHQ(t)
+	a := enroll(t, h, "SH01", "上海徐汇旗舰展厅", true)
+	var ended []kaohe.SyncStatus
+	a.engine.OnStatus = func(st kaohe.SyncStatus) {
+		if st.Running && len(st.Applied) > 0 {
+			t.Errorf("a running sync says it applied %v", st.Applied)
+		}
+		if !st.Running {
+			ended = append(ended, st)
+		}
+	}
+	last := func() []string {
+		t.Helper()
+		if len(ended) == 0 {
+			t.Fatal("no status at the end of the sync")
+		}
+		return ended[len(ended)-1].Applied
+	}
+	mustSync(t, a) // HQ's reference data comes down
+	if got := last(); !slices.Contains(got, kaohe.EntLevel) || !slices.Contains(got, kaohe.EntShowroom) || slices.Contains(got, kaohe.EntManager) {
+		t.Errorf("the first sync applied %v; want HQ's reference data (level, showroom…), not the showroom's own managers", got)
+	}
+	mustSync(t, a)
+	if got := last(); got != nil {
+		t.Errorf("a sync that brought nothing says it applied %v", got)
+	}
+	if _, err := h.store.BlockAccount(ctx, "SH01", "W001", true, "离职", "admin"); err != nil {
+		t.Fatal(err)
+	}
+	mustSync(t, a)
+	if got := last(); !slices.Equal(got, []string{kaohe.EntAccountBlock}) {
+		t.Errorf("after HQ blocked an account the sync applied %v; want [account_block]", got)
+	}
+	if st := a.engine.Status(ctx); !slices.Equal(st.Applied, []string{kaohe.EntAccountBlock}) {
+		t.Errorf("Status after the sync: applied %v", st.Applied)
+	}
 }
