@@ -3,7 +3,6 @@ package ui
 import (
 	"context"
 	"sync"
-	"sync/atomic"
 
 	"fyne.io/fyne/v2"
 
@@ -142,16 +141,86 @@ func run(l *loader, work func(ctx context.Context) error, done func(error)) {
 	load(l, func(ctx context.Context) (struct{}, error) { return struct{}{}, work(ctx) }, func(_ struct{}, err error) { done(err) })
 }
 
-// version counts the writes made through the window and the syncs that
-// ended: a screen shown again reloads only when it changed since its last
-// load.
-type version struct{ n atomic.Uint64 }
+// version counts the changes of the window's data by kind of record
+// (kaohe entity names): the writes made through the window, what a sync or a
+// bundle applied. A screen shown again reads again only when a kind it shows
+// changed since its last read.
+type version struct {
+	mu  sync.Mutex
+	n   uint64            // one more at every change
+	all uint64            // n at the last change of everything
+	at  map[string]uint64 // kind -> n at its last change
+}
 
-func (v *version) get() uint64 { return v.n.Load() }
-func (v *version) bump()       { v.n.Add(1) }
+// get returns the version now, to remember with a read.
+func (v *version) get() uint64 {
+	v.mu.Lock()
+	defer v.mu.Unlock()
+	return v.n
+}
 
-// managerCache keeps the managers read at one data version, so the screens'
-// pickers do not each read thousands of rows again.
+// bump records a change of the given kinds; of everything when none is
+// given (a restore, an import whose kinds are not known).
+func (v *version) bump(kinds ...string) {
+	v.mu.Lock()
+	defer v.mu.Unlock()
+	v.n++
+	if len(kinds) == 0 {
+		v.all = v.n
+		return
+	}
+	if v.at == nil {
+		v.at = map[string]uint64{}
+	}
+	for _, k := range kinds {
+		v.at[k] = v.n
+	}
+}
+
+// changed says whether any of the kinds changed after the version since;
+// with kinds nil, whether anything did.
+func (v *version) changed(since uint64, kinds []string) bool {
+	v.mu.Lock()
+	defer v.mu.Unlock()
+	if kinds == nil || v.all > since {
+		return v.n > since
+	}
+	for _, k := range kinds {
+		if v.at[k] > since {
+			return true
+		}
+	}
+	return false
+}
+
+// The kinds of record the screens show, by what they read.
+var (
+	// managerKinds: a manager and their level, in every picker and list.
+	managerKinds = []string{kaohe.EntManager, kaohe.EntLevelAssignment, kaohe.EntLevelChange}
+	// applicationKinds: an application and its review.
+	applicationKinds = []string{kaohe.EntApplication, kaohe.EntApplicationEvent, kaohe.EntDecision, kaohe.EntExemption,
+		kaohe.EntLevel, kaohe.EntCertificate}
+	// assessmentKinds: an assessment, what it is scored by and what it
+	// shows as evidence.
+	assessmentKinds = []string{kaohe.EntAssessment, kaohe.EntPeriod, kaohe.EntTemplate, kaohe.EntLevel,
+		kaohe.EntResearch, kaohe.EntFiling, kaohe.EntTarget, kaohe.EntActual}
+	// accountKinds: sign-ins and HQ's blocks.
+	accountKinds = []string{kaohe.EntAccount, kaohe.EntAccountBlock, kaohe.EntHQAccount}
+	// referenceKinds: HQ's reference data.
+	referenceKinds = []string{kaohe.EntLevel, kaohe.EntTemplate, kaohe.EntPeriod, kaohe.EntReviewMember}
+)
+
+// kindsOf joins groups of kinds.
+func kindsOf(groups ...[]string) []string {
+	var out []string
+	for _, g := range groups {
+		out = append(out, g...)
+	}
+	return out
+}
+
+// managerCache keeps the managers read until a manager or a level changes,
+// so the screens' pickers do not each read thousands of rows again.
 type managerCache struct {
 	mu     sync.Mutex
 	at     uint64
@@ -162,13 +231,13 @@ type managerCache struct {
 }
 
 // managers returns every manager (also those who left, whose records still
-// show their names) and the active ones, read once per data version. It runs
-// on any goroutine.
+// show their names) and the active ones, read again only after managers or
+// their levels changed. It runs on any goroutine.
 func (e *env) managers(ctx context.Context) (all, active []kaohe.ManagerLevel, err error) {
 	c := &e.cache
 	v := e.data.get()
 	c.mu.Lock()
-	if c.ok && c.at == v {
+	if c.ok && !e.data.changed(c.at, managerKinds) {
 		all, active = c.all, c.active
 		c.mu.Unlock()
 		return all, active, nil

@@ -43,6 +43,12 @@ type listTable[R any] struct {
 	desc     bool
 	// OnSelected hears of a chosen row.
 	OnSelected func(R)
+	// ID, if set, names a row: the row chosen stays chosen when Set
+	// brings new rows (a refresh after a sync) or the search changes, as
+	// long as it is still shown.
+	ID    func(R) string
+	selID string // the chosen row's ID; "" for none
+	quiet bool   // choosing again after Set: OnSelected is not told
 }
 
 func newListTable[R any](cols []column[R]) *listTable[R] {
@@ -106,8 +112,20 @@ func newListTable[R any](cols []column[R]) *listTable[R] {
 		t.Table.SetColumnWidth(i, c.width)
 	}
 	t.Table.OnSelected = func(id widget.TableCellID) {
-		if t.OnSelected != nil && id.Row >= 0 && id.Row < len(t.rows) {
-			t.OnSelected(t.all[t.rows[id.Row]])
+		if id.Row < 0 || id.Row >= len(t.rows) {
+			return
+		}
+		r := t.all[t.rows[id.Row]]
+		if t.ID != nil {
+			t.selID = t.ID(r)
+		}
+		if t.OnSelected != nil && !t.quiet {
+			t.OnSelected(r)
+		}
+	}
+	t.Table.OnUnselected = func(widget.TableCellID) {
+		if !t.quiet {
+			t.selID = ""
 		}
 	}
 	t.Search.OnChanged = func(string) { t.filter() }
@@ -162,8 +180,38 @@ func (t *listTable[R]) filter() {
 	}
 	t.sortRows()
 	t.Count.SetText(T("list.count", "Count", len(t.rows)))
+	t.quiet = true
 	t.Table.UnselectAll()
+	t.reselect()
+	t.quiet = false
 	t.Table.Refresh()
+}
+
+// reselect chooses again the row chosen before, if it is still shown.
+func (t *listTable[R]) reselect() {
+	if t.ID == nil || t.selID == "" {
+		return
+	}
+	for i, r := range t.rows {
+		if t.ID(t.all[r]) == t.selID {
+			t.Table.Select(widget.TableCellID{Row: i, Col: 0})
+			return
+		}
+	}
+}
+
+// Selected returns the row chosen, if it is shown (rows with an ID only).
+func (t *listTable[R]) Selected() (R, bool) {
+	var zero R
+	if t.ID == nil || t.selID == "" {
+		return zero, false
+	}
+	for _, r := range t.rows {
+		if t.ID(t.all[r]) == t.selID {
+			return t.all[r], true
+		}
+	}
+	return zero, false
 }
 
 // SortBy sorts by a column; a second tap on the same column reverses.
@@ -174,6 +222,9 @@ func (t *listTable[R]) SortBy(col int) {
 		t.sortCol, t.desc = col, false
 	}
 	t.sortRows()
+	t.quiet = true
+	t.reselect() // the same row, at its new place
+	t.quiet = false
 	t.Table.Refresh()
 }
 

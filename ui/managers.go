@@ -60,8 +60,9 @@ func managerColumns() []managerColumn {
 type ManagersScreen struct {
 	store   ManagerStore
 	onError func(error)
-	e       *env // nil in the read-only list
-	sel     int  // selected row, -1 for none
+	e       *env   // nil in the read-only list
+	sel     int    // selected row, -1 for none
+	selID   string // the selected manager: chosen again after a read or a search
 	body    *fyne.Container
 
 	ld      *loader                 // nil: the store is read on the UI thread (a list without a window)
@@ -139,7 +140,12 @@ func buildManagers(s ManagerStore, onError func(error), e *env, extra ...manager
 	for i, c := range m.cols {
 		m.Table.SetColumnWidth(i, c.width)
 	}
-	m.Table.OnSelected = func(id widget.TableCellID) { m.sel = id.Row }
+	m.Table.OnSelected = func(id widget.TableCellID) {
+		m.sel = id.Row
+		if id.Row >= 0 && id.Row < len(m.rows) {
+			m.selID = m.rows[id.Row].ID
+		}
+	}
 	top := container.NewBorder(nil, nil, nil, container.NewHBox(m.Level, m.Count), m.Search)
 	if e != nil {
 		top = container.NewVBox(m.toolbar(), top)
@@ -232,6 +238,12 @@ func (m *ManagersScreen) filter() {
 	}
 	m.sel = -1
 	m.Table.UnselectAll()
+	for i, r := range m.rows { // the manager chosen stays chosen while shown
+		if r.ID == m.selID && m.selID != "" {
+			m.Table.Select(widget.TableCellID{Row: i, Col: 0})
+			break
+		}
+	}
 	m.Count.SetText(T("managers.count", "Count", len(m.rows)))
 	m.Table.Refresh()
 }

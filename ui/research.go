@@ -83,6 +83,7 @@ func newResearchScreen(e *env) *ResearchScreen {
 		{key: "research.cooperation", width: 150, text: func(r kaohe.MarketResearch) string { return r.Cooperation }},
 	})
 	s.List.SetEmpty("empty.research")
+	s.List.ID = func(r kaohe.MarketResearch) string { return r.ID }
 	s.List.SortBy(0) // the same column again: latest first
 	save := primaryButton(T("action.save"), theme.DocumentSaveIcon(), s.Save)
 	form := widget.NewForm(

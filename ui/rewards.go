@@ -65,6 +65,7 @@ func newRewardScreen(e *env) *RewardScreen {
 		{key: "field.decided_by", width: 90, text: func(r kaohe.RewardPenalty) string { return r.DecidedBy }},
 	})
 	s.List.SetEmpty("empty.rewards")
+	s.List.ID = func(r kaohe.RewardPenalty) string { return r.ID }
 	s.List.SortBy(0) // the same column again: latest first
 	save := primaryButton(T("action.save"), theme.DocumentSaveIcon(), s.Save)
 	form := widget.NewForm(

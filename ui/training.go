@@ -72,6 +72,7 @@ func newTrainingScreen(e *env) *TrainingScreen {
 	})
 	s.Sessions.SortBy(0) // the same column again: latest first
 	s.Sessions.SetEmpty("empty.training")
+	s.Sessions.ID = func(t kaohe.Training) string { return t.ID }
 	s.Sessions.OnSelected = func(t kaohe.Training) { s.edit(t) }
 
 	labels := make([]string, len(attendResults))
@@ -137,14 +138,22 @@ func (s *TrainingScreen) View() fyne.CanvasObject { return s.view }
 func (s *TrainingScreen) stop() { s.loader.stop(); s.att.stop() }
 
 // Reload re-reads the sessions and the one being edited.
-func (s *TrainingScreen) Reload() {
+func (s *TrainingScreen) Reload() { s.read(false) }
+
+// refresh re-reads the sessions (a sync brought changes) and leaves the
+// session being edited and its attendance as typed.
+func (s *TrainingScreen) refresh() { s.read(true) }
+
+func (s *TrainingScreen) read(keepForm bool) {
 	load(&s.loader, s.e.svc.Trainings, func(items []kaohe.Training, err error) {
 		if err != nil {
 			s.e.showError(err)
 		}
 		s.items = items
 		s.Sessions.Set(items)
-		s.edit(s.cur)
+		if !keepForm {
+			s.edit(s.cur)
+		}
 	})
 }
 

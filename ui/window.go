@@ -78,7 +78,8 @@ type screen interface {
 // page is one tab: its screen is built the first time it is shown, and
 // read again when shown after a write or a sync.
 type page struct {
-	key   string // the tab's title key, "nav.training"
+	key   string   // the tab's title key, "nav.training"
+	deps  []string // the kinds of record it shows (nil: any)
 	build func() screen
 	s     screen
 	item  *container.TabItem
@@ -118,7 +119,12 @@ func NewWindow(p Params) *Window {
 	// ended may have brought changes.
 	p.Service.OnSyncStatus(func(st kaohe.SyncStatus) {
 		if !st.Running {
-			w.e.data.bump()
+			if len(st.Applied) > 0 {
+				// What the sync wrote here: the screens showing those
+				// kinds read again, the one on screen at once.
+				w.e.data.bump(st.Applied...)
+				w.e.work.post(w.refreshShown)
+			}
 			w.e.work.post(w.signedOutBySync)
 		}
 		w.e.work.post(func() {
@@ -172,35 +178,40 @@ func (w *Window) build(i int) fyne.CanvasObject {
 	w.Training, w.Rewards, w.Research, w.Documents, w.Sync, w.Settings = nil, nil, nil, nil, nil, nil
 	w.Review, w.Reference, w.Filing, w.HQReport, w.AllManagers, w.Accounts, w.Audit = nil, nil, nil, nil, nil, nil, nil
 
-	pg := func(key string, build func() screen) *page { return &page{key: key, build: build} }
-	sync := pg("nav.sync", func() screen { w.Sync = newSyncScreen(e); return w.Sync })
-	settings := pg("nav.settings", func() screen {
+	// Each page names the kinds of record it shows: it reads again only
+	// when one of them changed (nil: any change).
+	pg := func(key string, deps []string, build func() screen) *page {
+		return &page{key: key, deps: deps, build: build}
+	}
+	managers := func(more ...string) []string { return kindsOf(managerKinds, more) }
+	sync := pg("nav.sync", nil, func() screen { w.Sync = newSyncScreen(e); return w.Sync })
+	settings := pg("nav.settings", nil, func() screen {
 		w.Settings = newSettingsScreen(e, w.switchLanguage, w.reload)
 		return w.Settings
 	})
-	accounts := pg("nav.accounts", func() screen { w.Accounts = newAccountsScreen(e); return w.Accounts })
+	accounts := pg("nav.accounts", kindsOf(accountKinds, []string{kaohe.EntShowroom}), func() screen { w.Accounts = newAccountsScreen(e); return w.Accounts })
 	if e.svc.IsHQ(bg) {
 		w.pages = []*page{
-			pg("nav.review", func() screen { w.Review = newReviewScreen(e); return w.Review }),
-			pg("nav.filing", func() screen { w.Filing = newFilingScreen(e); return w.Filing }),
-			pg("nav.hq_report", func() screen { w.HQReport = newHQReportScreen(e); return w.HQReport }),
-			pg("nav.reference", func() screen { w.Reference = newReferenceScreen(e); return w.Reference }),
+			pg("nav.review", nil, func() screen { w.Review = newReviewScreen(e); return w.Review }),
+			pg("nav.filing", nil, func() screen { w.Filing = newFilingScreen(e); return w.Filing }),
+			pg("nav.hq_report", nil, func() screen { w.HQReport = newHQReportScreen(e); return w.HQReport }),
+			pg("nav.reference", referenceKinds, func() screen { w.Reference = newReferenceScreen(e); return w.Reference }),
 			// read-only: managers belong to their showrooms
-			pg("nav.all_managers", func() screen { w.AllManagers = newAllManagersScreen(e); return w.AllManagers }),
-			pg("nav.audit", func() screen { w.Audit = newAuditScreen(e); return w.Audit }),
+			pg("nav.all_managers", managers(kaohe.EntShowroom), func() screen { w.AllManagers = newAllManagersScreen(e); return w.AllManagers }),
+			pg("nav.audit", nil, func() screen { w.Audit = newAuditScreen(e); return w.Audit }),
 			accounts, sync, settings,
 		}
 	} else {
 		w.pages = []*page{
-			pg("nav.dashboard", func() screen { w.Dashboard = newDashboard(e); return w.Dashboard }),
-			pg("nav.managers", func() screen { w.Managers = newManagersScreen(e); return w.Managers }),
-			pg("nav.targets", func() screen { w.Targets = newTargetScreen(e); return w.Targets }),
-			pg("nav.assessments", func() screen { w.Assessments = newAssessmentScreen(e); return w.Assessments }),
-			pg("nav.applications", func() screen { w.Applications = newApplicationScreen(e); return w.Applications }),
-			pg("nav.training", func() screen { w.Training = newTrainingScreen(e); return w.Training }),
-			pg("nav.rewards", func() screen { w.Rewards = newRewardScreen(e); return w.Rewards }),
-			pg("nav.research", func() screen { w.Research = newResearchScreen(e); return w.Research }),
-			pg("nav.documents", func() screen { w.Documents = newDocumentScreen(e); return w.Documents }),
+			pg("nav.dashboard", nil, func() screen { w.Dashboard = newDashboard(e); return w.Dashboard }),
+			pg("nav.managers", managers(), func() screen { w.Managers = newManagersScreen(e); return w.Managers }),
+			pg("nav.targets", managers(kaohe.EntTarget, kaohe.EntActual), func() screen { w.Targets = newTargetScreen(e); return w.Targets }),
+			pg("nav.assessments", managers(assessmentKinds...), func() screen { w.Assessments = newAssessmentScreen(e); return w.Assessments }),
+			pg("nav.applications", managers(applicationKinds...), func() screen { w.Applications = newApplicationScreen(e); return w.Applications }),
+			pg("nav.training", managers(kaohe.EntTraining, kaohe.EntAttendance), func() screen { w.Training = newTrainingScreen(e); return w.Training }),
+			pg("nav.rewards", managers(kaohe.EntReward), func() screen { w.Rewards = newRewardScreen(e); return w.Rewards }),
+			pg("nav.research", managers(kaohe.EntResearch), func() screen { w.Research = newResearchScreen(e); return w.Research }),
+			pg("nav.documents", managers(kaohe.EntPeriod), func() screen { w.Documents = newDocumentScreen(e); return w.Documents }),
 			accounts, sync, settings,
 		}
 	}
@@ -260,8 +271,9 @@ func (w *Window) showRoom() {
 	w.room.SetText(room)
 }
 
-// show brings the i-th screen up: built the first time, read again when the
-// data changed since it last read. The screen left behind stops its work.
+// show brings the i-th screen up: built the first time, read again when a
+// kind of record it shows changed since it last read. The screen left
+// behind stops its work.
 func (w *Window) show(i int) {
 	if i < 0 || i >= len(w.pages) {
 		return
@@ -278,8 +290,15 @@ func (w *Window) show(i int) {
 	switch {
 	case p.s == nil:
 		p.s = p.build()
-	case p.seen != v:
+	case isStale(p.s):
 		p.s.Reload()
+	case w.e.data.changed(p.seen, p.deps):
+		// What is typed or chosen there stays, as when it is on screen.
+		if ls, ok := p.s.(liveScreen); ok {
+			ls.refresh()
+		} else {
+			p.s.Reload()
+		}
 	}
 	p.seen = v
 	// Into the tab's own holder (taken out when another tab is chosen):
@@ -290,6 +309,13 @@ func (w *Window) show(i int) {
 		holder.Objects = []fyne.CanvasObject{p.s.View()}
 		holder.Refresh()
 	}
+}
+
+// isStale says whether a screen left while reading what was chosen must read
+// again though its data did not change.
+func isStale(s screen) bool {
+	st, ok := s.(interface{ stale() bool })
+	return ok && st.stale()
 }
 
 // Open shows the screen of the given tab key ("nav.training").
@@ -304,31 +330,34 @@ func (w *Window) Open(key string) {
 
 // DataChanged tells the window that its data changed underneath it, not
 // through its own service (a bundle imported from the drop folder): every
-// screen reads again when next shown, and the one on screen at once when it
-// only shows data (a screen with a form keeps what is typed and reads when
-// shown again). It may be called from any goroutine.
+// screen reads again when next shown, and the one on screen at once (what
+// is typed and chosen there stays). A sync that applied changes does the
+// same for the kinds it applied. It may be called from any goroutine.
 func (w *Window) DataChanged() {
 	w.e.data.bump()
 	w.e.work.post(w.refreshShown)
 }
 
-// liveScreen is a screen that holds no typing of its own, so reading it
-// again while it is shown loses nothing.
-type liveScreen interface{ live() }
+// liveScreen is a screen that can read again while shown and lose nothing:
+// refresh re-reads what it lists and leaves what is typed or chosen (a form
+// being filled, the row selected). A screen that is not one reads again
+// when next shown.
+type liveScreen interface{ refresh() }
 
-// refreshShown reads the screen on show again if the data changed since it
-// last read and it holds no typing.
+// refreshShown reads the screen on show again if a kind it shows changed
+// since it last read.
 func (w *Window) refreshShown() {
 	p := w.current
 	if p == nil || p.s == nil {
 		return
 	}
-	if _, ok := p.s.(liveScreen); !ok {
+	ls, ok := p.s.(liveScreen)
+	if !ok {
 		return
 	}
-	if v := w.e.data.get(); p.seen != v {
+	if v := w.e.data.get(); w.e.data.changed(p.seen, p.deps) {
 		p.seen = v
-		p.s.Reload()
+		ls.refresh()
 	}
 }
 
@@ -369,8 +398,18 @@ type userError struct{ err error }
 func (e userError) Error() string { return ErrorText(e.err) }
 func (e userError) Unwrap() error { return e.err }
 
-// The screens that only show data (liveScreen): read again at once when
-// their data changes underneath the window.
-func (*DashboardScreen) live() {}
-func (*ManagersScreen) live()  {}
-func (*SyncScreen) live()      {}
+// The screens that only show data (liveScreen): reading again is all of
+// refreshing.
+func (s *DashboardScreen) refresh() { s.Reload() }
+func (m *ManagersScreen) refresh()  { m.Reload() }
+func (s *SyncScreen) refresh()      { s.Reload() }
+func (s *HQReportScreen) refresh()  { s.Reload() }
+func (s *AuditScreen) refresh()     { s.Reload() }
+
+// The screens with a form whose Reload leaves it as typed: the lists and
+// pickers change, what is typed and chosen stays.
+func (s *RewardScreen) refresh()   { s.Reload() }
+func (s *ResearchScreen) refresh() { s.Reload() }
+func (s *DocumentScreen) refresh() { s.Reload() }
+func (s *SettingsScreen) refresh() { s.Reload() }
+func (s *FilingScreen) refresh()   { s.Reload() } // the rows checked stay checked
