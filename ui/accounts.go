@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"context"
 	"strconv"
 	"strings"
 
@@ -15,11 +16,13 @@ import (
 // AccountsScreen keeps the install's accounts (showroom manager; HQ admin in
 // HQ mode) and the idle-lock setting.
 type AccountsScreen struct {
+	loader
 	e    *env
 	list []kaohe.Account
 	cur  kaohe.Account
 
-	List       *widget.List
+	// List is the install's accounts, sortable and searchable.
+	List       *listTable[kaohe.Account]
 	Name       *widget.Entry
 	EmployeeNo *widget.Entry
 	Role       *widget.Select
@@ -28,6 +31,7 @@ type AccountsScreen struct {
 	Save       *widget.Button
 	New        *widget.Button
 	Idle       *widget.Entry
+	idleTyped  bool // Idle holds what was typed, not what was read
 	SaveIdle   *widget.Button
 	Message    *widget.Label
 	view       fyne.CanvasObject
@@ -44,9 +48,10 @@ type AccountsScreen struct {
 }
 
 func newAccountsScreen(e *env) *AccountsScreen {
-	s := &AccountsScreen{e: e, Name: widget.NewEntry(), EmployeeNo: widget.NewEntry(), Password: widget.NewPasswordEntry(), Message: wrapLabel("")}
+	s := &AccountsScreen{loader: loader{e: e}, e: e, Name: widget.NewEntry(), EmployeeNo: widget.NewEntry(), Password: widget.NewPasswordEntry(), Message: wrapLabel("")}
 	s.roles = kaohe.ShowroomRoles
-	if e.svc.IsHQ(bg) {
+	hqMode := e.svc.IsHQ(bg)
+	if hqMode {
 		s.roles = kaohe.HQRoles
 	}
 	var names []string
@@ -54,21 +59,21 @@ func newAccountsScreen(e *env) *AccountsScreen {
 		names = append(names, T("role."+string(r)))
 	}
 	s.Role = widget.NewSelect(names, nil)
+	s.Role.PlaceHolder = T("select.placeholder") // not Fyne's English "(Select one)"
 	s.Disabled = widget.NewCheck(T("accounts.disabled"), nil)
 	s.Password.SetPlaceHolder(T("accounts.password_keep"))
-	s.List = widget.NewList(func() int { return len(s.list) }, func() fyne.CanvasObject { return widget.NewLabel("") },
-		func(i widget.ListItemID, o fyne.CanvasObject) {
-			a := s.list[i]
-			text := personName(a.Name, a.EmployeeNo) + " " + T("role."+string(a.Role))
-			if !a.Active() {
-				text += " · " + T("accounts.disabled")
-			}
-			o.(*widget.Label).SetText(text)
-		})
-	s.List.OnSelected = func(i widget.ListItemID) { s.edit(s.list[i]) }
+	s.List = newListTable([]column[kaohe.Account]{
+		{key: "field.employee_no", width: 90, text: func(a kaohe.Account) string { return a.EmployeeNo }},
+		{key: "field.name", width: 110, text: func(a kaohe.Account) string { return a.Name }},
+		{key: "field.role", width: 110, text: func(a kaohe.Account) string { return T("role." + string(a.Role)) }},
+		{key: "field.status", width: 100, text: accountState},
+	})
+	s.List.ID = func(a kaohe.Account) string { return a.ID }
+	s.List.OnSelected = func(a kaohe.Account) { s.edit(a) }
 	s.Save = primaryButton(T("action.save"), theme.DocumentSaveIcon(), s.save)
-	s.New = widget.NewButtonWithIcon(T("accounts.new"), theme.ContentAddIcon(), func() { s.List.UnselectAll(); s.edit(kaohe.Account{}) })
+	s.New = widget.NewButtonWithIcon(T("accounts.new"), theme.ContentAddIcon(), func() { s.List.Table.UnselectAll(); s.edit(kaohe.Account{}) })
 	s.Idle = widget.NewEntry()
+	s.Idle.OnChanged = func(string) { s.idleTyped = true }
 	s.SaveIdle = widget.NewButton(T("action.save"), s.saveIdle)
 	form := widget.NewForm(
 		widget.NewFormItem(T("field.name"), s.Name),
@@ -79,8 +84,8 @@ func newAccountsScreen(e *env) *AccountsScreen {
 	)
 	idle := widget.NewForm(widget.NewFormItem(T("field.idle_minutes"), container.NewBorder(nil, nil, nil, s.SaveIdle, s.Idle)))
 	right := container.NewVBox(form, container.NewHBox(s.Save, s.New), s.Message, widget.NewSeparator(), idle)
-	s.view = container.NewHSplit(container.NewBorder(widget.NewLabel(T("nav.accounts")), nil, nil, nil, s.List), container.NewVScroll(right))
-	if e.svc.IsHQ(bg) {
+	s.view = container.NewHSplit(container.NewBorder(widget.NewLabel(T("nav.accounts")), nil, nil, nil, s.List.View()), container.NewVScroll(right))
+	if hqMode {
 		split := container.NewVSplit(s.view, s.showroomAccounts())
 		split.Offset = 0.5
 		s.view = split
@@ -97,15 +102,7 @@ func (s *AccountsScreen) View() fyne.CanvasObject { return s.view }
 // disable (a reason) and enable: HQ's word reaches the showroom with its
 // next sync. The service refuses anyone but HQ's admin.
 func (s *AccountsScreen) showroomAccounts() fyne.CanvasObject {
-	state := func(a kaohe.Account) string {
-		switch {
-		case a.BlockedByHQ:
-			return T("accounts.blocked_by_hq")
-		case a.Disabled:
-			return T("accounts.disabled")
-		}
-		return T("accounts.active")
-	}
+	state := accountState
 	s.Rooms = newListTable([]column[kaohe.Account]{
 		{key: "col.showroom", width: 110, text: func(a kaohe.Account) string { return s.codes[a.ShowroomID] }},
 		{key: "field.employee_no", width: 90, text: func(a kaohe.Account) string { return a.EmployeeNo }},
@@ -146,34 +143,70 @@ func (s *AccountsScreen) block(blocked bool) {
 	say(s.RoomMessage, T(key, "Name", Textf("%s（%s）", a.Name, a.EmployeeNo)), false)
 }
 
-// Reload re-reads the accounts.
-func (s *AccountsScreen) Reload() {
-	var err error
-	if s.list, err = s.e.svc.Accounts(bg, s.e.actor); err != nil {
-		say(s.Message, ErrorText(err), true)
+// accountState says whether an account may sign in, and who stopped it.
+func accountState(a kaohe.Account) string {
+	switch {
+	case a.BlockedByHQ:
+		return T("accounts.blocked_by_hq")
+	case a.Disabled:
+		return T("accounts.disabled")
 	}
-	s.List.Refresh()
-	s.Idle.SetText(strconv.Itoa(s.e.svc.IdleLockMinutes(bg)))
-	if s.Rooms != nil {
-		s.codes = map[string]string{}
-		if srs, err := s.e.svc.Showrooms(bg); err == nil {
+	return T("accounts.active")
+}
+
+// Reload re-reads the accounts, in the background; the form stays as
+// typed (a saved account is put in it by save).
+func (s *AccountsScreen) Reload() {
+	type read struct {
+		list, rooms []kaohe.Account
+		idle        int
+		codes       map[string]string
+		err         error // the install's accounts
+		roomErr     error // the showrooms' accounts (HQ mode)
+	}
+	e, actor, hq := s.e, s.e.actor, s.Rooms != nil
+	load(&s.loader, func(ctx context.Context) (r read, _ error) {
+		r.list, r.err = e.svc.Accounts(ctx, actor)
+		r.idle = e.svc.IdleLockMinutes(ctx)
+		if !hq {
+			return r, nil
+		}
+		r.codes = map[string]string{}
+		if srs, err := e.svc.Showrooms(ctx); err == nil {
 			for _, sr := range srs {
-				s.codes[sr.ID] = sr.Code
+				r.codes[sr.ID] = sr.Code
 			}
 		}
-		all, err := s.e.svc.AllAccounts(bg, s.e.actor)
-		if err != nil {
-			say(s.RoomMessage, ErrorText(err), true)
-		}
-		var rooms []kaohe.Account
+		all, err := e.svc.AllAccounts(ctx, actor)
+		r.roomErr = err
 		for _, a := range all {
 			if a.ShowroomID != "" {
-				rooms = append(rooms, a)
+				r.rooms = append(r.rooms, a)
 			}
 		}
-		s.Rooms.Set(rooms)
-	}
+		return r, nil
+	}, func(r read, _ error) {
+		if r.err != nil {
+			say(s.Message, ErrorText(r.err), true)
+		}
+		s.list = r.list
+		s.List.Set(r.list)
+		if !s.idleTyped { // a number being typed stays
+			s.Idle.SetText(strconv.Itoa(r.idle))
+			s.idleTyped = false
+		}
+		if hq {
+			if r.roomErr != nil {
+				say(s.RoomMessage, ErrorText(r.roomErr), true)
+			}
+			s.codes = r.codes
+			s.Rooms.Set(r.rooms)
+		}
+	})
 }
+
+// refresh re-reads the lists (a sync brought changes); the form stays.
+func (s *AccountsScreen) refresh() { s.Reload() }
 
 func (s *AccountsScreen) edit(a kaohe.Account) {
 	s.cur = a
@@ -215,5 +248,6 @@ func (s *AccountsScreen) saveIdle() {
 		say(s.Message, ErrorText(err), true)
 		return
 	}
+	s.idleTyped = false
 	say(s.Message, T("accounts.idle_saved", "Minutes", n), false)
 }

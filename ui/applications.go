@@ -22,7 +22,8 @@ type ApplicationScreen struct {
 	// Empty says why the screen has nothing to show and what to do.
 	Empty *emptyNote
 
-	List     *widget.List
+	// List is every application, sortable and searchable.
+	List     *listTable[kaohe.ApplicationView]
 	apps     []kaohe.ApplicationView
 	names    map[string]kaohe.ManagerLevel
 	levels   kaohe.Levels
@@ -62,18 +63,21 @@ func newApplicationScreen(e *env) *ApplicationScreen {
 	s.Submit = primaryButton(T("apply.submit"), theme.UploadIcon(), s.submit)
 	print := widget.NewButtonWithIcon(T("doc.application"), theme.DocumentPrintIcon(), func() {
 		if m, ok := s.names[s.cur.ManagerID]; ok && s.cur.ID != "" {
-			e.makePDF(T("doc.application")+"-"+m.EmployeeNo, func(path string) error { return e.svc.ApplicationPDF(bg, m.EmployeeNo, path) })
+			e.makePDF(T("doc.application")+"-"+m.EmployeeNo, func(ctx context.Context, path string) error { return e.svc.ApplicationPDF(ctx, m.EmployeeNo, path) })
 		}
 	})
-	newBtn := widget.NewButtonWithIcon(T("apply.new"), theme.ContentAddIcon(), func() { s.edit(kaohe.ApplicationView{}) })
+	newBtn := widget.NewButtonWithIcon(T("apply.new"), theme.ContentAddIcon(), func() { s.List.Table.UnselectAll(); s.edit(kaohe.ApplicationView{}) })
 
-	s.List = widget.NewList(func() int { return len(s.apps) },
-		func() fyne.CanvasObject { return widget.NewLabel("") },
-		func(i widget.ListItemID, o fyne.CanvasObject) {
-			a := s.apps[i]
-			o.(*widget.Label).SetText(Textf("%s → %s　%s", s.who(a.ManagerID), LevelName(a.TargetLevel), T("state."+string(a.Review.State))))
-		})
-	s.List.OnSelected = func(i widget.ListItemID) { s.edit(s.apps[i]) }
+	s.List = newListTable([]column[kaohe.ApplicationView]{
+		{key: "col.manager", width: 120, text: func(a kaohe.ApplicationView) string { return s.who(a.ManagerID) }},
+		{key: "col.target", width: 70, text: func(a kaohe.ApplicationView) string { return LevelName(a.TargetLevel) },
+			less: func(a, b kaohe.ApplicationView) bool { return a.TargetLevel < b.TargetLevel }},
+		{key: "col.status", width: 100, text: func(a kaohe.ApplicationView) string { return T("state." + string(a.Review.State)) }},
+		{key: "col.submitted", width: 135, text: func(a kaohe.ApplicationView) string { return FormatDate(a.Review.Submitted()) },
+			less: func(a, b kaohe.ApplicationView) bool { return a.Review.Submitted().Before(b.Review.Submitted()) }},
+	})
+	s.List.ID = func(a kaohe.ApplicationView) string { return a.ID }
+	s.List.OnSelected = func(a kaohe.ApplicationView) { s.edit(a) }
 
 	s.Manager = newSelectOf[string](nil, func(id string) string { return s.who(id) }, func(string) { s.check() })
 	s.Target = newSelectOf([]kaohe.Level{kaohe.Level1, kaohe.Level2, kaohe.Level3, kaohe.Level4, kaohe.Level5}, LevelName, func(kaohe.Level) { s.check() })
@@ -91,9 +95,9 @@ func newApplicationScreen(e *env) *ApplicationScreen {
 	right := container.NewBorder(nil, container.NewVBox(s.Message, container.NewHBox(s.SaveBtn, s.Submit, print)), nil, nil,
 		container.NewVScroll(container.NewVBox(form, widget.NewSeparator(), bold(T("apply.progress")), s.Timeline)))
 	s.Empty = newEmptyNote()
-	left := container.NewBorder(container.NewVBox(newBtn, s.Empty.View()), nil, nil, nil, s.List)
+	left := container.NewBorder(container.NewVBox(newBtn, s.Empty.View()), nil, nil, nil, s.List.View())
 	split := container.NewHSplit(left, right)
-	split.Offset = 0.3
+	split.Offset = 0.38
 	s.view = split
 	s.Reload()
 	return s
@@ -109,8 +113,16 @@ func (s *ApplicationScreen) who(id string) string {
 	return "—"
 }
 
-// Reload re-reads the applications, in the background.
-func (s *ApplicationScreen) Reload() {
+// Reload re-reads the applications, in the background, and shows the one
+// being edited as stored.
+func (s *ApplicationScreen) Reload() { s.read(false) }
+
+// refresh re-reads the list (a sync brought changes) and leaves the form as
+// typed; an application shown read-only is shown as it now stands (HQ's
+// decisions move it on).
+func (s *ApplicationScreen) refresh() { s.read(true) }
+
+func (s *ApplicationScreen) read(keepForm bool) {
 	type read struct {
 		levels kaohe.Levels
 		ms     []kaohe.ManagerLevel
@@ -135,13 +147,14 @@ func (s *ApplicationScreen) Reload() {
 			return
 		}
 		doneLoading(s.Message)
-		s.loaded(r.levels, r.ms, r.apps)
+		s.loaded(r.levels, r.ms, r.apps, keepForm)
 	})
 }
 
 // loaded shows what Reload read, the application shown kept, and the
-// message said meanwhile (a save's outcome) too.
-func (s *ApplicationScreen) loaded(levels kaohe.Levels, ms []kaohe.ManagerLevel, apps []kaohe.ApplicationView) {
+// message said meanwhile (a save's outcome) too. With keepForm, a form open
+// for typing is left as it is.
+func (s *ApplicationScreen) loaded(levels kaohe.Levels, ms []kaohe.ManagerLevel, apps []kaohe.ApplicationView, keepForm bool) {
 	s.levels, s.apps = levels, apps
 	s.names = s.e.byID(ms)
 	var active []string
@@ -155,13 +168,22 @@ func (s *ApplicationScreen) loaded(levels kaohe.Levels, ms []kaohe.ManagerLevel,
 	} else {
 		s.Empty.Say(len(s.apps) == 0, "empty.applications")
 	}
+	chosen := s.selectedManager()
 	s.Manager.values = active
 	s.Manager.Options = make([]string, len(active))
 	for i, id := range active {
 		s.Manager.Options[i] = s.who(id)
 	}
-	s.List.UnselectAll()
-	s.List.Refresh()
+	s.List.Set(s.apps)
+	if keepForm && (s.cur.ID == "" || s.cur.Review.State == kaohe.AppDraft) {
+		// Being typed: the choices change under it, nothing typed does.
+		s.Manager.Set(chosen)
+		s.Manager.Refresh()
+		if s.cur.ID != "" {
+			s.Manager.Disable()
+		}
+		return
+	}
 	msg, imp := s.Message.Text, s.Message.Importance
 	defer func() {
 		s.Message.Importance = imp

@@ -37,19 +37,25 @@ type AssessmentScreen struct {
 	FillPlan   *widget.Button
 
 	loader
-	a       kaohe.Assessment
-	tpl     kaohe.Template
-	pnames  map[string]string // the periods' names, by id
-	mlabels map[string]string // the pickable managers' labels, by id
-	form    *fyne.Container
-	periods map[string]kaohe.Period
+	pick loader // the chosen manager's assessment, read after each pick
+	a    kaohe.Assessment
+	// research is the chosen manager's market research (the evidence
+	// counts), read with the assessment.
+	research   []kaohe.MarketResearch
+	assessable map[string]kaohe.ManagerLevel // the pickable managers, by id
+	reading    bool                          // the chosen assessment is being read
+	tpl        kaohe.Template
+	pnames     map[string]string // the periods' names, by id
+	mlabels    map[string]string // the pickable managers' labels, by id
+	form       *fyne.Container
+	periods    map[string]kaohe.Period
 	// Evidence shows, beside the items they support, how many market
 	// surveys the manager recorded in the period.
 	Evidence map[string]*widget.Label
 }
 
 func newAssessmentScreen(e *env) *AssessmentScreen {
-	s := &AssessmentScreen{loader: loader{e: e}, e: e, view: container.NewStack(), form: container.NewStack()}
+	s := &AssessmentScreen{loader: loader{e: e}, pick: loader{e: e}, e: e, view: container.NewStack(), form: container.NewStack()}
 	s.Period = newSelectOf[string](nil, func(id string) string { return s.pnames[id] }, func(string) { s.load() })
 	s.Manager = newSelectOf[string](nil, func(id string) string { return s.mlabels[id] }, func(string) { s.load() })
 	s.Total, s.Grade, s.Coef, s.Status = widget.NewLabel(""), widget.NewLabel(""), widget.NewLabel(""), widget.NewLabel("")
@@ -72,8 +78,9 @@ func newAssessmentScreen(e *env) *AssessmentScreen {
 			return
 		}
 		m, _ := s.managerRow()
-		e.makePDF(T("doc.report")+"-"+m.EmployeeNo+"-"+s.a.PeriodID, func(path string) error {
-			return e.svc.ReportPDF(bg, m.EmployeeNo, s.a.PeriodID, path)
+		pid := s.a.PeriodID
+		e.makePDF(T("doc.report")+"-"+m.EmployeeNo+"-"+pid, func(ctx context.Context, path string) error {
+			return e.svc.ReportPDF(ctx, m.EmployeeNo, pid, path)
 		})
 	})
 	s.Reload()
@@ -83,7 +90,7 @@ func newAssessmentScreen(e *env) *AssessmentScreen {
 	export := widget.NewButtonWithIcon(T("excel.export_assessments"), theme.DownloadIcon(), func() {
 		pid, ok := s.Period.Value()
 		if ok {
-			e.exportXLSX(T("excel.assessments_file", "Period", pid), func(p string) error { return e.svc.ExportAssessments(bg, pid, p) })
+			e.exportXLSX(T("excel.assessments_file", "Period", pid), func(ctx context.Context, p string) error { return e.svc.ExportAssessments(ctx, pid, p) })
 		}
 	})
 	buttons := container.NewHBox(s.SaveBtn, s.Submit, s.FillPlan, print, export)
@@ -95,8 +102,21 @@ func newAssessmentScreen(e *env) *AssessmentScreen {
 // View returns the screen's content.
 func (s *AssessmentScreen) View() fyne.CanvasObject { return s.view }
 
+// stop abandons the reads in flight: the screen went away.
+func (s *AssessmentScreen) stop() { s.loader.stop(); s.pick.stop() }
+
+// stale says the assessment chosen was never shown (its read was
+// abandoned): the screen reads again when shown.
+func (s *AssessmentScreen) stale() bool { return s.reading }
+
 // Reload refreshes the pickers (read in the background) and the form.
-func (s *AssessmentScreen) Reload() {
+func (s *AssessmentScreen) Reload() { s.readPickers(false) }
+
+// refresh refreshes the pickers (a sync brought changes) and leaves the
+// form as typed, unless the manager or period chosen is gone.
+func (s *AssessmentScreen) refresh() { s.readPickers(true) }
+
+func (s *AssessmentScreen) readPickers(keepForm bool) {
 	type read struct {
 		periods []kaohe.Period
 		levels  kaohe.Levels
@@ -119,12 +139,13 @@ func (s *AssessmentScreen) Reload() {
 			s.Problem.SetText(ErrorText(err))
 			return
 		}
-		s.loaded(r.periods, r.levels, r.active)
+		s.loaded(r.periods, r.levels, r.active, keepForm)
 	})
 }
 
-// loaded fills the pickers, keeping what was chosen, and shows the form.
-func (s *AssessmentScreen) loaded(periods []kaohe.Period, levels kaohe.Levels, active []kaohe.ManagerLevel) {
+// loaded fills the pickers, keeping what was chosen, and shows the form
+// (read again unless keepForm and the same assessment is still chosen).
+func (s *AssessmentScreen) loaded(periods []kaohe.Period, levels kaohe.Levels, active []kaohe.ManagerLevel, keepForm bool) {
 	pids := make([]string, len(periods))
 	names := map[string]string{}
 	s.periods = map[string]kaohe.Period{}
@@ -139,14 +160,20 @@ func (s *AssessmentScreen) loaded(periods []kaohe.Period, levels kaohe.Levels, a
 	// staff (the others are the review group's), never oneself.
 	var mids []string
 	labels := map[string]string{}
+	s.assessable = map[string]kaohe.ManagerLevel{}
 	for _, m := range active {
 		if kaohe.CheckAssessable(levels, m.Level, m.Manager, s.e.actor.EmployeeNo) != nil {
 			continue
 		}
 		mids = append(mids, m.ID)
 		labels[m.ID] = managerLabel(m)
+		s.assessable[m.ID] = m
 	}
 	s.pnames, s.mlabels = names, labels
+	// Choosing below must not read each time: once, at the end.
+	onP, onM := s.Period.OnChanged, s.Manager.OnChanged
+	s.Period.OnChanged, s.Manager.OnChanged = nil, nil
+	defer func() { s.Period.OnChanged, s.Manager.OnChanged = onP, onM }()
 	s.Period.values, s.Manager.values = pids, mids
 	s.Period.Options, s.Manager.Options = labelsOf(pids, names), labelsOf(mids, labels)
 	if prevP != "" {
@@ -163,6 +190,12 @@ func (s *AssessmentScreen) loaded(periods []kaohe.Period, levels kaohe.Levels, a
 	}
 	s.Period.Refresh()
 	s.Manager.Refresh()
+	p, _ := s.Period.Value()
+	m, _ := s.Manager.Value()
+	if keepForm && s.a.Status == kaohe.AssessDraft && s.a.ManagerID != "" && p == s.a.PeriodID && m == s.a.ManagerID {
+		s.Status.SetText(T("astatus." + string(s.a.Status)))
+		return // the same draft, as typed
+	}
 	s.load()
 }
 
@@ -179,12 +212,8 @@ func (s *AssessmentScreen) managerRow() (kaohe.ManagerLevel, bool) {
 	if !ok {
 		return kaohe.ManagerLevel{}, false
 	}
-	for _, m := range s.e.activeManagers() {
-		if m.ID == id {
-			return m, true
-		}
-	}
-	return kaohe.ManagerLevel{}, false
+	m, ok := s.assessable[id]
+	return m, ok
 }
 
 // Open shows the assessment of a manager for a period.
@@ -205,6 +234,8 @@ func (s *AssessmentScreen) load() {
 		case len(s.Manager.values) == 0:
 			s.Problem.SetText(T("assess.no_assessable"))
 		}
+		s.pick.stop()
+		s.reading = false
 		s.a, s.tpl = kaohe.Assessment{}, kaohe.Template{}
 		s.form.Objects = nil
 		s.form.Refresh()
@@ -216,25 +247,46 @@ func (s *AssessmentScreen) load() {
 		}
 		return
 	}
-	a, err := s.e.svc.Assessment(bg, mid, pid)
-	if err != nil {
-		s.e.showError(err)
-		return
+	// Read in the background; until it arrives nothing can be saved, so
+	// the form shown before is never saved as the new pick's.
+	for _, w := range []fyne.Disableable{s.SaveBtn, s.Submit, s.FillPlan} {
+		w.Disable()
 	}
-	tpl, err := s.e.svc.TemplateFor(bg, a)
-	if err != nil {
-		s.e.showError(err)
-		return
+	s.Status.SetText(T("loading"))
+	s.reading = true
+	type read struct {
+		a        kaohe.Assessment
+		tpl      kaohe.Template
+		research []kaohe.MarketResearch
 	}
-	s.a, s.tpl = a, tpl
+	e := s.e
+	load(&s.pick, func(ctx context.Context) (r read, err error) {
+		if r.a, err = e.svc.Assessment(ctx, mid, pid); err != nil {
+			return r, err
+		}
+		if r.tpl, err = e.svc.TemplateFor(ctx, r.a); err != nil {
+			return r, err
+		}
+		r.research, err = e.svc.Research(ctx, mid)
+		return r, err
+	}, func(r read, err error) {
+		s.reading = false
+		if err != nil {
+			s.Status.SetText("")
+			say(s.Problem, ErrorText(err), true)
+			return
+		}
+		s.show(r.a, r.tpl, r.research)
+	})
+}
+
+// show puts an assessment in the form: editable while a draft.
+func (s *AssessmentScreen) show(a kaohe.Assessment, tpl kaohe.Template, research []kaohe.MarketResearch) {
+	s.a, s.tpl, s.research = a, tpl, research
 	readOnly := a.Status != kaohe.AssessDraft
 	s.Scores = map[string]*field{}
 	s.Evidence = map[string]*widget.Label{}
-	research, err := s.e.svc.Research(bg, mid)
-	if err != nil {
-		s.e.showError(err)
-	}
-	evidence := kaohe.EvidenceCount(research, s.periods[pid])
+	evidence := kaohe.EvidenceCount(research, s.periods[a.PeriodID])
 	grid := container.NewGridWithColumns(4,
 		bold(T("assess.item")), bold(T("assess.weight")), bold(T("assess.score", "Min", numText(tpl.ScoreMin), "Max", numText(tpl.ScoreMax))), bold(T("assess.guidance")))
 	for _, it := range tpl.Items {
@@ -276,7 +328,7 @@ func (s *AssessmentScreen) load() {
 			w.Enable()
 		}
 	}
-	p := s.periods[pid]
+	p := s.periods[a.PeriodID]
 	if open := !readOnly && !p.Ended(s.e.today()); open {
 		s.PeriodOpen.SetText(T("assess.period_open", "Period", Tr(p.Name), "End", FormatDate(p.End)))
 		s.PeriodOpen.Show()
@@ -342,11 +394,25 @@ func (s *AssessmentScreen) blankResult() {
 }
 
 func (s *AssessmentScreen) fillPlan() {
-	c, err := s.e.svc.PlanCompletion(bg, s.a.ManagerID, s.a.PeriodID)
-	if err != nil {
-		s.e.showError(err)
-		return
-	}
+	a, e := s.a, s.e
+	s.FillPlan.Disable()
+	// Its own loader: a pick meanwhile drops the answer (below), not the read.
+	load(&loader{e: e}, func(ctx context.Context) (kaohe.Completion, error) {
+		return e.svc.PlanCompletion(ctx, a.ManagerID, a.PeriodID)
+	}, func(c kaohe.Completion, err error) {
+		if s.a.ManagerID != a.ManagerID || s.a.PeriodID != a.PeriodID || s.a.Status != kaohe.AssessDraft {
+			return // another assessment is shown now
+		}
+		s.FillPlan.Enable()
+		if err != nil {
+			say(s.Problem, ErrorText(err), true)
+			return
+		}
+		s.filledPlan(c)
+	})
+}
+
+func (s *AssessmentScreen) filledPlan(c kaohe.Completion) {
 	rate, ok := c.Rate()
 	if !ok {
 		say(s.Problem, T("assess.no_target"), true)
@@ -386,7 +452,6 @@ func (s *AssessmentScreen) save(submit bool) {
 		say(s.Problem, ErrorText(err), true)
 		return
 	}
-	s.a = saved
-	s.load()
+	s.show(saved, s.tpl, s.research) // what was saved, as stored: no read needed
 	say(s.Problem, T(map[bool]string{true: "assess.submitted_ok", false: "assess.saved_ok"}[submit]), false)
 }

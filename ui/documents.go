@@ -31,11 +31,15 @@ type DocumentScreen struct {
 	Progress *widget.ProgressBar
 	Message  *widget.Label
 
-	Serial   *field
-	Code     *field
-	Verdict  *widget.Label
-	managers map[string]kaohe.ManagerLevel
-	cancel   context.CancelFunc
+	Serial  *field
+	Code    *field
+	Verdict *widget.Label
+	// VerifyButton checks the certificate, in the background; it waits
+	// while a check runs.
+	VerifyButton *widget.Button
+	verifying    loader
+	managers     map[string]kaohe.ManagerLevel
+	cancel       context.CancelFunc
 	// done is closed when a batch ends (tests wait on it).
 	done chan struct{}
 }
@@ -43,11 +47,12 @@ type DocumentScreen struct {
 var docKinds = []string{"certificate", "report", "application", "summary"}
 
 func newDocumentScreen(e *env) *DocumentScreen {
-	s := &DocumentScreen{loader: loader{e: e}, e: e}
+	s := &DocumentScreen{loader: loader{e: e}, verifying: loader{e: e}, e: e}
 	s.Kind = newSelectOf(docKinds, func(k string) string { return T("doc." + k) }, func(string) { s.enable() })
 	s.Manager = newSelectOf[string](nil, func(id string) string { return managerLabel(s.managers[id]) }, nil)
 	s.Period = newSelectOf[string](nil, func(string) string { return "" }, nil)
 	s.Make = primaryButton(T("doc.make"), theme.DocumentPrintIcon(), s.makeOne)
+	s.Serial, s.Code = newField(), newField()
 	s.Batch = widget.NewButtonWithIcon(T("doc.batch"), theme.DocumentPrintIcon(), s.StartBatch)
 	s.Cancel = widget.NewButtonWithIcon(T("Cancel"), theme.CancelIcon(), func() {
 		if s.cancel != nil {
@@ -65,11 +70,11 @@ func newDocumentScreen(e *env) *DocumentScreen {
 	)
 	hint := wrapLabel(T("doc.hint", "Dir", e.docDir))
 	hint.Importance = widget.LowImportance
-	s.Serial, s.Code = newField(), newField()
 	s.Serial.SetPlaceHolder("KH-2026-000001")
 	s.Code.SetPlaceHolder(T("verify.code"))
 	s.Verdict = wrapLabel("")
-	verify := widget.NewButtonWithIcon(T("verify.check"), theme.SearchIcon(), s.Verify)
+	s.VerifyButton = widget.NewButtonWithIcon(T("verify.check"), theme.SearchIcon(), s.Verify)
+	verify := s.VerifyButton
 	s.Empty = newEmptyNote()
 	s.view = container.NewVBox(s.Empty.View(),
 		bold(T("doc.single")), single, container.NewHBox(s.Make),
@@ -85,6 +90,17 @@ func newDocumentScreen(e *env) *DocumentScreen {
 
 // View returns the screen's content.
 func (s *DocumentScreen) View() fyne.CanvasObject { return s.view }
+
+// stop abandons the reads in flight: the screen went away. A check under
+// way is abandoned too; its button can be tapped again.
+func (s *DocumentScreen) stop() {
+	s.loader.stop()
+	if s.verifying.cancel != nil {
+		s.verifying.stop()
+		s.VerifyButton.Enable()
+		s.Verdict.SetText("")
+	}
+}
 
 // Reload refreshes the pickers, read in the background.
 func (s *DocumentScreen) Reload() {
@@ -222,13 +238,31 @@ func (s *DocumentScreen) Wait() {
 
 // Verify checks a certificate offline against HQ's keys: genuine, revoked,
 // forged or unknown, with the certified content to compare with the paper.
+// It runs in the background and cannot be started twice.
 func (s *DocumentScreen) Verify() {
-	c, v, err := s.e.svc.VerifyCertificate(bg, s.Serial.Text, s.Code.Text)
-	if err != nil {
-		say(s.Verdict, ErrorText(err), true)
+	if s.VerifyButton.Disabled() {
 		return
 	}
-	msg := T("verify."+string(v), "Name", c.HolderName, "Showroom", c.Showroom, "Level", LevelName(c.Level),
-		"Date", FormatDate(c.GrantedOn), "Serial", c.Serial, "Reason", c.RevokedWhy)
-	say(s.Verdict, msg, v != kaohe.Genuine)
+	serial, code, e := s.Serial.Text, s.Code.Text, s.e
+	s.VerifyButton.Disable()
+	say(s.Verdict, T("working"), false)
+	type verdict struct {
+		c kaohe.Certificate
+		v kaohe.Verdict
+	}
+	load(&s.verifying, func(ctx context.Context) (verdict, error) {
+		c, v, err := e.svc.VerifyCertificate(ctx, serial, code)
+		return verdict{c, v}, err
+	}, func(r verdict, err error) {
+		s.verifying.stop() // done: nothing left to abandon
+		s.VerifyButton.Enable()
+		if err != nil {
+			say(s.Verdict, ErrorText(err), true)
+			return
+		}
+		c := r.c
+		msg := T("verify."+string(r.v), "Name", c.HolderName, "Showroom", c.Showroom, "Level", LevelName(c.Level),
+			"Date", FormatDate(c.GrantedOn), "Serial", c.Serial, "Reason", c.RevokedWhy)
+		say(s.Verdict, msg, r.v != kaohe.Genuine)
+	})
 }

@@ -32,14 +32,12 @@ func (e *env) chooseXLSX(then func(path string)) {
 }
 
 // exportXLSX writes a workbook into the documents folder and opens it.
-func (e *env) exportXLSX(name string, write func(path string) error) {
-	path := filepath.Join(e.docDir, name+".xlsx")
-	if err := write(path); err != nil {
-		e.showError(err)
-		return
-	}
-	e.info(T("excel.exported"), T("excel.exported_to", "Path", path))
-	e.open(path)
+// It is written in the background.
+func (e *env) exportXLSX(name string, write func(ctx context.Context, path string) error) {
+	e.makeFile(filepath.Join(e.docDir, name+".xlsx"), write, func(path string) {
+		e.info(T("excel.exported"), T("excel.exported_to", "Path", path))
+		e.open(path)
+	})
 }
 
 // ImportDialog previews a spreadsheet row by row, saving nothing until the

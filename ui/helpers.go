@@ -38,6 +38,8 @@ type env struct {
 	work  inflight        // store work in flight (tests and benchmarks wait on it)
 	data  version         // bumped by every write and every sync
 	cache managerCache
+	// making holds the files being written in the background (UI thread).
+	making map[string]bool
 }
 
 func (e *env) today() kaohe.Date { return kaohe.DateOf(e.now()) }
@@ -108,14 +110,31 @@ func (e *env) docPath(name string) string {
 	}, name)+".pdf")
 }
 
-// makePDF makes a document and opens it.
-func (e *env) makePDF(name string, make func(path string) error) {
-	path := e.docPath(name)
-	if err := make(path); err != nil {
-		e.showError(err)
-		return
+// makePDF makes a document in the background and opens it. Asked again
+// while it is being made, it is made once.
+func (e *env) makePDF(name string, make func(ctx context.Context, path string) error) {
+	e.makeFile(e.docPath(name), make, e.open)
+}
+
+// makeFile writes a file in the background (a document, a workbook), then
+// hands it to done on the UI thread; an error is shown. The window's
+// context: it ends only with the window.
+func (e *env) makeFile(path string, make func(ctx context.Context, path string) error, done func(path string)) {
+	if e.making[path] {
+		return // already under way
 	}
-	e.open(path)
+	if e.making == nil {
+		e.making = map[string]bool{}
+	}
+	e.making[path] = true
+	run(&loader{e: e}, func(ctx context.Context) error { return make(ctx, path) }, func(err error) {
+		delete(e.making, path)
+		if err != nil {
+			e.showError(err)
+			return
+		}
+		done(path)
+	})
 }
 
 // formDialog is a dialog with fields and Save/Cancel that stays open when
@@ -264,15 +283,6 @@ func (s *selectOf[V]) refill(values []V, label func(V) string, first bool) {
 		s.SetSelectedIndex(0)
 	}
 	s.Refresh()
-}
-
-// fillPeriods fills a picker with the periods, latest first.
-func (e *env) fillPeriods(sel *selectOf[string]) {
-	periods, err := e.svc.Periods(bg)
-	if err != nil {
-		e.showError(err)
-	}
-	setPeriods(sel, periods)
 }
 
 // setPeriods fills a picker with the periods given, latest first.

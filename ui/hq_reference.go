@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"context"
 	"strconv"
 	"strings"
 
@@ -16,8 +17,10 @@ import (
 // use (4 and 5 come later), the scoring template, whose every change is a
 // new version, the assessment periods and the review group.
 type ReferenceScreen struct {
-	e    *env
-	view fyne.CanvasObject
+	loader
+	history loader // the chosen item's history
+	e       *env
+	view    fyne.CanvasObject
 	// Empty says what is missing of HQ's reference data and what to do.
 	Empty *emptyNote
 
@@ -47,7 +50,7 @@ type ReferenceScreen struct {
 }
 
 func newReferenceScreen(e *env) *ReferenceScreen {
-	s := &ReferenceScreen{e: e, tplBox: container.NewVBox()}
+	s := &ReferenceScreen{loader: loader{e: e}, history: loader{e: e}, e: e, tplBox: container.NewVBox()}
 	s.Message = wrapLabel("")
 	s.Level4 = widget.NewCheck(T("ref.enable_level", "Level", LevelName(kaohe.Level4)), nil)
 	s.Level5 = widget.NewCheck(T("ref.enable_level", "Level", LevelName(kaohe.Level5)), nil)
@@ -101,9 +104,32 @@ func newReferenceScreen(e *env) *ReferenceScreen {
 // View returns the screen's content.
 func (s *ReferenceScreen) View() fyne.CanvasObject { return s.view }
 
-// Reload re-reads the reference data.
+// referenceData is what the screen reads, with each read's error.
+type referenceData struct {
+	levels         kaohe.Levels
+	tpl            kaohe.Template
+	tplErr         error
+	members        []kaohe.ReviewMember
+	periods        []kaohe.Period
+	levelErr, mErr error
+	periodErr      error
+}
+
+// Reload re-reads the reference data, in the background.
 func (s *ReferenceScreen) Reload() {
-	ls, err := s.e.svc.Levels(bg)
+	e := s.e
+	load(&s.loader, func(ctx context.Context) (r referenceData, _ error) {
+		r.levels, r.levelErr = e.svc.Levels(ctx)
+		r.tpl, r.tplErr = e.svc.CurrentTemplate(ctx)
+		r.members, r.mErr = e.svc.ReviewMembers(ctx)
+		r.periods, r.periodErr = e.svc.Periods(ctx)
+		return r, nil
+	}, func(r referenceData, _ error) { s.loaded(r) })
+}
+
+// loaded shows the reference data read.
+func (s *ReferenceScreen) loaded(r referenceData) {
+	ls, err := r.levels, r.levelErr
 	if err != nil {
 		s.e.showError(err)
 	}
@@ -118,7 +144,7 @@ func (s *ReferenceScreen) Reload() {
 			s.Level5.SetChecked(li.Enabled)
 		}
 	}
-	if s.tpl, err = s.e.svc.CurrentTemplate(bg); err != nil {
+	if s.tpl, err = r.tpl, r.tplErr; err != nil {
 		// HQ has published none yet: start from the policy's, so the first
 		// save publishes version 1.
 		s.tpl = kaohe.DefaultTemplate()
@@ -150,7 +176,7 @@ func (s *ReferenceScreen) Reload() {
 	}
 	s.tplBox.Objects = []fyne.CanvasObject{grid, bands}
 	s.tplBox.Refresh()
-	ms, err := s.e.svc.ReviewMembers(bg)
+	ms, err := r.members, r.mErr
 	if err != nil {
 		s.e.showError(err)
 	}
@@ -168,7 +194,7 @@ func (s *ReferenceScreen) Reload() {
 		return out
 	}())
 	s.MemberPick.ClearSelected()
-	ps, err := s.e.svc.Periods(bg)
+	ps, err := r.periods, r.periodErr
 	if err != nil {
 		s.e.showError(err)
 	}
@@ -359,16 +385,25 @@ func (s *ReferenceScreen) retire(entity string, pick *selectOf[string]) {
 	say(s.Message, T("ref.retired"), false)
 }
 
-// showHistory shows who changed the chosen item and when.
+// showHistory shows who changed the chosen item and when, read in the
+// background (a newer pick supersedes it).
 func (s *ReferenceScreen) showHistory(entity, id string) {
-	hs, err := s.e.svc.History(bg, entity, id)
-	if err != nil {
-		s.e.showError(err)
-		return
-	}
-	lines := []string{T("ref.history")}
-	for _, h := range hs {
-		lines = append(lines, Textf("%s　%s　%s", h.At, h.Actor, h.Action))
-	}
-	s.History.SetText(strings.Join(lines, "\n"))
+	e := s.e
+	load(&s.history, func(ctx context.Context) ([]kaohe.HistoryEntry, error) {
+		return e.svc.History(ctx, entity, id)
+	}, func(hs []kaohe.HistoryEntry, err error) {
+		if err != nil {
+			say(s.History, ErrorText(err), true)
+			return
+		}
+		lines := []string{T("ref.history")}
+		for _, h := range hs {
+			lines = append(lines, Textf("%s　%s　%s", h.At, h.Actor, h.Action))
+		}
+		s.History.Importance = widget.MediumImportance
+		s.History.SetText(strings.Join(lines, "\n"))
+	})
 }
+
+// stop abandons the reads in flight: the screen went away.
+func (s *ReferenceScreen) stop() { s.loader.stop(); s.history.stop() }

@@ -227,6 +227,7 @@ func TestHQReferenceData(t *testing.T) {
 	// Weights that do not sum to 100 are refused; nothing is saved.
 	s.Weights["plan"].SetText("39")
 	s.SaveTemplate()
+	w.Wait()
 	if !strings.Contains(s.Message.Text, "权重合计须为 100（现为 99）") {
 		t.Errorf("weights 99: %q", s.Message.Text)
 	}
@@ -237,6 +238,7 @@ func TestHQReferenceData(t *testing.T) {
 	s.Weights["plan"].SetText("50")
 	s.Weights["satisfaction"].SetText("10")
 	s.SaveTemplate()
+	w.Wait()
 	tpl, _ := svc.CurrentTemplate(context.Background())
 	if tpl.Version != 2 || tpl.Items[0].Weight != 50 || !strings.Contains(s.Message.Text, "第 2 版") {
 		t.Errorf("new version: %+v, %q", tpl.Version, s.Message.Text)
@@ -247,11 +249,13 @@ func TestHQReferenceData(t *testing.T) {
 	}
 	s.PassMark.SetText("150")
 	s.SaveLevels()
+	w.Wait()
 	if ls, _ := svc.Levels(context.Background()); ls[1].PassMark() != 60 {
 		t.Errorf("a pass mark of 150 was saved")
 	}
 	s.PassMark.SetText("70")
 	s.SaveLevels()
+	w.Wait()
 	ls, _ := svc.Levels(context.Background())
 	if li, _ := ls.Get(kaohe.Level4); !li.Enabled {
 		t.Errorf("level 4 not enabled")
@@ -263,12 +267,14 @@ func TestHQReferenceData(t *testing.T) {
 	s.PeriodYear.SetText("2027")
 	s.PeriodIndex.SetText("1")
 	s.AddPeriod()
+	w.Wait()
 	if _, err := svc.Store.Period(context.Background(), "2027-H1"); err != nil {
 		t.Errorf("period not added: %v (%q)", err, s.Message.Text)
 	}
 	s.MemberName.SetText("孙浩")
 	s.MemberTitle.SetText("市场部经理")
 	s.AddMember()
+	w.Wait()
 	if !strings.Contains(s.Members.Text, "孙浩") {
 		t.Errorf("members: %q", s.Members.Text)
 	}
@@ -289,16 +295,19 @@ func TestHQReferenceData(t *testing.T) {
 	}
 	s.MemberName.SetText("孙皓")
 	s.SaveMember()
+	w.Wait()
 	if !strings.Contains(s.Members.Text, "孙皓") || strings.Contains(s.Members.Text, "孙浩") {
 		t.Errorf("corrected members: %q", s.Members.Text)
 	}
 	s.MemberPick.Set(sun)
 	s.RetireMember()
+	w.Wait()
 	if strings.Contains(s.Members.Text, "孙皓") || strings.Count(s.History.Text, "review_member.") < 3 {
 		t.Errorf("after removing: members %q, history %q", s.Members.Text, s.History.Text)
 	}
 	s.PeriodPick.Set("2027-H1")
 	s.RetirePeriod()
+	w.Wait()
 	if strings.Contains(s.Periods.Text, "2027年上半年") {
 		t.Errorf("a retired period is still listed: %q", s.Periods.Text)
 	}

@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"context"
 	"fmt"
 	"strings"
 
@@ -38,7 +39,7 @@ func (m *ManagersScreen) toolbar() fyne.CanvasObject {
 		}),
 		widget.NewButtonWithIcon(T("excel.import_roster"), theme.FolderOpenIcon(), func() { m.e.chooseXLSX(func(p string) { m.ImportRoster(p) }) }),
 		widget.NewButtonWithIcon(T("excel.export_roster"), theme.DownloadIcon(), func() {
-			m.e.exportXLSX(T("excel.roster_file"), func(p string) error { return m.e.svc.ExportRoster(bg, p) })
+			m.e.exportXLSX(T("excel.roster_file"), func(ctx context.Context, p string) error { return m.e.svc.ExportRoster(ctx, p) })
 		}),
 	)
 }
@@ -265,13 +266,13 @@ func newProfileView(e *env, p kaohe.Profile, back func()) *ProfileView {
 	buttons := container.NewHBox(
 		widget.NewButtonWithIcon(T("action.back"), theme.NavigateBackIcon(), back),
 		widget.NewButtonWithIcon(T("doc.report"), theme.DocumentPrintIcon(), func() {
-			e.makePDF(T("doc.report")+"-"+no, func(path string) error { return e.svc.ReportPDF(bg, no, "", path) })
+			e.makePDF(T("doc.report")+"-"+no, func(ctx context.Context, path string) error { return e.svc.ReportPDF(ctx, no, "", path) })
 		}),
 		widget.NewButtonWithIcon(T("doc.application"), theme.DocumentPrintIcon(), func() {
-			e.makePDF(T("doc.application")+"-"+no, func(path string) error { return e.svc.ApplicationPDF(bg, no, path) })
+			e.makePDF(T("doc.application")+"-"+no, func(ctx context.Context, path string) error { return e.svc.ApplicationPDF(ctx, no, path) })
 		}),
 		widget.NewButtonWithIcon(T("doc.certificate"), theme.DocumentPrintIcon(), func() {
-			e.makePDF(T("doc.certificate")+"-"+no, func(path string) error { return e.svc.CertificatePDF(bg, e.actor, no, path) })
+			e.makePDF(T("doc.certificate")+"-"+no, func(ctx context.Context, path string) error { return e.svc.CertificatePDF(ctx, e.actor, no, path) })
 		}),
 	)
 	info := widget.NewLabel(Textf("%s　%s　%s　%s　%s %s　%s %s　%s %s h",

@@ -207,11 +207,13 @@ func TestFirstRunSetup(t *testing.T) {
 			test.Type(st.Password, "dong-zhe-2026")
 			test.Type(st.Confirm, "dong-zhe-2027")
 			test.Tap(st.Create)
+			w.Wait()
 			if ok, _ := svc.NeedsSetup(context.Background()); !ok || st.Message.Text == "" {
 				t.Fatalf("mismatched passwords accepted: %q", st.Message.Text)
 			}
 			st.Confirm.SetText("dong-zhe-2026")
 			test.Tap(st.Create)
+			w.Wait()
 			if st.Demo == nil {
 				t.Fatalf("no next step: %q", st.Message.Text)
 			}

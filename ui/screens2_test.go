@@ -21,12 +21,15 @@ func TestTargetsSplitAndActuals(t *testing.T) {
 	s := w.Targets
 	d5, _ := svc.Store.ManagerByNo(context.Background(), "D005")
 	s.Manager.Set(d5.ID)
+	w.Wait()
 	s.Metric.Set(kaohe.MetricSales)
 	s.Year.SetText("2027")
 	s.load()
+	w.Wait()
 	s.Annual.SetText("1,200,000")
 	s.Seasonal.SetChecked(true)
 	s.SaveTarget()
+	w.Wait()
 	tg, _, _ := svc.Figures(context.Background(), d5.ID, kaohe.MetricSales, 2027)
 	if tg.Total() != 1200000 || tg[9] <= tg[1] {
 		t.Fatalf("seasonal split = %v (%q)", tg, s.Message.Text)
@@ -38,18 +41,23 @@ func TestTargetsSplitAndActuals(t *testing.T) {
 	// shows the weights this target was split by, so saving again keeps them.
 	d1, _ := svc.Store.ManagerByNo(context.Background(), "D001")
 	s.Manager.Set(d1.ID)
+	w.Wait()
 	s.load()
+	w.Wait()
 	if s.Seasonal.Checked || s.Weights[0].Text != "0.7" {
 		t.Errorf("a year without a target: seasonal %v, January weight %q", s.Seasonal.Checked, s.Weights[0].Text)
 	}
 	s.Manager.Set(d5.ID)
+	w.Wait()
 	s.Weights[0].SetText("0.8")
 	s.Annual.SetText("1,200,000")
 	s.Seasonal.SetChecked(true)
 	s.SaveTarget()
+	w.Wait()
 	s.Weights[0].SetText("9")
 	s.Seasonal.SetChecked(false)
 	s.load()
+	w.Wait()
 	if !s.Seasonal.Checked || s.Weights[0].Text != "0.8" {
 		t.Errorf("reopened seasonal target: seasonal %v, January weight %q", s.Seasonal.Checked, s.Weights[0].Text)
 	}
@@ -57,12 +65,14 @@ func TestTargetsSplitAndActuals(t *testing.T) {
 	test.Type(s.Actuals[0], "80000")
 	test.Type(s.Actuals[1], "-5")
 	s.SaveActuals()
+	w.Wait()
 	_, ac, _ := svc.Figures(context.Background(), d5.ID, kaohe.MetricSales, 2027)
 	if ac.Total() != 0 || !strings.Contains(s.Message.Text, "2月") {
 		t.Errorf("a bad month saved: %v, %q", ac, s.Message.Text)
 	}
 	s.Actuals[1].SetText("60000")
 	s.SaveActuals()
+	w.Wait()
 	_, ac, _ = svc.Figures(context.Background(), d5.ID, kaohe.MetricSales, 2027)
 	if ac[0] != 80000 || ac[1] != 60000 {
 		t.Errorf("actuals = %v", ac)
@@ -74,21 +84,25 @@ func TestTargetsSplitAndActuals(t *testing.T) {
 	// 2026: October has ended, November is running, December is ahead.
 	s.Year.SetText("2026")
 	s.load()
+	w.Wait()
 	if s.Rates[10].Text != "进行中" || s.Rates[11].Text != "进行中" || !strings.Contains(s.Rates[9].Text, "%") ||
 		!strings.Contains(s.Rollups.Text, "（进行中，已过 1/3 个月）") || !strings.Contains(s.Rollups.Text, "全年") {
 		t.Errorf("2026: October %q, November %q, rollups %q", s.Rates[9].Text, s.Rates[10].Text, s.Rollups.Text)
 	}
 	s.Year.SetText("2027")
 	s.load()
+	w.Wait()
 	// Even split when unchecked.
 	s.Seasonal.SetChecked(false)
 	s.Annual.SetText("1200")
 	s.SaveTarget()
+	w.Wait()
 	tg, _, _ = svc.Figures(context.Background(), d5.ID, kaohe.MetricSales, 2027)
 	if tg[0] != 100 || tg[11] != 100 {
 		t.Errorf("even split = %v", tg)
 	}
 	s.load()
+	w.Wait()
 	if s.Seasonal.Checked {
 		t.Errorf("an even target reopened as seasonal")
 	}
@@ -259,6 +273,7 @@ func TestRewardsAndResearch(t *testing.T) {
 	a.Reload()
 	w.Wait()
 	a.Open(d3.ID, "2026-H2")
+	w.Wait()
 	if got := a.Evidence["feedback"].Text; !strings.Contains(got, "调查记录 "+itoa(want)+" 条") {
 		t.Errorf("evidence label %q; want %d", got, want)
 	}

@@ -240,6 +240,7 @@ func TestAssessmentLiveTotalAndSubmit(t *testing.T) {
 	}
 	d3, _ := svc.Store.ManagerByNo(context.Background(), "D003")
 	s.Open(d3.ID, "2026-H2") // a draft of the half-year still running
+	w.Wait()
 	if s.a.Status != kaohe.AssessDraft || s.SaveBtn.Disabled() || !s.Submit.Disabled() || !s.PeriodOpen.Visible() ||
 		!strings.Contains(s.PeriodOpen.Text, "2026年12月31日") || !strings.Contains(s.PeriodOpen.Text, "结束后方可提交") {
 		t.Fatalf("2026-H2 before it ends: status %s, save disabled %v, submit disabled %v, note %q (shown %v)",
@@ -255,6 +256,7 @@ func TestAssessmentLiveTotalAndSubmit(t *testing.T) {
 	w.e.now = func() time.Time { return jan5 }
 	svc.Store.Now = func() time.Time { return jan5 }
 	s.Open(d3.ID, "2026-H2")
+	w.Wait()
 	if s.a.Status != kaohe.AssessDraft || s.Submit.Disabled() || s.PeriodOpen.Visible() {
 		t.Fatalf("2026-H2 after it ended should be an editable draft: %+v, submit disabled %v, note shown %v", s.a.Status, s.Submit.Disabled(), s.PeriodOpen.Visible())
 	}
@@ -413,12 +415,14 @@ func TestDocumentsSingleAndBatch(t *testing.T) {
 	certs, _ := svc.Store.Certificates(context.Background(), "")
 	s.Serial.SetText(certs[0].Serial)
 	s.Code.SetText("WRONG123")
-	s.Verify()
+	test.Tap(s.VerifyButton)
+	w.Wait()
 	if !strings.Contains(s.Verdict.Text, "未找到") {
 		t.Errorf("wrong code: %q", s.Verdict.Text)
 	}
 	s.Code.SetText(certs[0].VerifyCode)
-	s.Verify()
+	test.Tap(s.VerifyButton)
+	w.Wait()
 	if !strings.Contains(s.Verdict.Text, "真实有效") || !strings.Contains(s.Verdict.Text, certs[0].HolderName) {
 		t.Errorf("the demo certificate: %q", s.Verdict.Text)
 	}

@@ -31,6 +31,11 @@ type SettingsScreen struct {
 	// when the address is plain HTTP to another machine.
 	EnrollButton *widget.Button
 	Warning      *dialog.ConfirmDialog
+	// Busy turns while an enrollment or a restore runs; meanwhile neither
+	// can be started again, nor a backup made.
+	Busy    *widget.ProgressBarInfinite
+	busy    bool
+	buttons []*widget.Button // what waits while busy
 }
 
 func newSettingsScreen(e *env, switchLang func(kaohe.Lang), restored func()) *SettingsScreen {
@@ -64,11 +69,14 @@ func newSettingsScreen(e *env, switchLang func(kaohe.Lang), restored func()) *Se
 	s.Backups.OnSelected = func(i widget.ListItemID) { selected = i }
 	var backup *widget.Button
 	backup = widget.NewButtonWithIcon(T("settings.backup_now"), theme.DocumentSaveIcon(), func() {
-		backup.Disable()
+		if s.busy {
+			return
+		}
+		s.setBusy(true)
 		say(s.Message, T("working"), false)
 		// Its own loader: a backup under way is not abandoned with the screen.
 		load(&loader{e: e}, e.svc.BackupNow, func(b kaohe.Backup, err error) {
-			backup.Enable()
+			s.setBusy(false)
 			if err != nil {
 				say(s.Message, ErrorText(err), true)
 				return
@@ -78,6 +86,9 @@ func newSettingsScreen(e *env, switchLang func(kaohe.Lang), restored func()) *Se
 		})
 	})
 	restore := widget.NewButtonWithIcon(T("settings.restore"), theme.HistoryIcon(), func() {
+		if s.busy {
+			return
+		}
 		if selected < 0 || selected >= len(s.list) {
 			say(s.Message, T("settings.select_backup"), true)
 			return
@@ -90,6 +101,10 @@ func newSettingsScreen(e *env, switchLang func(kaohe.Lang), restored func()) *Se
 	s.Code.SetPlaceHolder(T("settings.code_hint"))
 	s.EnrollButton = widget.NewButtonWithIcon(T("settings.enroll"), theme.LoginIcon(), s.ConfirmEnroll)
 	enroll := s.EnrollButton
+	s.buttons = []*widget.Button{backup, restore, enroll}
+	s.Busy = widget.NewProgressBarInfinite()
+	s.Busy.Hide()
+	s.Busy.Stop()
 	form := widget.NewForm(
 		widget.NewFormItem(T("settings.language"), s.Language),
 		widget.NewFormItem(T("settings.hq"), s.HQ),
@@ -98,7 +113,7 @@ func newSettingsScreen(e *env, switchLang func(kaohe.Lang), restored func()) *Se
 		widget.NewFormItem(T("settings.data"), widget.NewLabel(e.dataDir)),
 		widget.NewFormItem(T("settings.documents"), widget.NewLabel(e.docDir)),
 	)
-	s.view = container.NewBorder(container.NewVBox(form, widget.NewSeparator(), bold(T("settings.backups")), container.NewHBox(backup, restore), s.Message),
+	s.view = container.NewBorder(container.NewVBox(form, widget.NewSeparator(), bold(T("settings.backups")), container.NewHBox(backup, restore), s.Busy, s.Message),
 		nil, nil, nil, s.Backups)
 	s.Reload()
 	return s
@@ -144,13 +159,44 @@ func (s *SettingsScreen) Reload() {
 	})
 }
 
-// Restore replaces the data with a backup, then rebuilds the screens.
+// setBusy shows an enrollment, a restore or a backup under way, and keeps
+// the others from starting meanwhile.
+func (s *SettingsScreen) setBusy(on bool) {
+	s.busy = on
+	for _, b := range s.buttons {
+		if on {
+			b.Disable()
+		} else {
+			b.Enable()
+		}
+	}
+	if on {
+		s.Busy.Show()
+		s.Busy.Start()
+	} else {
+		s.Busy.Stop()
+		s.Busy.Hide()
+	}
+}
+
+// Restore replaces the data with a backup, in the background, then
+// rebuilds the screens. It is not abandoned with the screen: a restore
+// goes to its end (or changes nothing).
 func (s *SettingsScreen) Restore(path string) {
-	if err := s.e.svc.Restore(bg, path); err != nil {
-		say(s.Message, ErrorText(err), true)
+	if s.busy {
 		return
 	}
-	s.restored()
+	s.setBusy(true)
+	say(s.Message, T("settings.restoring"), false)
+	e := s.e
+	run(&loader{e: e}, func(ctx context.Context) error { return e.svc.Restore(ctx, path) }, func(err error) {
+		s.setBusy(false)
+		if err != nil {
+			say(s.Message, ErrorText(err), true)
+			return
+		}
+		s.restored()
+	})
 }
 
 // ConfirmEnroll enrolls, first asking whether to send the code in clear
@@ -170,20 +216,32 @@ func (s *SettingsScreen) ConfirmEnroll() {
 	s.Warning.Show()
 }
 
-// Enroll trades HQ's one-time code for this showroom's credential.
+// Enroll trades HQ's one-time code for this showroom's credential, in the
+// background (HQ may be slow to answer); it cannot be started twice.
 func (s *SettingsScreen) Enroll() {
-	sr, err := s.e.svc.Enroll(bg, strings.TrimSpace(s.HQ.Text), strings.TrimSpace(s.Code.Text))
-	if err != nil {
-		say(s.Message, ErrorText(err), true)
+	if s.busy {
 		return
 	}
-	s.Code.SetText("")
-	// The window's context: the sync ends when the window closes.
-	s.e.svc.StartSync(s.e.ctx)
-	if sr.ID == "" { // an HQ user's code: the window becomes HQ mode
-		s.restored()
-		return
-	}
-	s.Reload()
-	say(s.Message, T("settings.enrolled", "Code", sr.Code, "Name", sr.Name), false)
+	hq, code := strings.TrimSpace(s.HQ.Text), strings.TrimSpace(s.Code.Text)
+	s.setBusy(true)
+	say(s.Message, T("settings.enrolling", "HQ", hq), false)
+	e := s.e
+	load(&loader{e: e}, func(ctx context.Context) (kaohe.Showroom, error) {
+		return e.svc.Enroll(ctx, hq, code)
+	}, func(sr kaohe.Showroom, err error) {
+		s.setBusy(false)
+		if err != nil {
+			say(s.Message, ErrorText(err), true)
+			return
+		}
+		s.Code.SetText("")
+		// The window's context: the sync ends when the window closes.
+		e.svc.StartSync(e.ctx)
+		if sr.ID == "" { // an HQ user's code: the window becomes HQ mode
+			s.restored()
+			return
+		}
+		s.Reload()
+		say(s.Message, T("settings.enrolled", "Code", sr.Code, "Name", sr.Name), false)
+	})
 }

@@ -35,12 +35,18 @@ type SetupScreen struct {
 	Empty   *widget.Button
 
 	Message *widget.Label
-	view    *fyne.Container
+	// Busy turns while a step runs in the background (hashing the
+	// password, seeding the demo, enrolling, restoring); meanwhile no other
+	// step can start.
+	Busy *widget.ProgressBarInfinite
+	view *fyne.Container
 }
 
 func newSetupScreen(w *Window) *SetupScreen {
 	s := &SetupScreen{w: w, Name: widget.NewEntry(), EmployeeNo: widget.NewEntry(), Password: widget.NewPasswordEntry(),
-		Confirm: widget.NewPasswordEntry(), Message: wrapLabel("")}
+		Confirm: widget.NewPasswordEntry(), Message: wrapLabel(""), Busy: widget.NewProgressBarInfinite()}
+	s.Busy.Hide()
+	s.Busy.Stop()
 	langs := map[string]kaohe.Lang{"中文": kaohe.LangZh, "English": kaohe.LangEn}
 	s.Language = widget.NewRadioGroup([]string{"中文", "English"}, func(v string) {
 		if l, ok := langs[v]; ok && l != Language() {
@@ -66,8 +72,40 @@ func newSetupScreen(w *Window) *SetupScreen {
 		widget.NewFormItem(T("setup.confirm"), s.Confirm),
 	)
 	title := widget.NewLabelWithStyle(T("setup.title"), fyne.TextAlignCenter, fyne.TextStyle{Bold: true})
-	s.view = container.NewVBox(title, wrapLabel(T("setup.intro")), form, s.Create, s.Message)
+	s.view = container.NewVBox(title, wrapLabel(T("setup.intro")), form, s.Create, s.Busy, s.Message)
 	return s
+}
+
+// step runs one of the set-up's steps in the background, the buttons
+// waiting meanwhile; then done on the UI thread, unless it failed.
+func (s *SetupScreen) step(work func(ctx context.Context) error, done func()) {
+	if !s.Busy.Hidden {
+		return // one at a time
+	}
+	buttons := []*widget.Button{s.Create, s.Enroll, s.Restore, s.Demo, s.Empty}
+	for _, b := range buttons {
+		if b != nil {
+			b.Disable()
+		}
+	}
+	s.Message.SetText(T("working"))
+	s.Busy.Show()
+	s.Busy.Start()
+	run(&loader{e: s.w.e}, work, func(err error) {
+		s.Busy.Stop()
+		s.Busy.Hide()
+		for _, b := range buttons {
+			if b != nil {
+				b.Enable()
+			}
+		}
+		if err != nil {
+			s.Message.SetText(ErrorText(err))
+			return
+		}
+		s.Message.SetText("")
+		done()
+	})
 }
 
 // View returns the screen.
@@ -80,13 +118,15 @@ func (s *SetupScreen) create() {
 		s.Message.SetText(T("setup.mismatch"))
 		return
 	}
-	if _, err := s.w.e.svc.Setup(bg, s.Name.Text, s.EmployeeNo.Text, s.Password.Text); err != nil {
-		s.Message.SetText(ErrorText(err))
-		return
-	}
-	s.Password.SetText("")
-	s.Confirm.SetText("")
-	s.next()
+	e, name, no, pw := s.w.e, s.Name.Text, s.EmployeeNo.Text, s.Password.Text
+	s.step(func(ctx context.Context) error {
+		_, err := e.svc.Setup(ctx, name, no, pw)
+		return err
+	}, func() {
+		s.Password.SetText("")
+		s.Confirm.SetText("")
+		s.next()
+	})
 }
 
 // next offers what to start with, once the manager's account exists.
@@ -96,11 +136,7 @@ func (s *SetupScreen) next() {
 	s.Enroll = primaryButton(T("settings.enroll"), theme.LoginIcon(), s.enroll)
 	s.Restore = widget.NewButtonWithIcon(T("setup.restore"), theme.HistoryIcon(), s.restore)
 	s.Demo = widget.NewButtonWithIcon(T("setup.demo"), theme.ComputerIcon(), func() {
-		if err := s.w.e.svc.OpenDemo(bg); err != nil {
-			s.Message.SetText(ErrorText(err))
-			return
-		}
-		s.w.signedIn()
+		s.step(s.w.e.svc.OpenDemo, s.w.signedIn)
 	})
 	s.Empty = widget.NewButton(T("setup.empty"), s.w.signedIn)
 	a, _ := s.w.e.svc.Session()
@@ -109,21 +145,23 @@ func (s *SetupScreen) next() {
 	s.Message.SetText("")
 	s.view.Objects = []fyne.CanvasObject{title, wrapLabel(T("setup.next")),
 		widget.NewCard(T("setup.enroll_title"), "", container.NewVBox(enroll, s.Enroll)),
-		container.NewGridWithColumns(3, s.Restore, s.Demo, s.Empty), s.Message}
+		container.NewGridWithColumns(3, s.Restore, s.Demo, s.Empty), s.Busy, s.Message}
 	s.view.Refresh()
 }
 
 func (s *SetupScreen) enroll() {
-	if _, err := s.w.e.svc.Enroll(bg, strings.TrimSpace(s.HQ.Text), strings.TrimSpace(s.Code.Text)); err != nil {
-		s.Message.SetText(ErrorText(err))
-		return
-	}
-	s.w.e.svc.StartSync(context.Background())
-	if a, _ := s.w.e.svc.Session(); a.AccountID == "" {
-		s.w.showLogin()
-		return
-	}
-	s.w.signedIn()
+	e, hq, code := s.w.e, strings.TrimSpace(s.HQ.Text), strings.TrimSpace(s.Code.Text)
+	s.step(func(ctx context.Context) error {
+		_, err := e.svc.Enroll(ctx, hq, code)
+		return err
+	}, func() {
+		e.svc.StartSync(context.Background())
+		if a, _ := e.svc.Session(); a.AccountID == "" {
+			s.w.showLogin()
+			return
+		}
+		s.w.signedIn()
+	})
 }
 
 func (s *SetupScreen) restore() {
@@ -132,13 +170,12 @@ func (s *SetupScreen) restore() {
 			return
 		}
 		r.Close()
-		if err := s.w.e.svc.Restore(bg, r.URI().Path()); err != nil {
-			s.Message.SetText(ErrorText(err))
-			return
-		}
-		// The backup has its own accounts: sign in with one of them.
-		s.w.e.svc.Logout()
-		s.w.start()
+		e, path := s.w.e, r.URI().Path()
+		s.step(func(ctx context.Context) error { return e.svc.Restore(ctx, path) }, func() {
+			// The backup has its own accounts: sign in with one of them.
+			e.svc.Logout()
+			s.w.start()
+		})
 	}, s.w.Window)
 	d.SetFilter(storage.NewExtensionFileFilter([]string{".db"}))
 	d.Show()

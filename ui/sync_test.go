@@ -39,11 +39,13 @@ func TestEnrollAndSyncFromTheWindow(t *testing.T) {
 	s.HQ.SetText(srv.URL)
 	s.Code.SetText("WRONGCODE123")
 	s.Enroll()
+	w.Wait()
 	if !strings.Contains(s.Message.Text, "注册码无效或已使用") {
 		t.Errorf("wrong code: %q", s.Message.Text)
 	}
 	s.Code.SetText(strings.ToLower(code)) // people type codes in any case
 	s.Enroll()
+	w.Wait()
 	if !strings.Contains(s.Message.Text, "已注册为展厅 SH01") {
 		t.Fatalf("enroll: %q", s.Message.Text)
 	}

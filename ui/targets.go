@@ -36,10 +36,13 @@ type TargetScreen struct {
 	Rollups  *widget.Label
 	Message  *widget.Label
 	names    map[string]kaohe.ManagerLevel
+	pick     loader // the chosen figures, read after each pick
+	shown    string // the figures on screen: manager, metric and year ("" while reading)
+	reading  bool   // the chosen figures are being read
 }
 
 func newTargetScreen(e *env) *TargetScreen {
-	s := &TargetScreen{loader: loader{e: e}, e: e, names: map[string]kaohe.ManagerLevel{}}
+	s := &TargetScreen{loader: loader{e: e}, pick: loader{e: e}, e: e, names: map[string]kaohe.ManagerLevel{}}
 	s.Manager = newSelectOf[string](nil, func(id string) string { return managerLabel(s.names[id]) }, func(string) { s.load() })
 	var metrics []string
 	for _, m := range kaohe.DefaultMetrics() {
@@ -71,7 +74,7 @@ func newTargetScreen(e *env) *TargetScreen {
 	importBtn := widget.NewButtonWithIcon(T("excel.import_actuals"), theme.FolderOpenIcon(), func() { e.chooseXLSX(func(p string) { s.ImportActuals(p) }) })
 	exportBtn := widget.NewButtonWithIcon(T("excel.export_figures"), theme.DownloadIcon(), func() {
 		y, _ := strconv.Atoi(strings.TrimSpace(s.Year.Text))
-		e.exportXLSX(T("excel.figures_file", "Year", y), func(p string) error { return e.svc.ExportFigures(bg, y, p) })
+		e.exportXLSX(T("excel.figures_file", "Year", y), func(ctx context.Context, p string) error { return e.svc.ExportFigures(ctx, y, p) })
 	})
 	top := container.NewVBox(
 		container.NewGridWithColumns(3,
@@ -99,9 +102,22 @@ func metricName(code string) string {
 // View returns the screen's content.
 func (s *TargetScreen) View() fyne.CanvasObject { return s.view }
 
+// stop abandons the reads in flight: the screen went away.
+func (s *TargetScreen) stop() { s.loader.stop(); s.pick.stop() }
+
+// stale says the figures chosen were never shown (their read was abandoned):
+// the screen reads again when shown.
+func (s *TargetScreen) stale() bool { return s.reading }
+
 // Reload refreshes the manager list (read in the background) and the
 // figures.
-func (s *TargetScreen) Reload() {
+func (s *TargetScreen) Reload() { s.readManagers(false) }
+
+// refresh refreshes the manager list (a sync brought changes) and leaves
+// the figures as typed while the same manager stays chosen.
+func (s *TargetScreen) refresh() { s.readManagers(true) }
+
+func (s *TargetScreen) readManagers(keepForm bool) {
 	if _, ok := s.Metric.Value(); !ok {
 		s.Metric.SetSelectedIndex(0)
 	}
@@ -116,10 +132,31 @@ func (s *TargetScreen) Reload() {
 			return
 		}
 		doneLoading(s.Message)
+		on := s.Manager.OnChanged
+		s.Manager.OnChanged = nil // read once, below
 		s.names = s.e.fillManagers(s.Manager, ms, true)
+		s.Manager.OnChanged = on
 		s.Empty.Say(len(s.Manager.values) == 0, "empty.targets")
+		if mid, metric, y, err := s.key(); keepForm && err == nil && s.shown == figuresKey(mid, metric, y) {
+			return // the same figures, as typed
+		}
 		s.load()
 	})
+}
+
+func figuresKey(managerID, metric string, year int) string {
+	return fmt.Sprintf("%s\x00%s\x00%d", managerID, metric, year)
+}
+
+// ready says whether the figures on screen may be saved: not while the
+// chosen ones are read, else what was typed for one manager would be saved
+// as another's.
+func (s *TargetScreen) ready() bool {
+	if !s.reading {
+		return true
+	}
+	say(s.Message, T("loading"), false)
+	return false
 }
 
 func (s *TargetScreen) key() (string, string, int, error) {
@@ -132,10 +169,12 @@ func (s *TargetScreen) key() (string, string, int, error) {
 	return mid, metric, y, nil
 }
 
-// load shows the chosen manager's figures.
+// load shows the chosen manager's figures, read in the background.
 func (s *TargetScreen) load() {
 	mid, metric, y, err := s.key()
+	s.shown, s.reading = "", false
 	if err != nil || mid == "" || metric == "" { // nothing chosen: show no one's figures
+		s.pick.stop()
 		s.Annual.SetText("")
 		for i := 0; i < 12; i++ {
 			s.Targets[i].SetText("")
@@ -145,19 +184,35 @@ func (s *TargetScreen) load() {
 		s.Rollups.SetText("")
 		return
 	}
-	t, a, err := s.e.svc.Figures(bg, mid, metric, y)
-	if err != nil {
-		s.e.showError(err)
-		return
+	type read struct {
+		t, a  kaohe.Months
+		saved kaohe.Target
 	}
+	e := s.e
+	s.reading = true
+	load(&s.pick, func(ctx context.Context) (r read, err error) {
+		if r.t, r.a, err = e.svc.Figures(ctx, mid, metric, y); err != nil {
+			return r, err
+		}
+		// The weights the saved target was split by, so saving it again
+		// keeps its split.
+		r.saved, err = e.svc.Target(ctx, mid, metric, y)
+		return r, err
+	}, func(r read, err error) {
+		s.reading = false
+		if err != nil {
+			say(s.Message, ErrorText(err), true)
+			return
+		}
+		s.show(r.t, r.a, r.saved, y)
+		s.shown = figuresKey(mid, metric, y)
+	})
+}
+
+// show puts a manager's figures of a year on screen.
+func (s *TargetScreen) show(t, a kaohe.Months, saved kaohe.Target, y int) {
 	s.Annual.SetText(strconv.FormatInt(t.Total(), 10))
-	// Show the weights the saved target was split by, so saving it again
-	// keeps its split; an even or new target offers the seasonal defaults.
-	saved, err := s.e.svc.Target(bg, mid, metric, y)
-	if err != nil {
-		s.e.showError(err)
-		return
-	}
+	// An even or new target offers the seasonal defaults.
 	weights := saved.Weights
 	s.Seasonal.SetChecked(len(weights) == 12)
 	if len(weights) != 12 {
@@ -209,6 +264,9 @@ func (s *TargetScreen) SaveTarget() {
 		say(s.Message, ErrorText(err), true)
 		return
 	}
+	if !s.ready() {
+		return
+	}
 	annual, ok := parseNumber(s.Annual.Text)
 	if !ok || annual != float64(int64(annual)) {
 		say(s.Message, ErrorText(kaohe.Errorf(kaohe.EINVALID, "err.not_a_number", "Item", T("targets.annual"), "Value", s.Annual.Text)), true)
@@ -239,6 +297,9 @@ func (s *TargetScreen) SaveActuals() {
 	mid, metric, y, err := s.key()
 	if err != nil {
 		say(s.Message, ErrorText(err), true)
+		return
+	}
+	if !s.ready() {
 		return
 	}
 	values := map[int]int64{}

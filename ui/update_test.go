@@ -61,6 +61,7 @@ func TestUpdateFromHQInTheWindow(t *testing.T) {
 	w.Settings.HQ.SetText(srv.URL)
 	w.Settings.Code.SetText(code)
 	w.Settings.Enroll()
+	w.Wait()
 
 	build := filepath.Join(t.TempDir(), "kaohe-0.2.0.exe")
 	os.WriteFile(build, []byte("program 0.2.0"), 0o755)
@@ -129,6 +130,7 @@ func TestUpdateFromABundleInTheWindow(t *testing.T) {
 	w.Settings.HQ.SetText(srv.URL)
 	w.Settings.Code.SetText(code)
 	w.Settings.Enroll()
+	w.Wait()
 	srv.Close() // offline from here on: bundles only
 
 	build := []byte("program 0.2.0 from the stick")
