@@ -22,3 +22,19 @@ func PlainHTTPRemote(address string) bool {
 	ip := net.ParseIP(host)
 	return ip == nil || !ip.IsLoopback()
 }
+
+// CheckEnrollment checks what a person typed to enroll before anything is
+// sent: an http(s) address with a host, and a code. An empty or malformed
+// address was once handed to the HTTP client, which tried it, with its
+// retries, for minutes.
+func CheckEnrollment(address, code string) error {
+	address = strings.TrimSpace(address)
+	u, err := url.Parse(address)
+	if address == "" || err != nil || (!strings.EqualFold(u.Scheme, "http") && !strings.EqualFold(u.Scheme, "https")) || u.Hostname() == "" {
+		return Errorf(EINVALID, "err.hq_address", "Address", address).OnField("hq")
+	}
+	if strings.TrimSpace(code) == "" {
+		return Errorf(EINVALID, "err.enroll_code_missing").OnField("code")
+	}
+	return nil
+}

@@ -33,6 +33,9 @@ const (
 // credential; the code is used up only once the credential is stored here
 // and confirmed to HQ (an unconfirmed one is confirmed by the next sync).
 func Enroll(ctx context.Context, s *store.Store, hqURL, code string) (kaohe.Showroom, error) {
+	if err := kaohe.CheckEnrollment(hqURL, code); err != nil {
+		return kaohe.Showroom{}, err
+	}
 	return enrollWith(ctx, s, client.New(hqURL, "", client.Options{}), hqURL, code, 8)
 }
 
