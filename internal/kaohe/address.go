@@ -31,10 +31,10 @@ func CheckEnrollment(address, code string) error {
 	address = strings.TrimSpace(address)
 	u, err := url.Parse(address)
 	if address == "" || err != nil || (!strings.EqualFold(u.Scheme, "http") && !strings.EqualFold(u.Scheme, "https")) || u.Hostname() == "" {
-		return Errorf(EINVALID, "err.hq_address", "Address", address).OnField("hq")
+		return Errorf(EINVALID, "err.hq_address", "Address", address)
 	}
 	if strings.TrimSpace(code) == "" {
-		return Errorf(EINVALID, "err.enroll_code_missing").OnField("code")
+		return Errorf(EINVALID, "err.enroll_code_missing")
 	}
 	return nil
 }
