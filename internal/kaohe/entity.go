@@ -1,5 +1,10 @@
 package kaohe
 
+import (
+	"strconv"
+	"strings"
+)
+
 // Entities are the kinds of synced rows, as the change log names them.
 const (
 	EntShowroom         = "showroom"
@@ -85,6 +90,12 @@ type Entity struct {
 	refs     func(any) []Ref
 	showroom func(any) string
 	check    func(Incoming, any, any) error
+
+	// The natural key (spec.unique), nil fields for none.
+	keyFields   []string
+	perShowroom bool
+	keyParts    func(any) []string
+	keyTaken    func(any) error
 }
 
 // Incoming is a change being accepted, with what the accepting side holds.
@@ -185,6 +196,20 @@ type spec[T any] struct {
 	refs       func(*T) []Ref
 	showroom   func(*T) string
 	check      func(in Incoming, row, prior *T) error
+	unique     *unique[T]
+}
+
+// unique declares a kind's natural key: what at most one live row of the
+// kind holds (an employee number in a showroom, one target per manager,
+// metric and year). fields are the payload's JSON fields it is made of,
+// which are also the columns of the desktop table's unique index; parts
+// reads them from a row, as they are compared (an employee number
+// whatever its case); taken is the refusal of a second row holding it.
+type unique[T any] struct {
+	fields      []string
+	perShowroom bool // unique within the row's showroom (the fields name no row that has one)
+	parts       func(*T) []string
+	taken       func(*T) error
 }
 
 func (s spec[T]) entity() *Entity {
@@ -209,7 +234,59 @@ func (s spec[T]) entity() *Entity {
 			return s.check(in, row.(*T), p)
 		}
 	}
+	if u := s.unique; u != nil {
+		e.keyFields, e.perShowroom = u.fields, u.perShowroom
+		e.keyParts = func(v any) []string { return u.parts(v.(*T)) }
+		e.keyTaken = func(v any) error { return u.taken(v.(*T)) }
+	}
 	return e
+}
+
+// KeyFields are the payload's fields (and the desktop table's columns) of
+// the kind's natural key, in order; nil when the kind has none.
+func (e *Entity) KeyFields() []string { return e.keyFields }
+
+// KeyPerShowroom says whether the natural key is unique within a showroom
+// only (its desktop index leads with showroom_id).
+func (e *Entity) KeyPerShowroom() bool { return e.perShowroom }
+
+// NaturalKey is the natural key a row of the kind holds, as HQ keeps it
+// (the kind's name, the showroom for a per-showroom key, then the parts,
+// NUL-separated); "" when the kind has none or a part is empty (an
+// employee number not given).
+func (e *Entity) NaturalKey(v any, showroom string) string {
+	if e.keyParts == nil {
+		return ""
+	}
+	parts := e.keyParts(v)
+	n := len(e.Name) + len(showroom) + 2
+	for _, p := range parts {
+		if p == "" {
+			return ""
+		}
+		n += len(p) + 1
+	}
+	var b strings.Builder
+	b.Grow(n)
+	b.WriteString(e.Name)
+	if e.perShowroom {
+		b.WriteByte(0)
+		b.WriteString(showroom)
+	}
+	for _, p := range parts {
+		b.WriteByte(0)
+		b.WriteString(p)
+	}
+	return b.String()
+}
+
+// Duplicate is the refusal of a row whose natural key another live row of
+// the kind holds.
+func (e *Entity) Duplicate(v any) error {
+	if e.keyTaken == nil {
+		return Errorf(ECONFLICT, "err.duplicate", "Detail", e.Name)
+	}
+	return e.keyTaken(v)
 }
 
 func refTo(entity, id string) []Ref { return []Ref{{entity, id}} }
@@ -242,19 +319,41 @@ var registry = []*Entity{
 	// The showroom's own rows.
 	spec[Manager]{name: EntManager, writer: ByShowroom, table: "managers", root: true,
 		id: func(v *Manager) string { return v.ID }, showroom: func(v *Manager) string { return v.ShowroomID },
-		check: func(in Incoming, v, prior *Manager) error { return v.CheckProfile(prior, in.Ledger.Today()) }}.entity(),
+		check: func(in Incoming, v, prior *Manager) error { return v.CheckProfile(prior, in.Ledger.Today()) },
+		unique: &unique[Manager]{fields: []string{"employee_no"}, perShowroom: true,
+			parts: func(v *Manager) []string { return []string{EmployeeNoKey(v.EmployeeNo)} },
+			taken: func(v *Manager) error {
+				return Errorf(ECONFLICT, "err.duplicate_employee_no", "No", v.EmployeeNo)
+			}}}.entity(),
 	spec[LevelChange]{name: EntLevelAssignment, writer: ByShowroom, table: "level_changes", appendOnly: true,
 		id: func(v *LevelChange) string { return v.ID }, refs: func(v *LevelChange) []Ref { return refTo(EntManager, v.ManagerID) },
 		check: acceptLevelAssignment}.entity(),
 	spec[Target]{name: EntTarget, writer: ByShowroom, table: "targets",
 		id: func(v *Target) string { return v.ID }, refs: func(v *Target) []Ref { return refTo(EntManager, v.ManagerID) },
-		check: func(_ Incoming, v, _ *Target) error { return v.Validate() }}.entity(),
+		check: func(_ Incoming, v, _ *Target) error { return v.Validate() },
+		unique: &unique[Target]{fields: []string{"manager_id", "metric", "year"},
+			parts: func(v *Target) []string { return []string{v.ManagerID, v.Metric, strconv.Itoa(v.Year)} },
+			taken: func(v *Target) error {
+				return Errorf(ECONFLICT, "err.duplicate_target", "Metric", v.Metric, "Year", v.Year)
+			}}}.entity(),
 	spec[Actual]{name: EntActual, writer: ByShowroom, table: "actuals",
 		id: func(v *Actual) string { return v.ID }, refs: func(v *Actual) []Ref { return refTo(EntManager, v.ManagerID) },
-		check: func(_ Incoming, v, _ *Actual) error { return v.Validate() }}.entity(),
+		check: func(_ Incoming, v, _ *Actual) error { return v.Validate() },
+		unique: &unique[Actual]{fields: []string{"manager_id", "metric", "year", "month"},
+			parts: func(v *Actual) []string {
+				return []string{v.ManagerID, v.Metric, strconv.Itoa(v.Year), strconv.Itoa(v.Month)}
+			},
+			taken: func(v *Actual) error {
+				return Errorf(ECONFLICT, "err.duplicate_actual", "Metric", v.Metric, "Year", v.Year, "Month", v.Month)
+			}}}.entity(),
 	spec[Assessment]{name: EntAssessment, writer: ByShowroom, table: "assessments",
 		id: func(v *Assessment) string { return v.ID }, refs: func(v *Assessment) []Ref { return refTo(EntManager, v.ManagerID) },
-		showroom: func(v *Assessment) string { return v.ShowroomID }, check: acceptAssessment}.entity(),
+		showroom: func(v *Assessment) string { return v.ShowroomID }, check: acceptAssessment,
+		unique: &unique[Assessment]{fields: []string{"manager_id", "period_id"},
+			parts: func(v *Assessment) []string { return []string{v.ManagerID, v.PeriodID} },
+			taken: func(v *Assessment) error {
+				return Errorf(ECONFLICT, "err.duplicate_assessment", "Period", v.PeriodID)
+			}}}.entity(),
 	spec[Training]{name: EntTraining, writer: ByShowroom, table: "trainings", root: true,
 		id: func(v *Training) string { return v.ID }, showroom: func(v *Training) string { return v.ShowroomID },
 		check: func(_ Incoming, v, _ *Training) error { return v.Validate() }}.entity(),
@@ -263,7 +362,10 @@ var registry = []*Entity{
 		refs: func(v *Attendance) []Ref {
 			return []Ref{{EntTraining, v.TrainingID}, {EntManager, v.ManagerID}}
 		},
-		check: func(_ Incoming, v, _ *Attendance) error { return v.Validate() }}.entity(),
+		check: func(_ Incoming, v, _ *Attendance) error { return v.Validate() },
+		unique: &unique[Attendance]{fields: []string{"training_id", "manager_id"},
+			parts: func(v *Attendance) []string { return []string{v.TrainingID, v.ManagerID} },
+			taken: func(v *Attendance) error { return Errorf(ECONFLICT, "err.duplicate_attendance") }}}.entity(),
 	spec[RewardPenalty]{name: EntReward, writer: ByShowroom, table: "rewards",
 		id: func(v *RewardPenalty) string { return v.ID }, refs: func(v *RewardPenalty) []Ref { return refTo(EntManager, v.ManagerID) },
 		showroom: func(v *RewardPenalty) string { return v.ShowroomID },
@@ -304,12 +406,14 @@ var registry = []*Entity{
 				return err
 			}
 			return v.CheckRoleFor(in.From != ByShowroom)
-		}}.entity(),
+		},
+		unique: accountNo}.entity(),
 	// HQ's people (review group, HQ admin), written in HQ mode: every HQ PC
 	// enrolled as an HQ user gets them; no showroom does.
 	spec[Account]{name: EntHQAccount, writer: ByHQ, table: "accounts", root: true, hqOnly: true,
 		id: func(v *Account) string { return v.ID }, showroom: func(v *Account) string { return v.ShowroomID },
-		check: func(_ Incoming, v, _ *Account) error { return v.CheckHQPerson() }}.entity(),
+		check:  func(_ Incoming, v, _ *Account) error { return v.CheckHQPerson() },
+		unique: accountNo}.entity(),
 	spec[AccountBlockRow]{name: EntAccountBlock, writer: ByHQ, table: "account_blocks",
 		id: func(v *AccountBlockRow) string { return v.ID }, refs: func(v *AccountBlockRow) []Ref { return refTo(EntAccount, v.AccountID) },
 		showroom: func(v *AccountBlockRow) string { return v.ShowroomID },
@@ -317,6 +421,14 @@ var registry = []*Entity{
 	spec[CertificatePrint]{name: EntCertificatePrint, writer: ByShowroom, table: "certificate_prints", appendOnly: true,
 		id: func(v *CertificatePrint) string { return v.ID }, refs: func(v *CertificatePrint) []Ref { return refTo(EntCertificate, v.CertID) }}.entity(),
 }
+
+// accountNo is an account's natural key: its employee number in its
+// showroom (HQ's people: in HQ), whatever the case.
+var accountNo = &unique[Account]{fields: []string{"employee_no"}, perShowroom: true,
+	parts: func(v *Account) []string { return []string{EmployeeNoKey(v.EmployeeNo)} },
+	taken: func(v *Account) error {
+		return Errorf(ECONFLICT, "err.account_taken", "Value", v.EmployeeNo)
+	}}
 
 var byName = func() map[string]*Entity {
 	m := make(map[string]*Entity, len(registry))

@@ -106,8 +106,14 @@ func (tx *Tx) UpdateManager(m kaohe.Manager) (kaohe.Manager, error) {
 	if err := m.CheckProfile(&old, tx.today()); err != nil {
 		return m, err
 	}
-	if err := tx.checkEmployeeNo(m); err != nil {
-		return m, err
+	// A number kept as it was is no second one, even where another manager
+	// holds it too (D001 and d001, both saved before numbers were compared
+	// whatever their case): either can still be edited or marked left, as
+	// HQ accepts it; giving a manager another's number is refused.
+	if !kaohe.SameEmployeeNo(old.EmployeeNo, m.EmployeeNo) {
+		if err := tx.checkEmployeeNo(m); err != nil {
+			return m, err
+		}
 	}
 	if _, err := tx.exec(`UPDATE managers SET employee_no = ?, name = ?, gender = ?, phone = ?, education = ?, hire_date = ?, status = ?, left_on = ?, note = ?, updated_at = ? WHERE id = ?`,
 		m.EmployeeNo, m.Name, string(m.Gender), m.Phone, int(m.Education), dateArg(m.HireDate), string(m.Status), dateArg(m.LeftOn), m.Note, stamp(tx.now), m.ID); err != nil {

@@ -9,19 +9,23 @@ import (
 	"kaohe/internal/kaohe"
 )
 
-// naturalKeys are the rows of which a showroom keeps one per key (one actual
-// per manager, metric and month, one target per manager, metric and year,
-// one attendance per training and manager) and that nothing refers to: a
-// second row with the same key can be folded into the first. The column
-// names are also the payload's JSON fields.
-var naturalKeys = map[string]struct {
-	table string
-	cols  []string
-}{
-	kaohe.EntActual:     {"actuals", []string{"manager_id", "metric", "year", "month"}},
-	kaohe.EntTarget:     {"targets", []string{"manager_id", "metric", "year"}},
-	kaohe.EntAttendance: {"attendance", []string{"training_id", "manager_id"}},
-}
+// foldable are the kinds of which a showroom keeps one row per natural key
+// (the registry's, kaohe.Entity.KeyFields: one actual per manager, metric
+// and month, one target per manager, metric and year, one attendance per
+// training and manager) and that nothing refers to: a second row with the
+// same key can be folded into the first. The key's fields are the table's
+// columns and the payload's JSON fields alike.
+var foldable = func() map[string]*kaohe.Entity {
+	m := map[string]*kaohe.Entity{}
+	for _, name := range []string{kaohe.EntActual, kaohe.EntTarget, kaohe.EntAttendance} {
+		e, err := kaohe.EntityOf(name)
+		if err != nil || len(e.KeyFields()) == 0 || e.KeyPerShowroom() {
+			panic("store: " + name + " has no natural key of its own")
+		}
+		m[name] = e
+	}
+	return m
+}()
 
 // twin is a row written here, never sent, that holds the natural key of a
 // row arriving from HQ: the same figure entered again after a restore, before
@@ -37,13 +41,13 @@ type twin struct {
 // for a push whose answer was lost) is never taken: the clash then stays a
 // refusal, shown to the user with both rows kept.
 func (tx *Tx) takeTwin(c Change) (*twin, error) {
-	nk, ok := naturalKeys[c.Entity]
+	e, ok := foldable[c.Entity]
 	if !ok || c.Op != OpUpsert {
 		return nil, nil
 	}
-	q := `SELECT id FROM ` + nk.table + ` WHERE deleted_at IS NULL AND id <> ?`
+	q := `SELECT id FROM ` + e.Table + ` WHERE deleted_at IS NULL AND id <> ?`
 	args := []any{c.RowID}
-	for _, col := range nk.cols {
+	for _, col := range e.KeyFields() {
 		q += ` AND ` + col + ` = json_extract(?, '$.` + col + `')`
 		args = append(args, string(c.Payload))
 	}
@@ -73,7 +77,7 @@ func (tx *Tx) takeTwin(c Change) (*twin, error) {
 	}
 	t.payload = json.RawMessage(last)
 	for _, q := range []string{
-		`DELETE FROM ` + nk.table + ` WHERE id = ?2`,
+		`DELETE FROM ` + e.Table + ` WHERE id = ?2`,
 		`DELETE FROM outbox WHERE entity = ?1 AND row_id = ?2`,
 		`DELETE FROM row_versions WHERE entity = ?1 AND row_id = ?2`,
 	} {

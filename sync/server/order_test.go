@@ -70,7 +70,13 @@ func (o *orderFixture) sendLater(body []byte) <-chan answer {
 }
 
 func target(id, manager string, annual int64) protocol.Change {
-	p, _ := json.Marshal(kaohe.Target{ID: id, ManagerID: manager, Metric: kaohe.MetricSales, Year: 2026, Annual: annual})
+	return targetOf(id, manager, 2026, annual)
+}
+
+// targetOf is a target of another year: one target per manager, metric and
+// year (its natural key).
+func targetOf(id, manager string, year int, annual int64) protocol.Change {
+	p, _ := json.Marshal(kaohe.Target{ID: id, ManagerID: manager, Metric: kaohe.MetricSales, Year: year, Annual: annual})
 	return protocol.Change{ID: "c-" + id, Entity: kaohe.EntTarget, RowID: id, Op: "upsert", Payload: p, At: "2026-11-27T00:00:00Z"}
 }
 
@@ -163,7 +169,7 @@ func TestPushAfterAChangeAnsweredBefore(t *testing.T) {
 	restarted := *o.fixture
 	restarted.srv = httptest.NewServer((&Server{Store: o.store}).Handler())
 	defer restarted.srv.Close()
-	_, _, raw = restarted.post(protocol.PathPush, o.tokenA, pushAfter(first.ID, "", target("tg2", "m1", 24)), true, v1)
+	_, _, raw = restarted.post(protocol.PathPush, o.tokenA, pushAfter(first.ID, "", targetOf("tg2", "m1", 2025, 24)), true, v1)
 	if r := o.results(raw); r[0].Status != protocol.Applied {
 		t.Fatalf("after a restart: %s", raw)
 	}

@@ -20,8 +20,8 @@ import (
 	"io/fs"
 	"net/url"
 	"os"
+	"slices"
 	"sort"
-	"strconv"
 	"strings"
 	"time"
 
@@ -616,55 +616,38 @@ func (s *Store) recordKeyed(tx *txn, c protocol.Change, showroom, parent, key, o
 	return err == nil, err
 }
 
-// naturalKey is what must be unique among a showroom's live rows of an
-// entity ("" when nothing is), read from the row as decoded (v, a pointer
-// to the entity's type): a manager's employee number in its showroom, an
-// actual's manager, metric, year and month. duplicateOf is the refusal of a
-// second row with it.
+// naturalKey is what must be unique among the live rows of an entity (""
+// when nothing is), read from the row as decoded (v, a pointer to the
+// entity's type), as the entity's one definition declares it
+// (kaohe.Entity.NaturalKey): a manager's employee number in its showroom,
+// an actual's manager, metric, year and month, a target's manager, metric
+// and year…
 func naturalKey(entity, op string, v any, showroom string) string {
 	if op == "delete" {
 		return ""
 	}
-	switch entity {
-	case kaohe.EntManager:
-		if m, ok := v.(*kaohe.Manager); ok && m.EmployeeNo != "" {
-			return "manager\x00" + showroom + "\x00" + kaohe.EmployeeNoKey(m.EmployeeNo)
-		}
-	case kaohe.EntAccount, kaohe.EntHQAccount:
-		if a, ok := v.(*kaohe.Account); ok && a.EmployeeNo != "" {
-			return entity + "\x00" + showroom + "\x00" + kaohe.EmployeeNoKey(a.EmployeeNo)
-		}
-	case kaohe.EntActual:
-		if a, ok := v.(*kaohe.Actual); ok && a.ManagerID != "" {
-			return "actual\x00" + a.ManagerID + "\x00" + a.Metric + "\x00" + strconv.Itoa(a.Year) + "\x00" + strconv.Itoa(a.Month)
-		}
+	e, err := kaohe.EntityOf(entity)
+	if err != nil {
+		return ""
 	}
-	return ""
+	return e.NaturalKey(v, showroom)
 }
 
-// duplicateOf is the refusal of a row whose natural key another live row
-// holds.
-func duplicateOf(v any) error {
-	switch v := v.(type) {
-	case *kaohe.Manager:
-		return kaohe.Errorf(kaohe.ECONFLICT, "err.duplicate_employee_no", "No", v.EmployeeNo)
-	case *kaohe.Account:
-		return kaohe.Errorf(kaohe.ECONFLICT, "err.account_taken", "Value", v.EmployeeNo)
-	case *kaohe.Actual:
-		return kaohe.Errorf(kaohe.ECONFLICT, "err.duplicate_actual", "Metric", v.Metric, "Year", v.Year, "Month", v.Month)
-	}
-	return kaohe.Errorf(kaohe.ECONFLICT, "err.duplicate", "Detail", fmt.Sprint(v))
-}
-
-// sqlNaturalKeyTaken finds a live row holding a natural key. Its repeated
-// "natural_key is not empty" condition lets SQLite use the partial index
-// rows_natural_key; without it each change scanned the whole table and a
-// 100,000-change sync took minutes.
-const sqlNaturalKeyTaken = `SELECT row_id FROM rows WHERE natural_key = ? AND natural_key <> '' AND deleted = 0 AND NOT (entity = ? AND row_id = ?) LIMIT 1`
+// sqlNaturalKeyTaken asks who holds a natural key among the live rows: NULL
+// for nobody, 1 when the row asked about is one of them, else 0. Its
+// repeated "natural_key is not empty" condition lets SQLite use the partial
+// index rows_natural_key; without it each change scanned the whole table
+// and a 100,000-change sync took minutes.
+const sqlNaturalKeyTaken = `SELECT max(entity = ? AND row_id = ?) FROM rows WHERE natural_key = ? AND natural_key <> '' AND deleted = 0`
 
 // checkUnique refuses a row that would be a second live one with the same
 // natural key (two managers with one employee number in a showroom, two
-// actuals for one month).
+// targets of a manager for one metric and year), with the entity's coded
+// refusal (kaohe.Entity.Duplicate). A row that holds the key already keeps
+// it: rows an older HQ stored with one key (D001 and d001 before keys
+// ignored case; two targets before targets had a key) stay, and a change
+// to one of them that leaves its key as it is, is no second row. Only a
+// new row, or one moving onto the key, is refused.
 func (s *Store) checkUnique(tx *txn, c protocol.Change, key string, v any) error {
 	if key == "" {
 		return nil
@@ -676,23 +659,30 @@ func (s *Store) checkUnique(tx *txn, c protocol.Change, key string, v any) error
 			fresh = fresh && !tx.moved[h]
 		}
 		if fresh { // the prefetched answer still stands
-			for _, h := range holders {
-				if h != self {
-					return duplicateOf(v)
-				}
+			if len(holders) == 0 || slices.Contains(holders, self) {
+				return nil
 			}
-			return nil
+			return duplicateOf(c.Entity, v)
 		}
 	}
-	var other string
-	err := tx.QueryRow(sqlNaturalKeyTaken, key, c.Entity, c.RowID).Scan(&other)
-	if errors.Is(err, sql.ErrNoRows) {
+	var holds sql.NullBool
+	if err := tx.QueryRow(sqlNaturalKeyTaken, c.Entity, c.RowID, key).Scan(&holds); err != nil {
+		return err
+	}
+	if !holds.Valid || holds.Bool {
 		return nil
 	}
+	return duplicateOf(c.Entity, v)
+}
+
+// duplicateOf is the entity's refusal of a row whose natural key another
+// live row holds.
+func duplicateOf(entity string, v any) error {
+	e, err := kaohe.EntityOf(entity)
 	if err != nil {
 		return err
 	}
-	return duplicateOf(v)
+	return e.Duplicate(v)
 }
 
 // prefetchKeys reads, in one query, which live rows hold the natural keys

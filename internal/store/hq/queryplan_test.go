@@ -25,7 +25,7 @@ func TestPerChangeQueriesUseTheirIndex(t *testing.T) {
 		args  []any
 	}
 	plans := map[string]query{
-		"natural key taken": {sqlNaturalKeyTaken, "rows_natural_key", []any{"k", "manager", "r"}},
+		"natural key taken": {sqlNaturalKeyTaken, "rows_natural_key", []any{"manager", "r", "k"}},
 		"replica numbers":   {sqlReplicaNumbers, "PRIMARY KEY", []any{"c", 1, 5000}},
 		"changes seen":      {sqlSeenChanges, "sqlite_autoindex_changes_1", []any{`["a","b"]`}},
 		"prefetch rows":     {sqlPrefetchRows, "sqlite_autoindex_rows_1", []any{`[["manager","a"]]`}},

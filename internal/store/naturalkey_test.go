@@ -1,0 +1,153 @@
+package store
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+	"testing"
+
+	"kaohe/internal/kaohe"
+)
+
+// TestUniqueIndexesAreTheRegistrysKeys: the desktop keeps at most one live
+// row per natural key of the registry (kaohe.Entity.KeyFields), by a unique
+// index over exactly those columns (after showroom_id for a per-showroom
+// key) of the live rows, so the app never holds, and never sends, what HQ
+// refuses as a second row.
+func TestUniqueIndexesAreTheRegistrysKeys(t *testing.T) {
+	s := newStore(t)
+	type index struct {
+		table, name, where string
+		cols               []string
+	}
+	rows, err := s.r.QueryContext(ctx, `SELECT m.tbl_name, m.name, coalesce(m.sql, ''), group_concat(i.name, ',')
+		FROM sqlite_master m, pragma_index_list(m.tbl_name) l, pragma_index_info(m.name) i
+		WHERE m.type = 'index' AND l.name = m.name AND l."unique" = 1 GROUP BY m.name ORDER BY m.name`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var indexes []index
+	for rows.Next() {
+		var ix index
+		var cols string
+		if err := rows.Scan(&ix.table, &ix.name, &ix.where, &cols); err != nil {
+			t.Fatal(err)
+		}
+		ix.cols = strings.Split(cols, ",")
+		indexes = append(indexes, ix)
+	}
+	rows.Close()
+	keyed := 0
+	for _, e := range kaohe.Entities() {
+		fields := e.KeyFields()
+		if fields == nil {
+			continue
+		}
+		keyed++
+		want := fields
+		if e.KeyPerShowroom() {
+			want = append([]string{"showroom_id"}, fields...)
+		}
+		if !slices.ContainsFunc(indexes, func(ix index) bool {
+			return ix.table == e.Table && slices.Equal(ix.cols, want) && strings.Contains(ix.where, "WHERE deleted_at IS NULL")
+		}) {
+			t.Errorf("%s: no unique index on %s(%s) of the live rows; have %v", e.Name, e.Table, strings.Join(want, ", "), indexes)
+		}
+	}
+	if keyed < 7 {
+		t.Errorf("only %d kinds have a natural key", keyed)
+	}
+}
+
+// TestSecondEntryOfAKeyIsTheFirstRow: entering a target, an attendance or
+// a draft assessment again for the same key changes the one row (one id,
+// every change of it under that id), so the showroom never sends HQ a
+// second row for a key.
+func TestSecondEntryOfAKeyIsTheFirstRow(t *testing.T) {
+	s := newStore(t)
+	m := addManager(t, s, "D001", "王堃", kaohe.Level1, kaohe.EduBachelor)
+	for i := range 2 {
+		err := s.Update(ctx, "test", func(tx *Tx) error {
+			if _, err := tx.SetTarget(m.ID, kaohe.MetricSales, 2026, int64(1200*(i+1)), nil); err != nil {
+				return err
+			}
+			tr, err := tx.SaveTraining(kaohe.Training{ID: "tr1", Title: "厨柜基础知识", Category: kaohe.TrainBasic, Method: kaohe.MethodClassroom, Date: kaohe.D(2026, 3, 3), Hours: 4})
+			if err != nil {
+				return err
+			}
+			res := []kaohe.AttendanceResult{kaohe.AttendPassed, kaohe.AttendFailed}[i]
+			if _, err := tx.RecordAttendance(kaohe.Attendance{TrainingID: tr.ID, ManagerID: m.ID, Result: res}); err != nil {
+				return err
+			}
+			_, err = tx.SaveAssessment(kaohe.Assessment{ManagerID: m.ID, PeriodID: "2026-H1", Scores: kaohe.Scores{"plan": float64(80 + i)}, Assessor: "展厅经理"}, false)
+			return err
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, e := range []string{kaohe.EntTarget, kaohe.EntAttendance, kaohe.EntAssessment} {
+		ent, _ := kaohe.EntityOf(e)
+		if n := count(t, s, `SELECT count(*) FROM `+ent.Table+` WHERE deleted_at IS NULL`); n != 1 {
+			t.Errorf("%s: %d live rows; want 1", e, n)
+		}
+		if n := count(t, s, `SELECT count(DISTINCT row_id) FROM outbox WHERE entity = ?`, e); n != 1 {
+			t.Errorf("%s: the outbox sends %d rows; want 1", e, n)
+		}
+		if n := count(t, s, `SELECT count(*) FROM outbox WHERE entity = ?`, e); n != 2 {
+			t.Errorf("%s: %d changes queued; want 2", e, n)
+		}
+	}
+}
+
+// TestLegacyEmployeeNumberTwins: D001 and d001, both saved before numbers
+// were compared whatever their case, stay editable (marked left, a phone
+// changed) as long as the number is kept; a third manager numbered so is
+// still refused, and so is giving one of them the other's number after a
+// renumbering.
+func TestLegacyEmployeeNumberTwins(t *testing.T) {
+	s := newStore(t)
+	m1 := addManager(t, s, "D001", "王堃", kaohe.Level1, kaohe.EduBachelor)
+	m2 := addManager(t, s, "D009", "李喆", kaohe.Level1, kaohe.EduBachelor)
+	// As an older app stored it.
+	if _, err := s.w.ExecContext(ctx, `UPDATE managers SET employee_no = 'd001' WHERE id = ?`, m2.ID); err != nil {
+		t.Fatal(err)
+	}
+	m2.EmployeeNo = "d001"
+	update := func(m kaohe.Manager) error {
+		return s.Update(ctx, "test", func(tx *Tx) error { _, err := tx.UpdateManager(m); return err })
+	}
+	left := m1
+	left.Status, left.LeftOn = kaohe.StatusLeft, kaohe.D(2026, 11, 20)
+	if err := update(left); err != nil {
+		t.Errorf("D001 marked left beside d001: %v", err)
+	}
+	phone := m2
+	phone.Phone = "13800000000"
+	if err := update(phone); err != nil {
+		t.Errorf("d001's phone changed beside D001: %v", err)
+	}
+	err := s.Update(ctx, "test", func(tx *Tx) error {
+		_, err := tx.CreateManager(kaohe.Manager{EmployeeNo: "D001", Name: "张玥", Education: kaohe.EduBachelor, HireDate: kaohe.D(2024, 3, 1)}, kaohe.Level1, kaohe.Date{})
+		return err
+	})
+	if kaohe.ErrorCode(err) != kaohe.ECONFLICT {
+		t.Errorf("a third D001: %v; want a conflict", err)
+	}
+	renum := phone
+	renum.EmployeeNo = "D002"
+	if err := update(renum); err != nil {
+		t.Errorf("d001 renumbered D002: %v", err)
+	}
+	back := left
+	back.EmployeeNo = "d002"
+	if err := update(back); kaohe.ErrorCode(err) != kaohe.ECONFLICT {
+		t.Errorf("D001 renumbered onto D002: %v; want a conflict", err)
+	}
+	got := fmt.Sprint(count(t, s, `SELECT count(*) FROM managers WHERE lower(employee_no) = 'd001'`),
+		count(t, s, `SELECT count(*) FROM managers WHERE employee_no = 'D002' AND phone = '13800000000'`),
+		count(t, s, `SELECT count(*) FROM managers WHERE employee_no = 'D001' AND status = 'left'`))
+	if got != "1 1 1" {
+		t.Errorf("stored D001/D002/left: %s; want 1 1 1", got)
+	}
+}
