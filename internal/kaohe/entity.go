@@ -473,6 +473,29 @@ func (e *Entity) CheckIDFree(taken func(entity string) (bool, error)) error {
 	return nil
 }
 
+// MaxIDLen bounds the id of a change or of a synced row, in bytes. The app
+// and HQ make far shorter ones (UUIDs, "2026-H1", "tpl-default@1").
+const MaxIDLen = 128
+
+// MaxAtLen bounds a change's "at" (RFC 3339, for people).
+const MaxAtLen = 64
+
+// CheckID refuses an id no writer makes: empty, longer than MaxIDLen, or
+// holding anything but visible ASCII (no space, control, bidi or other
+// script). HQ stores and indexes every id it accepts and sends it back to
+// every reader; a megabyte-long one would be kept for ever.
+func CheckID(id string) error {
+	if id == "" || len(id) > MaxIDLen {
+		return Errorf(EINVALID, "err.bad_id", "Max", MaxIDLen)
+	}
+	for i := 0; i < len(id); i++ {
+		if c := id[i]; c <= ' ' || c > '~' {
+			return Errorf(EINVALID, "err.bad_id", "Max", MaxIDLen)
+		}
+	}
+	return nil
+}
+
 // Entities returns every synced kind, in apply order.
 func Entities() []*Entity { return registry }
 

@@ -183,6 +183,9 @@ func (w *world) send(token string, changes []protocol.Change) (int, []protocol.R
 		if c.By != "" {
 			by = `,"by":` + js(c.By)
 		}
+		if c.RSeq != 0 {
+			by += fmt.Sprintf(`,"rseq":%d`, c.RSeq)
+		}
 		fmt.Fprintf(&b, `{"id":%q,"entity":%q,"row_id":%q,"op":%q,"payload":%s,"at":%q%s}`, c.ID, c.Entity, c.RowID, c.Op, c.Payload, c.At, by)
 	}
 	b.WriteString(`]}`)

@@ -58,12 +58,13 @@ func TestPushesWaitingForeverHoldOnlyTheirCredential(t *testing.T) {
 	orderWait, orderGrace = 3*time.Second, 3*time.Second
 	o := newOrderFixture(t)
 	before := o.rows()
+	// An "after" no writer makes (4 MB) is refused at once, holding nothing.
+	if status, e, raw := o.post(protocol.PathPush, o.tokenA, pushAfter(strings.Repeat("x", 4<<20), "", managerChange("mw", o.idA, "W000")), true, v1); status != 400 || e.Key != "err.bad_id" {
+		t.Errorf("a 4 MB after: %d %.200s; want 400 err.bad_id", status, raw)
+	}
 	var waiting []<-chan answer
 	for i := range maxPending {
 		after := "never-" + string(rune('a'+i))
-		if i == 0 {
-			after = strings.Repeat("x", 4<<20)
-		}
 		waiting = append(waiting, o.sendLater(pushAfter(after, "", managerChange("mw"+string(rune('a'+i)), o.idA, "W00"+string(rune('1'+i))))))
 	}
 	for deadline := time.Now().Add(5 * time.Second); ; time.Sleep(5 * time.Millisecond) {

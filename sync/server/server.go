@@ -208,6 +208,12 @@ func (s *Server) push(w http.ResponseWriter, r *http.Request, cred hq.Credential
 		s.fail(w, kaohe.Errorf(kaohe.EINVALID, "err.too_large"))
 		return
 	}
+	if req.After != "" {
+		if err := kaohe.CheckID(req.After); err != nil {
+			s.fail(w, err)
+			return
+		}
+	}
 	batch := hq.NewBatch(req.Changes) // the payloads too, before waiting
 	decoded := time.Now()
 	if req.After != "" {

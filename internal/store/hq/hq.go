@@ -370,6 +370,13 @@ func (s *Store) Enroll(ctx context.Context, code, publicKey string, requestID ..
 	if reqID == "" {
 		reqID = uuid.Must(uuid.NewV7()).String() // not retryable: a fresh credential
 	}
+	// Both are kept with the credential: the caller's choice, bounded.
+	if err := kaohe.CheckID(reqID); err != nil {
+		return resp, err
+	}
+	if pub, err := base64.StdEncoding.DecodeString(publicKey); publicKey != "" && (err != nil || len(pub) != ed25519.PublicKeySize) {
+		return resp, kaohe.Errorf(kaohe.EINVALID, "err.bad_request", "Detail", "public_key")
+	}
 	codeHash := hash(strings.ToUpper(strings.TrimSpace(code)))
 	err := s.tx(ctx, func(tx *txn) error {
 		var kind, showroom, name string

@@ -73,6 +73,12 @@ func (s *Store) PushBatch(ctx context.Context, cred Credential, replica string, 
 			return err
 		}
 		for i, c := range changes {
+			// An id no writer makes is refused before anything notes it,
+			// not even its number in the sender's sequence.
+			if err := checkIDs(c); err != nil {
+				results[i] = refusal(c.ID, err)
+				continue
+			}
 			if err := seenNos.check(tx, cred, c); err != nil {
 				return err
 			}
@@ -94,7 +100,7 @@ func (s *Store) PushBatch(ctx context.Context, cred Credential, replica string, 
 			}
 			var ke *kaohe.Error
 			if errors.As(err, &ke) {
-				r = protocol.Result{ID: c.ID, Status: protocol.Refused, Code: ke.Code, Message: ke.Error()}
+				r = refusal(c.ID, ke)
 			} else if err != nil {
 				return err // a fault of ours: the whole batch is retried
 			} else {
@@ -105,6 +111,23 @@ func (s *Store) PushBatch(ctx context.Context, cred Credential, replica string, 
 		return seenNos.write(tx)
 	})
 	return results, err
+}
+
+// checkIDs refuses a change whose id or row id no writer makes
+// (kaohe.CheckID).
+func checkIDs(c protocol.Change) error {
+	if err := kaohe.CheckID(c.ID); err != nil {
+		return err
+	}
+	return kaohe.CheckID(c.RowID)
+}
+
+// refusal is the answer to a refused change: the domain's code, and its
+// key and arguments.
+func refusal(id string, err error) protocol.Result {
+	var ke *kaohe.Error
+	errors.As(err, &ke)
+	return protocol.Result{ID: id, Status: protocol.Refused, Code: ke.Code, Message: ke.Error()}
 }
 
 // The statements a push runs per batch or per change; each uses an index
@@ -263,7 +286,7 @@ type accepted struct {
 // to (found from the stored rows it refers to, never from the payload), and
 // the domain's rule for it.
 func (s *Store) check(tx *txn, led *ledger, cred Credential, c protocol.Change, d decoded) (accepted, error) {
-	if c.ID == "" || c.RowID == "" || (c.Op != "upsert" && c.Op != "delete") {
+	if c.Op != "upsert" && c.Op != "delete" || len(c.At) > kaohe.MaxAtLen {
 		return accepted{}, kaohe.Errorf(kaohe.EINVALID, "err.bad_change")
 	}
 	if err := kaohe.CheckBy(c.By); err != nil {
