@@ -45,11 +45,13 @@ func (tx *Tx) ownShowroomOrNone() (string, error) {
 func (tx *Tx) SaveAccount(a kaohe.Account) (kaohe.Account, error) {
 	a.Name = strings.TrimSpace(a.Name)
 	a.EmployeeNo = strings.TrimSpace(a.EmployeeNo)
+	kept := false // the account keeps its number
 	if a.ID != "" {
 		old, err := tx.account(a.ID)
 		if err != nil {
 			return a, err
 		}
+		kept = kaohe.SameEmployeeNo(old.EmployeeNo, a.EmployeeNo)
 		a.ShowroomID = old.ShowroomID
 		if a.PasswordHash == "" {
 			a.PasswordHash = old.PasswordHash
@@ -64,16 +66,20 @@ func (tx *Tx) SaveAccount(a kaohe.Account) (kaohe.Account, error) {
 	if err := a.Validate(); err != nil {
 		return a, err
 	}
-	var other string
 	// Unique by kaohe.EmployeeNoKey, as HQ keeps it (numbers are ASCII:
-	// SQLite's lower() is exact).
-	err := tx.queryRow(`SELECT id FROM accounts WHERE showroom_id = ? AND lower(employee_no) = ? AND deleted_at IS NULL AND id <> ?`,
-		a.ShowroomID, kaohe.EmployeeNoKey(a.EmployeeNo), a.ID).Scan(&other)
-	if err == nil {
-		return a, kaohe.Errorf(kaohe.ECONFLICT, "err.account_taken", "Value", a.EmployeeNo).OnField("employee_no")
-	}
-	if !errors.Is(err, sql.ErrNoRows) {
-		return a, err
+	// SQLite's lower() is exact). A number kept as it was is no second one,
+	// even where an account saved before numbers were compared whatever
+	// their case holds it too (HQ accepts such a change alike).
+	if !kept {
+		var other string
+		err := tx.queryRow(`SELECT id FROM accounts WHERE showroom_id = ? AND lower(employee_no) = ? AND deleted_at IS NULL AND id <> ?`,
+			a.ShowroomID, kaohe.EmployeeNoKey(a.EmployeeNo), a.ID).Scan(&other)
+		if err == nil {
+			return a, kaohe.Errorf(kaohe.ECONFLICT, "err.account_taken", "Value", a.EmployeeNo).OnField("employee_no")
+		}
+		if !errors.Is(err, sql.ErrNoRows) {
+			return a, err
+		}
 	}
 	ts := stamp(tx.now)
 	if _, err := tx.exec(`INSERT INTO accounts (id, showroom_id, name, employee_no, role, password_hash, disabled, created_at, updated_at)

@@ -151,3 +151,38 @@ func TestLegacyEmployeeNumberTwins(t *testing.T) {
 		t.Errorf("stored D001/D002/left: %s; want 1 1 1", got)
 	}
 }
+
+// TestLegacyAccountNumberTwins: two accounts A900 and a900 saved before
+// numbers were compared whatever their case stay editable (a new name, a
+// new password hash) while each keeps its number; a third is refused.
+func TestLegacyAccountNumberTwins(t *testing.T) {
+	s := newStore(t)
+	a1 := saveAccount(t, s, kaohe.Account{Name: "赵敏", EmployeeNo: "A900", Role: kaohe.RoleClerk, PasswordHash: fakeHash})
+	a2 := saveAccount(t, s, kaohe.Account{Name: "钱多", EmployeeNo: "A901", Role: kaohe.RoleClerk, PasswordHash: fakeHash})
+	if _, err := s.w.ExecContext(ctx, `UPDATE accounts SET employee_no = 'a900' WHERE id = ?`, a2.ID); err != nil {
+		t.Fatal(err)
+	}
+	a2.EmployeeNo = "a900"
+	save := func(a kaohe.Account) error {
+		return s.Update(ctx, "t", func(tx *Tx) error { _, err := tx.SaveAccount(a); return err })
+	}
+	a1.Name = "赵敏敏"
+	if err := save(a1); err != nil {
+		t.Errorf("A900 renamed beside a900: %v", err)
+	}
+	a2.Disabled = true
+	if err := save(a2); err != nil {
+		t.Errorf("a900 disabled beside A900: %v", err)
+	}
+	if err := save(kaohe.Account{Name: "孙", EmployeeNo: "A900", Role: kaohe.RoleClerk, PasswordHash: fakeHash}); kaohe.ErrorCode(err) != kaohe.ECONFLICT {
+		t.Errorf("a third A900: %v; want a conflict", err)
+	}
+	a2.EmployeeNo = "A902"
+	if err := save(a2); err != nil {
+		t.Errorf("a900 renumbered: %v", err)
+	}
+	a1.EmployeeNo = "a902"
+	if err := save(a1); kaohe.ErrorCode(err) != kaohe.ECONFLICT {
+		t.Errorf("A900 renumbered onto A902: %v; want a conflict", err)
+	}
+}
