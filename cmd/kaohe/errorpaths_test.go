@@ -2,7 +2,6 @@ package main
 
 import (
 	"bytes"
-	"context"
 	"errors"
 	"net"
 	"net/http/httptest"
@@ -15,7 +14,7 @@ import (
 	"kaohe/internal/cli"
 	"kaohe/internal/i18n"
 	"kaohe/internal/kaohe"
-	"kaohe/internal/store/hq"
+	"kaohe/internal/testhq"
 	"kaohe/sync/server"
 	"kaohe/ui"
 )
@@ -60,13 +59,9 @@ func TestCLIErrorPathsSpeakTheUsersLanguage(t *testing.T) {
 	}
 	os.WriteFile(filepath.Join(damagedData, "kaohe.db"), raw, 0o600)
 
-	h, err := hq.Open(context.Background(), filepath.Join(dir, "hq.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer h.Close()
-	plain := httptest.NewServer((&server.Server{Store: h}).Handler())
-	defer plain.Close()
+	th := testhq.New(t, testhq.Options{})
+	h := th.Store
+	plain := th.Server
 	selfSigned := httptest.NewTLSServer((&server.Server{Store: h}).Handler())
 	defer selfSigned.Close()
 	l, _ := net.Listen("tcp", "127.0.0.1:0")

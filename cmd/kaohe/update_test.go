@@ -3,82 +3,48 @@ package main
 import (
 	"context"
 	"net/http"
-	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
 	"sync/atomic"
 	"testing"
-	"time"
 
 	"kaohe/internal/kaohe"
-	"kaohe/internal/store/hq"
+	"kaohe/internal/testhq"
 	"kaohe/internal/update"
 	"kaohe/sync/bundle"
 	"kaohe/sync/bundle/bundletest"
 	"kaohe/sync/protocol"
-	"kaohe/sync/server"
 	"kaohe/ui"
 )
 
 // cliHQ is a real HQ server with a releases folder; upgrade makes it
 // answer every sync "please upgrade" (the release routes still answer).
 type cliHQ struct {
-	store    *hq.Store
-	releases update.Dir
-	url      string
-	upgrade  atomic.Bool
-	down     atomic.Bool // every request answered 503
+	*testhq.HQ
+	upgrade atomic.Bool
+	down    atomic.Bool // every request answered 503
 }
 
 func newCLIHQ(t *testing.T) *cliHQ {
 	t.Helper()
-	s, err := hq.Open(context.Background(), filepath.Join(t.TempDir(), "hq.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { s.Close() })
-	h := &cliHQ{store: s, releases: update.Dir(filepath.Join(t.TempDir(), "releases"))}
-	handler := (&server.Server{Store: s, Releases: h.releases}).Handler()
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if h.down.Load() {
-			w.WriteHeader(http.StatusServiceUnavailable)
-			return
-		}
-		if h.upgrade.Load() && strings.HasPrefix(r.URL.Path, "/api/v1/") {
-			w.Header().Set("Content-Type", "application/json")
-			w.WriteHeader(http.StatusUpgradeRequired)
-			w.Write([]byte(`{"code":"upgrade","message":"please upgrade"}`))
-			return
-		}
-		handler.ServeHTTP(w, r)
-	}))
-	t.Cleanup(srv.Close)
-	h.url = srv.URL
+	h := &cliHQ{}
+	h.HQ = testhq.New(t, testhq.Options{Releases: true, Front: func(handler http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			if h.down.Load() {
+				w.WriteHeader(http.StatusServiceUnavailable)
+				return
+			}
+			if h.upgrade.Load() && strings.HasPrefix(r.URL.Path, "/api/v1/") {
+				w.Header().Set("Content-Type", "application/json")
+				w.WriteHeader(http.StatusUpgradeRequired)
+				w.Write([]byte(`{"code":"upgrade","message":"please upgrade"}`))
+				return
+			}
+			handler.ServeHTTP(w, r)
+		})
+	}})
 	return h
-}
-
-// publish signs and publishes body as kaohe-hq release add does.
-func (h *cliHQ) publish(t *testing.T, name, version string, body []byte) protocol.Release {
-	t.Helper()
-	src := filepath.Join(t.TempDir(), name)
-	os.WriteFile(src, body, 0o755)
-	id, _, priv, err := h.store.SigningKey(context.Background())
-	if err != nil {
-		t.Fatal(err)
-	}
-	kind := protocol.ReleaseExe
-	if strings.Contains(name, "setup") {
-		kind = protocol.ReleaseInstaller
-	}
-	r, err := update.Sign(src, version, kind, id, priv, time.Now().UTC().Format(time.RFC3339))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := h.releases.Publish(src, r); err != nil {
-		t.Fatal(err)
-	}
-	return r
 }
 
 // standIn makes executable name a file in a temporary folder, so that an
@@ -100,13 +66,13 @@ func standIn(t *testing.T) string {
 func TestSyncSaysUpdateAndUpdateInstallsIt(t *testing.T) {
 	ui.SetLanguage(kaohe.LangZh)
 	h := newCLIHQ(t)
-	_, code, err := h.store.AddShowroom(context.Background(), "CL01", "命令行展厅", "华东片区")
+	_, code, err := h.Store.AddShowroom(context.Background(), "CL01", "命令行展厅", "华东片区")
 	if err != nil {
 		t.Fatal(err)
 	}
 	exe := standIn(t)
 	data := t.TempDir()
-	if _, _, err := runCLI(t, "--data", data, "enroll", "--hq", h.url, "--code", code); err != nil {
+	if _, _, err := runCLI(t, "--data", data, "enroll", "--hq", h.URL, "--code", code); err != nil {
 		t.Fatal(err)
 	}
 	out, _, err := runCLI(t, "--data", data, "sync")
@@ -118,8 +84,8 @@ func TestSyncSaysUpdateAndUpdateInstallsIt(t *testing.T) {
 	}
 
 	build := []byte(strings.Repeat("program 99.0.0\n", 1000))
-	r := h.publish(t, "kaohe-99.0.0.exe", "99.0.0", build)
-	published := filepath.Join(string(h.releases), r.File)
+	r := h.Publish(t, "kaohe-99.0.0.exe", "99.0.0", build)
+	published := filepath.Join(string(h.Releases), r.File)
 	tampered := append([]byte{}, build...)
 	copy(tampered, "EVIL")
 	os.WriteFile(published, tampered, 0o755)
@@ -166,24 +132,24 @@ func TestBundleImportBringsUpdate(t *testing.T) {
 	ui.SetLanguage(kaohe.LangZh)
 	h := newCLIHQ(t)
 	ctx := context.Background()
-	_, code, err := h.store.AddShowroom(ctx, "CL02", "离线展厅", "华东片区")
+	_, code, err := h.Store.AddShowroom(ctx, "CL02", "离线展厅", "华东片区")
 	if err != nil {
 		t.Fatal(err)
 	}
 	exe := standIn(t)
 	data := t.TempDir()
-	if _, _, err := runCLI(t, "--data", data, "enroll", "--hq", h.url, "--code", code); err != nil {
+	if _, _, err := runCLI(t, "--data", data, "enroll", "--hq", h.URL, "--code", code); err != nil {
 		t.Fatal(err)
 	}
 	build := []byte(strings.Repeat("offline program 99.1.0\n", 1000))
-	r := h.publish(t, "kaohe-99.1.0.exe", "99.1.0", build)
+	r := h.Publish(t, "kaohe-99.1.0.exe", "99.1.0", build)
 	usb := t.TempDir()
 	writeBundle := func() string {
-		b, key, err := h.store.ExportBundle(ctx, "CL02")
+		b, key, err := h.Store.ExportBundle(ctx, "CL02")
 		if err != nil {
 			t.Fatal(err)
 		}
-		if err := h.releases.CopyTo(r, usb); err != nil {
+		if err := h.Releases.CopyTo(r, usb); err != nil {
 			t.Fatal(err)
 		}
 		b.Release = &r
@@ -231,7 +197,7 @@ func TestBundleImportBringsUpdate(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		_, key, err := h.store.ExportBundle(ctx, "CL02")
+		_, key, err := h.Store.ExportBundle(ctx, "CL02")
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -243,7 +209,7 @@ func TestBundleImportBringsUpdate(t *testing.T) {
 		return path
 	}
 	newer := []byte(strings.Repeat("offline program 99.2.0\n", 1000))
-	r = h.publish(t, "kaohe-99.2.0.exe", "99.2.0", newer)
+	r = h.Publish(t, "kaohe-99.2.0.exe", "99.2.0", newer)
 	path = outdated()
 	out, _, err = runCLI(t, "--data", data, "update", "--bundle", path)
 	if err != nil || !strings.Contains(out, "已更新到 99.2.0") || !strings.Contains(out, "kaohe bundle import "+path) {
@@ -252,7 +218,7 @@ func TestBundleImportBringsUpdate(t *testing.T) {
 	if b, _ := os.ReadFile(exe); string(b) != string(newer) {
 		t.Errorf("the program was not replaced by the build that came with the newer bundle")
 	}
-	r = h.publish(t, "kaohe-0.0.1.exe", "0.0.1", []byte("an old build")) // not newer than this one
+	r = h.Publish(t, "kaohe-0.0.1.exe", "0.0.1", []byte("an old build")) // not newer than this one
 	out, _, err = runCLI(t, "--data", data, "update", "--bundle", outdated())
 	if kaohe.ErrorKey(err) != "err.upgrade" || strings.Contains(out, "已更新") {
 		t.Errorf("update --bundle of a newer protocol's bundle with no newer build: %q, %v; want please upgrade", out, err)

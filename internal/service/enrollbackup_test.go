@@ -1,14 +1,11 @@
 package service
 
 import (
-	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"testing"
 
 	"kaohe/internal/store"
-	"kaohe/internal/store/hq"
-	"kaohe/sync/server"
 )
 
 // TestFirstEnrollmentBacksUpFirst: a showroom's first enrollment drops the
@@ -20,20 +17,7 @@ func TestFirstEnrollmentBacksUpFirst(t *testing.T) {
 	if err != nil || len(certs) == 0 {
 		t.Fatalf("the demo's certificates: %d %v", len(certs), err)
 	}
-	h, err := hq.Open(ctx, filepath.Join(t.TempDir(), "hq.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer h.Close()
-	srv := httptest.NewServer((&server.Server{Store: h}).Handler())
-	defer srv.Close()
-	_, code, err := h.AddShowroom(ctx, "SH01", "上海徐汇旗舰展厅", "华东片区")
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := svc.Enroll(ctx, srv.URL, code); err != nil {
-		t.Fatal(err)
-	}
+	enrolled(t, svc)
 	if now, _ := svc.Store.Certificates(ctx, ""); len(now) != 0 {
 		t.Fatalf("%d stand-in certificates kept at enrollment", len(now))
 	}

@@ -1,7 +1,6 @@
 package service
 
 import (
-	"net/http/httptest"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -10,19 +9,24 @@ import (
 	"kaohe/internal/kaohe"
 	"kaohe/internal/store"
 	"kaohe/internal/store/hq"
-	"kaohe/sync/server"
+	"kaohe/internal/testhq"
 )
 
-// newHQ starts a real HQ server on a real SQLite file.
+// newHQ starts a real HQ server on a real SQLite file, on its own day.
 func newHQ(t *testing.T) (*hq.Store, string) {
 	t.Helper()
-	h, err := hq.Open(ctx, filepath.Join(t.TempDir(), "hq.db"))
-	if err != nil {
+	h := testhq.New(t, testhq.Options{})
+	return h.Store, h.URL
+}
+
+// enrolled enrolls svc as SH01 with a new test HQ.
+func enrolled(t *testing.T, svc *Service) *hq.Store {
+	t.Helper()
+	h := testhq.New(t, testhq.Options{})
+	if _, err := svc.Enroll(ctx, h.URL, h.Showroom(t, "SH01", "上海徐汇旗舰展厅")); err != nil {
 		t.Fatal(err)
 	}
-	srv := httptest.NewServer((&server.Server{Store: h}).Handler())
-	t.Cleanup(func() { srv.Close(); h.Close() })
-	return h, srv.URL
+	return h.Store
 }
 
 // freshInstall is a new data folder's service, no account yet.

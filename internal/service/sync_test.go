@@ -2,15 +2,12 @@ package service
 
 import (
 	"context"
-	"net/http/httptest"
-	"path/filepath"
 	"sync"
 	"testing"
 	"time"
 
 	"kaohe/internal/kaohe"
 	"kaohe/internal/store/hq"
-	"kaohe/sync/server"
 )
 
 // TestRestoreWhileSyncingRestartsTheEngine: with the background sync
@@ -22,20 +19,7 @@ import (
 func TestRestoreWhileSyncingRestartsTheEngine(t *testing.T) {
 	svc := open(t, true)
 	me := signIn(t, svc, "D001")
-	h, err := hq.Open(ctx, filepath.Join(t.TempDir(), "hq.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer h.Close()
-	srv := httptest.NewServer((&server.Server{Store: h}).Handler())
-	defer srv.Close()
-	_, code, err := h.AddShowroom(ctx, "SH01", "上海徐汇旗舰展厅", "华东片区")
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := svc.Enroll(ctx, srv.URL, code); err != nil {
-		t.Fatal(err)
-	}
+	h := enrolled(t, svc)
 	runCtx, stop := context.WithCancel(ctx)
 	defer stop()
 	svc.StartSync(runCtx)

@@ -11,6 +11,7 @@ import (
 	"kaohe/internal/demo"
 	"kaohe/internal/kaohe"
 	"kaohe/internal/store"
+	"kaohe/internal/testhq"
 	"kaohe/sync/client"
 	"kaohe/sync/protocol"
 )
@@ -40,10 +41,8 @@ func benchShowroom(b *testing.B, h *hqServer, code string, managers int) *showro
 }
 
 func newBenchHQ(b *testing.B) *hqServer {
-	h := &hqServer{t: &testing.T{}, path: filepath.Join(b.TempDir(), "hq.db")}
-	h.start()
-	b.Cleanup(h.stop)
-	return h
+	th := testhq.New(b, testhq.Options{})
+	return &hqServer{t: &testing.T{}, real: th, store: th.Store, clock: th.Clock}
 }
 
 // BenchmarkInitialSync100k: a showroom of ~100k changes syncs to an empty

@@ -70,7 +70,7 @@ func TestBundleCarriesTheRelease(t *testing.T) {
 	h, dir := releaseHQ(t)
 	sr := enroll(t, h, "SH21", "离线展厅", false)
 	build := bytes.Repeat([]byte("离线新版本 0.2.0\n"), 40_000)
-	r := publish(t, h, dir, "kaohe-setup-0.2.0.exe", "0.2.0", build)
+	r := publish(t, h, "kaohe-setup-0.2.0.exe", "0.2.0", build)
 	staging := filepath.Join(t.TempDir(), "updates")
 
 	sum, u, err, uerr := importUSB(t, sr, usbBundle(t, h, dir, "SH21", &r), staging)
@@ -114,7 +114,7 @@ func TestBundleCarriesTheRelease(t *testing.T) {
 func TestBundleReleaseAttacked(t *testing.T) {
 	h, dir := releaseHQ(t)
 	sr := enroll(t, h, "SH22", "离线展厅二", false)
-	r := publish(t, h, dir, "kaohe-0.2.0.exe", "0.2.0", []byte("genuine build 0.2.0"))
+	r := publish(t, h, "kaohe-0.2.0.exe", "0.2.0", []byte("genuine build 0.2.0"))
 	staging := filepath.Join(t.TempDir(), "updates")
 	nothingStaged := func(name string) {
 		t.Helper()
@@ -196,7 +196,7 @@ func TestBundleReleaseAttacked(t *testing.T) {
 func TestOutdatedBundleBringsItsRelease(t *testing.T) {
 	h, dir := releaseHQ(t)
 	sr := enroll(t, h, "SH23", "离线展厅三", false)
-	r := publish(t, h, dir, "kaohe-setup-0.3.0.exe", "0.3.0", []byte("MZ installer 0.3.0"))
+	r := publish(t, h, "kaohe-setup-0.3.0.exe", "0.3.0", []byte("MZ installer 0.3.0"))
 	path := usbBundle(t, h, dir, "SH23", &r)
 
 	// Rewritten as HQ's newer program would: version+1, signed again.

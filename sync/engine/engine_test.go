@@ -17,9 +17,9 @@ import (
 	"kaohe/internal/kaohe"
 	"kaohe/internal/store"
 	"kaohe/internal/store/hq"
+	"kaohe/internal/testhq"
 	"kaohe/sync/client"
 	"kaohe/sync/protocol"
-	"kaohe/sync/server"
 )
 
 var ctx = context.Background()
@@ -28,33 +28,27 @@ var ctx = context.Background()
 // can inject faults.
 type hqServer struct {
 	t     *testing.T
-	path  string
 	store *hq.Store
-	real  *httptest.Server
+	real  *testhq.HQ
 	proxy *httptest.Server
 	fault atomic.Value // func(w, r) bool: true when it handled (broke) the request
-	// floor is the earliest "today" of HQ's clock: the tests' decisions are
-	// dated up to it, and HQ refuses a decision dated after its today.
-	floor time.Time
+	// clock is HQ's: it starts on 2026-12-10, after the tests' decisions
+	// (HQ refuses a decision dated after its today), whatever the machine's
+	// year, and time passes on it as for the test.
+	clock *testhq.Clock
 }
 
-// setToday moves HQ's clock to at least t.
-func (h *hqServer) setToday(t time.Time) {
-	h.floor = t
-	h.store.Now = h.now
-}
+// setToday moves HQ's clock on to t (unless it is later already).
+func (h *hqServer) setToday(t time.Time) { h.clock.AtLeast(t) }
 
-func (h *hqServer) now() time.Time {
-	if t := time.Now(); t.After(h.floor) {
-		return t
-	}
-	return h.floor
-}
+func newHQ(t *testing.T) *hqServer { return newHQWith(t, testhq.Options{}) }
 
-func newHQ(t *testing.T) *hqServer {
+// newHQWith is newHQ with a releases folder or a front of its own.
+func newHQWith(t *testing.T, o testhq.Options) *hqServer {
 	t.Helper()
-	h := &hqServer{t: t, path: filepath.Join(t.TempDir(), "hq.db"), floor: time.Date(2026, 12, 10, 12, 0, 0, 0, time.UTC)}
-	h.start()
+	o.Clock = testhq.NewClock(time.Date(2026, 12, 10, 12, 0, 0, 0, time.UTC))
+	h := &hqServer{t: t, clock: o.Clock, real: testhq.New(t, o)}
+	h.store = h.real.Store
 	h.proxy = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if f, _ := h.fault.Load().(func(http.ResponseWriter, *http.Request) bool); f != nil && f(w, r) {
 			return
@@ -74,24 +68,15 @@ func newHQ(t *testing.T) *hqServer {
 		w.WriteHeader(resp.StatusCode)
 		io.Copy(w, resp.Body)
 	}))
-	t.Cleanup(func() { h.proxy.Close(); h.stop() })
+	t.Cleanup(h.proxy.Close)
 	return h
 }
 
-func (h *hqServer) start() {
-	s, err := hq.Open(ctx, h.path)
-	if err != nil {
-		h.t.Fatal(err)
-	}
-	s.Now = h.now
-	h.store = s
-	h.real = httptest.NewServer((&server.Server{Store: s}).Handler())
-}
-
-func (h *hqServer) stop() { h.real.Close(); h.store.Close() }
-
 // restart stops and starts the server on the same database file.
-func (h *hqServer) restart() { h.stop(); h.start() }
+func (h *hqServer) restart() {
+	h.real.Restart(h.t)
+	h.store = h.real.Store
+}
 
 func (h *hqServer) setFault(f func(http.ResponseWriter, *http.Request) bool) { h.fault.Store(f) }
 
@@ -119,6 +104,7 @@ func enroll(t *testing.T, h *hqServer, code, name string, seed bool) *showroom {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { s.Close() })
+	s.Now = h.clock.Now // one calendar at both ends
 	if _, err := Enroll(ctx, s, h.proxy.URL, enrollCode); err != nil {
 		t.Fatal(err)
 	}

@@ -8,51 +8,27 @@ import (
 	"encoding/json"
 	"errors"
 	"net/http"
-	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
-	"time"
 
 	"kaohe/internal/kaohe"
+	"kaohe/internal/testhq"
 	"kaohe/internal/update"
 	"kaohe/sync/protocol"
-	"kaohe/sync/server"
 )
 
 // releaseHQ is a real HQ server that also serves published builds.
 func releaseHQ(t *testing.T) (*hqServer, update.Dir) {
-	h := newHQ(t)
-	dir := update.Dir(filepath.Join(t.TempDir(), "releases"))
-	h.real.Close()
-	h.real = httptest.NewServer((&server.Server{Store: h.store, Releases: dir}).Handler())
-	return h, dir
+	h := newHQWith(t, testhq.Options{Releases: true})
+	return h, h.real.Releases
 }
 
 // publish signs and publishes a build as kaohe-hq release add does.
-func publish(t *testing.T, h *hqServer, dir update.Dir, name, version string, body []byte) protocol.Release {
+func publish(t *testing.T, h *hqServer, name, version string, body []byte) protocol.Release {
 	t.Helper()
-	src := filepath.Join(t.TempDir(), name)
-	if err := os.WriteFile(src, body, 0o755); err != nil {
-		t.Fatal(err)
-	}
-	id, _, priv, err := h.store.SigningKey(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	kind := protocol.ReleaseExe
-	if strings.Contains(name, "setup") {
-		kind = protocol.ReleaseInstaller
-	}
-	r, err := update.Sign(src, version, kind, id, priv, time.Now().UTC().Format(time.RFC3339))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := dir.Publish(src, r); err != nil {
-		t.Fatal(err)
-	}
-	return r
+	return h.real.Publish(t, name, version, body)
 }
 
 func filesIn(t *testing.T, dir string) []string {
@@ -68,11 +44,11 @@ func filesIn(t *testing.T, dir string) []string {
 // enrolled app at its sync, is fetched and verified, and replaces the
 // program file; an older or equal version is not offered.
 func TestReleaseReachesAppAndReplacesIt(t *testing.T) {
-	h, dir := releaseHQ(t)
+	h, _ := releaseHQ(t)
 	sr := enroll(t, h, "S01", "一号展厅", false)
 	staging := filepath.Join(t.TempDir(), "updates")
 	build := bytes.Repeat([]byte("新版本 kaohe 0.2.0\n"), 50_000) // about 1 MB
-	publish(t, h, dir, "kaohe-0.2.0.exe", "0.2.0", build)
+	publish(t, h, "kaohe-0.2.0.exe", "0.2.0", build)
 
 	var got *Update
 	var checkErr error
@@ -116,9 +92,9 @@ func TestReleaseReachesAppAndReplacesIt(t *testing.T) {
 // (a newer schema); the release endpoints still answer, so the app fetches
 // the update right after the refusal.
 func TestUpgradeRefusalOffersTheUpdate(t *testing.T) {
-	h, dir := releaseHQ(t)
+	h, _ := releaseHQ(t)
 	sr := enroll(t, h, "S02", "二号展厅", true)
-	publish(t, h, dir, "kaohe-setup-0.3.0.exe", "0.3.0", []byte("MZ installer 0.3.0"))
+	publish(t, h, "kaohe-setup-0.3.0.exe", "0.3.0", []byte("MZ installer 0.3.0"))
 	h.setFault(func(w http.ResponseWriter, r *http.Request) bool {
 		if strings.HasPrefix(r.URL.Path, "/api/v1/") {
 			w.Header().Set("Content-Type", "application/json")
@@ -165,7 +141,7 @@ func TestTamperedOrForeignReleaseRefused(t *testing.T) {
 		}
 	}
 
-	r := publish(t, h, dir, "kaohe-0.2.0.exe", "0.2.0", []byte("genuine build 0.2.0"))
+	r := publish(t, h, "kaohe-0.2.0.exe", "0.2.0", []byte("genuine build 0.2.0"))
 	file := filepath.Join(string(dir), r.File)
 	os.WriteFile(file, []byte("EVILXXX build 0.2.0"), 0o755) // same size, other bytes
 	refusedWith("file changed after signing", "sha256")
@@ -174,7 +150,7 @@ func TestTamperedOrForeignReleaseRefused(t *testing.T) {
 	refusedWith("file grown after signing", "size")
 
 	// The manifest edited to point at another version.
-	r2 := publish(t, h, dir, "kaohe-0.2.1.exe", "0.2.1", []byte("genuine build 0.2.1"))
+	r2 := publish(t, h, "kaohe-0.2.1.exe", "0.2.1", []byte("genuine build 0.2.1"))
 	forged := r2
 	forged.Version = "9.9.9"
 	writeManifest(t, dir, forged)

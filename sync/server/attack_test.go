@@ -39,39 +39,18 @@ type world struct {
 
 func newWorld(t *testing.T) *world {
 	t.Helper()
-	dir := t.TempDir()
-	path := filepath.Join(dir, "hq.db")
-	s, err := hq.Open(ctx, path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	w := &world{fixture: &fixture{t: t, store: s}, path: path, today: time.Date(2026, 6, 1, 9, 0, 0, 0, time.UTC)}
-	s.Now = func() time.Time { return w.today }
-	w.srv = newTestServer(s)
-	t.Cleanup(func() { w.srv.Close(); s.Close() })
-	for _, sr := range []struct {
-		code  string
-		token *string
-		id    *string
-	}{{"SH01", &w.tokenA, &w.idA}, {"BJ01", &w.tokenB, &w.idB}} {
-		_, code, err := s.AddShowroom(ctx, sr.code, sr.code+"展厅", "")
-		if err != nil {
-			t.Fatal(err)
-		}
-		resp, err := s.Enroll(ctx, code, "")
-		if err != nil {
-			t.Fatal(err)
-		}
-		*sr.token, *sr.id = resp.Token, resp.ShowroomID
-	}
+	path := filepath.Join(t.TempDir(), "hq.db")
+	w := &world{path: path, today: time.Date(2026, 6, 1, 9, 0, 0, 0, time.UTC)}
+	w.fixture = setupAt(t, path, hq.WithClock(func() time.Time { return w.today }))
+	s := w.store
 	code, _ := s.AddHQUser(ctx, "评审小组")
 	resp, err := s.Enroll(ctx, code, "")
 	if err != nil {
 		t.Fatal(err)
 	}
 	w.hqToken = resp.Token
-	// The periods the world's rows name, whatever year HQ's first start
-	// published (it seeds the periods of the machine's year).
+	// The periods the world's rows name that HQ's first start, on the
+	// world's day, did not publish (2025's quarters and months).
 	var periods []protocol.Change
 	for _, p := range append(kaohe.StandardPeriods(2026), kaohe.StandardPeriods(2025)...) {
 		var had kaohe.Period

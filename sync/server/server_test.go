@@ -30,9 +30,12 @@ type fixture struct {
 	idB    string
 }
 
-func setup(t *testing.T) *fixture {
+func setup(t *testing.T) *fixture { return setupAt(t, filepath.Join(t.TempDir(), "hq.db")) }
+
+// setupAt is setup on the HQ database at path, opened with opts.
+func setupAt(t *testing.T, path string, opts ...hq.Option) *fixture {
 	t.Helper()
-	s, err := hq.Open(ctx, filepath.Join(t.TempDir(), "hq.db"))
+	s, err := hq.Open(ctx, path, opts...)
 	if err != nil {
 		t.Fatal(err)
 	}
