@@ -95,8 +95,8 @@ func (e *env) globals(fs *flag.FlagSet) {
 }
 
 // open opens HQ's database for a command, with its signing keys' own file.
-func (e *env) open(ctx context.Context) (*hq.Store, error) {
-	s, err := hq.Open(ctx, e.db)
+func (e *env) open(ctx context.Context, opts ...hq.Option) (*hq.Store, error) {
+	s, err := hq.Open(ctx, e.db, opts...)
 	if err != nil {
 		return nil, err
 	}
@@ -170,7 +170,10 @@ func (e *env) cmdDemo(fs *flag.FlagSet) cli.Run {
 			}
 			o.Today = d
 		}
-		s, err := e.open(ctx)
+		// HQ lives on the demo's day while it seeds: a new HQ publishes that
+		// year's periods, and judges the story's dates by that day.
+		day := o.Today.Time().Add(12 * time.Hour)
+		s, err := e.open(ctx, hq.WithClock(func() time.Time { return day }))
 		if err != nil {
 			return err
 		}
@@ -178,6 +181,12 @@ func (e *env) cmdDemo(fs *flag.FlagSet) cli.Run {
 		start := time.Now()
 		sum, err := demo.SeedHQ(ctx, s, o)
 		if err != nil {
+			return err
+		}
+		// The showroom's code is for today, by the machine's clock: one made
+		// on a demo day weeks ago would have expired already.
+		s.Now = time.Now
+		if sum.Code, err = s.ReissueShowroom(ctx, sum.Showroom.Code); err != nil {
 			return err
 		}
 		fmt.Fprintf(e.stdout, "总部演示数据已写入 %s：展厅 %s %s，客户经理 %d 人，考级申请 %d 份，总部决定 %d 项（用时 %s）。\n",

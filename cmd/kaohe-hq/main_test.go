@@ -346,3 +346,31 @@ func TestDemoCommand(t *testing.T) {
 		t.Errorf("a refused demo left rows: %v", s)
 	}
 }
+
+// TestDemoOfAnOldDay: kaohe-hq demo --today of a day long past (another
+// year than the machine's) seeds HQ on that day's calendar — its periods
+// and the story's dates accepted — and the code it prints is good now.
+func TestDemoOfAnOldDay(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "hq.db")
+	out, err := hqCLI(t, "demo", "--db", db, "--today", "2024-05-20")
+	if err != nil {
+		t.Fatal(err)
+	}
+	lines := strings.Split(strings.TrimSpace(out), "\n")
+	code := lines[len(lines)-1]
+	hs, err := hq.Open(ctx, db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer hs.Close()
+	if err := hs.UseKeyFile(ctx, db+".signing-keys", ""); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := hs.Enroll(ctx, code, ""); err != nil {
+		t.Errorf("the code kaohe-hq demo printed: %v", err)
+	}
+	stats, _ := hs.Stats(ctx)
+	if got := stats[demo.HQShowroomCode]; got["managers"] != 20 || got["assessments"] == 0 || got["certificates"] != 1 {
+		t.Errorf("HQ after the demo of 2024-05-20: %v", got)
+	}
+}

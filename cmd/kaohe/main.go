@@ -462,6 +462,11 @@ func (e *env) cmdDemo(fs *flag.FlagSet) cli.Run {
 			return err
 		}
 		defer s.Close()
+		// The demo is written on its own day (noon), as kaohe-hq demo writes
+		// HQ's side: what the store dates by its today (an assessment's
+		// submission) is the same at both ends, whatever day either ran.
+		day := o.Today.Time().Add(12 * time.Hour)
+		s.Now = func() time.Time { return day }
 		start := time.Now()
 		p := cli.NewProgress(e.stderr) // nil, and silent, when stderr is not a terminal
 		o.Progress = p.Show

@@ -61,6 +61,7 @@ func SeedHQ(ctx context.Context, h *hq.Store, o Options) (HQSummary, error) {
 		return out, err
 	}
 	defer room.Close()
+	room.Now = h.Now // the showroom's story on HQ's calendar
 	if out.Summary, err = Seed(ctx, room, o); err != nil {
 		return out, err
 	}
