@@ -20,7 +20,9 @@ type Service struct {
 	Store     *store.Store
 	Documents *documents.Maker
 	BackupDir string
-	// Now is the clock; tests replace it.
+	// Now is the clock; tests replace it. By default it is the store's
+	// (Store.Now), so that the service's day (an HQ filing's date, the
+	// year of training hours) and the store's checks keep one calendar.
 	Now func() time.Time
 	// Sleep waits out a wrong password's delay; tests replace it (nil: wait).
 	Sleep func(time.Duration)
@@ -35,7 +37,8 @@ type Service struct {
 
 // New returns a service over s.
 func New(s *store.Store, backupDir string) *Service {
-	return &Service{Store: s, Documents: &documents.Maker{Store: s, Lang: kaohe.LangZh}, BackupDir: backupDir, Now: time.Now}
+	return &Service{Store: s, Documents: &documents.Maker{Store: s, Lang: kaohe.LangZh}, BackupDir: backupDir,
+		Now: func() time.Time { return s.Now() }}
 }
 
 // Today is the current day.
