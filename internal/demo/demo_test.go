@@ -7,6 +7,7 @@ import (
 	"sort"
 	"strings"
 	"testing"
+	"time"
 
 	"kaohe/internal/kaohe"
 	"kaohe/internal/store"
@@ -23,6 +24,8 @@ func seeded(t *testing.T, o Options) (*store.Store, Summary) {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { s.Close() })
+	// The store lives on the demo's day (noon), whatever the machine's.
+	s.Now = func() time.Time { return o.Today.Time().Add(12 * time.Hour) }
 	sum, err := Seed(ctx, s, o)
 	if err != nil {
 		t.Fatal(err)
@@ -210,14 +213,25 @@ func TestEmployeeNumbersDoNotWidenWithSize(t *testing.T) {
 // A short history (one year) still gives everyone at a high level a year at
 // each level before it, so no grant of HQ's is dated after today: a demo of
 // one year once failed with "日期 … 晚于今天".
+// TestShortHistoryDatesNoGrantAhead: however short the history asked for
+// (one year) and wherever in the year today falls, nobody is hired too
+// late for their level: no level change, review step, submission or
+// certificate is dated after today or before the person's hire date, and
+// each level change follows the one before. The hire date is moved back
+// for that (demo.manager); nothing clamps a grant's date afterwards.
 func TestShortHistoryDatesNoGrantAhead(t *testing.T) {
-	for _, day := range []kaohe.Date{today, kaohe.D(2026, 1, 5)} {
-		s, _ := seeded(t, Options{Today: day, Managers: 250, Years: 1})
+	for _, o := range []Options{{Today: today, Years: 1}, {Today: kaohe.D(2026, 1, 5), Years: 1}, {Today: kaohe.D(2026, 1, 5), Years: 2},
+		{Today: kaohe.D(2031, 7, 1), Years: 1}} {
+		o.Managers = 250
+		day := o.Today
+		s, _ := seeded(t, o)
 		ms, err := s.ListManagers(ctx, kaohe.ManagerFilter{})
 		if err != nil {
 			t.Fatal(err)
 		}
+		hired := map[string]kaohe.Date{}
 		for _, m := range ms {
+			hired[m.ID] = m.HireDate
 			h, err := s.LevelHistory(ctx, m.ID)
 			if err != nil {
 				t.Fatal(err)
@@ -227,6 +241,24 @@ func TestShortHistoryDatesNoGrantAhead(t *testing.T) {
 					t.Errorf("today %s: %s's level change %d→%d dated %s (hired %s)", day, m.EmployeeNo, c.From, c.To, c.Date, m.HireDate)
 				}
 			}
+		}
+		apps, err := s.Applications(ctx, "")
+		if err != nil || len(apps) < 7 {
+			t.Fatalf("today %s: %d applications, %v; want one at each stage", day, len(apps), err)
+		}
+		for _, a := range apps {
+			for _, d := range a.Review.Decisions {
+				if d.Date.After(day) || d.Date.Before(hired[a.ManagerID]) {
+					t.Errorf("today %s: application %s's %s dated %s (hired %s)", day, a.ID, d.Stage, d.Date, hired[a.ManagerID])
+				}
+			}
+		}
+		certs, err := s.Certificates(ctx, "")
+		if err != nil || len(certs) != 1 {
+			t.Fatalf("today %s: %d certificates, %v; want the granted one", day, len(certs), err)
+		}
+		if c := certs[0]; c.GrantedOn.After(day) || c.GrantedOn.Before(hired[c.ManagerID]) {
+			t.Errorf("today %s: certificate granted on %s (hired %s)", day, c.GrantedOn, hired[c.ManagerID])
 		}
 	}
 }
