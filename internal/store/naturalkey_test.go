@@ -1,6 +1,7 @@
 package store
 
 import (
+	"errors"
 	"fmt"
 	"slices"
 	"strings"
@@ -184,5 +185,49 @@ func TestLegacyAccountNumberTwins(t *testing.T) {
 	a1.EmployeeNo = "a902"
 	if err := save(a1); kaohe.ErrorCode(err) != kaohe.ECONFLICT {
 		t.Errorf("A900 renumbered onto A902: %v; want a conflict", err)
+	}
+}
+
+// TestAssessmentKeepsItsManagerAndPeriod: a draft saved again under its id
+// but naming another period (or manager) is refused, and nothing is
+// queued: the row would stay as it is while HQ was sent it moved.
+func TestAssessmentKeepsItsManagerAndPeriod(t *testing.T) {
+	s := newStore(t)
+	m := addManager(t, s, "D001", "王堃", kaohe.Level1, kaohe.EduBachelor)
+	other := addManager(t, s, "D002", "李喆", kaohe.Level1, kaohe.EduBachelor)
+	var a kaohe.Assessment
+	save := func(x kaohe.Assessment) error {
+		return s.Update(ctx, "test", func(tx *Tx) error {
+			var err error
+			a, err = tx.SaveAssessment(x, false)
+			return err
+		})
+	}
+	if err := s.Update(ctx, "test", func(tx *Tx) error {
+		p, _ := kaohe.StandardPeriod(kaohe.PeriodQuarter, 2026, 1)
+		return tx.PutPeriod(p)
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if err := save(kaohe.Assessment{ManagerID: m.ID, PeriodID: "2026-H1", Scores: kaohe.Scores{"plan": 80}, Assessor: "展厅经理"}); err != nil {
+		t.Fatal(err)
+	}
+	first := a
+	queued := count(t, s, `SELECT count(*) FROM outbox WHERE entity = 'assessment'`)
+	for _, moved := range []kaohe.Assessment{
+		{ID: first.ID, ManagerID: m.ID, PeriodID: "2026-Q1", Scores: kaohe.Scores{"plan": 81}, Assessor: "展厅经理"},
+		{ID: first.ID, ManagerID: other.ID, PeriodID: "2026-H1", Scores: kaohe.Scores{"plan": 82}, Assessor: "展厅经理"},
+	} {
+		err := save(moved)
+		var ke *kaohe.Error
+		if !errors.As(err, &ke) || ke.Key != "err.assessment_key_fixed" {
+			t.Errorf("moved to %s/%s: %v; want err.assessment_key_fixed", moved.ManagerID, moved.PeriodID, err)
+		}
+	}
+	if n := count(t, s, `SELECT count(*) FROM outbox WHERE entity = 'assessment'`); n != queued {
+		t.Errorf("%d changes queued after the refusals; want %d", n, queued)
+	}
+	if n := count(t, s, `SELECT count(*) FROM assessments WHERE id = ? AND manager_id = ? AND period_id = '2026-H1' AND scores LIKE '%80%'`, first.ID, m.ID); n != 1 {
+		t.Errorf("the draft changed")
 	}
 }
