@@ -82,3 +82,36 @@ func TestHistoryRefusalNamesOnlyWhatThereIs(t *testing.T) {
 		t.Errorf("en = %q", got)
 	}
 }
+
+// TestSecondRowRefusalsSaidInBothLanguages: HQ's refusal of a second row
+// for a natural key, as a push result carries it, reads in the user's
+// language with the metric named in it.
+func TestSecondRowRefusalsSaidInBothLanguages(t *testing.T) {
+	cases := []struct {
+		entity string
+		row    any
+		zh, en string
+	}{
+		{kaohe.EntTarget, &kaohe.Target{Metric: kaohe.MetricSales, Year: 2026}, "2026年的“销售额”已有另一条目标记录", "another target for “Sales” in 2026"},
+		{kaohe.EntActual, &kaohe.Actual{Metric: kaohe.MetricOrders, Year: 2026, Month: 3}, "2026年3月的“订单数”", "“Orders” in 2026-3"},
+		{kaohe.EntAttendance, &kaohe.Attendance{}, "这次培训已有另一条参训记录", "another attendance record for this training"},
+		{kaohe.EntAssessment, &kaohe.Assessment{PeriodID: "2026-H1"}, "考核期“2026-H1”已有另一份考核", "another assessment for period “2026-H1”"},
+	}
+	for _, c := range cases {
+		e, err := kaohe.EntityOf(c.entity)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var ke *kaohe.Error
+		if !errors.As(e.Duplicate(c.row), &ke) {
+			t.Fatalf("%s: not a domain error", c.entity)
+		}
+		msg := ke.Error()
+		if got := Refusal(kaohe.LangZh, msg); !strings.Contains(got, c.zh) {
+			t.Errorf("%s in Chinese: %q; want %q in it", c.entity, got, c.zh)
+		}
+		if got := Refusal(kaohe.LangEn, msg); !strings.Contains(got, c.en) {
+			t.Errorf("%s in English: %q; want %q in it", c.entity, got, c.en)
+		}
+	}
+}

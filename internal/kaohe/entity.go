@@ -334,7 +334,8 @@ var registry = []*Entity{
 		unique: &unique[Target]{fields: []string{"manager_id", "metric", "year"},
 			parts: func(v *Target) []string { return []string{v.ManagerID, v.Metric, strconv.Itoa(v.Year)} },
 			taken: func(v *Target) error {
-				return Errorf(ECONFLICT, "err.duplicate_target", "Metric", v.Metric, "Year", v.Year)
+				zh, en := metricNames(v.Metric)
+				return Errorf(ECONFLICT, "err.duplicate_target", "Metric", zh, "MetricEn", en, "Year", v.Year)
 			}}}.entity(),
 	spec[Actual]{name: EntActual, writer: ByShowroom, table: "actuals",
 		id: func(v *Actual) string { return v.ID }, refs: func(v *Actual) []Ref { return refTo(EntManager, v.ManagerID) },
@@ -344,7 +345,8 @@ var registry = []*Entity{
 				return []string{v.ManagerID, v.Metric, strconv.Itoa(v.Year), strconv.Itoa(v.Month)}
 			},
 			taken: func(v *Actual) error {
-				return Errorf(ECONFLICT, "err.duplicate_actual", "Metric", v.Metric, "Year", v.Year, "Month", v.Month)
+				zh, en := metricNames(v.Metric)
+				return Errorf(ECONFLICT, "err.duplicate_actual", "Metric", zh, "MetricEn", en, "Year", v.Year, "Month", v.Month)
 			}}}.entity(),
 	spec[Assessment]{name: EntAssessment, writer: ByShowroom, table: "assessments",
 		id: func(v *Assessment) string { return v.ID }, refs: func(v *Assessment) []Ref { return refTo(EntManager, v.ManagerID) },

@@ -23,6 +23,17 @@ func DefaultMetrics() []Metric {
 	}
 }
 
+// metricNames are a metric's names in Chinese and English, for messages
+// (its code when it is none of the default metrics).
+func metricNames(code string) (zh, en string) {
+	for _, m := range DefaultMetrics() {
+		if m.Code == code {
+			return m.Name.Zh, m.Name.En
+		}
+	}
+	return code, code
+}
+
 // Months holds one figure per calendar month, January first.
 type Months [12]int64
 
