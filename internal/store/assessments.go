@@ -35,11 +35,13 @@ func (tx *Tx) SaveAssessment(a kaohe.Assessment, submit bool) (kaohe.Assessment,
 		return a, err
 	}
 	var old kaohe.Assessment
-	if a.ID != "" {
-		old, err = scanAssessment(tx.queryRow(`SELECT `+assessmentCols+` FROM assessments WHERE id = ? AND deleted_at IS NULL`, a.ID))
-	} else {
-		old, err = scanAssessment(tx.queryRow(`SELECT `+assessmentCols+` FROM assessments WHERE manager_id = ? AND period_id = ? AND deleted_at IS NULL`, a.ManagerID, a.PeriodID))
+	id := a.ID
+	if id == "" { // the one of the manager and period, if any
+		if id, err = tx.keyHolder(kaohe.EntAssessment, mustJSON(a), ""); err != nil {
+			return a, err
+		}
 	}
+	old, err = scanAssessment(tx.queryRow(`SELECT `+assessmentCols+` FROM assessments WHERE id = ? AND deleted_at IS NULL`, id))
 	exists := err == nil
 	if err != nil && !errors.Is(err, sql.ErrNoRows) {
 		return a, err

@@ -22,18 +22,20 @@ func (tx *Tx) SetTarget(managerID, metric string, year int, annual int64, weight
 	if t.Months, err = kaohe.SplitAnnual(annual, weights); err != nil {
 		return t, err
 	}
-	err = tx.queryRow(`SELECT id FROM targets WHERE manager_id = ? AND metric = ? AND year = ? AND deleted_at IS NULL`, managerID, metric, year).Scan(&t.ID)
+	if t.ID, err = tx.keyHolder(kaohe.EntTarget, mustJSON(t), ""); err != nil {
+		return t, err
+	}
 	ts := stamp(tx.now)
 	weightsJSON := ""
 	if weights != nil {
 		weightsJSON = mustJSON(weights)
 	}
 	switch {
-	case errors.Is(err, sql.ErrNoRows):
+	case t.ID == "":
 		t.ID = tx.newID()
 		_, err = tx.exec(`INSERT INTO targets (id, showroom_id, manager_id, metric, year, annual, weights, months, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 			t.ID, m.ShowroomID, managerID, metric, year, annual, weightsJSON, mustJSON(t.Months), ts, ts)
-	case err == nil:
+	default:
 		_, err = tx.exec(`UPDATE targets SET annual = ?, weights = ?, months = ?, updated_at = ? WHERE id = ?`, annual, weightsJSON, mustJSON(t.Months), ts, t.ID)
 	}
 	if err != nil {
@@ -52,14 +54,16 @@ func (tx *Tx) SetActual(managerID, metric string, year, month int, value int64) 
 	if err := a.Validate(); err != nil {
 		return a, err
 	}
-	err = tx.queryRow(`SELECT id FROM actuals WHERE manager_id = ? AND metric = ? AND year = ? AND month = ? AND deleted_at IS NULL`, managerID, metric, year, month).Scan(&a.ID)
+	if a.ID, err = tx.keyHolder(kaohe.EntActual, mustJSON(a), ""); err != nil {
+		return a, err
+	}
 	ts := stamp(tx.now)
 	switch {
-	case errors.Is(err, sql.ErrNoRows):
+	case a.ID == "":
 		a.ID = tx.newID()
 		_, err = tx.exec(`INSERT INTO actuals (id, showroom_id, manager_id, metric, year, month, value, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 			a.ID, m.ShowroomID, managerID, metric, year, month, value, ts, ts)
-	case err == nil:
+	default:
 		_, err = tx.exec(`UPDATE actuals SET value = ?, updated_at = ? WHERE id = ?`, value, ts, a.ID)
 	}
 	if err != nil {

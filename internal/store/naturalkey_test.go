@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"kaohe/internal/kaohe"
+	"kaohe/internal/store/queryplan"
 )
 
 // TestUniqueIndexesAreTheRegistrysKeys: the desktop keeps at most one live
@@ -229,5 +230,25 @@ func TestAssessmentKeepsItsManagerAndPeriod(t *testing.T) {
 	}
 	if n := count(t, s, `SELECT count(*) FROM assessments WHERE id = ? AND manager_id = ? AND period_id = '2026-H1' AND scores LIKE '%80%'`, first.ID, m.ID); n != 1 {
 		t.Errorf("the draft changed")
+	}
+}
+
+// TestKeyHolderQueriesUseTheUniqueIndex: the app finds the row holding a
+// natural key (every target, actual and attendance it saves) by the
+// table's unique index, never by a scan.
+func TestKeyHolderQueriesUseTheUniqueIndex(t *testing.T) {
+	s := newStore(t)
+	if len(sqlKeyHolder) < 4 {
+		t.Errorf("key holder queries for %d kinds", len(sqlKeyHolder))
+	}
+	for entity, q := range sqlKeyHolder {
+		e, _ := kaohe.EntityOf(entity)
+		p, err := queryplan.Of(ctx, s.r, q, "x", `{"manager_id":"m","metric":"sales","year":2026,"month":1,"training_id":"t","period_id":"p"}`)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !strings.Contains(p, "USING INDEX") || strings.Contains(p, "SCAN "+e.Table) {
+			t.Errorf("%s: plan %q does not use an index of %s", entity, p, e.Table)
+		}
 	}
 }

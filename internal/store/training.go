@@ -38,8 +38,11 @@ func (tx *Tx) RecordAttendance(a kaohe.Attendance) (kaohe.Attendance, error) {
 	if err := a.Validate(); err != nil {
 		return a, err
 	}
-	var existing string
-	if err := tx.queryRow(`SELECT id FROM attendance WHERE training_id = ? AND manager_id = ? AND deleted_at IS NULL`, a.TrainingID, a.ManagerID).Scan(&existing); err == nil {
+	existing, err := tx.keyHolder(kaohe.EntAttendance, mustJSON(a), "")
+	if err != nil {
+		return a, err
+	}
+	if existing != "" { // one attendance per training and manager: corrected
 		a.ID = existing
 	} else if a.ID == "" {
 		a.ID = tx.newID()

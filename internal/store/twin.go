@@ -1,9 +1,7 @@
 package store
 
 import (
-	"database/sql"
 	"encoding/json"
-	"errors"
 	"strings"
 
 	"kaohe/internal/kaohe"
@@ -45,18 +43,9 @@ func (tx *Tx) takeTwin(c Change) (*twin, error) {
 	if !ok || c.Op != OpUpsert {
 		return nil, nil
 	}
-	q := `SELECT id FROM ` + e.Table + ` WHERE deleted_at IS NULL AND id <> ?`
-	args := []any{c.RowID}
-	for _, col := range e.KeyFields() {
-		q += ` AND ` + col + ` = json_extract(?, '$.` + col + `')`
-		args = append(args, string(c.Payload))
-	}
 	var t twin
-	err := tx.queryRow(q, args...).Scan(&t.rowID)
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil, nil
-	}
-	if err != nil {
+	var err error
+	if t.rowID, err = tx.keyHolder(c.Entity, string(c.Payload), c.RowID); err != nil || t.rowID == "" {
 		return nil, err
 	}
 	var seen, unsent int
