@@ -207,6 +207,10 @@ func usedKeys(t *testing.T) []string {
 		if !strings.HasSuffix(p, ".go") || strings.HasSuffix(p, "_test.go") {
 			return nil
 		}
+		// The test HQ is test code too: its file names are not messages.
+		if strings.Contains(filepath.ToSlash(p), "internal/testhq/") {
+			return nil
+		}
 		b, err := os.ReadFile(p)
 		if err != nil {
 			return err
