@@ -79,6 +79,15 @@ func TestRealServerProcessKilledAndRestarted(t *testing.T) {
 		t.Fatalf("build: %v\n%s", err, out)
 	}
 	srv := &hqProc{t: t, bin: bin, db: filepath.Join(dir, "hq.db"), addr: freeAddr(t)}
+	// HQ's first start on the demo's day: it publishes that year's periods,
+	// which the demo's assessments name, whatever the machine's year; the
+	// binary then serves it on the machine's clock.
+	demoDay := time.Date(2026, 11, 27, 12, 0, 0, 0, time.UTC)
+	seeded, err := hq.Open(ctx, srv.db, hq.WithClock(func() time.Time { return demoDay }))
+	if err != nil {
+		t.Fatal(err)
+	}
+	seeded.Close()
 	out, err := exec.Command(bin, "showroom", "add", "--db", srv.db, "--code", "SH01", "--name", "上海徐汇旗舰展厅").Output()
 	if err != nil {
 		t.Fatal(err)

@@ -136,6 +136,7 @@ func TestDemoShowroomMeetsANewHQ(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer s.Close()
+	s.Now = h.clock.Now // one calendar at both ends
 	if _, err := demo.Seed(ctx, s, demo.Options{Today: kaohe.D(2026, 11, 27)}); err != nil {
 		t.Fatal(err)
 	}

@@ -2,7 +2,6 @@ package engine
 
 import (
 	"testing"
-	"time"
 
 	"kaohe/internal/kaohe"
 	"kaohe/internal/store"
@@ -32,7 +31,7 @@ func TestNewHQPublishesThePolicy(t *testing.T) {
 	}
 	// The latest period that has ended by the showroom's day: only an ended
 	// one can be submitted (kaohe.Period.CheckEnded).
-	done, ok := kaohe.LatestEnded(periods, kaohe.DateOf(time.Now()))
+	done, ok := kaohe.LatestEnded(periods, kaohe.DateOf(h.clock.Now()))
 	if !ok {
 		t.Fatalf("no period HQ published has ended: %+v", periods)
 	}
