@@ -143,6 +143,10 @@ func (s *Store) migrate(ctx context.Context) error {
 
 func (s *Store) stamp() string { return s.Now().UTC().Format(time.RFC3339Nano) }
 
+// today is HQ's day by its clock, on the policy's calendar (kaohe.Today),
+// whatever zone the machine is kept in.
+func (s *Store) today() kaohe.Date { return kaohe.Today(s.Now()) }
+
 func hash(secret string) string {
 	h := sha256.Sum256([]byte(secret))
 	return hex.EncodeToString(h[:])

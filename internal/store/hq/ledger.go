@@ -326,7 +326,7 @@ func levels(tx *txn) (kaohe.Levels, error) {
 // review replayed from the stages HQ holds (found false when HQ has none).
 func (s *Store) Application(ctx context.Context, id string) (v kaohe.ApplicationView, found bool, err error) {
 	err = s.tx(ctx, func(tx *txn) error {
-		v, found, err = newLedger(tx, kaohe.DateOf(s.Now())).Application(id)
+		v, found, err = newLedger(tx, s.today()).Application(id)
 		return err
 	})
 	return v, found, err
@@ -335,7 +335,7 @@ func (s *Store) Application(ctx context.Context, id string) (v kaohe.Application
 // LevelHistory is a manager's level changes as HQ holds them, in order.
 func (s *Store) LevelHistory(ctx context.Context, managerID string) (h []kaohe.LevelChange, err error) {
 	err = s.tx(ctx, func(tx *txn) error {
-		h, err = newLedger(tx, kaohe.DateOf(s.Now())).LevelHistory(managerID)
+		h, err = newLedger(tx, s.today()).LevelHistory(managerID)
 		return err
 	})
 	return h, err

@@ -94,7 +94,7 @@ func (s *Store) RecordLevel(ctx context.Context, lc kaohe.LevelChange) (kaohe.Le
 		}); err != nil {
 			return err
 		}
-		led := newLedger(tx, kaohe.DateOf(s.Now()))
+		led := newLedger(tx, s.today())
 		showroom, err := s.showroomOfRow(tx, kaohe.Ref{Entity: kaohe.EntManager, ID: lc.ManagerID})
 		if err != nil {
 			return err

@@ -23,7 +23,7 @@ func (s *Store) seed(ctx context.Context) error {
 		if err := tx.QueryRow(`SELECT count(*) FROM rows WHERE entity = ?`, kaohe.EntLevel).Scan(&n); err != nil || n > 0 {
 			return err
 		}
-		year := s.Now().Year()
+		year := s.today().Year
 		put := func(entity, id string, v any) error {
 			p, err := json.Marshal(v)
 			if err != nil {

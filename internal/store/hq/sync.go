@@ -54,7 +54,7 @@ func (s *Store) PushBatch(ctx context.Context, cred Credential, replica string, 
 		// Sized for the batch: they hold an entry or two per change.
 		tx.known = make(map[string]*storedRow, 2*len(changes))
 		tx.moved = make(map[string]bool, len(changes))
-		led := newLedger(tx, kaohe.DateOf(s.Now()))
+		led := newLedger(tx, s.today())
 		if err := led.prefetch(decoded); err != nil {
 			return err
 		}
