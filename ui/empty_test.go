@@ -2,7 +2,6 @@ package ui
 
 import (
 	"context"
-	"net/http/httptest"
 	"path/filepath"
 	"testing"
 	"time"
@@ -12,8 +11,7 @@ import (
 	"kaohe/internal/kaohe"
 	"kaohe/internal/service"
 	"kaohe/internal/store"
-	"kaohe/internal/store/hq"
-	"kaohe/sync/server"
+	"kaohe/internal/testhq"
 )
 
 // emptyWindow opens the app over a database enrolled with a brand-new HQ
@@ -27,13 +25,11 @@ func emptyWindow(t *testing.T, lang kaohe.Lang, asHQ, sync bool, reviewer ...boo
 	}
 	t.Cleanup(func() { SetLanguage(kaohe.LangZh) })
 	ctx := context.Background()
-	h, err := hq.Open(ctx, filepath.Join(t.TempDir(), "hq.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv := httptest.NewServer((&server.Server{Store: h}).Handler())
-	t.Cleanup(func() { srv.Close(); h.Close() })
+	th := testhq.New(t, testhq.Options{})
+	h := th.Store
+	srv := th.Server
 	var code string
+	var err error
 	if asHQ {
 		code, err = h.AddHQUser(ctx, "评审小组")
 	} else {
@@ -47,8 +43,8 @@ func emptyWindow(t *testing.T, lang kaohe.Lang, asHQ, sync bool, reviewer ...boo
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { s.Close() })
+	s.Now = func() time.Time { return demoToday } // the service's day too
 	svc := service.New(s, t.TempDir())
-	svc.Now = func() time.Time { return demoToday }
 	svc.Sleep = func(time.Duration) {}
 	if _, err := svc.Enroll(ctx, srv.URL, code); err != nil {
 		t.Fatal(err)

@@ -2,7 +2,6 @@ package ui
 
 import (
 	"context"
-	"net/http/httptest"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -20,8 +19,8 @@ import (
 	"kaohe/internal/service"
 	"kaohe/internal/store"
 	"kaohe/internal/store/hq"
+	"kaohe/internal/testhq"
 	"kaohe/sync/protocol"
-	"kaohe/sync/server"
 )
 
 // hqWindow opens the review group's app over an HQ replica of a demo
@@ -45,15 +44,13 @@ func hqWorldAs(t *testing.T, no, pw string) (*Window, *service.Service, *hq.Stor
 	t.Helper()
 	a := test.NewTempApp(t)
 	SetLanguage(kaohe.LangZh)
-	h, err := hq.Open(context.Background(), filepath.Join(t.TempDir(), "hq.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv := httptest.NewServer((&server.Server{Store: h}).Handler())
-	t.Cleanup(func() { srv.Close(); h.Close() })
+	th := testhq.New(t, testhq.Options{})
+	h := th.Store
+	srv := th.Server
 	_, code, _ := h.AddShowroom(context.Background(), "SH01", "上海徐汇旗舰展厅", "华东片区")
 	room, _ := store.Open(context.Background(), filepath.Join(t.TempDir(), "room.db"))
 	t.Cleanup(func() { room.Close() })
+	room.Now = func() time.Time { return demoToday } // the showroom's day, before HQ's
 	rs := service.New(room, t.TempDir())
 	if _, err := rs.Enroll(context.Background(), srv.URL, code); err != nil {
 		t.Fatal(err)
@@ -64,8 +61,8 @@ func hqWorldAs(t *testing.T, no, pw string) (*Window, *service.Service, *hq.Stor
 	}
 	rep, _ := store.Open(context.Background(), filepath.Join(t.TempDir(), "hq-app.db"))
 	t.Cleanup(func() { rep.Close() })
+	rep.Now = func() time.Time { return demoToday } // HQ mode's day (the service's too)
 	svc := service.New(rep, t.TempDir())
-	svc.Now = func() time.Time { return demoToday }
 	hqCode, _ := h.AddHQUser(context.Background(), "评审小组")
 	if _, err := svc.Enroll(context.Background(), srv.URL, hqCode); err != nil {
 		t.Fatal(err)

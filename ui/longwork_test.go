@@ -17,7 +17,7 @@ import (
 	"kaohe/internal/excel"
 	"kaohe/internal/kaohe"
 	"kaohe/internal/service"
-	"kaohe/internal/store/hq"
+	"kaohe/internal/testhq"
 	"kaohe/sync/server"
 )
 
@@ -27,11 +27,8 @@ import (
 func TestCancelSyncKeepsTheOutbox(t *testing.T) {
 	w, svc, _ := demoWindow(t)
 	bg := context.Background()
-	h, err := hq.Open(bg, filepath.Join(t.TempDir(), "hq.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer h.Close()
+	th := testhq.New(t, testhq.Options{})
+	h := th.Store
 	arrived := make(chan struct{}, 16)
 	gate := make(chan struct{}) // closed: pushes go through
 	real := (&server.Server{Store: h}).Handler()

@@ -16,20 +16,16 @@ import (
 	"kaohe/internal/service"
 	"kaohe/internal/store"
 	"kaohe/internal/store/hq"
-	"kaohe/sync/server"
+	"kaohe/internal/testhq"
 )
 
 // hqFor starts an HQ server with showroom SH01 and returns it with SH01's
 // enrollment code.
 func hqFor(t *testing.T) (*hq.Store, *httptest.Server, string) {
 	t.Helper()
-	h, err := hq.Open(context.Background(), filepath.Join(t.TempDir(), "hq.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { h.Close() })
-	srv := httptest.NewServer((&server.Server{Store: h}).Handler())
-	t.Cleanup(srv.Close)
+	th := testhq.New(t, testhq.Options{})
+	h := th.Store
+	srv := th.Server
 	_, code, err := h.AddShowroom(context.Background(), "SH01", "上海徐汇旗舰展厅", "华东片区")
 	if err != nil {
 		t.Fatal(err)

@@ -2,7 +2,6 @@ package ui
 
 import (
 	"context"
-	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
@@ -12,19 +11,14 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"kaohe/internal/kaohe"
-	"kaohe/internal/store/hq"
-	"kaohe/sync/server"
+	"kaohe/internal/testhq"
 )
 
 func TestEnrollAndSyncFromTheWindow(t *testing.T) {
 	w, svc, _ := demoWindow(t)
-	h, err := hq.Open(context.Background(), filepath.Join(t.TempDir(), "hq.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer h.Close()
-	srv := httptest.NewServer((&server.Server{Store: h}).Handler())
-	defer srv.Close()
+	th := testhq.New(t, testhq.Options{})
+	h := th.Store
+	srv := th.Server
 	t.Cleanup(svc.StopSync) // the background sync enrolling starts ends before the store closes
 	_, code, err := h.AddShowroom(context.Background(), "SH01", "上海徐汇旗舰展厅", "华东片区")
 	if err != nil {

@@ -4,10 +4,10 @@ import (
 	"bytes"
 	"context"
 	"net/http"
-	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -15,12 +15,11 @@ import (
 
 	"kaohe/internal/service"
 	"kaohe/internal/store"
-	"kaohe/internal/store/hq"
+	"kaohe/internal/testhq"
 	"kaohe/internal/update"
 	"kaohe/sync/bundle"
 	"kaohe/sync/bundle/bundletest"
 	"kaohe/sync/protocol"
-	"kaohe/sync/server"
 )
 
 // TestUpdateFromHQInTheWindow: HQ publishes a build; the enrolled window
@@ -29,50 +28,25 @@ import (
 // the old version ("please upgrade"), the sync offers the update at once.
 func TestUpdateFromHQInTheWindow(t *testing.T) {
 	w, svc, _ := demoWindow(t)
-	ctx := context.Background()
-	h, err := hq.Open(ctx, filepath.Join(t.TempDir(), "hq.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer h.Close()
-	releases := update.Dir(filepath.Join(t.TempDir(), "releases"))
-	handler := (&server.Server{Store: h, Releases: releases}).Handler()
-	upgrade := false
-	srv := httptest.NewServer(http.HandlerFunc(func(rw http.ResponseWriter, r *http.Request) {
-		if upgrade && strings.HasPrefix(r.URL.Path, "/api/v1/") {
-			rw.WriteHeader(http.StatusUpgradeRequired)
-			rw.Write([]byte(`{"code":"upgrade","message":"please upgrade"}`))
-			return
-		}
-		handler.ServeHTTP(rw, r)
-	}))
-	defer srv.Close()
-	_, code, err := h.AddShowroom(ctx, "SH09", "杭州展厅", "华东片区")
-	if err != nil {
-		t.Fatal(err)
-	}
+	var upgrade atomic.Bool
+	th := testhq.New(t, testhq.Options{Releases: true, Front: func(handler http.Handler) http.Handler {
+		return http.HandlerFunc(func(rw http.ResponseWriter, r *http.Request) {
+			if upgrade.Load() && strings.HasPrefix(r.URL.Path, "/api/v1/") {
+				rw.WriteHeader(http.StatusUpgradeRequired)
+				rw.Write([]byte(`{"code":"upgrade","message":"please upgrade"}`))
+				return
+			}
+			handler.ServeHTTP(rw, r)
+		})
+	}})
 	dir := t.TempDir()
 	exe := filepath.Join(dir, "kaohe.exe")
 	os.WriteFile(exe, []byte("old program"), 0o755)
 	var started []string
 	svc.App = service.AppInfo{Version: "0.1.0", Exe: exe, UpdateDir: filepath.Join(dir, "updates"),
 		Start: func(name string, args ...string) error { started = append(started, name); return nil }}
-	open(w, "nav.settings")
-	w.Settings.HQ.SetText(srv.URL)
-	w.Settings.Code.SetText(code)
-	w.Settings.Enroll()
-	w.Wait()
-
-	build := filepath.Join(t.TempDir(), "kaohe-0.2.0.exe")
-	os.WriteFile(build, []byte("program 0.2.0"), 0o755)
-	id, _, priv, _ := h.SigningKey(ctx)
-	r, err := update.Sign(build, "0.2.0", protocol.ReleaseExe, id, priv, time.Now().UTC().Format(time.RFC3339))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := releases.Publish(build, r); err != nil {
-		t.Fatal(err)
-	}
+	enrollTyped(w, th.URL, th.Showroom(t, "SH09", "杭州展厅"))
+	th.Publish(t, "kaohe-0.2.0.exe", "0.2.0", []byte("program 0.2.0"))
 
 	open(w, "nav.sync")
 	if w.Sync.Update.Visible() {
@@ -93,7 +67,7 @@ func TestUpdateFromHQInTheWindow(t *testing.T) {
 		t.Errorf("after no: program %q, quit %d", b, quit)
 	}
 
-	upgrade = true
+	upgrade.Store(true)
 	w.Sync.SyncNow()
 	w.Sync.Wait()
 	answer(t, w, true) // offered at once after the refusal
@@ -110,27 +84,14 @@ func TestUpdateFromHQInTheWindow(t *testing.T) {
 func TestUpdateFromABundleInTheWindow(t *testing.T) {
 	w, svc, _ := demoWindow(t)
 	ctx := context.Background()
-	h, err := hq.Open(ctx, filepath.Join(t.TempDir(), "hq.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer h.Close()
-	srv := httptest.NewServer((&server.Server{Store: h}).Handler())
-	defer srv.Close()
-	_, code, err := h.AddShowroom(ctx, "SH19", "离线展厅", "华东片区")
-	if err != nil {
-		t.Fatal(err)
-	}
+	th := testhq.New(t, testhq.Options{})
+	h, srv := th.Store, th.Server
 	dir := t.TempDir()
 	exe := filepath.Join(dir, "kaohe.exe")
 	os.WriteFile(exe, []byte("old program"), 0o755)
 	svc.App = service.AppInfo{Version: "0.1.0", Exe: exe, UpdateDir: filepath.Join(dir, "updates"),
 		Start: func(string, ...string) error { return nil }}
-	open(w, "nav.settings")
-	w.Settings.HQ.SetText(srv.URL)
-	w.Settings.Code.SetText(code)
-	w.Settings.Enroll()
-	w.Wait()
+	enrollTyped(w, srv.URL, th.Showroom(t, "SH19", "离线展厅"))
 	srv.Close() // offline from here on: bundles only
 
 	build := []byte("program 0.2.0 from the stick")
@@ -247,4 +208,13 @@ func TestRefusedChangesSaidInTheUsersLanguage(t *testing.T) {
 	if row, got := w.Sync.Refused.Cell(0, 2), w.Sync.Refused.Cell(0, 3); row != cs[0].RowID || got != "引用的记录不存在。" {
 		t.Errorf("refused change: row %q, reason %q; want %q and the reason in Chinese", row, got, cs[0].RowID)
 	}
+}
+
+// enrollTyped types HQ's address and the code in Settings and enrolls.
+func enrollTyped(w *Window, url, code string) {
+	open(w, "nav.settings")
+	w.Settings.HQ.SetText(url)
+	w.Settings.Code.SetText(code)
+	w.Settings.Enroll()
+	w.Wait()
 }
