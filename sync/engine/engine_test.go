@@ -57,19 +57,41 @@ func newHQWith(t *testing.T, o testhq.Options) *hqServer {
 		r2 := r.Clone(r.Context())
 		r2.URL.Scheme, r2.URL.Host, r2.RequestURI = target.Scheme, target.Host, ""
 		resp, err := http.DefaultTransport.RoundTrip(r2)
-		if err != nil {
-			http.Error(w, err.Error(), http.StatusBadGateway)
-			return
-		}
-		defer resp.Body.Close()
-		for k, v := range resp.Header {
-			w.Header()[k] = v
-		}
-		w.WriteHeader(resp.StatusCode)
-		io.Copy(w, resp.Body)
+		relay(w, resp, err)
 	}))
 	t.Cleanup(h.proxy.Close)
 	return h
+}
+
+// relay hands HQ's answer on to the showroom (a 502 when there was none).
+func relay(w http.ResponseWriter, resp *http.Response, err error) {
+	if err != nil {
+		http.Error(w, err.Error(), http.StatusBadGateway)
+		return
+	}
+	defer resp.Body.Close()
+	for k, v := range resp.Header {
+		w.Header()[k] = v
+	}
+	w.WriteHeader(resp.StatusCode)
+	io.Copy(w, resp.Body)
+}
+
+// showroomStore adds a showroom at HQ and opens its new database, on HQ's
+// clock (one calendar at both ends); it returns the enrollment code.
+func showroomStore(t *testing.T, h *hqServer, code, name, region string) (*store.Store, string) {
+	t.Helper()
+	_, enrollCode, err := h.store.AddShowroom(ctx, code, name, region)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, err := store.Open(ctx, filepath.Join(t.TempDir(), code+".db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { s.Close() })
+	s.Now = h.clock.Now
+	return s, enrollCode
 }
 
 // restart stops and starts the server on the same database file.
@@ -95,16 +117,7 @@ func fastClient(url, token string) *client.Client {
 // if seed, fills it with the demo showroom.
 func enroll(t *testing.T, h *hqServer, code, name string, seed bool) *showroom {
 	t.Helper()
-	_, enrollCode, err := h.store.AddShowroom(ctx, code, name, "华东片区")
-	if err != nil {
-		t.Fatal(err)
-	}
-	s, err := store.Open(ctx, filepath.Join(t.TempDir(), code+".db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { s.Close() })
-	s.Now = h.clock.Now // one calendar at both ends
+	s, enrollCode := showroomStore(t, h, code, name, "华东片区")
 	if _, err := Enroll(ctx, s, h.proxy.URL, enrollCode); err != nil {
 		t.Fatal(err)
 	}

@@ -234,15 +234,7 @@ func hqModeApp(t *testing.T, h *hqServer) *Engine {
 // as the app's user would: the same code, until it works.
 func enrollLossy(t *testing.T, h *hqServer, code, name string) *showroom {
 	t.Helper()
-	_, enrollCode, err := h.store.AddShowroom(ctx, code, name, "华南片区")
-	if err != nil {
-		t.Fatal(err)
-	}
-	s, err := store.Open(ctx, filepath.Join(t.TempDir(), code+".db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { s.Close() })
+	s, enrollCode := showroomStore(t, h, code, name, "华南片区")
 	for try := 0; ; try++ {
 		_, err := enrollWith(ctx, s, fastClient(h.proxy.URL, ""), h.proxy.URL, enrollCode, 8)
 		if err == nil {

@@ -312,16 +312,7 @@ func lossyProxy(t *testing.T, h *hqServer, seed uint64) (*httptest.Server, *atom
 			}
 		}
 		resp, err := forwardOnce(r, body)
-		if err != nil {
-			http.Error(w, err.Error(), http.StatusBadGateway)
-			return
-		}
-		defer resp.Body.Close()
-		for k, v := range resp.Header {
-			w.Header()[k] = v
-		}
-		w.WriteHeader(resp.StatusCode)
-		io.Copy(w, resp.Body)
+		relay(w, resp, err)
 	}))
 	t.Cleanup(p.Close)
 	return p, &fired
