@@ -29,7 +29,7 @@ type DamagedWindow struct {
 
 // NewDamagedWindow builds the window for d.
 func NewDamagedWindow(a fyne.App, d Damaged) *DamagedWindow {
-	a.Settings().SetTheme(NewTheme()) // the bundled CJK font: this may be the first window
+	setTheme(a) // the bundled CJK font: this may be the first window
 	w := &DamagedWindow{Window: a.NewWindow(T("app.name") + " — " + T("damaged.title"))}
 	w.Message = wrapLabel("")
 	text := ErrorText(d.Err) + "\n\n"

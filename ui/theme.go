@@ -34,8 +34,10 @@ func (t *Theme) Color(n fyne.ThemeColorName, v fyne.ThemeVariant) color.Color {
 }
 
 // Font implements fyne.Theme: one face for every style (Fyne does not
-// synthesise bold); monospace keeps Fyne's own.
+// synthesise bold, and the painter shares the parsed face: fontshare.go);
+// monospace keeps Fyne's own.
 func (t *Theme) Font(s fyne.TextStyle) fyne.Resource {
+	faceParsed(s)
 	if s.Monospace {
 		return theme.DefaultTheme().Font(s)
 	}

@@ -100,7 +100,7 @@ func SavedLanguage(a fyne.App) kaohe.Lang {
 // NewWindow builds the main window with its first screen; the others are
 // built when first shown.
 func NewWindow(p Params) *Window {
-	p.App.Settings().SetTheme(NewTheme())
+	setTheme(p.App)
 	p.App.SetIcon(Icon())
 	if p.Now == nil {
 		p.Now = time.Now
