@@ -13,6 +13,16 @@ export CGO_ENABLED := 1
 # Go 1.21+ fetches the toolchain go.mod asks for through the module proxy.
 export GOTOOLCHAIN ?= auto
 
+# Fyne's emoji font stays out of the build: no screen or message shows an
+# emoji, and with it the window parsed 4.8 MB more of fonts per text style
+# and mapped 4.2 MB more of binary (docs/BENCHMARKS.md, the real window's
+# memory). An emoji typed into a note still draws from a system emoji font.
+# Every go command make runs builds, vets and tests what ships; .ci/windows
+# and scripts/bench-window-rss.sh name the tag in their own go build lines
+# (cmd/kaohe TestBuildsLeaveOutTheEmojiFont checks them all).
+TAGS := no_emoji
+export GOFLAGS := $(strip -tags=$(TAGS) $(GOFLAGS))
+
 VERSION := $(shell sed -n 's/^ *Version *= *"\(.*\)"/\1/p' FyneApp.toml)
 LDFLAGS := -X main.Version=$(VERSION)
 DEMO_DATA ?= $(HOME)/.local/share/kaohe-demo

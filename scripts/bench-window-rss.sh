@@ -45,7 +45,7 @@ work=$(cd "$work" && pwd)
 [ -z "$shots" ] || { mkdir -p "$shots"; shots=$(cd "$shots" && pwd); }
 if [ -z "$bin" ]; then
 	bin=$work/bin/kaohe
-	(cd "$repo" && go build -o "$bin" ./cmd/kaohe)
+	(cd "$repo" && go build -tags no_emoji -o "$bin" ./cmd/kaohe) # the Makefile's build
 fi
 schema=$("$bin" version | awk '{print $NF}')
 cache=${KAOHE_BENCH_DIR:-${TMPDIR:-/tmp}/kaohe-bench}
