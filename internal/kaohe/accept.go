@@ -27,7 +27,9 @@ func CheckHireLevel(levels Levels, history []LevelChange, c LevelChange) error {
 	if err := c.Validate(); err != nil {
 		return err
 	}
-	if c.From != 0 || len(history) > 0 {
+	// A level granted by an application is HQ's (its third review), and
+	// names it; a hire's first level names none.
+	if c.From != 0 || len(history) > 0 || c.AppID != "" {
 		return Errorf(EUNAUTHORIZED, "err.level_change_hq_only")
 	}
 	return levels.CheckHire(c.To)
