@@ -227,6 +227,11 @@ func acceptAssessment(in Incoming, a, prior *Assessment) error {
 	if prior != nil && prior.Status != AssessDraft {
 		return ErrReadOnly
 	}
+	if prior != nil && !in.Delete {
+		if err := a.CheckKeepsKey(*prior); err != nil {
+			return err
+		}
+	}
 	if filed, err := in.Ledger.Filed(a.ID); err != nil || filed {
 		if err == nil {
 			err = ErrReadOnly

@@ -32,6 +32,17 @@ type Assessment struct {
 	SubmittedOn     Date             `json:"submitted_on"`
 }
 
+// CheckKeepsKey refuses a new state of a saved assessment (prior) that
+// names another manager or period: they are its natural key, and an
+// assessment for them is another one. The app checks it before saving, HQ
+// when a showroom sends it.
+func (a Assessment) CheckKeepsKey(prior Assessment) error {
+	if a.ManagerID != prior.ManagerID || a.PeriodID != prior.PeriodID {
+		return Errorf(EINVALID, "err.assessment_key_fixed").OnField("period_id")
+	}
+	return nil
+}
+
 // Score fills Total, Grade and Coefficient from the scores by the template.
 func (a *Assessment) Score(t Template) (Result, error) {
 	if a.TemplateID != "" && (a.TemplateID != t.ID || a.TemplateVersion != t.Version) {

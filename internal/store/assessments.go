@@ -50,11 +50,10 @@ func (tx *Tx) SaveAssessment(a kaohe.Assessment, submit bool) (kaohe.Assessment,
 		if old.Status != kaohe.AssessDraft {
 			return a, kaohe.ErrReadOnly
 		}
-		// The manager and period are the assessment's natural key: a save
-		// under its id that names others would leave this row as it is and
-		// send HQ a row moved onto another key.
-		if old.ManagerID != a.ManagerID || old.PeriodID != a.PeriodID {
-			return a, kaohe.Errorf(kaohe.EINVALID, "err.assessment_key_fixed")
+		// A save under its id that names another manager or period would
+		// leave this row as it is and send HQ a row moved onto another key.
+		if err := a.CheckKeepsKey(old); err != nil {
+			return a, err
 		}
 		a.ID, a.TemplateID, a.TemplateVersion = old.ID, old.TemplateID, old.TemplateVersion
 	} else if a.ID == "" {
