@@ -39,6 +39,11 @@ var migrations embed.FS
 // Store is the HQ database.
 type Store struct {
 	db *sql.DB
+	// rdb reads what needs no transaction on connections of its own (WAL
+	// readers), so a request's token is checked while a push holds db's
+	// one writer: a pipelined batch is then read and decoded while the
+	// batch before it is written, not after.
+	rdb *sql.DB
 	// Now is HQ's clock: its today (decision dates, probation, an
 	// assessment's submitted_on, certificates' dates), its stamps and code
 	// expiry. Set it with WithClock at Open, so that the periods HQ seeds on
@@ -101,11 +106,21 @@ func Open(ctx context.Context, path string, opts ...Option) (*Store, error) {
 		db.Close()
 		return nil, err
 	}
+	rq := url.Values{}
+	rq.Set("_busy_timeout", "10000")
+	rq.Set("_query_only", "1")
+	rq.Set("_cache_size", "-8192")
+	if s.rdb, err = sql.Open("sqlite3", sqliteuri.File(path)+"?"+rq.Encode()); err != nil {
+		db.Close()
+		return nil, err
+	}
+	s.rdb.SetMaxOpenConns(2)
 	return s, nil
 }
 
 // Close closes the database.
 func (s *Store) Close() error {
+	s.rdb.Close()
 	s.db.Exec(`PRAGMA wal_checkpoint(TRUNCATE)`)
 	return s.db.Close()
 }
@@ -484,7 +499,7 @@ func (s *Store) Authenticate(ctx context.Context, token string) (Credential, err
 	var c Credential
 	var used bool
 	var codeHash string
-	err := s.db.QueryRowContext(ctx, `SELECT id, kind, showroom_id, name, used_at IS NOT NULL, code_hash FROM credentials WHERE token_hash = ? AND revoked_at IS NULL`, hash(token)).
+	err := s.rdb.QueryRowContext(ctx, `SELECT id, kind, showroom_id, name, used_at IS NOT NULL, code_hash FROM credentials WHERE token_hash = ? AND revoked_at IS NULL`, hash(token)).
 		Scan(&c.ID, &c.Kind, &c.ShowroomID, &c.Name, &used, &codeHash)
 	if err != nil {
 		return c, kaohe.Errorf(kaohe.EUNAUTHORIZED, "err.unauthorized")

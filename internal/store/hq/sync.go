@@ -220,7 +220,7 @@ func (r *replicaSeen) write(tx *txn) error {
 // one showroom what another has sent.
 func (s *Store) Logged(ctx context.Context, cred Credential, changeID string) (bool, error) {
 	var n int
-	err := s.db.QueryRowContext(ctx, `SELECT count(*) FROM changes WHERE change_id = ? AND credential = ?`, changeID, cred.ID).Scan(&n)
+	err := s.rdb.QueryRowContext(ctx, `SELECT count(*) FROM changes WHERE change_id = ? AND credential = ?`, changeID, cred.ID).Scan(&n)
 	return n > 0, err
 }
 
