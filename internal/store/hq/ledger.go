@@ -48,6 +48,28 @@ func (l *ledger) recorded(entity, rowID, parent string) {
 	}
 }
 
+// added is recorded for a row HQ did not hold before, now stored as v (the
+// entity's type, as decoded from the change): what the ledger keeps of it
+// is brought up to date instead of read again. A new row is the last of
+// its parent's children (children: in the order written), so a level
+// history kept grows by it.
+func (l *ledger) added(entity, rowID, parent string, v any) {
+	switch v := v.(type) {
+	case *kaohe.LevelChange:
+		if h, ok := l.history[parent]; ok && entity == kaohe.EntLevelAssignment && v.ManagerID == parent {
+			l.history[parent] = append(h[:len(h):len(h)], *v)
+			return
+		}
+	case *kaohe.Manager:
+		if entity == kaohe.EntManager && v.ID == rowID {
+			m := *v
+			l.managers[rowID] = &m
+			return
+		}
+	}
+	l.recorded(entity, rowID, parent)
+}
+
 func (l *ledger) Today() kaohe.Date { return l.today }
 
 func (l *ledger) Levels() (kaohe.Levels, error) {

@@ -279,6 +279,7 @@ type accepted struct {
 	showroom string
 	parent   string
 	key      string // naturalKey
+	existed  bool   // HQ held the row before (live or deleted)
 }
 
 // check decides whether the caller may write the change, by the entity's
@@ -316,6 +317,7 @@ func (s *Store) check(tx *txn, led *ledger, cred Credential, c protocol.Change, 
 	if err != nil {
 		return a, err
 	}
+	a.existed = exists
 	refs := row.Refs()
 	switch {
 	case e.Shared:
@@ -577,7 +579,9 @@ func (s *Store) apply(tx *txn, led *ledger, c protocol.Change, a accepted, cred 
 	grants := ok && c.Entity == kaohe.EntDecision && d.Stage == kaohe.StageThird && d.Pass
 	if !grants {
 		fresh, err = s.recordKeyed(tx, c, a.showroom, a.parent, a.key, cred.Kind, cred.ID)
-		if err == nil {
+		if err == nil && fresh && !a.existed && c.Op == "upsert" {
+			led.added(c.Entity, c.RowID, a.parent, a.row.Value)
+		} else if err == nil {
 			led.recorded(c.Entity, c.RowID, a.parent)
 		}
 		return fresh, err
