@@ -1,0 +1,103 @@
+//go:build linux
+
+package engine
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"runtime"
+	"syscall"
+	"testing"
+	"time"
+
+	"kaohe/internal/store"
+	"kaohe/internal/store/hq"
+	"kaohe/sync/protocol"
+)
+
+// BenchmarkHQPush100k is HQ's writer alone: a fresh HQ (the showroom added
+// and enrolled) checks and writes the demo showroom's ~100k changes in
+// push batches of defaultBatch, decoded beforehand as the server decodes a
+// pipelined batch while the one before is written. That writer bounds the
+// two-process sync (docs/BENCHMARKS.md); cpu-µs/change is the process's
+// CPU time (every thread) while it runs, comparable between builds under
+// load where wall times are not.
+func BenchmarkHQPush100k(b *testing.B) {
+	h := newBenchHQ(b)
+	sr := benchShowroom(b, h, "BIG", 1450)
+	pending, err := sr.store.NextToSend(ctx, nil, 0, 1<<20)
+	if err != nil {
+		b.Fatal(err)
+	}
+	token, _ := sr.store.Meta(ctx, store.MetaToken)
+	h.real.Close() // the enrolled HQ before any push: each round starts from a copy
+	template, err := os.ReadFile(h.real.Path)
+	if err != nil {
+		b.Fatal(err)
+	}
+	var batches [][]protocol.Change
+	for i := 0; i < len(pending); i += defaultBatch {
+		var batch []protocol.Change
+		for _, c := range pending[i:min(i+defaultBatch, len(pending))] {
+			batch = append(batch, toWire(c))
+		}
+		batches = append(batches, batch)
+	}
+	round := 0
+	var wall, cpus time.Duration
+	for b.Loop() {
+		b.StopTimer()
+		round++
+		path := filepath.Join(b.TempDir(), fmt.Sprintf("hq%d.db", round))
+		if err := os.WriteFile(path, template, 0o600); err != nil {
+			b.Fatal(err)
+		}
+		hs, err := hq.Open(ctx, path, hq.WithClock(h.clock.Now))
+		if err != nil {
+			b.Fatal(err)
+		}
+		cred, err := hs.Authenticate(ctx, token)
+		if err != nil {
+			b.Fatal(err)
+		}
+		decoded := make([]*hq.Batch, len(batches))
+		for i, c := range batches {
+			decoded[i] = hq.NewBatch(c)
+		}
+		runtime.GC()
+		cpu0 := cpuTime()
+		b.StartTimer()
+		start := time.Now()
+		for i, batch := range decoded {
+			res, err := hs.PushBatch(ctx, cred, cred.ID, batch)
+			if err != nil {
+				b.Fatal(err)
+			}
+			for _, r := range res {
+				if r.Status != protocol.Applied {
+					b.Fatalf("batch %d: %s %s: %s %s", i, r.ID, r.Status, r.Code, r.Message)
+				}
+			}
+		}
+		el := time.Since(start)
+		b.StopTimer()
+		cpu := cpuTime() - cpu0
+		hs.Close()
+		b.Logf("round %d: %d changes, %.1f µs/change, %.1f cpu-µs/change", round, len(pending),
+			float64(el.Microseconds())/float64(len(pending)), float64(cpu.Microseconds())/float64(len(pending)))
+		wall, cpus = wall+el, cpus+cpu
+		b.StartTimer()
+	}
+	n := float64(round * len(pending))
+	b.ReportMetric(float64(len(pending)), "changes")
+	b.ReportMetric(float64(wall.Microseconds())/n, "µs/change")
+	b.ReportMetric(float64(cpus.Microseconds())/n, "cpu-µs/change")
+}
+
+// cpuTime is the process's CPU time so far, user and system.
+func cpuTime() time.Duration {
+	var ru syscall.Rusage
+	syscall.Getrusage(syscall.RUSAGE_SELF, &ru)
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+}
