@@ -2,7 +2,9 @@ package ui
 
 import (
 	"context"
+	"math"
 	"reflect"
+	"runtime/debug"
 	"testing"
 
 	"kaohe/internal/kaohe"
@@ -66,5 +68,43 @@ func TestScreensShareOneManagerIndex(t *testing.T) {
 	}
 	if _, ok := old[added.ID]; ok || len(old) != len(all) {
 		t.Errorf("the old map was written to: %d entries", len(old))
+	}
+}
+
+// TestLimitMemory: the window's GOGC and soft limit are set unless the
+// environment sets its own, and restore puts the old ones back.
+func TestLimitMemory(t *testing.T) {
+	t.Setenv("GOGC", "")
+	t.Setenv("GOMEMLIMIT", "")
+	oldPercent := debug.SetGCPercent(100)
+	oldLimit := debug.SetMemoryLimit(math.MaxInt64)
+	defer func() { debug.SetGCPercent(oldPercent); debug.SetMemoryLimit(oldLimit) }()
+
+	restore := LimitMemory()
+	if p := debug.SetGCPercent(-1); p != GCPercent {
+		t.Errorf("GOGC %d, want %d", p, GCPercent)
+	}
+	debug.SetGCPercent(GCPercent)
+	if l := debug.SetMemoryLimit(-1); l != MemoryLimit {
+		t.Errorf("memory limit %d, want %d", l, MemoryLimit)
+	}
+	restore()
+	if p := debug.SetGCPercent(-1); p != 100 {
+		t.Errorf("after restore GOGC %d, want 100", p)
+	}
+	debug.SetGCPercent(100)
+	if l := debug.SetMemoryLimit(-1); l != math.MaxInt64 {
+		t.Errorf("after restore memory limit %d", l)
+	}
+
+	t.Setenv("GOGC", "200") // the environment's own choice stays
+	t.Setenv("GOMEMLIMIT", "1GiB")
+	LimitMemory()()
+	if p := debug.SetGCPercent(-1); p != 100 {
+		t.Errorf("GOGC set in the environment: changed to %d", p)
+	}
+	debug.SetGCPercent(100)
+	if l := debug.SetMemoryLimit(-1); l != math.MaxInt64 {
+		t.Errorf("GOMEMLIMIT set in the environment: limit changed to %d", l)
 	}
 }

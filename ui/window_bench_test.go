@@ -11,7 +11,6 @@ import (
 	"path/filepath"
 	"regexp"
 	"runtime"
-	"runtime/debug"
 	"runtime/pprof"
 	"strconv"
 	"strings"
@@ -310,7 +309,7 @@ func benchWindow(b *testing.B, path string) { benchWindowAs(b, path, "D001", "ma
 // benchWindowAs is benchWindow signed in as the account no.
 func benchWindowAs(b *testing.B, path, no, pw string) {
 	// The window's own soft memory limit, as the app sets it.
-	defer debug.SetMemoryLimit(LimitMemory())
+	defer LimitMemory()()
 	a := test.NewTempApp(b)
 	if err := SetLanguage(kaohe.LangZh); err != nil {
 		b.Fatal(err)

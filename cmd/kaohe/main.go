@@ -219,7 +219,7 @@ func (e *env) runWindow(ctx context.Context) error {
 	logs, closeLog := applog.Tee(logDir(), e.stderr) // Fyne's and OpenGL's complaints land in the log too
 	defer closeLog()
 	log.SetOutput(logs)
-	ui.LimitMemory() // the window's soft memory limit, unless GOMEMLIMIT sets one
+	ui.LimitMemory() // the window's soft memory limit and GOGC, unless GOMEMLIMIT/GOGC set them
 	release, running, err := acquireInstance()
 	if err != nil {
 		return err
