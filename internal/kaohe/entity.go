@@ -119,6 +119,9 @@ type Ledger interface {
 	Filed(assessmentID string) (bool, error)
 	Template(id string, version int) (t Template, found bool, err error)
 	Period(id string) (p Period, found bool, err error)
+	// History counts what is recorded about a manager besides her
+	// profile (CheckDelete).
+	History(managerID string) (History, error)
 }
 
 // Row is a decoded payload of an entity.
@@ -319,7 +322,20 @@ var registry = []*Entity{
 	// The showroom's own rows.
 	spec[Manager]{name: EntManager, writer: ByShowroom, table: "managers", root: true,
 		id: func(v *Manager) string { return v.ID }, showroom: func(v *Manager) string { return v.ShowroomID },
-		check: func(in Incoming, v, prior *Manager) error { return v.CheckProfile(prior, in.Ledger.Today()) },
+		check: func(in Incoming, v, prior *Manager) error {
+			if in.Delete { // only one entered by mistake, as in the app
+				h, err := in.Ledger.History(v.ID)
+				if err != nil {
+					return err
+				}
+				who := v.Name
+				if prior != nil {
+					who = prior.Name
+				}
+				return CheckDelete(who, h)
+			}
+			return v.CheckProfile(prior, in.Ledger.Today())
+		},
 		unique: &unique[Manager]{fields: []string{"employee_no"}, perShowroom: true,
 			parts: func(v *Manager) []string { return []string{EmployeeNoKey(v.EmployeeNo)} },
 			taken: func(v *Manager) error {

@@ -177,6 +177,57 @@ func (l *ledger) prefetch(batch []decoded) error {
 	return nil
 }
 
+// History counts what HQ holds about a manager besides her profile, as the
+// app counts it (kaohe.CheckDelete): her level changes, the rows that refer
+// to her, and her attendance (which refers to its training first).
+func (l *ledger) History(managerID string) (kaohe.History, error) {
+	var h kaohe.History
+	lc, err := l.LevelHistory(managerID)
+	if err != nil {
+		return h, err
+	}
+	h.LevelChanges = len(lc)
+	rows, err := l.tx.Query(sqlHistoryCounts, managerID)
+	if err != nil {
+		return h, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var entity string
+		var n int
+		if err := rows.Scan(&entity, &n); err != nil {
+			return h, err
+		}
+		switch entity {
+		case kaohe.EntAssessment:
+			h.Assessments += n
+		case kaohe.EntApplication:
+			h.Applications += n
+		case kaohe.EntReward:
+			h.Rewards += n
+		case kaohe.EntTarget:
+			h.Targets += n
+		case kaohe.EntResearch:
+			h.Research += n
+		case kaohe.EntCertificate:
+			h.Certificates += n
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return h, err
+	}
+	err = l.tx.QueryRow(sqlAttendanceOf, managerID).Scan(&h.Trainings)
+	return h, err
+}
+
+// The reads of History: the rows whose parent is the manager (rows_parent),
+// and her attendance among her showroom's (rows_showroom).
+const (
+	sqlHistoryCounts = `SELECT entity, count(*) FROM rows WHERE parent = ? AND parent <> '' AND deleted = 0 GROUP BY entity`
+	sqlAttendanceOf  = `SELECT count(*) FROM rows WHERE entity = 'attendance' AND deleted = 0
+		AND showroom_id = (SELECT showroom_id FROM rows WHERE entity = 'manager' AND row_id = ?1) AND payload ->> '$.manager_id' = ?1`
+)
+
 // The batch's reads of prefetch; like children, they repeat rows_parent's
 // condition so the index is used.
 const (

@@ -1,0 +1,56 @@
+package server
+
+import (
+	"testing"
+
+	"kaohe/internal/kaohe"
+	"kaohe/sync/protocol"
+)
+
+// TestManagerWithHistoryStaysAtHQ: a showroom deletes at HQ a manager who
+// has a history — mA2 granted level 2 with a certificate, mA1 with an
+// application, assessments and attendance — as its own store never would
+// (kaohe.CheckDelete: someone who worked here is marked 离职): refused with
+// err.manager_has_history, nothing of it stored, the manager live at HQ
+// and the review group still able to read her. A manager entered by
+// mistake (only her first level) may be deleted.
+func TestManagerWithHistoryStaysAtHQ(t *testing.T) {
+	w := newWorld(t)
+	w.mustApply(w.tokenA, []protocol.Change{w.change(kaohe.EntAttendance,
+		kaohe.Attendance{ID: "atDel", TrainingID: "tA", ManagerID: "mA1", Result: kaohe.AttendPassed})})
+	before := w.stored()
+	for _, m := range []kaohe.Manager{w.mA2, w.mA1} {
+		del := w.change(kaohe.EntManager, m)
+		del.Op = "delete"
+		w.expectCode(w.tokenA, del, "err.manager_has_history")
+	}
+	if after := w.stored(); after != before {
+		t.Errorf("a refused delete changed HQ:\n%s\nwant\n%s", after, before)
+	}
+	var live int
+	w.query(`SELECT count(*) FROM rows WHERE entity = 'manager' AND row_id IN ('mA1', 'mA2') AND deleted = 0`, &live)
+	if live != 2 {
+		t.Errorf("%d of mA1, mA2 live at HQ", live)
+	}
+
+	// Only attendance: still a history.
+	m := kaohe.Manager{ID: "mA6", ShowroomID: w.idA, EmployeeNo: "A006", Name: "郑好", Education: kaohe.EduCollege,
+		HireDate: kaohe.D(2026, 5, 1), Status: kaohe.StatusActive}
+	lc := kaohe.LevelChange{ID: "lc-mA6", ManagerID: "mA6", To: kaohe.Level1, Date: m.HireDate, Reason: "入职定级", DecidedBy: "展厅经理"}
+	w.mustApply(w.tokenA, []protocol.Change{w.change(kaohe.EntManager, m), w.change(kaohe.EntLevelAssignment, lc),
+		w.change(kaohe.EntAttendance, kaohe.Attendance{ID: "at-mA6", TrainingID: "tA", ManagerID: "mA6", Result: kaohe.AttendPassed})})
+	del := w.change(kaohe.EntManager, m)
+	del.Op = "delete"
+	w.expectCode(w.tokenA, del, "err.manager_has_history")
+	// Entered by mistake: her first level only.
+	m.ID, m.EmployeeNo = "mA7", "A007"
+	lc.ID, lc.ManagerID = "lc-mA7", "mA7"
+	w.mustApply(w.tokenA, []protocol.Change{w.change(kaohe.EntManager, m), w.change(kaohe.EntLevelAssignment, lc)})
+	del = w.change(kaohe.EntManager, m)
+	del.Op = "delete"
+	w.mustApply(w.tokenA, []protocol.Change{del})
+	w.query(`SELECT count(*) FROM rows WHERE entity = 'manager' AND row_id = 'mA7' AND deleted = 1`, &live)
+	if live != 1 {
+		t.Error("a manager entered by mistake was not deleted")
+	}
+}
