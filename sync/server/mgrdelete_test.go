@@ -54,3 +54,36 @@ func TestManagerWithHistoryStaysAtHQ(t *testing.T) {
 		t.Error("a manager entered by mistake was not deleted")
 	}
 }
+
+// TestMovedRowCountsForItsNewManager: a target moved under its id from one
+// new hire to another counts in the history of the manager it names now,
+// so she cannot be deleted from under it (and the one it left can).
+func TestMovedRowCountsForItsNewManager(t *testing.T) {
+	w := newWorld(t)
+	hire := func(id, no string) []protocol.Change {
+		m := kaohe.Manager{ID: id, ShowroomID: w.idA, EmployeeNo: no, Name: "新人" + no, Education: kaohe.EduCollege,
+			HireDate: kaohe.D(2026, 5, 1), Status: kaohe.StatusActive}
+		lc := kaohe.LevelChange{ID: "lc-" + id, ManagerID: id, To: kaohe.Level1, Date: m.HireDate, Reason: "入职定级", DecidedBy: "展厅经理"}
+		return []protocol.Change{w.change(kaohe.EntManager, m), w.change(kaohe.EntLevelAssignment, lc)}
+	}
+	w.mustApply(w.tokenA, append(hire("mX", "X001"), hire("mY", "Y001")...))
+	tg := kaohe.Target{ID: "tgMove", ManagerID: "mX", Metric: kaohe.MetricSales, Year: 2026, Annual: 1200, Months: mustSplit(1200)}
+	w.mustApply(w.tokenA, []protocol.Change{w.change(kaohe.EntTarget, tg)})
+	tg.ManagerID = "mY"
+	w.mustApply(w.tokenA, []protocol.Change{w.change(kaohe.EntTarget, tg)})
+	var parent string
+	w.query(`SELECT parent FROM rows WHERE entity = 'target' AND row_id = 'tgMove'`, &parent)
+	if parent != "mY" {
+		t.Errorf("the moved target's parent at HQ: %q; want mY", parent)
+	}
+	var y kaohe.Manager
+	w.payloadOf(kaohe.EntManager, "mY", &y)
+	del := w.change(kaohe.EntManager, y)
+	del.Op = "delete"
+	w.expectCode(w.tokenA, del, "err.manager_has_history")
+	var x kaohe.Manager
+	w.payloadOf(kaohe.EntManager, "mX", &x)
+	del = w.change(kaohe.EntManager, x)
+	del.Op = "delete"
+	w.mustApply(w.tokenA, []protocol.Change{del})
+}

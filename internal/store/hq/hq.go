@@ -657,7 +657,8 @@ func (s *Store) recordKeyed(tx *txn, c protocol.Change, showroom, parent, key, o
 	_, err = tx.Exec(`INSERT INTO rows (entity, row_id, showroom_id, parent, payload, deleted, seq, change_id, version, natural_key) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 		ON CONFLICT (entity, row_id) DO UPDATE SET payload = excluded.payload, deleted = excluded.deleted,
 			seq = CASE WHEN excluded.payload = rows.payload AND excluded.deleted = rows.deleted THEN rows.seq ELSE excluded.seq END,
-			change_id = excluded.change_id, version = excluded.version, natural_key = excluded.natural_key
+			change_id = excluded.change_id, version = excluded.version, natural_key = excluded.natural_key,
+			parent = excluded.parent
 		WHERE excluded.version > rows.version OR (excluded.version = rows.version AND excluded.change_id > rows.change_id)`,
 		c.Entity, c.RowID, showroom, parent, payload, boolInt(c.Op == "delete"), seq, c.ID, c.Version, key)
 	return err == nil, err
