@@ -115,6 +115,15 @@ func Open(ctx context.Context, path string, opts ...Option) (*Store, error) {
 		return nil, err
 	}
 	s.rdb.SetMaxOpenConns(2)
+	// A push commits ~1,100 WAL pages a batch of 2,000: at SQLite's default
+	// (1,000 pages) each commit also copied the WAL into the database file
+	// and synced both, writing the index pages every batch touches again
+	// and again; at 8,000 a checkpoint copies several batches' pages once.
+	if _, err := db.ExecContext(ctx, `PRAGMA wal_autocheckpoint = 8000`); err != nil {
+		s.rdb.Close()
+		db.Close()
+		return nil, err
+	}
 	return s, nil
 }
 
