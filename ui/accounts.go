@@ -45,6 +45,8 @@ type AccountsScreen struct {
 	RoomMessage *widget.Label
 	room        kaohe.Account
 	codes       map[string]string // showroom id → code
+	sv, roomSv  *saver            // the writes under way: the form's, the showrooms' list's
+	edits       int               // one more each time another account is put in the form
 }
 
 func newAccountsScreen(e *env) *AccountsScreen {
@@ -75,6 +77,7 @@ func newAccountsScreen(e *env) *AccountsScreen {
 	s.Idle = widget.NewEntry()
 	s.Idle.OnChanged = func(string) { s.idleTyped = true }
 	s.SaveIdle = widget.NewButton(T("action.save"), s.saveIdle)
+	s.sv = newSaver(e, s.Save, s.New, s.SaveIdle)
 	form := widget.NewForm(
 		widget.NewFormItem(T("field.name"), s.Name),
 		widget.NewFormItem(T("field.employee_no"), s.EmployeeNo),
@@ -117,6 +120,7 @@ func (s *AccountsScreen) showroomAccounts() fyne.CanvasObject {
 	s.Unblock = widget.NewButtonWithIcon(T("accounts.unblock"), theme.ConfirmIcon(), func() { s.block(false) })
 	s.Block.Disable()
 	s.Unblock.Disable()
+	s.roomSv = newSaver(s.e, s.Block, s.Unblock)
 	s.Rooms.OnSelected = func(a kaohe.Account) {
 		s.room = a
 		s.Block.Enable()
@@ -129,18 +133,22 @@ func (s *AccountsScreen) showroomAccounts() fyne.CanvasObject {
 }
 
 func (s *AccountsScreen) block(blocked bool) {
-	a := s.room
-	if a.ID == "" {
+	a, e, reason := s.room, s.e, s.BlockReason.Text
+	if a.ID == "" || s.roomSv.saving() {
 		return
 	}
-	if err := s.e.svc.BlockAccount(bg, s.e.actor, a.ID, blocked, s.BlockReason.Text); err != nil {
-		say(s.RoomMessage, ErrorText(err), true)
-		return
-	}
-	s.BlockReason.SetText("")
-	s.Reload()
-	key := map[bool]string{true: "accounts.blocked", false: "accounts.unblocked"}[blocked]
-	say(s.RoomMessage, T(key, "Name", Textf("%s（%s）", a.Name, a.EmployeeNo)), false)
+	showSaving(s.RoomMessage)
+	saveErr(s.roomSv, func(ctx context.Context) error {
+		return e.svc.BlockAccount(ctx, e.actor, a.ID, blocked, reason)
+	}, func(err error) {
+		if err != nil {
+			say(s.RoomMessage, ErrorText(err), true)
+			return
+		}
+		s.BlockReason.SetText("")
+		key := map[bool]string{true: "accounts.blocked", false: "accounts.unblocked"}[blocked]
+		say(s.RoomMessage, T(key, "Name", Textf("%s（%s）", a.Name, a.EmployeeNo)), false)
+	})
 }
 
 // accountState says whether an account may sign in, and who stopped it.
@@ -210,6 +218,7 @@ func (s *AccountsScreen) refresh() { s.Reload() }
 
 func (s *AccountsScreen) edit(a kaohe.Account) {
 	s.cur = a
+	s.edits++
 	s.Name.SetText(a.Name)
 	s.EmployeeNo.SetText(a.EmployeeNo)
 	s.Role.ClearSelected()
@@ -223,31 +232,47 @@ func (s *AccountsScreen) edit(a kaohe.Account) {
 }
 
 func (s *AccountsScreen) save() {
+	if s.sv.saving() {
+		return // a second tap saves nothing twice
+	}
 	a := s.cur
 	a.Name, a.EmployeeNo, a.Disabled = s.Name.Text, strings.TrimSpace(s.EmployeeNo.Text), s.Disabled.Checked
 	a.Role = ""
 	if i := s.Role.SelectedIndex(); i >= 0 {
 		a.Role = s.roles[i]
 	}
-	saved, err := s.e.svc.SaveAccount(bg, s.e.actor, a, s.Password.Text)
-	if err != nil {
-		say(s.Message, ErrorText(err), true)
-		return
-	}
-	s.Reload()
-	s.edit(saved)
-	say(s.Message, T("accounts.saved", "Name", saved.Name), false)
+	e, pw, gen := s.e, s.Password.Text, s.edits
+	showSaving(s.Message)
+	save(s.sv, func(ctx context.Context) (kaohe.Account, error) {
+		return e.svc.SaveAccount(ctx, e.actor, a, pw)
+	}, func(saved kaohe.Account, err error) {
+		if err != nil {
+			say(s.Message, ErrorText(err), true)
+			return
+		}
+		if gen == s.edits { // the form still holds it
+			s.edit(saved)
+		}
+		say(s.Message, T("accounts.saved", "Name", saved.Name), false) // the list is read again through the data version
+	})
 }
 
 func (s *AccountsScreen) saveIdle() {
+	if s.sv.saving() {
+		return
+	}
 	n, err := strconv.Atoi(strings.TrimSpace(s.Idle.Text))
 	if err != nil {
 		n = -1
 	}
-	if err := s.e.svc.SetIdleLockMinutes(bg, s.e.actor, n); err != nil {
-		say(s.Message, ErrorText(err), true)
-		return
-	}
-	s.idleTyped = false
-	say(s.Message, T("accounts.idle_saved", "Minutes", n), false)
+	e := s.e
+	showSaving(s.Message)
+	saveErr(s.sv, func(ctx context.Context) error { return e.svc.SetIdleLockMinutes(ctx, e.actor, n) }, func(err error) {
+		if err != nil {
+			say(s.Message, ErrorText(err), true)
+			return
+		}
+		s.idleTyped = false
+		say(s.Message, T("accounts.idle_saved", "Minutes", n), false)
+	})
 }

@@ -41,6 +41,8 @@ type ApplicationScreen struct {
 	Message  *widget.Label
 	SaveBtn  *widget.Button
 	Submit   *widget.Button
+	sv       *saver
+	edits    int // one more each time another application is put in the form
 }
 
 func newApplicationScreen(e *env) *ApplicationScreen {
@@ -61,6 +63,7 @@ func newApplicationScreen(e *env) *ApplicationScreen {
 	s.Report.OnChanged = func(string) { s.check() }
 	s.SaveBtn = widget.NewButtonWithIcon(T("action.save"), theme.DocumentSaveIcon(), s.save)
 	s.Submit = primaryButton(T("apply.submit"), theme.UploadIcon(), s.submit)
+	s.sv = newSaver(e, s.SaveBtn, s.Submit)
 	print := widget.NewButtonWithIcon(T("doc.application"), theme.DocumentPrintIcon(), func() {
 		if m, ok := s.names[s.cur.ManagerID]; ok && s.cur.ID != "" {
 			e.makePDF(T("doc.application")+"-"+m.EmployeeNo, func(ctx context.Context, path string) error { return e.svc.ApplicationPDF(ctx, m.EmployeeNo, path) })
@@ -206,6 +209,7 @@ func (s *ApplicationScreen) Apps() []kaohe.ApplicationView { return s.apps }
 // edit shows an application (or a blank new one) in the form.
 func (s *ApplicationScreen) edit(a kaohe.ApplicationView) {
 	s.cur = a
+	s.edits++
 	s.Manager.Set(a.ManagerID)
 	if a.TargetLevel == 0 {
 		s.Target.Set(kaohe.Level2)
@@ -347,37 +351,61 @@ func (s *ApplicationScreen) collect() (kaohe.Application, error) {
 }
 
 func (s *ApplicationScreen) save() {
-	a, err := s.collect()
-	if err == nil {
-		a, err = s.e.svc.SaveApplication(bg, s.e.actor, a)
+	if s.sv.saving() {
+		return // a second tap or Enter saves nothing twice
 	}
+	a, err := s.collect()
 	if err != nil {
 		say(s.Message, ErrorText(err), true)
 		return
 	}
-	s.cur = kaohe.ApplicationView{Application: a, Review: kaohe.Review{State: kaohe.AppDraft}}
-	s.Reload()
-	say(s.Message, T("apply.saved_ok"), false)
+	e, gen := s.e, s.edits
+	showSaving(s.Message)
+	save(s.sv, func(ctx context.Context) (kaohe.Application, error) {
+		return e.svc.SaveApplication(ctx, e.actor, a)
+	}, func(a kaohe.Application, err error) {
+		if err != nil {
+			say(s.Message, ErrorText(err), true)
+			return
+		}
+		if gen == s.edits { // the form still holds it: saved again, it keeps its id
+			s.cur = kaohe.ApplicationView{Application: a, Review: kaohe.Review{State: kaohe.AppDraft}}
+			s.Manager.Disable() // an application belongs to its applicant
+		}
+		say(s.Message, T("apply.saved_ok"), false) // the list is read again through the data version
+	})
 }
 
 // submit asks, then saves the materials and submits them in one go: the
 // policy's checks (report length, education or exemption request) refuse it
 // with a reason, and a refusal saves nothing.
 func (s *ApplicationScreen) submit() {
+	if s.sv.saving() {
+		return
+	}
 	a, err := s.collect()
 	if err != nil {
 		say(s.Message, ErrorText(err), true)
 		return
 	}
 	lvl := LevelName(a.TargetLevel)
-	s.e.confirm(T("apply.submit_title"), T("apply.submit_confirm", "Who", s.who(a.ManagerID), "Level", lvl, "Count", kaohe.CountChars(a.Report)), func() {
-		v, err := s.e.svc.SaveAndSubmitApplication(bg, s.e.actor, a)
-		if err != nil {
-			say(s.Message, ErrorText(err), true)
-			return
+	e, gen := s.e, s.edits
+	e.confirm(T("apply.submit_title"), T("apply.submit_confirm", "Who", s.who(a.ManagerID), "Level", lvl, "Count", kaohe.CountChars(a.Report)), func() {
+		if gen != s.edits {
+			return // another application was put in the form meanwhile
 		}
-		s.cur = v
-		s.Reload()
-		say(s.Message, T("apply.submitted_ok"), false)
+		showSaving(s.Message)
+		save(s.sv, func(ctx context.Context) (kaohe.ApplicationView, error) {
+			return e.svc.SaveAndSubmitApplication(ctx, e.actor, a)
+		}, func(v kaohe.ApplicationView, err error) {
+			if err != nil {
+				say(s.Message, ErrorText(err), true)
+				return
+			}
+			if gen == s.edits {
+				s.edit(v) // submitted: read-only from now on
+			}
+			say(s.Message, T("apply.submitted_ok"), false)
+		})
 	})
 }

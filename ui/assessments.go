@@ -38,7 +38,11 @@ type AssessmentScreen struct {
 
 	loader
 	pick loader // the chosen manager's assessment, read after each pick
-	a    kaohe.Assessment
+	sv   *saver // the save or submit under way
+	// justSaved: the assessment shown is as its save stored it; the refresh
+	// that follows the save (env.wrote) need not read it again.
+	justSaved bool
+	a         kaohe.Assessment
 	// research is the chosen manager's market research (the evidence
 	// counts), read with the assessment.
 	research   []kaohe.MarketResearch
@@ -73,6 +77,7 @@ func newAssessmentScreen(e *env) *AssessmentScreen {
 	s.SaveBtn = widget.NewButtonWithIcon(T("assess.save_draft"), theme.DocumentSaveIcon(), func() { s.save(false) })
 	s.Submit = primaryButton(T("assess.submit"), theme.ConfirmIcon(), s.askSubmit)
 	s.FillPlan = widget.NewButton(T("assess.fill_plan"), s.fillPlan)
+	s.sv = newSaver(e) // the buttons: by what is shown (setButtons)
 	print := widget.NewButtonWithIcon(T("doc.report"), theme.DocumentPrintIcon(), func() {
 		if s.a.ID == "" {
 			return
@@ -192,7 +197,9 @@ func (s *AssessmentScreen) loaded(periods []kaohe.Period, levels kaohe.Levels, a
 	s.Manager.Refresh()
 	p, _ := s.Period.Value()
 	m, _ := s.Manager.Value()
-	if keepForm && s.a.Status == kaohe.AssessDraft && s.a.ManagerID != "" && p == s.a.PeriodID && m == s.a.ManagerID {
+	justSaved := s.justSaved
+	s.justSaved = false
+	if keepForm && (s.a.Status == kaohe.AssessDraft || justSaved) && s.a.ManagerID != "" && p == s.a.PeriodID && m == s.a.ManagerID {
 		s.Status.SetText(T("astatus." + string(s.a.Status)))
 		return // the same draft, as typed
 	}
@@ -280,6 +287,27 @@ func (s *AssessmentScreen) load() {
 	})
 }
 
+// setButtons enables what the assessment shown allows: a draft is edited
+// and saved, and submitted once its period ended; nothing while it is saved.
+func (s *AssessmentScreen) setButtons() {
+	readOnly := s.a.Status != kaohe.AssessDraft
+	for _, w := range []fyne.Disableable{s.Comment, s.Assessor, s.SaveBtn, s.Submit, s.FillPlan} {
+		if readOnly || s.sv.saving() {
+			w.Disable()
+		} else {
+			w.Enable()
+		}
+	}
+	p := s.periods[s.a.PeriodID]
+	if open := !readOnly && !p.Ended(s.e.today()); open {
+		s.PeriodOpen.SetText(T("assess.period_open", "Period", Tr(p.Name), "End", FormatDate(p.End)))
+		s.PeriodOpen.Show()
+		s.Submit.Disable() // HQ and the store refuse it too (kaohe.Period.CheckEnded)
+	} else {
+		s.PeriodOpen.Hide()
+	}
+}
+
 // show puts an assessment in the form: editable while a draft.
 func (s *AssessmentScreen) show(a kaohe.Assessment, tpl kaohe.Template, research []kaohe.MarketResearch) {
 	s.a, s.tpl, s.research = a, tpl, research
@@ -321,21 +349,7 @@ func (s *AssessmentScreen) show(a kaohe.Assessment, tpl kaohe.Template, research
 	if a.Assessor == "" {
 		s.Assessor.SetText(s.e.actor.String())
 	}
-	for _, w := range []fyne.Disableable{s.Comment, s.Assessor, s.SaveBtn, s.Submit, s.FillPlan} {
-		if readOnly {
-			w.Disable()
-		} else {
-			w.Enable()
-		}
-	}
-	p := s.periods[a.PeriodID]
-	if open := !readOnly && !p.Ended(s.e.today()); open {
-		s.PeriodOpen.SetText(T("assess.period_open", "Period", Tr(p.Name), "End", FormatDate(p.End)))
-		s.PeriodOpen.Show()
-		s.Submit.Disable() // HQ and the store refuse it too (kaohe.Period.CheckEnded)
-	} else {
-		s.PeriodOpen.Hide()
-	}
+	s.setButtons()
 	s.Status.SetText(T("astatus." + string(a.Status)))
 	form := widget.NewForm(widget.NewFormItem(T("assess.comment"), s.Comment), widget.NewFormItem(T("assess.assessor"), s.Assessor))
 	submitOnEnter(form, func() { s.save(false) })
@@ -440,6 +454,9 @@ func (s *AssessmentScreen) askSubmit() {
 }
 
 func (s *AssessmentScreen) save(submit bool) {
+	if s.sv.saving() || s.reading {
+		return // a second tap or Enter saves nothing twice
+	}
 	sc, err := s.read()
 	if err != nil {
 		say(s.Problem, ErrorText(err), true)
@@ -447,11 +464,26 @@ func (s *AssessmentScreen) save(submit bool) {
 	}
 	a := s.a
 	a.Scores, a.Comment, a.Assessor = sc, s.Comment.Text, strings.TrimSpace(s.Assessor.Text)
-	saved, err := s.e.svc.SaveAssessment(bg, s.e.actor, a, submit)
-	if err != nil {
-		say(s.Problem, ErrorText(err), true)
-		return
-	}
-	s.show(saved, s.tpl, s.research) // what was saved, as stored: no read needed
-	say(s.Problem, T(map[bool]string{true: "assess.submitted_ok", false: "assess.saved_ok"}[submit]), false)
+	e := s.e
+	showSaving(s.Problem)
+	save(s.sv, func(ctx context.Context) (kaohe.Assessment, error) {
+		return e.svc.SaveAssessment(ctx, e.actor, a, submit)
+	}, func(saved kaohe.Assessment, err error) {
+		same := !s.reading && s.a.ManagerID == a.ManagerID && s.a.PeriodID == a.PeriodID
+		switch {
+		case s.reading: // another pick is read: its answer enables what it allows
+		case err != nil || !same:
+			s.setButtons()
+		}
+		if err != nil {
+			say(s.Problem, ErrorText(err), true)
+			return
+		}
+		if same {
+			s.show(saved, s.tpl, s.research) // what was saved, as stored: no read needed
+			s.justSaved = true
+		}
+		say(s.Problem, T(map[bool]string{true: "assess.submitted_ok", false: "assess.saved_ok"}[submit]), false)
+	})
+	s.setButtons() // disabled while saving
 }

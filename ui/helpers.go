@@ -38,6 +38,9 @@ type env struct {
 	work  inflight        // store work in flight (tests and benchmarks wait on it)
 	data  version         // bumped by every write and every sync
 	cache managerCache
+	// wrote is told on the UI thread that a write of the window's went
+	// through (saver): the screen shown reads again what changed.
+	wrote func()
 	// making holds the files being written in the background (UI thread).
 	making map[string]bool
 }
@@ -138,32 +141,62 @@ func (e *env) makeFile(path string, make func(ctx context.Context, path string) 
 }
 
 // formDialog is a dialog with fields and Save/Cancel that stays open when
-// saving is refused, saying why beside the buttons.
+// saving is refused, saying why beside the buttons. The form is checked on
+// the UI thread; its write runs off it (saver): Save is disabled and says
+// 正在保存 meanwhile, a second Save or Enter writes nothing twice, and Cancel
+// or Escape cancel the write's context and close the dialog.
 type formDialog struct {
 	d       *dialog.CustomDialog
 	errMsg  *widget.Label
 	saveBtn *widget.Button
+	sv      *saver
+	// onCancel stops the dialog's own reads when it is cancelled.
+	onCancel func()
 }
 
-func newFormDialog(e *env, title string, form *widget.Form, save func() error) *formDialog {
+// newFormDialog: save checks the form and returns the write to make (off the
+// UI thread), or the form's problem. The dialog closes once the write went
+// through; the screen behind reads again through the data version.
+func newFormDialog(e *env, title string, form *widget.Form, save func() (write func(ctx context.Context) error, err error)) *formDialog {
 	f := &formDialog{errMsg: widget.NewLabel("")}
 	f.errMsg.Wrapping = fyne.TextWrapWord
 	f.errMsg.Importance = widget.DangerImportance
 	submit := func() {
-		if err := save(); err != nil {
+		if f.sv.saving() {
+			return
+		}
+		write, err := save()
+		if err != nil {
 			f.errMsg.SetText(ErrorText(err))
 			return
 		}
-		f.d.Hide()
+		f.errMsg.Importance = widget.LowImportance
+		f.errMsg.SetText(T("saving"))
+		saveErr(f.sv, write, func(err error) {
+			f.errMsg.Importance = widget.DangerImportance
+			if err != nil {
+				f.errMsg.SetText(ErrorText(err))
+				return
+			}
+			f.errMsg.SetText("")
+			f.d.Hide()
+		})
 	}
 	saveBtn := widget.NewButtonWithIcon(T("action.save"), theme.DocumentSaveIcon(), submit)
 	saveBtn.Importance = widget.HighImportance
 	f.saveBtn = saveBtn
-	cancel := widget.NewButton(T("Cancel"), func() { f.d.Hide() })
-	content := container.NewBorder(nil, container.NewVBox(f.errMsg, container.NewHBox(layout.NewSpacer(), cancel, saveBtn)), nil, nil, form)
+	f.sv = newSaver(e, saveBtn)
+	cancel := func() {
+		f.sv.stop() // a write under way is cancelled (its transaction rolls back)
+		if f.onCancel != nil {
+			f.onCancel()
+		}
+		f.d.Hide()
+	}
+	content := container.NewBorder(nil, container.NewVBox(f.errMsg, container.NewHBox(layout.NewSpacer(), widget.NewButton(T("Cancel"), cancel), saveBtn)), nil, nil, form)
 	f.d = dialog.NewCustomWithoutButtons(title, content, e.win)
 	f.d.Resize(fyne.NewSize(560, 0))
-	track(e.win.Canvas(), f.d, submit)
+	trackWith(e.win.Canvas(), f.d, cancel, submit)
 	submitOnEnter(form, submit)
 	return f
 }
@@ -221,16 +254,6 @@ func (s *selectOf[V]) Set(v V) {
 
 // managerLabel shows a manager as "D001 张三".
 func managerLabel(m kaohe.ManagerLevel) string { return m.EmployeeNo + " " + m.Name }
-
-// activeManagers lists the active managers for pickers.
-// They are read once per data version (shared with every screen).
-func (e *env) activeManagers() []kaohe.ManagerLevel {
-	_, ms, err := e.managers(bg)
-	if err != nil {
-		e.showError(err)
-	}
-	return ms
-}
 
 // parseNumber reads a number typed by a person; "" is not a number.
 func parseNumber(s string) (float64, bool) {

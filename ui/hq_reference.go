@@ -47,6 +47,7 @@ type ReferenceScreen struct {
 	Message        *widget.Label
 	tplBox         *fyne.Container
 	Tabs           *container.AppTabs
+	sv             *saver // the write under way (every save button waits for it)
 }
 
 func newReferenceScreen(e *env) *ReferenceScreen {
@@ -80,6 +81,7 @@ func newReferenceScreen(e *env) *ReferenceScreen {
 	s.MemberPick.PlaceHolder = T("ref.pick_member")
 	saveMember := widget.NewButtonWithIcon(T("ref.save_member"), theme.DocumentSaveIcon(), s.SaveMember)
 	removeMember := widget.NewButtonWithIcon(T("ref.retire"), theme.DeleteIcon(), s.RetireMember)
+	s.sv = newSaver(e, saveLevels, saveTpl, addPeriod, retirePeriod, saveMember, removeMember, addMember)
 
 	levels := container.NewVBox(bold(T("ref.levels")), container.NewHBox(s.Level4, s.Level5,
 		widget.NewLabel(T("field.exam_pass_mark")), container.NewGridWrap(fyne.NewSize(80, s.PassMark.MinSize().Height), s.PassMark), saveLevels))
@@ -234,35 +236,54 @@ func (s *ReferenceScreen) loaded(r referenceData) {
 // SaveLevels enables or disables levels 4 and 5 and sets the exam's pass
 // mark, which HQ checks every exam result against.
 func (s *ReferenceScreen) SaveLevels() {
+	if s.sv.saving() {
+		return // a second tap saves nothing twice
+	}
 	mark, ok := parseNumber(s.PassMark.Text)
 	if !ok {
 		say(s.Message, ErrorText(kaohe.Errorf(kaohe.EINVALID, "err.not_a_number", "Item", T("field.exam_pass_mark"), "Value", s.PassMark.Text)), true)
 		return
 	}
-	ls, err := s.e.svc.Levels(bg)
-	if err == nil {
+	l4, l5 := s.Level4.Checked, s.Level5.Checked
+	e := s.e
+	s.write(func(ctx context.Context) error {
+		ls, err := e.svc.Levels(ctx)
+		if err != nil {
+			return err
+		}
 		for i := range ls {
 			ls[i].ExamPassMark = mark
 			switch ls[i].Level {
 			case kaohe.Level4:
-				ls[i].Enabled = s.Level4.Checked
+				ls[i].Enabled = l4
 			case kaohe.Level5:
-				ls[i].Enabled = s.Level5.Checked
+				ls[i].Enabled = l5
 			}
 		}
-		err = s.e.svc.SaveLevels(bg, s.e.actor, ls)
-	}
-	if err != nil {
-		say(s.Message, ErrorText(err), true)
-		return
-	}
-	say(s.Message, T("targets.saved"), false)
+		return e.svc.SaveLevels(ctx, e.actor, ls)
+	}, func() { say(s.Message, T("targets.saved"), false) })
+}
+
+// write runs a save off the UI thread (saver), says its refusal, or runs
+// done; the screen is read again through the data version.
+func (s *ReferenceScreen) write(work func(ctx context.Context) error, done func()) {
+	showSaving(s.Message)
+	saveErr(s.sv, work, func(err error) {
+		if err != nil {
+			say(s.Message, ErrorText(err), true)
+			return
+		}
+		done()
+	})
 }
 
 // SaveTemplate saves the edited weights and bands as the template's next
 // version; the rules (weights summing to 100, bands from best to worst)
 // refuse a wrong one with a reason.
 func (s *ReferenceScreen) SaveTemplate() {
+	if s.sv.saving() {
+		return // a second tap saves nothing twice
+	}
 	t := s.tpl
 	t.Version++
 	t.Items = append([]kaohe.TemplateItem(nil), s.tpl.Items...)
@@ -284,16 +305,17 @@ func (s *ReferenceScreen) SaveTemplate() {
 		}
 		t.Grades[i].MinTotal, t.Grades[i].Coefficient = mt, cf
 	}
-	if err := s.e.svc.SaveTemplate(bg, s.e.actor, t); err != nil {
-		say(s.Message, ErrorText(err), true)
-		return
-	}
-	s.Reload()
-	say(s.Message, T("ref.version_saved", "Version", t.Version), false)
+	e := s.e
+	s.write(func(ctx context.Context) error { return e.svc.SaveTemplate(ctx, e.actor, t) }, func() {
+		say(s.Message, T("ref.version_saved", "Version", t.Version), false)
+	})
 }
 
 // AddPeriod adds a standard period.
 func (s *ReferenceScreen) AddPeriod() {
+	if s.sv.saving() {
+		return // a second tap saves nothing twice
+	}
 	kind, _ := s.PeriodKind.Value()
 	y, err1 := strconv.Atoi(strings.TrimSpace(s.PeriodYear.Text))
 	n, err2 := strconv.Atoi(strings.TrimSpace(s.PeriodIndex.Text))
@@ -302,33 +324,33 @@ func (s *ReferenceScreen) AddPeriod() {
 		return
 	}
 	p, err := kaohe.StandardPeriod(kind, y, n)
-	if err == nil {
-		err = s.e.svc.SavePeriod(bg, s.e.actor, p)
-	}
 	if err != nil {
 		say(s.Message, ErrorText(err), true)
 		return
 	}
-	s.Reload()
-	say(s.Message, T("ref.period_added", "Name", Tr(p.Name)), false)
+	e := s.e
+	s.write(func(ctx context.Context) error { return e.svc.SavePeriod(ctx, e.actor, p) }, func() {
+		say(s.Message, T("ref.period_added", "Name", Tr(p.Name)), false)
+	})
 }
 
 // AddMember adds a review-group member.
 func (s *ReferenceScreen) AddMember() {
+	if s.sv.saving() {
+		return // a second tap saves nothing twice
+	}
 	role := "member"
 	if s.MemberLeader.Checked {
 		role = "leader"
 	}
 	m := kaohe.ReviewMember{Name: strings.TrimSpace(s.MemberName.Text), Title: strings.TrimSpace(s.MemberTitle.Text), Role: role}
-	if err := s.e.svc.SaveReviewMember(bg, s.e.actor, m); err != nil {
-		say(s.Message, ErrorText(err), true)
-		return
-	}
-	s.MemberName.SetText("")
-	s.MemberTitle.SetText("")
-	s.MemberLeader.SetChecked(false)
-	s.Reload()
-	say(s.Message, T("targets.saved"), false)
+	e := s.e
+	s.write(func(ctx context.Context) error { return e.svc.SaveReviewMember(ctx, e.actor, m) }, func() {
+		s.MemberName.SetText("")
+		s.MemberTitle.SetText("")
+		s.MemberLeader.SetChecked(false)
+		say(s.Message, T("targets.saved"), false)
+	})
 }
 
 // pickMember fills the fields with the chosen member, to be corrected.
@@ -345,6 +367,9 @@ func (s *ReferenceScreen) pickMember(id string) {
 
 // SaveMember saves the corrected fields over the chosen member.
 func (s *ReferenceScreen) SaveMember() {
+	if s.sv.saving() {
+		return // a second tap saves nothing twice
+	}
 	id, ok := s.MemberPick.Value()
 	if !ok {
 		say(s.Message, T("ref.pick_member"), true)
@@ -355,12 +380,10 @@ func (s *ReferenceScreen) SaveMember() {
 	if s.MemberLeader.Checked {
 		m.Role = "leader"
 	}
-	if err := s.e.svc.SaveReviewMember(bg, s.e.actor, m); err != nil {
-		say(s.Message, ErrorText(err), true)
-		return
-	}
-	s.Reload()
-	say(s.Message, T("targets.saved"), false)
+	e := s.e
+	s.write(func(ctx context.Context) error { return e.svc.SaveReviewMember(ctx, e.actor, m) }, func() {
+		say(s.Message, T("targets.saved"), false)
+	})
 }
 
 // RetireMember removes the chosen member from the group; the record and
@@ -371,18 +394,19 @@ func (s *ReferenceScreen) RetireMember() { s.retire(kaohe.EntReviewMember, s.Mem
 func (s *ReferenceScreen) RetirePeriod() { s.retire(kaohe.EntPeriod, s.PeriodPick) }
 
 func (s *ReferenceScreen) retire(entity string, pick *selectOf[string]) {
+	if s.sv.saving() {
+		return
+	}
 	id, ok := pick.Value()
 	if !ok {
 		say(s.Message, T(map[string]string{kaohe.EntPeriod: "ref.pick_period", kaohe.EntReviewMember: "ref.pick_member"}[entity]), true)
 		return
 	}
-	if err := s.e.svc.Retire(bg, s.e.actor, entity, id); err != nil {
-		say(s.Message, ErrorText(err), true)
-		return
-	}
-	s.Reload()
-	s.showHistory(entity, id)
-	say(s.Message, T("ref.retired"), false)
+	e := s.e
+	s.write(func(ctx context.Context) error { return e.svc.Retire(ctx, e.actor, entity, id) }, func() {
+		s.showHistory(entity, id)
+		say(s.Message, T("ref.retired"), false)
+	})
 }
 
 // showHistory shows who changed the chosen item and when, read in the

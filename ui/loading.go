@@ -16,3 +16,9 @@ func doneLoading(l *widget.Label) {
 		l.SetText("")
 	}
 }
+
+// showSaving says on a screen's message line that its write is under way.
+func showSaving(l *widget.Label) {
+	l.Importance = widget.LowImportance
+	l.SetText(T("saving"))
+}

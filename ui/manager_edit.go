@@ -15,6 +15,17 @@ import (
 
 func (m *ManagersScreen) toolbar() fyne.CanvasObject {
 	add := primaryButton(T("managers.add"), theme.ContentAddIcon(), func() { m.EditDialog(nil) })
+	m.ProfileBtn = widget.NewButtonWithIcon(T("managers.profile"), theme.InfoIcon(), func() {
+		if r, ok := m.selected(); ok {
+			m.ShowProfile(r.ID)
+		}
+	})
+	m.DeleteBtn = widget.NewButtonWithIcon(T("managers.delete"), theme.DeleteIcon(), func() {
+		if r, ok := m.selected(); ok {
+			m.confirmDelete(r)
+		}
+	})
+	m.del = newSaver(m.e, m.DeleteBtn)
 	return container.NewHBox(
 		add,
 		widget.NewButtonWithIcon(T("managers.edit"), theme.DocumentCreateIcon(), func() {
@@ -22,21 +33,13 @@ func (m *ManagersScreen) toolbar() fyne.CanvasObject {
 				m.EditDialog(&r)
 			}
 		}),
-		widget.NewButtonWithIcon(T("managers.profile"), theme.InfoIcon(), func() {
-			if r, ok := m.selected(); ok {
-				m.ShowProfile(r.ID)
-			}
-		}),
+		m.ProfileBtn,
 		widget.NewButtonWithIcon(T("managers.leave"), theme.LogoutIcon(), func() {
 			if r, ok := m.selected(); ok {
 				m.LeaveDialog(r)
 			}
 		}),
-		widget.NewButtonWithIcon(T("managers.delete"), theme.DeleteIcon(), func() {
-			if r, ok := m.selected(); ok {
-				m.confirmDelete(r)
-			}
-		}),
+		m.DeleteBtn,
 		widget.NewButtonWithIcon(T("excel.import_roster"), theme.FolderOpenIcon(), func() { m.e.chooseXLSX(func(p string) { m.ImportRoster(p) }) }),
 		widget.NewButtonWithIcon(T("excel.export_roster"), theme.DownloadIcon(), func() {
 			m.e.exportXLSX(T("excel.roster_file"), func(ctx context.Context, p string) error { return m.e.svc.ExportRoster(ctx, p) })
@@ -100,7 +103,7 @@ func (m *ManagersScreen) EditDialog(existing *kaohe.ManagerLevel) *ManagerForm {
 		f.Note.SetText(existing.Note)
 	}
 	items = append(items, &widget.FormItem{Text: T("col.note"), Widget: f.Note})
-	f.Dialog = newFormDialog(m.e, title, widget.NewForm(items...), func() error {
+	f.Dialog = newFormDialog(m.e, title, widget.NewForm(items...), func() (func(context.Context) error, error) {
 		var mg kaohe.Manager
 		if existing != nil {
 			mg = existing.Manager
@@ -120,21 +123,22 @@ func (m *ManagersScreen) EditDialog(existing *kaohe.ManagerLevel) *ManagerForm {
 				var p kaohe.Problems
 				p.Add(err.(*kaohe.Error).OnField("hire_date"))
 				p.Add(mg.Validate())
-				return p.Err()
+				return nil, p.Err()
 			}
 			mg.HireDate = d
 		}
-		var err error
+		e, level := m.e, kaohe.Level1
 		if existing == nil {
-			level, _ := f.Level.Value()
-			_, err = m.e.svc.CreateManager(bg, m.e.actor, mg, level)
-		} else {
-			_, err = m.e.svc.UpdateManager(bg, m.e.actor, mg)
+			level, _ = f.Level.Value()
 		}
-		if err == nil {
-			m.Reload()
-		}
-		return err
+		return func(ctx context.Context) (err error) {
+			if existing == nil {
+				_, err = e.svc.CreateManager(ctx, e.actor, mg, level)
+			} else {
+				_, err = e.svc.UpdateManager(ctx, e.actor, mg)
+			}
+			return err
+		}, nil // the list is read again through the data version
 	})
 	f.Dialog.d.Show()
 	return f
@@ -142,22 +146,16 @@ func (m *ManagersScreen) EditDialog(existing *kaohe.ManagerLevel) *ManagerForm {
 
 // LeaveDialog marks a manager as having left on a date; the history stays.
 // A date still ahead is a planned leave: the manager stays active until
-// then. An application under review gets a warning first.
-func (m *ManagersScreen) LeaveDialog(r kaohe.ManagerLevel) *field {
-	date := newField()
+// then. An application under review gets a warning: the dialog opens at
+// once and the manager's applications are read in the background (the
+// read is dropped when the dialog closes first).
+func (m *ManagersScreen) LeaveDialog(r kaohe.ManagerLevel) *LeaveForm {
+	l := &LeaveForm{Date: newField(), Warning: wrapLabel("")}
+	date := l.Date
 	date.SetText(m.e.today().String())
 	date.SetPlaceHolder(T("hint.date"))
-	items := []*widget.FormItem{widget.NewFormItem(T("col.left_on"), date)}
-	if apps, err := m.e.svc.Applications(bg, r.ID); err == nil {
-		for _, a := range apps {
-			if a.Review.State.UnderReview() {
-				warn := wrapLabel(T("managers.leave_under_review", "Level", LevelName(a.TargetLevel), "State", T("state."+string(a.Review.State))))
-				warn.Importance = widget.WarningImportance
-				items = append(items, widget.NewFormItem("", warn))
-				break
-			}
-		}
-	}
+	l.Warning.Importance = widget.WarningImportance
+	l.Warning.Hide()
 	plan := wrapLabel("")
 	plan.Importance = widget.LowImportance
 	date.OnChanged = func(s string) {
@@ -167,50 +165,91 @@ func (m *ManagersScreen) LeaveDialog(r kaohe.ManagerLevel) *field {
 			plan.SetText("")
 		}
 	}
-	items = append(items, widget.NewFormItem("", plan))
-	f := newFormDialog(m.e, T("managers.leave")+" "+managerLabel(r), widget.NewForm(items...), func() error {
+	items := []*widget.FormItem{widget.NewFormItem(T("col.left_on"), date), widget.NewFormItem("", container.NewVBox(l.Warning, plan))}
+	e := m.e
+	l.Dialog = newFormDialog(e, T("managers.leave")+" "+managerLabel(r), widget.NewForm(items...), func() (func(context.Context) error, error) {
 		d, err := kaohe.ParseDate(date.Text)
 		if err != nil {
-			return err.(*kaohe.Error).OnField("left_on")
+			return nil, err.(*kaohe.Error).OnField("left_on")
 		}
 		mg := r.Manager
 		mg.Status, mg.LeftOn = kaohe.StatusLeft, d
-		if _, err := m.e.svc.UpdateManager(bg, m.e.actor, mg); err != nil {
+		return func(ctx context.Context) error {
+			_, err := e.svc.UpdateManager(ctx, e.actor, mg)
 			return err
-		}
-		m.Reload()
-		return nil
+		}, nil
 	})
-	f.d.Show()
-	return date
+	// The check: its own loader, stopped with the dialog (Cancel, Escape,
+	// or once saved).
+	check := &loader{e: e}
+	l.Dialog.onCancel = check.stop
+	load(check, func(ctx context.Context) ([]kaohe.ApplicationView, error) {
+		return e.svc.Applications(ctx, r.ID)
+	}, func(apps []kaohe.ApplicationView, err error) {
+		if err != nil {
+			return // the warning is advice: the save is checked by the service
+		}
+		for _, a := range apps {
+			if a.Review.State.UnderReview() {
+				l.Warning.SetText(T("managers.leave_under_review", "Level", LevelName(a.TargetLevel), "State", T("state."+string(a.Review.State))))
+				l.Warning.Show()
+				break
+			}
+		}
+	})
+	l.Dialog.d.Show()
+	return l
+}
+
+// LeaveForm is the leave dialog's fields.
+type LeaveForm struct {
+	Date    *field
+	Warning *widget.Label // an application under review, once read
+	Dialog  *formDialog
 }
 
 func (m *ManagersScreen) confirmDelete(r kaohe.ManagerLevel) {
-	m.e.confirm(T("managers.delete"), T("managers.delete_confirm", "Who", managerLabel(r)), func() {
-		if err := m.e.svc.DeleteManager(bg, m.e.actor, r.ID); err != nil {
-			m.e.showError(err)
-			return
-		}
-		m.Reload()
+	e := m.e
+	e.confirm(T("managers.delete"), T("managers.delete_confirm", "Who", managerLabel(r)), func() {
+		saveErr(m.del, func(ctx context.Context) error { return e.svc.DeleteManager(ctx, e.actor, r.ID) }, e.showError)
 	})
 }
 
-// ShowProfile replaces the list with a manager's profile until Back.
-func (m *ManagersScreen) ShowProfile(id string) *ProfileView {
-	p, err := m.e.svc.Profile(bg, id)
-	if err != nil {
-		m.e.showError(err)
-		return nil
-	}
-	list := m.body.Objects[0]
-	v := newProfileView(m.e, p, func() {
-		m.body.Objects = []fyne.CanvasObject{list}
+// ShowProfile replaces the list with a manager's profile until Back: read
+// in the background (Profile disabled and the count line saying 正在读取
+// meanwhile), dropped when the screen goes away first.
+func (m *ManagersScreen) ShowProfile(id string) {
+	e := m.e
+	m.ProfileBtn.Disable()
+	m.profiling = true
+	m.Count.SetText(T("loading"))
+	load(m.prof, func(ctx context.Context) (kaohe.Profile, error) { return e.svc.Profile(ctx, id) }, func(p kaohe.Profile, err error) {
+		m.profiled()
+		if err != nil {
+			e.showError(err)
+			return
+		}
+		list := m.body.Objects[0]
+		v := newProfileView(e, p, func() {
+			m.Profile = nil
+			m.body.Objects = []fyne.CanvasObject{list}
+			m.body.Refresh()
+			m.Reload()
+		})
+		m.Profile = v
+		m.body.Objects = []fyne.CanvasObject{v.view}
 		m.body.Refresh()
-		m.Reload()
 	})
-	m.body.Objects = []fyne.CanvasObject{v.view}
-	m.body.Refresh()
-	return v
+}
+
+// profiled ends a profile's read: answered, or abandoned.
+func (m *ManagersScreen) profiled() {
+	if !m.profiling {
+		return
+	}
+	m.profiling = false
+	m.ProfileBtn.Enable()
+	m.Count.SetText(T("managers.count", "Count", len(m.rows)))
 }
 
 // ProfileView shows one manager: particulars, level history, assessments,

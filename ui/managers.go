@@ -65,13 +65,22 @@ type ManagersScreen struct {
 	selID   string // the selected manager: chosen again after a read or a search
 	body    *fyne.Container
 
-	ld      *loader                 // nil: the store is read on the UI thread (a list without a window)
-	rooms   func(map[string]string) // HQ mode: hears the showrooms' names with each read
-	cols    []managerColumn
-	all     []managerRow         // everyone read, in the chosen order
-	rows    []kaohe.ManagerLevel // shown: all, filtered
-	sortCol int
-	desc    bool
+	ld   *loader // nil: the store is read on the UI thread (a list without a window)
+	prof *loader // a profile's read
+	del  *saver  // a delete
+	// profiling: a profile is being read (ShowProfile).
+	profiling bool
+	rooms     func(map[string]string) // HQ mode: hears the showrooms' names with each read
+	cols      []managerColumn
+	all       []managerRow         // everyone read, in the chosen order
+	rows      []kaohe.ManagerLevel // shown: all, filtered
+	sortCol   int
+	desc      bool
+
+	// Profile is the profile shown instead of the list, nil when none.
+	Profile    *ProfileView
+	ProfileBtn *widget.Button
+	DeleteBtn  *widget.Button
 
 	Search *field
 	Level  *widget.Select
@@ -154,7 +163,7 @@ func buildManagers(s ManagerStore, onError func(error), e *env, extra ...manager
 	m.body = container.NewStack(container.NewBorder(top, nil, nil, nil, m.Table))
 	m.view = m.body
 	if e != nil {
-		m.ld = &loader{e: e}
+		m.ld, m.prof = &loader{e: e}, &loader{e: e}
 	}
 	if s != nil {
 		m.Reload()
@@ -171,6 +180,10 @@ func buildManagers(s ManagerStore, onError func(error), e *env, extra ...manager
 func (m *ManagersScreen) stop() {
 	if m.ld != nil {
 		m.ld.stop()
+	}
+	if m.prof != nil {
+		m.prof.stop()
+		m.profiled()
 	}
 }
 

@@ -33,8 +33,10 @@ type ResearchScreen struct {
 	Coop    *field
 	List    *listTable[kaohe.MarketResearch]
 	Message *widget.Label
+	SaveBtn *widget.Button
 	names   map[string]kaohe.ManagerLevel
 	project *fyne.Container
+	sv      *saver
 }
 
 func newResearchScreen(e *env) *ResearchScreen {
@@ -85,7 +87,8 @@ func newResearchScreen(e *env) *ResearchScreen {
 	s.List.SetEmpty("empty.research")
 	s.List.ID = func(r kaohe.MarketResearch) string { return r.ID }
 	s.List.SortBy(0) // the same column again: latest first
-	save := primaryButton(T("action.save"), theme.DocumentSaveIcon(), s.Save)
+	s.SaveBtn = primaryButton(T("action.save"), theme.DocumentSaveIcon(), s.Save)
+	s.sv = newSaver(e, s.SaveBtn)
 	form := widget.NewForm(
 		widget.NewFormItem(T("assess.manager"), s.Manager),
 		widget.NewFormItem(T("field.kind"), s.Kind),
@@ -95,7 +98,7 @@ func newResearchScreen(e *env) *ResearchScreen {
 		widget.NewFormItem(T("research.cooperation"), s.Coop),
 	)
 	submitOnEnter(form, s.Save)
-	left := container.NewVScroll(container.NewVBox(form, s.project, s.Message, container.NewHBox(save)))
+	left := container.NewVScroll(container.NewVBox(form, s.project, s.Message, container.NewHBox(s.SaveBtn)))
 	split := container.NewHSplit(left, container.NewBorder(bold(T("research.list")), nil, nil, nil, s.List.View()))
 	split.Offset = 0.5
 	s.view = split
@@ -143,6 +146,9 @@ func (s *ResearchScreen) loadRecords() {
 
 // Save saves a survey record.
 func (s *ResearchScreen) Save() {
+	if s.sv.saving() {
+		return // a second tap or Enter saves nothing twice
+	}
 	r := kaohe.MarketResearch{Subject: strings.TrimSpace(s.Subject.Text), Details: strings.TrimSpace(s.Details.Text), Cooperation: strings.TrimSpace(s.Coop.Text)}
 	r.ManagerID, _ = s.Manager.Value()
 	r.Kind, _ = s.Kind.Value()
@@ -173,13 +179,18 @@ func (s *ResearchScreen) Save() {
 		}
 		r.SalesStatus, r.Decoration = strings.TrimSpace(s.Sales.Text), strings.TrimSpace(s.Decor.Text)
 	}
-	if _, err := s.e.svc.SaveResearch(bg, s.e.actor, r); err != nil {
-		say(s.Message, ErrorText(err), true)
-		return
-	}
-	for _, en := range []*field{s.Subject, s.Details, s.Price, s.Units, s.Deliver, s.Sales, s.Decor, s.Coop} {
-		en.SetText("")
-	}
-	s.loadRecords()
-	say(s.Message, T("research.saved"), false)
+	e := s.e
+	showSaving(s.Message)
+	save(s.sv, func(ctx context.Context) (kaohe.MarketResearch, error) {
+		return e.svc.SaveResearch(ctx, e.actor, r)
+	}, func(_ kaohe.MarketResearch, err error) {
+		if err != nil {
+			say(s.Message, ErrorText(err), true)
+			return
+		}
+		for _, en := range []*field{s.Subject, s.Details, s.Price, s.Units, s.Deliver, s.Sales, s.Decor, s.Coop} {
+			en.SetText("")
+		}
+		say(s.Message, T("research.saved"), false) // the records are read again through the data version
+	})
 }

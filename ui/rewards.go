@@ -27,7 +27,9 @@ type RewardScreen struct {
 	Date    *field
 	By      *field
 	Message *widget.Label
+	SaveBtn *widget.Button
 	names   map[string]kaohe.ManagerLevel
+	sv      *saver
 }
 
 func newRewardScreen(e *env) *RewardScreen {
@@ -67,7 +69,8 @@ func newRewardScreen(e *env) *RewardScreen {
 	s.List.SetEmpty("empty.rewards")
 	s.List.ID = func(r kaohe.RewardPenalty) string { return r.ID }
 	s.List.SortBy(0) // the same column again: latest first
-	save := primaryButton(T("action.save"), theme.DocumentSaveIcon(), s.Save)
+	s.SaveBtn = primaryButton(T("action.save"), theme.DocumentSaveIcon(), s.Save)
+	s.sv = newSaver(e, s.SaveBtn)
 	form := widget.NewForm(
 		widget.NewFormItem(T("assess.manager"), s.Manager),
 		widget.NewFormItem(T("field.type"), s.Type),
@@ -77,7 +80,7 @@ func newRewardScreen(e *env) *RewardScreen {
 		widget.NewFormItem(T("field.decided_by"), s.By),
 	)
 	submitOnEnter(form, s.Save)
-	left := container.NewBorder(container.NewVBox(bold(T("rewards.new")), form, s.Message, container.NewHBox(save)), nil, nil, nil, nil)
+	left := container.NewBorder(container.NewVBox(bold(T("rewards.new")), form, s.Message, container.NewHBox(s.SaveBtn)), nil, nil, nil, nil)
 	split := container.NewHSplit(left, container.NewBorder(bold(T("rewards.list")), nil, nil, nil, s.List.View()))
 	split.Offset = 0.45
 	s.view = split
@@ -126,6 +129,9 @@ func (s *RewardScreen) Reload() {
 
 // Save records the reward or penalty.
 func (s *RewardScreen) Save() {
+	if s.sv.saving() {
+		return // a second tap or Enter saves nothing twice
+	}
 	r := kaohe.RewardPenalty{Reason: strings.TrimSpace(s.Reason.Text), DecidedBy: strings.TrimSpace(s.By.Text)}
 	r.ManagerID, _ = s.Manager.Value()
 	r.Type, _ = s.Type.Value()
@@ -147,12 +153,17 @@ func (s *RewardScreen) Save() {
 		return
 	}
 	r.Date = d
-	if _, err := s.e.svc.SaveRewardPenalty(bg, s.e.actor, r); err != nil {
-		say(s.Message, ErrorText(err), true)
-		return
-	}
-	s.Reason.SetText("")
-	s.Amount.SetText("")
-	s.Reload()
-	say(s.Message, T("rewards.saved"), false)
+	e := s.e
+	showSaving(s.Message)
+	save(s.sv, func(ctx context.Context) (kaohe.RewardPenalty, error) {
+		return e.svc.SaveRewardPenalty(ctx, e.actor, r)
+	}, func(_ kaohe.RewardPenalty, err error) {
+		if err != nil {
+			say(s.Message, ErrorText(err), true)
+			return
+		}
+		s.Reason.SetText("")
+		s.Amount.SetText("")
+		say(s.Message, T("rewards.saved"), false) // the list is read again through the data version
+	})
 }

@@ -199,6 +199,7 @@ func TestRewardsAndResearch(t *testing.T) {
 	r.Type.Set(kaohe.PenaltyFine)
 	test.Type(r.Reason, "客户投诉未及时处理")
 	r.Save()
+	w.Wait() // refused by the rule, in the background
 	if !strings.Contains(r.Message.Text, "金额") {
 		t.Errorf("fine without amount: %q", r.Message.Text)
 	}
@@ -212,6 +213,7 @@ func TestRewardsAndResearch(t *testing.T) {
 	}
 	r.Date.SetText(prev)
 	r.Save()
+	w.Wait() // saved in the background
 	rs, _ := svc.RewardsPenalties(context.Background(), d4.ID)
 	if len(rs) == 0 || rs[0].Type != kaohe.PenaltyFine || rs[0].Amount != 300 || rs[0].DecidedBy != w.e.actor.String() {
 		t.Fatalf("rewards = %+v (%q)", rs, r.Message.Text)
@@ -248,6 +250,7 @@ func TestRewardsAndResearch(t *testing.T) {
 	test.Type(s.Units, "640")
 	test.Type(s.Deliver, "2027-12-31")
 	s.Save()
+	w.Wait()
 	list, _ := svc.Research(context.Background(), d3.ID)
 	if len(list) == 0 || list[0].Subject != "保利天悦二期" || list[0].Units != 640 {
 		t.Fatalf("research = %+v (%q)", list, s.Message.Text)

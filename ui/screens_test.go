@@ -117,6 +117,7 @@ func TestManagersAddEditLeaveDelete(t *testing.T) {
 	test.Type(f.Phone, "13912345678")
 	f.Level.Set(kaohe.Level1)
 	test.Tap(f.Dialog.saveBtn)
+	w.Wait() // saved in the background
 	got, err := svc.Store.ManagerByNo(context.Background(), "D021")
 	if err != nil || got.Name != "欧阳玥" || got.HireDate != kaohe.D(2026, 11, 2) || got.Level != kaohe.Level1 {
 		t.Fatalf("saved manager = %+v, %v", got, err)
@@ -128,6 +129,7 @@ func TestManagersAddEditLeaveDelete(t *testing.T) {
 	test.Type(f.Name, "重复")
 	f.Education.Set(kaohe.EduCollege)
 	test.Tap(f.Dialog.saveBtn)
+	w.Wait()
 	if !strings.Contains(f.Dialog.errMsg.Text, "工号“D021”已被使用") {
 		t.Errorf("duplicate number message = %q", f.Dialog.errMsg.Text)
 	}
@@ -154,6 +156,7 @@ func TestManagersAddEditLeaveDelete(t *testing.T) {
 	f = m.EditDialog(&r)
 	f.Phone.SetText("13800000000")
 	test.Tap(f.Dialog.saveBtn)
+	w.Wait()
 	got, _ = svc.Store.ManagerByNo(context.Background(), "D021")
 	if got.Phone != "13800000000" {
 		t.Errorf("edit not saved: %+v", got)
@@ -165,16 +168,19 @@ func TestManagersAddEditLeaveDelete(t *testing.T) {
 	// Leave on a date: status left, history kept.
 	m.Select(0)
 	r, _ = m.selected()
-	date := m.LeaveDialog(r)
+	date := m.LeaveDialog(r).Date
 	date.SetText("2026-11-26")
 	// the leave dialog's save is its form's; find it through the dialog content
 	tapSave(t, w)
+	w.Wait()
 	got, _ = svc.Store.ManagerByNo(context.Background(), "D021")
 	if got.Status != kaohe.StatusLeft || got.LeftOn != kaohe.D(2026, 11, 26) {
 		t.Errorf("after leave: %+v", got)
 	}
 	// Profile opens and shows the level history.
-	v := m.ShowProfile(got.ID)
+	m.ShowProfile(got.ID)
+	w.Wait()
+	v := m.Profile
 	if v == nil || len(v.P.LevelHistory) != 1 {
 		t.Fatalf("profile = %+v", v)
 	}
@@ -226,6 +232,7 @@ func answer(t *testing.T, w *Window, yes bool) string {
 	if w.Canvas().Overlays().Top() == top {
 		t.Errorf("the confirmation stayed open after %q", want)
 	}
+	w.Wait() // what Yes started (a save) runs in the background
 	return strings.Join(text, "\n")
 }
 

@@ -108,7 +108,8 @@ func (w *Window) watchIdle() {
 			case <-stop:
 				return
 			case <-t.C:
-				fyne.Do(w.CheckIdle)
+				n := w.e.svc.IdleLockMinutes(w.e.ctx) // read here, off the UI thread
+				fyne.Do(func() { w.lockIfIdle(n) })
 			}
 		}
 	}()
@@ -121,9 +122,12 @@ func (w *Window) stopIdle() {
 	}
 }
 
-// CheckIdle locks the window when it has been idle for the set minutes.
-func (w *Window) CheckIdle() {
-	n := w.e.svc.IdleLockMinutes(bg)
+// CheckIdle locks the window when it has been idle for the set minutes
+// (tests: the idle watch reads the minutes off the UI thread).
+func (w *Window) CheckIdle() { w.lockIfIdle(w.e.svc.IdleLockMinutes(bg)) }
+
+// lockIfIdle locks the window when it has been idle for n minutes.
+func (w *Window) lockIfIdle(n int) {
 	if n > 0 && w.idle() >= time.Duration(n)*time.Minute {
 		w.LockNow()
 	}

@@ -39,6 +39,9 @@ type TargetScreen struct {
 	pick     loader // the chosen figures, read after each pick
 	shown    string // the figures on screen: manager, metric and year ("" while reading)
 	reading  bool   // the chosen figures are being read
+	// Split and SaveActualsBtn save; sv runs their writes, one at a time.
+	Split, SaveActualsBtn *widget.Button
+	sv                    *saver
 }
 
 func newTargetScreen(e *env) *TargetScreen {
@@ -71,6 +74,8 @@ func newTargetScreen(e *env) *TargetScreen {
 	}
 	split := primaryButton(T("targets.split"), theme.ViewRefreshIcon(), s.SaveTarget)
 	saveActuals := widget.NewButtonWithIcon(T("targets.save_actuals"), theme.DocumentSaveIcon(), s.SaveActuals)
+	s.Split, s.SaveActualsBtn = split, saveActuals
+	s.sv = newSaver(e, split, saveActuals)
 	importBtn := widget.NewButtonWithIcon(T("excel.import_actuals"), theme.FolderOpenIcon(), func() { e.chooseXLSX(func(p string) { s.ImportActuals(p) }) })
 	exportBtn := widget.NewButtonWithIcon(T("excel.export_figures"), theme.DownloadIcon(), func() {
 		y, _ := strconv.Atoi(strings.TrimSpace(s.Year.Text))
@@ -121,7 +126,9 @@ func (s *TargetScreen) readManagers(keepForm bool) {
 	if _, ok := s.Metric.Value(); !ok {
 		s.Metric.SetSelectedIndex(0)
 	}
-	showLoading(s.Message)
+	if s.Message.Text == "" || !keepForm { // a save's outcome stays on a refresh
+		showLoading(s.Message)
+	}
 	e := s.e
 	load(&s.loader, func(ctx context.Context) ([]kaohe.ManagerLevel, error) {
 		_, ms, err := e.managers(ctx)
@@ -259,6 +266,9 @@ func pctText(rate float64, ok bool) string {
 
 // SaveTarget splits the annual target into months and saves it.
 func (s *TargetScreen) SaveTarget() {
+	if s.sv.saving() {
+		return // a second tap saves nothing twice
+	}
 	mid, metric, y, err := s.key()
 	if err != nil {
 		say(s.Message, ErrorText(err), true)
@@ -284,16 +294,29 @@ func (s *TargetScreen) SaveTarget() {
 			weights[i] = v
 		}
 	}
-	if _, err := s.e.svc.SetTarget(bg, s.e.actor, mid, metric, y, int64(annual), weights); err != nil {
+	e := s.e
+	showSaving(s.Message)
+	save(s.sv, func(ctx context.Context) (kaohe.Target, error) {
+		return e.svc.SetTarget(ctx, e.actor, mid, metric, y, int64(annual), weights)
+	}, func(_ kaohe.Target, err error) { s.saved(err) })
+}
+
+// saved says how a save went; the figures saved are read again (split into
+// months) through the data version.
+func (s *TargetScreen) saved(err error) {
+	if err != nil {
 		say(s.Message, ErrorText(err), true)
 		return
 	}
-	s.load()
+	s.shown = "" // not as typed any more: the refresh reads them again
 	say(s.Message, T("targets.saved"), false)
 }
 
 // SaveActuals saves the typed monthly actuals, all or none.
 func (s *TargetScreen) SaveActuals() {
+	if s.sv.saving() {
+		return
+	}
 	mid, metric, y, err := s.key()
 	if err != nil {
 		say(s.Message, ErrorText(err), true)
@@ -314,12 +337,11 @@ func (s *TargetScreen) SaveActuals() {
 		}
 		values[i+1] = int64(v)
 	}
-	if err := s.e.svc.SetActuals(bg, s.e.actor, mid, metric, y, values); err != nil {
-		say(s.Message, ErrorText(err), true)
-		return
-	}
-	s.load()
-	say(s.Message, T("targets.saved"), false)
+	e := s.e
+	showSaving(s.Message)
+	saveErr(s.sv, func(ctx context.Context) error {
+		return e.svc.SetActuals(ctx, e.actor, mid, metric, y, values)
+	}, s.saved)
 }
 
 // ImportActuals previews a workbook of monthly actuals for import.

@@ -115,6 +115,7 @@ func NewWindow(p Params) *Window {
 	w.e.work.queued = reflect.TypeOf(p.App.Driver()).Elem().PkgPath() == "fyne.io/fyne/v2/test"
 	w.e.ctx, w.stop = context.WithCancel(context.Background())
 	w.SetOnClosed(w.stop)
+	w.e.wrote = w.wrote
 	// Sync news comes from the background sync's goroutine; a sync that
 	// ended may have brought changes.
 	p.Service.OnSyncStatus(func(st kaohe.SyncStatus) {
@@ -359,6 +360,28 @@ func (w *Window) refreshShown() {
 		p.seen = v
 		ls.refresh()
 	}
+}
+
+// wrote reads the screen on show again after a write of the window's: what
+// it shows, if a kind it shows changed (a form being filled stays when it is
+// a liveScreen; one that is not reads again whole, as after its own save).
+// The page remembers the version read, so it is not read again when next
+// shown; the other pages read again when next shown.
+func (w *Window) wrote() {
+	p := w.current
+	if p == nil || p.s == nil {
+		return
+	}
+	v := w.e.data.get()
+	if !w.e.data.changed(p.seen, p.deps) {
+		return
+	}
+	p.seen = v
+	if ls, ok := p.s.(liveScreen); ok {
+		ls.refresh()
+		return
+	}
+	p.s.Reload()
 }
 
 // Wait blocks until the store work started so far (and what it started in
