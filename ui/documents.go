@@ -196,7 +196,7 @@ func (s *DocumentScreen) StartBatch() {
 	if !ok {
 		return
 	}
-	ctx, cancel := context.WithCancel(context.Background())
+	ctx, cancel := context.WithCancel(s.e.ctx) // Cancel, or the window closing, stops it
 	s.cancel = cancel
 	s.done = make(chan struct{})
 	s.Batch.Disable()

@@ -506,3 +506,50 @@ func TestNoStoreWorkOnTheUIThread(t *testing.T) {
 		t.Error("no call with bg found: the test reads the wrong files")
 	}
 }
+
+// TestASaveReadsAgainOnce: a reward saved reads the records again once,
+// through the data version: the list shows it at once, and the screen shown
+// again after another one reads nothing more (its page knows it is up to
+// date); a screen that shows no rewards reads nothing for it. A refused
+// save reads nothing and leaves the form as typed.
+func TestASaveReadsAgainOnce(t *testing.T) {
+	var rd *reads
+	w, svc, _ := demoWindowWith(t, func(s *service.Service) Service {
+		rd = &reads{Service: s, n: map[string]int{}}
+		return rd
+	})
+	ctx := context.Background()
+	open(w, "nav.managers")
+	open(w, "nav.rewards")
+	r := w.Rewards
+	shown, lists := len(r.List.Rows()), rd.get("ListManagers")
+	d4, _ := svc.Store.ManagerByNo(ctx, "D004")
+	r.Manager.Set(d4.ID)
+	r.Type.Set(kaohe.RewardPraise)
+	test.Type(r.Reason, "展厅陈列获评第一")
+	n := rd.get("RewardsPenalties")
+	test.Tap(r.SaveBtn)
+	w.Wait()
+	if got := rd.get("RewardsPenalties"); got != n+1 || len(r.List.Rows()) != shown+1 {
+		t.Errorf("after a save: %d reads of the records (want %d), %d shown (want %d)", got, n+1, len(r.List.Rows()), shown+1)
+	}
+	open(w, "nav.managers") // shows managers: no reward kind, nothing read again
+	open(w, "nav.rewards")
+	if got := rd.get("RewardsPenalties"); got != n+1 {
+		t.Errorf("shown again after its own save, the screen read the records %d times more", got-n-1)
+	}
+	if got := rd.get("ListManagers"); got != lists {
+		t.Errorf("a reward's save read the managers %d times", got-lists)
+	}
+	// Refused (no reason): nothing read, the choices stay.
+	r.Manager.Set(d4.ID)
+	r.Type.Set(kaohe.RewardPraise)
+	test.Tap(r.SaveBtn)
+	w.Wait()
+	if got := rd.get("RewardsPenalties"); got != n+1 || !strings.Contains(r.Message.Text, "原因") {
+		t.Errorf("a refused save: %d more reads, message %q", got-n-1, r.Message.Text)
+	}
+	if id, _ := r.Manager.Value(); id != d4.ID {
+		t.Errorf("a refused save cleared the manager chosen")
+	}
+}
