@@ -100,12 +100,15 @@ func (w *Window) watchIdle() {
 	w.stopIdle()
 	stop := make(chan struct{})
 	w.gate.stop = stop
+	done := w.e.ctx.Done() // the window closed
 	go func() {
 		t := time.NewTicker(15 * time.Second)
 		defer t.Stop()
 		for {
 			select {
 			case <-stop:
+				return
+			case <-done:
 				return
 			case <-t.C:
 				n := w.e.svc.IdleLockMinutes(w.e.ctx) // read here, off the UI thread
