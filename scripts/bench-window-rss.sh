@@ -10,9 +10,11 @@
 # window benchmarks) or seeds it with `kaohe demo --managers N`, copies it into
 # a fresh data folder, starts Xvfb and the program on it with its own
 # XDG_CONFIG_HOME, signs in with xdotool and then, as a person would: visits
-# every screen (Ctrl+1 ... Ctrl+-, and the last by a click), types in the
-# managers' search box, opens a training's attendance, scrolls the big
-# tables, and visits every screen again. After each step, once the program
+# every screen (a click on its tab), types in the managers' search box, opens
+# a training's attendance, scrolls the big tables, and visits every screen
+# again. Each click waits until the program has handled the input sent before
+# (settle: the tab under the pointer lights up), so a click queued behind a
+# thousand wheel notches is neither taken for lost nor sent twice. After each step, once the program
 # has gone quiet (under 5 % of a core for a second), it reads VmRSS and VmHWM (and
 # their parts) from /proc and prints one line; the last lines are the peak
 # and the end. With -s, a screenshot per step goes into that folder.
@@ -145,25 +147,57 @@ taby() { echo $((62 + ($1 - 1) * 364 / 10)); }
 selected() {
 	[ "$(convert "xwd:$work/Xvfb_screen0" -crop "80x24+3+$(($(taby "$1") - 12))" -fx '(r > 0.5 && g < 0.3) ? 1 : 0' -format '%[fx:mean > 0.02]' info:)" = 1 ]
 }
-# click: a release first, for the window can be left believing the button is
-# still held (seen after wheel scrolling and right after the sign-in: every
-# click lost until a release came); then move, settle, click.
+# lit: the tab's background is lit, as under the pointer (a strip above its
+# title: 0.15 lit, 0.09 not).
+lit() {
+	[ "$(convert "xwd:$work/Xvfb_screen0" -crop "60x4+10+$(($(taby "$1") - 15))" -format '%[fx:mean > 0.12]' info:)" = 1 ]
+}
+# settle is a barrier: the program handles its input in order, and after the
+# wheel (1,500 notches over a 10,000-row table, ~17 ms of CPU each) it can be
+# minutes behind on a loaded machine. A click sent then is not lost, it waits
+# behind them, and every check that gave up on it (and clicked again) made
+# the walk wrong. So: point at nothing, then at tab $1, and wait until the tab
+# lights up under the pointer: everything sent before has been handled.
+settle() {
+	local i=${1:-1} t0=$SECONDS
+	xdotool mouseup 1 # the window may believe a button is still held (seen right after the sign-in)
+	xdotool mousemove 640 20
+	for _ in $(seq 1 1800); do lit "$i" || break; sleep 0.5; done
+	xdotool mousemove 43 "$(taby "$i")"
+	for _ in $(seq 1 1800); do
+		if lit "$i"; then
+			[ $((SECONDS - t0)) -lt 10 ] || echo "# the program caught up with its input after $((SECONDS - t0)) s" >&2
+			return 0
+		fi
+		sleep 0.5
+	done
+	echo "# the program did not handle the pointer within 900 s" >&2
+	return 1
+}
+shown=1 # the tab chosen
+# click: at x y once the program has handled everything before.
 click() {
-	xdotool mouseup 1
+	settle "$shown"
 	xdotool mousemove "$1" "$2"
-	sleep 0.3
+	sleep 0.5
 	xdotool click 1
 }
-tab() { # clicks the i-th tab until it shows as chosen
-	local try
-	for try in 1 2 3 4 5; do
-		click 43 "$(taby "$1")"
-		sleep 0.5
-		selected "$1" && return 0
-		xdotool mousemove 640 $((700 + try))
-		quiet 30
+tab() { # chooses the i-th tab: a click, and a wait until it shows as chosen
+	local try k
+	for try in 1 2 3; do
+		settle "$1"
+		if selected "$1"; then # chosen already, or by a click that was slow to be handled
+			shown=$1
+			return 0
+		fi
+		[ "$try" = 1 ] || echo "# tab $1: click $try (the program handled the last one without choosing it)" >&2
+		xdotool click 1
+		for k in $(seq 1 120); do
+			selected "$1" && { shown=$1; return 0; }
+			sleep 0.5
+		done
 	done
-	echo "# tab $1 not chosen after 5 clicks" >&2
+	echo "# tab $1 not chosen after 3 clicks" >&2
 }
 visit() {
 	local i
@@ -172,10 +206,12 @@ visit() {
 		step "$1-screen-$i"
 	done
 }
-# scroll: the mouse wheel over the middle of the screen's table.
+# scroll: the mouse wheel over the middle of the screen's table, then a wait
+# until the program has handled every notch.
 scroll() {
 	xdotool mousemove 700 500
 	for _ in $(seq 1 "$1"); do xdotool click --repeat 10 --delay 20 5; done
+	settle "$shown"
 }
 search() { # the search box along the top of the table
 	click 400 100
@@ -193,8 +229,8 @@ if [ -z "$hq" ]; then
 	search managers
 	scroll 150
 	step managers-scrolled
-	tab 6 # training: the first session's attendance
-	click 200 174
+	tab 6 # training: the first session's attendance (its title: x=200 is the column divider)
+	click 285 174
 	step training-attendance
 	scroll 100
 	step training-scrolled
