@@ -39,10 +39,19 @@ type HQReportScreen struct {
 	Training  *listTable[kaohe.TrainingRow]
 	Top       *widget.Label
 	grades    string // the grade codes the two results tables have columns for
+	// The pipeline and the training coverage are read when their tab is
+	// first shown (each reads every showroom's applications or a year's
+	// attendance): have says what Report holds, parts reads one.
+	have  kaohe.ReportPart
+	parts loader
 }
 
+// partOf is the part of the report each of Sections' tabs shows.
+var partOf = []kaohe.ReportPart{kaohe.ReportResults, kaohe.ReportResults, kaohe.ReportResults,
+	kaohe.ReportPipeline, kaohe.ReportTraining, kaohe.ReportResults}
+
 func newHQReportScreen(e *env) *HQReportScreen {
-	s := &HQReportScreen{loader: loader{e: e}, e: e, Chart: container.NewStack()}
+	s := &HQReportScreen{loader: loader{e: e}, parts: loader{e: e}, e: e, Chart: container.NewStack()}
 	s.Period = newSelectOf[string](nil, func(string) string { return "" }, func(string) { s.load() })
 	s.Top = wrapLabel("")
 	s.Message = wrapLabel("")
@@ -61,6 +70,7 @@ func newHQReportScreen(e *env) *HQReportScreen {
 		container.NewTabItem(T("hqr.training"), s.Training.View()),
 		container.NewTabItem(T("hqr.top"), container.NewVScroll(s.Top)),
 	)
+	s.Sections.OnSelected = func(*container.TabItem) { s.loadPart() }
 	s.view = container.NewBorder(container.NewVBox(top, s.Empty.View(), s.Message), nil, nil, nil, s.Sections)
 	s.Reload()
 	return s
@@ -165,6 +175,8 @@ func (s *HQReportScreen) load() {
 	pid, ok := s.Period.Value()
 	if !ok { // no period: no report of another one left on screen
 		s.loader.stop()
+		s.parts.stop()
+		s.have = 0
 		s.show(kaohe.HQReport{})
 		doneLoading(s.Message)
 		s.Empty.Say(true, "empty.hq_report_period")
@@ -174,15 +186,61 @@ func (s *HQReportScreen) load() {
 	if s.Message.Text == "" {
 		showLoading(s.Message)
 	}
+	// The results, and the part of the tab shown if it is another.
+	parts := kaohe.ReportResults | s.shownPart()
+	s.parts.stop() // of the period shown before
 	load(&s.loader, func(ctx context.Context) (kaohe.HQReport, error) {
-		return e.svc.HQReport(ctx, pid)
+		return e.svc.HQReportParts(ctx, pid, parts)
 	}, func(r kaohe.HQReport, err error) {
 		if err != nil {
 			say(s.Message, ErrorText(err), true)
 			return
 		}
 		doneLoading(s.Message)
+		s.have = parts
 		s.show(r)
+		s.loadPart() // the tab chosen meanwhile
+	})
+}
+
+// shownPart is the part of the report the tab shown shows.
+func (s *HQReportScreen) shownPart() kaohe.ReportPart {
+	if i := s.Sections.SelectedIndex(); i >= 0 && i < len(partOf) {
+		return partOf[i]
+	}
+	return kaohe.ReportResults
+}
+
+// loadPart reads the part of the report the tab shown needs, if the report
+// shown lacks it.
+func (s *HQReportScreen) loadPart() {
+	part := s.shownPart()
+	pid := s.Report.Period.ID
+	if s.have&part != 0 || pid == "" || s.have == 0 {
+		return // in hand, or the results are still coming (they bring it)
+	}
+	e := s.e
+	showLoading(s.Message)
+	load(&s.parts, func(ctx context.Context) (kaohe.HQReport, error) {
+		return e.svc.HQReportParts(ctx, pid, part)
+	}, func(r kaohe.HQReport, err error) {
+		if err != nil {
+			say(s.Message, ErrorText(err), true)
+			return
+		}
+		if s.Report.Period.ID != pid {
+			return // another period is shown by now
+		}
+		doneLoading(s.Message)
+		s.have |= part
+		switch part {
+		case kaohe.ReportPipeline:
+			s.Report.Pipeline = r.Pipeline
+			s.Pipeline.Set(r.Pipeline)
+		case kaohe.ReportTraining:
+			s.Report.Training = r.Training
+			s.Training.Set(r.Training)
+		}
 	})
 }
 

@@ -406,10 +406,24 @@ func TestHQReportAndExports(t *testing.T) {
 	if grades != r.Showrooms[0].Assessed {
 		t.Errorf("grade columns add up to %d; %d assessed", grades, r.Showrooms[0].Assessed)
 	}
+	// The pipeline and training parts are read when their tab is shown.
+	if r.Pipeline != nil || r.Training != nil {
+		t.Errorf("the report opened with its pipeline (%d) and training (%d) read", len(r.Pipeline), len(r.Training))
+	}
 	s.Sections.SelectIndex(3)
+	w.Wait()
+	r = s.Report
+	if len(r.Pipeline) != 1 || r.Training != nil {
+		t.Errorf("the pipeline's tab: pipeline %d rows, training %d", len(r.Pipeline), len(r.Training))
+	}
 	tapHeader(t, w, T("state.submitted"))
 	if got, want := s.Pipeline.Cell(0, 1), strconv.Itoa(r.Pipeline[0].ByState[kaohe.AppSubmitted]); got != want || want == "0" {
 		t.Errorf("pipeline's 待初审 = %s; want %s (not 0)", got, want)
+	}
+	s.Sections.SelectIndex(4)
+	w.Wait()
+	if r = s.Report; len(r.Training) != 1 || s.Training.Cell(0, 0) != "上海徐汇旗舰展厅" || s.Training.Cell(0, 1) != strconv.Itoa(r.Training[0].Headcount) {
+		t.Errorf("the training tab: %d rows, first %q %q", len(r.Training), s.Training.Cell(0, 0), s.Training.Cell(0, 1))
 	}
 	s.Sections.SelectIndex(5)
 	if !strings.Contains(s.Top.Text, r.Ranking[0].Manager.Name) {

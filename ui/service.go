@@ -137,6 +137,7 @@ type HQService interface {
 	History(ctx context.Context, entity, id string) ([]kaohe.HistoryEntry, error)
 	FilingQueue(ctx context.Context) ([]kaohe.FilingItem, error)
 	HQReport(ctx context.Context, periodID string) (kaohe.HQReport, error)
+	HQReportParts(ctx context.Context, periodID string, parts kaohe.ReportPart) (kaohe.HQReport, error)
 	HQReportPDF(ctx context.Context, periodID, path string) error
 	HQReportXLSX(ctx context.Context, periodID, path string) error
 	FileAssessments(ctx context.Context, actor kaohe.Actor, ids []string) error

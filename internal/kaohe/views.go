@@ -203,6 +203,23 @@ type HQReport struct {
 	Training  []TrainingRow
 }
 
+// ReportPart is a part of HQ's report, or several (or-ed): the report can
+// be read in parts, each when it is shown.
+type ReportPart uint8
+
+// The parts of HQ's report.
+const (
+	// ReportResults: Showrooms, Regions and Ranking (the period's
+	// assessments).
+	ReportResults ReportPart = 1 << iota
+	// ReportPipeline: Pipeline (every level application's state).
+	ReportPipeline
+	// ReportTraining: Training (the period's year of training).
+	ReportTraining
+	// ReportAll is the whole report.
+	ReportAll = ReportResults | ReportPipeline | ReportTraining
+)
+
 // GroupStats are a showroom's or region's results of the period.
 type GroupStats struct {
 	Name      string // the showroom, or the region

@@ -10,11 +10,18 @@ import (
 	"kaohe/internal/pdf"
 
 	"kaohe/internal/kaohe"
-	"kaohe/internal/store"
 )
 
 // HQReport gathers every showroom's results for a period (HQ mode).
 func (s *Service) HQReport(ctx context.Context, periodID string) (kaohe.HQReport, error) {
+	return s.HQReportParts(ctx, periodID, kaohe.ReportAll)
+}
+
+// HQReportParts is HQReport with only the parts asked for (Period,
+// Template and the showrooms' headcounts always): over every showroom each
+// part reads tens of thousands of rows, and the window reads a part when it
+// is shown. The parts left out are nil.
+func (s *Service) HQReportParts(ctx context.Context, periodID string, parts kaohe.ReportPart) (kaohe.HQReport, error) {
 	if err := s.seeAll(); err != nil {
 		return kaohe.HQReport{}, err
 	}
@@ -33,13 +40,17 @@ func (s *Service) HQReport(ctx context.Context, periodID string) (kaohe.HQReport
 	}
 	// Totals, grades and states are counted: every showroom's item scores
 	// and report texts are left unread.
-	as, err := s.Store.Assessments(ctx, store.AssessmentFilter{PeriodID: p.ID, NoScores: true})
-	if err != nil {
-		return r, err
+	var as []kaohe.Assessment
+	if parts&kaohe.ReportResults != 0 {
+		if as, err = s.Store.PeriodTallies(ctx, p.ID); err != nil {
+			return r, err
+		}
 	}
-	apps, err := s.Store.ApplicationsBrief(ctx, "")
-	if err != nil {
-		return r, err
+	var apps []kaohe.ApplicationView
+	if parts&kaohe.ReportPipeline != 0 {
+		if apps, err = s.Store.ApplicationsBrief(ctx, ""); err != nil {
+			return r, err
+		}
 	}
 	// Assessments count whoever they are of (kaohe.TallyGrades): a manager
 	// who has left since was still graded for the period.
@@ -104,33 +115,43 @@ func (s *Service) HQReport(ctx context.Context, periodID string) (kaohe.HQReport
 			reg.Grades[code] += c
 		}
 	}
-	for _, sr := range srs {
-		g := stats[sr.ID]
-		if g.Assessed > 0 {
-			g.Average = kaohe.Round2(sums[g] / float64(g.Assessed))
+	if parts&kaohe.ReportResults != 0 {
+		for _, sr := range srs {
+			g := stats[sr.ID]
+			if g.Assessed > 0 {
+				g.Average = kaohe.Round2(sums[g] / float64(g.Assessed))
+			}
+			r.Showrooms = append(r.Showrooms, *g)
 		}
-		r.Showrooms = append(r.Showrooms, *g)
-	}
-	names := make([]string, 0, len(regions))
-	for n := range regions {
-		names = append(names, n)
-	}
-	sort.Strings(names)
-	for _, n := range names {
-		g := regions[n]
-		if g.Assessed > 0 {
-			g.Average = kaohe.Round2(sums[g] / float64(g.Assessed))
+		names := make([]string, 0, len(regions))
+		for n := range regions {
+			names = append(names, n)
 		}
-		r.Regions = append(r.Regions, *g)
-	}
-	pipes := map[string]*kaohe.PipelineRow{}
-	for _, sr := range srs {
-		pipes[sr.ID] = &kaohe.PipelineRow{Showroom: sr.Name, ByState: map[kaohe.AppState]int{}}
-	}
-	for _, a := range apps {
-		if p := pipes[a.ShowroomID]; p != nil {
-			p.ByState[a.Review.State]++
+		sort.Strings(names)
+		for _, n := range names {
+			g := regions[n]
+			if g.Assessed > 0 {
+				g.Average = kaohe.Round2(sums[g] / float64(g.Assessed))
+			}
+			r.Regions = append(r.Regions, *g)
 		}
+	}
+	if parts&kaohe.ReportPipeline != 0 {
+		pipes := map[string]*kaohe.PipelineRow{}
+		for _, sr := range srs {
+			pipes[sr.ID] = &kaohe.PipelineRow{Showroom: sr.Name, ByState: map[kaohe.AppState]int{}}
+		}
+		for _, a := range apps {
+			if p := pipes[a.ShowroomID]; p != nil {
+				p.ByState[a.Review.State]++
+			}
+		}
+		for _, sr := range srs {
+			r.Pipeline = append(r.Pipeline, *pipes[sr.ID])
+		}
+	}
+	if parts&kaohe.ReportTraining == 0 {
+		return r, nil
 	}
 	// Every manager's hours in one read, the active ones by showroom.
 	hours, err := s.Store.TrainingHoursByManager(ctx, p.End.Year)
@@ -142,7 +163,6 @@ func (s *Service) HQReport(ctx context.Context, periodID string) (kaohe.HQReport
 		staff[m.ShowroomID] = append(staff[m.ShowroomID], m)
 	}
 	for _, sr := range srs {
-		r.Pipeline = append(r.Pipeline, *pipes[sr.ID])
 		tr := kaohe.TrainingRow{Showroom: sr.Name, Headcount: stats[sr.ID].Headcount, Hours: kaohe.TrainingHours{}, Covered: map[kaohe.TrainingCategory]int{}}
 		for _, m := range staff[sr.ID] {
 			for cat, v := range hours[m.ID] {

@@ -162,6 +162,19 @@ func (s *Store) Unfiled(ctx context.Context) ([]kaohe.Assessment, error) {
 		ORDER BY a.period_id DESC, a.manager_id`)
 }
 
+// PeriodTallies returns a period's assessments with only what counting its
+// results needs — id, showroom, manager, period, total, grade and status
+// (filed or not) — by manager, as Assessments orders one period's. HQ's
+// report counts every showroom's: tens of thousands of rows, of which
+// Assessments also reads the item scores, comments and dates.
+func (s *Store) PeriodTallies(ctx context.Context, periodID string) ([]kaohe.Assessment, error) {
+	return queryAll(ctx, s.r, func(sc scanner) (a kaohe.Assessment, err error) {
+		err = sc.Scan(&a.ID, &a.ShowroomID, &a.ManagerID, &a.PeriodID, &a.Total, &a.Grade, &a.Status)
+		return a, err
+	}, `SELECT a.id, a.showroom_id, a.manager_id, a.period_id, a.total, a.grade, `+filedStatus+` FROM assessments a
+		WHERE a.deleted_at IS NULL AND a.period_id = ? ORDER BY a.manager_id`, periodID)
+}
+
 // prefixed qualifies a column list with a table alias.
 func prefixed(alias, cols string) string {
 	parts := strings.Split(cols, ", ")

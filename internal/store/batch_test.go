@@ -191,6 +191,31 @@ func TestUnfiledAndNarrowAssessments(t *testing.T) {
 		t.Errorf("Unfiled()[0] = %+v; want %+v", got[0], want)
 	}
 
+	// PeriodTallies: the period's three, draft, submitted and filed, in
+	// Assessments' order, with what a count of results needs.
+	tallies, err := s.PeriodTallies(ctx, "2026-H1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	whole, _ := s.Assessments(ctx, AssessmentFilter{PeriodID: "2026-H1"})
+	if len(tallies) != 3 || len(whole) != 3 {
+		t.Fatalf("PeriodTallies = %d, Assessments = %d; want 3", len(tallies), len(whole))
+	}
+	statuses := map[kaohe.AssessmentStatus]int{}
+	for i, a := range whole {
+		want := kaohe.Assessment{ID: a.ID, ShowroomID: a.ShowroomID, ManagerID: a.ManagerID, PeriodID: a.PeriodID, Total: a.Total, Grade: a.Grade, Status: a.Status}
+		if !reflect.DeepEqual(tallies[i], want) {
+			t.Errorf("PeriodTallies()[%d] = %+v; want %+v", i, tallies[i], want)
+		}
+		statuses[a.Status]++
+	}
+	if statuses[kaohe.AssessDraft] != 1 || statuses[kaohe.AssessSubmitted] != 1 || statuses[kaohe.AssessFiled] != 1 {
+		t.Errorf("statuses %v; want a draft, a submitted and a filed one", statuses)
+	}
+	if other, err := s.PeriodTallies(ctx, "2026-H2"); err != nil || len(other) != 0 {
+		t.Errorf("another period: %d, %v", len(other), err)
+	}
+
 	narrow, err := s.Assessments(ctx, AssessmentFilter{NoScores: true})
 	if err != nil {
 		t.Fatal(err)
