@@ -3,6 +3,7 @@ package ui
 import (
 	"context"
 	"sync"
+	"time"
 
 	"fyne.io/fyne/v2"
 
@@ -23,15 +24,21 @@ import (
 // The work function must not touch widgets or the screen's fields: copy what
 // it needs (a search text, an id) into locals before calling load.
 
-// loader is one screen's work in flight.
+// loader is one screen's work in flight. Its fields are the UI thread's.
 type loader struct {
 	e      *env
 	cancel context.CancelFunc
+	gen    uint64 // counts the work begun
+	busy   bool   // the latest work's result has not reached the screen
+	cut    bool   // stop cancelled work whose result the screen still lacks
 }
 
 // begin cancels the screen's previous work and returns a context for the next.
 func (l *loader) begin() context.Context {
 	l.stop()
+	l.cut = false
+	l.gen++
+	l.busy = true
 	ctx, cancel := context.WithCancel(l.e.ctx)
 	l.cancel = cancel
 	return ctx
@@ -43,13 +50,29 @@ func (l *loader) stop() {
 		l.cancel()
 		l.cancel = nil
 	}
+	if l.busy {
+		l.cut, l.busy = true, false
+	}
+}
+
+// cutShort says whether the screen was left before its latest read reached
+// it: shown again, it reads again although its data did not change (else
+// it would say "loading" until something changed).
+func (l *loader) cutShort() bool { return l.cut }
+
+// arrived records, on the UI thread, that the result of work gen reached
+// the screen (or failed).
+func (l *loader) arrived(gen uint64) {
+	if l.gen == gen {
+		l.busy = false
+	}
 }
 
 // load runs work in a goroutine and gives its result to apply on the UI
 // thread, unless the screen went away or started newer work meanwhile.
 func load[T any](l *loader, work func(ctx context.Context) (T, error), apply func(T, error)) {
 	ctx := l.begin()
-	e := l.e
+	e, gen := l.e, l.gen
 	e.work.started()
 	go func() {
 		v, err := work(ctx)
@@ -59,6 +82,7 @@ func load[T any](l *loader, work func(ctx context.Context) (T, error), apply fun
 		}
 		e.work.deliver(func() {
 			if ctx.Err() == nil {
+				l.arrived(gen)
 				apply(v, err)
 			}
 		})
@@ -75,6 +99,19 @@ type inflight struct {
 	cond   sync.Cond
 	n      int
 	queue  []func()
+	// longest is the longest a result held the UI thread in wait, since
+	// the last longestApply (benchmarks: how long the window froze).
+	longest time.Duration
+}
+
+// longestApply returns the longest a result handed over by wait held the
+// UI thread since it was last asked, and starts counting again.
+func (f *inflight) longestApply() time.Duration {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	d := f.longest
+	f.longest = 0
+	return d
 }
 
 func (f *inflight) started() {
@@ -132,7 +169,12 @@ func (f *inflight) wait() {
 		apply := f.queue[0]
 		f.queue = f.queue[1:]
 		f.mu.Unlock()
+		t0 := time.Now()
 		apply()
+		d := time.Since(t0)
+		f.mu.Lock()
+		f.longest = max(f.longest, d)
+		f.mu.Unlock()
 	}
 }
 

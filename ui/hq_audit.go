@@ -24,26 +24,29 @@ type AuditScreen struct {
 	From     *field
 	To       *field
 	Apply    *widget.Button
-	List     *listTable[kaohe.AuditLine]
+	List     *listTable[auditRow]
 	Message  *widget.Label
-	codes    map[string]string // showroom id → code
+	codes    map[string]string // showroom id → code (read with the lines)
+	filling  bool              // the showroom picker is being filled: no read
 	view     fyne.CanvasObject
+}
+
+// auditRow is an audit line with its showroom's code, looked up in the
+// background with the lines.
+type auditRow struct {
+	kaohe.AuditLine
+	room string
 }
 
 func newAuditScreen(e *env) *AuditScreen {
 	s := &AuditScreen{loader: loader{e: e}, e: e, Person: newField(), From: newField(), To: newField(), Message: wrapLabel(""), codes: map[string]string{}}
-	ids := []string{""}
-	srs, _ := e.svc.Showrooms(bg)
-	for _, sr := range srs {
-		ids = append(ids, sr.ID)
-		s.codes[sr.ID] = sr.Code
-	}
-	s.Showroom = newSelectOf(ids, func(id string) string {
-		if id == "" {
-			return T("audit.all_showrooms")
+	// The showrooms come with the first lines (Reload): all of them until
+	// then.
+	s.Showroom = newSelectOf([]string{""}, s.roomLabel, func(string) {
+		if !s.filling {
+			s.Reload()
 		}
-		return s.codes[id]
-	}, func(string) { s.Reload() })
+	})
 	s.Person.SetPlaceHolder(T("audit.person_hint"))
 	s.From.SetPlaceHolder("2026-01-01")
 	s.To.SetPlaceHolder("2026-12-31")
@@ -51,13 +54,13 @@ func newAuditScreen(e *env) *AuditScreen {
 	for _, f := range []*field{s.Person, s.From, s.To} {
 		f.OnSubmitted = func(string) { s.Reload() }
 	}
-	s.List = newListTable([]column[kaohe.AuditLine]{
-		{key: "audit.at", width: 160, text: func(l kaohe.AuditLine) string { return shortStamp(l.At) }},
-		{key: "col.showroom", width: 90, text: func(l kaohe.AuditLine) string { return s.showroom(l) }},
-		{key: "audit.by", width: 150, text: func(l kaohe.AuditLine) string { return l.By }},
-		{key: "audit.action", width: 120, text: func(l kaohe.AuditLine) string { return l.Action }},
-		{key: "audit.entity", width: 130, text: func(l kaohe.AuditLine) string { return l.Entity }},
-		{key: "audit.row", width: 200, text: func(l kaohe.AuditLine) string { return l.RowID }},
+	s.List = newListTable([]column[auditRow]{
+		{key: "audit.at", width: 160, text: func(l auditRow) string { return shortStamp(l.At) }},
+		{key: "col.showroom", width: 90, text: func(l auditRow) string { return l.room }},
+		{key: "audit.by", width: 150, text: func(l auditRow) string { return l.By }},
+		{key: "audit.action", width: 120, text: func(l auditRow) string { return l.Action }},
+		{key: "audit.entity", width: 130, text: func(l auditRow) string { return l.Entity }},
+		{key: "audit.row", width: 200, text: func(l auditRow) string { return l.RowID }},
 	})
 	s.List.SortBy(0) // the same column again: newest first
 	filters := widget.NewForm(
@@ -75,11 +78,20 @@ func newAuditScreen(e *env) *AuditScreen {
 // View returns the screen.
 func (s *AuditScreen) View() fyne.CanvasObject { return s.view }
 
-func (s *AuditScreen) showroom(l kaohe.AuditLine) string {
+// roomLabel names a showroom in the picker.
+func (s *AuditScreen) roomLabel(id string) string {
+	if id == "" {
+		return T("audit.all_showrooms")
+	}
+	return s.codes[id]
+}
+
+// roomOf is the showroom column of a line: HQ, or the showroom's code.
+func roomOf(codes map[string]string, l kaohe.AuditLine) string {
 	if l.ShowroomID == "" {
 		return T("audit.hq")
 	}
-	if c, ok := s.codes[l.ShowroomID]; ok {
+	if c, ok := codes[l.ShowroomID]; ok {
 		return c
 	}
 	return l.ShowroomID
@@ -117,18 +129,52 @@ func (s *AuditScreen) Reload() {
 		say(s.Message, strings.Join(bad, "\n"), true)
 		return
 	}
-	e := s.e
-	load(&s.loader, func(ctx context.Context) ([]kaohe.AuditLine, error) {
-		return e.svc.HQAudit(ctx, f)
-	}, func(lines []kaohe.AuditLine, err error) {
+	type read struct {
+		rooms []kaohe.Showroom
+		codes map[string]string
+		rows  tableRows[auditRow]
+	}
+	e, view, list := s.e, s.List.view(), s.List
+	if s.Message.Text == "" {
+		showLoading(s.Message)
+	}
+	// Everything in the background: the showrooms, the lines (up to
+	// kaohe.AuditLimit) and their texts and order.
+	load(&s.loader, func(ctx context.Context) (r read, err error) {
+		if r.rooms, err = e.svc.Showrooms(ctx); err != nil {
+			return r, err
+		}
+		r.codes = make(map[string]string, len(r.rooms))
+		for _, sr := range r.rooms {
+			r.codes[sr.ID] = sr.Code
+		}
+		lines, err := e.svc.HQAudit(ctx, f)
+		if err != nil {
+			return r, err
+		}
+		rows := make([]auditRow, len(lines))
+		for i, l := range lines {
+			rows[i] = auditRow{l, roomOf(r.codes, l)}
+		}
+		r.rows = list.prepare(rows, view)
+		return r, nil
+	}, func(r read, err error) {
 		if err != nil {
 			say(s.Message, ErrorText(err), true)
 			return
 		}
-		s.List.Set(lines)
+		s.codes = r.codes
+		ids := []string{""}
+		for _, sr := range r.rooms {
+			ids = append(ids, sr.ID)
+		}
+		s.filling = true
+		s.Showroom.refill(ids, s.roomLabel, true)
+		s.filling = false
+		s.List.SetPrepared(r.rows)
 		s.Message.SetText("")
-		if len(lines) >= kaohe.AuditLimit {
-			say(s.Message, T("audit.limited", "N", len(lines)), false)
+		if n := len(r.rows.all); n >= kaohe.AuditLimit {
+			say(s.Message, T("audit.limited", "N", n), false)
 		}
 	})
 }

@@ -75,21 +75,30 @@ func (s *FilingScreen) Reload() {
 	if s.Message.Text == "" {
 		showLoading(s.Message)
 	}
-	load(&s.loader, e.svc.FilingQueue, func(items []kaohe.FilingItem, err error) {
+	// Tens of thousands of rows: their texts and order are made in the
+	// background too, for the search and order shown now.
+	view, q := s.Queue.view(), s.Queue
+	load(&s.loader, func(ctx context.Context) (tableRows[kaohe.FilingItem], error) {
+		items, err := e.svc.FilingQueue(ctx)
+		if err != nil {
+			return tableRows[kaohe.FilingItem]{}, err
+		}
+		return q.prepare(items, view), nil
+	}, func(rows tableRows[kaohe.FilingItem], err error) {
 		if err != nil {
 			say(s.Message, ErrorText(err), true)
 			return
 		}
 		doneLoading(s.Message)
-		s.items = items
+		s.items = rows.all
 		still := map[string]bool{}
-		for _, it := range items {
+		for _, it := range rows.all {
 			if s.checked[it.Assessment.ID] {
 				still[it.Assessment.ID] = true
 			}
 		}
 		s.checked = still
-		s.Queue.Set(items)
+		s.Queue.SetPrepared(rows)
 	})
 }
 

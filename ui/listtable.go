@@ -36,9 +36,8 @@ type listTable[R any] struct {
 	cols     []column[R]
 	emptyKey string
 	all      []R
-	texts    [][]string // per row of all: each column's text, made once
-	keys     []string   // per row of all: the lower-cased text searched
-	rows     []int      // shown, filtered and sorted: indexes into all
+	txt      rowTexts[R] // all's texts, made when first needed
+	rows     []int       // shown, filtered and sorted: indexes into all
 	sortCol  int
 	desc     bool
 	// OnSelected hears of a chosen row.
@@ -84,7 +83,7 @@ func newListTable[R any](cols []column[R]) *listTable[R] {
 					x.Hide()
 				}
 				objs[0].Show()
-				objs[0].(*widget.Label).SetText(t.texts[t.rows[id.Row]][id.Col])
+				objs[0].(*widget.Label).SetText(t.txt.text(t.cols, t.rows[id.Row], id.Col))
 				return
 			}
 			objs[0].Hide()
@@ -146,39 +145,153 @@ func (t *listTable[R]) SetEmpty(key string) {
 }
 
 // Set replaces the rows, keeping the search and the order.
-func (t *listTable[R]) Set(rows []R) {
-	t.all = rows
-	t.texts = make([][]string, len(rows))
-	t.keys = make([]string, len(rows))
+func (t *listTable[R]) Set(rows []R) { t.SetPrepared(t.prepare(rows, t.view())) }
+
+// tableView is how a listTable shows its rows: the search and the order.
+type tableView struct {
+	query string // lower-cased
+	col   int
+	desc  bool
+}
+
+// view is the search and order now (UI thread).
+func (t *listTable[R]) view() tableView {
+	return tableView{query: strings.ToLower(strings.TrimSpace(t.Search.Text)), col: t.sortCol, desc: t.desc}
+}
+
+// rowTexts are the texts of a list's rows, made only when needed: a
+// column's for every row when the list is sorted by it, and the texts
+// searched when something is typed in the search box. The rows drawn ask
+// their columns directly. Lists of tens of thousands of rows (HQ's filing
+// queue, the audit) then make a few thousand strings where they made a
+// hundred thousand, most never shown.
+type rowTexts[R any] struct {
+	all   []R
+	byCol [][]string // per column: each row's text; nil until needed
+	keys  []string   // per row: every column's text, lower-cased; nil until needed
+}
+
+func newRowTexts[R any](all []R, cols int) rowTexts[R] {
+	return rowTexts[R]{all: all, byCol: make([][]string, cols)}
+}
+
+// text is what row i shows in column j.
+func (x *rowTexts[R]) text(cols []column[R], i, j int) string {
+	if j < len(x.byCol) && x.byCol[j] != nil {
+		return x.byCol[j][i]
+	}
+	if cols[j].text == nil {
+		return ""
+	}
+	return cols[j].text(x.all[i])
+}
+
+// column is every row's text in column j (a sort by it).
+func (x *rowTexts[R]) column(cols []column[R], j int) []string {
+	if len(x.byCol) != len(cols) {
+		x.byCol = make([][]string, len(cols))
+	}
+	if x.byCol[j] == nil && cols[j].text != nil {
+		c := make([]string, len(x.all))
+		for i, r := range x.all {
+			c[i] = cols[j].text(r)
+		}
+		x.byCol[j] = c
+	}
+	return x.byCol[j]
+}
+
+// searched is every row's texts, lower-cased, for the search box.
+func (x *rowTexts[R]) searched(cols []column[R]) []string {
+	if x.keys != nil || len(x.all) == 0 {
+		return x.keys
+	}
+	keys := make([]string, len(x.all))
 	var b strings.Builder
-	for i, r := range rows {
+	for i := range x.all {
 		b.Reset()
-		t.texts[i] = make([]string, len(t.cols))
-		for j, c := range t.cols {
+		for j, c := range cols {
 			if c.text != nil {
-				t.texts[i][j] = c.text(r)
-				b.WriteString(t.texts[i][j])
+				b.WriteString(x.text(cols, i, j))
 				b.WriteByte('\t')
 			}
 		}
-		t.keys[i] = strings.ToLower(b.String())
+		keys[i] = strings.ToLower(b.String())
 	}
+	x.keys = keys
+	return keys
+}
+
+// tableRows are rows made ready to show: their texts as far as made, and
+// the rows shown for a view, filtered and sorted.
+type tableRows[R any] struct {
+	all   []R
+	txt   rowTexts[R]
+	view  tableView
+	order []int // for view; nil: not made (SetPrepared filters)
+}
+
+// prepare makes rows ready for Set. It reads only the columns' text and
+// order functions, so it may run in a screen's background work (for lists
+// of thousands: the filtering and sorting, and the texts they need, are
+// most of the cost of showing them), given the view read on the UI thread
+// before. The order of a column with its own cell (an editable one, whose
+// order may read the screen's state) is left for SetPrepared to make.
+func (t *listTable[R]) prepare(rows []R, v tableView) tableRows[R] {
+	p := tableRows[R]{all: rows, txt: newRowTexts(rows, len(t.cols)), view: v}
+	if v.col >= 0 && v.col < len(t.cols) && t.cols[v.col].create == nil {
+		p.order = filterRows(&p.txt, t.cols, v.query, nil)
+		sortRows(p.order, t.cols, &p.txt, v.col, v.desc)
+	}
+	return p
+}
+
+// SetPrepared shows rows made by prepare, keeping the search and the
+// order (made again if they changed since prepare was given them).
+func (t *listTable[R]) SetPrepared(p tableRows[R]) {
+	t.all, t.txt = p.all, p.txt
 	if t.emptyKey != "" {
-		t.Empty.Say(len(rows) == 0, t.emptyKey)
+		t.Empty.Say(len(p.all) == 0, t.emptyKey)
 	}
-	t.filter()
+	if p.order == nil || p.view != t.view() {
+		t.filter()
+		return
+	}
+	t.rows = p.order
+	t.shown()
+}
+
+// filterRows returns the indexes of the rows whose texts contain q (all
+// for "", without making any text).
+func filterRows[R any](x *rowTexts[R], cols []column[R], q string, into []int) []int {
+	if into == nil {
+		into = make([]int, 0, len(x.all))
+	}
+	if q == "" {
+		for i := range x.all {
+			into = append(into, i)
+		}
+		return into
+	}
+	for i, k := range x.searched(cols) {
+		if strings.Contains(k, q) {
+			into = append(into, i)
+		}
+	}
+	return into
 }
 
 // filter shows the rows matching the search, in the chosen order.
 func (t *listTable[R]) filter() {
-	q := strings.ToLower(strings.TrimSpace(t.Search.Text))
-	t.rows = t.rows[:0]
-	for i, k := range t.keys {
-		if q == "" || strings.Contains(k, q) {
-			t.rows = append(t.rows, i)
-		}
-	}
+	v := t.view()
+	t.rows = filterRows(&t.txt, t.cols, v.query, t.rows[:0])
 	t.sortRows()
+	t.shown()
+}
+
+// shown tells the count and draws the rows filtered and sorted, the row
+// chosen before chosen again if it is still shown.
+func (t *listTable[R]) shown() {
 	t.Count.SetText(T("list.count", "Count", len(t.rows)))
 	t.quiet = true
 	t.Table.UnselectAll()
@@ -228,19 +341,24 @@ func (t *listTable[R]) SortBy(col int) {
 	t.Table.Refresh()
 }
 
-func (t *listTable[R]) sortRows() {
-	col := t.sortCol
-	less := func(a, b int) bool { return t.texts[a][col] < t.texts[b][col] }
-	if c := t.cols[col]; c.less != nil {
-		less = func(a, b int) bool { return c.less(t.all[a], t.all[b]) }
+func (t *listTable[R]) sortRows() { sortRows(t.rows, t.cols, &t.txt, t.sortCol, t.desc) }
+
+// sortRows orders rows (indexes into the rows of x) by a column.
+func sortRows[R any](rows []int, cols []column[R], x *rowTexts[R], col int, desc bool) {
+	var less func(a, b int) bool
+	if c := cols[col]; c.less != nil {
+		less = func(a, b int) bool { return c.less(x.all[a], x.all[b]) }
 	} else if c.text == nil {
 		return
+	} else {
+		texts := x.column(cols, col)
+		less = func(a, b int) bool { return texts[a] < texts[b] }
 	}
-	sort.SliceStable(t.rows, func(i, j int) bool {
-		if t.desc {
-			return less(t.rows[j], t.rows[i])
+	sort.SliceStable(rows, func(i, j int) bool {
+		if desc {
+			return less(rows[j], rows[i])
 		}
-		return less(t.rows[i], t.rows[j])
+		return less(rows[i], rows[j])
 	})
 }
 
@@ -258,7 +376,7 @@ func (t *listTable[R]) Cell(row, col int) string {
 	if row < 0 || row >= len(t.rows) {
 		return ""
 	}
-	return t.texts[t.rows[row]][col]
+	return t.txt.text(t.cols, t.rows[row], col)
 }
 
 // sortableHeader makes a table's header row buttons that sort by their

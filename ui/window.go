@@ -193,8 +193,9 @@ func (w *Window) build(i int) fyne.CanvasObject {
 	accounts := pg("nav.accounts", kindsOf(accountKinds, []string{kaohe.EntShowroom}), func() screen { w.Accounts = newAccountsScreen(e); return w.Accounts })
 	if e.svc.IsHQ(bg) {
 		w.pages = []*page{
-			pg("nav.review", nil, func() screen { w.Review = newReviewScreen(e); return w.Review }),
-			pg("nav.filing", nil, func() screen { w.Filing = newFilingScreen(e); return w.Filing }),
+			pg("nav.review", managers(kindsOf(applicationKinds, []string{kaohe.EntReviewMember, kaohe.EntShowroom,
+				kaohe.EntAssessment, kaohe.EntTraining, kaohe.EntAttendance})...), func() screen { w.Review = newReviewScreen(e); return w.Review }),
+			pg("nav.filing", managers(kaohe.EntAssessment, kaohe.EntFiling, kaohe.EntShowroom), func() screen { w.Filing = newFilingScreen(e); return w.Filing }),
 			pg("nav.hq_report", nil, func() screen { w.HQReport = newHQReportScreen(e); return w.HQReport }),
 			pg("nav.reference", referenceKinds, func() screen { w.Reference = newReferenceScreen(e); return w.Reference }),
 			// read-only: managers belong to their showrooms
@@ -293,7 +294,7 @@ func (w *Window) show(i int) {
 		p.s = p.build()
 	case isStale(p.s):
 		p.s.Reload()
-	case w.e.data.changed(p.seen, p.deps):
+	case cutShort(p.s) || w.e.data.changed(p.seen, p.deps):
 		// What is typed or chosen there stays, as when it is on screen.
 		if ls, ok := p.s.(liveScreen); ok {
 			ls.refresh()
@@ -310,6 +311,13 @@ func (w *Window) show(i int) {
 		holder.Objects = []fyne.CanvasObject{p.s.View()}
 		holder.Refresh()
 	}
+}
+
+// cutShort says whether a screen was left before its read reached it (its
+// loader's work was cancelled): it reads again when shown.
+func cutShort(s screen) bool {
+	c, ok := s.(interface{ cutShort() bool })
+	return ok && c.cutShort()
 }
 
 // isStale says whether a screen left while reading what was chosen must read
