@@ -4,13 +4,14 @@ import (
 	"context"
 	"fmt"
 	"image/color"
+	"reflect"
+	"slices"
 	"sort"
 	"strings"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
-	"fyne.io/fyne/v2/layout"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
@@ -37,23 +38,29 @@ type ReviewScreen struct {
 	all      []kaohe.ReviewItem // the whole queue
 	items    []kaohe.ReviewItem // as filtered, in the table's order
 	cur      int
-	curID    string // the application shown, kept across reloads
-	Search   *field
-	Stage    *selectOf[kaohe.AppState]
-	Room     *selectOf[string]
-	Count    *widget.Label
-	Detail   *widget.Label
-	Next     *widget.Label
-	Pass     *widget.RadioGroup
-	Date     *field
-	Score    *field
-	Deciders *checkGrid
-	Comment  *field
-	Record   *widget.Button
-	Approve  *widget.Button
-	Refuse   *widget.Button
-	Message  *widget.Label
-	levels   kaohe.Levels
+	curID    string           // the application shown, kept across reloads
+	curStage kaohe.Stage      // the decision it waited for when shown ("" none)
+	shown    kaohe.ReviewItem // the queue's item shown, as read
+	// resetForm: the queue is read again after the reviewer's own act, so
+	// the form of the application shown starts empty.
+	resetForm bool
+	Search    *field
+	Stage     *selectOf[kaohe.AppState]
+	Room      *selectOf[string]
+	Count     *widget.Label
+	Detail    *widget.Label
+	Next      *widget.Label
+	Pass      *widget.RadioGroup
+	Date      *field
+	Score     *field
+	Deciders  *checkGrid
+	Comment   *field
+	Record    *widget.Button
+	Approve   *widget.Button
+	Refuse    *widget.Button
+	Message   *widget.Label
+	form      *widget.Form
+	levels    kaohe.Levels
 }
 
 func newReviewScreen(e *env) *ReviewScreen {
@@ -64,7 +71,10 @@ func newReviewScreen(e *env) *ReviewScreen {
 	s.Pass.Horizontal = true
 	s.Date, s.Score, s.Comment = newField(), newField(), newMultiField()
 	s.Comment.SetMinRowsVisible(2)
-	s.Deciders = newCheckGrid() // a group of six wraps instead of widening the window
+	// A group of six wraps instead of widening the window; when it wraps
+	// into other rows the form below the detail is laid out again.
+	var right *fyne.Container
+	s.Deciders = newCheckGrid(func() { e.work.post(func() { right.Refresh() }) })
 	s.Message = wrapLabel("")
 	s.Record = primaryButton(T("review.record"), theme.ConfirmIcon(), s.RecordDecision)
 	s.Approve = widget.NewButton(T("review.exempt_approve"), func() { s.DecideExemption(true) })
@@ -103,7 +113,7 @@ func newReviewScreen(e *env) *ReviewScreen {
 	s.Room = newSelectOf([]string{""}, func(string) string { return T("review.all_showrooms") }, func(string) { s.filter() })
 	s.Room.Set("")
 	s.Count = widget.NewLabel("")
-	form := widget.NewForm(
+	s.form = widget.NewForm(
 		widget.NewFormItem(T("review.next"), s.Next),
 		widget.NewFormItem(T("review.verdict"), s.Pass),
 		widget.NewFormItem(T("field.date"), s.Date),
@@ -111,7 +121,7 @@ func newReviewScreen(e *env) *ReviewScreen {
 		widget.NewFormItem(T("field.decided_by"), s.Deciders.box),
 		widget.NewFormItem(T("assess.comment"), s.Comment),
 	)
-	right := container.NewBorder(nil, container.NewVBox(widget.NewSeparator(), form, s.Message, container.NewHBox(s.Record, s.Approve, s.Refuse)),
+	right = container.NewBorder(nil, container.NewVBox(widget.NewSeparator(), s.form, s.Message, container.NewHBox(s.Record, s.Approve, s.Refuse)),
 		nil, nil, container.NewVScroll(s.Detail))
 	filters := container.NewVBox(s.Search, container.NewGridWithColumns(2, s.Stage, s.Room), s.Count)
 	// The queue keeps its width whatever the decision form needs.
@@ -204,7 +214,8 @@ func (s *ReviewScreen) Select(i int) {
 }
 
 // filter shows the items matching the search and filters, keeping the
-// application shown if it still matches.
+// application shown if it still matches — with what is typed in its
+// decision form, as long as it waits for the same stage.
 func (s *ReviewScreen) filter() {
 	if s.Table == nil || s.Count == nil {
 		return // still being built
@@ -222,29 +233,53 @@ func (s *ReviewScreen) filter() {
 	s.Count.SetText(T("review.count", "Shown", len(s.items), "All", len(s.all)))
 	s.Table.UnselectAll()
 	s.Table.Refresh()
-	keep := s.curID
-	s.show(-1)
+	keep, stage := s.curID, s.curStage
 	for i, it := range s.items {
-		if it.App.ID == keep {
-			s.Select(i)
-			s.Table.ScrollTo(widget.TableCellID{Row: i, Col: 0})
-			break
+		if it.App.ID != keep {
+			continue
 		}
+		s.Table.ScrollTo(widget.TableCellID{Row: i, Col: 0})
+		if it.App.Review.Next() == stage && s.cur >= 0 && !s.resetForm {
+			// Still waiting for the same decision: the form stays as typed,
+			// and the detail is read again only if the item changed.
+			s.cur = i
+			s.Table.Select(widget.TableCellID{Row: i, Col: 0})
+			if !reflect.DeepEqual(it, s.shown) {
+				s.showApp(i)
+			}
+			return
+		}
+		s.Select(i)
+		return
 	}
+	s.show(-1)
 }
 
 // View returns the screen's content.
 func (s *ReviewScreen) View() fyne.CanvasObject { return s.view }
 
-// Reload re-reads the queue and the review group, in the background.
-func (s *ReviewScreen) Reload() {
+// Reload re-reads the queue and the review group, in the background, after
+// the reviewer's own act (a decision, an exemption): the shown application's
+// form starts empty for its next stage.
+func (s *ReviewScreen) Reload() { s.read(false) }
+
+// refresh re-reads the queue and the review group while the screen is shown
+// (a sync brought changes) or when it is shown again: the search, filters,
+// order and the application shown stay, and so does the decision form being
+// filled in — unless the application shown left the queue or moved to
+// another stage (decided elsewhere), whose form would no longer apply.
+func (s *ReviewScreen) refresh() { s.read(true) }
+
+func (s *ReviewScreen) read(keep bool) {
 	type read struct {
 		queue   []kaohe.ReviewItem
 		levels  kaohe.Levels
 		members []kaohe.ReviewMember
 	}
 	e := s.e
-	s.Count.SetText(T("loading"))
+	if len(s.all) == 0 {
+		s.Count.SetText(T("loading"))
+	}
 	load(&s.loader, func(ctx context.Context) (r read, err error) {
 		if r.queue, err = e.svc.ReviewQueue(ctx); err != nil {
 			return r, err
@@ -260,7 +295,9 @@ func (s *ReviewScreen) Reload() {
 			say(s.Message, ErrorText(err), true)
 			return
 		}
+		s.resetForm = !keep
 		s.loaded(r.queue, r.levels, r.members)
+		s.resetForm = false
 	})
 }
 
@@ -285,7 +322,14 @@ func (s *ReviewScreen) loaded(queue []kaohe.ReviewItem, levels kaohe.Levels, mem
 		}
 		people = append(people, Textf("%s（%s）", m.Name, m.Title))
 	}
-	s.Deciders.SetOptions(people)
+	if !slices.Equal(people, s.Deciders.Options) {
+		// The group changed: whoever is still in it stays ticked.
+		ticked := s.Deciders.Selected
+		s.Deciders.SetOptions(people)
+		if !s.resetForm {
+			s.Deciders.SetSelected(ticked)
+		}
+	}
 	s.filter()
 	if len(people) == 0 {
 		say(s.Message, T("review.no_members"), true)
@@ -298,10 +342,9 @@ func (s *ReviewScreen) loaded(queue []kaohe.ReviewItem, levels kaohe.Levels, mem
 // Items returns the queue.
 func (s *ReviewScreen) Items() []kaohe.ReviewItem { return s.items }
 
-// show displays one application (or none).
+// show displays one application (or none) with its decision form empty.
 func (s *ReviewScreen) show(i int) {
 	s.cur = i
-	s.report.stop() // of the application shown before
 	if len(s.Deciders.Options) > 0 {
 		s.Message.SetText("")
 	}
@@ -311,18 +354,34 @@ func (s *ReviewScreen) show(i int) {
 	s.Comment.SetText("")
 	s.Score.SetText("")
 	s.Deciders.SetSelected(nil)
+	s.Date.SetText("")
+	if i >= 0 && i < len(s.items) {
+		s.Date.SetText(s.e.today().String())
+	}
+	s.showApp(i)
+}
+
+// showApp displays the i-th application (or none) and what its form
+// allows, leaving what is typed in the form.
+func (s *ReviewScreen) showApp(i int) {
+	s.cur = i
+	s.report.stop() // of the application shown before
 	for _, w := range []fyne.Disableable{s.Record, s.Pass, s.Date, s.Score, s.Deciders, s.Comment, s.Approve, s.Refuse} {
 		w.Disable()
 	}
+	// The form greys the labels of what cannot be filled in now.
+	defer s.form.Refresh()
 	if i < 0 || i >= len(s.items) {
+		s.curStage, s.shown = "", kaohe.ReviewItem{}
 		s.Detail.SetText(T("review.pick"))
 		s.Next.SetText("")
-		s.Date.SetText("")
 		return
 	}
 	it := s.items[i]
-	s.curID = it.App.ID
+	s.curID, s.shown = it.App.ID, it
 	a := it.App
+	next := a.Review.Next()
+	s.curStage = next
 	// The queue has no report, assessments nor training hours (over every
 	// showroom they are tens of megabytes): they are read for the one shown.
 	s.Detail.SetText(s.detail(it, false))
@@ -340,9 +399,7 @@ func (s *ReviewScreen) show(i int) {
 		s.Detail.SetText(s.detail(full, true))
 	})
 
-	next := a.Review.Next()
 	s.Next.SetText(T("stage." + string(next)))
-	s.Date.SetText(s.e.today().String())
 	for _, w := range []fyne.Disableable{s.Record, s.Pass, s.Date, s.Deciders, s.Comment} {
 		w.Enable()
 	}
@@ -441,12 +498,23 @@ func (s *ReviewScreen) RecordDecision() {
 		say(s.Message, ErrorText(err), true)
 		return
 	}
-	if _, err := s.e.svc.RecordDecision(bg, s.e.actor, d); err != nil {
-		say(s.Message, ErrorText(err), true)
-		return
-	}
-	s.Reload() // the item stays where it was and stays shown while still in the queue
-	say(s.Message, T("review.recorded", "Stage", T("stage."+string(d.Stage))), false)
+	e, actor := s.e, s.e.actor
+	s.Record.Disable()
+	say(s.Message, T("working"), false)
+	// Its own loader: a decision asked for is recorded even if the screen
+	// is left.
+	run(&loader{e: e}, func(ctx context.Context) error {
+		_, err := e.svc.RecordDecision(ctx, actor, d)
+		return err
+	}, func(err error) {
+		s.Record.Enable()
+		if err != nil {
+			say(s.Message, ErrorText(err), true)
+			return
+		}
+		s.Reload() // the item stays where it was and stays shown while still in the queue
+		say(s.Message, T("review.recorded", "Stage", T("stage."+string(d.Stage))), false)
+	})
 }
 
 // DecideExemption approves or refuses the shown application's exemption.
@@ -461,15 +529,23 @@ func (s *ReviewScreen) DecideExemption(approve bool) {
 		return
 	}
 	date, err := kaohe.ParseDate(s.Date.Text)
-	if err == nil {
-		err = s.e.svc.DecideExemption(bg, s.e.actor, kaohe.Exemption{AppID: it.App.ID, Approved: approve, Date: date, DecidedBy: by, Comment: s.Comment.Text})
-	}
 	if err != nil {
 		say(s.Message, ErrorText(err), true)
 		return
 	}
-	s.Reload()
-	say(s.Message, T(map[bool]string{true: "review.exempt_approved", false: "review.exempt_refused"}[approve]), false)
+	x := kaohe.Exemption{AppID: it.App.ID, Approved: approve, Date: date, DecidedBy: by, Comment: s.Comment.Text}
+	e, actor := s.e, s.e.actor
+	say(s.Message, T("working"), false)
+	run(&loader{e: e}, func(ctx context.Context) error {
+		return e.svc.DecideExemption(ctx, actor, x)
+	}, func(err error) {
+		if err != nil {
+			say(s.Message, ErrorText(err), true)
+			return
+		}
+		s.Reload()
+		say(s.Message, T(map[bool]string{true: "review.exempt_approved", false: "review.exempt_refused"}[approve]), false)
+	})
 }
 
 // checkGrid is a group of check boxes laid out in wrapping rows, so a long list
@@ -477,13 +553,21 @@ func (s *ReviewScreen) DecideExemption(approve bool) {
 // them on one line or one per line).
 type checkGrid struct {
 	box      *fyne.Container
+	wrap     *wrapCells
 	checks   []*widget.Check
 	Options  []string
 	Selected []string
 	disabled bool
 }
 
-func newCheckGrid() *checkGrid { return &checkGrid{box: container.NewGridWrap(fyne.NewSize(0, 0))} }
+// newCheckGrid makes an empty group; reflow is called (on the UI thread,
+// after the layout that found it) when the boxes wrap into another number
+// of rows than the grid last asked room for, so that what holds it lays it
+// out again with the right height.
+func newCheckGrid(reflow func()) *checkGrid {
+	w := &wrapCells{reflow: reflow}
+	return &checkGrid{box: container.New(w), wrap: w}
+}
 
 // SetOptions replaces the boxes; the choice is cleared.
 func (g *checkGrid) SetOptions(opts []string) {
@@ -501,9 +585,82 @@ func (g *checkGrid) SetOptions(opts []string) {
 	}
 	// Cells as wide as the widest name, as many per row as fit: the grid
 	// asks for one cell's width, never the whole row's.
-	g.box.Layout = layout.NewGridWrapLayout(cell)
+	g.wrap.cell = cell
 	g.box.Objects = objs
 	g.box.Refresh()
+}
+
+// wrapCells lays its objects out in cells of one size, as many per row as
+// the width allows. Unlike Fyne's GridWrap, whose height before its first
+// layout is one row (so the boxes of a group that wraps overlapped what
+// followed them in the form), its MinSize is the height of the rows at the
+// width it was last laid out at — before any layout, one cell per row:
+// too tall rather than overlapping — and a layout that finds another
+// number of rows calls reflow.
+type wrapCells struct {
+	cell   fyne.Size
+	width  float32 // the width last laid out at; 0: not yet
+	asked  int     // the rows the last MinSize made room for
+	reflow func()
+}
+
+func (w *wrapCells) cols(width float32) int {
+	pad := theme.Padding()
+	if width <= w.cell.Width || w.cell.Width <= 0 {
+		return 1
+	}
+	return max(1, int((width+pad)/(w.cell.Width+pad)))
+}
+
+func visibleCount(objs []fyne.CanvasObject) int {
+	n := 0
+	for _, o := range objs {
+		if o.Visible() {
+			n++
+		}
+	}
+	return n
+}
+
+func (w *wrapCells) rows(n int, width float32) int {
+	if n == 0 {
+		return 0
+	}
+	if width <= 0 {
+		return n
+	}
+	c := w.cols(width)
+	return (n + c - 1) / c
+}
+
+// MinSize is one cell wide and as tall as the rows need.
+func (w *wrapCells) MinSize(objs []fyne.CanvasObject) fyne.Size {
+	r := w.rows(visibleCount(objs), w.width)
+	w.asked = r
+	if r == 0 {
+		return fyne.NewSize(w.cell.Width, 0)
+	}
+	return fyne.NewSize(w.cell.Width, w.cell.Height*float32(r)+theme.Padding()*float32(r-1))
+}
+
+// Layout places the cells row by row.
+func (w *wrapCells) Layout(objs []fyne.CanvasObject, size fyne.Size) {
+	w.width = size.Width
+	pad := theme.Padding()
+	c := w.cols(size.Width)
+	i := 0
+	for _, o := range objs {
+		if !o.Visible() {
+			continue
+		}
+		o.Move(fyne.NewPos(float32(i%c)*(w.cell.Width+pad), float32(i/c)*(w.cell.Height+pad)))
+		o.Resize(w.cell)
+		i++
+	}
+	if r := w.rows(i, size.Width); r != w.asked && w.reflow != nil {
+		w.asked = r // once per change of rows
+		w.reflow()
+	}
 }
 
 // SetSelected ticks exactly the given options.
