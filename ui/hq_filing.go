@@ -91,13 +91,15 @@ func (s *FilingScreen) Reload() {
 		}
 		doneLoading(s.Message)
 		s.items = rows.all
-		still := map[string]bool{}
-		for _, it := range rows.all {
-			if s.checked[it.Assessment.ID] {
-				still[it.Assessment.ID] = true
+		if len(s.checked) > 0 { // the checks of what still waits stay
+			still := map[string]bool{}
+			for _, it := range rows.all {
+				if s.checked[it.Assessment.ID] {
+					still[it.Assessment.ID] = true
+				}
 			}
+			s.checked = still
 		}
-		s.checked = still
 		s.Queue.SetPrepared(rows)
 	})
 }

@@ -397,6 +397,20 @@ func benchWindowAs(b *testing.B, path, no, pw string) {
 		search, searchCPU = t.read()
 		search, searchCPU = search/float64(len(keys)), searchCPU/float64(len(keys))
 
+		// The report's parts read when their tab is first shown.
+		if r := w.HQReport; r != nil {
+			w.Open("nav.hq_report")
+			w.Wait()
+			for _, i := range []int{3, 4} {
+				t := startWatch()
+				r.Sections.SelectIndex(i)
+				shown, _ := t.read()
+				w.Wait()
+				d, c := t.read()
+				b.Logf("report tab %s: %.1f ms wall, %.1f ms CPU (shown %.1f ms)", r.Sections.Items[i].Text, d, c, shown)
+			}
+		}
+
 		// HQ mode's long lists (filing 20,500 rows, audit 20,000): the first
 		// keystroke makes the texts searched, the next ones only filter.
 		for _, l := range []struct {
