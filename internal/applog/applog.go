@@ -53,10 +53,25 @@ func Line(dir, msg string) {
 }
 
 // Tee sends w's lines to the log too while the window runs; close ends it.
+// A line always reaches the log, also when w fails: a program started by a
+// double click or by the installer has no stderr on Windows, and every write
+// to it fails.
 func Tee(dir string, w io.Writer) (tee io.Writer, close func()) {
 	f, err := Open(dir)
 	if err != nil {
 		return w, func() {}
 	}
-	return io.MultiWriter(w, f), func() { f.Close() }
+	return logFirst{f, w}, func() { f.Close() }
+}
+
+// logFirst writes to the log file, then to w, whose failure is ignored.
+type logFirst struct {
+	f *os.File
+	w io.Writer
+}
+
+func (t logFirst) Write(p []byte) (int, error) {
+	n, err := t.f.Write(p)
+	t.w.Write(p) // stderr may lead nowhere
+	return n, err
 }

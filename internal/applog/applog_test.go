@@ -102,3 +102,23 @@ func TestLogWhileTheWindowHoldsIt(t *testing.T) {
 		t.Errorf("the refused window's line is lost after the rotation")
 	}
 }
+
+// nowhere is the stderr of a program Windows started without a console:
+// every write fails.
+type nowhere struct{}
+
+func (nowhere) Write([]byte) (int, error) { return 0, os.ErrInvalid }
+
+// TestTeeLogsWithoutStderr: the window's log lines reach the log file when
+// its stderr leads nowhere (double-clicked, or restarted by the installer).
+func TestTeeLogsWithoutStderr(t *testing.T) {
+	dir := tempDir(t)
+	w, closeTee := Tee(dir, nowhere{})
+	if _, err := fmt.Fprintln(w, "start-up: window shown"); err != nil {
+		t.Errorf("a line to the log failed: %v", err)
+	}
+	closeTee()
+	if got := read(t, dir, "kaohe.log"); !strings.Contains(got, "start-up: window shown") {
+		t.Errorf("log = %q; want the line though stderr failed", got)
+	}
+}
