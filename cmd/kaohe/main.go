@@ -28,6 +28,7 @@ import (
 	"kaohe/internal/service"
 	"kaohe/internal/store"
 	"kaohe/internal/watch"
+	"kaohe/internal/xinput"
 	"kaohe/sync/bundle"
 	"kaohe/sync/engine"
 	"kaohe/ui"
@@ -228,6 +229,7 @@ func (e *env) runWindow(ctx context.Context) error {
 		return kaohe.Errorf(kaohe.ECONFLICT, "err.already_running")
 	}
 	defer release()
+	xinput.Pin() // wine's XInput DLL would crash the quit as GLFW unloads it
 	a := app.NewWithID(appID)
 	if e.lang == "" {
 		if err := ui.SetLanguage(ui.SavedLanguage(a)); err != nil {
