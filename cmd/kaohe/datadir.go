@@ -9,8 +9,30 @@ import (
 	"path/filepath"
 	"time"
 
+	"kaohe/internal/kaohe"
 	"kaohe/internal/store"
 )
+
+// checkDataDir refuses a data folder that is a file, or whose path runs
+// through a file, before anything creates or opens the database in it: the
+// system's own words ("not a directory"; on Windows "the system cannot find
+// the path", said as 找不到文件) do not tell what is wrong.
+func checkDataDir(dir string) error {
+	clean := filepath.Clean(dir)
+	for p := clean; ; {
+		if st, err := os.Stat(p); err == nil {
+			if st.IsDir() {
+				return nil
+			}
+			return kaohe.Errorf(kaohe.EINVALID, "err.data_dir_is_file", "Dir", dir, "Path", p, "Part", p != clean)
+		}
+		parent := filepath.Dir(p)
+		if parent == p {
+			return nil
+		}
+		p = parent
+	}
+}
 
 // migrateDataDir moves the data of an older version from old to dir once:
 // the database (its WAL folded in first), backups and documents are copied,

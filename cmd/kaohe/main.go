@@ -207,6 +207,9 @@ func today() kaohe.Date          { return kaohe.DateOf(time.Now()) }
 const noAccount = "命令行（无账号）"
 
 func (e *env) openStore(ctx context.Context) (*store.Store, error) {
+	if err := checkDataDir(e.data); err != nil {
+		return nil, err
+	}
 	if e.unchecked {
 		return store.OpenUnchecked(ctx, e.dbPath())
 	}
@@ -238,6 +241,9 @@ func (e *env) runWindow(ctx context.Context) error {
 	}
 	// Opened without reading the whole file: the integrity check comes with
 	// the start-up backup, once the window is on screen (startWindow).
+	if err := checkDataDir(e.data); err != nil {
+		return err
+	}
 	opening := time.Now()
 	s, err := store.OpenUnchecked(ctx, e.dbPath())
 	log.Printf("start-up: database opened in %d ms", time.Since(opening).Milliseconds())

@@ -50,4 +50,25 @@ func TestBinaryCommandLineManners(t *testing.T) {
 	if code != 0 || errOut != "" || strings.Count(out, "\n") != 1 || !strings.Contains(out, "客户经理 250 人") {
 		t.Errorf("demo into a file: exit %d, stdout %q, stderr %q; want one result line and nothing else", code, out, errOut)
 	}
+	// Before the showroom is enrolled there is no HQ to ask for a build:
+	// said plainly, and the exit code tells a script it did not happen.
+	for _, lang := range []string{"zh", "en"} {
+		want := map[string]string{"zh": "本展厅尚未向总部注册", "en": "not enrolled with HQ yet"}[lang]
+		out, errOut, code = runBin("--data", data, "--lang", lang, "update")
+		if code != 1 || !strings.Contains(errOut, want) || strings.Contains(out+errOut, "err.") {
+			t.Errorf("update before enrolling (%s): exit %d, stdout %q, stderr %q; want exit 1 saying %q", lang, code, out, errOut, want)
+		}
+	}
+	// A data folder that is a file, or runs through one, is named as such
+	// (the window: TestWindowStartErrorsAreBoxedAndLogged).
+	aFile := filepath.Join(t.TempDir(), "数据.txt")
+	os.WriteFile(aFile, []byte("a file, not a folder"), 0o644)
+	for _, args := range [][]string{{"--data", aFile, "backup"}, {"--data", filepath.Join(aFile, "kaohe"), "sync"}} {
+		for lang, want := range map[string]string{"zh": "是一个文件，不是文件夹", "en": "is a file, not a folder"} {
+			out, errOut, code = runBin(append(args, "--lang", lang)...)
+			if code != 1 || !strings.Contains(errOut, want) || !strings.Contains(errOut, aFile) {
+				t.Errorf("kaohe %q (%s): exit %d, stdout %q, stderr %q; want exit 1 saying %s is a file", args, lang, code, out, errOut, aFile)
+			}
+		}
+	}
 }

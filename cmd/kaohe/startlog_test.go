@@ -57,6 +57,9 @@ func TestWindowStartErrorsAreBoxedAndLogged(t *testing.T) {
 	if !strings.ContainsFunc(msg, func(r rune) bool { return unicode.Is(unicode.Han, r) }) {
 		t.Errorf("the error is not said in Chinese: %q", msg)
 	}
+	if !strings.Contains(msg, "数据文件夹“"+notFolder+"”") || !strings.Contains(msg, "是一个文件，不是文件夹") {
+		t.Errorf("the error %q does not say the data folder %s is a file", msg, notFolder)
+	}
 	if len(boxes) != 1 || !strings.HasPrefix(boxes[0].text, msg) || !strings.Contains(boxes[0].text, logDir()) || boxes[0].title != "客户经理考核 Kaohe" {
 		t.Fatalf("message boxes %q; want one saying %q and where the log is (%s)", boxes, msg, logDir())
 	}

@@ -150,7 +150,11 @@ func (e *env) cmdUpdate(fs *flag.FlagSet) cli.Run {
 			if outdated = err; outdated == nil {
 				fmt.Fprintf(e.stdout, "已导入总部同步包：%d 条新变更。\n", n)
 			}
-		} else if err := svc.CheckUpdate(ctx); err != nil {
+		} else if err := svc.CheckUpdate(ctx); kaohe.ErrorKey(err) == "err.not_enrolled" {
+			// No HQ to ask, and no build can be trusted before HQ's key
+			// came with the enrollment: say so, and fail.
+			return kaohe.Errorf(kaohe.ECONFLICT, "err.update_not_enrolled")
+		} else if err != nil {
 			fmt.Fprintln(e.stderr, i18n.Error(lang, err)) // offline: a build fetched earlier may still be here
 		}
 		if err := svc.UpdateError(); err != nil {
