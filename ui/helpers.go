@@ -30,6 +30,10 @@ type env struct {
 	docDir  string
 	dataDir string
 	offered string // the update offered at once after HQ refused this version
+	// offering is the update's question while it is on screen; hold keeps
+	// an update offered at once back while nobody may answer it.
+	offering dialog.Dialog
+	hold     func(version string) bool
 	// openFile opens a document in the system viewer; tests record instead.
 	openFile func(path string)
 	now      func() time.Time
@@ -65,14 +69,20 @@ func (e *env) info(title, msg string) {
 // confirm asks before something that cannot be undone; msg says what
 // becomes final. Escape or the No button cancel; Enter does not confirm.
 func (e *env) confirm(title, msg string, yes func()) dialog.Dialog {
-	// Broken into lines here: a wrapping label in a dialog is measured
-	// before it has a width and then overlaps the buttons.
-	l := widget.NewLabel(breakLines(msg, 480))
-	d := dialog.NewCustomConfirm(title, T("Yes"), T("No"), l, func(ok bool) {
+	return e.ask(title, msg, func(ok bool) {
 		if ok {
 			yes()
 		}
-	}, e.win)
+	})
+}
+
+// ask is confirm that hears the answer either way (false: no, Escape, or
+// the dialog hidden).
+func (e *env) ask(title, msg string, answer func(ok bool)) dialog.Dialog {
+	// Broken into lines here: a wrapping label in a dialog is measured
+	// before it has a width and then overlaps the buttons.
+	l := widget.NewLabel(breakLines(msg, 480))
+	d := dialog.NewCustomConfirm(title, T("Yes"), T("No"), l, answer, e.win)
 	track(e.win.Canvas(), d, nil)
 	d.Show()
 	return d

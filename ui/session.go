@@ -46,6 +46,16 @@ func (w *Window) start() {
 	w.signedIn()
 }
 
+// signedInAndOpen reports someone signed in, the window not locked and no
+// sign-in or set-up on screen.
+func (w *Window) signedInAndOpen() bool {
+	if g := w.gate; g == nil || g.Login != nil || g.Setup != nil || g.Lock != nil || g.locked {
+		return false
+	}
+	a, _ := w.e.svc.Session()
+	return a.AccountID != ""
+}
+
 // signedIn builds the screens for the signed-in account and starts the
 // idle watch.
 func (w *Window) signedIn() {
@@ -53,6 +63,7 @@ func (w *Window) signedIn() {
 	w.touch()
 	w.SetContent(w.build(0))
 	w.watchIdle()
+	w.offerWaiting()
 }
 
 // signedOutBySync shows the sign-in when a sync ended the session: the
@@ -70,6 +81,7 @@ func (w *Window) signedOutBySync() {
 
 func (w *Window) showLogin() {
 	w.stopIdle()
+	w.withdrawOffer()
 	w.gate.Login = newLoginScreen(w)
 	w.SetContent(w.gate.Login.View())
 	w.Canvas().Focus(w.gate.Login.EmployeeNo)
@@ -146,12 +158,14 @@ func (w *Window) LockNow() {
 	}
 	w.e.svc.Lock()
 	w.gate.locked = true
+	w.withdrawOffer()
 	under := w.Content()
 	w.gate.Lock = newLockScreen(w, a, func() {
 		w.gate.locked = false
 		w.gate.Lock = nil
 		w.touch()
 		w.SetContent(under)
+		w.offerWaiting()
 	})
 	w.SetContent(w.gate.Lock.View())
 	w.Canvas().Focus(w.gate.Lock.Password)

@@ -85,7 +85,7 @@ func (s *SyncScreen) InstallUpdate() {
 // offerAtOnce offers version after HQ refused this one, once per version
 // (the sync's own news and the Sync screen both come here).
 func (e *env) offerAtOnce(version string, quit, failed func()) {
-	if version == e.offered {
+	if version == e.offered || (e.hold != nil && e.hold(version)) {
 		return
 	}
 	e.offered = version
@@ -95,7 +95,14 @@ func (e *env) offerAtOnce(version string, quit, failed func()) {
 // offerUpdate asks whether to install version now; on yes it installs it
 // and quits (default the app's Quit); failed runs after a refusal.
 func (e *env) offerUpdate(version string, quit, failed func()) {
-	e.confirm(T("sync.update_title"), T("sync.update_confirm", "Version", version), func() {
+	var d dialog.Dialog
+	d = e.ask(T("sync.update_title"), T("sync.update_confirm", "Version", version), func(ok bool) {
+		if e.offering == d {
+			e.offering = nil
+		}
+		if !ok {
+			return
+		}
 		if err := e.svc.InstallUpdate(e.ctx); err != nil {
 			e.showError(err)
 			if failed != nil {
@@ -108,6 +115,7 @@ func (e *env) offerUpdate(version string, quit, failed func()) {
 		}
 		quit()
 	})
+	e.offering = d // until answered: a lock or sign-out withdraws it
 }
 
 func newSyncScreen(e *env) *SyncScreen {

@@ -13,6 +13,8 @@ import (
 
 	"fyne.io/fyne/v2/test"
 
+	"kaohe/internal/demo"
+	"kaohe/internal/kaohe"
 	"kaohe/internal/service"
 	"kaohe/internal/store"
 	"kaohe/internal/testhq"
@@ -217,4 +219,81 @@ func enrollTyped(w *Window, url, code string) {
 	w.Settings.Code.SetText(code)
 	w.Settings.Enroll()
 	w.Wait()
+}
+
+// stagedUpdate is the service with a build of version fetched and ready to
+// install (as a sync or a bundle leaves it); installs are counted.
+type stagedUpdate struct {
+	*service.Service
+	version   string
+	installed *int
+}
+
+func (s stagedUpdate) AvailableUpdate() string { return s.version }
+
+func (s stagedUpdate) InstallUpdate(context.Context) error { *s.installed++; return nil }
+
+// TestUpdateOfferWaitsForSignIn: an update offered at once (HQ refused this
+// version, or a bundle in the drop folder needs the new one) never covers
+// the sign-in or the lock: it is asked once someone signed in, taken off
+// the screen when the window locks, and asked again after the unlock.
+func TestUpdateOfferWaitsForSignIn(t *testing.T) {
+	a := test.NewTempApp(t)
+	SetLanguage(kaohe.LangZh)
+	dir := t.TempDir()
+	s, err := store.Open(context.Background(), filepath.Join(dir, "kaohe.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.Now = func() time.Time { return demoToday }
+	if _, err := demo.Seed(context.Background(), s, demo.Options{Today: kaohe.DateOf(demoToday)}); err != nil {
+		t.Fatal(err)
+	}
+	svc := service.New(s, filepath.Join(dir, "backups"))
+	svc.Now = func() time.Time { return demoToday }
+	svc.Sleep = func(time.Duration) {}
+	t.Cleanup(func() { svc.Store.Close() })
+	installs := 0
+	w := NewWindow(Params{App: a, Service: stagedUpdate{svc, "0.2.0", &installs},
+		DocDir: filepath.Join(dir, "documents"), DataDir: dir, OpenFile: func(string) {}, Now: func() time.Time { return demoToday }})
+	t.Cleanup(w.Close)
+	w.Wait()
+	g := w.gate.Login
+	if g == nil {
+		t.Fatal("no sign-in screen")
+	}
+	w.OfferUpdate() // as the drop folder does; a sync's "please upgrade" goes the same way
+	w.Wait()
+	if top := w.Canvas().Overlays().Top(); top != nil {
+		t.Fatalf("the update offered over the sign-in screen")
+	}
+	test.Type(g.EmployeeNo, "D001")
+	test.Type(g.Password, "manager-demo")
+	test.Tap(g.SignIn)
+	w.Wait()
+	if w.Tabs == nil || w.Canvas().Overlays().Top() == nil {
+		t.Fatalf("after the sign-in: tabs %v, offer shown %v; want the screens and the offer", w.Tabs != nil, w.Canvas().Overlays().Top() != nil)
+	}
+	w.LockNow()
+	if w.gate.Lock == nil || w.Canvas().Overlays().Top() != nil {
+		t.Fatalf("locked %v, a dialog over the lock screen %v; want locked and no dialog", w.gate.Lock != nil, w.Canvas().Overlays().Top() != nil)
+	}
+	l := w.gate.Lock
+	test.Type(l.Password, "manager-demo")
+	test.Tap(l.Unlock)
+	w.Wait()
+	open(w, "nav.sync")
+	quit := 0
+	w.Sync.Quit = func() { quit++ }
+	if text := answer(t, w, true); !strings.Contains(text, "0.2.0") {
+		t.Errorf("asked again after the unlock: %q; want 0.2.0", text)
+	}
+	if installs != 1 || quit != 1 {
+		t.Errorf("after yes: %d installs, %d quits; want 1 and 1", installs, quit)
+	}
+	w.OfferUpdate()
+	w.Wait()
+	if top := w.Canvas().Overlays().Top(); top != nil {
+		t.Errorf("the same version offered twice")
+	}
 }

@@ -62,6 +62,8 @@ type Window struct {
 	Accounts     *AccountsScreen  // managers of accounts
 
 	gate *gate // sign-in, lock and first run
+	// offerLater is an update to offer once someone is signed in.
+	offerLater string
 
 	pages   []*page
 	current *page
@@ -110,6 +112,7 @@ func NewWindow(p Params) *Window {
 	w.e = &env{win: w.Window, docDir: p.DocDir, dataDir: p.DataDir, openFile: p.OpenFile, now: p.Now}
 	w.e.svc = watched{Service: p.Service, v: &w.e.data}
 	w.e.work.cond.L = &w.e.work.mu
+	w.e.hold = w.holdOffer
 	// Fyne's test driver runs fyne.Do on the calling goroutine: results
 	// wait for Wait there instead.
 	w.e.work.queued = reflect.TypeOf(p.App.Driver()).Elem().PkgPath() == "fyne.io/fyne/v2/test"
@@ -156,6 +159,42 @@ func (w *Window) OfferUpdate() {
 	w.DataChanged()
 	if v := w.e.svc.AvailableUpdate(); v != "" {
 		w.e.work.post(func() { w.e.offerAtOnce(v, w.quitForUpdate, nil) })
+	}
+}
+
+// holdOffer keeps an update offered at once back while the sign-in, the
+// first-run set-up or the lock is on screen, until someone is signed in
+// (or unlocks): the question never covers them, and nobody restarts the
+// app for an update without being signed in.
+func (w *Window) holdOffer(version string) bool {
+	if w.signedInAndOpen() {
+		return false
+	}
+	w.offerLater = version
+	return true
+}
+
+// offerWaiting offers the update that came while nobody was signed in.
+func (w *Window) offerWaiting() {
+	if v := w.offerLater; v != "" && w.signedInAndOpen() {
+		w.offerLater = ""
+		w.e.offerAtOnce(v, w.quitForUpdate, nil)
+	}
+}
+
+// withdrawOffer takes the update's question off the screen when the window
+// locks or signs out; it is asked again once someone is signed in.
+func (w *Window) withdrawOffer() {
+	d := w.e.offering
+	if d == nil {
+		return
+	}
+	w.e.offering = nil
+	d.Hide()
+	if w.e.offered != "" {
+		w.offerLater, w.e.offered = w.e.offered, ""
+	} else if v := w.e.svc.AvailableUpdate(); v != "" {
+		w.offerLater = v
 	}
 }
 
