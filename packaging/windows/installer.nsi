@@ -7,7 +7,8 @@
 ; running app to close and starts the new version when done, with the
 ; arguments that follow " -- " (the window's --data, --drop…); /WAIT=SECONDS
 ; how long a silent install waits for a running Kaohe before it gives up
-; with exit code 2 (default 30).
+; with exit code 2 (default 30), and for kaohe.exe to be free to replace
+; before it gives up with exit code 3.
 
 Unicode true
 Target amd64-unicode
@@ -66,6 +67,8 @@ LangString Running ${LANG_SIMPCHINESE} "${APPNAME}正在运行。请先关闭它
 LangString Running ${LANG_ENGLISH} "Kaohe is running. Please close it, then click Retry."
 LangString StillRunning ${LANG_SIMPCHINESE} "${APPNAME}仍在运行，安装已取消。"
 LangString StillRunning ${LANG_ENGLISH} "Kaohe is still running; setup was cancelled."
+LangString InUse ${LANG_SIMPCHINESE} "$INSTDIR\kaohe.exe 正被使用，无法替换：请关闭${APPNAME}及其命令行程序后重新安装。"
+LangString InUse ${LANG_ENGLISH} "$INSTDIR\kaohe.exe is in use and cannot be replaced: close Kaohe and its command-line runs, then install again."
 LangString KeptData ${LANG_SIMPCHINESE} "数据保留在 $LOCALAPPDATA\kaohe。"
 LangString KeptData ${LANG_ENGLISH} "Your data is kept in $LOCALAPPDATA\kaohe."
 
@@ -126,8 +129,32 @@ FunctionEnd
 Section "Kaohe" SecMain
   SetShellVarContext current
   SetOutPath "$INSTDIR"
-  ; An upgrade overwrites in place; the data folder is elsewhere.
-  File "/oname=kaohe.exe" "${EXE}"
+  ; An upgrade overwrites in place; the data folder is elsewhere. Windows
+  ; refuses to overwrite a program that still runs: the app releases its
+  ; lock a moment before its process ends, and a command of it (a scheduled
+  ; kaohe sync) holds no lock at all. A silent run tries again for as long
+  ; as it waits for the app, then fails with exit code 3 (the old version
+  ; stays, and /UPDATE starts it again); a run with pages asks NSIS's own
+  ; Abort/Retry/Ignore, and Ignore ends the same way.
+  StrCpy $1 0
+  ${Do}
+    ClearErrors
+    File "/oname=kaohe.exe" "${EXE}"
+    ${IfNot} ${Errors}
+      ${Break}
+    ${EndIf}
+    IntOp $1 $1 + 1
+    ${If} $1 > $WaitTries
+    ${OrIfNot} ${Silent}
+      DetailPrint "$(InUse)"
+      ${If} $Update == 1
+        Exec '"$INSTDIR\kaohe.exe" $RestartArgs'
+      ${EndIf}
+      SetErrorLevel 3
+      Quit
+    ${EndIf}
+    Sleep 500
+  ${Loop}
   WriteUninstaller "$INSTDIR\uninstall.exe"
 
   CreateShortCut "$SMPROGRAMS\${APPNAME}.lnk" "$INSTDIR\kaohe.exe" "" "$INSTDIR\kaohe.exe" 0
