@@ -468,7 +468,11 @@ func PrivateFile(path string) error {
 	}
 	f.Close()
 	for _, p := range []string{path, path + "-wal", path + "-shm"} {
-		if err := os.Chmod(p, 0o600); err != nil && !errors.Is(err, os.ErrNotExist) {
+		err := os.Chmod(p, 0o600)
+		if p != path && inUse(err) {
+			continue // open in another of our processes, which made it private
+		}
+		if err != nil && !errors.Is(err, os.ErrNotExist) {
 			return err
 		}
 	}
