@@ -23,7 +23,7 @@ func (tx *Tx) SaveResearch(r kaohe.MarketResearch) (kaohe.MarketResearch, error)
 	r.ShowroomID = m.ShowroomID
 	ts := stamp(tx.now)
 	if _, err := tx.exec(`INSERT INTO market_research (`+researchCols+`, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-		ON CONFLICT (id) DO UPDATE SET kind = excluded.kind, date = excluded.date, subject = excluded.subject, details = excluded.details,
+		ON CONFLICT (id) DO UPDATE SET showroom_id = excluded.showroom_id, manager_id = excluded.manager_id, kind = excluded.kind, date = excluded.date, subject = excluded.subject, details = excluded.details,
 		price_per_m2 = excluded.price_per_m2, units = excluded.units, delivery = excluded.delivery, sales_status = excluded.sales_status,
 		decoration = excluded.decoration, cooperation = excluded.cooperation, updated_at = excluded.updated_at`,
 		r.ID, r.ShowroomID, r.ManagerID, string(r.Kind), r.Date.String(), r.Subject, r.Details, r.PricePerM2, r.Units, dateArg(r.Delivery),

@@ -22,7 +22,7 @@ func (tx *Tx) SaveRewardPenalty(r kaohe.RewardPenalty) (kaohe.RewardPenalty, err
 	r.ShowroomID = m.ShowroomID
 	ts := stamp(tx.now)
 	if _, err := tx.exec(`INSERT INTO rewards (id, showroom_id, manager_id, type, substantive, amount, reason, date, decided_by, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-		ON CONFLICT (id) DO UPDATE SET type = excluded.type, substantive = excluded.substantive, amount = excluded.amount, reason = excluded.reason,
+		ON CONFLICT (id) DO UPDATE SET showroom_id = excluded.showroom_id, manager_id = excluded.manager_id, type = excluded.type, substantive = excluded.substantive, amount = excluded.amount, reason = excluded.reason,
 		date = excluded.date, decided_by = excluded.decided_by, updated_at = excluded.updated_at`,
 		r.ID, r.ShowroomID, r.ManagerID, string(r.Type), boolInt(info.Substantive), r.Amount, r.Reason, r.Date.String(), r.DecidedBy, ts, ts); err != nil {
 		return r, err
