@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
 
@@ -20,21 +21,7 @@ import (
 // yet (the sign-in screen shows), or signed in as no when it is not "".
 func roleWindow(t *testing.T, no string) (*Window, *service.Service) {
 	t.Helper()
-	a := test.NewTempApp(t)
-	SetLanguage(kaohe.LangZh)
-	dir := t.TempDir()
-	s, err := store.Open(context.Background(), filepath.Join(dir, "kaohe.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	s.Now = func() time.Time { return demoToday }
-	if _, err := demo.Seed(context.Background(), s, demo.Options{Today: kaohe.DateOf(demoToday)}); err != nil {
-		t.Fatal(err)
-	}
-	svc := service.New(s, filepath.Join(dir, "backups"))
-	svc.Now = func() time.Time { return demoToday }
-	svc.Sleep = func(time.Duration) {}
-	t.Cleanup(func() { svc.Store.Close() })
+	a, svc, dir := demoService(t)
 	for _, d := range demo.DemoAccounts {
 		if d.EmployeeNo == no {
 			signInAs(t, svc, no, d.Password)
@@ -44,6 +31,28 @@ func roleWindow(t *testing.T, no string) (*Window, *service.Service) {
 		OpenFile: func(string) {}, Now: func() time.Time { return demoToday }})
 	t.Cleanup(w.Close)
 	return w, svc
+}
+
+// demoService is a test app in Chinese and the demo showroom's service on
+// demoToday, in dir, with no one signed in.
+func demoService(t *testing.T) (a fyne.App, svc *service.Service, dir string) {
+	t.Helper()
+	a = test.NewTempApp(t)
+	SetLanguage(kaohe.LangZh)
+	dir = t.TempDir()
+	s, err := store.Open(context.Background(), filepath.Join(dir, "kaohe.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.Now = func() time.Time { return demoToday }
+	if _, err := demo.Seed(context.Background(), s, demo.Options{Today: kaohe.DateOf(demoToday)}); err != nil {
+		t.Fatal(err)
+	}
+	svc = service.New(s, filepath.Join(dir, "backups"))
+	svc.Now = func() time.Time { return demoToday }
+	svc.Sleep = func(time.Duration) {}
+	t.Cleanup(func() { svc.Store.Close() })
+	return a, svc, dir
 }
 
 func tabTitles(w *Window) string {

@@ -13,8 +13,6 @@ import (
 
 	"fyne.io/fyne/v2/test"
 
-	"kaohe/internal/demo"
-	"kaohe/internal/kaohe"
 	"kaohe/internal/service"
 	"kaohe/internal/store"
 	"kaohe/internal/testhq"
@@ -238,21 +236,7 @@ func (s stagedUpdate) InstallUpdate(context.Context) error { *s.installed++; ret
 // the sign-in or the lock: it is asked once someone signed in, taken off
 // the screen when the window locks, and asked again after the unlock.
 func TestUpdateOfferWaitsForSignIn(t *testing.T) {
-	a := test.NewTempApp(t)
-	SetLanguage(kaohe.LangZh)
-	dir := t.TempDir()
-	s, err := store.Open(context.Background(), filepath.Join(dir, "kaohe.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	s.Now = func() time.Time { return demoToday }
-	if _, err := demo.Seed(context.Background(), s, demo.Options{Today: kaohe.DateOf(demoToday)}); err != nil {
-		t.Fatal(err)
-	}
-	svc := service.New(s, filepath.Join(dir, "backups"))
-	svc.Now = func() time.Time { return demoToday }
-	svc.Sleep = func(time.Duration) {}
-	t.Cleanup(func() { svc.Store.Close() })
+	a, svc, dir := demoService(t)
 	installs := 0
 	w := NewWindow(Params{App: a, Service: stagedUpdate{svc, "0.2.0", &installs},
 		DocDir: filepath.Join(dir, "documents"), DataDir: dir, OpenFile: func(string) {}, Now: func() time.Time { return demoToday }})
