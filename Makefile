@@ -38,7 +38,7 @@ WIN_PACKAGES := gcc-mingw-w64-x86-64 binutils-mingw-w64-x86-64 imagemagick icout
 	osslsigncode openssl zip unzip wine64 xvfb xauth xdotool poppler-utils sqlite3
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: deps windows-deps install-packages go build run test fuzz bench-sync bench-window-rss check tracked-binaries windows vet-windows installer test-cert \
+.PHONY: deps windows-deps install-packages go build run test fuzz bench-sync attack-hq bench-window-rss check tracked-binaries windows vet-windows installer test-cert \
 	clean libreoffice wordcount-diff wordcount-golden
 
 deps:
@@ -108,6 +108,14 @@ fuzz:
 ROUNDS ?= 3
 bench-sync:
 	scripts/bench-sync.sh -r $(ROUNDS) $(if $(BENCH_DIR),-w $(BENCH_DIR)) $(POUCH)
+
+# A dishonest showroom and a dishonest HQ-mode PC against a real
+# `kaohe-hq serve` with curl and their own tokens (every attack of issue
+# #10's list): fails if HQ applies any or its state moves. Needs curl, jq,
+# sqlite3 and python3.
+attack-hq: deps
+	@$(MAKE) --no-print-directory install-packages PKGS="curl jq sqlite3"
+	scripts/attack-hq.sh $(if $(BENCH_DIR),-w $(BENCH_DIR))
 
 # The real window's memory (docs/BENCHMARKS.md): the program under Xvfb on a
 # showroom of MANAGERS managers (HQ=1: HQ mode's replica of 500 showrooms),

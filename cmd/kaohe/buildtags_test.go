@@ -14,7 +14,8 @@ import (
 // Makefile hands the tag to every go command it runs (build, the Windows
 // build, test, vet) through GOFLAGS and no recipe overrides it with tags of
 // its own; the scripts that build it by themselves (.ci/windows' update
-// build, the memory benchmark) name it on their go build lines.
+// build, the memory benchmark, the attack script) name it on their go
+// build lines.
 func TestBuildsLeaveOutTheEmojiFont(t *testing.T) {
 	root := filepath.Join("..", "..")
 	read := func(name string) []string {
@@ -40,7 +41,7 @@ func TestBuildsLeaveOutTheEmojiFont(t *testing.T) {
 		t.Errorf("the Makefile does not build with -tags no_emoji through an exported GOFLAGS (TAGS = %q, exported %v)", tags, exported)
 	}
 	builds := 0
-	for _, name := range []string{".ci/windows", "scripts/bench-window-rss.sh"} {
+	for _, name := range []string{".ci/windows", "scripts/bench-window-rss.sh", "scripts/attack-hq.sh"} {
 		for i, line := range read(name) {
 			code, _, _ := strings.Cut(line, "#")
 			if !strings.Contains(code, "go build") {
@@ -52,7 +53,7 @@ func TestBuildsLeaveOutTheEmojiFont(t *testing.T) {
 			}
 		}
 	}
-	if builds < 2 {
-		t.Errorf("found %d go build lines in .ci/windows and the benchmark script, want both", builds)
+	if builds < 3 {
+		t.Errorf("found %d go build lines in .ci/windows and the scripts, want one in each", builds)
 	}
 }
