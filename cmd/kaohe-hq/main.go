@@ -143,6 +143,11 @@ func (e *env) cmdServe(fs *flag.FlagSet) cli.Run {
 				return err
 			}
 		}
+		if u, err := s.PublicURL(ctx); err != nil {
+			return err
+		} else if u == "" {
+			slog.New(slog.NewJSONHandler(e.stderr, nil)).Warn("no public URL: certificates print without a QR code, marked not yet verifiable; serve once with --public-url https://…")
+		}
 		if *drop != "" {
 			go watchDrop(ctx, s, *drop, e.stderr)
 		}

@@ -67,7 +67,12 @@ func (m *Maker) Certificate(ctx context.Context, w io.Writer, actor, employeeNo 
 			return c, err
 		}
 	}
-	data := pdf.CertificateData{Certificate: c, LevelName: m.levelName(levels, c.Level), VerifyURL: pdf.VerifyLink(public, c), Lang: m.Lang}
+	token, err := m.Store.Meta(ctx, store.MetaToken)
+	if err != nil {
+		return c, err
+	}
+	data := pdf.CertificateData{Certificate: c, LevelName: m.levelName(levels, c.Level), VerifyURL: pdf.VerifyLink(public, c),
+		Enrolled: token != "", Lang: m.Lang}
 	if err := m.Store.Update(ctx, actor, func(tx *store.Tx) error {
 		p, err := tx.LogCertificatePrint(c.ID)
 		if err != nil {

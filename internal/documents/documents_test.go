@@ -148,3 +148,36 @@ func TestReportsBatchAndCancel(t *testing.T) {
 		t.Errorf("after cancel the folder holds %v", left)
 	}
 }
+
+// A certificate without HQ's verify address says why it cannot be checked:
+// printed before enrolling, or, once enrolled, because HQ has published no
+// address (kaohe-hq serve without --public-url), never that an enrolled
+// showroom is not enrolled.
+func TestCertificateSaysWhyItIsNotVerifiable(t *testing.T) {
+	m := demoMaker(t)
+	m.PublicURL = ""
+	certs, _ := m.Store.Certificates(ctx, "")
+	holder, _ := m.Store.Manager(ctx, certs[0].ManagerID)
+	print := func() string {
+		var b bytes.Buffer
+		if _, err := m.Certificate(ctx, &b, "王经理", holder.EmployeeNo); err != nil {
+			t.Fatal(err)
+		}
+		return text(t, b.Bytes())
+	}
+	if got := print(); !strings.Contains(got, "尚未可验证：本展厅尚未在总部登记") {
+		t.Errorf("before enrolling: %s", got)
+	}
+	if err := m.Store.SetMeta(ctx, map[string]string{store.MetaToken: "t0ken"}); err != nil {
+		t.Fatal(err)
+	}
+	if got := print(); !strings.Contains(got, "尚未可验证：总部尚未公布核验网址，请联系总部") || strings.Contains(got, "尚未在总部登记") {
+		t.Errorf("enrolled, HQ without a public address: %s", got)
+	}
+	if err := m.Store.SetMeta(ctx, map[string]string{store.MetaPublicURL: "https://hq.example.cn"}); err != nil {
+		t.Fatal(err)
+	}
+	if got := print(); strings.Contains(got, "尚未可验证") || !strings.Contains(got, "扫码验证真伪") {
+		t.Errorf("with HQ's address: %s", got)
+	}
+}

@@ -12,8 +12,12 @@ type CertificateData struct {
 	kaohe.Certificate
 	LevelName kaohe.Text // 二级客户经理
 	VerifyURL string     // what the QR code opens; VerifyLink builds it
-	Copy      bool       // a reprint, marked 副本
-	Lang      kaohe.Lang
+	// Enrolled: the printing install is enrolled with HQ, so an empty
+	// VerifyURL means HQ has published no verify address (not that the
+	// showroom is unknown to HQ).
+	Enrolled bool
+	Copy     bool // a reprint, marked 副本
+	Lang     kaohe.Lang
 }
 
 // VerifyLink is the address of HQ's verify page for a certificate, which the
@@ -36,6 +40,7 @@ var (
 	certCode   = lbl("验证码", "Verification code")
 	certScan   = lbl("扫码验证真伪", "Scan to verify")
 	certNotYet = lbl("尚未可验证：本展厅尚未在总部登记", "Not yet verifiable: this showroom is not enrolled with HQ")
+	certNoURL  = lbl("尚未可验证：总部尚未公布核验网址，请联系总部", "Not yet verifiable: HQ has not published its verify address; ask HQ")
 )
 
 // Certificate writes one certificate as an A4 landscape PDF.
@@ -121,10 +126,15 @@ func (d *doc) certificate(c CertificateData) error {
 
 	// QR code and short code, bottom left.
 	if c.VerifyURL == "" {
-		// Printed before enrolling: no address a phone could open yet.
+		// Printed before enrolling, or HQ has published no address: none
+		// a phone could open yet.
+		why := certNotYet
+		if c.Enrolled {
+			why = certNoURL
+		}
 		d.SetTextColor(0xaa, 0x22, 0x22)
 		d.SetFontSize(9)
-		for i, ln := range d.lines(d.t(certNotYet), 40) {
+		for i, ln := range d.lines(d.t(why), 40) {
 			d.text(18, 152+float64(i)*5, 42, 9, "C", ln)
 		}
 		d.SetTextColor(0x22, 0x22, 0x22)

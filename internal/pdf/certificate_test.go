@@ -69,7 +69,17 @@ func TestCertificate(t *testing.T) {
 	if err := Certificate(&b, c, nil); err != nil {
 		t.Fatal(err)
 	}
-	if text := pdfText(t, b.Bytes()); !contains(text, "尚未可验证") {
+	if text := pdfText(t, b.Bytes()); !contains(text, "尚未可验证：本展厅尚未在总部登记") {
 		t.Errorf("an unverifiable certificate does not say so:\n%s", text)
+	}
+	// Enrolled, but HQ serves without --public-url: it says that, not that
+	// the showroom is unknown to HQ.
+	c.Enrolled = true
+	b.Reset()
+	if err := Certificate(&b, c, nil); err != nil {
+		t.Fatal(err)
+	}
+	if text := pdfText(t, b.Bytes()); !contains(text, "尚未可验证：总部尚未公布核验网址，请联系总部") || contains(text, "尚未在总部登记") {
+		t.Errorf("an enrolled showroom's certificate without HQ's address says:\n%s", text)
 	}
 }
