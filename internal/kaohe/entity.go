@@ -84,6 +84,10 @@ type Entity struct {
 	// HQOnly: rows only HQ's own credentials read (HQ people's accounts):
 	// never sent to a showroom.
 	HQOnly bool
+	// deletable: its writer may delete a row of it (the app deletes a
+	// manager entered by mistake, HQ retires a period or a review-group
+	// member; nothing else is ever deleted, CheckDeletable).
+	deletable bool
 
 	decode   func([]byte) (any, error)
 	id       func(any) string
@@ -167,6 +171,11 @@ func (e *Entity) Decode(payload []byte) (Row, error) {
 // stored before (prior, nil when new). A fact already stored is accepted
 // again only unchanged.
 func (e *Entity) Accept(in Incoming, row Row, prior *Row) error {
+	if in.Delete {
+		if err := e.CheckDeletable(); err != nil {
+			return err
+		}
+	}
 	if e.AppendOnly && prior != nil {
 		if in.Delete || !sameJSON(row.Value, prior.Value) {
 			return ErrReadOnly
@@ -186,6 +195,16 @@ func (e *Entity) Accept(in Incoming, row Row, prior *Row) error {
 	return e.check(in, row.Value, p)
 }
 
+// CheckDeletable refuses the deletion of a row of a kind its writer never
+// deletes: a training, an attendance, a target or a reward is corrected,
+// never deleted, so a showroom sending such a delete is not the app.
+func (e *Entity) CheckDeletable() error {
+	if !e.deletable {
+		return Errorf(EUNAUTHORIZED, "err.not_deletable", "Entity", e.Name)
+	}
+	return nil
+}
+
 // spec builds an Entity from typed parts.
 type spec[T any] struct {
 	name       string
@@ -195,6 +214,7 @@ type spec[T any] struct {
 	root       bool
 	appendOnly bool
 	hqOnly     bool
+	deletable  bool
 	id         func(*T) string
 	refs       func(*T) []Ref
 	showroom   func(*T) string
@@ -216,7 +236,7 @@ type unique[T any] struct {
 }
 
 func (s spec[T]) entity() *Entity {
-	e := &Entity{Name: s.name, Writer: s.writer, Table: s.table, Shared: s.shared, Root: s.root, AppendOnly: s.appendOnly, HQOnly: s.hqOnly}
+	e := &Entity{Name: s.name, Writer: s.writer, Table: s.table, Shared: s.shared, Root: s.root, AppendOnly: s.appendOnly, HQOnly: s.hqOnly, deletable: s.deletable}
 	e.decode = func(b []byte) (any, error) {
 		v := new(T)
 		return v, DecodeStrict(b, v)
@@ -312,15 +332,15 @@ var registry = []*Entity{
 	spec[Template]{name: EntTemplate, writer: ByHQ, table: "templates", shared: true, appendOnly: true,
 		id:    func(v *Template) string { return v.ID + "@" + itoa(v.Version) },
 		check: func(_ Incoming, v, _ *Template) error { return v.Validate() }}.entity(),
-	spec[Period]{name: EntPeriod, writer: ByHQ, table: "periods", shared: true,
+	spec[Period]{name: EntPeriod, writer: ByHQ, table: "periods", shared: true, deletable: true,
 		id:    func(v *Period) string { return v.ID },
 		check: func(_ Incoming, v, _ *Period) error { return v.Validate() }}.entity(),
-	spec[ReviewMember]{name: EntReviewMember, writer: ByHQ, table: "review_members", shared: true,
+	spec[ReviewMember]{name: EntReviewMember, writer: ByHQ, table: "review_members", shared: true, deletable: true,
 		id:    func(v *ReviewMember) string { return v.ID },
 		check: func(_ Incoming, v, _ *ReviewMember) error { return v.Validate() }}.entity(),
 
 	// The showroom's own rows.
-	spec[Manager]{name: EntManager, writer: ByShowroom, table: "managers", root: true,
+	spec[Manager]{name: EntManager, writer: ByShowroom, table: "managers", root: true, deletable: true,
 		id: func(v *Manager) string { return v.ID }, showroom: func(v *Manager) string { return v.ShowroomID },
 		check: func(in Incoming, v, prior *Manager) error {
 			if in.Delete { // only one entered by mistake, as in the app

@@ -317,6 +317,15 @@ func (tx *Tx) logChange(entity, rowID, op, action string, row any) error {
 // logChangeAudit is logChange with what the audit keeps of the row ("": the
 // whole row), for rows holding what no audit should (a password's hash).
 func (tx *Tx) logChangeAudit(entity, rowID, op, action string, row any, detail string) error {
+	if op == OpDelete { // only what the kind's writer may delete (HQ refuses the rest)
+		e, err := kaohe.EntityOf(entity)
+		if err != nil {
+			return err
+		}
+		if err := e.CheckDeletable(); err != nil {
+			return err
+		}
+	}
 	payload, err := json.Marshal(row)
 	if err != nil {
 		return fmt.Errorf("log %s: %w", entity, err)

@@ -14,8 +14,8 @@ import (
 // no-break space; a metric in capitals or padded; a period's id in lower
 // case; a year as text or 2026.0 — each is refused with the domain's code
 // and nothing of it stored. Another showroom may use the same employee
-// number (numbers are per showroom). A draft deleted frees its key for a
-// new one, and the deleted row stays deleted.
+// number (numbers are per showroom). A manager entered by mistake, deleted,
+// frees her number for a new one, and the deleted row stays deleted.
 func TestKeyVariantsAtHQ(t *testing.T) {
 	w := newWorld(t)
 	A, B := w.tokenA, w.tokenB
@@ -68,25 +68,36 @@ func TestKeyVariantsAtHQ(t *testing.T) {
 	mb.ID, mb.EmployeeNo = "mB-a001", "a001"
 	refused(B, w.change(kaohe.EntManager, mb), kaohe.ECONFLICT, "err.duplicate_employee_no")
 
-	// A draft deleted frees its manager and period for a new draft; the
-	// deleted one may not come back.
-	del := w.change(kaohe.EntAssessment, w.draftA)
+	// A manager entered by mistake, deleted, frees her employee number
+	// for a new hire; the deleted one may not come back. (A draft cannot
+	// be deleted: the app never deletes one, err.not_deletable.)
+	oops := kaohe.Manager{ID: "mOops", ShowroomID: w.idA, EmployeeNo: "A050", Name: "误录", Education: kaohe.EduCollege,
+		HireDate: kaohe.D(2026, 11, 1), Status: kaohe.StatusActive}
+	w.mustApply(A, []protocol.Change{w.change(kaohe.EntManager, oops)})
+	del := w.change(kaohe.EntManager, oops)
 	del.Op = "delete"
 	w.mustApply(A, []protocol.Change{del})
-	again := w.draftA
-	again.ID, again.Comment = "draftAgain", "重新起草"
-	w.mustApply(A, []protocol.Change{w.change(kaohe.EntAssessment, again)})
-	back := w.draftA
-	back.Comment = "复活"
-	refused(A, w.change(kaohe.EntAssessment, back), kaohe.ECONFLICT, "err.read_only")
+	again := oops
+	again.ID, again.Name = "mAgain", "重新录入"
+	w.mustApply(A, []protocol.Change{w.change(kaohe.EntManager, again)})
+	back := oops
+	back.Name = "复活"
+	refused(A, w.change(kaohe.EntManager, back), kaohe.ECONFLICT, "err.read_only")
+	delDraft := w.change(kaohe.EntAssessment, w.draftA)
+	delDraft.Op = "delete"
+	refused(A, delDraft, kaohe.EUNAUTHORIZED, "err.not_deletable")
 	var live string
-	w.query(`SELECT group_concat(row_id || ':' || deleted, ' ') FROM (SELECT * FROM rows WHERE entity = 'assessment' AND json_extract(payload, '$.period_id') = '`+w.draftA.PeriodID+`' ORDER BY row_id)`, &live)
-	if live != "draftA:1 draftAgain:0" {
-		t.Errorf("HQ holds %s; want draftA deleted and draftAgain live", live)
+	w.query(`SELECT group_concat(row_id || ':' || deleted, ' ') FROM (SELECT * FROM rows WHERE entity = 'manager' AND row_id IN ('mOops', 'mAgain') ORDER BY row_id)`, &live)
+	if live != "mAgain:0 mOops:1" {
+		t.Errorf("HQ holds %s; want mOops deleted and mAgain live", live)
 	}
-	var comment string
-	w.query(`SELECT json_extract(payload, '$.comment') FROM rows WHERE entity = 'assessment' AND row_id = 'draftA'`, &comment)
-	if comment == back.Comment {
-		t.Error("the deleted draft came back")
+	var name string
+	w.query(`SELECT json_extract(payload, '$.name') FROM rows WHERE entity = 'manager' AND row_id = 'mOops'`, &name)
+	if name == back.Name {
+		t.Error("the deleted manager came back")
+	}
+	w.query(`SELECT count(*) || ':' || min(deleted) FROM rows WHERE entity = 'assessment' AND row_id = 'draftA'`, &live)
+	if live != "1:0" {
+		t.Errorf("the draft after its refused delete: %s; want live", live)
 	}
 }

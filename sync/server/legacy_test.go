@@ -166,21 +166,22 @@ func TestLegacyDuplicatesAtHQ(t *testing.T) {
 		"err.duplicate_attendance", protocol.Applied,
 		"err.duplicate_assessment", protocol.Applied, protocol.Applied)
 
-	// Moving a row onto a key held twice is refused; deleting one twin
-	// leaves the other holding it, so a new row is still refused.
+	// Moving a row onto a key held twice is refused; moving one twin away
+	// (to another year: a target is corrected, never deleted) leaves the
+	// other holding it, so a new row is still refused.
 	other := tg1
 	other.ID, other.Year = "tg4", 2025
 	w.expect([]protocol.Change{w.change(kaohe.EntTarget, other)}, protocol.Applied)
 	other.Year = 2026
-	del := w.raw(kaohe.EntTarget, "tg2", js(tg2))
-	del.Op = "delete"
-	w.expect([]protocol.Change{w.change(kaohe.EntTarget, other), del, w.change(kaohe.EntTarget, tg3), w.change(kaohe.EntTarget, tg1)},
+	away := tg2
+	away.Year = 2024
+	w.expect([]protocol.Change{w.change(kaohe.EntTarget, other), w.change(kaohe.EntTarget, away), w.change(kaohe.EntTarget, tg3), w.change(kaohe.EntTarget, tg1)},
 		"err.duplicate_target", protocol.Applied, "err.duplicate_target", protocol.Applied)
 
 	var got string
 	w.query(`SELECT group_concat(entity || ':' || row_id || ':' || deleted, ' ') FROM (SELECT * FROM rows
 		WHERE entity IN ('target', 'attendance', 'assessment') ORDER BY entity, row_id)`, &got)
-	if want := "assessment:as1:0 assessment:as2:0 attendance:at1:0 attendance:at2:0 target:tg1:0 target:tg2:1 target:tg4:0"; got != want {
+	if want := "assessment:as1:0 assessment:as2:0 attendance:at1:0 attendance:at2:0 target:tg1:0 target:tg2:0 target:tg4:0"; got != want {
 		t.Errorf("HQ holds %s\nwant      %s", got, want)
 	}
 	var annual int64
