@@ -176,6 +176,23 @@ func TestTrainingWithAttendance(t *testing.T) {
 	if s.results[d1.ID] != kaohe.AttendPassed || s.scores[d1.ID] != "92" {
 		t.Errorf("reopened: result %q, score %q", s.results[d1.ID], s.scores[d1.ID])
 	}
+	// A session planned ahead with results already chosen is refused by
+	// the rule HQ applies (kaohe.Attendance.CheckHeld) before the session
+	// itself is saved: nothing is stored.
+	s.edit(kaohe.Training{})
+	w.Wait()
+	test.Type(s.Title, "售后服务规范")
+	s.Category.Set(kaohe.TrainProfession)
+	s.Method.Set(kaohe.MethodClassroom)
+	test.Type(s.Date, s.e.today().AddDays(30).String())
+	test.Type(s.Hours, "4")
+	s.SetResult(d3.ID, kaohe.AttendPassed)
+	s.Save()
+	w.Wait()
+	stored, _ := svc.Store.Trainings(context.Background())
+	if !strings.Contains(s.Message.Text, "尚未举行") || len(stored) != n+1 {
+		t.Errorf("results of a training not held yet: %q, %d sessions stored (want %d)", s.Message.Text, len(stored), n+1)
+	}
 }
 
 // attendanceCells makes the result picker and score entry of the

@@ -248,6 +248,12 @@ func (s *TrainingScreen) Save() {
 		}
 		as = append(as, a)
 	}
+	if len(as) > 0 { // results of a training not held yet: refused before the session is saved
+		if err := as[0].CheckHeld(t, s.e.today()); err != nil {
+			say(s.Message, ErrorText(err), true)
+			return
+		}
+	}
 	e := s.e
 	load(&s.saving, func(ctx context.Context) (kaohe.Training, error) {
 		saved, err := e.svc.SaveTraining(ctx, e.actor, t)

@@ -574,3 +574,85 @@ func ExemptionOf(requested bool, decisions []Exemption) ExemptionStatus {
 	}
 	return ExemptionRejected
 }
+
+// CheckDay refuses a reward or penalty dated after today: it records
+// what was decided, not what may be. The app checks it by its own day
+// before saving, HQ by the policy's day when it arrives.
+func (r RewardPenalty) CheckDay(today Date) error {
+	if r.Date.After(today) {
+		return dateInFuture(r.Date)
+	}
+	return nil
+}
+
+// CheckDay refuses a survey dated after today: it records what a manager
+// found out (a housing project's delivery may lie ahead).
+func (r MarketResearch) CheckDay(today Date) error {
+	if r.Date.After(today) {
+		return dateInFuture(r.Date)
+	}
+	return nil
+}
+
+// CheckHeld refuses an attendance of a training that has not taken place
+// yet (its day after today): a result is recorded once it has been held.
+// A training itself may be planned ahead.
+func (a Attendance) CheckHeld(t Training, today Date) error {
+	if t.Date.After(today) {
+		return Errorf(EINVALID, "err.training_not_held", "Title", t.Title, "Date", t.Date.String())
+	}
+	return nil
+}
+
+// CheckDay refuses moving a training whose attendance is recorded
+// (attended rows) to a day after today: its results would be of a
+// training not held yet.
+func (t Training) CheckDay(attended int, today Date) error {
+	if attended > 0 && t.Date.After(today) {
+		return Errorf(EINVALID, "err.training_attended", "Date", t.Date.String(), "Count", attended).OnField("date")
+	}
+	return nil
+}
+
+func acceptTraining(in Incoming, t, _ *Training) error {
+	if err := t.Validate(); err != nil {
+		return err
+	}
+	today := in.Ledger.Today()
+	if !t.Date.After(today) {
+		return nil // held already: nothing to count
+	}
+	n, err := in.Ledger.Attended(t.ID)
+	if err != nil {
+		return err
+	}
+	return t.CheckDay(n, today)
+}
+
+func acceptAttendance(in Incoming, a, _ *Attendance) error {
+	if err := a.Validate(); err != nil {
+		return err
+	}
+	t, ok, err := in.Ledger.Training(a.TrainingID)
+	if err != nil || !ok {
+		if err == nil {
+			err = Errorf(EINVALID, "err.missing_reference", "Entity", EntTraining, "ID", a.TrainingID)
+		}
+		return err
+	}
+	return a.CheckHeld(t, in.Ledger.Today())
+}
+
+func acceptReward(in Incoming, r, _ *RewardPenalty) error {
+	if err := r.Validate(); err != nil {
+		return err
+	}
+	return r.CheckDay(in.Ledger.Today())
+}
+
+func acceptResearch(in Incoming, r, _ *MarketResearch) error {
+	if err := r.Validate(); err != nil {
+		return err
+	}
+	return r.CheckDay(in.Ledger.Today())
+}

@@ -126,6 +126,9 @@ type Ledger interface {
 	// History counts what is recorded about a manager besides her
 	// profile (CheckDelete).
 	History(managerID string) (History, error)
+	Training(id string) (t Training, found bool, err error)
+	// Attended counts the attendance recorded of a training.
+	Attended(trainingID string) (int, error)
 }
 
 // Row is a decoded payload of an entity.
@@ -394,24 +397,24 @@ var registry = []*Entity{
 			}}}.entity(),
 	spec[Training]{name: EntTraining, writer: ByShowroom, table: "trainings", root: true,
 		id: func(v *Training) string { return v.ID }, showroom: func(v *Training) string { return v.ShowroomID },
-		check: func(_ Incoming, v, _ *Training) error { return v.Validate() }}.entity(),
+		check: acceptTraining}.entity(),
 	spec[Attendance]{name: EntAttendance, writer: ByShowroom, table: "attendance",
 		id: func(v *Attendance) string { return v.ID },
 		refs: func(v *Attendance) []Ref {
 			return []Ref{{EntTraining, v.TrainingID}, {EntManager, v.ManagerID}}
 		},
-		check: func(_ Incoming, v, _ *Attendance) error { return v.Validate() },
+		check: acceptAttendance,
 		unique: &unique[Attendance]{fields: []string{"training_id", "manager_id"},
 			parts: func(v *Attendance) []string { return []string{v.TrainingID, v.ManagerID} },
 			taken: func(v *Attendance) error { return Errorf(ECONFLICT, "err.duplicate_attendance") }}}.entity(),
 	spec[RewardPenalty]{name: EntReward, writer: ByShowroom, table: "rewards",
 		id: func(v *RewardPenalty) string { return v.ID }, refs: func(v *RewardPenalty) []Ref { return refTo(EntManager, v.ManagerID) },
 		showroom: func(v *RewardPenalty) string { return v.ShowroomID },
-		check:    func(_ Incoming, v, _ *RewardPenalty) error { return v.Validate() }}.entity(),
+		check:    acceptReward}.entity(),
 	spec[MarketResearch]{name: EntResearch, writer: ByShowroom, table: "market_research",
 		id: func(v *MarketResearch) string { return v.ID }, refs: func(v *MarketResearch) []Ref { return refTo(EntManager, v.ManagerID) },
 		showroom: func(v *MarketResearch) string { return v.ShowroomID },
-		check:    func(_ Incoming, v, _ *MarketResearch) error { return v.Validate() }}.entity(),
+		check:    acceptResearch}.entity(),
 	spec[Application]{name: EntApplication, writer: ByShowroom, table: "applications",
 		id: func(v *Application) string { return v.ID }, refs: func(v *Application) []Ref { return refTo(EntManager, v.ManagerID) },
 		showroom: func(v *Application) string { return v.ShowroomID }, check: acceptApplication}.entity(),

@@ -17,6 +17,9 @@ func (tx *Tx) SaveResearch(r kaohe.MarketResearch) (kaohe.MarketResearch, error)
 	if err := r.Validate(); err != nil {
 		return r, err
 	}
+	if err := r.CheckDay(tx.today()); err != nil {
+		return r, err
+	}
 	if r.ID == "" {
 		r.ID = tx.newID()
 	}

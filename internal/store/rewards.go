@@ -15,6 +15,9 @@ func (tx *Tx) SaveRewardPenalty(r kaohe.RewardPenalty) (kaohe.RewardPenalty, err
 	if err := r.Validate(); err != nil {
 		return r, err
 	}
+	if err := r.CheckDay(tx.today()); err != nil {
+		return r, err
+	}
 	info, _ := r.Type.Info()
 	if r.ID == "" {
 		r.ID = tx.newID()

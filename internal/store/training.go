@@ -2,6 +2,8 @@ package store
 
 import (
 	"context"
+	"database/sql"
+	"errors"
 
 	"kaohe/internal/kaohe"
 )
@@ -14,6 +16,15 @@ func (tx *Tx) SaveTraining(t kaohe.Training) (kaohe.Training, error) {
 	}
 	if err := t.Validate(); err != nil {
 		return t, err
+	}
+	if t.ID != "" && t.Date.After(tx.today()) { // planned ahead: not if its results are recorded
+		var n int
+		if err := tx.queryRow(`SELECT count(*) FROM attendance WHERE training_id = ? AND deleted_at IS NULL`, t.ID).Scan(&n); err != nil {
+			return t, err
+		}
+		if err := t.CheckDay(n, tx.today()); err != nil {
+			return t, err
+		}
 	}
 	if t.ID == "" {
 		t.ID = tx.newID()
@@ -36,6 +47,13 @@ func (tx *Tx) RecordAttendance(a kaohe.Attendance) (kaohe.Attendance, error) {
 		return a, err
 	}
 	if err := a.Validate(); err != nil {
+		return a, err
+	}
+	t, err := tx.training(a.TrainingID)
+	if err != nil {
+		return a, err
+	}
+	if err := a.CheckHeld(t, tx.today()); err != nil {
 		return a, err
 	}
 	existing, err := tx.keyHolder(kaohe.EntAttendance, mustJSON(a), "")
@@ -133,4 +151,15 @@ func (s *Store) AttendanceOf(ctx context.Context, managerID string) ([]kaohe.Att
 	}, `SELECT t.id, t.showroom_id, t.title, t.category, t.method, t.date, t.hours, t.trainer, a.id, a.training_id, a.manager_id, a.result, a.score
 		FROM attendance a JOIN trainings t ON t.id = a.training_id
 		WHERE a.manager_id = ? AND a.deleted_at IS NULL AND t.deleted_at IS NULL ORDER BY t.date DESC`, managerID)
+}
+
+// training reads a live training session of this database.
+func (tx *Tx) training(id string) (kaohe.Training, error) {
+	var t kaohe.Training
+	err := tx.queryRow(`SELECT id, showroom_id, title, category, method, date, hours, trainer FROM trainings WHERE id = ? AND deleted_at IS NULL`, id).
+		Scan(&t.ID, &t.ShowroomID, &t.Title, &t.Category, &t.Method, dateCol{&t.Date}, &t.Hours, &t.Trainer)
+	if errors.Is(err, sql.ErrNoRows) {
+		return t, notFound("training", id)
+	}
+	return t, err
 }

@@ -23,11 +23,15 @@ type ledger struct {
 	history   map[string][]kaohe.LevelChange
 	managers  map[string]*kaohe.Manager // nil: none (or deleted)
 	filed     map[string]bool           // assessment id → has a filing
+
+	// Trainings the batch's attendance named (nil: none, or deleted).
+	trainings map[string]*kaohe.Training
 }
 
 func newLedger(tx *txn, today kaohe.Date) *ledger {
 	return &ledger{tx: tx, today: today, templates: map[string]*kaohe.Template{}, periods: map[string]*kaohe.Period{},
-		history: map[string][]kaohe.LevelChange{}, managers: map[string]*kaohe.Manager{}, filed: map[string]bool{}}
+		history: map[string][]kaohe.LevelChange{}, managers: map[string]*kaohe.Manager{}, filed: map[string]bool{},
+		trainings: map[string]*kaohe.Training{}}
 }
 
 // recorded forgets what a change just written makes stale.
@@ -45,6 +49,8 @@ func (l *ledger) recorded(entity, rowID, parent string) {
 		delete(l.managers, rowID)
 	case kaohe.EntFiling:
 		delete(l.filed, parent)
+	case kaohe.EntTraining:
+		delete(l.trainings, rowID)
 	}
 }
 
@@ -71,6 +77,36 @@ func (l *ledger) added(entity, rowID, parent string, v any) {
 }
 
 func (l *ledger) Today() kaohe.Date { return l.today }
+
+// Training is a training HQ holds, read once per batch (its attendance
+// asks for it, kaohe.Attendance.CheckHeld).
+func (l *ledger) Training(id string) (kaohe.Training, bool, error) {
+	if t, ok := l.trainings[id]; ok {
+		if t == nil {
+			return kaohe.Training{}, false, nil
+		}
+		return *t, true, nil
+	}
+	t, ok, err := rowOf[kaohe.Training](l.tx, kaohe.EntTraining, id)
+	if err == nil {
+		l.trainings[id] = nil
+		if ok {
+			l.trainings[id] = &t
+		}
+	}
+	return t, ok, err
+}
+
+// Attended counts a training's live attendance (its rows' parent), read
+// only for a training dated after today (kaohe.Training.CheckDay).
+func (l *ledger) Attended(trainingID string) (int, error) {
+	var n int
+	err := l.tx.QueryRow(sqlAttended, trainingID).Scan(&n)
+	return n, err
+}
+
+// sqlAttended uses rows_parent, as children does.
+const sqlAttended = `SELECT count(*) FROM rows WHERE parent = ? AND parent <> '' AND entity = 'attendance' AND deleted = 0`
 
 func (l *ledger) Levels() (kaohe.Levels, error) {
 	if l.levels != nil {
