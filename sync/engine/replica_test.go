@@ -418,7 +418,7 @@ func TestEnrollmentIdempotent(t *testing.T) {
 	_, code3, _ := h.store.AddShowroom(ctx, "GZ01", "广州", "华南")
 	clock := h.store.Now
 	h.store.Now = func() time.Time { return clock().Add(hq.CodeLifetime + time.Hour) }
-	if _, err := h.store.Enroll(ctx, code3, "", "req-6"); kaohe.ErrorKey(err) != "err.enroll_code" {
+	if _, err := h.store.Enroll(ctx, code3, "", "req-6"); kaohe.ErrorKey(err) != "err.enroll_code_expired" {
 		t.Errorf("an expired code enrolled: %v", err)
 	}
 	h.store.Now = clock

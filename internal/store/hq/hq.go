@@ -232,6 +232,18 @@ func (s *Store) AddShowroom(ctx context.Context, code, name, region string) (Sho
 // CodeLifetime is how long an enrollment code stays valid unused.
 const CodeLifetime = 14 * 24 * time.Hour
 
+// codeExpired says whether an enrollment code's expiry, as stored (RFC
+// 3339, any zone or precision), has come at now. The instants are compared,
+// not their texts: "…:00Z" sorts after "…:00.5Z" though it is earlier, and
+// a zone's offset reorders any two. One that cannot be read has expired.
+func codeExpired(expires sql.NullString, now time.Time) bool {
+	if !expires.Valid {
+		return false
+	}
+	at, err := time.Parse(time.RFC3339Nano, expires.String)
+	return err != nil || !now.Before(at)
+}
+
 // newCode stores a fresh one-time enrollment code and returns it.
 func (s *Store) newCode(tx *txn, kind, showroomID, name string) (string, error) {
 	code := secret(12, codeAlphabet)
@@ -264,12 +276,12 @@ type HQUser struct {
 
 // HQUsers lists HQ users' credentials and their codes not used yet.
 func (s *Store) HQUsers(ctx context.Context) ([]HQUser, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT name, id, CASE WHEN revoked_at IS NOT NULL THEN 'revoked' ELSE 'active' END, created_at
+	rows, err := s.db.QueryContext(ctx, `SELECT name, id, CASE WHEN revoked_at IS NOT NULL THEN 'revoked' ELSE 'active' END, created_at, NULL
 		FROM credentials WHERE kind = ? AND (used_at IS NOT NULL OR code_hash = '')
 		UNION ALL
-		SELECT name, '', CASE WHEN expires_at IS NOT NULL AND expires_at < ? THEN 'expired' ELSE 'waiting' END, created_at
+		SELECT name, '', 'waiting', created_at, expires_at
 		FROM enroll_codes WHERE kind = ? AND used_at IS NULL
-		ORDER BY 1, 4`, KindHQ, s.stamp(), KindHQ)
+		ORDER BY 1, 4`, KindHQ, KindHQ)
 	if err != nil {
 		return nil, err
 	}
@@ -277,8 +289,12 @@ func (s *Store) HQUsers(ctx context.Context) ([]HQUser, error) {
 	var out []HQUser
 	for rows.Next() {
 		var u HQUser
-		if err := rows.Scan(&u.Name, &u.Credential, &u.Status, &u.Created); err != nil {
+		var expires sql.NullString
+		if err := rows.Scan(&u.Name, &u.Credential, &u.Status, &u.Created, &expires); err != nil {
 			return nil, err
+		}
+		if u.Credential == "" && codeExpired(expires, s.Now()) {
+			u.Status = "expired"
 		}
 		out = append(out, u)
 	}
@@ -432,8 +448,11 @@ func (s *Store) Enroll(ctx context.Context, code, publicKey string, requestID ..
 		var expires sql.NullString
 		err := tx.QueryRow(`SELECT kind, showroom_id, name, expires_at FROM enroll_codes WHERE code_hash = ? AND used_at IS NULL`,
 			codeHash).Scan(&kind, &showroom, &name, &expires)
-		if err != nil || (expires.Valid && expires.String < s.stamp()) {
+		if err != nil {
 			return kaohe.Errorf(kaohe.EUNAUTHORIZED, "err.enroll_code")
+		}
+		if codeExpired(expires, s.Now()) {
+			return kaohe.Errorf(kaohe.EUNAUTHORIZED, "err.enroll_code_expired", "Days", int(CodeLifetime/(24*time.Hour)))
 		}
 		if showroom != "" {
 			var revoked bool
