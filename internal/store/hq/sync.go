@@ -51,6 +51,9 @@ func (s *Store) PushBatch(ctx context.Context, cred Credential, replica string, 
 		return nil, kaohe.Errorf(kaohe.ECONFLICT, "err.replica_copy")
 	}
 	err := s.tx(ctx, func(tx *txn) error {
+		if err := checkNotRevoked(tx, cred); err != nil {
+			return err
+		}
 		// Sized for the batch: they hold an entry or two per change.
 		tx.known = make(map[string]*storedRow, 2*len(changes))
 		tx.moved = make(map[string]bool, len(changes))
@@ -112,6 +115,28 @@ func (s *Store) PushBatch(ctx context.Context, cred Credential, replica string, 
 	})
 	return results, err
 }
+
+// checkNotRevoked refuses, inside the batch's write transaction, a
+// credential revoked since its request was authenticated: a push read,
+// decoded or waiting for the batch before it while HQ revoked the showroom
+// (or the HQ user) writes nothing. One read by primary key a batch. HQ's
+// own writers (a bundle, the demo's seed) have no credential row.
+func checkNotRevoked(tx *txn, cred Credential) error {
+	if cred.ID == "" || cred.ID == bundleCredential {
+		return nil
+	}
+	var revoked bool
+	err := tx.QueryRow(sqlRevoked, cred.ID).Scan(&revoked)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil
+	}
+	if err == nil && revoked {
+		err = kaohe.Errorf(kaohe.EUNAUTHORIZED, "err.credential_revoked")
+	}
+	return err
+}
+
+const sqlRevoked = `SELECT revoked_at IS NOT NULL FROM credentials WHERE id = ?`
 
 // checkIDs refuses a change whose id or row id no writer makes
 // (kaohe.CheckID).
