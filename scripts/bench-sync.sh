@@ -1,7 +1,7 @@
 #!/bin/bash
 # bench-sync.sh: the two-process sync benchmark of docs/BENCHMARKS.md.
 #
-#   scripts/bench-sync.sh [-r ROUNDS] [-m MANAGERS] [-w WORKDIR] [-b BINDIR] [-t TAG] [POUCH_DIR]
+#   scripts/bench-sync.sh [-r ROUNDS] [-m MANAGERS] [-w WORKDIR] [-b BINDIR] [-t TAG] [-p PROFDIR] [POUCH_DIR]
 #
 # Each round: a fresh HQ database served by `kaohe-hq serve` on loopback, a
 # fresh copy of the demo showroom (MANAGERS managers, default 1,450: about
@@ -12,18 +12,21 @@
 # pouchdb-server on the same machine, so the two alternate in one run.
 # With -b, the kaohe and kaohe-hq of BINDIR are measured instead of a build
 # of this checkout (to compare two builds in one run, alternate calls with
-# the same -w, each with its own -t). Prints one JSON line per run and a
-# summary; stops what it started.
+# the same -w, each with its own -t). With -p, `kaohe-hq serve` and
+# `kaohe sync` write CPU profiles of each round to PROFDIR (KAOHE_CPU_PROFILE:
+# serve.RUN.PID and sync.RUN.PID; go tool pprof BINARY FILE reads them).
+# Prints one JSON line per run and a summary; stops what it started.
 set -euo pipefail
-rounds=3 managers=1450 work="" bindir="" tag=""
-while getopts "r:m:w:b:t:" o; do
+rounds=3 managers=1450 work="" bindir="" tag="" prof=""
+while getopts "r:m:w:b:t:p:" o; do
 	case $o in
 	r) rounds=$OPTARG ;;
 	m) managers=$OPTARG ;;
 	w) work=$OPTARG ;;
 	b) bindir=$(cd "$OPTARG" && pwd) ;;
 	t) tag=$OPTARG ;;
-	*) sed -n 2,18p "$0"; exit 2 ;;
+	p) mkdir -p "$OPTARG"; prof=$(cd "$OPTARG" && pwd) ;;
+	*) sed -n 2,21p "$0"; exit 2 ;;
 	esac
 done
 shift $((OPTIND - 1))
@@ -64,7 +67,7 @@ kaohe_round() { # prints one JSON line
 	rm -rf "$dir"; mkdir -p "$dir"; cp -r "$work/demo" "$dir/sr"
 	local code
 	code=$("$bindir/kaohe-hq" --db "$dir/hq.db" showroom add --code SH01 --name 上海展厅 | grep -o '[23456789A-HJ-NP-Z]\{12\}' | head -1)
-	"$bindir/kaohe-hq" --db "$dir/hq.db" serve --addr "127.0.0.1:$port" > "$dir/serve.log" 2>&1 &
+	KAOHE_CPU_PROFILE=${prof:+$prof/serve.$1} "$bindir/kaohe-hq" --db "$dir/hq.db" serve --addr "127.0.0.1:$port" > "$dir/serve.log" 2>&1 &
 	spid=$!
 	for _ in $(seq 1 100); do curl -s "http://127.0.0.1:$port/healthz" > /dev/null && break; sleep 0.1; done
 	KAOHE_PASSWORD=manager-demo "$bindir/kaohe" --data "$dir/sr" enroll --user D001 --hq "http://127.0.0.1:$port" --code "$code" > "$dir/enroll.out"
@@ -72,7 +75,7 @@ kaohe_round() { # prints one JSON line
 	load=$(cut -d' ' -f1 /proc/loadavg)
 	c0=$(cpu $spid)
 	t0=$(date +%s.%N)
-	/usr/bin/time -f "%U %S" -o "$dir/client.time" "$bindir/kaohe" --data "$dir/sr" sync > "$dir/sync.out" 2>&1
+	KAOHE_CPU_PROFILE=${prof:+$prof/sync.$1} /usr/bin/time -f "%U %S" -o "$dir/client.time" "$bindir/kaohe" --data "$dir/sr" sync > "$dir/sync.out" 2>&1
 	t1=$(date +%s.%N)
 	c1=$(cpu $spid)
 	kill $spid; wait $spid 2>/dev/null || true

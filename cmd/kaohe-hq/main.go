@@ -39,8 +39,12 @@ func main() {
 	case err != nil && !errors.Is(err, errVerdict):
 		fmt.Fprintln(os.Stderr, i18n.Error(kaohe.LangZh, err))
 	}
+	stopProfile()
 	os.Exit(cli.ExitCode(err))
 }
+
+// stopProfile ends a diagnostics profile begun at start (cpuprofile_linux.go).
+var stopProfile = func() {}
 
 // env is what every command shares: the database flag and where to print.
 type env struct {

@@ -68,8 +68,12 @@ func main() {
 	if err != nil {
 		report(os.Stderr, os.Args, err, p.RanDefault() || !console)
 	}
+	stopProfile()
 	os.Exit(cli.ExitCode(err))
 }
+
+// stopProfile ends a diagnostics profile begun at start (cpuprofile_linux.go).
+var stopProfile = func() {}
 
 // showBox shows an error in a message box (Windows; a test records it).
 var showBox = messageBox
