@@ -126,3 +126,54 @@ func TestNextToSendNumbersBatchByBatch(t *testing.T) {
 		t.Errorf("%d changes left unsent after the refusals", n)
 	}
 }
+
+// TestMarkPushedBySeqMarksOnlyThatChange: an answer naming the change's
+// outbox seq is recorded through it, but only where that row holds that
+// change: a seq that now holds another change (the outbox replaced while
+// the answer was on its way) marks that other change nothing, and the
+// answered one is still found by its id. Answers without a seq are found by
+// id as before.
+func TestMarkPushedBySeqMarksOnlyThatChange(t *testing.T) {
+	s := newStore(t)
+	for i := range 4 {
+		addManager(t, s, fmt.Sprintf("M%03d", i), "经理", kaohe.Level1, kaohe.EduBachelor)
+	}
+	pending, _ := s.PendingChanges(ctx, 1000)
+	if len(pending) < 6 {
+		t.Fatalf("%d changes to send; want at least 6", len(pending))
+	}
+	unsent := func(id string) bool {
+		var n int
+		s.r.QueryRow(`SELECT count(*) FROM outbox WHERE sent_at IS NULL AND change_id = ?`, id).Scan(&n)
+		return n == 1
+	}
+	a, b, c, d := pending[0], pending[1], pending[2], pending[3]
+	err := s.MarkPushed(ctx, []Outcome{
+		{ChangeID: a.ID, Seq: a.Seq}, // where it is
+		{ChangeID: b.ID, Seq: d.Seq}, // d's place: d must stay, b be found by id
+		{ChangeID: c.ID},             // no seq: by id
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, x := range []Change{a, b, c} {
+		if unsent(x.ID) {
+			t.Errorf("answered change %s is still unsent", x.ID)
+		}
+	}
+	if !unsent(d.ID) {
+		t.Errorf("change %s, never answered, was marked sent through a seq given for %s", d.ID, b.ID)
+	}
+	for _, x := range pending[4:] {
+		if !unsent(x.ID) {
+			t.Errorf("change %s, never answered, was marked sent", x.ID)
+		}
+	}
+	// Answered again (a retried batch): nothing changes, nothing fails.
+	if err := s.MarkPushed(ctx, []Outcome{{ChangeID: a.ID, Seq: a.Seq}}); err != nil {
+		t.Fatal(err)
+	}
+	if n, _ := s.PendingCount(ctx); n != len(pending)-3 {
+		t.Errorf("%d changes left unsent; want %d", n, len(pending)-3)
+	}
+}

@@ -481,8 +481,8 @@ func (e *Engine) push(ctx context.Context, p *kaohe.SyncProgress, progress func(
 				return fail(kaohe.Errorf(kaohe.EINTERNAL, "err.sync_bad_answer"))
 			}
 		}
-		for _, r := range a.results {
-			o := store.Outcome{ChangeID: r.ID}
+		for i, r := range a.results {
+			o := store.Outcome{ChangeID: r.ID, Seq: f.batch[i].Seq}
 			if r.Status == protocol.Refused {
 				o.Refused = r.Message
 			}
