@@ -26,11 +26,13 @@ func TestMarshalPushIsEncodingJSON(t *testing.T) {
 		return s
 	}
 	payload := func() json.RawMessage {
-		switch r.IntN(6) {
+		switch r.IntN(7) {
 		case 0:
 			return nil
 		case 1:
 			return json.RawMessage(` { "a" : [ 1 , 2 ] ,` + "\n" + ` "b" : null } `) // not compact
+		case 2: // compact, with what encoding/json escapes or keeps after 0xE2 as it is
+			return json.RawMessage(`{"a":"董喆` + []string{"\u2028", "\u2029", "——", "…", "\xe2\x80", "\xe2"}[r.IntN(6)] + `"}`)
 		}
 		v := map[string]any{"id": text(), "name": text(), "n": r.IntN(1000), "list": []string{text(), text()}}
 		p, _ := json.Marshal(v) // compact, escaped as the app writes them
