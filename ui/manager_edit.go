@@ -70,13 +70,25 @@ type ManagerForm struct {
 	Dialog                       *formDialog
 }
 
+// hireLevels are the levels the new-manager form offers: those HQ lets a
+// showroom give (kaohe.Levels.HireLevels), the policy's level 1 until the
+// list has been read.
+func (m *ManagersScreen) hireLevels() []kaohe.Level {
+	if len(m.hire) == 0 {
+		return []kaohe.Level{kaohe.Level1}
+	}
+	return m.hire
+}
+
 // EditDialog opens the form for a new manager (nil) or an existing one.
 func (m *ManagersScreen) EditDialog(existing *kaohe.ManagerLevel) *ManagerForm {
 	f := &ManagerForm{
 		No: newField(), Name: newField(), Phone: newField(), Hired: newField(), Note: newMultiField(),
 		Gender:    newSelectOf([]kaohe.Gender{kaohe.GenderMale, kaohe.GenderFemale}, func(g kaohe.Gender) string { return T("gender." + string(g)) }, nil),
 		Education: newSelectOf(kaohe.Educations(), func(e kaohe.Education) string { return Tr(e.Name()) }, nil),
-		Level:     newSelectOf([]kaohe.Level{kaohe.Level1, kaohe.Level2, kaohe.Level3}, LevelName, nil),
+		// Only a level HQ accepts for a new hire (level 1 unless HQ's
+		// reference data says more); every later level is HQ's decision.
+		Level: newSelectOf(m.hireLevels(), LevelName, nil),
 	}
 	f.Hired.SetPlaceHolder(T("hint.date"))
 	f.Note.SetMinRowsVisible(2)
@@ -90,7 +102,7 @@ func (m *ManagersScreen) EditDialog(existing *kaohe.ManagerLevel) *ManagerForm {
 	}
 	title := T("managers.add")
 	if existing == nil {
-		f.Level.Set(kaohe.Level1)
+		f.Level.SetSelectedIndex(0)
 		items = append(items, &widget.FormItem{Text: T("col.level"), Widget: f.Level, HintText: T("managers.level_hint")})
 	} else {
 		title = T("managers.edit") + " " + managerLabel(*existing)

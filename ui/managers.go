@@ -71,6 +71,7 @@ type ManagersScreen struct {
 	// profiling: a profile is being read (ShowProfile).
 	profiling bool
 	rooms     func(map[string]string) // HQ mode: hears the showrooms' names with each read
+	hire      []kaohe.Level           // the levels HQ lets the showroom give a new hire (read with the list)
 	cols      []managerColumn
 	all       []managerRow         // everyone read, in the chosen order
 	rows      []kaohe.ManagerLevel // shown: all, filtered
@@ -201,9 +202,15 @@ func (m *ManagersScreen) Reload() {
 	type read struct {
 		rows  []kaohe.ManagerLevel
 		rooms map[string]string
+		hire  []kaohe.Level
 	}
 	e, withRooms := m.ld.e, m.rooms != nil
 	load(m.ld, func(ctx context.Context) (r read, err error) {
+		ls, err := e.svc.Levels(ctx)
+		if err != nil {
+			return r, err
+		}
+		r.hire = ls.HireLevels()
 		if withRooms {
 			srs, err := e.svc.Showrooms(ctx)
 			if err != nil {
@@ -219,6 +226,9 @@ func (m *ManagersScreen) Reload() {
 	}, func(r read, err error) {
 		if withRooms && err == nil {
 			m.rooms(r.rooms)
+		}
+		if err == nil {
+			m.hire = r.hire
 		}
 		m.loaded(r.rows, err)
 	})

@@ -104,6 +104,22 @@ func TestDashboard(t *testing.T) {
 	}
 }
 
+// TestNewManagerOffersOnlyHireLevels: the new-manager form offers only the
+// levels HQ accepts as a new hire's first level (the policy's level 1);
+// level 2 and 3 are HQ's decisions and are not offered.
+func TestNewManagerOffersOnlyHireLevels(t *testing.T) {
+	w, _, _ := demoWindow(t)
+	open(w, "nav.managers")
+	f := w.Managers.EditDialog(nil)
+	if got, want := f.Level.values, []kaohe.Level{kaohe.Level1}; len(got) != 1 || got[0] != want[0] {
+		t.Errorf("the new-manager form offers levels %v; want %v", got, want)
+	}
+	if l, ok := f.Level.Value(); !ok || l != kaohe.Level1 {
+		t.Errorf("the form starts at level %v (%v); want level 1", l, ok)
+	}
+	f.Dialog.d.Hide()
+}
+
 func TestManagersAddEditLeaveDelete(t *testing.T) {
 	w, svc, _ := demoWindow(t)
 	w.Tabs.SelectIndex(1)

@@ -35,9 +35,22 @@ func CheckHireLevel(levels Levels, history []LevelChange, c LevelChange) error {
 	return levels.CheckHire(c.To)
 }
 
-// CheckHire checks that a showroom may give a new hire level l.
+// HireLevels are the levels a showroom may give a new hire (CheckHire), in
+// order: what the window offers.
+func (ls Levels) HireLevels() []Level {
+	var out []Level
+	for _, li := range ls {
+		if ls.CheckHire(li.Level) == nil {
+			out = append(out, li.Level)
+		}
+	}
+	return out
+}
+
+// CheckHire checks that a showroom may give a new hire level l: one HQ
+// marks for hiring, and in use (a disabled level is given to nobody).
 func (ls Levels) CheckHire(l Level) error {
-	li, err := ls.Get(l)
+	li, err := ls.Enabled(l)
 	if err != nil {
 		return err
 	}

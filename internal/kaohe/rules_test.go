@@ -792,3 +792,23 @@ func TestParseDateStoredFormAsTyped(t *testing.T) {
 		}
 	}
 }
+
+// The levels a showroom may give a new hire are the ones CheckHire lets
+// through: the policy's level 1, and any other HQ's reference data opens
+// (enabled and marked for hiring).
+func TestHireLevels(t *testing.T) {
+	ls := DefaultLevels()
+	if got := ls.HireLevels(); len(got) != 1 || got[0] != Level1 {
+		t.Errorf("policy hire levels = %v; want [1]", got)
+	}
+	ls[1].HireLevel = true // HQ lets showrooms hire at level 2
+	ls[3].HireLevel = true // and at level 4, which is not enabled
+	if got := ls.HireLevels(); len(got) != 2 || got[0] != Level1 || got[1] != Level2 {
+		t.Errorf("hire levels = %v; want [1 2]", got)
+	}
+	for _, l := range ls.HireLevels() {
+		if ls.CheckHire(l) != nil {
+			t.Errorf("level %d offered but refused", l)
+		}
+	}
+}
