@@ -36,6 +36,9 @@ func syncText(st kaohe.SyncStatus) string {
 		T("sync.hq", "URL", st.HQ), T("sync.state", "State", state), T("sync.last", "When", last),
 		T("sync.pending", "Pending", st.Pending, "Refused", st.Refused),
 	}
+	if st.Waiting > 0 {
+		lines = append(lines, T("sync.waiting", "Count", st.Waiting, "Reason", i18n.Refusal(Language(), st.WaitingFor)))
+	}
 	if st.LastError != nil {
 		lines = append(lines, T("sync.error", "Error", ErrorText(st.LastError)))
 	}

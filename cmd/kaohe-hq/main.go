@@ -74,6 +74,8 @@ func (e *env) program() *cli.Program {
 			{Name: "showroom list", Summary: "列出展厅 / list showrooms", Setup: e.cmdShowroomList},
 			{Name: "showroom revoke", Args: "--code CODE", Summary: "吊销展厅凭据 / revoke a showroom's credential", Setup: e.cmdShowroomRevoke},
 			{Name: "showroom reissue", Args: "--code CODE [--keep]", Summary: "重新发放注册码（吊销旧凭据；--keep 保留，供另一台电脑注册）/ a fresh code (revokes the old credential; --keep keeps it, for another install)", Setup: e.cmdShowroomReissue},
+			{Name: "period add", Args: "--year YYYY [--to YYYY] [--kind half|quarter|month|year [--index N]]", Summary: "发布考核期（往年的也可以；展厅等待中的考核随后上传）/ publish assessment periods, of earlier years too", Setup: e.cmdPeriodAdd},
+			{Name: "period list", Summary: "列出总部发布的考核期 / list the assessment periods HQ publishes", Setup: e.cmdPeriodList},
 			{Name: "hq-user add", Args: "--name NAME", Summary: "添加总部用户（评审小组）/ add an HQ user (review group)", Setup: e.cmdHQUserAdd},
 			{Name: "hq-user list", Summary: "列出总部用户 / list HQ users", Setup: e.cmdHQUserList},
 			{Name: "hq-user revoke", Args: "--name NAME", Summary: "吊销总部用户 / revoke an HQ user", Setup: e.cmdHQUserRevoke},

@@ -99,6 +99,10 @@ func (e *env) cmdSync(fs *flag.FlagSet) cli.Run {
 		if err == nil {
 			fmt.Fprintf(e.stdout, "同步完成：待发送 %d 条，被总部拒绝 %d 条。\n", st.Pending, st.Refused)
 		}
+		if st.Waiting > 0 {
+			lang := ui.Language()
+			fmt.Fprintln(e.stdout, i18n.Text(lang, "sync.waiting", map[string]any{"Count": st.Waiting, "Reason": i18n.Refusal(lang, st.WaitingFor)}))
+		}
 		e.sayUpdate(st)
 		return err
 	}

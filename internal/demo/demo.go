@@ -50,15 +50,7 @@ const actor = "演示数据"
 // Seed fills an empty database with the demo showroom. It refuses a
 // database that already has managers, so it never mixes with real data.
 func Seed(ctx context.Context, s *store.Store, o Options) (Summary, error) {
-	if o.Seed == 0 {
-		o.Seed = 20061016
-	}
-	if o.Managers <= 0 {
-		o.Managers = 20
-	}
-	if o.Years <= 0 {
-		o.Years = 2
-	}
+	o = o.withDefaults()
 	if o.Today.IsZero() {
 		return Summary{}, fmt.Errorf("demo: Today is required")
 	}
@@ -103,6 +95,38 @@ func Seed(ctx context.Context, s *store.Store, o Options) (Summary, error) {
 		return g.sum, fmt.Errorf("demo accounts: %w", err)
 	}
 	return g.sum, nil
+}
+
+// withDefaults fills in the standard demo's options where o has none.
+func (o Options) withDefaults() Options {
+	if o.Seed == 0 {
+		o.Seed = 20061016
+	}
+	if o.Managers <= 0 {
+		o.Managers = 20
+	}
+	if o.Years <= 0 {
+		o.Years = 2
+	}
+	return o
+}
+
+// Periods are the assessment periods the demo assesses (半年一考评): the
+// half-years of its years (o.Years, ending with Today's) that have begun by
+// Today. HQ's demo publishes the same ones (SeedHQ), so the demo's oldest
+// assessments have their period at HQ whatever years it was made with.
+func Periods(o Options) []kaohe.Period {
+	o = o.withDefaults()
+	var out []kaohe.Period
+	for y := o.Today.Year - o.Years + 1; y <= o.Today.Year; y++ {
+		for h := 1; h <= 2; h++ {
+			p, err := kaohe.StandardPeriod(kaohe.PeriodHalf, y, h)
+			if err == nil && !p.Start.After(o.Today) {
+				out = append(out, p)
+			}
+		}
+	}
+	return out
 }
 
 // ReviewGroup is the demo's review group: the policy's roles
@@ -235,20 +259,11 @@ func (g *gen) reference(ctx context.Context) error {
 			g.members = append(g.members, m.Name+"（"+m.Title+"）")
 		}
 		// Half-year periods (半年一考评) up to the current one.
-		for y := g.firstYear(); y <= g.o.Today.Year; y++ {
-			for h := 1; h <= 2; h++ {
-				p, err := kaohe.StandardPeriod(kaohe.PeriodHalf, y, h)
-				if err != nil {
-					return err
-				}
-				if p.Start.After(g.o.Today) {
-					continue
-				}
-				if err := tx.PutPeriod(p); err != nil {
-					return err
-				}
-				g.periods = append(g.periods, p)
+		for _, p := range Periods(g.o) {
+			if err := tx.PutPeriod(p); err != nil {
+				return err
 			}
+			g.periods = append(g.periods, p)
 		}
 		g.sum.Periods = len(g.periods)
 		return nil

@@ -65,6 +65,11 @@ func SeedHQ(ctx context.Context, h *hq.Store, o Options) (HQSummary, error) {
 	if out.Summary, err = Seed(ctx, room, o); err != nil {
 		return out, err
 	}
+	// HQ publishes the periods the demo assesses, those of years before its
+	// own first start too: the story's oldest assessments come in with it.
+	if _, err := h.PublishPeriods(ctx, Periods(o)); err != nil {
+		return out, err
+	}
 	sr, code, err := h.AddShowroom(ctx, HQShowroomCode, HQShowroomName, HQShowroomRegion)
 	if err != nil {
 		return out, err

@@ -272,7 +272,10 @@ func acceptAssessment(in Incoming, a, prior *Assessment) error {
 	p, ok, err := in.Ledger.Period(a.PeriodID)
 	if err != nil || !ok {
 		if err == nil {
-			err = Errorf(EINVALID, "err.missing_reference", "Entity", EntPeriod, "ID", a.PeriodID).OnField("period_id")
+			// HQ has not published the period (yet): a real showroom's
+			// assessments of years before it enrolled, or before HQ set up
+			// its periods, wait for it instead of being refused for good.
+			err = Errorf(EAWAIT, "err.period_unpublished", "Period", a.PeriodID)
 		}
 		return err
 	}

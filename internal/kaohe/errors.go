@@ -18,7 +18,17 @@ const (
 	ECONFLICT     = "conflict"     // the change contradicts the current state
 	EUNAUTHORIZED = "unauthorized" // the caller may not do this
 	EINTERNAL     = "internal"     // a fault of ours, not of the input
+	// EAWAIT answers a change HQ cannot judge yet: it names reference data
+	// HQ publishes (an assessment period) that HQ has not published. HQ
+	// stores nothing of it; its sender keeps it waiting, unsent, and sends
+	// it again until HQ publishes what it names (Waits).
+	EAWAIT = "awaiting_hq"
 )
+
+// Waits reports whether a refusal's code (HQ's answer to one change) means
+// the change waits for HQ's reference data rather than being refused: the
+// sender keeps it and sends it again.
+func Waits(code string) bool { return code == EAWAIT }
 
 // Error is a domain error. Key names a translation ("err.report_too_short")
 // and Args fill its template, so each edge shows it in the user's language.

@@ -129,3 +129,29 @@ func StandardPeriod(kind PeriodKind, year, index int) (Period, error) {
 		End:   D(year, monthOf(to), DaysIn(year, monthOf(to))),
 	}, nil
 }
+
+// PeriodsOf are a year's standard periods of one kind, in order: its
+// months, quarters, half-years or the year itself; with kind "" the
+// year's StandardPeriods. HQ publishes them, for years before it started
+// too.
+func PeriodsOf(year int, kind PeriodKind) ([]Period, error) {
+	if year < 2000 || year > 2100 {
+		return nil, Errorf(EINVALID, "err.bad_year", "Value", year).OnField("year")
+	}
+	n := map[PeriodKind]int{PeriodMonth: 12, PeriodQuarter: 4, PeriodHalf: 2, PeriodYear: 1}[kind]
+	switch {
+	case kind == "":
+		return StandardPeriods(year), nil
+	case n == 0:
+		return nil, Errorf(EINVALID, "err.bad_period_kind", "Value", string(kind)).OnField("kind")
+	}
+	out := make([]Period, 0, n)
+	for i := 1; i <= n; i++ {
+		p, err := StandardPeriod(kind, year, i)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, p)
+	}
+	return out, nil
+}

@@ -140,15 +140,21 @@ type ImportPreview struct {
 
 // SyncStatus is what the window shows of the sync with HQ.
 type SyncStatus struct {
-	Enrolled  bool
-	HQ        string // the server's address
-	Online    bool
-	Running   bool
-	LastSync  time.Time // the last complete sync
-	Pending   int       // local changes not yet at HQ
-	Refused   int       // changes HQ refused (their reasons are kept)
-	LastError error
-	Update    string // a newer version HQ published, fetched and verified, ready to install
+	Enrolled bool
+	HQ       string // the server's address
+	Online   bool
+	Running  bool
+	LastSync time.Time // the last complete sync
+	Pending  int       // local changes not yet at HQ
+	Refused  int       // changes HQ refused (their reasons are kept)
+	// Waiting counts the pending changes HQ cannot take in until it
+	// publishes the reference data they name (an assessment period):
+	// kept here and sent again (kaohe.Waits); WaitingFor is HQ's reason
+	// for the latest, as its message (i18n.Refusal says it).
+	Waiting    int
+	WaitingFor string
+	LastError  error
+	Update     string // a newer version HQ published, fetched and verified, ready to install
 	// UpdateError is why the last build HQ offered was refused (a
 	// tampered file, one missing beside a bundle), or nil.
 	UpdateError error

@@ -58,6 +58,11 @@ type Outcome struct {
 	// knows it, 0 when not: an applied change is then found by its
 	// primary key instead of its id's index, in the order sent.
 	Seq int64
+	// Waiting is HQ's reason for a change it cannot judge until it
+	// publishes the reference data the change names (kaohe.Waits): the
+	// change stays unsent, to be sent again, and the reason is kept for the
+	// user.
+	Waiting string
 }
 
 // MarkPushed records HQ's answers for pushed changes: applied ones leave the
@@ -99,6 +104,12 @@ func (tx *Tx) markPushed(outcomes []Outcome) error {
 	var applied []Outcome
 	rolled := false
 	for _, o := range outcomes {
+		if o.Waiting != "" && o.Refused == "" {
+			if _, err := tx.exec(`UPDATE outbox SET waiting = ? WHERE change_id = ? AND sent_at IS NULL AND refused IS NULL`, o.Waiting, o.ChangeID); err != nil {
+				return err
+			}
+			continue
+		}
 		if o.Refused == "" {
 			applied = append(applied, o)
 			continue
@@ -227,6 +238,26 @@ func (s *Store) Refused(ctx context.Context) ([]Change, error) {
 // sqlRefused reads the refused changes through the partial index
 // outbox_refused: the outbox holds every unsent change too.
 const sqlRefused = `SELECT seq, change_id, entity, row_id, op, payload, created_at, refused FROM outbox WHERE refused IS NOT NULL ORDER BY seq DESC`
+
+// Waiting returns the changes that wait, unsent, for reference data HQ has
+// not published (Outcome.Waiting), newest first, with HQ's reason in
+// Refused; and how many they are. Each goes again with every sync until HQ
+// takes it in.
+func (s *Store) Waiting(ctx context.Context, limit int) ([]Change, int, error) {
+	var n int
+	if err := s.r.QueryRowContext(ctx, `SELECT count(*) FROM outbox WHERE waiting IS NOT NULL AND sent_at IS NULL AND refused IS NULL`).Scan(&n); err != nil || n == 0 {
+		return nil, n, err
+	}
+	out, err := queryAll(ctx, s.r, func(sc scanner) (Change, error) {
+		var c Change
+		var p string
+		err := sc.Scan(&c.Seq, &c.ID, &c.Entity, &c.RowID, &c.Op, &p, &c.Created, &c.Refused)
+		c.Payload = json.RawMessage(p)
+		return c, err
+	}, `SELECT seq, change_id, entity, row_id, op, payload, created_at, waiting FROM outbox
+		WHERE waiting IS NOT NULL AND sent_at IS NULL AND refused IS NULL ORDER BY seq DESC LIMIT ?`, limit)
+	return out, n, err
+}
 
 // PullCursor returns how far this database has applied HQ's changes.
 func (s *Store) PullCursor(ctx context.Context) (int64, error) {

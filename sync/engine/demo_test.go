@@ -1,6 +1,7 @@
 package engine
 
 import (
+	"fmt"
 	"path/filepath"
 	"testing"
 
@@ -13,10 +14,19 @@ import (
 // apart with the same options, then the showroom enrolled with HQ's code and
 // synced: every application is in the same state at both ends, every
 // manager at the same level, nothing is refused on either side, and the
-// showroom's certificate is HQ's and checks as genuine at HQ.
+// showroom's certificate is HQ's and checks as genuine at HQ. With three
+// years too: HQ's demo publishes the periods of the showroom's oldest
+// assessments, although a new HQ publishes only this year's and last
+// year's halves.
 func TestDemoTellsOneStoryAtBothEnds(t *testing.T) {
+	for _, years := range []int{2, 3} {
+		t.Run(fmt.Sprintf("%d years", years), func(t *testing.T) { demoStory(t, years) })
+	}
+}
+
+func demoStory(t *testing.T, years int) {
 	h := newHQ(t)
-	o := demo.Options{Today: kaohe.D(2026, 11, 27)}
+	o := demo.Options{Today: kaohe.D(2026, 11, 27), Years: years}
 	sum, err := demo.SeedHQ(ctx, h.store, o)
 	if err != nil {
 		t.Fatal(err)
@@ -63,6 +73,14 @@ func TestDemoTellsOneStoryAtBothEnds(t *testing.T) {
 	}
 	if n, _ := s.PendingRemote(ctx); n != 0 {
 		t.Errorf("%d of HQ's changes wait unapplied at the showroom", n)
+	}
+	stats, _ := h.store.Stats(ctx)
+	if got, want := localCounts(t, s), stats[demo.HQShowroomCode]; got["assessments"] != want["assessments"] || want["assessments"] == 0 {
+		t.Errorf("assessments: showroom %d, HQ %d", got["assessments"], want["assessments"])
+	}
+	oldest := fmt.Sprintf("%d-H1", o.Today.Year-years+1)
+	if as, _ := s.Assessments(ctx, store.AssessmentFilter{PeriodID: oldest}); len(as) == 0 {
+		t.Errorf("the demo has no assessment of its oldest period %s", oldest)
 	}
 
 	apps, err := s.Applications(ctx, "")

@@ -133,6 +133,9 @@ func (e *Engine) Status(ctx context.Context) kaohe.SyncStatus {
 	if r, err := e.Store.Refused(ctx); err == nil {
 		st.Refused = len(r)
 	}
+	if w, n, err := e.Store.Waiting(ctx, 1); err == nil && n > 0 {
+		st.Waiting, st.WaitingFor = n, w[0].Refused
+	}
 	if st.LastSync.IsZero() {
 		if v, _ := e.Store.Meta(ctx, store.MetaLastSync); v != "" {
 			st.LastSync, _ = time.Parse(time.RFC3339, v)
@@ -229,6 +232,24 @@ func (e *Engine) sync(ctx context.Context, applied kinds) error {
 	if err := e.push(ctx, &p, progress); err != nil {
 		return err
 	}
+	if err := e.pull(ctx, applied, &p, progress); err != nil {
+		return err
+	}
+	// Changes that waited for reference data HQ had not published go again
+	// when this pull brought some (HQ published the period since): they are
+	// taken in by this sync, not the next one.
+	if applied[kaohe.EntPeriod] {
+		if _, n, err := e.Store.Waiting(ctx, 0); err != nil || n == 0 {
+			return err
+		}
+		return e.push(ctx, &p, progress)
+	}
+	return nil
+}
+
+// pull applies everything HQ has for this database after its cursor, then
+// tries the pulled changes still waiting again.
+func (e *Engine) pull(ctx context.Context, applied kinds, p *kaohe.SyncProgress, progress func(kaohe.SyncProgress)) error {
 	for {
 		cursor, err := e.Store.PullCursor(ctx)
 		if err != nil {
@@ -248,7 +269,7 @@ func (e *Engine) sync(ctx context.Context, applied kinds) error {
 			}
 			applied.add(changes)
 			p.Received += len(changes)
-			progress(p)
+			progress(*p)
 		}
 		if !resp.More {
 			// Pulled changes still waiting are tried again even when nothing
@@ -483,7 +504,10 @@ func (e *Engine) push(ctx context.Context, p *kaohe.SyncProgress, progress func(
 		}
 		for i, r := range a.results {
 			o := store.Outcome{ChangeID: r.ID, Seq: f.batch[i].Seq}
-			if r.Status == protocol.Refused {
+			switch {
+			case r.Status == protocol.Refused && kaohe.Waits(r.Code):
+				o.Waiting = r.Message // kept, and sent again
+			case r.Status == protocol.Refused:
 				o.Refused = r.Message
 			}
 			answered = append(answered, o)

@@ -357,7 +357,7 @@ func TestDishonestShowroom(t *testing.T) {
 		{"an assessment of oneself, the name spaced", kaohe.EntAssessment, A, "as3", js(assess("as3", "mA1", "张 喆")), kaohe.EUNAUTHORIZED},
 		{"an assessment of B's manager", kaohe.EntAssessment, A, "as4", js(assess("as4", "mB1", "展厅经理")), kaohe.EUNAUTHORIZED},
 		{"a submitted assessment edited", kaohe.EntAssessment, A, "asA", mutate(w.asA, map[string]any{"comment": "改过"}), kaohe.ECONFLICT},
-		{"an assessment in a missing period", kaohe.EntAssessment, A, "as5", mutate(assess("as5", "mA1", "展厅经理"), map[string]any{"period_id": "1999-H1"}), kaohe.EINVALID},
+		{"an assessment in a missing period", kaohe.EntAssessment, A, "as5", mutate(assess("as5", "mA1", "展厅经理"), map[string]any{"period_id": "1999-H1"}), kaohe.EAWAIT}, // stored nowhere; the sender keeps it until HQ publishes the period
 		{"an assessment of the current month submitted", kaohe.EntAssessment, A, "as6", mutate(assess("as6", "mA1", "展厅经理"), map[string]any{"period_id": "2026-M12", "status": "submitted", "submitted_on": kaohe.D(2026, 12, 1)}), kaohe.EINVALID},
 		{"an assessment of the current half-year submitted, dated after it ends", kaohe.EntAssessment, A, "as6", mutate(assess("as6", "mA1", "展厅经理"), map[string]any{"period_id": "2026-H2", "status": "submitted", "submitted_on": kaohe.D(2027, 1, 5)}), kaohe.EINVALID},
 		{"an assessment of a month submitted before it ended", kaohe.EntAssessment, A, "as6", mutate(assess("as6", "mA1", "展厅经理"), map[string]any{"period_id": "2026-M11", "status": "submitted", "submitted_on": kaohe.D(2026, 11, 30)}), kaohe.EINVALID},
@@ -395,6 +395,7 @@ func TestDishonestShowroom(t *testing.T) {
 	// For these the rule refusing them is named too: a payload that fails to
 	// decode would be refused with the same code for another reason.
 	wantKey := map[string]string{
+		"an assessment in a missing period":                                     "err.period_unpublished",
 		"an assessment of the current month submitted":                          "err.period_not_ended",
 		"an assessment of the current half-year submitted, dated after it ends": "err.date_in_future",
 		"an assessment of a month submitted before it ended":                    "err.period_not_ended",

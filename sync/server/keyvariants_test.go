@@ -55,7 +55,7 @@ func TestKeyVariantsAtHQ(t *testing.T) {
 	}
 	lower := w.draftA
 	lower.ID, lower.PeriodID = "draftLower", strings.ToLower(w.draftA.PeriodID)
-	refused(A, w.change(kaohe.EntAssessment, lower), kaohe.EINVALID, "err.missing_reference")
+	refused(A, w.change(kaohe.EntAssessment, lower), kaohe.EAWAIT, "err.period_unpublished") // no period HQ publishes
 	if after := w.stored(); after != before {
 		t.Errorf("refused variants changed HQ:\n%s\nwant\n%s", after, before)
 	}

@@ -3,7 +3,9 @@ package hq
 import (
 	"context"
 	"encoding/json"
+	"slices"
 	"strconv"
+	"strings"
 
 	"github.com/google/uuid"
 
@@ -91,4 +93,89 @@ func (s *Store) PublicURL(ctx context.Context) (string, error) {
 		return err
 	})
 	return out, err
+}
+
+// PeriodState is an assessment period HQ holds, and whether HQ retired it.
+type PeriodState struct {
+	kaohe.Period
+	Retired bool
+}
+
+// Periods lists the assessment periods HQ holds, retired ones too, by start
+// date, then kind and id.
+func (s *Store) Periods(ctx context.Context) ([]PeriodState, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT payload, deleted FROM rows WHERE entity = ?`, kaohe.EntPeriod)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []PeriodState
+	for rows.Next() {
+		var p string
+		var ps PeriodState
+		if err := rows.Scan(&p, &ps.Retired); err != nil {
+			return nil, err
+		}
+		if err := json.Unmarshal([]byte(p), &ps.Period); err != nil {
+			return nil, err
+		}
+		out = append(out, ps)
+	}
+	slices.SortFunc(out, func(a, b PeriodState) int {
+		if c := a.Start.Compare(b.Start); c != 0 {
+			return c
+		}
+		return strings.Compare(string(a.Kind)+a.ID, string(b.Kind)+b.ID)
+	})
+	return out, rows.Err()
+}
+
+// PublishPeriods publishes assessment periods to every showroom as HQ's
+// reference data, periods of years before this HQ started too: a
+// showroom's assessments of them, which waited (kaohe.EAWAIT), then come
+// in at its next sync. They go through HQ's one accepting path (Push, as
+// HQ's administrator), so the period's rule is the one every change meets.
+// A period HQ holds already is left as it is, a retired one too; added
+// are the ones published now.
+func (s *Store) PublishPeriods(ctx context.Context, ps []kaohe.Period) (added []kaohe.Period, err error) {
+	held, err := s.Periods(ctx)
+	if err != nil {
+		return nil, err
+	}
+	have := map[string]bool{}
+	for _, p := range held {
+		have[p.ID] = true
+	}
+	var changes []protocol.Change
+	var fresh []kaohe.Period
+	for _, p := range ps {
+		if err := p.Validate(); err != nil {
+			return nil, err
+		}
+		if have[p.ID] {
+			continue
+		}
+		have[p.ID] = true
+		payload, err := json.Marshal(p)
+		if err != nil {
+			return nil, err
+		}
+		changes = append(changes, protocol.Change{ID: uuid.Must(uuid.NewV7()).String(), Entity: kaohe.EntPeriod, RowID: p.ID, Op: "upsert",
+			Payload: payload, At: s.stamp()})
+		fresh = append(fresh, p)
+	}
+	if len(changes) == 0 {
+		return nil, nil
+	}
+	res, err := s.Push(ctx, Credential{ID: "admin", Kind: KindHQ, Name: "admin"}, changes)
+	if err != nil {
+		return nil, err
+	}
+	for i, r := range res {
+		if r.Status == protocol.Refused {
+			return added, kaohe.Errorf(r.Code, "err.hq_refused", "Status", fresh[i].ID, "Detail", r.Message)
+		}
+		added = append(added, fresh[i])
+	}
+	return added, nil
 }
