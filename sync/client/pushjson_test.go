@@ -2,7 +2,9 @@ package client
 
 import (
 	"bytes"
+	"compress/gzip"
 	"encoding/json"
+	"io"
 	"math/rand/v2"
 	"testing"
 
@@ -73,6 +75,30 @@ func TestMarshalPushIsEncodingJSON(t *testing.T) {
 		}
 		if !bytes.Equal(got, want) {
 			t.Fatalf("request %d:\n got %s\nwant %s", i, got, want)
+		}
+	}
+}
+
+// TestEncodedPushIsPlainGzip: what the client sends is gzip as the standard
+// library reads it (an HQ of an older build inflates it with compress/gzip),
+// holding exactly the request's JSON; the writers it reuses start clean.
+func TestEncodedPushIsPlainGzip(t *testing.T) {
+	for i, req := range []protocol.PushRequest{benchReq(), {Version: protocol.Version, Replica: "r"}, benchReq()} {
+		body, err := EncodePush(req.Replica, req.After, req.Changes)
+		if err != nil {
+			t.Fatal(err)
+		}
+		zr, err := gzip.NewReader(bytes.NewReader(body.gz))
+		if err != nil {
+			t.Fatalf("request %d: %v", i, err)
+		}
+		got, err := io.ReadAll(zr)
+		if err != nil {
+			t.Fatalf("request %d: %v", i, err)
+		}
+		want, _ := json.Marshal(protocol.PushRequest{Version: protocol.Version, Replica: req.Replica, After: req.After, Changes: req.Changes})
+		if !bytes.Equal(got, want) {
+			t.Fatalf("request %d: inflated %d bytes, not the request's %d", i, len(got), len(want))
 		}
 	}
 }
