@@ -29,6 +29,9 @@ func DecodeStrict(data []byte, v any) error {
 	if err := CheckJSON(data); err != nil {
 		return err
 	}
+	if fastDecode(data, v) {
+		return nil
+	}
 	dec := json.NewDecoder(bytes.NewReader(data))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(v); err != nil {

@@ -1,0 +1,353 @@
+package kaohe
+
+import (
+	"bytes"
+	"encoding"
+	"encoding/json"
+	"reflect"
+	"strconv"
+	"strings"
+	"sync"
+)
+
+// fastDecode is DecodeStrict's quick way for the common payload: an object
+// of a flat struct's fields spelt exactly as tagged, holding plain strings
+// (no escapes), numbers, booleans or null. It decodes what CheckJSON has
+// passed and returns true only when its result is the one encoding/json
+// (with unknown fields disallowed) gives; anything else — a key spelt
+// otherwise or unknown, an escape, a number the field cannot hold, a
+// nested value, a field type with its own decoding — returns false with v
+// set back to zero, and DecodeStrict decodes it with encoding/json as
+// before, which decides and words every refusal. Most of a sync's
+// payloads (actuals, attendance) take this way: encoding/json spent about
+// four times as long on them, on HQ's path of every change.
+func fastDecode(data []byte, v any) bool {
+	if fastDecodeOff {
+		return false
+	}
+	rv := reflect.ValueOf(v)
+	if rv.Kind() != reflect.Pointer || rv.IsNil() || rv.Elem().Kind() != reflect.Struct {
+		return false
+	}
+	st := rv.Elem()
+	p := planOf(st.Type())
+	if p == nil {
+		return false
+	}
+	if !p.decode(data, st) {
+		st.SetZero()
+		return false
+	}
+	return true
+}
+
+// fastDecodeOff turns the quick way off (tests compare both ways).
+var fastDecodeOff bool
+
+type fastKind uint8
+
+const (
+	fastString fastKind = iota + 1
+	fastInt
+	fastFloat
+	fastBool
+)
+
+type fastField struct {
+	name  string
+	index int
+	kind  fastKind
+	ptr   bool // a pointer to the kind: null sets it nil, a value allocates
+}
+
+type fastPlan struct {
+	fields []fastField
+}
+
+var fastPlans sync.Map // reflect.Type -> *fastPlan (nil: not eligible)
+
+var (
+	jsonUnmarshaler = reflect.TypeFor[json.Unmarshaler]()
+	textUnmarshaler = reflect.TypeFor[encoding.TextUnmarshaler]()
+)
+
+// planOf returns how to decode struct type t quickly, or nil when any of
+// its fields is beyond the quick way.
+func planOf(t reflect.Type) *fastPlan {
+	if p, ok := fastPlans.Load(t); ok {
+		return p.(*fastPlan)
+	}
+	p := makePlan(t)
+	fastPlans.Store(t, p)
+	return p
+}
+
+func makePlan(t reflect.Type) *fastPlan {
+	if decodesItself(t) {
+		return nil
+	}
+	p := &fastPlan{}
+	seen := map[string]bool{}
+	for i := range t.NumField() {
+		f := t.Field(i)
+		if f.Anonymous {
+			return nil // embedded: encoding/json's promotion rules
+		}
+		tag := f.Tag.Get("json")
+		if tag == "-" {
+			continue
+		}
+		if !f.IsExported() {
+			if tag != "" {
+				return nil
+			}
+			continue
+		}
+		name, opts, _ := strings.Cut(tag, ",")
+		for _, o := range strings.Split(opts, ",") {
+			if o == "string" {
+				return nil
+			}
+		}
+		if name == "" {
+			name = f.Name
+		}
+		folded := strings.ToLower(name)
+		if !plainName(name) || seen[folded] {
+			return nil // an unusual name, or names one fold apart: encoding/json's rules
+		}
+		seen[folded] = true
+		ff := fastField{name: name, index: i}
+		ft := f.Type
+		if ft.Kind() == reflect.Pointer {
+			ff.ptr, ft = true, ft.Elem()
+		}
+		if decodesItself(ft) {
+			return nil
+		}
+		switch ft.Kind() {
+		case reflect.String:
+			ff.kind = fastString
+		case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
+			ff.kind = fastInt
+		case reflect.Float64:
+			ff.kind = fastFloat
+		case reflect.Bool:
+			ff.kind = fastBool
+		default:
+			return nil
+		}
+		p.fields = append(p.fields, ff)
+	}
+	return p
+}
+
+// decodesItself: a type encoding/json hands the value to (its own
+// UnmarshalJSON or, for strings, UnmarshalText).
+func decodesItself(t reflect.Type) bool {
+	pt := reflect.PointerTo(t)
+	return t.Implements(jsonUnmarshaler) || pt.Implements(jsonUnmarshaler) ||
+		t.Implements(textUnmarshaler) || pt.Implements(textUnmarshaler)
+}
+
+// plainName: ASCII letters, digits and _ only, so that a key compared
+// byte by byte is the field's name exactly.
+func plainName(s string) bool {
+	if s == "" {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if !(c == '_' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9') {
+			return false
+		}
+	}
+	return true
+}
+
+// decode fills st from data, or returns false (st then partly filled).
+func (p *fastPlan) decode(data []byte, st reflect.Value) bool {
+	d := fastScan{data: data}
+	d.space()
+	if !d.byte('{') {
+		return false
+	}
+	d.space()
+	if d.byte('}') {
+		d.space()
+		return d.i == len(d.data)
+	}
+	for {
+		d.space()
+		key, ok := d.plainString()
+		if !ok {
+			return false
+		}
+		var f *fastField
+		for i := range p.fields {
+			if p.fields[i].name == string(key) { // no allocation
+				f = &p.fields[i]
+				break
+			}
+		}
+		if f == nil {
+			return false // spelt otherwise, or unknown: encoding/json says which
+		}
+		d.space()
+		if !d.byte(':') {
+			return false
+		}
+		d.space()
+		if !d.value(f, st.Field(f.index)) {
+			return false
+		}
+		d.space()
+		if d.byte(',') {
+			continue
+		}
+		if !d.byte('}') {
+			return false
+		}
+		d.space()
+		return d.i == len(d.data)
+	}
+}
+
+type fastScan struct {
+	data []byte
+	i    int
+}
+
+func (d *fastScan) space() {
+	for d.i < len(d.data) {
+		switch d.data[d.i] {
+		case ' ', '\t', '\n', '\r':
+			d.i++
+		default:
+			return
+		}
+	}
+}
+
+func (d *fastScan) byte(c byte) bool {
+	if d.i < len(d.data) && d.data[d.i] == c {
+		d.i++
+		return true
+	}
+	return false
+}
+
+// plainString reads a string without escapes (its bytes are its text:
+// CheckJSON has refused control characters, invalid UTF-8 and bidi
+// overrides in it); false for any other value. An escaped quote ends the
+// search early, but then the bytes before it hold the backslash.
+func (d *fastScan) plainString() ([]byte, bool) {
+	if !d.byte('"') {
+		return nil, false
+	}
+	n := bytes.IndexByte(d.data[d.i:], '"')
+	if n < 0 {
+		return nil, false
+	}
+	s := d.data[d.i : d.i+n]
+	if bytes.IndexByte(s, '\\') >= 0 {
+		return nil, false
+	}
+	d.i += n + 1
+	return s, true
+}
+
+// literal reads a number, true, false or null as its bytes.
+func (d *fastScan) literal() []byte {
+	start := d.i
+	for d.i < len(d.data) {
+		c := d.data[d.i]
+		if c == '-' || c == '+' || c == '.' || c >= '0' && c <= '9' || c >= 'a' && c <= 'z' || c == 'E' {
+			d.i++
+			continue
+		}
+		break
+	}
+	return d.data[start:d.i]
+}
+
+// value reads the field's value into fv as encoding/json would, or
+// returns false.
+func (d *fastScan) value(f *fastField, fv reflect.Value) bool {
+	if d.i >= len(d.data) {
+		return false
+	}
+	if d.data[d.i] == '"' {
+		if f.kind != fastString {
+			return false
+		}
+		s, ok := d.plainString()
+		if !ok {
+			return false
+		}
+		if f.ptr {
+			fv.Set(reflect.New(fv.Type().Elem()))
+			fv = fv.Elem()
+		}
+		fv.SetString(string(s))
+		return true
+	}
+	lit := d.literal()
+	if string(lit) == "null" {
+		if f.ptr {
+			fv.SetZero() // encoding/json sets a pointer to nil, leaves others
+		}
+		return true
+	}
+	if len(lit) == 0 {
+		return false // an object or array
+	}
+	if f.ptr {
+		elem := reflect.New(fv.Type().Elem())
+		if !setLiteral(f.kind, lit, elem.Elem()) {
+			return false
+		}
+		fv.Set(elem)
+		return true
+	}
+	return setLiteral(f.kind, lit, fv)
+}
+
+// setLiteral stores a number or boolean as encoding/json does: an integer
+// field takes only an integer in its range, a float64 any number in range.
+func setLiteral(k fastKind, lit []byte, fv reflect.Value) bool {
+	switch k {
+	case fastInt:
+		for i, c := range lit {
+			if !(c >= '0' && c <= '9' || c == '-' && i == 0) {
+				return false
+			}
+		}
+		n, err := strconv.ParseInt(string(lit), 10, 64)
+		if err != nil || fv.OverflowInt(n) {
+			return false
+		}
+		fv.SetInt(n)
+		return true
+	case fastFloat:
+		if c := lit[0]; c != '-' && (c < '0' || c > '9') {
+			return false // true, false
+		}
+		n, err := strconv.ParseFloat(string(lit), 64)
+		if err != nil {
+			return false
+		}
+		fv.SetFloat(n)
+		return true
+	case fastBool:
+		switch string(lit) {
+		case "true":
+			fv.SetBool(true)
+			return true
+		case "false":
+			fv.SetBool(false)
+			return true
+		}
+	}
+	return false
+}

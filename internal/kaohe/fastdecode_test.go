@@ -1,0 +1,141 @@
+package kaohe
+
+import (
+	"fmt"
+	"math/rand/v2"
+	"reflect"
+	"strings"
+	"testing"
+)
+
+// decodeBothWays decodes payload as entity e with the quick way and with
+// encoding/json alone, and fails when they differ in the value or the
+// refusal.
+func decodeBothWays(t *testing.T, e *Entity, payload []byte) {
+	t.Helper()
+	fast, ferr := e.Decode(payload)
+	fastDecodeOff = true
+	slow, serr := e.Decode(payload)
+	fastDecodeOff = false
+	if fmt.Sprint(ferr) != fmt.Sprint(serr) {
+		t.Fatalf("%s %s: quick way says %v, encoding/json %v", e.Name, payload, ferr, serr)
+	}
+	if serr == nil && !reflect.DeepEqual(fast.Value, slow.Value) {
+		t.Fatalf("%s %s: quick way gives %+v, encoding/json %+v", e.Name, payload, fast.Value, slow.Value)
+	}
+}
+
+// randomPayload is an object of e's fields and others, spelt right and
+// not, with values of every JSON kind, some an entity's field cannot
+// hold.
+func randomPayload(r *rand.Rand, e *Entity) []byte {
+	v, _ := e.decode([]byte("{}"))
+	st := reflect.TypeOf(v).Elem()
+	var names []string
+	for i := range st.NumField() {
+		name, _, _ := strings.Cut(st.Field(i).Tag.Get("json"), ",")
+		if name == "" {
+			name = st.Field(i).Name
+		}
+		names = append(names, name)
+	}
+	values := []string{`"a"`, `""`, `"董喆（D001）"`, `"a\u0041"`, `"\n"`, `"x\"y"`, `0`, `-0`, `12`, `-7`, `1.5`, `1e3`, `-1E-2`,
+		`9223372036854775807`, `9223372036854775808`, `-9223372036854775808`, `2147483648`, `1e400`, `true`, `false`, `null`,
+		`{}`, `[]`, `[1,2]`, `{"a":1}`, `"12"`, `"true"`, `"passed"`, `"2026-01-02"`}
+	blank := func() string { return []string{"", "", " ", "\n\t"}[r.IntN(4)] }
+	var b strings.Builder
+	b.WriteString(blank() + "{")
+	n := r.IntN(len(names) + 2)
+	used := map[string]bool{}
+	for i := range n {
+		key := names[r.IntN(len(names))]
+		switch r.IntN(12) {
+		case 0:
+			key = strings.ToUpper(key)
+		case 1:
+			key = "zz_unknown"
+		case 2:
+			key = strings.Replace(key, "i", `\u0069`, 1)
+		}
+		if used[strings.ToLower(key)] {
+			continue
+		}
+		used[strings.ToLower(key)] = true
+		if i > 0 && b.Len() > 1 {
+			b.WriteString(",")
+		}
+		b.WriteString(blank() + `"` + key + `"` + blank() + ":" + blank() + values[r.IntN(len(values))] + blank())
+	}
+	b.WriteString("}" + blank())
+	return []byte(b.String())
+}
+
+// TestFastDecodeIsEncodingJSON: for every kind in the registry, payloads
+// right and wrong decode to the same value, or the same refusal, with the
+// quick way as with encoding/json alone.
+func TestFastDecodeIsEncodingJSON(t *testing.T) {
+	r := rand.New(rand.NewPCG(7, 11))
+	quick := 0
+	for _, e := range Entities() {
+		for range 1500 {
+			p := randomPayload(r, e)
+			if CheckJSON(p) != nil {
+				continue
+			}
+			decodeBothWays(t, e, p)
+			v, _ := e.decode([]byte("{}"))
+			if fastDecode(p, v) {
+				quick++
+			}
+		}
+	}
+	for _, p := range []string{
+		`{"id":"a","manager_id":"m","metric":"sales","year":2025,"month":1,"value":169890}`,
+		`{"id":"a","training_id":"t","manager_id":"m","result":"passed","score":87.5}`,
+		`{"id":"a","training_id":"t","manager_id":"m","result":"absent","score":null}`,
+		`{"id":"a","value":1,"value":2}`, `{"id":"a","ID":"b"}`, `{}`, ` { } `, `null`, `[]`, `"x"`,
+	} {
+		for _, e := range Entities() {
+			if CheckJSON([]byte(p)) == nil {
+				decodeBothWays(t, e, []byte(p))
+			}
+		}
+	}
+	if quick < 1000 {
+		t.Errorf("only %d payloads took the quick way: the test no longer tries it", quick)
+	}
+}
+
+// FuzzFastDecode: any payload CheckJSON passes decodes the same both ways,
+// for every kind.
+func FuzzFastDecode(f *testing.F) {
+	f.Add([]byte(`{"id":"a","manager_id":"m","metric":"sales","year":2025,"month":1,"value":169890}`))
+	f.Add([]byte(`{"id":"a","training_id":"t","manager_id":"m","result":"passed","score":87.5}`))
+	f.Add([]byte(`{"id":"a","year":1.5,"Month":2,"score":null}`))
+	f.Fuzz(func(t *testing.T, p []byte) {
+		if CheckJSON(p) != nil {
+			return
+		}
+		for _, e := range Entities() {
+			decodeBothWays(t, e, p)
+		}
+	})
+}
+
+// BenchmarkDecodeActual: one month's actual, the commonest payload of a
+// sync, decoded strictly (with the quick way, and with encoding/json).
+func BenchmarkDecodeActual(b *testing.B) {
+	e, _ := EntityOf(EntActual)
+	p := []byte(`{"id":"01a22ee6-b007-7b88-b87c-24b03e388832","manager_id":"01a22ee6-b002-791c-a306-aaa17280e55d","metric":"sales","year":2025,"month":1,"value":169890}`)
+	for _, off := range []bool{false, true} {
+		b.Run(map[bool]string{false: "quick", true: "encoding-json"}[off], func(b *testing.B) {
+			fastDecodeOff = off
+			defer func() { fastDecodeOff = false }()
+			for b.Loop() {
+				if _, err := e.Decode(p); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
