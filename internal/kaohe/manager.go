@@ -142,13 +142,51 @@ func EmployeeNoKey(no string) string { return strings.ToLower(strings.TrimSpace(
 
 // History counts what was recorded about a manager besides the profile.
 type History struct {
-	LevelChanges, Assessments, Applications, Trainings, Rewards, Targets, Research, Certificates int
+	LevelChanges, Assessments, Applications, Trainings, Rewards, Targets, Actuals, Research, Certificates int
+}
+
+// historyCounts are the kinds of rows that make up a manager's history,
+// each with the count it adds to: the one list, read by the app's store
+// (each kind's table) and by HQ's ledger (each kind's rows), so both refuse
+// the same deletes.
+var historyCounts = map[string]func(*History) *int{
+	EntLevelAssignment: func(h *History) *int { return &h.LevelChanges },
+	EntLevelChange:     func(h *History) *int { return &h.LevelChanges },
+	EntAssessment:      func(h *History) *int { return &h.Assessments },
+	EntApplication:     func(h *History) *int { return &h.Applications },
+	EntAttendance:      func(h *History) *int { return &h.Trainings },
+	EntReward:          func(h *History) *int { return &h.Rewards },
+	EntTarget:          func(h *History) *int { return &h.Targets },
+	EntActual:          func(h *History) *int { return &h.Actuals },
+	EntResearch:        func(h *History) *int { return &h.Research },
+	EntCertificate:     func(h *History) *int { return &h.Certificates },
+}
+
+// HistoryKinds are the kinds of rows that count in a manager's history
+// (History.Count), in the registry's order.
+func HistoryKinds() []string {
+	var out []string
+	for _, e := range registry {
+		if historyCounts[e.Name] != nil {
+			out = append(out, e.Name)
+		}
+	}
+	return out
+}
+
+// Count is the count a row of the kind adds to, nil for a kind that is no
+// part of a history.
+func (h *History) Count(entity string) *int {
+	if f := historyCounts[entity]; f != nil {
+		return f(h)
+	}
+	return nil
 }
 
 // Empty reports whether nothing but the initial level was recorded.
 func (h History) Empty() bool {
 	return h.LevelChanges <= 1 && h.Assessments == 0 && h.Applications == 0 && h.Trainings == 0 &&
-		h.Rewards == 0 && h.Targets == 0 && h.Research == 0 && h.Certificates == 0
+		h.Rewards == 0 && h.Targets == 0 && h.Actuals == 0 && h.Research == 0 && h.Certificates == 0
 }
 
 // CheckDelete allows deleting a manager only when entered by mistake, that
@@ -159,7 +197,7 @@ func CheckDelete(who string, h History) error {
 		return nil
 	}
 	return Errorf(ECONFLICT, "err.manager_has_history", "Who", who, "Assessments", h.Assessments, "Applications", h.Applications,
-		"Trainings", h.Trainings, "Certificates", h.Certificates, "Rewards", h.Rewards, "Targets", h.Targets, "Research", h.Research,
+		"Trainings", h.Trainings, "Certificates", h.Certificates, "Rewards", h.Rewards, "Targets", h.Targets, "Actuals", h.Actuals, "Research", h.Research,
 		"LevelChanges", h.LevelChanges-1)
 }
 

@@ -812,3 +812,45 @@ func TestHireLevels(t *testing.T) {
 		}
 	}
 }
+
+// A manager's history (CheckDelete) is every kind of row that refers to a
+// manager, as the registry says: a kind added later that names a manager
+// counts without a second list to keep in step.
+func TestHistoryIsEveryKindNamingAManager(t *testing.T) {
+	want := map[string]bool{}
+	for _, e := range Entities() {
+		r, err := e.Decode([]byte(`{}`))
+		if err != nil {
+			t.Fatalf("%s: %v", e.Name, err)
+		}
+		for _, ref := range r.Refs() {
+			if ref.Entity == EntManager {
+				want[e.Name] = true
+			}
+		}
+	}
+	var h History
+	got := map[string]bool{}
+	for _, k := range HistoryKinds() {
+		got[k] = true
+		if h.Count(k) == nil {
+			t.Errorf("%s is a history kind without a count", k)
+		}
+	}
+	for k := range want {
+		if !got[k] {
+			t.Errorf("%s names a manager but is not part of her history", k)
+		}
+	}
+	for k := range got {
+		if !want[k] {
+			t.Errorf("%s counts in a history but names no manager", k)
+		}
+	}
+	// An actual figure is a history: she worked here.
+	h = History{LevelChanges: 1}
+	*h.Count(EntActual) = 3
+	if err := CheckDelete("王堃", h); ErrorKey(err) != "err.manager_has_history" {
+		t.Errorf("delete with 3 actuals: %v", err)
+	}
+}

@@ -142,22 +142,29 @@ func (tx *Tx) DeleteManager(id string) error {
 	return tx.logChange("manager", id, OpDelete, "manager.delete", m)
 }
 
-// history counts what was recorded about a manager, tombstones excluded.
+// history counts what was recorded about a manager (the kinds of
+// kaohe.HistoryKinds, each in its table), tombstones excluded.
 func (tx *Tx) history(id string) (kaohe.History, error) {
 	var h kaohe.History
-	for _, c := range []struct {
-		n     *int
-		table string
-	}{{&h.LevelChanges, "level_changes"}, {&h.Assessments, "assessments"}, {&h.Applications, "applications"},
-		{&h.Trainings, "attendance"}, {&h.Rewards, "rewards"}, {&h.Targets, "targets"}, {&h.Research, "market_research"},
-		{&h.Certificates, "certificates"}} {
-		q := `SELECT count(*) FROM ` + c.table + ` WHERE manager_id = ?`
-		if c.table != "level_changes" { // append-only, never tombstoned
+	counted := map[string]bool{}
+	for _, kind := range kaohe.HistoryKinds() {
+		e, err := kaohe.EntityOf(kind)
+		if err != nil {
+			return h, err
+		}
+		if counted[e.Table] { // two kinds in one table (level changes)
+			continue
+		}
+		counted[e.Table] = true
+		q := `SELECT count(*) FROM ` + e.Table + ` WHERE manager_id = ?`
+		if !e.AppendOnly { // append-only rows are never tombstoned
 			q += ` AND deleted_at IS NULL`
 		}
-		if err := tx.queryRow(q, id).Scan(c.n); err != nil {
-			return h, fmt.Errorf("history %s: %w", c.table, err)
+		var n int
+		if err := tx.queryRow(q, id).Scan(&n); err != nil {
+			return h, fmt.Errorf("history %s: %w", e.Table, err)
 		}
+		*h.Count(kind) += n
 	}
 	return h, nil
 }

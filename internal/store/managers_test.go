@@ -2,9 +2,11 @@ package store
 
 import (
 	"errors"
+	"strings"
 	"testing"
 	"time"
 
+	"kaohe/internal/i18n"
 	"kaohe/internal/kaohe"
 )
 
@@ -97,5 +99,17 @@ func TestDeletingAManagerWithHistoryIsRefused(t *testing.T) {
 	}
 	if n := count(t, s, `SELECT count(*) FROM outbox WHERE row_id = ? AND op = 'delete'`, m.ID); n != 0 {
 		t.Errorf("a deletion went into the outbox")
+	}
+	// Monthly figures alone are a history too: she worked here.
+	f := addManager(t, s, "D097", "周业", kaohe.Level1, kaohe.EduBachelor)
+	if err := s.Update(ctx, "test", func(tx *Tx) error {
+		_, err := tx.SetActual(f.ID, kaohe.MetricSales, 2026, 3, 86000)
+		return err
+	}); err != nil {
+		t.Fatal(err)
+	}
+	err = s.Update(ctx, "test", func(tx *Tx) error { return tx.DeleteManager(f.ID) })
+	if kaohe.ErrorKey(err) != "err.manager_has_history" || !strings.Contains(i18n.Error(kaohe.LangZh, err), "业绩 1 条") {
+		t.Errorf("deleting a manager with an actual figure: %v", err)
 	}
 }

@@ -570,12 +570,18 @@ func TestHQKeepsNaturalKeysUnique(t *testing.T) {
 	if stats, _ := h.store.Stats(ctx); stats["SH01"]["managers"] != 1 || stats["SH01"]["actuals"] != 1 {
 		t.Errorf("HQ stats %v", stats["SH01"])
 	}
-	// Once the first is deleted, the number is free again.
-	if err := a.store.Update(ctx, "t", func(tx *store.Tx) error { return tx.DeleteManager(m.ID) }); err != nil {
+	// Once a manager entered by mistake (no history: U001's figures are
+	// one) is deleted, her number is free again.
+	m2 := newManager(t, a.store, "U002")
+	mustSync(t, a)
+	twin2 := m2
+	twin2.ID = store.NewID()
+	mp2, _ := json.Marshal(twin2)
+	if err := a.store.Update(ctx, "t", func(tx *store.Tx) error { return tx.DeleteManager(m2.ID) }); err != nil {
 		t.Fatal(err)
 	}
 	mustSync(t, a)
-	res, _ = h.store.Push(ctx, cred, []protocol.Change{{ID: store.NewID(), Entity: kaohe.EntManager, RowID: twin.ID, Op: "upsert", Payload: mp, Version: 1}})
+	res, _ = h.store.Push(ctx, cred, []protocol.Change{{ID: store.NewID(), Entity: kaohe.EntManager, RowID: twin2.ID, Op: "upsert", Payload: mp2, Version: 1}})
 	if res[0].Status != protocol.Applied {
 		t.Errorf("the number of a deleted manager: %+v", res[0])
 	}

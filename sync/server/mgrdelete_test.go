@@ -42,6 +42,14 @@ func TestManagerWithHistoryStaysAtHQ(t *testing.T) {
 	del := w.change(kaohe.EntManager, m)
 	del.Op = "delete"
 	w.expectCode(w.tokenA, del, "err.manager_has_history")
+	// Only a monthly figure: a history as well (kaohe.HistoryKinds).
+	m.ID, m.EmployeeNo = "mA8", "A008"
+	lc.ID, lc.ManagerID = "lc-mA8", "mA8"
+	w.mustApply(w.tokenA, []protocol.Change{w.change(kaohe.EntManager, m), w.change(kaohe.EntLevelAssignment, lc),
+		w.change(kaohe.EntActual, kaohe.Actual{ID: "ac-mA8", ManagerID: "mA8", Metric: kaohe.MetricSales, Year: 2026, Month: 5, Value: 86000})})
+	del = w.change(kaohe.EntManager, m)
+	del.Op = "delete"
+	w.expectCode(w.tokenA, del, "err.manager_has_history")
 	// Entered by mistake: her first level only.
 	m.ID, m.EmployeeNo = "mA7", "A007"
 	lc.ID, lc.ManagerID = "lc-mA7", "mA7"

@@ -218,11 +218,6 @@ func (l *ledger) prefetch(batch []decoded) error {
 // to her, and her attendance (which refers to its training first).
 func (l *ledger) History(managerID string) (kaohe.History, error) {
 	var h kaohe.History
-	lc, err := l.LevelHistory(managerID)
-	if err != nil {
-		return h, err
-	}
-	h.LevelChanges = len(lc)
 	rows, err := l.tx.Query(sqlHistoryCounts, managerID)
 	if err != nil {
 		return h, err
@@ -234,25 +229,17 @@ func (l *ledger) History(managerID string) (kaohe.History, error) {
 		if err := rows.Scan(&entity, &n); err != nil {
 			return h, err
 		}
-		switch entity {
-		case kaohe.EntAssessment:
-			h.Assessments += n
-		case kaohe.EntApplication:
-			h.Applications += n
-		case kaohe.EntReward:
-			h.Rewards += n
-		case kaohe.EntTarget:
-			h.Targets += n
-		case kaohe.EntResearch:
-			h.Research += n
-		case kaohe.EntCertificate:
-			h.Certificates += n
+		if c := h.Count(entity); c != nil { // the kinds of kaohe.HistoryKinds
+			*c += n
 		}
 	}
 	if err := rows.Err(); err != nil {
 		return h, err
 	}
-	err = l.tx.QueryRow(sqlAttendanceOf, managerID).Scan(&h.Trainings)
+	// Attendance refers to its training first (its parent): read apart.
+	var n int
+	err = l.tx.QueryRow(sqlAttendanceOf, managerID).Scan(&n)
+	*h.Count(kaohe.EntAttendance) += n
 	return h, err
 }
 
