@@ -2,6 +2,7 @@ package ui
 
 import (
 	"context"
+	"slices"
 	"strings"
 
 	"fyne.io/fyne/v2"
@@ -82,8 +83,9 @@ func newApplicationScreen(e *env) *ApplicationScreen {
 	s.List.ID = func(a kaohe.ApplicationView) string { return a.ID }
 	s.List.OnSelected = func(a kaohe.ApplicationView) { s.edit(a) }
 
-	s.Manager = newSelectOf[string](nil, func(id string) string { return s.who(id) }, func(string) { s.check() })
-	s.Target = newSelectOf([]kaohe.Level{kaohe.Level1, kaohe.Level2, kaohe.Level3, kaohe.Level4, kaohe.Level5}, LevelName, func(kaohe.Level) { s.check() })
+	s.Manager = newSelectOf[string](nil, func(id string) string { return s.who(id) }, func(string) { s.offerTargets(s.cur); s.check() })
+	// The levels offered follow the chosen manager (offerTargets).
+	s.Target = newSelectOf[kaohe.Level](nil, LevelName, func(kaohe.Level) { s.check() })
 	form := widget.NewForm(
 		widget.NewFormItem(T("apply.manager"), s.Manager),
 		widget.NewFormItem(T("apply.target"), s.Target),
@@ -206,16 +208,47 @@ func (s *ApplicationScreen) loaded(levels kaohe.Levels, ms []kaohe.ManagerLevel,
 // Apps returns the applications listed.
 func (s *ApplicationScreen) Apps() []kaohe.ApplicationView { return s.apps }
 
+// offerTargets offers the levels the application may ask for: the one
+// above the chosen manager's, if HQ has it in use (kaohe's CheckSubmit
+// refuses any other); a stored draft's own target is kept in the list so it
+// shows; a submitted application shows only its own.
+func (s *ApplicationScreen) offerTargets(a kaohe.ApplicationView) {
+	var ls []kaohe.Level
+	if a.ID != "" && a.Review.State != kaohe.AppDraft {
+		ls = []kaohe.Level{a.TargetLevel}
+	} else {
+		if m, ok := s.names[s.selectedManager()]; ok {
+			if _, err := s.levels.Enabled(m.Level + 1); err == nil {
+				ls = append(ls, m.Level+1)
+			}
+		}
+		if a.TargetLevel != 0 && !slices.Contains(ls, a.TargetLevel) {
+			ls = append(ls, a.TargetLevel)
+		}
+	}
+	// The stored target first, else what was chosen (a new application
+	// whose manager changed), else the one offered.
+	want := a.TargetLevel
+	if prev, ok := s.Target.Value(); !slices.Contains(ls, want) && ok {
+		want = prev
+	}
+	if !slices.Contains(ls, want) && len(ls) > 0 {
+		want = ls[0]
+	}
+	s.Target.values, s.Target.Options = ls, make([]string, len(ls))
+	for i, l := range ls {
+		s.Target.Options[i] = LevelName(l)
+	}
+	s.Target.Set(want)
+	s.Target.Refresh()
+}
+
 // edit shows an application (or a blank new one) in the form.
 func (s *ApplicationScreen) edit(a kaohe.ApplicationView) {
 	s.cur = a
 	s.edits++
 	s.Manager.Set(a.ManagerID)
-	if a.TargetLevel == 0 {
-		s.Target.Set(kaohe.Level2)
-	} else {
-		s.Target.Set(a.TargetLevel)
-	}
+	s.offerTargets(a)
 	s.Personal.SetText(a.PersonalInfo)
 	s.Achieve.SetText(a.Achievements)
 	s.Report.SetText(a.Report)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -396,6 +397,56 @@ func TestApplicationRefusalsAndSubmit(t *testing.T) {
 	}
 	if !strings.Contains(s.Timeline.Text, "待初审") || !strings.Contains(s.Message.Text, "已提交") || !s.Report.Disabled() {
 		t.Errorf("timeline %q message %q", s.Timeline.Text, s.Message.Text)
+	}
+	// Submitted: nothing of it can be edited, here or when chosen again.
+	frozen := func(when string) {
+		for name, w := range map[string]interface{ Disabled() bool }{"manager": s.Manager, "target": s.Target, "personal": s.Personal,
+			"achievements": s.Achieve, "report": s.Report, "exemption": s.Exempt, "reason": s.Reason, "save": s.SaveBtn, "submit": s.Submit} {
+			if !w.Disabled() {
+				t.Errorf("%s: the submitted application's %s can be edited", when, name)
+			}
+		}
+	}
+	frozen("after submitting")
+	s.edit(kaohe.ApplicationView{})
+	for i, a := range s.List.Rows() {
+		if a.ID == apps[0].ID {
+			s.List.Table.Select(widget.TableCellID{Row: i, Col: 0})
+		}
+	}
+	w.Wait()
+	if s.cur.ID != apps[0].ID {
+		t.Fatalf("the submitted application is not shown when chosen (%q)", s.cur.ID)
+	}
+	frozen("chosen again")
+}
+
+// TestApplicationOffersOnlyTheNextLevel: a new application offers only the
+// level above the applicant's (the one HQ can grant), none when that level
+// is not in use.
+func TestApplicationOffersOnlyTheNextLevel(t *testing.T) {
+	w, svc, _ := demoWindow(t)
+	open(w, "nav.applications")
+	s := w.Applications
+	ms, _ := svc.ListManagers(context.Background(), kaohe.ManagerFilter{Status: kaohe.StatusActive})
+	seen := map[kaohe.Level]bool{}
+	for _, m := range ms {
+		if seen[m.Level] {
+			continue
+		}
+		seen[m.Level] = true
+		s.edit(kaohe.ApplicationView{})
+		s.Manager.Set(m.ID)
+		want := []kaohe.Level{m.Level + 1}
+		if m.Level == kaohe.Level3 { // level 4 is not in use yet
+			want = nil
+		}
+		if got := s.Target.values; !slices.Equal(got, want) {
+			t.Errorf("a level-%d manager may apply for %v; want %v", m.Level, got, want)
+		}
+	}
+	if !seen[kaohe.Level1] || !seen[kaohe.Level2] || !seen[kaohe.Level3] {
+		t.Errorf("the demo lacks a level: %v", seen)
 	}
 }
 
