@@ -175,6 +175,11 @@ ok "$tokH" decision d9c upsert "$(ev d9c app9 second_review true 2026-02-15)"
 # drafts: ma7 without the education, ma8 with too short a report.
 ok "$tokA" application app7 upsert "$(app app7 "$srA" ma7 2 2 3100)"
 ok "$tokA" application app8 upsert "$(app app8 "$srA" ma8 2 4 500)"
+# a target, an actual, a survey, and a training planned ahead (allowed)
+ok "$tokA" target tg1 upsert "{\"id\":\"tg1\",\"manager_id\":\"ma1\",\"metric\":\"sales\",\"year\":$year,\"annual\":1200,\"months\":[100,100,100,100,100,100,100,100,100,100,100,100]}"
+ok "$tokA" actual ac1 upsert "{\"id\":\"ac1\",\"manager_id\":\"ma1\",\"metric\":\"sales\",\"year\":$year,\"month\":1,\"value\":90}"
+ok "$tokA" market_research mr1 upsert "{\"id\":\"mr1\",\"showroom_id\":\"$srA\",\"manager_id\":\"ma1\",\"kind\":\"competitor\",\"date\":$(dj "$(ago 3)"),\"subject\":\"欧派\",\"details\":\"驻点\"}"
+ok "$tokA" training trF upsert "{\"id\":\"trF\",\"showroom_id\":\"$srA\",\"title\":\"计划培训\",\"category\":\"basic\",\"method\":\"classroom\",\"date\":$(dj "$ahead"),\"hours\":2,\"trainer\":\"王\"}"
 echo "# honest set-up: $n changes applied (a level-2 manager ma2 granted by HQ)"
 
 snapshot() { # what HQ holds: stats, each table's count and content
@@ -283,6 +288,19 @@ for k in decision exemption filing level_change certificate level period templat
 	attack "showroom writes HQ's kind $k" "$tokA" "$k" "atk-k-$k" upsert "{\"id\":\"atk-k-$k\"}"
 done
 attack "HQ credential writes a showroom's manager" "$tokH" manager atk-hqm upsert "$(m atk-hqm A097 甲十)"
+
+# deletes of kinds the app never deletes, a manager with a history, and
+# dates after HQ's day
+for x in "training tr1" "attendance at1" "reward rw1" "target tg1" "actual ac1" "market_research mr1" "assessment as1" \
+	"application app4" "level_assignment la1" "application_event s4" "manager ma1"; do
+	set -- $x
+	p=$(sqlite3 "$db" "SELECT payload FROM rows WHERE entity = '$1' AND row_id = '$2'")
+	attack "delete of $1 $2" "$tokA" "$1" "$2" delete "$p" 2
+done
+attack "reward dated $ahead" "$tokA" reward atk-rw upsert "{\"id\":\"atk-rw\",\"showroom_id\":\"$srA\",\"manager_id\":\"ma1\",\"type\":\"praise\",\"amount\":0,\"reason\":\"atk-r\",\"date\":$(dj "$ahead"),\"decided_by\":\"甲\"}"
+attack "survey dated $ahead" "$tokA" market_research atk-mr upsert "{\"id\":\"atk-mr\",\"showroom_id\":\"$srA\",\"manager_id\":\"ma1\",\"kind\":\"competitor\",\"date\":$(dj "$ahead"),\"subject\":\"atk-r\",\"details\":\"atk-r\"}"
+attack "attendance of the training planned for $ahead" "$tokA" attendance atk-at upsert '{"id":"atk-at","training_id":"trF","manager_id":"ma1","result":"passed","score":90}'
+attack "training tr1 (with attendance) moved to $ahead" "$tokA" training tr1 upsert "{\"id\":\"tr1\",\"showroom_id\":\"$srA\",\"title\":\"atk-r\",\"category\":\"basic\",\"method\":\"classroom\",\"date\":$(dj "$ahead"),\"hours\":2,\"trainer\":\"王\"}" 3
 
 # --- item 3: HQ's own decisions, by HQ's day ----------------------------
 attack "grant 1 -> 3 (target is not current+1)" "$tokH" decision atk-g3 upsert "$(ev atk-g3 app3 third_review true "$today")"
