@@ -248,6 +248,12 @@ func (tx *Tx) upsert(table, id, op string, c cols) error {
 	if id == "" {
 		return kaohe.Errorf(kaohe.EINVALID, "err.required").OnField("id")
 	}
+	if twinTables[table] {
+		c["twin"] = "" // the key's row, unless applyHeld says it is a twin
+		if tx.twin {
+			c["twin"] = id
+		}
+	}
 	ts := stamp(tx.now)
 	if op == OpDelete {
 		// A delete carries the row as it was: a row never seen here is

@@ -51,7 +51,10 @@ func TestUniqueIndexesAreTheRegistrysKeys(t *testing.T) {
 			want = append([]string{"showroom_id"}, fields...)
 		}
 		if !slices.ContainsFunc(indexes, func(ix index) bool {
-			return ix.table == e.Table && slices.Equal(ix.cols, want) && strings.Contains(ix.where, "WHERE deleted_at IS NULL")
+			// A twin (a second row HQ holds under the key, stored by an
+			// older HQ) is told apart by the column after the key.
+			return ix.table == e.Table && (slices.Equal(ix.cols, want) || slices.Equal(ix.cols, append(want[:len(want):len(want)], "twin"))) &&
+				strings.Contains(ix.where, "WHERE deleted_at IS NULL")
 		}) {
 			t.Errorf("%s: no unique index on %s(%s) of the live rows; have %v", e.Name, e.Table, strings.Join(want, ", "), indexes)
 		}

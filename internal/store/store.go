@@ -209,6 +209,9 @@ type Tx struct {
 	// quiet, when set, keeps applyChange from auditing: a local write
 	// applied through it is audited as that write.
 	quiet bool
+	// twin, while set, makes the remote row being written a twin of the
+	// row holding its natural key (applyHeld).
+	twin bool
 }
 
 // Update runs fn in one write transaction on behalf of actor (the process

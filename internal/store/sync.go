@@ -347,7 +347,7 @@ func (tx *Tx) applyRemote(c Change, park bool) (bool, error) {
 	if err != nil {
 		return false, err
 	}
-	if err = tx.applyChange(c); err == nil {
+	if err = tx.applyHeld(c); err == nil {
 		if _, err := tx.exec(`INSERT INTO row_versions (entity, row_id, version, change_id) VALUES (?, ?, ?, ?)
 			ON CONFLICT (entity, row_id) DO UPDATE SET version = excluded.version, change_id = excluded.change_id`,
 			c.Entity, c.RowID, c.Version, c.ID); err != nil {

@@ -161,3 +161,68 @@ func TestPulledRowNeverTakesWhatHQHasSeen(t *testing.T) {
 		t.Errorf("queued = %+v; want the entry's edit", pending)
 	}
 }
+
+// TestPulledTwinOfASettledRowIsKept: HQ sends two targets of one manager,
+// metric and year (an older HQ stored both; HQ keeps them): the second is
+// kept here as the first one's twin instead of waiting for good; the app's
+// figures read the first; setting the target again changes the first, no
+// third row; once HQ deletes the first, the target set again changes the
+// twin, still one row for the key.
+func TestPulledTwinOfASettledRowIsKept(t *testing.T) {
+	s := newStore(t)
+	var m kaohe.Manager
+	if err := s.Update(ctx, "t", func(tx *Tx) (err error) {
+		m, err = tx.CreateManager(kaohe.Manager{EmployeeNo: "R001", Name: "李娜", Education: kaohe.EduCollege}, kaohe.Level1, kaohe.D(2026, 1, 2))
+		return err
+	}); err != nil {
+		t.Fatal(err)
+	}
+	target := func(id string, annual int64) (kaohe.Target, Change) {
+		tg := kaohe.Target{ID: id, ManagerID: m.ID, Metric: kaohe.MetricSales, Year: 2026, Annual: annual}
+		tg.Months, _ = kaohe.SplitAnnual(annual, nil)
+		p, _ := json.Marshal(tg)
+		return tg, Change{ID: NewID(), Entity: kaohe.EntTarget, RowID: id, Op: OpUpsert, Payload: p, Version: 1}
+	}
+	_, first := target("tg1", 1200)
+	_, second := target("tg2", 2400)
+	if err := s.ApplyRemote(ctx, "sync", []Change{first, second}, 0); err != nil {
+		t.Fatal(err)
+	}
+	if n, _ := s.PendingRemote(ctx); n != 0 {
+		t.Errorf("%d pulled changes wait; want both targets kept", n)
+	}
+	rows := func() string {
+		var out string
+		if err := s.r.QueryRowContext(ctx, `SELECT group_concat(id || ':' || annual || ':' || twin, ' ') FROM (SELECT * FROM targets WHERE deleted_at IS NULL ORDER BY id)`).Scan(&out); err != nil {
+			t.Fatal(err)
+		}
+		return out
+	}
+	if got := rows(); got != "tg1:1200: tg2:2400:tg2" {
+		t.Errorf("targets %s; want tg1 the key's row and tg2 its twin", got)
+	}
+	if tg, _ := s.Target(ctx, m.ID, kaohe.MetricSales, 2026); tg.ID != "tg1" {
+		t.Errorf("the app reads target %s; want the key's row tg1", tg.ID)
+	}
+	set := func(annual int64) kaohe.Target {
+		var tg kaohe.Target
+		if err := s.Update(ctx, "t", func(tx *Tx) (err error) {
+			tg, err = tx.SetTarget(m.ID, kaohe.MetricSales, 2026, annual, nil)
+			return err
+		}); err != nil {
+			t.Fatal(err)
+		}
+		return tg
+	}
+	if tg := set(3600); tg.ID != "tg1" || rows() != "tg1:3600: tg2:2400:tg2" {
+		t.Errorf("set again: %s, targets %s", tg.ID, rows())
+	}
+	del := first
+	del.ID, del.Op, del.Version = NewID(), OpDelete, 5
+	if err := s.ApplyRemote(ctx, "sync", []Change{del}, 0); err != nil {
+		t.Fatal(err)
+	}
+	if tg := set(4800); tg.ID != "tg2" || rows() != "tg2:4800:tg2" {
+		t.Errorf("after HQ deleted tg1, set again: %s, targets %s", tg.ID, rows())
+	}
+}
