@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"kaohe/internal/cli"
+	"kaohe/internal/kaohe"
 	"kaohe/internal/store/hq"
 )
 
@@ -127,6 +128,58 @@ func (e *env) cmdAudit(fs *flag.FlagSet) cli.Run {
 			}
 			fmt.Fprintf(e.stdout, "%s\t%s\t%s\t%s\t%s\t%s\n", l.At, where, by, l.Entity, l.Op, l.RowID)
 		}
+		return nil
+	}
+}
+
+// cmdLevelSet records the level a manager held before the system (定级),
+// by HQ: one level change a step, each checked by kaohe.CheckLevelDecision
+// (the level above the current one, in use, named and dated, not ahead of
+// HQ's day); the showroom gets them as HQ's level changes at its next sync.
+func (e *env) cmdLevelSet(fs *flag.FlagSet) cli.Run {
+	code := fs.String("showroom", "", "展厅代码 / showroom code")
+	no := fs.String("employee-no", "", "工号 / employee number")
+	level := fs.Int("level", 0, "等级（2–5）/ the level (2-5)")
+	date := fs.String("date", "", "定级日期 YYYY-MM-DD / the day it was set")
+	by := fs.String("decided-by", "", "决定人 / who decided")
+	reason := fs.String("reason", "总部定级（原有等级）", "原因 / reason")
+	return func(ctx context.Context, args []string) error {
+		if err := noArgs("level set", args); err != nil {
+			return err
+		}
+		if *code == "" || *no == "" || *level == 0 || *date == "" || *by == "" {
+			return cli.Usagef("kaohe-hq level set", "需要 --showroom、--employee-no、--level、--date 和 --decided-by / --showroom, --employee-no, --level, --date and --decided-by are required")
+		}
+		on, err := kaohe.ParseDate(*date)
+		if err != nil {
+			return err
+		}
+		s, err := e.open(ctx)
+		if err != nil {
+			return err
+		}
+		defer s.Close()
+		m, err := s.ManagerByNo(ctx, *code, *no)
+		if err != nil {
+			return err
+		}
+		h, err := s.LevelHistory(ctx, m.ID)
+		if err != nil {
+			return err
+		}
+		cur, to := kaohe.CurrentLevel(h), kaohe.Level(*level)
+		if to <= cur {
+			return kaohe.Errorf(kaohe.ECONFLICT, "err.level_from_mismatch", "From", int(to), "Current", int(cur))
+		}
+		var steps []kaohe.LevelChange // all of them or none
+		for l := cur + 1; l <= to; l++ {
+			steps = append(steps, kaohe.LevelChange{ManagerID: m.ID, From: l - 1, To: l, Date: on, Reason: *reason, DecidedBy: *by})
+		}
+		if _, err := s.RecordLevels(ctx, steps); err != nil {
+			return err
+		}
+		fmt.Fprintf(e.stdout, "%s %s（%s）：%d 级 → %d 级，展厅下次同步后生效 / level %d -> %d from the showroom's next sync\n",
+			*code, m.Name, m.EmployeeNo, int(cur), int(to), int(cur), int(to))
 		return nil
 	}
 }

@@ -158,3 +158,78 @@ func errorAs(err error, target **cli.UsageError) bool {
 	}
 	return ok
 }
+
+// TestHQSetsAnExistingLevel: `kaohe-hq level set` records the level a
+// manager held before the system (定级), one step at a time by HQ's rule
+// (kaohe.CheckLevelDecision); the showroom has it after its next sync. A
+// level not in use, one not above the current, a date ahead of HQ's day or
+// an unknown number change nothing.
+func TestHQSetsAnExistingLevel(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "hq.db")
+	h, err := hq.Open(ctx, db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer((&server.Server{Store: h}).Handler())
+	defer func() { srv.Close(); h.Close() }()
+	_, code, err := h.AddShowroom(ctx, "SH01", "上海徐汇旗舰展厅", "华东片区")
+	if err != nil {
+		t.Fatal(err)
+	}
+	room, err := store.Open(ctx, filepath.Join(t.TempDir(), "room.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer room.Close()
+	svc := service.New(room, t.TempDir())
+	if _, err := svc.Enroll(ctx, srv.URL, code); err != nil {
+		t.Fatal(err)
+	}
+	var m kaohe.Manager
+	if err := room.Update(ctx, "董喆（D001）", func(tx *store.Tx) error {
+		var err error
+		m, err = tx.CreateManager(kaohe.Manager{EmployeeNo: "D001", Name: "董喆", Education: kaohe.EduBachelor, HireDate: kaohe.D(2019, 3, 1)}, kaohe.Level1, kaohe.Date{})
+		return err
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if err := svc.SyncNow(ctx); err != nil {
+		t.Fatal(err)
+	}
+	set := func(args ...string) error {
+		_, err := hqCLI(t, append([]string{"level", "set", "--db", db, "--showroom", "SH01", "--decided-by", "总部人事部"}, args...)...)
+		return err
+	}
+	for _, c := range []struct {
+		args []string
+		key  string
+	}{
+		{[]string{"--employee-no", "d001", "--level", "4", "--date", "2024-01-02"}, "err.level_disabled"},
+		{[]string{"--employee-no", "D001", "--level", "1", "--date", "2024-01-02"}, "err.level_from_mismatch"},
+		{[]string{"--employee-no", "D001", "--level", "3", "--date", kaohe.Today(time.Now()).AddDays(3).String()}, "err.date_in_future"},
+		{[]string{"--employee-no", "D009", "--level", "3", "--date", "2024-01-02"}, "err.not_found"},
+	} {
+		if err := set(c.args...); kaohe.ErrorKey(err) != c.key {
+			t.Errorf("level set %v: %v; want %s", c.args, err, c.key)
+		}
+	}
+	if hist, _ := h.LevelHistory(ctx, m.ID); len(hist) != 1 {
+		t.Fatalf("refused level sets left %d level changes at HQ", len(hist))
+	}
+	if err := set("--employee-no", " d001 ", "--level", "3", "--date", "2024-01-02"); err != nil {
+		t.Fatal(err)
+	}
+	if hist, _ := h.LevelHistory(ctx, m.ID); len(hist) != 3 || kaohe.CurrentLevel(hist) != kaohe.Level3 {
+		t.Errorf("at HQ after level set 3: %+v", hist)
+	}
+	if err := svc.SyncNow(ctx); err != nil {
+		t.Fatal(err)
+	}
+	got, _ := room.Manager(ctx, m.ID)
+	if got.Level != kaohe.Level3 {
+		t.Errorf("the showroom holds level %d after its sync; want 3", got.Level)
+	}
+	if rs, _ := svc.RefusedChanges(ctx); len(rs) != 0 {
+		t.Errorf("refused: %+v", rs)
+	}
+}

@@ -82,6 +82,7 @@ func (e *env) program() *cli.Program {
 			{Name: "account list", Args: "--showroom CODE", Summary: "列出展厅的账号 / list a showroom's accounts", Setup: e.cmdAccountList},
 			{Name: "account disable", Args: "--showroom CODE --employee-no NO [--reason TEXT]", Summary: "总部停用展厅账号（下次同步后不能登录）/ disable a showroom's account from HQ", Setup: e.cmdAccountBlock(true)},
 			{Name: "account enable", Args: "--showroom CODE --employee-no NO", Summary: "总部重新启用展厅账号 / enable it again", Setup: e.cmdAccountBlock(false)},
+			{Name: "level set", Args: "--showroom CODE --employee-no NO --level N --date YYYY-MM-DD --decided-by NAME [--reason TEXT]", Summary: "总部定级：录入客户经理进入系统前已有的等级（逐级记录）/ HQ records the level a manager held before the system (one step at a time)", Setup: e.cmdLevelSet},
 			{Name: "audit", Args: "[--showroom CODE] [--since DATE]", Summary: "谁改了什么：总部收到的每项更改及其账号 / who changed what", Setup: e.cmdAudit},
 			{Name: "import", Args: "BUNDLE", Summary: "导入展厅同步包 / import a showroom's bundle", Setup: e.cmdImport},
 			{Name: "export", Args: "--showroom CODE --out FILE [--no-release]", Summary: "为展厅导出同步包 / write HQ's bundle for a showroom", Setup: e.cmdExport},

@@ -77,45 +77,68 @@ func (s *Store) grant(tx *txn, led *ledger, d kaohe.Decision, showroom, credenti
 // level change. The same change again (same id and content) changes
 // nothing.
 func (s *Store) RecordLevel(ctx context.Context, lc kaohe.LevelChange) (kaohe.LevelChange, error) {
-	if lc.ID == "" {
-		lc.ID = uuid.Must(uuid.NewV7()).String()
+	out, err := s.RecordLevels(ctx, []kaohe.LevelChange{lc})
+	if len(out) == 1 {
+		lc = out[0]
+	}
+	return lc, err
+}
+
+// RecordLevels records several such levels in one transaction, in order:
+// all of them or none (a level set two steps up that fails at the second
+// leaves the first unrecorded).
+func (s *Store) RecordLevels(ctx context.Context, lcs []kaohe.LevelChange) ([]kaohe.LevelChange, error) {
+	out := append([]kaohe.LevelChange(nil), lcs...)
+	for i := range out {
+		if out[i].ID == "" {
+			out[i].ID = uuid.Must(uuid.NewV7()).String()
+		}
 	}
 	err := s.tx(ctx, func(tx *txn) error {
-		if had, ok, err := rowOf[kaohe.LevelChange](tx, kaohe.EntLevelChange, lc.ID); err != nil || ok {
-			if err == nil && had != lc {
-				err = kaohe.ErrReadOnly
+		for _, lc := range out {
+			if err := s.recordLevel(tx, lc); err != nil {
+				return err
 			}
-			return err
 		}
-		e, _ := kaohe.EntityOf(kaohe.EntLevelChange)
-		if err := e.CheckIDFree(func(m string) (bool, error) {
-			_, ok, err := tx.storedRow(m, lc.ID)
-			return ok, err
-		}); err != nil {
-			return err
-		}
-		led := newLedger(tx, s.today())
-		showroom, err := s.showroomOfRow(tx, kaohe.Ref{Entity: kaohe.EntManager, ID: lc.ManagerID})
-		if err != nil {
-			return err
-		}
-		levels, err := led.Levels()
-		if err != nil {
-			return err
-		}
-		h, err := led.LevelHistory(lc.ManagerID)
-		if err != nil {
-			return err
-		}
-		if err := kaohe.CheckLevelDecision(levels, h, lc, led.Today()); err != nil {
-			return err
-		}
-		p, _ := json.Marshal(lc)
-		_, err = s.record(tx, protocol.Change{ID: uuid.Must(uuid.NewV7()).String(), Entity: kaohe.EntLevelChange, RowID: lc.ID, Op: "upsert",
-			Payload: p, At: s.stamp()}, showroom, lc.ManagerID, KindHQ, "admin")
-		return err
+		return nil
 	})
-	return lc, err
+	return out, err
+}
+
+func (s *Store) recordLevel(tx *txn, lc kaohe.LevelChange) error {
+	if had, ok, err := rowOf[kaohe.LevelChange](tx, kaohe.EntLevelChange, lc.ID); err != nil || ok {
+		if err == nil && had != lc {
+			err = kaohe.ErrReadOnly
+		}
+		return err
+	}
+	e, _ := kaohe.EntityOf(kaohe.EntLevelChange)
+	if err := e.CheckIDFree(func(m string) (bool, error) {
+		_, ok, err := tx.storedRow(m, lc.ID)
+		return ok, err
+	}); err != nil {
+		return err
+	}
+	led := newLedger(tx, s.today())
+	showroom, err := s.showroomOfRow(tx, kaohe.Ref{Entity: kaohe.EntManager, ID: lc.ManagerID})
+	if err != nil {
+		return err
+	}
+	levels, err := led.Levels()
+	if err != nil {
+		return err
+	}
+	h, err := led.LevelHistory(lc.ManagerID)
+	if err != nil {
+		return err
+	}
+	if err := kaohe.CheckLevelDecision(levels, h, lc, led.Today()); err != nil {
+		return err
+	}
+	p, _ := json.Marshal(lc)
+	_, err = s.record(tx, protocol.Change{ID: uuid.Must(uuid.NewV7()).String(), Entity: kaohe.EntLevelChange, RowID: lc.ID, Op: "upsert",
+		Payload: p, At: s.stamp()}, showroom, lc.ManagerID, KindHQ, "admin")
+	return err
 }
 
 // signingKeyTx reads HQ's newest key inside a transaction (the store has
@@ -182,4 +205,40 @@ func (s *Store) Levels(ctx context.Context) (kaohe.Levels, error) {
 		return err
 	})
 	return out, err
+}
+
+// ManagerByNo finds a live manager HQ holds by her showroom's code and her
+// employee number (whatever its case or spacing: kaohe.SameEmployeeNo).
+func (s *Store) ManagerByNo(ctx context.Context, code, employeeNo string) (kaohe.Manager, error) {
+	var m kaohe.Manager
+	var sid string
+	err := s.db.QueryRowContext(ctx, `SELECT id FROM showrooms WHERE code = ?`, strings.TrimSpace(code)).Scan(&sid)
+	if errors.Is(err, sql.ErrNoRows) {
+		return m, kaohe.Errorf(kaohe.ENOTFOUND, "err.not_found", "What", "showroom", "Key", code)
+	}
+	if err != nil {
+		return m, err
+	}
+	rows, err := s.db.QueryContext(ctx, `SELECT payload FROM rows WHERE showroom_id = ? AND entity = ? AND deleted = 0`, sid, kaohe.EntManager)
+	if err != nil {
+		return m, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var p string
+		if err := rows.Scan(&p); err != nil {
+			return m, err
+		}
+		var v kaohe.Manager
+		if err := json.Unmarshal([]byte(p), &v); err != nil {
+			return m, err
+		}
+		if kaohe.SameEmployeeNo(v.EmployeeNo, employeeNo) {
+			return v, nil
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return m, err
+	}
+	return m, kaohe.Errorf(kaohe.ENOTFOUND, "err.not_found", "What", "manager", "Key", employeeNo)
 }
