@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 )
 
 // fastDecode is DecodeStrict's quick way for the common payload: an object
@@ -22,7 +23,7 @@ import (
 // payloads (actuals, attendance) take this way: encoding/json spent about
 // four times as long on them, on HQ's path of every change.
 func fastDecode(data []byte, v any) bool {
-	if fastDecodeOff {
+	if fastDecodeOff.Load() {
 		return false
 	}
 	rv := reflect.ValueOf(v)
@@ -41,8 +42,9 @@ func fastDecode(data []byte, v any) bool {
 	return true
 }
 
-// fastDecodeOff turns the quick way off (tests compare both ways).
-var fastDecodeOff bool
+// fastDecodeOff turns the quick way off (tests compare both ways; atomic,
+// so a test running beside them reads it safely).
+var fastDecodeOff atomic.Bool
 
 type fastKind uint8
 

@@ -14,9 +14,9 @@ import (
 func decodeBothWays(t *testing.T, e *Entity, payload []byte) {
 	t.Helper()
 	fast, ferr := e.Decode(payload)
-	fastDecodeOff = true
+	fastDecodeOff.Store(true)
 	slow, serr := e.Decode(payload)
-	fastDecodeOff = false
+	fastDecodeOff.Store(false)
 	if fmt.Sprint(ferr) != fmt.Sprint(serr) {
 		t.Fatalf("%s %s: quick way says %v, encoding/json %v", e.Name, payload, ferr, serr)
 	}
@@ -129,8 +129,8 @@ func BenchmarkDecodeActual(b *testing.B) {
 	p := []byte(`{"id":"01a22ee6-b007-7b88-b87c-24b03e388832","manager_id":"01a22ee6-b002-791c-a306-aaa17280e55d","metric":"sales","year":2025,"month":1,"value":169890}`)
 	for _, off := range []bool{false, true} {
 		b.Run(map[bool]string{false: "quick", true: "encoding-json"}[off], func(b *testing.B) {
-			fastDecodeOff = off
-			defer func() { fastDecodeOff = false }()
+			fastDecodeOff.Store(off)
+			defer fastDecodeOff.Store(false)
 			for b.Loop() {
 				if _, err := e.Decode(p); err != nil {
 					b.Fatal(err)
