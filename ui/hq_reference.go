@@ -26,32 +26,41 @@ type ReferenceScreen struct {
 
 	Level4, Level5 *widget.Check
 	PassMark       *field // the level exam's pass mark (reference data)
-	tpl            kaohe.Template
-	Weights        map[string]*field
-	MinTotals      []*field
-	Coefs          []*field
-	TemplateInfo   *widget.Label
-	PeriodKind     *selectOf[kaohe.PeriodKind]
-	PeriodYear     *field
-	PeriodIndex    *field
-	MemberName     *field
-	MemberTitle    *field
-	MemberLeader   *widget.Check
-	Members        *widget.Label
-	Periods        *widget.Label
-	PeriodPick     *selectOf[string]
-	MemberPick     *selectOf[string]
-	History        *widget.Label
-	periods        map[string]kaohe.Period
-	members        map[string]kaohe.ReviewMember
-	Message        *widget.Label
-	tplBox         *fyne.Container
-	Tabs           *container.AppTabs
-	sv             *saver // the write under way (every save button waits for it)
+	// Each level's own reference data, corrected here: the education and
+	// report length it needs, whether a new hire may start at it; its
+	// duties, skills and customer groups are listed.
+	LevelEdu     map[kaohe.Level]*selectOf[kaohe.Education]
+	LevelChars   map[kaohe.Level]*field
+	LevelHire    map[kaohe.Level]*widget.Check
+	LevelText    *widget.Label
+	lvBox        *fyne.Container
+	tpl          kaohe.Template
+	Weights      map[string]*field
+	MinTotals    []*field
+	Coefs        []*field
+	TemplateInfo *widget.Label
+	PeriodKind   *selectOf[kaohe.PeriodKind]
+	PeriodYear   *field
+	PeriodIndex  *field
+	MemberName   *field
+	MemberTitle  *field
+	MemberLeader *widget.Check
+	Members      *widget.Label
+	Periods      *widget.Label
+	PeriodPick   *selectOf[string]
+	MemberPick   *selectOf[string]
+	History      *widget.Label
+	periods      map[string]kaohe.Period
+	members      map[string]kaohe.ReviewMember
+	Message      *widget.Label
+	tplBox       *fyne.Container
+	Tabs         *container.AppTabs
+	sv           *saver // the write under way (every save button waits for it)
 }
 
 func newReferenceScreen(e *env) *ReferenceScreen {
-	s := &ReferenceScreen{loader: loader{e: e}, history: loader{e: e}, e: e, tplBox: container.NewVBox()}
+	s := &ReferenceScreen{loader: loader{e: e}, history: loader{e: e}, e: e, tplBox: container.NewVBox(), lvBox: container.NewVBox()}
+	s.LevelText = wrapLabel("")
 	s.Message = wrapLabel("")
 	s.Level4 = widget.NewCheck(T("ref.enable_level", "Level", LevelName(kaohe.Level4)), nil)
 	s.Level5 = widget.NewCheck(T("ref.enable_level", "Level", LevelName(kaohe.Level5)), nil)
@@ -83,8 +92,9 @@ func newReferenceScreen(e *env) *ReferenceScreen {
 	removeMember := widget.NewButtonWithIcon(T("ref.retire"), theme.DeleteIcon(), s.RetireMember)
 	s.sv = newSaver(e, saveLevels, saveTpl, addPeriod, retirePeriod, saveMember, removeMember, addMember)
 
-	levels := container.NewVBox(bold(T("ref.levels")), container.NewHBox(s.Level4, s.Level5,
-		widget.NewLabel(T("field.exam_pass_mark")), container.NewGridWrap(fyne.NewSize(80, s.PassMark.MinSize().Height), s.PassMark), saveLevels))
+	levels := container.NewVBox(bold(T("ref.levels")), s.lvBox, container.NewHBox(s.Level4, s.Level5,
+		widget.NewLabel(T("field.exam_pass_mark")), container.NewGridWrap(fyne.NewSize(80, s.PassMark.MinSize().Height), s.PassMark), saveLevels),
+		s.LevelText)
 	template := container.NewVBox(bold(T("ref.template")), s.TemplateInfo, s.tplBox, container.NewHBox(saveTpl))
 	periods := container.NewVBox(bold(T("ref.periods")), container.NewGridWithColumns(4, s.PeriodKind,
 		container.NewBorder(nil, nil, widget.NewLabel(T("field.year")), nil, s.PeriodYear),
@@ -135,6 +145,7 @@ func (s *ReferenceScreen) loaded(r referenceData) {
 	if err != nil {
 		s.e.showError(err)
 	}
+	s.levelRows(ls)
 	for _, li := range ls {
 		if li.Level == kaohe.Level2 {
 			s.PassMark.SetText(numText(li.PassMark()))
@@ -233,8 +244,44 @@ func (s *ReferenceScreen) loaded(r referenceData) {
 	s.Members.SetText(strings.Join(lines, "\n"))
 }
 
+// levelRows lists each level's reference data: what can be corrected in
+// fields (education, report length, hire level), the rest as text.
+func (s *ReferenceScreen) levelRows(ls kaohe.Levels) {
+	s.LevelEdu = map[kaohe.Level]*selectOf[kaohe.Education]{}
+	s.LevelChars = map[kaohe.Level]*field{}
+	s.LevelHire = map[kaohe.Level]*widget.Check{}
+	grid := container.NewGridWithColumns(4, bold(T("col.level")), bold(T("field.min_education")), bold(T("field.min_report_chars")), bold(T("ref.hire_level")))
+	var text []string
+	join := func(ts []kaohe.Text) string {
+		out := make([]string, len(ts))
+		for i, t := range ts {
+			out[i] = strings.TrimRight(Tr(t), "。.")
+		}
+		return strings.Join(out, "；")
+	}
+	for _, li := range ls {
+		edu := newSelectOf(kaohe.Educations(), func(e kaohe.Education) string { return Tr(e.Name()) }, nil)
+		edu.Set(li.MinEducation)
+		chars := newField()
+		chars.SetText(strconv.Itoa(li.MinReportChars))
+		hire := widget.NewCheck("", nil)
+		hire.SetChecked(li.HireLevel)
+		s.LevelEdu[li.Level], s.LevelChars[li.Level], s.LevelHire[li.Level] = edu, chars, hire
+		grid.Add(widget.NewLabel(Tr(li.Name)))
+		grid.Add(edu)
+		grid.Add(chars)
+		grid.Add(hire)
+		text = append(text, Textf("%s　%s：%s\n　%s：%s\n　%s：%s", Tr(li.Name), T("ref.duties"), join(li.Duties),
+			T("ref.skills"), join(li.Skills), T("ref.customer_groups"), join(li.CustomerGroups)))
+	}
+	s.lvBox.Objects = []fyne.CanvasObject{grid}
+	s.lvBox.Refresh()
+	s.LevelText.SetText(strings.Join(text, "\n\n"))
+}
+
 // SaveLevels enables or disables levels 4 and 5 and sets the exam's pass
-// mark, which HQ checks every exam result against.
+// mark, which HQ checks every exam result against, with each level's
+// education, report length and hire level as corrected.
 func (s *ReferenceScreen) SaveLevels() {
 	if s.sv.saving() {
 		return // a second tap saves nothing twice
@@ -245,6 +292,21 @@ func (s *ReferenceScreen) SaveLevels() {
 		return
 	}
 	l4, l5 := s.Level4.Checked, s.Level5.Checked
+	type own struct {
+		edu   kaohe.Education
+		chars int
+		hire  bool
+	}
+	owns := map[kaohe.Level]own{}
+	for l, f := range s.LevelChars {
+		n, err := strconv.Atoi(strings.TrimSpace(f.Text))
+		if err != nil || n <= 0 {
+			say(s.Message, ErrorText(kaohe.Errorf(kaohe.EINVALID, "err.not_a_number", "Item", T("field.min_report_chars"), "Value", f.Text)), true)
+			return
+		}
+		edu, _ := s.LevelEdu[l].Value()
+		owns[l] = own{edu, n, s.LevelHire[l].Checked}
+	}
 	e := s.e
 	s.write(func(ctx context.Context) error {
 		ls, err := e.svc.Levels(ctx)
@@ -252,6 +314,9 @@ func (s *ReferenceScreen) SaveLevels() {
 			return err
 		}
 		for i := range ls {
+			if o, ok := owns[ls[i].Level]; ok {
+				ls[i].MinEducation, ls[i].MinReportChars, ls[i].HireLevel = o.edu, o.chars, o.hire
+			}
 			ls[i].ExamPassMark = mark
 			switch ls[i].Level {
 			case kaohe.Level4:

@@ -102,3 +102,51 @@ func TestHQReviewRefusesWhatHQRefuses(t *testing.T) {
 		t.Errorf("at HQ: %+v (found %v, %v)", v.Review, ok, err)
 	}
 }
+
+// TestHQListsAndCorrectsEachLevel: HQ mode lists every level's reference
+// data (duties, skills, customer groups) and corrects what a level needs:
+// its education, its report length and whether a new hire may start at it;
+// a length that is no number is refused with nothing saved; HQ holds the
+// correction after a sync, and the levels' changes stay in HQ's log.
+func TestHQListsAndCorrectsEachLevel(t *testing.T) {
+	w, svc, h := hqWindowAs(t, "H001", "hq-admin-pw")
+	ctx := context.Background()
+	open(w, "nav.reference")
+	s := w.Reference
+	if len(s.LevelEdu) != 5 || len(s.LevelChars) != 5 || len(s.LevelHire) != 5 {
+		t.Fatalf("levels listed: %d, %d, %d; want 5", len(s.LevelEdu), len(s.LevelChars), len(s.LevelHire))
+	}
+	for _, want := range []string{"一级客户经理", "三级客户经理（展厅经理级）", "职责：展厅日常的销售与设计；", "技能要求：", "客户群："} {
+		if !strings.Contains(s.LevelText.Text, want) {
+			t.Errorf("the levels' text lacks %q", want)
+		}
+	}
+	if s.LevelChars[kaohe.Level2].Text != "3000" || !s.LevelHire[kaohe.Level1].Checked || s.LevelHire[kaohe.Level2].Checked {
+		t.Errorf("level 2 needs %q 字, hire levels 1 %v 2 %v", s.LevelChars[kaohe.Level2].Text, s.LevelHire[kaohe.Level1].Checked, s.LevelHire[kaohe.Level2].Checked)
+	}
+	s.LevelChars[kaohe.Level2].SetText("三千")
+	s.SaveLevels()
+	w.Wait()
+	if ls, _ := svc.Levels(ctx); ls[1].MinReportChars != 3000 || !strings.Contains(s.Message.Text, "述职报告最少字数") {
+		t.Errorf("a length in words: level 2 needs %d, %q", ls[1].MinReportChars, s.Message.Text)
+	}
+	s.LevelChars[kaohe.Level2].SetText("3500")
+	s.LevelEdu[kaohe.Level2].Set(kaohe.EduBachelor)
+	s.LevelHire[kaohe.Level2].SetChecked(true)
+	s.SaveLevels()
+	w.Wait()
+	ls, _ := svc.Levels(ctx)
+	if l2 := ls[1]; l2.MinReportChars != 3500 || l2.MinEducation != kaohe.EduBachelor || !l2.HireLevel || !strings.Contains(s.Message.Text, "已保存") {
+		t.Errorf("level 2 after the correction: %+v, %q", l2, s.Message.Text)
+	}
+	if err := svc.SyncNow(ctx); err != nil {
+		t.Fatal(err)
+	}
+	at, _ := h.Levels(ctx)
+	if l2, _ := at.Get(kaohe.Level2); l2.MinReportChars != 3500 || l2.MinEducation != kaohe.EduBachelor || !l2.HireLevel {
+		t.Errorf("HQ's level 2: %+v", l2)
+	}
+	if hl := at.HireLevels(); len(hl) != 2 {
+		t.Errorf("HQ's hire levels %v; want 1 and 2", hl)
+	}
+}
