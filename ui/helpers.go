@@ -49,7 +49,9 @@ type env struct {
 	making map[string]bool
 }
 
-func (e *env) today() kaohe.Date { return kaohe.DateOf(e.now()) }
+// today is the policy's day (kaohe.Today), the one the store and HQ
+// judge by, whatever zone the PC is kept in.
+func (e *env) today() kaohe.Date { return kaohe.Today(e.now()) }
 
 // showError tells the user what went wrong, in their language.
 func (e *env) showError(err error) {

@@ -174,7 +174,7 @@ func (e *env) cmdDemo(fs *flag.FlagSet) cli.Run {
 		if err := noArgs("demo", args); err != nil {
 			return err
 		}
-		o.Today = kaohe.DateOf(time.Now())
+		o.Today = kaohe.Today(time.Now())
 		if *date != "" {
 			d, err := kaohe.ParseDate(*date)
 			if err != nil {

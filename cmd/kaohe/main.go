@@ -204,7 +204,7 @@ func (e *env) cmdVersion(fs *flag.FlagSet) cli.Run {
 
 func (e *env) dbPath() string    { return filepath.Join(e.data, "kaohe.db") }
 func (e *env) backupDir() string { return filepath.Join(e.data, "backups") }
-func today() kaohe.Date          { return kaohe.DateOf(time.Now()) }
+func today() kaohe.Date          { return kaohe.Today(time.Now()) }
 
 // noAccount names the command line's work done without an account (a PDF
 // printed from a script), never the operating system's user.

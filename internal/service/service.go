@@ -41,8 +41,8 @@ func New(s *store.Store, backupDir string) *Service {
 		Now: func() time.Time { return s.Now() }}
 }
 
-// Today is the current day.
-func (s *Service) Today() kaohe.Date { return kaohe.DateOf(s.Now()) }
+// Today is the current day, the policy's (kaohe.Today) as HQ's.
+func (s *Service) Today() kaohe.Date { return kaohe.Today(s.Now()) }
 
 // Showroom returns this database's showroom.
 func (s *Service) Showroom(ctx context.Context) (kaohe.Showroom, error) { return s.Store.Showroom(ctx) }

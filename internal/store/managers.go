@@ -8,7 +8,6 @@ import (
 	"sort"
 	"strings"
 	"sync"
-	"time"
 
 	"kaohe/internal/kaohe"
 )
@@ -75,8 +74,11 @@ func (tx *Tx) CreateManager(m kaohe.Manager, level kaohe.Level, since kaohe.Date
 	return m, err
 }
 
-// today is the showroom's calendar day.
-func (tx *Tx) today() kaohe.Date { return kaohe.DateOf(tx.now.In(time.Local)) }
+// today is the showroom's calendar day: the policy's (kaohe.Today), the
+// one HQ judges by, not the PC's zone's. A PC whose zone is ahead of China
+// would otherwise save what HQ then refuses for good as dated in the
+// future, and one behind refuse what HQ takes.
+func (tx *Tx) today() kaohe.Date { return kaohe.Today(tx.now) }
 
 // checkEmployeeNo refuses a number another manager of the showroom has,
 // compared without regard to case (kaohe.SameEmployeeNo): d001 is D001.
@@ -203,7 +205,7 @@ func (s *Store) oneManager(ctx context.Context, where string, arg string) (kaohe
 }
 
 // today is the showroom's calendar day by the store's clock.
-func (s *Store) today() kaohe.Date { return kaohe.DateOf(s.Now().In(time.Local)) }
+func (s *Store) today() kaohe.Date { return kaohe.Today(s.Now()) }
 
 // managerCache keeps everyone's list (ListManagers without a filter: each
 // manager with the level derived from their level changes) while nothing
