@@ -3,6 +3,7 @@ package kaohe
 import (
 	"bytes"
 	"encoding/json"
+	"reflect"
 	"unicode/utf8"
 )
 
@@ -23,8 +24,10 @@ const maxOpaqueDepth = 10_000
 // duplicate keys, in any case (Go keeps the last, matching keys to fields
 // case-insensitively; SQLite's json_extract the first, exactly spelt),
 // fields v does not have, invalid UTF-8, NUL and other control characters,
-// bidirectional-override characters, nesting deeper than MaxJSONDepth and
-// anything after the value. Every accepting edge decodes with it.
+// bidirectional-override characters, nesting deeper than MaxJSONDepth,
+// anything after the value, and a key spelt otherwise than its field
+// (checkKeySpelling: "EMPLOYEE_NO" for employee_no, which Go reads and
+// json_extract does not). Every accepting edge decodes with it.
 func DecodeStrict(data []byte, v any) error {
 	if err := CheckJSON(data); err != nil {
 		return err
@@ -37,7 +40,7 @@ func DecodeStrict(data []byte, v any) error {
 	if err := dec.Decode(v); err != nil {
 		return Errorf(EINVALID, "err.bad_payload", "Entity", "", "Detail", err.Error())
 	}
-	return nil
+	return checkKeySpelling(data, reflect.TypeOf(v))
 }
 
 // CheckJSON checks JSON text for DecodeStrict's refusals without decoding
