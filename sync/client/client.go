@@ -200,7 +200,13 @@ func (c *Client) send(ctx context.Context, path string, gz []byte, out any) erro
 	if err := check(resp, err); err != nil {
 		return err
 	}
-	if err := json.Unmarshal(resp.Body(), out); err != nil {
+	var err2 error
+	if pr, ok := out.(*protocol.PushResponse); ok {
+		err2 = decodePushResponse(resp.Body(), pr)
+	} else {
+		err2 = json.Unmarshal(resp.Body(), out)
+	}
+	if err2 != nil {
 		return kaohe.Errorf(kaohe.EINTERNAL, "err.sync_bad_answer")
 	}
 	return nil
