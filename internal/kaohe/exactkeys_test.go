@@ -28,6 +28,9 @@ func TestKeySpellingIsExact(t *testing.T) {
 	}{
 		{`{"id":"a","items":[{"kind":"x"}],"by_key":{"ANY":{"kind":"y"}},"Plain":1,"note":"n","day":{"Year":2026,"Month":1,"Day":2}}`, ""},
 		{`{"ID":"a"}`, "ID"},
+		{`{"\u0049D":"a"}`, "ID"},
+		{`{"\u0069d":"a","by_key":{"\u004b":{"kind":"\"}"}}}`, ""},
+		{`{"items":[{"kind":"a,b]"},{}],"id":"x","Note":"y"}`, "Note"},
 		{`{"id":"a","items":[{"kind":"x"},{"Kind":"y"}]}`, "Kind"},
 		{`{"by_key":{"k":{"KIND":"y"}}}`, "KIND"},
 		{`{"plain":1}`, "plain"},
