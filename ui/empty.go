@@ -12,6 +12,11 @@ import (
 type emptyNote struct {
 	*widget.Label
 	box *fyne.Container // the label with room around it; hidden when not empty
+	// screen is laid out again when the note shows or hides: the window
+	// re-lays out only the note's own parent when a size changes, so a
+	// screen that places the note in a Border's top would keep the top's old
+	// height and draw its centre over the rows below the note.
+	screen fyne.CanvasObject
 }
 
 func newEmptyNote() *emptyNote {
@@ -25,13 +30,20 @@ func newEmptyNote() *emptyNote {
 
 // Say shows the message of key when empty is true, and hides it otherwise.
 func (n *emptyNote) Say(empty bool, key string, args ...any) {
-	if !empty {
+	was := n.box.Visible()
+	if empty {
+		n.SetText(T(key, args...))
+		n.box.Show()
+	} else {
 		n.box.Hide()
-		return
 	}
-	n.SetText(T(key, args...))
-	n.box.Show()
+	if n.screen != nil && was != empty {
+		n.screen.Refresh()
+	}
 }
+
+// In has the screen view laid out again whenever the note shows or hides.
+func (n *emptyNote) In(view fyne.CanvasObject) { n.screen = view }
 
 // Shown is the message on screen ("" when hidden).
 func (n *emptyNote) Shown() string {

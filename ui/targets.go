@@ -35,6 +35,7 @@ type TargetScreen struct {
 	Rates    [12]*widget.Label
 	Rollups  *widget.Label
 	Message  *widget.Label
+	header   *widget.Label // the grid's first heading (月份)
 	names    map[string]kaohe.ManagerLevel
 	pick     loader // the chosen figures, read after each pick
 	shown    string // the figures on screen: manager, metric and year ("" while reading)
@@ -59,7 +60,8 @@ func newTargetScreen(e *env) *TargetScreen {
 	s.Seasonal = widget.NewCheck(T("targets.seasonal"), nil)
 	s.Message = wrapLabel("")
 	s.Rollups = wrapLabel("")
-	grid := container.NewGridWithColumns(5, bold(T("targets.month")), bold(T("targets.weight")), bold(T("targets.target")), bold(T("targets.actual")), bold(T("targets.rate")))
+	s.header = bold(T("targets.month"))
+	grid := container.NewGridWithColumns(5, s.header, bold(T("targets.weight")), bold(T("targets.target")), bold(T("targets.actual")), bold(T("targets.rate")))
 	seasonal := kaohe.SeasonalWeights()
 	for i := 0; i < 12; i++ {
 		s.Weights[i] = newField()
@@ -91,6 +93,7 @@ func newTargetScreen(e *env) *TargetScreen {
 	bottom := container.NewVBox(s.Rollups, s.Message, container.NewHBox(saveActuals, importBtn, exportBtn))
 	s.Empty = newEmptyNote()
 	s.view = container.NewBorder(container.NewVBox(s.Empty.View(), top), bottom, nil, nil, container.NewVScroll(grid))
+	s.Empty.In(s.view)
 	s.Reload()
 	return s
 }
