@@ -59,8 +59,14 @@ func New(baseURL, token string, o Options) *Client {
 		// A retry condition replaces resty's default, so transport errors
 		// are named here too.
 		AddRetryCondition(func(resp *resty.Response, err error) bool {
+			if errors.Is(err, resty.ErrResponseBodyTooLarge) {
+				return false // the same answer again would be as large
+			}
 			return err != nil || resp.StatusCode() >= 500 || resp.StatusCode() == http.StatusTooManyRequests
 		}).
+		// An answer is read whole into memory: one that inflates past what
+		// HQ ever writes is refused, not read (protocol.MaxAnswerBytes).
+		SetResponseBodyLimit(protocol.MaxAnswerBytes).
 		SetHeader(protocol.HeaderVersion, strconv.Itoa(protocol.Version)).
 		SetHeader("Accept-Encoding", "gzip").
 		SetLogger(quiet{}) // failures reach the user as errors, not console noise
@@ -218,6 +224,9 @@ func check(resp *resty.Response, err error) error {
 	if err != nil {
 		if errors.Is(err, context.Canceled) {
 			return err
+		}
+		if errors.Is(err, resty.ErrResponseBodyTooLarge) {
+			return kaohe.Errorf(kaohe.EINTERNAL, "err.sync_answer_too_large", "MB", protocol.MaxAnswerBytes>>20)
 		}
 		// A certificate problem will not mend itself by waiting: it is said
 		// as such, not as "offline, will sync later".

@@ -24,6 +24,13 @@ const (
 const (
 	MaxBatch     = 5000     // changes per push or pull
 	MaxBodyBytes = 32 << 20 // request body after gzip is undone
+	// MaxPageBytes is the payload bytes HQ puts in one pull or recover
+	// page before it stops (a page holds at least one change, which is
+	// never over MaxBodyBytes); MaxAnswerBytes is the most an app reads of
+	// an answer after gzip is undone, so a broken HQ or proxy cannot make
+	// it inflate gigabytes.
+	MaxPageBytes   = 16 << 20
+	MaxAnswerBytes = MaxBodyBytes + MaxPageBytes + 16<<20
 )
 
 // Change is one write at its writer: the row as it now is.

@@ -553,6 +553,7 @@ func (s *Store) Pull(ctx context.Context, cred Credential, cursor int64, limit i
 	}
 	defer rows.Close()
 	resp := protocol.PullResponse{Cursor: cursor}
+	size := 0 // the page's payload bytes (protocol.MaxPageBytes)
 	for rows.Next() {
 		var c protocol.Change
 		var p string
@@ -560,10 +561,11 @@ func (s *Store) Pull(ctx context.Context, cred Credential, cursor int64, limit i
 			return resp, err
 		}
 		c.Payload = json.RawMessage(p)
-		if len(resp.Changes) == limit {
+		if len(resp.Changes) == limit || len(resp.Changes) > 0 && size+len(p) > protocol.MaxPageBytes {
 			resp.More = true
 			break
 		}
+		size += len(p)
 		resp.Changes = append(resp.Changes, c)
 		resp.Cursor = c.Seq
 	}
@@ -653,6 +655,7 @@ func (s *Store) Recover(ctx context.Context, cred Credential, cursor int64, limi
 		return resp, err
 	}
 	defer rows.Close()
+	size := 0 // the page's payload bytes (protocol.MaxPageBytes)
 	for rows.Next() {
 		var c protocol.Change
 		var deleted bool
@@ -663,10 +666,11 @@ func (s *Store) Recover(ctx context.Context, cred Credential, cursor int64, limi
 		if !kaohe.OwnedByShowroom(c.Entity) {
 			continue
 		}
-		if len(resp.Changes) == limit {
+		if len(resp.Changes) == limit || len(resp.Changes) > 0 && size+len(p) > protocol.MaxPageBytes {
 			resp.More = true
 			break
 		}
+		size += len(p)
 		c.Op, c.Payload = "upsert", json.RawMessage(p)
 		if deleted {
 			c.Op = "delete"
