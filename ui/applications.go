@@ -101,6 +101,7 @@ func newApplicationScreen(e *env) *ApplicationScreen {
 		container.NewVScroll(container.NewVBox(form, widget.NewSeparator(), bold(T("apply.progress")), s.Timeline)))
 	s.Empty = newEmptyNote()
 	left := container.NewBorder(container.NewVBox(newBtn, s.Empty.View()), nil, nil, nil, s.List.View())
+	s.Empty.In(left)
 	split := container.NewHSplit(left, right)
 	split.Offset = 0.38
 	s.view = split

@@ -72,6 +72,7 @@ func newHQReportScreen(e *env) *HQReportScreen {
 	)
 	s.Sections.OnSelected = func(*container.TabItem) { s.loadPart() }
 	s.view = container.NewBorder(container.NewVBox(top, s.Empty.View(), s.Message), nil, nil, nil, s.Sections)
+	s.Empty.In(s.view)
 	s.Reload()
 	return s
 }

@@ -128,7 +128,9 @@ func newReviewScreen(e *env) *ReviewScreen {
 	keep := canvas.NewRectangle(color.Transparent)
 	keep.SetMinSize(fyne.NewSize(360, 0))
 	s.Empty = newEmptyNote()
-	left := container.NewStack(keep, container.NewBorder(container.NewVBox(s.Empty.View(), filters), nil, nil, nil, s.Table))
+	queue := container.NewBorder(container.NewVBox(s.Empty.View(), filters), nil, nil, nil, s.Table)
+	s.Empty.In(queue)
+	left := container.NewStack(keep, queue)
 	split := container.NewHSplit(left, right)
 	split.Offset = 0.48
 	s.view = split
@@ -306,7 +308,6 @@ func (s *ReviewScreen) read(keep bool) {
 func (s *ReviewScreen) loaded(queue []kaohe.ReviewItem, levels kaohe.Levels, members []kaohe.ReviewMember) {
 	msg, imp := s.Message.Text, s.Message.Importance // said meanwhile (a decision's outcome): kept
 	s.all, s.levels = queue, levels
-	s.Empty.Say(len(s.all) == 0, "empty.hq_review")
 	rooms := []string{""}
 	names := map[string]string{"": T("review.all_showrooms")}
 	for _, it := range s.all {
@@ -331,6 +332,7 @@ func (s *ReviewScreen) loaded(queue []kaohe.ReviewItem, levels kaohe.Levels, mem
 		}
 	}
 	s.filter()
+	s.Empty.Say(len(s.all) == 0, "empty.hq_review") // once the queue is shown: the note lays the table out again
 	if len(people) == 0 {
 		say(s.Message, T("review.no_members"), true)
 	} else if msg != "" {

@@ -134,7 +134,9 @@ func newListTable[R any](cols []column[R]) *listTable[R] {
 // View is the search box and count above the table, and the empty note
 // (SetEmpty) over it while there is no row.
 func (t *listTable[R]) View() fyne.CanvasObject {
-	return container.NewBorder(container.NewVBox(container.NewBorder(nil, nil, nil, t.Count, t.Search), t.Empty.View()), nil, nil, nil, t.Table)
+	v := container.NewBorder(container.NewVBox(container.NewBorder(nil, nil, nil, t.Count, t.Search), t.Empty.View()), nil, nil, nil, t.Table)
+	t.Empty.In(v)
+	return v
 }
 
 // SetEmpty sets what the table says while it has no row at all (a search
@@ -250,15 +252,16 @@ func (t *listTable[R]) prepare(rows []R, v tableView) tableRows[R] {
 // order (made again if they changed since prepare was given them).
 func (t *listTable[R]) SetPrepared(p tableRows[R]) {
 	t.all, t.txt = p.all, p.txt
+	if p.order == nil || p.view != t.view() {
+		t.filter()
+	} else {
+		t.rows = p.order
+		t.shown()
+	}
+	// Said once the rows match t.all: the note lays out the table again.
 	if t.emptyKey != "" {
 		t.Empty.Say(len(p.all) == 0, t.emptyKey)
 	}
-	if p.order == nil || p.view != t.view() {
-		t.filter()
-		return
-	}
-	t.rows = p.order
-	t.shown()
 }
 
 // filterRows returns the indexes of the rows whose texts contain q (all

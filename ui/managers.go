@@ -161,7 +161,9 @@ func buildManagers(s ManagerStore, onError func(error), e *env, extra ...manager
 		top = container.NewVBox(m.toolbar(), top)
 	}
 	top = container.NewVBox(top, m.Empty.View())
-	m.body = container.NewStack(container.NewBorder(top, nil, nil, nil, m.Table))
+	list := container.NewBorder(top, nil, nil, nil, m.Table)
+	m.Empty.In(list)
+	m.body = container.NewStack(list)
 	m.view = m.body
 	if e != nil {
 		m.ld, m.prof = &loader{e: e}, &loader{e: e}
@@ -239,13 +241,13 @@ func (m *ManagersScreen) loaded(rows []kaohe.ManagerLevel, err error) {
 		m.onError(err)
 		return
 	}
-	m.Empty.Say(len(rows) == 0, m.emptyKey)
 	m.all = make([]managerRow, len(rows))
 	for i, r := range rows {
 		m.all[i] = managerRow{r, strings.ToLower(r.EmployeeNo + "\t" + r.Name + "\t" + r.Phone)}
 	}
 	m.sortRows()
 	m.filter()
+	m.Empty.Say(len(rows) == 0, m.emptyKey) // once the rows are shown: the note lays the table out again
 }
 
 // filter shows the managers matching the search box (employee number, name
