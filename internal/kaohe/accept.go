@@ -266,17 +266,22 @@ func acceptAssessment(in Incoming, a, prior *Assessment) error {
 	if err != nil {
 		return err
 	}
-	if err := CheckAssessable(levels, CurrentLevel(h), m, a.Assessor); err != nil {
+	p, ok, err := in.Ledger.Period(a.PeriodID)
+	if err != nil {
 		return err
 	}
-	p, ok, err := in.Ledger.Period(a.PeriodID)
-	if err != nil || !ok {
-		if err == nil {
-			// HQ has not published the period (yet): a real showroom's
-			// assessments of years before it enrolled, or before HQ set up
-			// its periods, wait for it instead of being refused for good.
-			err = Errorf(EAWAIT, "err.period_unpublished", "Period", a.PeriodID)
+	if !ok {
+		// HQ has not published the period (yet): a real showroom's
+		// assessments of years before it enrolled, or before HQ set up
+		// its periods, wait for it instead of being refused for good. The
+		// level that decides is the one held at the period's end, unknown
+		// until then; an assessment of oneself is refused now.
+		if err := CheckNotSelf(AssessorOf(a.Assessor), m); err != nil {
+			return err
 		}
+		return Errorf(EAWAIT, "err.period_unpublished", "Period", a.PeriodID)
+	}
+	if err := CheckAssessableIn(levels, h, p, m, a.Assessor); err != nil {
 		return err
 	}
 	t, ok, err := in.Ledger.Template(a.TemplateID, a.TemplateVersion)

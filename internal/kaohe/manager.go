@@ -246,6 +246,42 @@ func CurrentLevel(changes []LevelChange) Level {
 	return cur
 }
 
+// LevelOn derives the level a manager held on a date from the change
+// events (in any order): the To of the latest dated on or before d, later
+// entries winning ties, as CurrentLevel reads them. Before the first event
+// (a history recorded when the showroom enrolled, after years of work) it
+// is the earliest level known: the first event's From, or its To when it is
+// the first assignment. No events: 0.
+func LevelOn(changes []LevelChange, d Date) Level {
+	var on, first Level
+	var at, firstAt Date
+	for _, c := range changes {
+		if !c.Date.After(d) && (on == 0 || !c.Date.Before(at)) {
+			on, at = c.To, c.Date
+		}
+		if first == 0 || c.Date.Before(firstAt) {
+			first, firstAt = c.From, c.Date
+			if !first.Valid() {
+				first = c.To
+			}
+		}
+	}
+	if on == 0 {
+		return first
+	}
+	return on
+}
+
+// CheckAssessableIn checks who a showroom may assess for a period (一级：由
+// 相应展厅的展厅经理考核) by the level the manager held at the period's end,
+// not the level held today: an assessment of a period in which she was at
+// level 1 stays the showroom's after HQ promotes her (it may have waited in
+// the outbox for HQ to publish the period), and one of a period she ended
+// at level 2 or above is the review group's even if she was later demoted.
+func CheckAssessableIn(levels Levels, changes []LevelChange, p Period, m Manager, assessor string) error {
+	return CheckAssessable(levels, LevelOn(changes, p.End), m, assessor)
+}
+
 // ManagerLevel is a manager with the current level derived from the level
 // changes, as lists show them.
 type ManagerLevel struct {

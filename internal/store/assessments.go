@@ -72,11 +72,11 @@ func (tx *Tx) SaveAssessment(a kaohe.Assessment, submit bool) (kaohe.Assessment,
 	if err != nil {
 		return a, err
 	}
-	cur, err := tx.CurrentLevel(a.ManagerID)
+	hist, err := levelHistory(tx.ctx, tx.tx, a.ManagerID)
 	if err != nil {
 		return a, err
 	}
-	if err := kaohe.CheckAssessable(levels, cur, m, a.Assessor); err != nil {
+	if err := kaohe.CheckAssessableIn(levels, hist, p, m, a.Assessor); err != nil {
 		return a, err
 	}
 	a.ShowroomID = m.ShowroomID

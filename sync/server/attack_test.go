@@ -348,7 +348,9 @@ func TestDishonestShowroom(t *testing.T) {
 		{"an assessment whose coefficient is not its grade's", kaohe.EntAssessment, A, "as1", mutate(assess("as1", "mA1", "展厅经理"), map[string]any{"coefficient": 9}), kaohe.EINVALID},
 		{"an assessment holding only a showroom", kaohe.EntAssessment, A, "as1", fmt.Sprintf(`{"id":"as1","showroom_id":%q}`, w.idA), kaohe.EINVALID},
 		{"an assessment of a template version that does not exist", kaohe.EntAssessment, A, "as1", mutate(assess("as1", "mA1", "展厅经理"), map[string]any{"template_version": 7}), kaohe.EINVALID},
-		{"an assessment of a level-2 manager", kaohe.EntAssessment, A, "as2", js(assess("as2", "mA2", "展厅经理")), kaohe.EUNAUTHORIZED},
+		// mA2 was granted level 2 on 2026-08-05: 2026-Q3 ended with her there
+		// (2026-Q2, which she ended at level 1, stays the showroom's).
+		{"an assessment of a level-2 manager", kaohe.EntAssessment, A, "as2", mutate(assess("as2", "mA2", "展厅经理"), map[string]any{"period_id": "2026-Q3"}), kaohe.EUNAUTHORIZED},
 		{"an assessment of oneself", kaohe.EntAssessment, A, "as3", js(assess("as3", "mA1", "张喆")), kaohe.EUNAUTHORIZED},
 		{"an assessment of oneself, the number in another case and spacing", kaohe.EntAssessment, A, "as3", js(assess("as3", "mA1", "张喆（ a001 ）")), kaohe.EUNAUTHORIZED},
 		{"an assessment of oneself under another name", kaohe.EntAssessment, A, "as3", js(assess("as3", "mA1", "小张（A001）")), kaohe.EUNAUTHORIZED},
