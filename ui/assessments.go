@@ -47,12 +47,17 @@ type AssessmentScreen struct {
 	// counts), read with the assessment.
 	research   []kaohe.MarketResearch
 	assessable map[string]kaohe.ManagerLevel // the pickable managers, by id
-	reading    bool                          // the chosen assessment is being read
-	tpl        kaohe.Template
-	pnames     map[string]string // the periods' names, by id
-	mlabels    map[string]string // the pickable managers' labels, by id
-	form       *fyne.Container
-	periods    map[string]kaohe.Period
+	// active, levels and hist are what the manager picker is drawn from,
+	// for the period chosen (pickManagers).
+	active  []kaohe.ManagerLevel
+	levels  kaohe.Levels
+	hist    map[string][]kaohe.LevelChange
+	reading bool // the chosen assessment is being read
+	tpl     kaohe.Template
+	pnames  map[string]string // the periods' names, by id
+	mlabels map[string]string // the pickable managers' labels, by id
+	form    *fyne.Container
+	periods map[string]kaohe.Period
 	// Evidence shows, beside the items they support, how many market
 	// surveys the manager recorded in the period.
 	Evidence map[string]*widget.Label
@@ -60,7 +65,7 @@ type AssessmentScreen struct {
 
 func newAssessmentScreen(e *env) *AssessmentScreen {
 	s := &AssessmentScreen{loader: loader{e: e}, pick: loader{e: e}, e: e, view: container.NewStack(), form: container.NewStack()}
-	s.Period = newSelectOf[string](nil, func(id string) string { return s.pnames[id] }, func(string) { s.load() })
+	s.Period = newSelectOf[string](nil, func(id string) string { return s.pnames[id] }, func(string) { s.pickManagers(); s.load() })
 	s.Manager = newSelectOf[string](nil, func(id string) string { return s.mlabels[id] }, func(string) { s.load() })
 	s.Total, s.Grade, s.Coef, s.Status = widget.NewLabel(""), widget.NewLabel(""), widget.NewLabel(""), widget.NewLabel("")
 	s.Total.TextStyle.Bold = true
@@ -126,6 +131,7 @@ func (s *AssessmentScreen) readPickers(keepForm bool) {
 		periods []kaohe.Period
 		levels  kaohe.Levels
 		active  []kaohe.ManagerLevel
+		hist    map[string][]kaohe.LevelChange
 	}
 	e := s.e
 	s.Status.SetText(T("loading"))
@@ -136,7 +142,10 @@ func (s *AssessmentScreen) readPickers(keepForm bool) {
 		if r.levels, err = e.svc.Levels(ctx); err != nil {
 			return r, err
 		}
-		_, r.active, err = e.managers(ctx)
+		if _, r.active, err = e.managers(ctx); err != nil {
+			return r, err
+		}
+		r.hist, err = e.svc.LevelHistories(ctx)
 		return r, err
 	}, func(r read, err error) {
 		if err != nil {
@@ -144,13 +153,13 @@ func (s *AssessmentScreen) readPickers(keepForm bool) {
 			s.Problem.SetText(ErrorText(err))
 			return
 		}
-		s.loaded(r.periods, r.levels, r.active, keepForm)
+		s.loaded(r.periods, r.levels, r.active, r.hist, keepForm)
 	})
 }
 
 // loaded fills the pickers, keeping what was chosen, and shows the form
 // (read again unless keepForm and the same assessment is still chosen).
-func (s *AssessmentScreen) loaded(periods []kaohe.Period, levels kaohe.Levels, active []kaohe.ManagerLevel, keepForm bool) {
+func (s *AssessmentScreen) loaded(periods []kaohe.Period, levels kaohe.Levels, active []kaohe.ManagerLevel, hist map[string][]kaohe.LevelChange, keepForm bool) {
 	pids := make([]string, len(periods))
 	names := map[string]string{}
 	s.periods = map[string]kaohe.Period{}
@@ -160,27 +169,14 @@ func (s *AssessmentScreen) loaded(periods []kaohe.Period, levels kaohe.Levels, a
 		names[p.ID] = Tr(p.Name)
 	}
 	prevP, _ := s.Period.Value()
-	prevM, _ := s.Manager.Value()
-	// Only whom HQ will accept an assessment of from this showroom: level-1
-	// staff (the others are the review group's), never oneself.
-	var mids []string
-	labels := map[string]string{}
-	s.assessable = map[string]kaohe.ManagerLevel{}
-	for _, m := range active {
-		if kaohe.CheckAssessable(levels, m.Level, m.Manager, s.e.actor.EmployeeNo) != nil {
-			continue
-		}
-		mids = append(mids, m.ID)
-		labels[m.ID] = managerLabel(m)
-		s.assessable[m.ID] = m
-	}
-	s.pnames, s.mlabels = names, labels
+	s.pnames = names
+	s.active, s.levels, s.hist = active, levels, hist
 	// Choosing below must not read each time: once, at the end.
 	onP, onM := s.Period.OnChanged, s.Manager.OnChanged
 	s.Period.OnChanged, s.Manager.OnChanged = nil, nil
 	defer func() { s.Period.OnChanged, s.Manager.OnChanged = onP, onM }()
-	s.Period.values, s.Manager.values = pids, mids
-	s.Period.Options, s.Manager.Options = labelsOf(pids, names), labelsOf(mids, labels)
+	s.Period.values = pids
+	s.Period.Options = labelsOf(pids, names)
 	if prevP != "" {
 		s.Period.Set(prevP)
 	} else if p, ok := kaohe.LatestEnded(periods, s.e.today()); ok {
@@ -188,13 +184,8 @@ func (s *AssessmentScreen) loaded(periods []kaohe.Period, levels kaohe.Levels, a
 	} else if len(pids) > 0 {
 		s.Period.SetSelectedIndex(0)
 	}
-	if prevM != "" {
-		s.Manager.Set(prevM)
-	} else if len(mids) > 0 {
-		s.Manager.SetSelectedIndex(0)
-	}
 	s.Period.Refresh()
-	s.Manager.Refresh()
+	s.pickManagers()
 	p, _ := s.Period.Value()
 	m, _ := s.Manager.Value()
 	justSaved := s.justSaved
@@ -204,6 +195,43 @@ func (s *AssessmentScreen) loaded(periods []kaohe.Period, levels kaohe.Levels, a
 		return // the same draft, as typed
 	}
 	s.load()
+}
+
+// pickManagers offers, for the period chosen, only whom HQ will accept an
+// assessment of from this showroom (kaohe.CheckAssessableIn): staff at
+// level 1 at the period's end (the others are the review group's), never
+// oneself. A manager promoted since stays offered for the periods before.
+func (s *AssessmentScreen) pickManagers() {
+	prevM, _ := s.Manager.Value()
+	var p kaohe.Period
+	id, chosen := s.Period.Value()
+	if chosen {
+		p, chosen = s.periods[id]
+	}
+	var mids []string
+	labels := map[string]string{}
+	s.assessable = map[string]kaohe.ManagerLevel{}
+	for _, m := range s.active {
+		if !chosen || kaohe.CheckAssessableIn(s.levels, s.hist[m.ID], p, m.Manager, s.e.actor.EmployeeNo) != nil {
+			continue
+		}
+		mids = append(mids, m.ID)
+		labels[m.ID] = managerLabel(m)
+		s.assessable[m.ID] = m
+	}
+	s.mlabels = labels
+	onM := s.Manager.OnChanged
+	s.Manager.OnChanged = nil
+	defer func() { s.Manager.OnChanged = onM }()
+	s.Manager.values = mids
+	s.Manager.Options = labelsOf(mids, labels)
+	s.Manager.ClearSelected()
+	if prevM != "" && s.assessable[prevM].ID != "" {
+		s.Manager.Set(prevM)
+	} else if len(mids) > 0 {
+		s.Manager.SetSelectedIndex(0)
+	}
+	s.Manager.Refresh()
 }
 
 func labelsOf(ids []string, names map[string]string) []string {

@@ -598,3 +598,73 @@ func TestAssessmentsOfferOnlyWhatHQAccepts(t *testing.T) {
 		t.Errorf("empty assessments screen says %q", s.Problem.Text)
 	}
 }
+
+// TestAssessmentsOfferByThePeriodsLevel: the manager picker is drawn for
+// the period chosen, by the level held at its end (kaohe.CheckAssessableIn,
+// as the store and HQ judge it): a level-1 manager promoted on the last
+// day of the latest ended period is no longer offered for it, and still is
+// for a period that ended before.
+func TestAssessmentsOfferByThePeriodsLevel(t *testing.T) {
+	w, svc, _ := demoWindow(t)
+	open(w, "nav.assessments")
+	s := w.Assessments
+	pid, ok := s.Period.Value()
+	if !ok {
+		t.Fatal("no period chosen")
+	}
+	last := s.periods[pid]
+	var before kaohe.Period
+	for _, p := range s.periods {
+		if p.End.Before(last.Start) && (before.ID == "" || p.End.After(before.End)) {
+			before = p
+		}
+	}
+	if before.ID == "" {
+		t.Fatalf("no period ended before %s", pid)
+	}
+	var x kaohe.ManagerLevel
+	for _, id := range s.Manager.values {
+		x = s.assessable[id]
+		break
+	}
+	if x.ID == "" {
+		t.Fatalf("nobody offered for %s", pid)
+	}
+	if err := svc.Store.Update(context.Background(), "评审小组", func(tx *store.Tx) error {
+		_, err := tx.RecordLevelChange(kaohe.LevelChange{ManagerID: x.ID, From: kaohe.Level1, To: kaohe.Level2, Date: last.End, Reason: "总部评定", DecidedBy: "评审小组"})
+		return err
+	}); err != nil {
+		t.Fatal(err)
+	}
+	s.Reload()
+	w.Wait()
+	offered := func() bool {
+		for _, id := range s.Manager.values {
+			if id == x.ID {
+				return true
+			}
+		}
+		return false
+	}
+	if got, _ := s.Period.Value(); got != pid || offered() {
+		t.Errorf("%s promoted on %s's last day: offered for it = %v (period %s)", x.EmployeeNo, pid, offered(), got)
+	}
+	s.Period.Set(before.ID)
+	w.Wait()
+	if !offered() {
+		t.Errorf("%s (level 1 at the end of %s) is not offered for it: %v", x.EmployeeNo, before.ID, s.Manager.values)
+	}
+	s.Manager.Set(x.ID)
+	w.Wait()
+	if m, ok := s.Manager.Value(); !ok || m != x.ID || s.a.ManagerID != x.ID || s.a.PeriodID != before.ID {
+		t.Errorf("choosing %s for %s shows %s/%s", x.EmployeeNo, before.ID, s.a.ManagerID, s.a.PeriodID)
+	}
+	s.Period.Set(pid)
+	w.Wait()
+	if offered() {
+		t.Errorf("back on %s, %s is offered again", pid, x.EmployeeNo)
+	}
+	if m, ok := s.Manager.Value(); ok && m == x.ID {
+		t.Errorf("back on %s, %s is still chosen", pid, x.EmployeeNo)
+	}
+}

@@ -29,6 +29,9 @@ type ManagerService interface {
 // AssessmentService scores assessments.
 type AssessmentService interface {
 	Periods(ctx context.Context) ([]kaohe.Period, error)
+	// LevelHistories: every manager's level changes, by manager id (who
+	// may be assessed for a period is judged by the level held at its end).
+	LevelHistories(ctx context.Context) (map[string][]kaohe.LevelChange, error)
 	TemplateFor(ctx context.Context, a kaohe.Assessment) (kaohe.Template, error)
 	Assessment(ctx context.Context, managerID, periodID string) (kaohe.Assessment, error)
 	SaveAssessment(ctx context.Context, actor kaohe.Actor, a kaohe.Assessment, submit bool) (kaohe.Assessment, error)

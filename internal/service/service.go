@@ -154,6 +154,24 @@ func (s *Service) Profile(ctx context.Context, id string) (kaohe.Profile, error)
 // Periods returns the assessment periods, latest first.
 func (s *Service) Periods(ctx context.Context) ([]kaohe.Period, error) { return s.Store.Periods(ctx) }
 
+// LevelHistories returns every manager's level changes, by manager id; a
+// customer manager gets only their own, as ListManagers lists them.
+func (s *Service) LevelHistories(ctx context.Context) (map[string][]kaohe.LevelChange, error) {
+	v, err := s.viewer()
+	if err != nil {
+		return nil, err
+	}
+	hs, err := s.Store.LevelHistories(ctx)
+	if err != nil || v.Role.Can(kaohe.PermSeeAll) {
+		return hs, err
+	}
+	own := map[string][]kaohe.LevelChange{}
+	if v.ManagerID != "" && hs[v.ManagerID] != nil {
+		own[v.ManagerID] = hs[v.ManagerID]
+	}
+	return own, nil
+}
+
 // TemplateFor returns the template an assessment is scored with: its own
 // version once it has one, else the current template.
 func (s *Service) TemplateFor(ctx context.Context, a kaohe.Assessment) (kaohe.Template, error) {

@@ -330,6 +330,18 @@ func (s *Store) allLevelChanges(ctx context.Context) (map[string][]kaohe.LevelCh
 	return out, err
 }
 
+// LevelHistories returns every manager's level changes, whole, by manager
+// id: what the assessment screen judges, period by period, who it may
+// offer (kaohe.CheckAssessableIn).
+func (s *Store) LevelHistories(ctx context.Context) (map[string][]kaohe.LevelChange, error) {
+	all, err := queryAll(ctx, s.r, scanLevelChange, `SELECT `+levelChangeCols+` FROM level_changes ORDER BY created_at, rowid`)
+	out := make(map[string][]kaohe.LevelChange, len(all))
+	for _, c := range all {
+		out[c.ManagerID] = append(out[c.ManagerID], c)
+	}
+	return out, err
+}
+
 // LevelHistory returns a manager's level changes, oldest first.
 func (s *Store) LevelHistory(ctx context.Context, managerID string) ([]kaohe.LevelChange, error) {
 	return levelHistory(ctx, s.r, managerID)
