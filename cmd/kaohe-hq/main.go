@@ -18,6 +18,7 @@ import (
 	"syscall"
 	"time"
 
+	"kaohe/internal/applog"
 	"kaohe/internal/cli"
 	"kaohe/internal/demo"
 	"kaohe/internal/i18n"
@@ -43,8 +44,8 @@ func main() {
 	os.Exit(cli.ExitCode(err))
 }
 
-// stopProfile ends a diagnostics profile begun at start (cpuprofile_linux.go).
-var stopProfile = func() {}
+// stopProfile ends the diagnostics profile begun at start (applog.CPUProfile).
+var stopProfile = applog.CPUProfile()
 
 // env is what every command shares: the database flag and where to print.
 type env struct {

@@ -72,8 +72,8 @@ func main() {
 	os.Exit(cli.ExitCode(err))
 }
 
-// stopProfile ends a diagnostics profile begun at start (cpuprofile_linux.go).
-var stopProfile = func() {}
+// stopProfile ends the diagnostics profile begun at start (applog.CPUProfile).
+var stopProfile = applog.CPUProfile()
 
 // showBox shows an error in a message box (Windows; a test records it).
 var showBox = messageBox
