@@ -2,7 +2,6 @@ package hq
 
 import (
 	"context"
-	"path/filepath"
 	"testing"
 	"time"
 )
@@ -13,22 +12,7 @@ import (
 // seen by the next request all the same.
 func TestTokensAreCheckedWhileAPushWrites(t *testing.T) {
 	ctx := context.Background()
-	s, err := Open(ctx, filepath.Join(t.TempDir(), "hq.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer s.Close()
-	_, code, err := s.AddShowroom(ctx, "SH01", "上海展厅", "")
-	if err != nil {
-		t.Fatal(err)
-	}
-	resp, err := s.Enroll(ctx, code, "", "r1")
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := s.Authenticate(ctx, resp.Token); err != nil { // first use: writes
-		t.Fatal(err)
-	}
+	s, _, token := enrolledShowroom(t)
 	inTx, release, txDone := make(chan struct{}), make(chan struct{}), make(chan error)
 	go func() {
 		txDone <- s.tx(ctx, func(tx *txn) error {
@@ -40,7 +24,7 @@ func TestTokensAreCheckedWhileAPushWrites(t *testing.T) {
 	<-inTx
 	authed := make(chan error)
 	go func() {
-		_, err := s.Authenticate(ctx, resp.Token)
+		_, err := s.Authenticate(ctx, token)
 		authed <- err
 	}()
 	select {
@@ -60,7 +44,7 @@ func TestTokensAreCheckedWhileAPushWrites(t *testing.T) {
 	if err := s.RevokeShowroom(ctx, "SH01"); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := s.Authenticate(ctx, resp.Token); err == nil {
+	if _, err := s.Authenticate(ctx, token); err == nil {
 		t.Fatal("a revoked credential's token was accepted")
 	}
 }

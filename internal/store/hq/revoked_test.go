@@ -3,7 +3,6 @@ package hq
 import (
 	"context"
 	"encoding/json"
-	"path/filepath"
 	"testing"
 
 	"kaohe/internal/kaohe"
@@ -17,23 +16,7 @@ import (
 // changes, rows and replica numbers absent afterwards.
 func TestRevokedBetweenDecodeAndWrite(t *testing.T) {
 	ctx := context.Background()
-	s, err := Open(ctx, filepath.Join(t.TempDir(), "hq.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer s.Close()
-	_, code, err := s.AddShowroom(ctx, "SH01", "上海展厅", "")
-	if err != nil {
-		t.Fatal(err)
-	}
-	resp, err := s.Enroll(ctx, code, "", "r1")
-	if err != nil {
-		t.Fatal(err)
-	}
-	cred, err := s.Authenticate(ctx, resp.Token)
-	if err != nil {
-		t.Fatal(err)
-	}
+	s, cred, _ := enrolledShowroom(t)
 	hqCode, _ := s.AddHQUser(ctx, "评审甲")
 	hqResp, err := s.Enroll(ctx, hqCode, "", "r2")
 	if err != nil {

@@ -3,7 +3,6 @@ package hq
 import (
 	"context"
 	"encoding/json"
-	"path/filepath"
 	"testing"
 
 	"kaohe/internal/kaohe"
@@ -16,25 +15,9 @@ import (
 // clock a year behind (the lower UUIDv7), which decides nothing.
 func TestReorderedChangesKeepTheNewerRow(t *testing.T) {
 	ctx := context.Background()
-	s, err := Open(ctx, filepath.Join(t.TempDir(), "hq.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer s.Close()
-	_, code, err := s.AddShowroom(ctx, "SH01", "上海展厅", "")
-	if err != nil {
-		t.Fatal(err)
-	}
-	enr, err := s.Enroll(ctx, code, "")
-	if err != nil {
-		t.Fatal(err)
-	}
-	cred, err := s.Authenticate(ctx, enr.Token)
-	if err != nil {
-		t.Fatal(err)
-	}
+	s, cred, _ := enrolledShowroom(t)
 	change := func(id, phone string, version int64) protocol.Change {
-		m := kaohe.Manager{ID: "m1", ShowroomID: enr.ShowroomID, EmployeeNo: "D001", Name: "张喆", Phone: phone, Education: kaohe.EduCollege, Status: kaohe.StatusActive}
+		m := kaohe.Manager{ID: "m1", ShowroomID: cred.ShowroomID, EmployeeNo: "D001", Name: "张喆", Phone: phone, Education: kaohe.EduCollege, Status: kaohe.StatusActive}
 		p, _ := json.Marshal(m)
 		return protocol.Change{ID: id, Entity: kaohe.EntManager, RowID: "m1", Op: "upsert", Payload: p, At: "2026-11-27T00:00:00Z", Version: version}
 	}
