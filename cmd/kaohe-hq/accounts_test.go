@@ -21,23 +21,7 @@ import (
 // enable` lets it in again; `kaohe-hq audit` names the account behind each
 // change, and HQ's own command as such.
 func TestHQDisablesAnAccountAndAuditNamesThePerson(t *testing.T) {
-	db := filepath.Join(t.TempDir(), "hq.db")
-	h, err := hq.Open(ctx, db)
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv := httptest.NewServer((&server.Server{Store: h}).Handler())
-	defer func() { srv.Close(); h.Close() }()
-	_, code, err := h.AddShowroom(ctx, "SH01", "上海徐汇旗舰展厅", "华东片区")
-	if err != nil {
-		t.Fatal(err)
-	}
-	room, err := store.Open(ctx, filepath.Join(t.TempDir(), "room.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer room.Close()
-	svc := service.New(room, t.TempDir())
+	db, _, srv, code, _, svc := hqAndShowroom(t)
 	svc.Sleep = func(time.Duration) {}
 	boss, err := svc.Setup(ctx, "董喆", "D001", "manager-pw-1")
 	if err != nil {
@@ -165,23 +149,7 @@ func errorAs(err error, target **cli.UsageError) bool {
 // level not in use, one not above the current, a date ahead of HQ's day or
 // an unknown number change nothing.
 func TestHQSetsAnExistingLevel(t *testing.T) {
-	db := filepath.Join(t.TempDir(), "hq.db")
-	h, err := hq.Open(ctx, db)
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv := httptest.NewServer((&server.Server{Store: h}).Handler())
-	defer func() { srv.Close(); h.Close() }()
-	_, code, err := h.AddShowroom(ctx, "SH01", "上海徐汇旗舰展厅", "华东片区")
-	if err != nil {
-		t.Fatal(err)
-	}
-	room, err := store.Open(ctx, filepath.Join(t.TempDir(), "room.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer room.Close()
-	svc := service.New(room, t.TempDir())
+	db, h, srv, code, room, svc := hqAndShowroom(t)
 	if _, err := svc.Enroll(ctx, srv.URL, code); err != nil {
 		t.Fatal(err)
 	}
@@ -232,4 +200,26 @@ func TestHQSetsAnExistingLevel(t *testing.T) {
 	if rs, _ := svc.RefusedChanges(ctx); len(rs) != 0 {
 		t.Errorf("refused: %+v", rs)
 	}
+}
+
+// hqAndShowroom is an HQ file served over HTTP with one showroom, SH01,
+// added, and a new showroom's store and service not yet enrolled (its code
+// returned): what closes them closes with the test.
+func hqAndShowroom(t *testing.T) (db string, h *hq.Store, srv *httptest.Server, code string, room *store.Store, svc *service.Service) {
+	t.Helper()
+	db = filepath.Join(t.TempDir(), "hq.db")
+	h, err := hq.Open(ctx, db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv = httptest.NewServer((&server.Server{Store: h}).Handler())
+	t.Cleanup(func() { srv.Close(); h.Close() })
+	if _, code, err = h.AddShowroom(ctx, "SH01", "上海徐汇旗舰展厅", "华东片区"); err != nil {
+		t.Fatal(err)
+	}
+	if room, err = store.Open(ctx, filepath.Join(t.TempDir(), "room.db")); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { room.Close() })
+	return db, h, srv, code, room, service.New(room, t.TempDir())
 }
