@@ -47,26 +47,7 @@ type answer struct {
 // (it is counted in flight for credential A).
 func (o *orderFixture) sendLater(body []byte) <-chan answer {
 	o.t.Helper()
-	out := make(chan answer, 1)
-	go func() {
-		status, e, raw := o.post(protocol.PathPush, o.tokenA, body, true, v1)
-		out <- answer{status, e, raw}
-	}()
-	for deadline := time.Now().Add(10 * time.Second); ; {
-		o.server.order.mu.Lock()
-		n := 0
-		if c := o.server.order.creds[o.credA]; c != nil {
-			n = c.inFlight
-		}
-		o.server.order.mu.Unlock()
-		if n > 0 {
-			return out
-		}
-		if time.Now().After(deadline) {
-			o.t.Fatal("the pipelined push never reached HQ")
-		}
-		time.Sleep(5 * time.Millisecond)
-	}
+	return o.sendLaterN(body, 1)
 }
 
 func target(id, manager string, annual int64) protocol.Change {
