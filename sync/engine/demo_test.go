@@ -145,19 +145,7 @@ func demoStory(t *testing.T, years int) {
 // no demo key trusted at the showroom.
 func TestDemoShowroomMeetsANewHQ(t *testing.T) {
 	h := newHQ(t)
-	_, code, err := h.store.AddShowroom(ctx, demo.HQShowroomCode, demo.HQShowroomName, demo.HQShowroomRegion)
-	if err != nil {
-		t.Fatal(err)
-	}
-	s, err := store.Open(ctx, filepath.Join(t.TempDir(), "showroom.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer s.Close()
-	s.Now = h.clock.Now // one calendar at both ends
-	if _, err := demo.Seed(ctx, s, demo.Options{Today: kaohe.D(2026, 11, 27)}); err != nil {
-		t.Fatal(err)
-	}
+	s, code := demoBeforeHQ(t, h, demo.Options{Today: kaohe.D(2026, 11, 27)})
 	certs, _ := s.Certificates(ctx, "")
 	if len(certs) != 1 {
 		t.Fatalf("the demo has %d certificates; want its one", len(certs))
@@ -257,4 +245,25 @@ func TestDemoOfAnEnrolledShowroomLeavesHQItsPart(t *testing.T) {
 			t.Errorf("%s: level %d at the showroom, %d at HQ", m.EmployeeNo, kaohe.CurrentLevel(local), kaohe.CurrentLevel(remote))
 		}
 	}
+}
+
+// demoBeforeHQ is a demo showroom seeded with o before it knew any HQ, on
+// h's clock (one calendar at both ends), and the code that enrolls it as
+// the demo's showroom, added at h. The store closes with the test.
+func demoBeforeHQ(t *testing.T, h *hqServer, o demo.Options) (*store.Store, string) {
+	t.Helper()
+	_, code, err := h.store.AddShowroom(ctx, demo.HQShowroomCode, demo.HQShowroomName, demo.HQShowroomRegion)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, err := store.Open(ctx, filepath.Join(t.TempDir(), "showroom.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { s.Close() })
+	s.Now = h.clock.Now
+	if _, err := demo.Seed(ctx, s, o); err != nil {
+		t.Fatal(err)
+	}
+	return s, code
 }

@@ -1,7 +1,6 @@
 package engine
 
 import (
-	"path/filepath"
 	"strings"
 	"testing"
 
@@ -22,19 +21,7 @@ import (
 // nothing doubled.
 func TestOldAssessmentsWaitForHQsPeriods(t *testing.T) {
 	h := newHQ(t)
-	_, code, err := h.store.AddShowroom(ctx, demo.HQShowroomCode, demo.HQShowroomName, demo.HQShowroomRegion)
-	if err != nil {
-		t.Fatal(err)
-	}
-	s, err := store.Open(ctx, filepath.Join(t.TempDir(), "showroom.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer s.Close()
-	s.Now = h.clock.Now
-	if _, err := demo.Seed(ctx, s, demo.Options{Today: kaohe.D(2026, 11, 27), Years: 3}); err != nil {
-		t.Fatal(err)
-	}
+	s, code := demoBeforeHQ(t, h, demo.Options{Today: kaohe.D(2026, 11, 27), Years: 3})
 	old := map[string]bool{}
 	all, _ := s.Assessments(ctx, store.AssessmentFilter{})
 	for _, a := range all {
