@@ -8,6 +8,7 @@ import (
 	"context"
 	"database/sql"
 	"embed"
+	"encoding/binary"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -212,6 +213,9 @@ type Tx struct {
 	// twin, while set, makes the remote row being written a twin of the
 	// row holding its natural key (applyHeld).
 	twin bool
+	// lastChange is the id of the change the transaction logged last
+	// (zero: none yet), which the next one follows (changeID).
+	lastChange uuid.UUID
 }
 
 // Update runs fn in one write transaction on behalf of actor (the process
@@ -340,7 +344,7 @@ func (tx *Tx) logChangeAudit(entity, rowID, op, action string, row any, detail s
 	if kaohe.OwnedByHQ(entity) == (role == RoleHQ) {
 		// This database is the row's one writer: its counter goes up by one,
 		// and that, not the clock, makes this state newer than the last.
-		id := NewIDAt(tx.now) // time-ordered by this PC's clock: unique, and deciding nothing
+		id := tx.changeID() // time-ordered by this PC's clock: unique, and deciding nothing
 		version, err := tx.bumpVersion(entity, rowID, id)
 		if err != nil {
 			return fmt.Errorf("version %s: %w", entity, err)
@@ -454,6 +458,27 @@ func NewIDAt(t time.Time) string {
 	}
 	u[6] = 0x70 | (u[6] & 0x0f) // version 7
 	u[8] = 0x80 | (u[8] & 0x3f) // RFC 4122 variant
+	return u.String()
+}
+
+// changeID is the id of the transaction's next change: the first one
+// NewIDAt of the transaction's time, each later one the one before plus
+// one. A transaction's changes then have ids in the order it logged them,
+// as they leave the outbox, and HQ adds each to the end of its index of
+// change ids; random ids within one millisecond put each of a big
+// transaction's changes (an import, the demo) on a page of its own there,
+// and a first sync wrote that index's pages again at every batch. Ids stay
+// as unique as NewIDAt's: a random start, with 2^61 after it to count.
+func (tx *Tx) changeID() string {
+	u := tx.lastChange
+	if u == (uuid.UUID{}) {
+		u = uuid.MustParse(NewIDAt(tx.now))
+		u[8] &^= 0x20 // the counter's top bit clear: it never wraps
+	} else {
+		n := binary.BigEndian.Uint64(u[8:]) + 1 // the variant bits stay: the counter has 2^61 to go
+		binary.BigEndian.PutUint64(u[8:], n)
+	}
+	tx.lastChange = u
 	return u.String()
 }
 
