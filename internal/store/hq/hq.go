@@ -29,6 +29,7 @@ import (
 	_ "github.com/mattn/go-sqlite3"
 
 	"kaohe/internal/kaohe"
+	"kaohe/internal/store/rawstmt"
 	"kaohe/internal/store/sqliteuri"
 	"kaohe/sync/protocol"
 )
@@ -584,7 +585,11 @@ func (s *Store) tx(ctx context.Context, fn func(*txn) error) error {
 	}
 	tx := &txn{Tx: sqlTx, stmts: map[string]*sql.Stmt{}, owners: map[string]string{}, known: map[string]*storedRow{},
 		keys: map[string][]string{}, keyDirty: map[string]bool{}, moved: map[string]bool{}}
-	if err := fn(tx); err != nil {
+	err = fn(tx)
+	for _, st := range tx.raws { // finalized while the transaction holds the connection
+		st.Close()
+	}
+	if err != nil {
 		sqlTx.Rollback()
 		return err
 	}
@@ -606,6 +611,11 @@ type txn struct {
 	keyDirty map[string]bool
 	moved    map[string]bool
 	at       string // when the transaction first logged a change
+	// The statements a change runs for itself, each a single call into
+	// SQLite (rawstmt), on the transaction's connection, prepared once a
+	// transaction and finalized at its end.
+	conn rawstmt.Conn
+	raws map[string]*rawstmt.Stmt
 }
 
 // stamp is the time the transaction's changes are logged as received: one
@@ -624,6 +634,26 @@ func (t *txn) stmt(q string) (*sql.Stmt, error) {
 	st, err := t.Tx.Prepare(q)
 	if err == nil {
 		t.stmts[q] = st
+	}
+	return st, err
+}
+
+// raw is the statement q as rawstmt runs it on the transaction's
+// connection.
+func (t *txn) raw(q string) (*rawstmt.Stmt, error) {
+	if st, ok := t.raws[q]; ok {
+		return st, nil
+	}
+	if t.conn == 0 {
+		c, err := rawstmt.Handle(context.Background(), t.Tx)
+		if err != nil {
+			return nil, err
+		}
+		t.conn, t.raws = c, map[string]*rawstmt.Stmt{}
+	}
+	st, err := t.conn.Prepare(q)
+	if err == nil {
+		t.raws[q] = st
 	}
 	return st, err
 }
@@ -689,16 +719,18 @@ func (s *Store) recordKeyed(tx *txn, c protocol.Change, showroom, parent, key, o
 		rseq = c.RSeq
 	}
 	payload := string(c.Payload) // once for both rows written
-	res, err := tx.Exec(`INSERT INTO changes (change_id, showroom_id, origin, entity, row_id, op, payload, at, received_at, credential, version, rseq, actor) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-		ON CONFLICT (change_id) DO NOTHING`,
-		c.ID, showroom, origin, c.Entity, c.RowID, c.Op, payload, c.At, tx.stamp(s), credential, c.Version, rseq, c.By)
+	log, err := tx.raw(sqlLogChange)
 	if err != nil {
 		return false, err
 	}
-	if n, _ := res.RowsAffected(); n == 0 {
+	res, err := log.Exec(c.ID, showroom, origin, c.Entity, c.RowID, c.Op, payload, c.At, tx.stamp(s), credential, c.Version, rseq, c.By)
+	if err != nil {
+		return false, err
+	}
+	if res.Changes == 0 {
 		return false, nil
 	}
-	seq, _ := res.LastInsertId()
+	seq := res.InsertID
 	row := c.Entity + "\x00" + c.RowID
 	delete(tx.known, row) // read again if asked: the write may or may not win
 	if c.Op == "delete" {
@@ -708,15 +740,27 @@ func (s *Store) recordKeyed(tx *txn, c protocol.Change, showroom, parent, key, o
 	if key != "" {
 		tx.keyDirty[key] = true
 	}
-	_, err = tx.Exec(`INSERT INTO rows (entity, row_id, showroom_id, parent, payload, deleted, seq, change_id, version, natural_key) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+	state, err := tx.raw(sqlRowState)
+	if err != nil {
+		return false, err
+	}
+	_, err = state.Exec(c.Entity, c.RowID, showroom, parent, payload, boolInt(c.Op == "delete"), seq, c.ID, c.Version, key)
+	return err == nil, err
+}
+
+// The two writes of each change HQ applies: its entry in the log, unless
+// the log has it (a replay), and its row's state, unless the row holds a
+// newer one.
+const (
+	sqlLogChange = `INSERT INTO changes (change_id, showroom_id, origin, entity, row_id, op, payload, at, received_at, credential, version, rseq, actor) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+		ON CONFLICT (change_id) DO NOTHING`
+	sqlRowState = `INSERT INTO rows (entity, row_id, showroom_id, parent, payload, deleted, seq, change_id, version, natural_key) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 		ON CONFLICT (entity, row_id) DO UPDATE SET payload = excluded.payload, deleted = excluded.deleted,
 			seq = CASE WHEN excluded.payload = rows.payload AND excluded.deleted = rows.deleted THEN rows.seq ELSE excluded.seq END,
 			change_id = excluded.change_id, version = excluded.version, natural_key = excluded.natural_key,
 			parent = excluded.parent
-		WHERE excluded.version > rows.version OR (excluded.version = rows.version AND excluded.change_id > rows.change_id)`,
-		c.Entity, c.RowID, showroom, parent, payload, boolInt(c.Op == "delete"), seq, c.ID, c.Version, key)
-	return err == nil, err
-}
+		WHERE excluded.version > rows.version OR (excluded.version = rows.version AND excluded.change_id > rows.change_id)`
+)
 
 // naturalKey is what must be unique among the live rows of an entity (""
 // when nothing is), read from the row as decoded (v, a pointer to the
