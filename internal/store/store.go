@@ -25,6 +25,7 @@ import (
 	sqlite3 "github.com/mattn/go-sqlite3"
 
 	"kaohe/internal/kaohe"
+	_ "kaohe/internal/store/rawstmt" // SQLite without its memory statistics (a mutex at every allocation)
 	"kaohe/internal/store/sqliteuri"
 )
 
