@@ -714,16 +714,19 @@ func (s *Store) recordKeyed(tx *txn, c protocol.Change, showroom, parent, key, o
 			return false, err
 		}
 	}
-	var rseq any
-	if c.RSeq > 0 {
-		rseq = c.RSeq
-	}
 	payload := string(c.Payload) // once for both rows written
 	log, err := tx.raw(sqlLogChange)
 	if err != nil {
 		return false, err
 	}
-	res, err := log.Exec(c.ID, showroom, origin, c.Entity, c.RowID, c.Op, payload, c.At, tx.stamp(s), credential, c.Version, rseq, c.By)
+	log.Text(c.ID).Text(showroom).Text(origin).Text(c.Entity).Text(c.RowID).Text(c.Op).Text(payload).Text(c.At).
+		Text(tx.stamp(s)).Text(credential).Int(c.Version)
+	if c.RSeq > 0 {
+		log.Int(c.RSeq)
+	} else {
+		log.Null()
+	}
+	res, err := log.Text(c.By).Run()
 	if err != nil {
 		return false, err
 	}
@@ -744,7 +747,8 @@ func (s *Store) recordKeyed(tx *txn, c protocol.Change, showroom, parent, key, o
 	if err != nil {
 		return false, err
 	}
-	_, err = state.Exec(c.Entity, c.RowID, showroom, parent, payload, boolInt(c.Op == "delete"), seq, c.ID, c.Version, key)
+	_, err = state.Text(c.Entity).Text(c.RowID).Text(showroom).Text(parent).Text(payload).Int(int64(boolInt(c.Op == "delete"))).
+		Int(seq).Text(c.ID).Int(c.Version).Text(key).Run()
 	return err == nil, err
 }
 

@@ -210,42 +210,70 @@ type Result struct {
 // Exec runs the statement with args (nil, int, int64, bool, string: one
 // for each of its parameters) to its end.
 func (s *Stmt) Exec(args ...any) (Result, error) {
-	if s.st == nil {
-		return Result{}, errors.New("rawstmt: statement closed")
-	}
-	if len(args) != s.params {
-		return Result{}, fmt.Errorf("rawstmt: %d arguments for %d parameters", len(args), s.params)
-	}
-	s.kinds, s.ints, s.lens, s.buf = s.kinds[:0], s.ints[:0], s.lens[:0], s.buf[:0]
+	s.reset()
 	for i, a := range args {
-		kind, n, text := byte(1), int64(0), ""
 		switch v := a.(type) {
 		case nil:
-			kind = 0
+			s.Null()
 		case int64:
-			n = v
+			s.Int(v)
 		case int:
-			n = int64(v)
+			s.Int(int64(v))
 		case bool:
+			n := int64(0)
 			if v {
 				n = 1
 			}
+			s.Int(n)
 		case string:
-			kind, text = 2, v
+			s.Text(v)
 		default:
+			s.reset()
 			return Result{}, fmt.Errorf("rawstmt: argument %d: %T is not bound here", i+1, a)
 		}
-		s.kinds = append(s.kinds, kind)
-		s.ints = append(s.ints, n)
-		s.lens = append(s.lens, int32(len(text)))
-		s.buf = append(s.buf, text...)
 	}
-	if len(args) == 0 {
-		s.kinds, s.ints, s.lens = append(s.kinds, 0), append(s.ints, 0), append(s.lens, 0)
+	return s.Run()
+}
+
+// Text, Int and Null give the statement's next parameter its value, for
+// Run; they box nothing, unlike Exec's arguments.
+func (s *Stmt) Text(v string) *Stmt { return s.add(2, 0, v) }
+
+// Int: see Text.
+func (s *Stmt) Int(v int64) *Stmt { return s.add(1, v, "") }
+
+// Null: see Text.
+func (s *Stmt) Null() *Stmt { return s.add(0, 0, "") }
+
+func (s *Stmt) add(kind byte, n int64, text string) *Stmt {
+	s.kinds = append(s.kinds, kind)
+	s.ints = append(s.ints, n)
+	s.lens = append(s.lens, int32(len(text)))
+	s.buf = append(s.buf, text...)
+	return s
+}
+
+func (s *Stmt) reset() {
+	s.kinds, s.ints, s.lens, s.buf = s.kinds[:0], s.ints[:0], s.lens[:0], s.buf[:0]
+}
+
+// Run runs the statement, with the values Text, Int and Null gave its
+// parameters since the last run, to its end.
+func (s *Stmt) Run() (Result, error) {
+	defer s.reset()
+	if s.st == nil {
+		return Result{}, errors.New("rawstmt: statement closed")
+	}
+	n := len(s.kinds)
+	if n != s.params {
+		return Result{}, fmt.Errorf("rawstmt: %d values for %d parameters", n, s.params)
+	}
+	if n == 0 {
+		s.add(0, 0, "")
 	}
 	s.buf = append(s.buf, 0) // never empty: its address is passed
 	var out [2]C.longlong
-	rc := C.kh_exec(s.st, C.int(len(args)), (*C.uchar)(unsafe.Pointer(&s.kinds[0])), (*C.longlong)(unsafe.Pointer(&s.ints[0])),
+	rc := C.kh_exec(s.st, C.int(n), (*C.uchar)(unsafe.Pointer(&s.kinds[0])), (*C.longlong)(unsafe.Pointer(&s.ints[0])),
 		(*C.char)(unsafe.Pointer(&s.buf[0])), (*C.int)(unsafe.Pointer(&s.lens[0])), &out[0])
 	if rc != 0 {
 		return Result{}, &Error{Code: int(rc), Msg: C.GoString(C.kh_errmsg(s.st))}

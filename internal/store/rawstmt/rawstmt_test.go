@@ -151,8 +151,14 @@ func TestExecRefusals(t *testing.T) {
 	if _, err := st.Exec("x", 1.5); err == nil {
 		t.Error("a float was taken")
 	}
+	if _, err := st.Text("z").Run(); err == nil {
+		t.Error("Run with one value for two parameters ran")
+	}
 	if res, err := st.Exec("x", 1); err != nil || res.Changes != 1 {
 		t.Errorf("after the refusals: %+v %v", res, err)
+	}
+	if res, err := st.Text("w").Int(7).Run(); err != nil || res.Changes != 1 { // the values of a failed Run are gone
+		t.Errorf("Text and Int: %+v %v", res, err)
 	}
 	st.Close()
 	if _, err := st.Exec("y", 2); err == nil {
