@@ -127,6 +127,8 @@ import (
 	"errors"
 	"fmt"
 	"unsafe"
+
+	_ "github.com/mattn/go-sqlite3" // the SQLite whose C functions this package calls
 )
 
 func init() {
