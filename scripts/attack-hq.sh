@@ -147,12 +147,8 @@ ok "$tokH" decision d2a upsert "$(ev d2a app2 first_review true 2026-01-10)"
 ok "$tokH" decision d2b upsert "$(ev d2b app2 exam true 2026-01-20 80)"
 ok "$tokH" decision d2c upsert "$(ev d2c app2 second_review true 2026-02-01)"
 ok "$tokH" decision d2d upsert "$(ev d2d app2 third_review true 2026-05-02)"
-# app3: level 1 -> 3, probation over: a third review would skip level 2.
+# app3: a draft for level 1 -> 3 (HQ keeps drafts); its submit would skip level 2.
 ok "$tokA" application app3 upsert "$(app app3 "$srA" ma3 3 4 5100)"
-ok "$tokA" application_event s3 upsert "$(sev s3 app3 2026-03-01)"
-ok "$tokH" decision d3a upsert "$(ev d3a app3 first_review true 2026-03-05)"
-ok "$tokH" decision d3b upsert "$(ev d3b app3 exam true 2026-03-10 80)"
-ok "$tokH" decision d3c upsert "$(ev d3c app3 second_review true 2026-03-15)"
 # app4: submitted, waiting for the first review.
 ok "$tokA" application app4 upsert "$(app app4 "$srA" ma4 2 4 3100)"
 ok "$tokA" application_event s4 upsert "$(sev s4 app4 "$(ago 30)")"
@@ -304,6 +300,7 @@ attack "training tr1 (with attendance) moved to $ahead" "$tokA" training tr1 ups
 
 # --- item 3: HQ's own decisions, by HQ's day ----------------------------
 attack "grant 1 -> 3 (target is not current+1)" "$tokH" decision atk-g3 upsert "$(ev atk-g3 app3 third_review true "$today")"
+attack "submit of an application 1 -> 3 (skips level 2)" "$tokA" application_event s3 upsert "$(sev s3 app3 "$(ago 2)")"
 attack "first review dated in the future ($ahead)" "$tokH" decision atk-fut upsert "$(ev atk-fut app4 first_review true "$ahead")"
 attack "first review before the submission" "$tokH" decision atk-pre upsert "$(ev atk-pre app4 first_review true "$(ago 45)")"
 attack "third review before probation ended" "$tokH" decision atk-prob upsert "$(ev atk-prob app6 third_review true "$today")"

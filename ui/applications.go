@@ -209,19 +209,18 @@ func (s *ApplicationScreen) loaded(levels kaohe.Levels, ms []kaohe.ManagerLevel,
 // Apps returns the applications listed.
 func (s *ApplicationScreen) Apps() []kaohe.ApplicationView { return s.apps }
 
-// offerTargets offers the levels the application may ask for: the one
-// above the chosen manager's, if HQ has it in use (kaohe's CheckSubmit
-// refuses any other); a stored draft's own target is kept in the list so it
-// shows; a submitted application shows only its own.
+// offerTargets offers the levels the application may ask for
+// (kaohe.Levels.NextLevels: the one above the chosen manager's, if HQ has
+// it in use; the submit refuses any other, at HQ too); a stored draft's
+// own target is kept in the list so it shows; a submitted application
+// shows only its own.
 func (s *ApplicationScreen) offerTargets(a kaohe.ApplicationView) {
 	var ls []kaohe.Level
 	if a.ID != "" && a.Review.State != kaohe.AppDraft {
 		ls = []kaohe.Level{a.TargetLevel}
 	} else {
 		if m, ok := s.names[s.selectedManager()]; ok {
-			if _, err := s.levels.Enabled(m.Level + 1); err == nil {
-				ls = append(ls, m.Level+1)
-			}
+			ls = append(ls, s.levels.NextLevels(m.Level)...)
 		}
 		if a.TargetLevel != 0 && !slices.Contains(ls, a.TargetLevel) {
 			ls = append(ls, a.TargetLevel)

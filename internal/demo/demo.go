@@ -622,31 +622,26 @@ func (g *gen) trainings(ctx context.Context) error {
 }
 
 // applications puts one level application at each review stage, one of them
-// granted with its certificate record.
+// granted with its certificate record. Each is a level-1 manager's for
+// level 2, the level above the one every HQ holds for them: a level above
+// the hire's first is HQ's (the demo's stand-in for it is dropped when the
+// showroom enrolls), and a submit asks only for the level above the one HQ
+// holds (kaohe.Levels.CheckNext), so a level-2 stand-in's application for
+// level 3 would be refused by an HQ that never set her level 2.
 func (g *gen) applications(ctx context.Context) error {
-	var l1, l2 []staff
+	var l1 []staff
 	for _, st := range g.staff {
-		if st.m.Status != kaohe.StatusActive {
-			continue
-		}
-		switch st.level {
-		case kaohe.Level1:
+		if st.m.Status == kaohe.StatusActive && st.level == kaohe.Level1 {
 			l1 = append(l1, st)
-		case kaohe.Level2:
-			l2 = append(l2, st)
 		}
 	}
 	stages := []kaohe.AppState{kaohe.AppGranted, kaohe.AppProbation, kaohe.AppSecond, kaohe.AppExam, kaohe.AppSubmitted, kaohe.AppDraft, kaohe.AppFailed}
-	if len(l1) < len(stages)-1 || len(l2) < 1 {
+	if len(l1) < len(stages) {
 		return nil // too small a showroom to show them all
 	}
 	today := g.o.Today
 	for k, state := range stages {
-		st := l1[k%len(l1)]
-		target := kaohe.Level2
-		if state == kaohe.AppSecond { // one level-2 manager applying for level 3
-			st, target = l2[0], kaohe.Level3
-		}
+		st, target := l1[k], kaohe.Level2
 		err := g.s.Update(ctx, actor, func(tx *store.Tx) error {
 			return g.application(tx, st, target, state, today)
 		})

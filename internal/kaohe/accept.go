@@ -475,13 +475,30 @@ func CheckDecision(v ApplicationView, levels Levels, current Level, d Decision, 
 }
 
 // CheckGrant checks that a level may be granted: the one above the
-// manager's current level, and enabled.
+// manager's current level, and enabled (Levels.CheckNext, the rule an
+// application's submit is held to).
 func CheckGrant(levels Levels, current, target Level) error {
+	return levels.CheckNext(current, target)
+}
+
+// CheckNext checks a level a manager at level current may apply for or be
+// granted (一级一级晋升): only the one above it, and only while HQ has it in
+// use. A submit of 1→3 is refused as its grant would be.
+func (ls Levels) CheckNext(current, target Level) error {
 	if target != current+1 {
-		return Errorf(ECONFLICT, "err.grant_not_next", "Current", int(current), "Target", int(target))
+		return Errorf(ECONFLICT, "err.level_not_next", "Current", int(current), "Target", int(target)).OnField("target_level")
 	}
-	_, err := levels.Enabled(target)
+	_, err := ls.Enabled(target)
 	return err
+}
+
+// NextLevels are the levels a manager at level current may apply for
+// (CheckNext): what the application form offers.
+func (ls Levels) NextLevels(current Level) []Level {
+	if ls.CheckNext(current, current+1) != nil {
+		return nil
+	}
+	return []Level{current + 1}
 }
 
 // CheckLevelDecision checks a level HQ sets outside a review (the level a

@@ -168,12 +168,12 @@ type Application struct {
 // a report of at least the level's 字数, and the education or an exemption
 // request.
 func (a Application) CheckSubmit(levels Levels, current Level) error {
+	if err := levels.CheckNext(current, a.TargetLevel); err != nil {
+		return err
+	}
 	li, err := levels.Enabled(a.TargetLevel)
 	if err != nil {
 		return err
-	}
-	if a.TargetLevel <= current {
-		return Errorf(EINVALID, "err.target_not_higher", "Current", int(current), "Target", int(a.TargetLevel)).OnField("target_level")
 	}
 	if CountChars(a.PersonalInfo) == 0 {
 		return Errorf(EINVALID, "err.required").OnField("personal_info")

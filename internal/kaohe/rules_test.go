@@ -551,7 +551,9 @@ func TestApplicationCheckSubmit(t *testing.T) {
 		}), Level1, nil},
 		{"exemption without reason", mut(func(a *Application) { a.Education = EduVocational; a.Exemption = ExemptionRequested }), Level1, Errorf(EINVALID, "err.exemption_reason_required")},
 		{"level 4 disabled", mut(func(a *Application) { a.TargetLevel = Level4; a.Report = longText(5000) }), Level3, ErrLevelDisabled},
-		{"not higher", base, Level2, Errorf(EINVALID, "err.target_not_higher")},
+		{"not higher", base, Level2, Errorf(ECONFLICT, "err.level_not_next")},
+		{"a level skipped (1→3)", mut(func(a *Application) { a.TargetLevel = Level3; a.Report = longText(5000) }), Level1, Errorf(ECONFLICT, "err.level_not_next")},
+		{"lower", base, Level3, Errorf(ECONFLICT, "err.level_not_next")},
 		{"no achievements", mut(func(a *Application) { a.Achievements = "  " }), Level1, Errorf(EINVALID, "err.required")},
 	}
 	for _, tc := range tests {
@@ -561,6 +563,38 @@ func TestApplicationCheckSubmit(t *testing.T) {
 				t.Errorf("CheckSubmit() = %v; want %v", err, tc.want)
 			}
 		})
+	}
+}
+
+// TestNextLevelOnly: an application asks for, and a grant gives, only the
+// level above the current one, and only an enabled one: one rule for the
+// submit (CheckSubmit), the grant (CheckGrant) and the form (NextLevels).
+func TestNextLevelOnly(t *testing.T) {
+	levels := DefaultLevels()
+	for _, tc := range []struct {
+		current, target Level
+		want            error
+	}{
+		{Level1, Level2, nil}, {Level2, Level3, nil}, {0, Level1, nil},
+		{Level1, Level3, Errorf(ECONFLICT, "err.level_not_next")},
+		{Level1, Level5, Errorf(ECONFLICT, "err.level_not_next")},
+		{Level2, Level2, Errorf(ECONFLICT, "err.level_not_next")},
+		{Level3, Level2, Errorf(ECONFLICT, "err.level_not_next")},
+		{Level3, Level4, ErrLevelDisabled},
+	} {
+		for name, err := range map[string]error{"CheckNext": levels.CheckNext(tc.current, tc.target), "CheckGrant": CheckGrant(levels, tc.current, tc.target)} {
+			if tc.want == nil && err != nil || tc.want != nil && !errors.Is(err, tc.want) {
+				t.Errorf("%s(%d, %d) = %v; want %v", name, tc.current, tc.target, err, tc.want)
+			}
+		}
+		got := levels.NextLevels(tc.current)
+		offered := len(got) == 1 && got[0] == tc.target
+		if offered != (tc.want == nil) {
+			t.Errorf("NextLevels(%d) = %v; target %d allowed: %v", tc.current, got, tc.target, tc.want == nil)
+		}
+	}
+	if got := levels.NextLevels(Level3); len(got) != 0 {
+		t.Errorf("NextLevels(3) = %v with level 4 disabled; want none", got)
 	}
 }
 
