@@ -131,6 +131,10 @@ for i in 1 2 3 4 5 6 7 8 9; do
 	ok "$tokA" manager "ma$i" upsert "$(mgr "ma$i" "$srA" "A00$i" "甲$i" $edu)"
 	ok "$tokA" level_assignment "la$i" upsert "$(first "la$i" "ma$i")"
 done
+# 甲8 is A's showroom manager: HQ sets her level 3 (定级), as it does after a
+# showroom enrolls; only she assesses A's level-1 managers.
+"$bindir/kaohe-hq" --db "$db" level set --showroom SH01 --employee-no A008 --level 3 --date 2025-01-03 --decided-by 评审小组 > "$work/levelset" 2>&1 ||
+	{ echo "SET-UP FAILED: level set A008: $(cat "$work/levelset")" >&2; exit 2; }
 ok "$tokB" manager mb1 upsert "$(mgr mb1 "$srB" B001 乙一 4)"
 ok "$tokB" level_assignment lb1 upsert "$(first lb1 mb1)"
 ok "$tokB" manager mb2 upsert "$(mgr mb2 "$srB" B002 乙二 4)" # no level yet
@@ -280,6 +284,11 @@ attack "self-assessment (assessor 甲6（A006）)" "$tokA" assessment atk-self u
 attack "self-assessment (assessor a006, other spelling)" "$tokA" assessment atk-self2 upsert "$(asm atk-self2 "$srA" ma6 80 80 good 1 ' a006 ')"
 attack "assessment of B's manager" "$tokA" assessment atk-fasm upsert "$(asm atk-fasm "$srA" mb1 80 80 good 1 '甲8（A008）')"
 attack "assessment moved onto B's manager" "$tokA" assessment as1 upsert "$(asm as1 "$srA" mb1 80 80 good 1 '甲8（A008）')" 9
+attack "assessment by a number nobody of A has" "$tokA" assessment atk-nob upsert "$(asm atk-nob "$srA" ma5 80 80 good 1 '甲8（A099）')"
+attack "assessment naming its assessor without a number" "$tokA" assessment atk-non upsert "$(asm atk-non "$srA" ma5 80 80 good 1 '展厅经理')"
+attack "assessment by B's manager" "$tokA" assessment atk-bas upsert "$(asm atk-bas "$srA" ma5 80 80 good 1 '乙一（B001）')"
+attack "assessment by A008's number under another name" "$tokA" assessment atk-nam upsert "$(asm atk-nam "$srA" ma5 80 80 good 1 '李四（A008）')"
+attack "assessment by a level-1 colleague (waits, not stored)" "$tokA" assessment atk-lv1 upsert "$(asm atk-lv1 "$srA" ma5 80 80 good 1 '甲1（A001）')"
 for k in decision exemption filing level_change certificate level period template review_member showroom hq_key hq_info hq_account account_block; do
 	attack "showroom writes HQ's kind $k" "$tokA" "$k" "atk-k-$k" upsert "{\"id\":\"atk-k-$k\"}"
 done

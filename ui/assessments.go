@@ -48,16 +48,20 @@ type AssessmentScreen struct {
 	research   []kaohe.MarketResearch
 	assessable map[string]kaohe.ManagerLevel // the pickable managers, by id
 	// active, levels and hist are what the manager picker is drawn from,
-	// for the period chosen (pickManagers).
-	active  []kaohe.ManagerLevel
-	levels  kaohe.Levels
-	hist    map[string][]kaohe.LevelChange
-	reading bool // the chosen assessment is being read
-	tpl     kaohe.Template
-	pnames  map[string]string // the periods' names, by id
-	mlabels map[string]string // the pickable managers' labels, by id
-	form    *fyne.Container
-	periods map[string]kaohe.Period
+	// for the period chosen (pickManagers); all finds the signed-in
+	// account's own manager record, and notAssessor says why it may not
+	// assess the period chosen (nil: it may).
+	active      []kaohe.ManagerLevel
+	all         []kaohe.ManagerLevel
+	notAssessor error
+	levels      kaohe.Levels
+	hist        map[string][]kaohe.LevelChange
+	reading     bool // the chosen assessment is being read
+	tpl         kaohe.Template
+	pnames      map[string]string // the periods' names, by id
+	mlabels     map[string]string // the pickable managers' labels, by id
+	form        *fyne.Container
+	periods     map[string]kaohe.Period
 	// Evidence shows, beside the items they support, how many market
 	// surveys the manager recorded in the period.
 	Evidence map[string]*widget.Label
@@ -78,7 +82,10 @@ func newAssessmentScreen(e *env) *AssessmentScreen {
 	s.PeriodOpen.Hide()
 	s.Comment = newMultiField()
 	s.Comment.SetMinRowsVisible(3)
+	// The assessor is the signed-in account (the service names it), who
+	// must be the showroom's level-3 manager: shown, never typed.
 	s.Assessor = newField()
+	s.Assessor.Disable()
 	s.SaveBtn = widget.NewButtonWithIcon(T("assess.save_draft"), theme.DocumentSaveIcon(), func() { s.save(false) })
 	s.Submit = primaryButton(T("assess.submit"), theme.ConfirmIcon(), s.askSubmit)
 	s.FillPlan = widget.NewButton(T("assess.fill_plan"), s.fillPlan)
@@ -130,6 +137,7 @@ func (s *AssessmentScreen) readPickers(keepForm bool) {
 	type read struct {
 		periods []kaohe.Period
 		levels  kaohe.Levels
+		all     []kaohe.ManagerLevel
 		active  []kaohe.ManagerLevel
 		hist    map[string][]kaohe.LevelChange
 	}
@@ -142,7 +150,7 @@ func (s *AssessmentScreen) readPickers(keepForm bool) {
 		if r.levels, err = e.svc.Levels(ctx); err != nil {
 			return r, err
 		}
-		if _, r.active, err = e.managers(ctx); err != nil {
+		if r.all, r.active, err = e.managers(ctx); err != nil {
 			return r, err
 		}
 		r.hist, err = e.svc.LevelHistories(ctx)
@@ -153,6 +161,7 @@ func (s *AssessmentScreen) readPickers(keepForm bool) {
 			s.Problem.SetText(ErrorText(err))
 			return
 		}
+		s.all = r.all
 		s.loaded(r.periods, r.levels, r.active, r.hist, keepForm)
 	})
 }
@@ -200,7 +209,10 @@ func (s *AssessmentScreen) loaded(periods []kaohe.Period, levels kaohe.Levels, a
 // pickManagers offers, for the period chosen, only whom HQ will accept an
 // assessment of from this showroom (kaohe.CheckAssessableIn): staff at
 // level 1 at the period's end (the others are the review group's), never
-// oneself. A manager promoted since stays offered for the periods before.
+// oneself; and, to an account that assesses, nobody unless it is the
+// showroom's manager at level 3 at the period's end
+// (kaohe.CheckShowroomAssessor).
+// A manager promoted since stays offered for the periods before.
 func (s *AssessmentScreen) pickManagers() {
 	prevM, _ := s.Manager.Value()
 	var p kaohe.Period
@@ -208,11 +220,15 @@ func (s *AssessmentScreen) pickManagers() {
 	if chosen {
 		p, chosen = s.periods[id]
 	}
+	s.notAssessor = nil
+	if chosen && s.e.actor.Role.Can(kaohe.PermAssess) { // the others only look (the service refuses their saves)
+		s.notAssessor = s.checkAssessor(p)
+	}
 	var mids []string
 	labels := map[string]string{}
 	s.assessable = map[string]kaohe.ManagerLevel{}
 	for _, m := range s.active {
-		if !chosen || kaohe.CheckAssessableIn(s.levels, s.hist[m.ID], p, m.Manager, s.e.actor.EmployeeNo) != nil {
+		if !chosen || s.notAssessor != nil || kaohe.CheckAssessableIn(s.levels, s.hist[m.ID], p, m.Manager, s.e.actor.EmployeeNo) != nil {
 			continue
 		}
 		mids = append(mids, m.ID)
@@ -232,6 +248,23 @@ func (s *AssessmentScreen) pickManagers() {
 		s.Manager.SetSelectedIndex(0)
 	}
 	s.Manager.Refresh()
+}
+
+// checkAssessor says whether the signed-in account may assess period p:
+// its manager record (by its employee number) is the showroom's manager at
+// level 3 at the period's end, as the store and HQ check the assessor the
+// service writes (the account, Actor.String).
+func (s *AssessmentScreen) checkAssessor(p kaohe.Period) error {
+	a := s.e.actor
+	var who kaohe.Manager
+	found := false
+	for _, m := range s.all {
+		if a.EmployeeNo != "" && kaohe.SameEmployeeNo(m.EmployeeNo, a.EmployeeNo) {
+			who, found = m.Manager, true
+			break
+		}
+	}
+	return kaohe.CheckShowroomAssessor(a.String(), who, found, s.hist[who.ID], p)
 }
 
 func labelsOf(ids []string, names map[string]string) []string {
@@ -266,6 +299,8 @@ func (s *AssessmentScreen) load() {
 		switch { // an empty screen says why and what to do
 		case len(s.Period.values) == 0:
 			s.Problem.SetText(T("assess.no_periods"))
+		case s.notAssessor != nil && len(s.active) > 0: // staff, but the account may not assess them
+			s.Problem.SetText(ErrorText(s.notAssessor))
 		case len(s.Manager.values) == 0:
 			s.Problem.SetText(T("assess.no_assessable"))
 		}
@@ -319,7 +354,7 @@ func (s *AssessmentScreen) load() {
 // and saved, and submitted once its period ended; nothing while it is saved.
 func (s *AssessmentScreen) setButtons() {
 	readOnly := s.a.Status != kaohe.AssessDraft
-	for _, w := range []fyne.Disableable{s.Comment, s.Assessor, s.SaveBtn, s.Submit, s.FillPlan} {
+	for _, w := range []fyne.Disableable{s.Comment, s.SaveBtn, s.Submit, s.FillPlan} {
 		if readOnly || s.sv.saving() {
 			w.Disable()
 		} else {
@@ -491,7 +526,7 @@ func (s *AssessmentScreen) save(submit bool) {
 		return
 	}
 	a := s.a
-	a.Scores, a.Comment, a.Assessor = sc, s.Comment.Text, strings.TrimSpace(s.Assessor.Text)
+	a.Scores, a.Comment, a.Assessor = sc, s.Comment.Text, s.e.actor.String() // the service names the account too
 	e := s.e
 	showSaving(s.Problem)
 	save(s.sv, func(ctx context.Context) (kaohe.Assessment, error) {

@@ -98,6 +98,7 @@ func TestCopiedDatabaseSaysWhatToDo(t *testing.T) {
 	w, svc, _ := demoWindow(t)
 	h, srv, code := hqFor(t)
 	enrollFromSettings(t, w, svc, srv.URL, code)
+	hqSetsShowroomManager(t, w, svc, h)
 	waitHQ(t, w, svc, h, 20)
 
 	clone, err := svc.Store.Backup(ctx, t.TempDir(), 0) // the PC is cloned
@@ -166,6 +167,7 @@ func TestRestoreFromTheWindowSyncsTheRestoredData(t *testing.T) {
 	w, svc, _ := demoWindow(t)
 	h, srv, code := hqFor(t)
 	enrollFromSettings(t, w, svc, srv.URL, code)
+	hqSetsShowroomManager(t, w, svc, h)
 	waitHQ(t, w, svc, h, 20)
 
 	s := w.Settings

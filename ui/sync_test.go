@@ -48,6 +48,9 @@ func TestEnrollAndSyncFromTheWindow(t *testing.T) {
 	w.Sync.Reload()
 	w.Sync.SyncNow()
 	w.Sync.Wait()
+	hqSetsShowroomManager(t, w, svc, h) // the demo's assessments wait for her level 3
+	w.Sync.SyncNow()
+	w.Sync.Wait()
 	st := svc.SyncStatus(context.Background())
 	if st.Pending != 0 || st.LastError != nil || st.LastSync.IsZero() {
 		t.Fatalf("after sync: %+v", st)
@@ -158,7 +161,11 @@ func TestSyncScreenSaysWhatWaitsForHQ(t *testing.T) {
 				m = x
 			}
 		}
-		as, err = tx.SaveAssessment(kaohe.Assessment{ManagerID: m.ID, PeriodID: old.ID, Assessor: "展厅经理",
+		boss, err := svc.Store.ManagerByNo(ctx, "D001") // the showroom manager assesses
+		if err != nil {
+			return err
+		}
+		as, err = tx.SaveAssessment(kaohe.Assessment{ManagerID: m.ID, PeriodID: old.ID, Assessor: kaohe.Actor{Name: boss.Name, EmployeeNo: boss.EmployeeNo}.String(),
 			Scores: kaohe.Scores{"plan": 80, "satisfaction": 82, "expansion": 78, "feedback": 85, "cooperation": 90}}, true)
 		return err
 	}); err != nil {
@@ -174,6 +181,23 @@ func TestSyncScreenSaysWhatWaitsForHQ(t *testing.T) {
 	w.Settings.Enroll()
 	w.Wait()
 	open(w, "nav.sync")
+	w.Sync.SyncNow()
+	w.Sync.Wait()
+	w.Wait()
+	// The demo's showroom manager reached HQ at her hire's level 1: HQ sets
+	// her level 3 (定级), and the assessments by her that waited for it go in.
+	boss, err := svc.Store.ManagerByNo(ctx, "D001")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var steps []kaohe.LevelChange
+	for l := kaohe.Level1; l < kaohe.Level3; l++ {
+		steps = append(steps, kaohe.LevelChange{ManagerID: boss.ID, From: l, To: l + 1, Date: boss.HireDate.AddMonths(12 * int(l)),
+			Reason: "总部定级", DecidedBy: "客户经理绩效考核实施小组"})
+	}
+	if _, err := th.Store.RecordLevels(ctx, steps); err != nil {
+		t.Fatal(err)
+	}
 	w.Sync.SyncNow()
 	w.Sync.Wait()
 	w.Wait()

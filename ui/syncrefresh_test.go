@@ -77,6 +77,7 @@ func TestBackgroundSyncRefreshesTheOpenScreen(t *testing.T) {
 	})
 	h, srv, code := hqFor(t)
 	enrollFromSettings(t, w, svc, srv.URL, code)
+	hqSetsShowroomManager(t, w, svc, h)
 	waitHQ(t, w, svc, h, 20)
 	open(w, "nav.rewards")
 	open(w, "nav.accounts")

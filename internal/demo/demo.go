@@ -227,6 +227,7 @@ type gen struct {
 	periods  []kaohe.Period
 	staff    []staff
 	members  []string
+	assessor string // the showroom manager, as assessments name her
 	room     kaohe.Showroom
 }
 
@@ -359,6 +360,12 @@ func (g *gen) manager(tx *store.Tx, i int, used map[string]bool, edus []kaohe.Ed
 	if latest := g.o.Today.AddMonths(-12*max(int(level-1), 1) - 1); hire.After(latest) {
 		hire = latest.AddDays(-g.r.IntN(300))
 	}
+	// The showroom manager reached level 3 before the first period the
+	// demo assesses: she assesses every one of them (CheckShowroomAssessor
+	// judges her level at each period's end).
+	if first := g.firstYear() - 5; level == kaohe.Level3 && hire.Year > first {
+		hire = kaohe.D(first, hire.Month, min(hire.Day, 28))
+	}
 	m := kaohe.Manager{
 		EmployeeNo: g.employeeNo(i), Name: g.name(used, i), Gender: gender,
 		Phone:     fmt.Sprintf("13%d%08d", 5+g.r.IntN(5), g.r.IntN(100000000)),
@@ -381,6 +388,9 @@ func (g *gen) manager(tx *store.Tx, i int, used map[string]bool, edus []kaohe.Ed
 			return err
 		}
 		g.sum.HQ = append(g.sum.HQ, HQAct{kaohe.EntLevelChange, &lc})
+	}
+	if level == kaohe.Level3 && g.assessor == "" {
+		g.assessor = kaohe.Actor{Name: m.Name, EmployeeNo: m.EmployeeNo}.String() // as the window names its account
 	}
 	st := staff{m: m, level: level, skill: 0.55 + 0.45*g.r.Float64()}
 	if i == 2 {
@@ -439,6 +449,13 @@ func (g *gen) assessments(tx *store.Tx, st staff) error {
 	if st.level != kaohe.Level1 { // levels 2 and up are assessed by HQ's review group
 		return nil
 	}
+	// The showroom's manager assesses (一级：由相应展厅的展厅经理考核) once
+	// HQ holds her at level 3. An enrolled showroom's demo writes no level
+	// of HQ's, so its showroom manager is at her hire's level 1 until HQ
+	// sets hers (定级): it has nobody to assess for it yet.
+	if g.enrolled || g.assessor == "" {
+		return nil
+	}
 	tpl := kaohe.DefaultTemplate()
 	for pi, p := range g.periods {
 		if st.m.Status == kaohe.StatusLeft && st.m.LeftOn.Before(p.End) {
@@ -461,7 +478,7 @@ func (g *gen) assessments(tx *store.Tx, st staff) error {
 			}
 		}
 		comment := comments[g.r.IntN(len(comments))]
-		a := kaohe.Assessment{ManagerID: st.m.ID, PeriodID: p.ID, Scores: sc, Comment: comment, Assessor: "展厅经理"}
+		a := kaohe.Assessment{ManagerID: st.m.ID, PeriodID: p.ID, Scores: sc, Comment: comment, Assessor: g.assessor}
 		if _, err := tx.SaveAssessment(a, finished); err != nil {
 			return err
 		}

@@ -279,9 +279,25 @@ func acceptAssessment(in Incoming, a, prior *Assessment) error {
 		if err := CheckNotSelf(AssessorOf(a.Assessor), m); err != nil {
 			return err
 		}
+		// So is one whose assessor is no manager of the showroom (her
+		// level, too, is judged at the period's end).
+		who, found, _, err := assessorOf(in.Ledger, m, a.Assessor)
+		if err != nil {
+			return err
+		}
+		if err := CheckShowroomAssessor(a.Assessor, who, found, nil, Period{}); err != nil && !Waits(ErrorCode(err)) {
+			return err
+		}
 		return Errorf(EAWAIT, "err.period_unpublished", "Period", a.PeriodID)
 	}
 	if err := CheckAssessableIn(levels, h, p, m, a.Assessor); err != nil {
+		return err
+	}
+	who, found, wh, err := assessorOf(in.Ledger, m, a.Assessor)
+	if err != nil {
+		return err
+	}
+	if err := CheckShowroomAssessor(a.Assessor, who, found, wh, p); err != nil {
 		return err
 	}
 	t, ok, err := in.Ledger.Template(a.TemplateID, a.TemplateVersion)
@@ -317,6 +333,22 @@ func acceptAssessment(in Incoming, a, prior *Assessment) error {
 		return a.CheckScored(t)
 	}
 	return Errorf(EINVALID, "err.bad_status", "Value", string(a.Status)).OnField("status")
+}
+
+// assessorOf is the manager an assessment of m names as its assessor, as
+// the ledger holds her among m's showroom's managers (by the employee
+// number the record gives), with her level history.
+func assessorOf(l Ledger, m Manager, assessor string) (Manager, bool, []LevelChange, error) {
+	no := strings.TrimSpace(AssessorOf(assessor).EmployeeNo)
+	if no == "" {
+		return Manager{}, false, nil, nil
+	}
+	who, found, err := l.ManagerByEmployeeNo(m.ShowroomID, no)
+	if err != nil || !found {
+		return who, found, nil, err
+	}
+	h, err := l.LevelHistory(who.ID)
+	return who, true, h, err
 }
 
 // SameMaterials reports whether two states of an application say the same

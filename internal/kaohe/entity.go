@@ -116,6 +116,9 @@ type Ledger interface {
 	Today() Date
 	Levels() (Levels, error)
 	Manager(id string) (m Manager, found bool, err error)
+	// ManagerByEmployeeNo is the live manager of a showroom with an
+	// employee number (compared as SameEmployeeNo does).
+	ManagerByEmployeeNo(showroomID, employeeNo string) (m Manager, found bool, err error)
 	LevelHistory(managerID string) ([]LevelChange, error)
 	Application(id string) (v ApplicationView, found bool, err error)
 	Applications(managerID string) ([]ApplicationView, error)

@@ -282,6 +282,36 @@ func CheckAssessableIn(levels Levels, changes []LevelChange, p Period, m Manager
 	return CheckAssessable(levels, LevelOn(changes, p.End), m, assessor)
 }
 
+// ShowroomManagerLevel is the level of a showroom's manager (三级客户经理，
+// 展厅经理级): the one who assesses the showroom's level-1 managers.
+const ShowroomManagerLevel = Level3
+
+// CheckShowroomAssessor checks the person an assessment of period p names
+// as its assessor (一级：由相应展厅的展厅经理考核): the showroom's manager,
+// named as records name an account ("董喆（D001）", Actor.String, read by
+// AssessorOf) — with the employee number of a manager of the assessed
+// manager's showroom and that manager's name (who: that manager as the
+// accepting side stores her, found false when it holds none: never taken
+// from the assessment itself), not gone before the period's end — who held
+// level 3 at the period's end by the accepting side's level history
+// (history: who's). A level above a hire's first is only ever HQ's to
+// record, so the level is HQ's word: an assessor HQ does not (yet) hold at
+// level 3 makes the assessment wait (EAWAIT: HQ stores nothing, the
+// showroom keeps it and sends it again) until HQ records it, as after a
+// showroom's first enrollment, when HQ sets its manager's level (定级).
+func CheckShowroomAssessor(assessor string, who Manager, found bool, history []LevelChange, p Period) error {
+	a := AssessorOf(assessor)
+	squash := func(s string) string { return strings.Join(strings.Fields(s), "") }
+	if strings.TrimSpace(a.EmployeeNo) == "" || !found || !SameEmployeeNo(a.EmployeeNo, who.EmployeeNo) ||
+		squash(a.Name) != squash(who.Name) || (who.Status == StatusLeft && who.LeftOn.Before(p.End)) {
+		return Errorf(EUNAUTHORIZED, "err.assessor_not_showroom_manager", "Assessor", strings.TrimSpace(assessor)).OnField("assessor")
+	}
+	if l := LevelOn(history, p.End); l != ShowroomManagerLevel {
+		return Errorf(EAWAIT, "err.assessor_not_level3", "Name", who.Name, "Level", int(l), "Period", p.ID).OnField("assessor")
+	}
+	return nil
+}
+
 // ManagerLevel is a manager with the current level derived from the level
 // changes, as lists show them.
 type ManagerLevel struct {

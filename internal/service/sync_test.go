@@ -20,6 +20,7 @@ func TestRestoreWhileSyncingRestartsTheEngine(t *testing.T) {
 	svc := open(t, true)
 	me := signIn(t, svc, "D001")
 	h := enrolled(t, svc)
+	hqSetsShowroomManager(t, svc, h)
 	runCtx, stop := context.WithCancel(ctx)
 	defer stop()
 	svc.StartSync(runCtx)
@@ -86,5 +87,34 @@ func waitSynced(t *testing.T, svc *Service, h *hq.Store, n int) {
 			t.Fatalf("HQ has %d managers, %d pending; want %d sent by the background sync", stats["SH01"]["managers"], pending, n)
 		}
 		time.Sleep(20 * time.Millisecond)
+	}
+}
+
+// hqSetsShowroomManager syncs the demo showroom once (its manager D001
+// reaches HQ; her assessments wait: HQ holds her at level 1), has HQ set
+// her level 3 (定级) on the days the demo's stand-in had it, and syncs
+// again: the assessments go in and nothing waits.
+func hqSetsShowroomManager(t *testing.T, svc *Service, h *hq.Store) {
+	t.Helper()
+	if err := svc.SyncNow(ctx); err != nil {
+		t.Fatal(err)
+	}
+	boss, err := svc.Store.ManagerByNo(ctx, "D001")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var steps []kaohe.LevelChange
+	for l := kaohe.Level1; l < kaohe.Level3; l++ {
+		steps = append(steps, kaohe.LevelChange{ManagerID: boss.ID, From: l, To: l + 1, Date: boss.HireDate.AddMonths(12 * int(l)),
+			Reason: "总部定级", DecidedBy: "客户经理绩效考核实施小组"})
+	}
+	if _, err := h.RecordLevels(ctx, steps); err != nil {
+		t.Fatal(err)
+	}
+	if err := svc.SyncNow(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if n, _ := svc.Store.PendingCount(ctx); n != 0 {
+		t.Fatalf("%d changes still wait after HQ set the showroom manager's level", n)
 	}
 }

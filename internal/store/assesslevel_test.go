@@ -13,6 +13,7 @@ import (
 // at level 2) nor for 2026-H1.
 func TestAssessmentJudgedByThePeriodsLevel(t *testing.T) {
 	s := newStore(t)
+	by := showroomManager(t, s)
 	m := addManager(t, s, "D001", "张喆", kaohe.Level1, kaohe.EduVocational)
 	if err := s.Update(ctx, "test", func(tx *Tx) error {
 		for _, y := range []int{2024, 2025} {
@@ -30,7 +31,7 @@ func TestAssessmentJudgedByThePeriodsLevel(t *testing.T) {
 	}
 	save := func(period string) error {
 		return s.Update(ctx, "王经理", func(tx *Tx) error {
-			_, err := tx.SaveAssessment(kaohe.Assessment{ManagerID: m.ID, PeriodID: period, Assessor: "王经理",
+			_, err := tx.SaveAssessment(kaohe.Assessment{ManagerID: m.ID, PeriodID: period, Assessor: by,
 				Scores: kaohe.Scores{"plan": 95, "satisfaction": 85, "expansion": 70, "feedback": 80, "cooperation": 90}}, true)
 			return err
 		})

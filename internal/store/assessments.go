@@ -79,6 +79,9 @@ func (tx *Tx) SaveAssessment(a kaohe.Assessment, submit bool) (kaohe.Assessment,
 	if err := kaohe.CheckAssessableIn(levels, hist, p, m, a.Assessor); err != nil {
 		return a, err
 	}
+	if err := tx.checkShowroomAssessor(a.Assessor, m, p); err != nil {
+		return a, err
+	}
 	a.ShowroomID = m.ShowroomID
 	if a.Scores == nil {
 		a.Scores = kaohe.Scores{}
@@ -114,6 +117,29 @@ func (tx *Tx) SaveAssessment(a kaohe.Assessment, submit bool) (kaohe.Assessment,
 		action = "assessment.submit"
 	}
 	return a, tx.logChange("assessment", a.ID, OpUpsert, action, a)
+}
+
+// checkShowroomAssessor checks the assessor an assessment of m names, as
+// HQ will (kaohe.CheckShowroomAssessor): the manager of m's showroom with
+// the employee number the record gives, at level 3 at the period's end.
+func (tx *Tx) checkShowroomAssessor(assessor string, m kaohe.Manager, p kaohe.Period) error {
+	var who kaohe.Manager
+	var hist []kaohe.LevelChange
+	found := false
+	if no := strings.TrimSpace(kaohe.AssessorOf(assessor).EmployeeNo); no != "" {
+		var err error
+		who, err = scanManager(tx.queryRow(`SELECT `+managerCols+` FROM managers WHERE showroom_id = ? AND lower(employee_no) = lower(?) AND deleted_at IS NULL`, m.ShowroomID, no))
+		switch {
+		case err == nil:
+			found = true
+			if hist, err = levelHistory(tx.ctx, tx.tx, who.ID); err != nil {
+				return err
+			}
+		case !errors.Is(err, sql.ErrNoRows):
+			return err
+		}
+	}
+	return kaohe.CheckShowroomAssessor(assessor, who, found, hist, p)
 }
 
 func (tx *Tx) period(id string) (kaohe.Period, error) { return period(tx.ctx, tx.tx, id) }

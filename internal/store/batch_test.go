@@ -159,13 +159,14 @@ func TestTrainingHoursByManagerAgreeWithEachAlone(t *testing.T) {
 // out and nothing else.
 func TestUnfiledAndNarrowAssessments(t *testing.T) {
 	s := newStore(t)
+	by := showroomManager(t, s)
 	full := kaohe.Scores{"plan": 95, "satisfaction": 85, "expansion": 70, "feedback": 80, "cooperation": 90}
 	var ids []string
 	for i, no := range []string{"D001", "D002", "D003"} {
 		m := addManager(t, s, no, "张"+no, kaohe.Level1, kaohe.EduCollege)
 		ids = append(ids, m.ID)
 		err := s.Update(ctx, "王经理", func(tx *Tx) error {
-			a, err := tx.SaveAssessment(kaohe.Assessment{ManagerID: m.ID, PeriodID: "2026-H1", Scores: full, Assessor: "王经理", Comment: "好"}, i > 0)
+			a, err := tx.SaveAssessment(kaohe.Assessment{ManagerID: m.ID, PeriodID: "2026-H1", Scores: full, Assessor: by, Comment: "好"}, i > 0)
 			if err != nil || i != 2 {
 				return err
 			}

@@ -70,6 +70,7 @@ func TestUniqueIndexesAreTheRegistrysKeys(t *testing.T) {
 // second row for a key.
 func TestSecondEntryOfAKeyIsTheFirstRow(t *testing.T) {
 	s := newStore(t)
+	by := showroomManager(t, s)
 	m := addManager(t, s, "D001", "王堃", kaohe.Level1, kaohe.EduBachelor)
 	for i := range 2 {
 		err := s.Update(ctx, "test", func(tx *Tx) error {
@@ -84,7 +85,7 @@ func TestSecondEntryOfAKeyIsTheFirstRow(t *testing.T) {
 			if _, err := tx.RecordAttendance(kaohe.Attendance{TrainingID: tr.ID, ManagerID: m.ID, Result: res}); err != nil {
 				return err
 			}
-			_, err = tx.SaveAssessment(kaohe.Assessment{ManagerID: m.ID, PeriodID: "2026-H1", Scores: kaohe.Scores{"plan": float64(80 + i)}, Assessor: "展厅经理"}, false)
+			_, err = tx.SaveAssessment(kaohe.Assessment{ManagerID: m.ID, PeriodID: "2026-H1", Scores: kaohe.Scores{"plan": float64(80 + i)}, Assessor: by}, false)
 			return err
 		})
 		if err != nil {
@@ -197,6 +198,7 @@ func TestLegacyAccountNumberTwins(t *testing.T) {
 // queued: the row would stay as it is while HQ was sent it moved.
 func TestAssessmentKeepsItsManagerAndPeriod(t *testing.T) {
 	s := newStore(t)
+	by := showroomManager(t, s)
 	m := addManager(t, s, "D001", "王堃", kaohe.Level1, kaohe.EduBachelor)
 	other := addManager(t, s, "D002", "李喆", kaohe.Level1, kaohe.EduBachelor)
 	var a kaohe.Assessment
@@ -213,14 +215,14 @@ func TestAssessmentKeepsItsManagerAndPeriod(t *testing.T) {
 	}); err != nil {
 		t.Fatal(err)
 	}
-	if err := save(kaohe.Assessment{ManagerID: m.ID, PeriodID: "2026-H1", Scores: kaohe.Scores{"plan": 80}, Assessor: "展厅经理"}); err != nil {
+	if err := save(kaohe.Assessment{ManagerID: m.ID, PeriodID: "2026-H1", Scores: kaohe.Scores{"plan": 80}, Assessor: by}); err != nil {
 		t.Fatal(err)
 	}
 	first := a
 	queued := count(t, s, `SELECT count(*) FROM outbox WHERE entity = 'assessment'`)
 	for _, moved := range []kaohe.Assessment{
-		{ID: first.ID, ManagerID: m.ID, PeriodID: "2026-Q1", Scores: kaohe.Scores{"plan": 81}, Assessor: "展厅经理"},
-		{ID: first.ID, ManagerID: other.ID, PeriodID: "2026-H1", Scores: kaohe.Scores{"plan": 82}, Assessor: "展厅经理"},
+		{ID: first.ID, ManagerID: m.ID, PeriodID: "2026-Q1", Scores: kaohe.Scores{"plan": 81}, Assessor: by},
+		{ID: first.ID, ManagerID: other.ID, PeriodID: "2026-H1", Scores: kaohe.Scores{"plan": 82}, Assessor: by},
 	} {
 		err := save(moved)
 		var ke *kaohe.Error

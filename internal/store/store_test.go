@@ -60,6 +60,24 @@ func addManager(t *testing.T, s *Store, no, name string, level kaohe.Level, edu 
 	return m
 }
 
+// showroomManager adds the showroom's manager (展厅经理), at level 3 since
+// 2022, and returns her as assessments name their assessor: the one who
+// assesses the showroom's level-1 managers (kaohe.CheckShowroomAssessor).
+func showroomManager(t *testing.T, s *Store) string {
+	t.Helper()
+	err := s.Update(ctx, "test", func(tx *Tx) error {
+		m, err := tx.CreateManager(kaohe.Manager{EmployeeNo: "W900", Name: "王经理", Education: kaohe.EduBachelor, HireDate: kaohe.D(2019, 3, 1)}, kaohe.Level1, kaohe.Date{})
+		for l := kaohe.Level2; err == nil && l <= kaohe.Level3; l++ { // HQ's 定级
+			_, err = tx.RecordLevelChange(kaohe.LevelChange{ManagerID: m.ID, From: l - 1, To: l, Date: kaohe.D(2019+int(l), 1, 4), Reason: "总部定级", DecidedBy: "评审小组"})
+		}
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return "王经理（W900）"
+}
+
 func count(t *testing.T, s *Store, query string, args ...any) int {
 	t.Helper()
 	var n int
@@ -234,6 +252,7 @@ func TestFigures(t *testing.T) {
 
 func TestAssessmentLifecycle(t *testing.T) {
 	s := newStore(t)
+	by := showroomManager(t, s)
 	m := addManager(t, s, "D001", "张喆", kaohe.Level1, kaohe.EduVocational)
 	save := func(a kaohe.Assessment, submit bool) (kaohe.Assessment, error) {
 		var out kaohe.Assessment
@@ -244,19 +263,19 @@ func TestAssessmentLifecycle(t *testing.T) {
 		})
 		return out, err
 	}
-	a := kaohe.Assessment{ManagerID: m.ID, PeriodID: "2026-H1", Scores: kaohe.Scores{"plan": 95}, Total: 100, Grade: "excellent"}
+	a := kaohe.Assessment{ManagerID: m.ID, PeriodID: "2026-H1", Scores: kaohe.Scores{"plan": 95}, Total: 100, Grade: "excellent", Assessor: by}
 	a, err := save(a, false)
 	if err != nil || a.Total != 38 || a.Status != kaohe.AssessDraft || a.TemplateVersion != 1 {
 		t.Fatalf("draft = %+v, %v (total is computed, not taken from the caller)", a, err)
 	}
-	if _, err := save(kaohe.Assessment{ID: a.ID, ManagerID: m.ID, PeriodID: "2026-H1", Scores: kaohe.Scores{"plan": 120}}, false); !errors.Is(err, kaohe.ErrScoreOutOfRange) {
+	if _, err := save(kaohe.Assessment{ID: a.ID, ManagerID: m.ID, PeriodID: "2026-H1", Scores: kaohe.Scores{"plan": 120}, Assessor: by}, false); !errors.Is(err, kaohe.ErrScoreOutOfRange) {
 		t.Errorf("score 120 = %v; want out of range", err)
 	}
-	if _, err := save(kaohe.Assessment{ID: a.ID, ManagerID: m.ID, PeriodID: "2026-H1", Scores: a.Scores, Assessor: "王经理"}, true); err == nil {
+	if _, err := save(kaohe.Assessment{ID: a.ID, ManagerID: m.ID, PeriodID: "2026-H1", Scores: a.Scores, Assessor: by}, true); err == nil {
 		t.Errorf("submitting an incomplete assessment was accepted")
 	}
 	a.Scores = kaohe.Scores{"plan": 95, "satisfaction": 85, "expansion": 70, "feedback": 80, "cooperation": 90}
-	a.Assessor = "王经理"
+	a.Assessor = by
 	a, err = save(a, true)
 	if err != nil || a.Total != 86.5 || a.Grade != kaohe.GradeGood || a.Coefficient != 1.0 || a.Status != kaohe.AssessSubmitted {
 		t.Fatalf("submitted = %+v, %v", a, err)
@@ -549,6 +568,7 @@ func TestResearch(t *testing.T) {
 // stores nothing, in the table or in what goes to HQ.
 func TestAssessmentOfAnOpenPeriodWaits(t *testing.T) {
 	s := newStore(t)
+	by := showroomManager(t, s)
 	m := addManager(t, s, "D001", "张喆", kaohe.Level1, kaohe.EduVocational)
 	h2, _ := kaohe.StandardPeriod(kaohe.PeriodHalf, 2026, 2)
 	if err := s.Update(ctx, "hq", func(tx *Tx) error { return tx.PutPeriod(h2) }); err != nil {
@@ -564,7 +584,7 @@ func TestAssessmentOfAnOpenPeriodWaits(t *testing.T) {
 		return out, err
 	}
 	full := kaohe.Scores{"plan": 95, "satisfaction": 85, "expansion": 70, "feedback": 80, "cooperation": 90}
-	a, err := save(kaohe.Assessment{ManagerID: m.ID, PeriodID: h2.ID, Scores: full, Assessor: "王经理"}, false)
+	a, err := save(kaohe.Assessment{ManagerID: m.ID, PeriodID: h2.ID, Scores: full, Assessor: by}, false)
 	if err != nil || a.Status != kaohe.AssessDraft {
 		t.Fatalf("draft of the current half-year = %+v, %v; want a draft", a, err)
 	}

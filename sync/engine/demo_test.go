@@ -3,6 +3,7 @@ package engine
 import (
 	"fmt"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"kaohe/internal/demo"
@@ -140,7 +141,10 @@ func demoStory(t *testing.T, years int) {
 // certificate signed with a demo key), and its certificate is printed. It
 // then enrolls with an HQ that made none of those acts and syncs: nothing
 // is refused (the print of the demo's certificate was refused as a missing
-// reference), and both ends hold the same story — HQ's: the same
+// reference). The assessments by its showroom manager, whose level 3 was
+// the demo's stand-in, wait at the showroom, not stored at HQ, until HQ
+// sets her level (定级, as after any showroom's first enrollment); then
+// they go in, and both ends hold the same story — HQ's: the same
 // application states and level histories, no certificate, no print, and
 // no demo key trusted at the showroom.
 func TestDemoShowroomMeetsANewHQ(t *testing.T) {
@@ -160,8 +164,27 @@ func TestDemoShowroomMeetsANewHQ(t *testing.T) {
 	}
 	token, _ := s.Meta(ctx, store.MetaToken)
 	sr := &showroom{store: s, engine: &Engine{Store: s, Client: fastClient(h.proxy.URL, token), Batch: 200}, code: demo.HQShowroomCode}
+	for range 2 { // the assessments wait: not mustSync
+		if err := sr.engine.Sync(ctx); err != nil {
+			t.Fatal(err)
+		}
+	}
+	boss, err := s.ManagerByNo(ctx, "D001")
+	if err != nil {
+		t.Fatal(err)
+	}
+	waiting, n, err := s.Waiting(ctx, 1)
+	if err != nil || n == 0 || !strings.Contains(waiting[0].Refused, "err.assessor_not_level3") {
+		t.Errorf("before HQ sets the showroom manager's level: %d changes wait (%v, %v); want her assessments", n, waiting, err)
+	}
+	if stats, _ := h.store.Stats(ctx); stats[demo.HQShowroomCode]["assessments"] != 0 {
+		t.Errorf("HQ holds %d assessments by a showroom manager it does not hold at level 3", stats[demo.HQShowroomCode]["assessments"])
+	}
+	hqSetsShowroomManager(t, h, boss)
 	mustSync(t, sr)
-	mustSync(t, sr)
+	if _, n, _ := s.Waiting(ctx, 0); n != 0 {
+		t.Errorf("%d changes still wait after HQ set the showroom manager's level", n)
+	}
 	if refused, _ := s.Refused(ctx); len(refused) != 0 {
 		for _, c := range refused {
 			t.Errorf("HQ refused %s %s: %s", c.Entity, c.RowID, c.Refused)
@@ -266,4 +289,19 @@ func demoBeforeHQ(t *testing.T, h *hqServer, o demo.Options) (*store.Store, stri
 		t.Fatal(err)
 	}
 	return s, code
+}
+
+// hqSetsShowroomManager has HQ record the demo showroom's manager (D001,
+// boss as the showroom holds her) at level 3, on the days the demo's
+// stand-in had it (定级, as kaohe-hq level set does after a showroom's first
+// enrollment): her assessments, which waited for it, then go in.
+func hqSetsShowroomManager(t *testing.T, h *hqServer, boss kaohe.ManagerLevel) {
+	t.Helper()
+	up := func(from kaohe.Level, months int) kaohe.LevelChange {
+		return kaohe.LevelChange{ManagerID: boss.ID, From: from, To: from + 1, Date: boss.HireDate.AddMonths(months),
+			Reason: "总部定级", DecidedBy: "客户经理绩效考核实施小组"}
+	}
+	if _, err := h.store.RecordLevels(ctx, []kaohe.LevelChange{up(kaohe.Level1, 12), up(kaohe.Level2, 24)}); err != nil {
+		t.Fatal(err)
+	}
 }

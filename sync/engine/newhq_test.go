@@ -10,8 +10,12 @@ import (
 )
 
 // TestNewHQPublishesThePolicy: a showroom enrolled with a brand-new HQ gets
-// the policy's levels, template and periods at its first sync, and can
-// assess a level-1 manager at once; HQ accepts the submitted assessment.
+// the policy's levels, template and periods at its first sync. Its
+// level-1 managers are assessed by its manager (展厅经理) at level 3, a
+// level only HQ records: until HQ sets hers (定级, kaohe-hq level set) the
+// showroom's store refuses her assessment and says why; once the sync has
+// brought HQ's level, she assesses a level-1 manager and HQ accepts the
+// submitted assessment.
 func TestNewHQPublishesThePolicy(t *testing.T) {
 	h := newHQ(t)
 	a := enroll(t, h, "SH01", "上海徐汇旗舰展厅", false)
@@ -36,17 +40,39 @@ func TestNewHQPublishesThePolicy(t *testing.T) {
 		t.Fatalf("no period HQ published has ended: %+v", periods)
 	}
 	var as kaohe.Assessment
-	err = a.store.Update(ctx, "展厅经理 赵敏", func(tx *store.Tx) error {
-		m, err := tx.CreateManager(kaohe.Manager{EmployeeNo: "D001", Name: "张喆", Education: kaohe.EduCollege, HireDate: kaohe.D(2024, 3, 1)}, kaohe.Level1, kaohe.Date{})
-		if err != nil {
+	var m, boss kaohe.Manager
+	err = a.store.Update(ctx, "赵敏（Z001）", func(tx *store.Tx) error {
+		var err error
+		if boss, err = tx.CreateManager(kaohe.Manager{EmployeeNo: "Z001", Name: "赵敏", Education: kaohe.EduBachelor, HireDate: kaohe.D(2018, 3, 1)}, kaohe.Level1, kaohe.Date{}); err != nil {
 			return err
 		}
-		as, err = tx.SaveAssessment(kaohe.Assessment{ManagerID: m.ID, PeriodID: done.ID, Assessor: "展厅经理 赵敏",
-			Scores: kaohe.Scores{"plan": 90, "satisfaction": 85, "expansion": 80, "feedback": 75, "cooperation": 95}}, true)
+		m, err = tx.CreateManager(kaohe.Manager{EmployeeNo: "D001", Name: "张喆", Education: kaohe.EduCollege, HireDate: kaohe.D(2024, 3, 1)}, kaohe.Level1, kaohe.Date{})
 		return err
 	})
 	if err != nil {
 		t.Fatal(err)
+	}
+	assess := func() error {
+		return a.store.Update(ctx, "赵敏（Z001）", func(tx *store.Tx) error {
+			var err error
+			as, err = tx.SaveAssessment(kaohe.Assessment{ManagerID: m.ID, PeriodID: done.ID, Assessor: "赵敏（Z001）",
+				Scores: kaohe.Scores{"plan": 90, "satisfaction": 85, "expansion": 80, "feedback": 75, "cooperation": 95}}, true)
+			return err
+		})
+	}
+	if err := assess(); kaohe.ErrorKey(err) != "err.assessor_not_level3" {
+		t.Fatalf("an assessment by the showroom manager HQ holds at level 1 = %v; want err.assessor_not_level3", err)
+	}
+	mustSync(t, a)
+	up := func(from kaohe.Level, on kaohe.Date) kaohe.LevelChange {
+		return kaohe.LevelChange{ManagerID: boss.ID, From: from, To: from + 1, Date: on, Reason: "总部定级", DecidedBy: "客户经理绩效考核实施小组"}
+	}
+	if _, err := h.store.RecordLevels(ctx, []kaohe.LevelChange{up(kaohe.Level1, kaohe.D(2020, 1, 6)), up(kaohe.Level2, kaohe.D(2022, 1, 6))}); err != nil {
+		t.Fatal(err)
+	}
+	mustSync(t, a)
+	if err := assess(); err != nil {
+		t.Fatalf("the assessment once HQ set her level 3: %v", err)
 	}
 	mustSync(t, a)
 	if rs, _ := a.store.Refused(ctx); len(rs) != 0 {

@@ -51,6 +51,16 @@ func TestOldAssessmentsWaitForHQsPeriods(t *testing.T) {
 		}
 		return out
 	}
+	// HQ sets the showroom manager's level 3 (定级) once her record has
+	// arrived: until then her assessments wait for that too.
+	if err := sr.engine.Sync(ctx); err != nil {
+		t.Fatal(err)
+	}
+	boss, err := s.ManagerByNo(ctx, "D001")
+	if err != nil {
+		t.Fatal(err)
+	}
+	hqSetsShowroomManager(t, h, boss)
 	for round := range 2 {
 		if err := sr.engine.Sync(ctx); err != nil {
 			t.Fatalf("sync %d: %v", round, err)

@@ -40,7 +40,7 @@ func TestAssessedByTheLevelOfThePeriod(t *testing.T) {
 		}
 		return res[0]
 	}
-	honest := assess("asOld", "2024-H1", "展厅经理 孙莉")
+	honest := assess("asOld", "2024-H1", w.byB)
 	old := w.change(kaohe.EntAssessment, honest)
 	if r := push(old); r.Status != protocol.Refused || r.Code != string(kaohe.EAWAIT) || !strings.Contains(r.Message, "err.period_unpublished") {
 		t.Fatalf("2024-H1 before HQ publishes it: %+v, want it waiting", r)
@@ -70,7 +70,7 @@ func TestAssessedByTheLevelOfThePeriod(t *testing.T) {
 	}
 
 	for _, period := range []string{"2025-H1", "2025-Q2", "2025-H2", "2026-Q1"} {
-		r := push(w.change(kaohe.EntAssessment, assess("as-"+period, period, "展厅经理 孙莉")))
+		r := push(w.change(kaohe.EntAssessment, assess("as-"+period, period, w.byB)))
 		if r.Status != protocol.Refused || r.Code != string(kaohe.EUNAUTHORIZED) || !strings.Contains(r.Message, "err.assess_level_hq") {
 			t.Fatalf("assessment of %s, which she ended at level 2: %+v, want refused", period, r)
 		}
@@ -79,7 +79,7 @@ func TestAssessedByTheLevelOfThePeriod(t *testing.T) {
 		}
 	}
 	// 2025-Q1 ended before her promotion: the showroom's still.
-	if r := push(w.change(kaohe.EntAssessment, assess("as-2025-Q1", "2025-Q1", "展厅经理 孙莉"))); r.Status != protocol.Applied {
+	if r := push(w.change(kaohe.EntAssessment, assess("as-2025-Q1", "2025-Q1", w.byB))); r.Status != protocol.Applied {
 		t.Fatalf("assessment of 2025-Q1, which she ended at level 1: %+v", r)
 	}
 }

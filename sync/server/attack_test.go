@@ -27,14 +27,18 @@ type world struct {
 	today    time.Time
 	mA1, mA2 kaohe.Manager // A's: level 1, and level 2 after a granted review
 	mB1      kaohe.Manager // B's, level 1
-	tA, tB   kaohe.Training
-	appA     kaohe.Application // A's, submitted (mA1 → level 2)
-	appDone  kaohe.Application // A's, granted (mA2)
-	asA      kaohe.Assessment  // A's, submitted, for mA1
-	draftA   kaohe.Assessment  // A's draft, for mA1
-	certA    kaohe.Certificate // issued to mA2
-	accA     kaohe.Account
-	seq      int
+	// Each showroom's manager (展厅经理), at level 3 since 2022 by HQ's
+	// 定级, and as assessments name her: the assessor of its level 1.
+	bossA, bossB kaohe.Manager
+	byA, byB     string
+	tA, tB       kaohe.Training
+	appA         kaohe.Application // A's, submitted (mA1 → level 2)
+	appDone      kaohe.Application // A's, granted (mA2)
+	asA          kaohe.Assessment  // A's, submitted, for mA1
+	draftA       kaohe.Assessment  // A's draft, for mA1
+	certA        kaohe.Certificate // issued to mA2
+	accA         kaohe.Account
+	seq          int
 }
 
 func newWorld(t *testing.T) *world {
@@ -67,8 +71,21 @@ func newWorld(t *testing.T) *world {
 			HireDate: kaohe.D(2024, 3, 1), Status: kaohe.StatusActive}
 	}
 	w.mA1, w.mA2, w.mB1 = mk("mA1", w.idA, "A001", "张喆"), mk("mA2", w.idA, "A002", "李玥"), mk("mB1", w.idB, "B001", "王堃")
+	w.bossA, w.bossB = mk("mAboss", w.idA, "A900", "赵敏"), mk("mBboss", w.idB, "B900", "孙莉")
+	w.bossA.HireDate, w.bossB.HireDate = kaohe.D(2020, 3, 1), kaohe.D(2020, 3, 1)
+	w.byA, w.byB = "赵敏（A900）", "孙莉（B900）"
 	hire := func(m kaohe.Manager) kaohe.LevelChange {
 		return kaohe.LevelChange{ID: "lc-" + m.ID, ManagerID: m.ID, To: kaohe.Level1, Date: m.HireDate, Reason: "入职定级", DecidedBy: "展厅经理"}
+	}
+	w.mustApply(w.tokenA, []protocol.Change{w.change(kaohe.EntManager, w.bossA), w.change(kaohe.EntLevelAssignment, hire(w.bossA))})
+	w.mustApply(w.tokenB, []protocol.Change{w.change(kaohe.EntManager, w.bossB), w.change(kaohe.EntLevelAssignment, hire(w.bossB))})
+	for _, b := range []kaohe.Manager{w.bossA, w.bossB} {
+		up := func(from kaohe.Level, on kaohe.Date) kaohe.LevelChange {
+			return kaohe.LevelChange{ID: fmt.Sprintf("lc-%s-%d", b.ID, from+1), ManagerID: b.ID, From: from, To: from + 1, Date: on, Reason: "总部定级", DecidedBy: "评审小组"}
+		}
+		if _, err := s.RecordLevels(ctx, []kaohe.LevelChange{up(kaohe.Level1, kaohe.D(2021, 1, 4)), up(kaohe.Level2, kaohe.D(2022, 1, 4))}); err != nil {
+			t.Fatal(err)
+		}
 	}
 	w.tA = kaohe.Training{ID: "tA", ShowroomID: w.idA, Title: "厨柜基础知识", Category: kaohe.TrainBasic, Method: kaohe.MethodClassroom, Date: kaohe.D(2026, 3, 3), Hours: 4}
 	w.tB = w.tA
@@ -80,7 +97,7 @@ func newWorld(t *testing.T) *world {
 	w.appDone.ID, w.appDone.ManagerID = "appDone", "mA2"
 	tpl := kaohe.DefaultTemplate()
 	w.asA = kaohe.Assessment{ID: "asA", ShowroomID: w.idA, ManagerID: "mA1", PeriodID: "2026-Q1",
-		Scores: kaohe.Scores{"plan": 90, "satisfaction": 80, "expansion": 70, "feedback": 85, "cooperation": 95}, Assessor: "展厅经理 赵敏",
+		Scores: kaohe.Scores{"plan": 90, "satisfaction": 80, "expansion": 70, "feedback": 85, "cooperation": 95}, Assessor: w.byA,
 		Status: kaohe.AssessSubmitted, SubmittedOn: kaohe.D(2026, 5, 30)}
 	if _, err := w.asA.Score(tpl); err != nil {
 		t.Fatal(err)
@@ -344,25 +361,32 @@ func TestDishonestShowroom(t *testing.T) {
 		{"a level for B's manager", kaohe.EntLevelAssignment, A, "la4", js(lvl("la4", "mB1", 0, 1)), kaohe.EUNAUTHORIZED},
 
 		// Assessments: rescored, by the showroom only for level 1, never of oneself.
-		{"an assessment totalling 1e308 with grade S+++", kaohe.EntAssessment, A, "as1", mutate(assess("as1", "mA1", "展厅经理"), map[string]any{"total": 1e308, "grade": "S+++"}), kaohe.EINVALID},
-		{"an assessment whose coefficient is not its grade's", kaohe.EntAssessment, A, "as1", mutate(assess("as1", "mA1", "展厅经理"), map[string]any{"coefficient": 9}), kaohe.EINVALID},
+		{"an assessment totalling 1e308 with grade S+++", kaohe.EntAssessment, A, "as1", mutate(assess("as1", "mA1", w.byA), map[string]any{"total": 1e308, "grade": "S+++"}), kaohe.EINVALID},
+		{"an assessment whose coefficient is not its grade's", kaohe.EntAssessment, A, "as1", mutate(assess("as1", "mA1", w.byA), map[string]any{"coefficient": 9}), kaohe.EINVALID},
 		{"an assessment holding only a showroom", kaohe.EntAssessment, A, "as1", fmt.Sprintf(`{"id":"as1","showroom_id":%q}`, w.idA), kaohe.EINVALID},
-		{"an assessment of a template version that does not exist", kaohe.EntAssessment, A, "as1", mutate(assess("as1", "mA1", "展厅经理"), map[string]any{"template_version": 7}), kaohe.EINVALID},
+		{"an assessment of a template version that does not exist", kaohe.EntAssessment, A, "as1", mutate(assess("as1", "mA1", w.byA), map[string]any{"template_version": 7}), kaohe.EINVALID},
 		// mA2 was granted level 2 on 2026-08-05: 2026-Q3 ended with her there
 		// (2026-Q2, which she ended at level 1, stays the showroom's).
-		{"an assessment of a level-2 manager", kaohe.EntAssessment, A, "as2", mutate(assess("as2", "mA2", "展厅经理"), map[string]any{"period_id": "2026-Q3"}), kaohe.EUNAUTHORIZED},
+		{"an assessment of a level-2 manager", kaohe.EntAssessment, A, "as2", mutate(assess("as2", "mA2", w.byA), map[string]any{"period_id": "2026-Q3"}), kaohe.EUNAUTHORIZED},
 		{"an assessment of oneself", kaohe.EntAssessment, A, "as3", js(assess("as3", "mA1", "张喆")), kaohe.EUNAUTHORIZED},
 		{"an assessment of oneself, the number in another case and spacing", kaohe.EntAssessment, A, "as3", js(assess("as3", "mA1", "张喆（ a001 ）")), kaohe.EUNAUTHORIZED},
 		{"an assessment of oneself under another name", kaohe.EntAssessment, A, "as3", js(assess("as3", "mA1", "小张（A001）")), kaohe.EUNAUTHORIZED},
 		{"an assessment of oneself, in English", kaohe.EntAssessment, A, "as3", js(assess("as3", "mA1", "Zhang Zhe (A001)")), kaohe.EUNAUTHORIZED},
 		{"an assessment of oneself by bare number", kaohe.EntAssessment, A, "as3", js(assess("as3", "mA1", " a001")), kaohe.EUNAUTHORIZED},
 		{"an assessment of oneself, the name spaced", kaohe.EntAssessment, A, "as3", js(assess("as3", "mA1", "张 喆")), kaohe.EUNAUTHORIZED},
-		{"an assessment of B's manager", kaohe.EntAssessment, A, "as4", js(assess("as4", "mB1", "展厅经理")), kaohe.EUNAUTHORIZED},
+		// The assessor: the showroom's level-3 manager, by name and number (一级：由相应展厅的展厅经理考核).
+		{"an assessment naming its assessor without a number", kaohe.EntAssessment, A, "as7", js(assess("as7", "mA1", "展厅经理 赵敏")), kaohe.EUNAUTHORIZED},
+		{"an assessment by another showroom's manager", kaohe.EntAssessment, A, "as7", js(assess("as7", "mA1", w.byB)), kaohe.EUNAUTHORIZED},
+		{"an assessment by the showroom manager's number under another name", kaohe.EntAssessment, A, "as7", js(assess("as7", "mA1", "李四（A900）")), kaohe.EUNAUTHORIZED},
+		{"an assessment by a number nobody has", kaohe.EntAssessment, A, "as7", js(assess("as7", "mA1", "赵敏（A999）")), kaohe.EUNAUTHORIZED},
+		{"an assessment by a level-1 colleague", kaohe.EntAssessment, A, "as7", js(assess("as7", "mA2", "张喆（A001）")), kaohe.EAWAIT}, // stored nowhere: waits until HQ holds her at level 3
+		{"an assessment of an unpublished period by nobody of the showroom", kaohe.EntAssessment, A, "as7", mutate(assess("as7", "mA1", "赵敏（A999）"), map[string]any{"period_id": "1999-H1"}), kaohe.EUNAUTHORIZED},
+		{"an assessment of B's manager", kaohe.EntAssessment, A, "as4", js(assess("as4", "mB1", w.byA)), kaohe.EUNAUTHORIZED},
 		{"a submitted assessment edited", kaohe.EntAssessment, A, "asA", mutate(w.asA, map[string]any{"comment": "改过"}), kaohe.ECONFLICT},
-		{"an assessment in a missing period", kaohe.EntAssessment, A, "as5", mutate(assess("as5", "mA1", "展厅经理"), map[string]any{"period_id": "1999-H1"}), kaohe.EAWAIT}, // stored nowhere; the sender keeps it until HQ publishes the period
-		{"an assessment of the current month submitted", kaohe.EntAssessment, A, "as6", mutate(assess("as6", "mA1", "展厅经理"), map[string]any{"period_id": "2026-M12", "status": "submitted", "submitted_on": kaohe.D(2026, 12, 1)}), kaohe.EINVALID},
-		{"an assessment of the current half-year submitted, dated after it ends", kaohe.EntAssessment, A, "as6", mutate(assess("as6", "mA1", "展厅经理"), map[string]any{"period_id": "2026-H2", "status": "submitted", "submitted_on": kaohe.D(2027, 1, 5)}), kaohe.EINVALID},
-		{"an assessment of a month submitted before it ended", kaohe.EntAssessment, A, "as6", mutate(assess("as6", "mA1", "展厅经理"), map[string]any{"period_id": "2026-M11", "status": "submitted", "submitted_on": kaohe.D(2026, 11, 30)}), kaohe.EINVALID},
+		{"an assessment in a missing period", kaohe.EntAssessment, A, "as5", mutate(assess("as5", "mA1", w.byA), map[string]any{"period_id": "1999-H1"}), kaohe.EAWAIT}, // stored nowhere; the sender keeps it until HQ publishes the period
+		{"an assessment of the current month submitted", kaohe.EntAssessment, A, "as6", mutate(assess("as6", "mA1", w.byA), map[string]any{"period_id": "2026-M12", "status": "submitted", "submitted_on": kaohe.D(2026, 12, 1)}), kaohe.EINVALID},
+		{"an assessment of the current half-year submitted, dated after it ends", kaohe.EntAssessment, A, "as6", mutate(assess("as6", "mA1", w.byA), map[string]any{"period_id": "2026-H2", "status": "submitted", "submitted_on": kaohe.D(2027, 1, 5)}), kaohe.EINVALID},
+		{"an assessment of a month submitted before it ended", kaohe.EntAssessment, A, "as6", mutate(assess("as6", "mA1", w.byA), map[string]any{"period_id": "2026-M11", "status": "submitted", "submitted_on": kaohe.D(2026, 11, 30)}), kaohe.EINVALID},
 
 		// Applications: frozen once submitted; only submit and withdraw from a showroom.
 		{"an application holding only a showroom", kaohe.EntApplication, A, "app1", fmt.Sprintf(`{"id":"app1","showroom_id":%q}`, w.idA), kaohe.EINVALID},
@@ -398,6 +422,12 @@ func TestDishonestShowroom(t *testing.T) {
 	// decode would be refused with the same code for another reason.
 	wantKey := map[string]string{
 		"an assessment in a missing period":                                     "err.period_unpublished",
+		"an assessment naming its assessor without a number":                    "err.assessor_not_showroom_manager",
+		"an assessment by another showroom's manager":                           "err.assessor_not_showroom_manager",
+		"an assessment by the showroom manager's number under another name":     "err.assessor_not_showroom_manager",
+		"an assessment by a number nobody has":                                  "err.assessor_not_showroom_manager",
+		"an assessment by a level-1 colleague":                                  "err.assessor_not_level3",
+		"an assessment of an unpublished period by nobody of the showroom":      "err.assessor_not_showroom_manager",
 		"an assessment of the current month submitted":                          "err.period_not_ended",
 		"an assessment of the current half-year submitted, dated after it ends": "err.date_in_future",
 		"an assessment of a month submitted before it ended":                    "err.period_not_ended",

@@ -147,6 +147,20 @@ func TestLegacyDuplicatesAtHQ(t *testing.T) {
 	w.payloadOf(kaohe.EntAttendance, "at1", &at1)
 	w.payloadOf(kaohe.EntAssessment, "as1", &as1)
 	w.payloadOf(kaohe.EntAssessment, "as2", &as2)
+	// The legacy drafts name their assessor without a number, which HQ now
+	// refuses (kaohe.CheckShowroomAssessor): edited, they name the
+	// showroom's manager, at level 3 by HQ's 定级.
+	boss := kaohe.Manager{ID: "m9", ShowroomID: w.idA, EmployeeNo: "E900", Name: "赵敏", Education: kaohe.EduCollege,
+		HireDate: kaohe.D(2020, 3, 1), Status: kaohe.StatusActive}
+	w.mustApply(w.tokenA, []protocol.Change{w.change(kaohe.EntManager, boss), w.change(kaohe.EntLevelAssignment,
+		kaohe.LevelChange{ID: "lc-m9", ManagerID: "m9", To: kaohe.Level1, Date: boss.HireDate, Reason: "入职定级", DecidedBy: "展厅经理"})})
+	if _, err := w.store.RecordLevels(ctx, []kaohe.LevelChange{
+		{ID: "lc-m9-2", ManagerID: "m9", From: kaohe.Level1, To: kaohe.Level2, Date: kaohe.D(2021, 1, 4), Reason: "总部定级", DecidedBy: "评审小组"},
+		{ID: "lc-m9-3", ManagerID: "m9", From: kaohe.Level2, To: kaohe.Level3, Date: kaohe.D(2022, 1, 4), Reason: "总部定级", DecidedBy: "评审小组"},
+	}); err != nil {
+		t.Fatal(err)
+	}
+	as1.Assessor = "赵敏（E900）"
 	tg1.Annual, tg1.Months = 3600, mustSplit(3600)
 	tg2.Annual, tg2.Months = 4800, mustSplit(4800)
 	tg3 := tg1

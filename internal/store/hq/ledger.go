@@ -22,6 +22,7 @@ type ledger struct {
 	periods   map[string]*kaohe.Period
 	history   map[string][]kaohe.LevelChange
 	managers  map[string]*kaohe.Manager // nil: none (or deleted)
+	byNo      map[string]*kaohe.Manager // by natural key (showroom, employee number); nil: none
 	filed     map[string]bool           // assessment id → has a filing
 
 	// Trainings the batch's attendance named (nil: none, or deleted).
@@ -30,7 +31,7 @@ type ledger struct {
 
 func newLedger(tx *txn, today kaohe.Date) *ledger {
 	return &ledger{tx: tx, today: today, templates: map[string]*kaohe.Template{}, periods: map[string]*kaohe.Period{},
-		history: map[string][]kaohe.LevelChange{}, managers: map[string]*kaohe.Manager{}, filed: map[string]bool{},
+		history: map[string][]kaohe.LevelChange{}, managers: map[string]*kaohe.Manager{}, byNo: map[string]*kaohe.Manager{}, filed: map[string]bool{},
 		trainings: map[string]*kaohe.Training{}}
 }
 
@@ -47,6 +48,7 @@ func (l *ledger) recorded(entity, rowID, parent string) {
 		delete(l.history, parent)
 	case kaohe.EntManager:
 		delete(l.managers, rowID)
+		clear(l.byNo) // a number may have moved to another manager
 	case kaohe.EntFiling:
 		delete(l.filed, parent)
 	case kaohe.EntTraining:
@@ -70,6 +72,7 @@ func (l *ledger) added(entity, rowID, parent string, v any) {
 		if entity == kaohe.EntManager && v.ID == rowID {
 			m := *v
 			l.managers[rowID] = &m
+			delete(l.byNo, managerKey(m.ShowroomID, m.EmployeeNo))
 			return
 		}
 	}
@@ -133,6 +136,50 @@ func (l *ledger) Manager(id string) (kaohe.Manager, bool, error) {
 	}
 	return m, ok, err
 }
+
+// ManagerByEmployeeNo finds a showroom's live manager by the natural key
+// HQ keeps of her (the showroom and her employee number, as
+// kaohe.EmployeeNoKey compares it), read once per batch.
+func (l *ledger) ManagerByEmployeeNo(showroomID, employeeNo string) (kaohe.Manager, bool, error) {
+	key := managerKey(showroomID, employeeNo)
+	if key == "" {
+		return kaohe.Manager{}, false, nil
+	}
+	if m, ok := l.byNo[key]; ok {
+		if m == nil {
+			return kaohe.Manager{}, false, nil
+		}
+		return *m, true, nil
+	}
+	var p string
+	err := l.tx.QueryRow(sqlManagerByKey, key).Scan(&p)
+	if errors.Is(err, sql.ErrNoRows) {
+		l.byNo[key] = nil
+		return kaohe.Manager{}, false, nil
+	}
+	if err != nil {
+		return kaohe.Manager{}, false, err
+	}
+	var m kaohe.Manager
+	if err := json.Unmarshal([]byte(p), &m); err != nil {
+		return m, false, err
+	}
+	l.byNo[key] = &m
+	return m, true, nil
+}
+
+// managerKey is the natural key of a showroom's manager with an employee
+// number ("" for none).
+func managerKey(showroomID, employeeNo string) string {
+	e, err := kaohe.EntityOf(kaohe.EntManager)
+	if err != nil {
+		return ""
+	}
+	return e.NaturalKey(&kaohe.Manager{EmployeeNo: employeeNo}, showroomID)
+}
+
+// sqlManagerByKey repeats the partial index rows_natural_key's condition.
+const sqlManagerByKey = `SELECT payload FROM rows WHERE natural_key = ? AND natural_key <> '' AND entity = 'manager' AND deleted = 0`
 
 func (l *ledger) LevelHistory(managerID string) ([]kaohe.LevelChange, error) {
 	if h, ok := l.history[managerID]; ok {

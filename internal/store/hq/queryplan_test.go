@@ -25,17 +25,18 @@ func TestPerChangeQueriesUseTheirIndex(t *testing.T) {
 		args  []any
 	}
 	plans := map[string]query{
-		"natural key taken": {sqlNaturalKeyTaken, "rows_natural_key", []any{"manager", "r", "k"}},
-		"replica numbers":   {sqlReplicaNumbers, "PRIMARY KEY", []any{"c", 1, 5000}},
-		"changes seen":      {sqlSeenChanges, "sqlite_autoindex_changes_1", []any{`["a","b"]`}},
-		"prefetch rows":     {sqlPrefetchRows, "sqlite_autoindex_rows_1", []any{`[["manager","a"]]`}},
-		"prefetch owners":   {sqlPrefetchOwners, "sqlite_autoindex_rows_1", []any{`[["manager","a"]]`}},
-		"stored row":        {sqlStoredRow, "sqlite_autoindex_rows_1", []any{"manager", "a"}},
-		"row's showroom":    {sqlRowShowroom, "sqlite_autoindex_rows_1", []any{"manager", "a"}},
-		"row's payload":     {sqlRowPayload, "sqlite_autoindex_rows_1", []any{"manager", "a"}},
-		"batch's histories": {sqlHistories, "rows_parent", []any{`["m1","m2"]`}},
-		"batch's filings":   {sqlFiled, "rows_parent", []any{`["a1","a2"]`}},
-		"batch's keys":      {sqlKeysTaken, "rows_natural_key", []any{`["k1","k2"]`}},
+		"natural key taken":  {sqlNaturalKeyTaken, "rows_natural_key", []any{"manager", "r", "k"}},
+		"replica numbers":    {sqlReplicaNumbers, "PRIMARY KEY", []any{"c", 1, 5000}},
+		"changes seen":       {sqlSeenChanges, "sqlite_autoindex_changes_1", []any{`["a","b"]`}},
+		"prefetch rows":      {sqlPrefetchRows, "sqlite_autoindex_rows_1", []any{`[["manager","a"]]`}},
+		"prefetch owners":    {sqlPrefetchOwners, "sqlite_autoindex_rows_1", []any{`[["manager","a"]]`}},
+		"stored row":         {sqlStoredRow, "sqlite_autoindex_rows_1", []any{"manager", "a"}},
+		"row's showroom":     {sqlRowShowroom, "sqlite_autoindex_rows_1", []any{"manager", "a"}},
+		"row's payload":      {sqlRowPayload, "sqlite_autoindex_rows_1", []any{"manager", "a"}},
+		"batch's histories":  {sqlHistories, "rows_parent", []any{`["m1","m2"]`}},
+		"batch's filings":    {sqlFiled, "rows_parent", []any{`["a1","a2"]`}},
+		"batch's keys":       {sqlKeysTaken, "rows_natural_key", []any{`["k1","k2"]`}},
+		"assessor by number": {sqlManagerByKey, "rows_natural_key", []any{"manager\x00s\x00d001"}},
 	}
 	for name, q := range plans {
 		p, err := queryplan.Of(ctx, s.db, q.sql, q.args...)

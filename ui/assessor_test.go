@@ -1,0 +1,109 @@
+package ui
+
+import (
+	"context"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"kaohe/internal/kaohe"
+	"kaohe/internal/service"
+	"kaohe/internal/store"
+	"kaohe/internal/store/hq"
+)
+
+// TestOnlyTheShowroomManagerAssesses: the Assessments screen offers
+// assessments only to the showroom's manager at level 3 (一级：由相应展厅
+// 的展厅经理考核), as the store and HQ accept them: the demo's D001 sees her
+// level-1 staff, with herself as the assessor, shown and not typed; a
+// second showroom-manager account whose manager record is at level 1 sees
+// nobody to assess and is told why, in Chinese, before anything is saved.
+func TestOnlyTheShowroomManagerAssesses(t *testing.T) {
+	ctx := context.Background()
+	a, svc, dir := demoService(t)
+	boss := signInAs(t, svc, "D001", "manager-demo")
+	window := func() *Window {
+		w := NewWindow(Params{App: a, Service: svc, DocDir: filepath.Join(dir, "documents"), DataDir: dir,
+			OpenFile: func(string) {}, Now: func() time.Time { return demoToday }})
+		t.Cleanup(w.Close)
+		w.Wait()
+		open(w, "nav.assessments")
+		return w
+	}
+	w := window()
+	s := w.Assessments
+	if len(s.Manager.values) == 0 || strings.Contains(s.Problem.Text, "展厅经理") {
+		t.Fatalf("D001 (level 3) is offered %d managers, says %q", len(s.Manager.values), s.Problem.Text)
+	}
+	if !s.Assessor.Disabled() || !strings.Contains(s.Assessor.Text, "（D001）") {
+		t.Errorf("the assessor field: %q, disabled %v; want D001's account, not editable", s.Assessor.Text, s.Assessor.Disabled())
+	}
+
+	// A showroom-manager account for D003, a level-1 manager.
+	d3, err := svc.Store.ManagerByNo(ctx, "D003")
+	if err != nil || d3.Level != kaohe.Level1 {
+		t.Fatalf("D003: level %d, %v", d3.Level, err)
+	}
+	if _, err := svc.SaveAccount(ctx, boss, kaohe.Account{Name: d3.Name, EmployeeNo: "D003", Role: kaohe.RoleShowroomManager}, "second-manager-pw"); err != nil {
+		t.Fatal(err)
+	}
+	before, _ := svc.Store.Assessments(ctx, store.AssessmentFilter{})
+	svc.Logout()
+	d3acc := signInAs(t, svc, "D003", "second-manager-pw")
+	w2 := window()
+	s2 := w2.Assessments
+	if n := len(s2.Manager.values); n != 0 {
+		t.Errorf("a level-1 showroom-manager account is offered %d managers to assess", n)
+	}
+	if !strings.Contains(s2.Problem.Text, "不是三级客户经理（展厅经理）") || !strings.Contains(s2.Problem.Text, d3.Name) {
+		t.Errorf("the screen says %q; want why she may not assess", s2.Problem.Text)
+	}
+	if !s2.SaveBtn.Disabled() || !s2.Submit.Disabled() {
+		t.Error("save or submit enabled with nobody to assess")
+	}
+	// Nor does the service take one from her, whatever a window sends.
+	d5, _ := svc.Store.ManagerByNo(ctx, "D005")
+	as, err := svc.Assessment(ctx, d5.ID, "2026-H2") // the demo's draft of the half-year under way
+	if err != nil || as.Status != kaohe.AssessDraft {
+		t.Fatalf("D005's 2026-H2: %+v, %v", as, err)
+	}
+	if _, err := svc.SaveAssessment(ctx, d3acc, as, false); kaohe.ErrorKey(err) != "err.assessor_not_level3" {
+		t.Errorf("an assessment by the level-1 account through the service = %v; want err.assessor_not_level3", err)
+	}
+	if after, _ := svc.Store.Assessments(ctx, store.AssessmentFilter{}); len(after) != len(before) {
+		t.Errorf("assessments %d -> %d", len(before), len(after))
+	}
+}
+
+// hqSetsShowroomManager waits until HQ holds the demo showroom's manager
+// D001 (a sync sent her, at her hire's level 1), then has HQ set her level
+// 3 (定级) on the days the demo's stand-in had it and wakes the background
+// sync: her assessments, which wait for that level, go with it.
+func hqSetsShowroomManager(t *testing.T, w *Window, svc *service.Service, h *hq.Store) {
+	t.Helper()
+	ctx := context.Background()
+	boss, err := svc.Store.ManagerByNo(ctx, "D001")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for deadline := time.Now().Add(30 * time.Second); ; {
+		w.Wait()
+		if hist, _ := h.LevelHistory(ctx, boss.ID); len(hist) > 0 {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("the showroom manager D001 never reached HQ")
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	var steps []kaohe.LevelChange
+	for l := kaohe.Level1; l < kaohe.Level3; l++ {
+		steps = append(steps, kaohe.LevelChange{ManagerID: boss.ID, From: l, To: l + 1, Date: boss.HireDate.AddMonths(12 * int(l)),
+			Reason: "总部定级", DecidedBy: "客户经理绩效考核实施小组"})
+	}
+	if _, err := h.RecordLevels(ctx, steps); err != nil {
+		t.Fatal(err)
+	}
+	svc.KickSync()
+}
