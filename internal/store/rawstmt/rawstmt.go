@@ -126,10 +126,14 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"math"
 	"unsafe"
 
 	_ "github.com/mattn/go-sqlite3" // the SQLite whose C functions this package calls
 )
+
+// sqliteTooBig is SQLite's SQLITE_TOOBIG: a string or blob over its limits.
+const sqliteTooBig = 18
 
 func init() {
 	if rc := C.kh_register(); rc != 0 {
@@ -182,6 +186,7 @@ type Stmt struct {
 	ints   []int64
 	lens   []int32
 	buf    []byte
+	tooBig bool // the texts given since the last run are past a C int
 }
 
 // Prepare compiles query on the connection.
@@ -248,6 +253,12 @@ func (s *Stmt) Int(v int64) *Stmt { return s.add(1, v, "") }
 func (s *Stmt) Null() *Stmt { return s.add(0, 0, "") }
 
 func (s *Stmt) add(kind byte, n int64, text string) *Stmt {
+	// kh_exec takes the texts' lengths and offsets in buf as C ints: past
+	// them a length wrapped negative (SQLite then read up to a NUL) and
+	// the next offsets pointed before buf. Not copied; Run refuses.
+	if len(text) > math.MaxInt32-1-len(s.buf) {
+		s.tooBig, text = true, ""
+	}
 	s.kinds = append(s.kinds, kind)
 	s.ints = append(s.ints, n)
 	s.lens = append(s.lens, int32(len(text)))
@@ -257,6 +268,7 @@ func (s *Stmt) add(kind byte, n int64, text string) *Stmt {
 
 func (s *Stmt) reset() {
 	s.kinds, s.ints, s.lens, s.buf = s.kinds[:0], s.ints[:0], s.lens[:0], s.buf[:0]
+	s.tooBig = false
 }
 
 // Run runs the statement, with the values Text, Int and Null gave its
@@ -269,6 +281,9 @@ func (s *Stmt) Run() (Result, error) {
 	n := len(s.kinds)
 	if n != s.params {
 		return Result{}, fmt.Errorf("rawstmt: %d values for %d parameters", n, s.params)
+	}
+	if s.tooBig {
+		return Result{}, &Error{Code: sqliteTooBig, Msg: fmt.Sprintf("rawstmt: over %d bytes of text", math.MaxInt32-1)}
 	}
 	if n == 0 {
 		s.add(0, 0, "")
