@@ -80,8 +80,13 @@ static int kh_register(void) {
 
 static long long kh_memory_used(void) { return sqlite3_memory_used(); }
 
-static int kh_prepare(uintptr_t db, const char *sql, int n, sqlite3_stmt **st) {
-	return sqlite3_prepare_v3((sqlite3 *)db, sql, n, KH_PERSISTENT, st, 0);
+// kh_prepare compiles the first statement of sql; *used is the bytes it
+// took (what follows is another statement, or nothing).
+static int kh_prepare(uintptr_t db, const char *sql, int n, sqlite3_stmt **st, int *used) {
+	const char *tail = 0;
+	int rc = sqlite3_prepare_v3((sqlite3 *)db, sql, n, KH_PERSISTENT, st, &tail);
+	*used = tail ? (int)(tail - sql) : n;
+	return rc;
 }
 
 static int kh_params(sqlite3_stmt *st) { return sqlite3_bind_parameter_count(st); }
@@ -127,6 +132,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"strings"
 	"unsafe"
 
 	_ "github.com/mattn/go-sqlite3" // the SQLite whose C functions this package calls
@@ -194,7 +200,8 @@ func (c Conn) Prepare(query string) (*Stmt, error) {
 	q := C.CString(query)
 	defer C.free(unsafe.Pointer(q))
 	var st *C.sqlite3_stmt
-	if rc := C.kh_prepare(C.uintptr_t(c), q, C.int(len(query)), &st); rc != 0 {
+	var used C.int
+	if rc := C.kh_prepare(C.uintptr_t(c), q, C.int(len(query)), &st, &used); rc != 0 {
 		msg := C.GoString(C.kh_db_errmsg(C.uintptr_t(c)))
 		if st != nil {
 			C.kh_finalize(st)
@@ -203,6 +210,12 @@ func (c Conn) Prepare(query string) (*Stmt, error) {
 	}
 	if st == nil {
 		return nil, errors.New("rawstmt: an empty statement")
+	}
+	// One statement: SQLite compiles only the first, and what follows (a
+	// second statement, or anything after a NUL) would never run.
+	if rest := strings.Trim(query[int(used):], " \t\r\n\f\v;"); rest != "" {
+		C.kh_finalize(st)
+		return nil, fmt.Errorf("rawstmt: more than one statement: %.40q", rest)
 	}
 	return &Stmt{st: st, params: int(C.kh_params(st))}, nil
 }
