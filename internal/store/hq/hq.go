@@ -585,10 +585,19 @@ func (s *Store) tx(ctx context.Context, fn func(*txn) error) error {
 	}
 	tx := &txn{Tx: sqlTx, stmts: map[string]*sql.Stmt{}, owners: map[string]string{}, known: map[string]*storedRow{},
 		keys: map[string][]string{}, keyDirty: map[string]bool{}, moved: map[string]bool{}}
+	ended := false
+	defer func() {
+		// fn panicked: its statements are finalized and its transaction
+		// rolled back, or the one connection stayed in it for good (the
+		// transaction ignores ctx) and every later write waited forever.
+		if !ended {
+			tx.closeRaws()
+			sqlTx.Rollback()
+		}
+	}()
 	err = fn(tx)
-	for _, st := range tx.raws { // finalized while the transaction holds the connection
-		st.Close()
-	}
+	ended = true
+	tx.closeRaws()
 	if err != nil {
 		sqlTx.Rollback()
 		return err
@@ -656,6 +665,15 @@ func (t *txn) raw(q string) (*rawstmt.Stmt, error) {
 		t.raws[q] = st
 	}
 	return st, err
+}
+
+// closeRaws finalizes the transaction's raw statements, while it holds the
+// connection.
+func (t *txn) closeRaws() {
+	for q, st := range t.raws {
+		st.Close()
+		delete(t.raws, q)
+	}
 }
 
 // Exec runs a cached statement.
