@@ -210,8 +210,8 @@ func (s *AssessmentScreen) loaded(periods []kaohe.Period, levels kaohe.Levels, a
 // assessment of from this showroom (kaohe.CheckAssessableIn): staff at
 // level 1 at the period's end (the others are the review group's), never
 // oneself; and, to an account that assesses, nobody unless it is the
-// showroom's manager at level 3 at the period's end
-// (kaohe.CheckShowroomAssessor).
+// showroom's manager at level 3 at the period's end, once HQ has recorded
+// one (kaohe.CheckShowroomAssessor).
 // A manager promoted since stays offered for the periods before.
 func (s *AssessmentScreen) pickManagers() {
 	prevM, _ := s.Manager.Value()
@@ -264,7 +264,11 @@ func (s *AssessmentScreen) checkAssessor(p kaohe.Period) error {
 			break
 		}
 	}
-	return kaohe.CheckShowroomAssessor(a.String(), who, found, s.hist[who.ID], p)
+	appointed := false // has HQ recorded the showroom's manager? (kaohe.CheckShowroomAssessor)
+	for _, m := range s.all {
+		appointed = appointed || kaohe.ManagesShowroomOn(m.Manager, s.hist[m.ID], p.End)
+	}
+	return kaohe.CheckShowroomAssessor(a.String(), who, found, s.hist[who.ID], p, appointed)
 }
 
 func labelsOf(ids []string, names map[string]string) []string {

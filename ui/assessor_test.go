@@ -3,6 +3,7 @@ package ui
 import (
 	"context"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -106,4 +107,30 @@ func hqSetsShowroomManager(t *testing.T, w *Window, svc *service.Service, h *hq.
 		t.Fatal(err)
 	}
 	svc.KickSync()
+}
+
+// TestANewShowroomAssessesAtOnce: a showroom enrolled with a brand-new HQ,
+// which holds none of its managers at level 3 yet, assesses its level-1
+// staff at once: the signed-in account (no manager record of its own
+// here) is offered them, and what it saves is kept and goes to HQ.
+func TestANewShowroomAssessesAtOnce(t *testing.T) {
+	w := emptyWindow(t, kaohe.LangZh, false, true)
+	m, err := w.e.svc.CreateManager(t.Context(), w.e.actor, kaohe.Manager{EmployeeNo: "K101", Name: "王建国", Education: kaohe.EduCollege,
+		HireDate: kaohe.D(2024, 3, 1), Status: kaohe.StatusActive}, kaohe.Level1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	open(w, "nav.assessments")
+	s := w.Assessments
+	s.Reload()
+	w.Wait()
+	if !slices.Contains(s.Manager.values, m.ID) || strings.Contains(s.Problem.Text, "展厅经理") {
+		t.Fatalf("offered %v, says %q; want K101 offered", s.Manager.values, s.Problem.Text)
+	}
+	pid, _ := s.Period.Value()
+	as, err := w.e.svc.SaveAssessment(t.Context(), w.e.actor, kaohe.Assessment{ManagerID: m.ID, PeriodID: pid,
+		Scores: kaohe.Scores{"plan": 90, "satisfaction": 85, "expansion": 80, "feedback": 75, "cooperation": 95}}, false)
+	if err != nil || as.ID == "" {
+		t.Fatalf("the new showroom's assessment of %s: %+v, %v", pid, as, err)
+	}
 }

@@ -279,14 +279,19 @@ func acceptAssessment(in Incoming, a, prior *Assessment) error {
 		if err := CheckNotSelf(AssessorOf(a.Assessor), m); err != nil {
 			return err
 		}
-		// So is one whose assessor is no manager of the showroom (her
-		// level, too, is judged at the period's end).
-		who, found, _, err := assessorOf(in.Ledger, m, a.Assessor)
-		if err != nil {
+		// So is one whose assessor is nobody of the showroom, once HQ
+		// holds its manager; whether she was its manager then is judged
+		// when the period is known.
+		if appointed, err := in.Ledger.Appointed(m.ShowroomID, in.Ledger.Today()); err != nil {
 			return err
-		}
-		if err := CheckShowroomAssessor(a.Assessor, who, found, nil, Period{}); err != nil && !Waits(ErrorCode(err)) {
-			return err
+		} else if appointed {
+			who, found, _, err := assessorOf(in.Ledger, m, a.Assessor)
+			if err != nil {
+				return err
+			}
+			if err := CheckAssessorNamed(a.Assessor, who, found, in.Ledger.Today()); err != nil {
+				return err
+			}
 		}
 		return Errorf(EAWAIT, "err.period_unpublished", "Period", a.PeriodID)
 	}
@@ -297,7 +302,11 @@ func acceptAssessment(in Incoming, a, prior *Assessment) error {
 	if err != nil {
 		return err
 	}
-	if err := CheckShowroomAssessor(a.Assessor, who, found, wh, p); err != nil {
+	appointed, err := in.Ledger.Appointed(m.ShowroomID, p.End)
+	if err != nil {
+		return err
+	}
+	if err := CheckShowroomAssessor(a.Assessor, who, found, wh, p, appointed); err != nil {
 		return err
 	}
 	t, ok, err := in.Ledger.Template(a.TemplateID, a.TemplateVersion)

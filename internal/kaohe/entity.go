@@ -119,6 +119,9 @@ type Ledger interface {
 	// ManagerByEmployeeNo is the live manager of a showroom with an
 	// employee number (compared as SameEmployeeNo does).
 	ManagerByEmployeeNo(showroomID, employeeNo string) (m Manager, found bool, err error)
+	// Appointed is whether a manager of the showroom was its manager
+	// (ManagesShowroomOn) on a day, by the ledger's level histories.
+	Appointed(showroomID string, on Date) (bool, error)
 	LevelHistory(managerID string) ([]LevelChange, error)
 	Application(id string) (v ApplicationView, found bool, err error)
 	Applications(managerID string) ([]ApplicationView, error)

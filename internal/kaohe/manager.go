@@ -287,29 +287,51 @@ func CheckAssessableIn(levels Levels, changes []LevelChange, p Period, m Manager
 const ShowroomManagerLevel = Level3
 
 // CheckShowroomAssessor checks the person an assessment of period p names
-// as its assessor (一级：由相应展厅的展厅经理考核): the showroom's manager,
-// named as records name an account ("董喆（D001）", Actor.String, read by
-// AssessorOf) — with the employee number of a manager of the assessed
-// manager's showroom and that manager's name (who: that manager as the
-// accepting side stores her, found false when it holds none: never taken
-// from the assessment itself), not gone before the period's end — who held
-// level 3 at the period's end by the accepting side's level history
-// (history: who's). A level above a hire's first is only ever HQ's to
-// record, so the level is HQ's word: an assessor HQ does not (yet) hold at
-// level 3 makes the assessment wait (EAWAIT: HQ stores nothing, the
-// showroom keeps it and sends it again) until HQ records it, as after a
-// showroom's first enrollment, when HQ sets its manager's level (定级).
-func CheckShowroomAssessor(assessor string, who Manager, found bool, history []LevelChange, p Period) error {
+// as its assessor (一级：由相应展厅的展厅经理考核): once the accepting side
+// holds a manager of the assessed manager's showroom at level 3 at the
+// period's end (appointed; a level above a hire's first is only ever HQ's
+// to record, so it is HQ's word), the assessor must be her: named as
+// records name an account ("董喆（D001）", Actor.String, read by
+// AssessorOf), with the employee number of a manager of that showroom and
+// that manager's name (who: that manager as the accepting side stores her,
+// found false when it holds none: never taken from the assessment
+// itself), not gone before the period's end, at level 3 at its end by the
+// accepting side's level history (history: who's). Until HQ has recorded
+// the showroom's manager (定级, after a showroom's first enrollment), it
+// cannot tell who she is: the assessment is then checked only as not the
+// assessed person's own (CheckAssessableIn), so a new showroom assesses
+// its level-1 staff at once.
+func CheckShowroomAssessor(assessor string, who Manager, found bool, history []LevelChange, p Period, appointed bool) error {
+	if !appointed {
+		return nil
+	}
+	if err := CheckAssessorNamed(assessor, who, found, p.End); err != nil {
+		return err
+	}
+	if l := LevelOn(history, p.End); l != ShowroomManagerLevel {
+		return Errorf(EUNAUTHORIZED, "err.assessor_not_level3", "Name", who.Name, "Level", int(l), "Period", p.ID).OnField("assessor")
+	}
+	return nil
+}
+
+// CheckAssessorNamed checks that an assessor, as a record names her, is
+// who: a manager of the showroom the accepting side holds (found), by her
+// employee number and name, not gone before the day (CheckShowroomAssessor
+// also asks her level then).
+func CheckAssessorNamed(assessor string, who Manager, found bool, on Date) error {
 	a := AssessorOf(assessor)
 	squash := func(s string) string { return strings.Join(strings.Fields(s), "") }
 	if strings.TrimSpace(a.EmployeeNo) == "" || !found || !SameEmployeeNo(a.EmployeeNo, who.EmployeeNo) ||
-		squash(a.Name) != squash(who.Name) || (who.Status == StatusLeft && who.LeftOn.Before(p.End)) {
+		squash(a.Name) != squash(who.Name) || (who.Status == StatusLeft && who.LeftOn.Before(on)) {
 		return Errorf(EUNAUTHORIZED, "err.assessor_not_showroom_manager", "Assessor", strings.TrimSpace(assessor)).OnField("assessor")
 	}
-	if l := LevelOn(history, p.End); l != ShowroomManagerLevel {
-		return Errorf(EAWAIT, "err.assessor_not_level3", "Name", who.Name, "Level", int(l), "Period", p.ID).OnField("assessor")
-	}
 	return nil
+}
+
+// ManagesShowroomOn says whether m, with her level history, was her
+// showroom's manager on a day: at level 3 then, and not gone before it.
+func ManagesShowroomOn(m Manager, history []LevelChange, on Date) bool {
+	return LevelOn(history, on) == ShowroomManagerLevel && !(m.Status == StatusLeft && m.LeftOn.Before(on))
 }
 
 // ManagerLevel is a manager with the current level derived from the level

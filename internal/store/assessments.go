@@ -139,7 +139,39 @@ func (tx *Tx) checkShowroomAssessor(assessor string, m kaohe.Manager, p kaohe.Pe
 			return err
 		}
 	}
-	return kaohe.CheckShowroomAssessor(assessor, who, found, hist, p)
+	appointed, err := tx.appointed(m.ShowroomID, p.End)
+	if err != nil {
+		return err
+	}
+	return kaohe.CheckShowroomAssessor(assessor, who, found, hist, p, appointed)
+}
+
+// appointed says whether a manager of the showroom was its manager (level
+// 3, kaohe.ManagesShowroomOn) on a day, as HQ's level records say here.
+func (tx *Tx) appointed(showroomID string, on kaohe.Date) (bool, error) {
+	ids, err := queryAll(tx.ctx, tx.tx, func(r scanner) (string, error) {
+		var id string
+		err := r.Scan(&id)
+		return id, err
+	}, `SELECT DISTINCT lc.manager_id FROM level_changes lc JOIN managers m ON m.id = lc.manager_id
+		WHERE m.showroom_id = ? AND m.deleted_at IS NULL AND lc.to_level = ?`, showroomID, int(kaohe.ShowroomManagerLevel))
+	if err != nil {
+		return false, err
+	}
+	for _, id := range ids {
+		m, err := tx.manager(id)
+		if err != nil {
+			return false, err
+		}
+		h, err := levelHistory(tx.ctx, tx.tx, id)
+		if err != nil {
+			return false, err
+		}
+		if kaohe.ManagesShowroomOn(m, h, on) {
+			return true, nil
+		}
+	}
+	return false, nil
 }
 
 func (tx *Tx) period(id string) (kaohe.Period, error) { return period(tx.ctx, tx.tx, id) }

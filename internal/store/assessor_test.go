@@ -29,8 +29,8 @@ func TestAssessorIsTheShowroomsLevel3Manager(t *testing.T) {
 		{"展厅经理 王经理", kaohe.EUNAUTHORIZED, "err.assessor_not_showroom_manager"},
 		{"李四（W900）", kaohe.EUNAUTHORIZED, "err.assessor_not_showroom_manager"},
 		{"王经理（W999）", kaohe.EUNAUTHORIZED, "err.assessor_not_showroom_manager"},
-		{"李玥（D002）", kaohe.EAWAIT, "err.assessor_not_level3"}, // a level-1 colleague
-		{"王堃（D003）", kaohe.EAWAIT, "err.assessor_not_level3"}, // level 2
+		{"李玥（D002）", kaohe.EUNAUTHORIZED, "err.assessor_not_level3"}, // a level-1 colleague
+		{"王堃（D003）", kaohe.EUNAUTHORIZED, "err.assessor_not_level3"}, // level 2
 	} {
 		err := save(c.assessor)
 		if kaohe.ErrorCode(err) != c.code || kaohe.ErrorKey(err) != c.key {

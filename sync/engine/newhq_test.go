@@ -60,8 +60,11 @@ func TestNewHQPublishesThePolicy(t *testing.T) {
 			return err
 		})
 	}
-	if err := assess(); kaohe.ErrorKey(err) != "err.assessor_not_level3" {
-		t.Fatalf("an assessment by the showroom manager HQ holds at level 1 = %v; want err.assessor_not_level3", err)
+	// HQ has recorded no manager of the new showroom at level 3 yet: it
+	// cannot tell who the showroom's manager is, and the showroom assesses
+	// its level-1 staff at once.
+	if err := assess(); err != nil {
+		t.Fatalf("an assessment at a showroom whose manager HQ has not recorded yet: %v", err)
 	}
 	mustSync(t, a)
 	up := func(from kaohe.Level, on kaohe.Date) kaohe.LevelChange {
@@ -71,8 +74,18 @@ func TestNewHQPublishesThePolicy(t *testing.T) {
 		t.Fatal(err)
 	}
 	mustSync(t, a)
-	if err := assess(); err != nil {
-		t.Fatalf("the assessment once HQ set her level 3: %v", err)
+	// Once HQ holds her at level 3, she is the one who assesses.
+	err = a.store.Update(ctx, "张喆（D001）", func(tx *store.Tx) error {
+		other, err := tx.CreateManager(kaohe.Manager{EmployeeNo: "D002", Name: "李玥", Education: kaohe.EduCollege, HireDate: kaohe.D(2024, 3, 1)}, kaohe.Level1, kaohe.Date{})
+		if err != nil {
+			return err
+		}
+		_, err = tx.SaveAssessment(kaohe.Assessment{ManagerID: other.ID, PeriodID: done.ID, Assessor: "张喆（D001）",
+			Scores: kaohe.Scores{"plan": 90, "satisfaction": 85, "expansion": 80, "feedback": 75, "cooperation": 95}}, true)
+		return err
+	})
+	if kaohe.ErrorKey(err) != "err.assessor_not_level3" {
+		t.Fatalf("an assessment by a level-1 colleague once HQ holds the showroom's manager = %v; want err.assessor_not_level3", err)
 	}
 	mustSync(t, a)
 	if rs, _ := a.store.Refused(ctx); len(rs) != 0 {

@@ -379,7 +379,7 @@ func TestDishonestShowroom(t *testing.T) {
 		{"an assessment by another showroom's manager", kaohe.EntAssessment, A, "as7", js(assess("as7", "mA1", w.byB)), kaohe.EUNAUTHORIZED},
 		{"an assessment by the showroom manager's number under another name", kaohe.EntAssessment, A, "as7", js(assess("as7", "mA1", "李四（A900）")), kaohe.EUNAUTHORIZED},
 		{"an assessment by a number nobody has", kaohe.EntAssessment, A, "as7", js(assess("as7", "mA1", "赵敏（A999）")), kaohe.EUNAUTHORIZED},
-		{"an assessment by a level-1 colleague", kaohe.EntAssessment, A, "as7", js(assess("as7", "mA2", "张喆（A001）")), kaohe.EAWAIT}, // stored nowhere: waits until HQ holds her at level 3
+		{"an assessment by a level-1 colleague", kaohe.EntAssessment, A, "as7", js(assess("as7", "mA2", "张喆（A001）")), kaohe.EUNAUTHORIZED}, // HQ holds A's manager at level 3: she assesses
 		{"an assessment of an unpublished period by nobody of the showroom", kaohe.EntAssessment, A, "as7", mutate(assess("as7", "mA1", "赵敏（A999）"), map[string]any{"period_id": "1999-H1"}), kaohe.EUNAUTHORIZED},
 		{"an assessment of B's manager", kaohe.EntAssessment, A, "as4", js(assess("as4", "mB1", w.byA)), kaohe.EUNAUTHORIZED},
 		{"a submitted assessment edited", kaohe.EntAssessment, A, "asA", mutate(w.asA, map[string]any{"comment": "改过"}), kaohe.ECONFLICT},

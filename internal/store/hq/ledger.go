@@ -27,12 +27,14 @@ type ledger struct {
 
 	// Trainings the batch's attendance named (nil: none, or deleted).
 	trainings map[string]*kaohe.Training
+	// The managers of a showroom HQ ever recorded at level 3 (Appointed).
+	level3 map[string][]string
 }
 
 func newLedger(tx *txn, today kaohe.Date) *ledger {
 	return &ledger{tx: tx, today: today, templates: map[string]*kaohe.Template{}, periods: map[string]*kaohe.Period{},
 		history: map[string][]kaohe.LevelChange{}, managers: map[string]*kaohe.Manager{}, byNo: map[string]*kaohe.Manager{}, filed: map[string]bool{},
-		trainings: map[string]*kaohe.Training{}}
+		trainings: map[string]*kaohe.Training{}, level3: map[string][]string{}}
 }
 
 // recorded forgets what a change just written makes stale.
@@ -46,6 +48,7 @@ func (l *ledger) recorded(entity, rowID, parent string) {
 		delete(l.periods, rowID)
 	case kaohe.EntLevelAssignment, kaohe.EntLevelChange:
 		delete(l.history, parent)
+		clear(l.level3)
 	case kaohe.EntManager:
 		delete(l.managers, rowID)
 		clear(l.byNo) // a number may have moved to another manager
@@ -66,6 +69,9 @@ func (l *ledger) added(entity, rowID, parent string, v any) {
 	case *kaohe.LevelChange:
 		if h, ok := l.history[parent]; ok && entity == kaohe.EntLevelAssignment && v.ManagerID == parent {
 			l.history[parent] = append(h[:len(h):len(h)], *v)
+			if v.To == kaohe.ShowroomManagerLevel {
+				clear(l.level3)
+			}
 			return
 		}
 	case *kaohe.Manager:
@@ -167,6 +173,54 @@ func (l *ledger) ManagerByEmployeeNo(showroomID, employeeNo string) (kaohe.Manag
 	l.byNo[key] = &m
 	return m, true, nil
 }
+
+// Appointed says whether HQ holds a manager of the showroom as its manager
+// (level 3) on a day (kaohe.ManagesShowroomOn): the managers it ever
+// recorded at level 3 are read once per batch, their histories as the
+// rules read them.
+func (l *ledger) Appointed(showroomID string, on kaohe.Date) (bool, error) {
+	ids, ok := l.level3[showroomID]
+	if !ok {
+		rows, err := l.tx.Query(sqlLevel3Managers, showroomID, int(kaohe.ShowroomManagerLevel))
+		if err != nil {
+			return false, err
+		}
+		for rows.Next() {
+			var id string
+			if err := rows.Scan(&id); err != nil {
+				rows.Close()
+				return false, err
+			}
+			ids = append(ids, id)
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return false, err
+		}
+		l.level3[showroomID] = ids
+	}
+	for _, id := range ids {
+		m, found, err := l.Manager(id)
+		if err != nil || !found {
+			if err != nil {
+				return false, err
+			}
+			continue
+		}
+		h, err := l.LevelHistory(id)
+		if err != nil {
+			return false, err
+		}
+		if kaohe.ManagesShowroomOn(m, h, on) {
+			return true, nil
+		}
+	}
+	return false, nil
+}
+
+// sqlLevel3Managers: the showroom's level rows through rows_showroom.
+const sqlLevel3Managers = `SELECT DISTINCT parent FROM rows WHERE showroom_id = ? AND entity IN ('level_assignment', 'level_change')
+	AND deleted = 0 AND parent <> '' AND payload ->> '$.to_level' = ?`
 
 // managerKey is the natural key of a showroom's manager with an employee
 // number ("" for none).
