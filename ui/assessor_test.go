@@ -12,6 +12,7 @@ import (
 	"kaohe/internal/service"
 	"kaohe/internal/store"
 	"kaohe/internal/store/hq"
+	"kaohe/internal/testhq"
 )
 
 // TestOnlyTheShowroomManagerAssesses: the Assessments screen offers
@@ -79,8 +80,8 @@ func TestOnlyTheShowroomManagerAssesses(t *testing.T) {
 
 // hqSetsShowroomManager waits until HQ holds the demo showroom's manager
 // D001 (a sync sent her, at her hire's level 1), then has HQ set her level
-// 3 (定级) on the days the demo's stand-in had it and wakes the background
-// sync: her assessments, which wait for that level, go with it.
+// 3 (定级), as it does after a showroom enrolls, and wakes the background
+// sync, which brings it.
 func hqSetsShowroomManager(t *testing.T, w *Window, svc *service.Service, h *hq.Store) {
 	t.Helper()
 	ctx := context.Background()
@@ -98,14 +99,7 @@ func hqSetsShowroomManager(t *testing.T, w *Window, svc *service.Service, h *hq.
 		}
 		time.Sleep(20 * time.Millisecond)
 	}
-	var steps []kaohe.LevelChange
-	for l := kaohe.Level1; l < kaohe.Level3; l++ {
-		steps = append(steps, kaohe.LevelChange{ManagerID: boss.ID, From: l, To: l + 1, Date: boss.HireDate.AddMonths(12 * int(l)),
-			Reason: "总部定级", DecidedBy: "客户经理绩效考核实施小组"})
-	}
-	if _, err := h.RecordLevels(ctx, steps); err != nil {
-		t.Fatal(err)
-	}
+	testhq.SetShowroomManager(t, h, boss.Manager)
 	svc.KickSync()
 }
 

@@ -52,9 +52,9 @@ func hqWorldAs(t *testing.T, no, pw string) (*Window, *service.Service, *hq.Stor
 	t.Cleanup(func() { room.Close() })
 	room.Now = func() time.Time { return demoToday } // the showroom's day, before HQ's
 	rs := service.New(room, t.TempDir())
-	// The demo made before the showroom knew HQ: its assessments, by its
-	// showroom manager D001, wait at the first sync until HQ sets her level
-	// 3 (定级); the next sync takes them in.
+	// The demo made before the showroom knew HQ: its first sync brings its
+	// showroom manager D001 at her hire's level 1, HQ sets her level 3
+	// (定级), and the next sync is HQ's word on who assesses.
 	demo.Seed(context.Background(), room, demo.Options{Today: kaohe.D(2026, 11, 27)})
 	if _, err := rs.Enroll(context.Background(), srv.URL, code); err != nil {
 		t.Fatal(err)
@@ -66,14 +66,7 @@ func hqWorldAs(t *testing.T, no, pw string) (*Window, *service.Service, *hq.Stor
 	if err != nil {
 		t.Fatal(err)
 	}
-	var steps []kaohe.LevelChange
-	for l := kaohe.Level1; l < kaohe.Level3; l++ {
-		steps = append(steps, kaohe.LevelChange{ManagerID: boss.ID, From: l, To: l + 1, Date: boss.HireDate.AddMonths(12 * int(l)),
-			Reason: "总部定级", DecidedBy: "客户经理绩效考核实施小组"})
-	}
-	if _, err := h.RecordLevels(context.Background(), steps); err != nil {
-		t.Fatal(err)
-	}
+	testhq.SetShowroomManager(t, h, boss.Manager)
 	if err := rs.SyncNow(context.Background()); err != nil {
 		t.Fatal(err)
 	}

@@ -48,7 +48,7 @@ func TestEnrollAndSyncFromTheWindow(t *testing.T) {
 	w.Sync.Reload()
 	w.Sync.SyncNow()
 	w.Sync.Wait()
-	hqSetsShowroomManager(t, w, svc, h) // the demo's assessments wait for her level 3
+	hqSetsShowroomManager(t, w, svc, h) // as HQ does after a showroom enrolls
 	w.Sync.SyncNow()
 	w.Sync.Wait()
 	st := svc.SyncStatus(context.Background())
@@ -185,19 +185,12 @@ func TestSyncScreenSaysWhatWaitsForHQ(t *testing.T) {
 	w.Sync.Wait()
 	w.Wait()
 	// The demo's showroom manager reached HQ at her hire's level 1: HQ sets
-	// her level 3 (定级), and the assessments by her that waited for it go in.
+	// her level 3 (定级), as it does after a showroom enrolls.
 	boss, err := svc.Store.ManagerByNo(ctx, "D001")
 	if err != nil {
 		t.Fatal(err)
 	}
-	var steps []kaohe.LevelChange
-	for l := kaohe.Level1; l < kaohe.Level3; l++ {
-		steps = append(steps, kaohe.LevelChange{ManagerID: boss.ID, From: l, To: l + 1, Date: boss.HireDate.AddMonths(12 * int(l)),
-			Reason: "总部定级", DecidedBy: "客户经理绩效考核实施小组"})
-	}
-	if _, err := th.Store.RecordLevels(ctx, steps); err != nil {
-		t.Fatal(err)
-	}
+	testhq.SetShowroomManager(t, th.Store, boss.Manager)
 	w.Sync.SyncNow()
 	w.Sync.Wait()
 	w.Wait()

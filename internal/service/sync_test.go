@@ -8,6 +8,7 @@ import (
 
 	"kaohe/internal/kaohe"
 	"kaohe/internal/store/hq"
+	"kaohe/internal/testhq"
 )
 
 // TestRestoreWhileSyncingRestartsTheEngine: with the background sync
@@ -91,9 +92,9 @@ func waitSynced(t *testing.T, svc *Service, h *hq.Store, n int) {
 }
 
 // hqSetsShowroomManager syncs the demo showroom once (its manager D001
-// reaches HQ; her assessments wait: HQ holds her at level 1), has HQ set
-// her level 3 (定级) on the days the demo's stand-in had it, and syncs
-// again: the assessments go in and nothing waits.
+// reaches HQ at her hire's level 1), has HQ set her level 3 (定级), as it
+// does after a showroom enrolls, and syncs again: nothing waits, and from
+// then on HQ knows who assesses the showroom.
 func hqSetsShowroomManager(t *testing.T, svc *Service, h *hq.Store) {
 	t.Helper()
 	if err := svc.SyncNow(ctx); err != nil {
@@ -103,14 +104,7 @@ func hqSetsShowroomManager(t *testing.T, svc *Service, h *hq.Store) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var steps []kaohe.LevelChange
-	for l := kaohe.Level1; l < kaohe.Level3; l++ {
-		steps = append(steps, kaohe.LevelChange{ManagerID: boss.ID, From: l, To: l + 1, Date: boss.HireDate.AddMonths(12 * int(l)),
-			Reason: "总部定级", DecidedBy: "客户经理绩效考核实施小组"})
-	}
-	if _, err := h.RecordLevels(ctx, steps); err != nil {
-		t.Fatal(err)
-	}
+	testhq.SetShowroomManager(t, h, boss.Manager)
 	if err := svc.SyncNow(ctx); err != nil {
 		t.Fatal(err)
 	}

@@ -18,6 +18,7 @@ import (
 	"testing"
 	"time"
 
+	"kaohe/internal/kaohe"
 	"kaohe/internal/store/hq"
 	"kaohe/internal/update"
 	"kaohe/sync/protocol"
@@ -177,4 +178,21 @@ func (h *HQ) Publish(t testing.TB, name, version string, body []byte) protocol.R
 		t.Fatal(err)
 	}
 	return r
+}
+
+// SetShowroomManager has HQ record boss, a showroom's manager it holds at
+// her hire's level 1, at level 3 (定级), as `kaohe-hq level set` would: a
+// step a year after her hire, and another a year later. From then on she
+// is the one who assesses the showroom's level-1 staff
+// (kaohe.CheckShowroomAssessor).
+func SetShowroomManager(t testing.TB, h *hq.Store, boss kaohe.Manager) {
+	t.Helper()
+	var steps []kaohe.LevelChange
+	for l := kaohe.Level1; l < kaohe.ShowroomManagerLevel; l++ {
+		steps = append(steps, kaohe.LevelChange{ManagerID: boss.ID, From: l, To: l + 1, Date: boss.HireDate.AddMonths(12 * int(l)),
+			Reason: "总部定级", DecidedBy: "客户经理绩效考核实施小组"})
+	}
+	if _, err := h.RecordLevels(context.Background(), steps); err != nil {
+		t.Fatal(err)
+	}
 }
