@@ -110,15 +110,7 @@ func TestExecRebindsShorterTexts(t *testing.T) {
 	if _, err := db.Exec(`CREATE TABLE r (id INTEGER PRIMARY KEY, a TEXT, b TEXT)`); err != nil {
 		t.Fatal(err)
 	}
-	tx, err := db.BeginTx(ctx, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer tx.Rollback()
-	c, err := rawstmt.Handle(ctx, tx)
-	if err != nil {
-		t.Fatal(err)
-	}
+	tx, c := inTx(t, db)
 	st, err := c.Prepare(`INSERT INTO r (a, b) VALUES (?, ?) RETURNING length(CAST(a AS BLOB)), instr(CAST(b AS BLOB), x'00')`)
 	if err != nil {
 		t.Fatal(err)
@@ -156,15 +148,7 @@ func TestExecRebindsShorterTexts(t *testing.T) {
 // first); a statement's own trailing semicolons and spaces are fine.
 func TestPrepareRefusesASecondStatement(t *testing.T) {
 	db := open(t)
-	tx, err := db.BeginTx(ctx, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer tx.Rollback()
-	c, err := rawstmt.Handle(ctx, tx)
-	if err != nil {
-		t.Fatal(err)
-	}
+	_, c := inTx(t, db)
 	for _, q := range []string{
 		`INSERT INTO t (name) VALUES (?); DELETE FROM t`,
 		"INSERT INTO t (name) VALUES (?)\x00; DELETE FROM t",

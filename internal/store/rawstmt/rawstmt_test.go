@@ -38,6 +38,22 @@ func open(t *testing.T) *sql.DB {
 	return db
 }
 
+// inTx begins a transaction on db (rolled back at the test's end, if it
+// is still open) and names its connection.
+func inTx(t *testing.T, db *sql.DB) (*sql.Tx, rawstmt.Conn) {
+	t.Helper()
+	tx, err := db.BeginTx(ctx, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { tx.Rollback() })
+	c, err := rawstmt.Handle(ctx, tx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return tx, c
+}
+
 // What a statement run here stores is what database/sql reads back, text
 // with NUL bytes and Chinese included, and it is part of the transaction
 // it ran in: a rollback takes it back.
@@ -121,15 +137,7 @@ func TestExecRunsInTheTransaction(t *testing.T) {
 // do arguments it cannot take.
 func TestExecRefusals(t *testing.T) {
 	db := open(t)
-	tx, err := db.BeginTx(ctx, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer tx.Rollback()
-	c, err := rawstmt.Handle(ctx, tx)
-	if err != nil {
-		t.Fatal(err)
-	}
+	_, c := inTx(t, db)
 	if _, err := c.Prepare(`INSERT INTO nowhere VALUES (?)`); err == nil || !strings.Contains(err.Error(), "nowhere") {
 		t.Errorf("a statement on a missing table: %v", err)
 	}

@@ -31,15 +31,7 @@ func hugeText(t *testing.T, n int) string {
 // usable.
 func TestExecRefusesTextsPastACInt(t *testing.T) {
 	db := open(t)
-	tx, err := db.BeginTx(ctx, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer tx.Rollback()
-	c, err := rawstmt.Handle(ctx, tx)
-	if err != nil {
-		t.Fatal(err)
-	}
+	tx, c := inTx(t, db)
 	st, err := c.Prepare(`INSERT INTO t (name, n, note) VALUES (?, ?, ? || ? || ? || ? || ?)`)
 	if err != nil {
 		t.Fatal(err)
