@@ -46,6 +46,9 @@ func TestShowroomAssessorIsItsLevel3Manager(t *testing.T) {
 		if ErrorCode(err) != c.code || ErrorKey(err) != c.key {
 			t.Errorf("%s: CheckShowroomAssessor(%q) = %v; want %s %s", c.name, c.assessor, err, c.code, c.key)
 		}
+		if e, ok := err.(*Error); ok && c.key == "err.assessor_not_level3" && (e.Args["Period"] != h1.Name.Zh || e.Args["PeriodEn"] != h1.Name.En) {
+			t.Errorf("%s: the message names the period %v / %v; want its names %q / %q", c.name, e.Args["Period"], e.Args["PeriodEn"], h1.Name.Zh, h1.Name.En)
+		}
 		// Before HQ has recorded any manager of the showroom at level 3,
 		// nobody can be told apart: not the person assessed is all.
 		if err := CheckShowroomAssessor(c.assessor, c.who, c.found, c.history, h1, false); err != nil {

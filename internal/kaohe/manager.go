@@ -309,7 +309,7 @@ func CheckShowroomAssessor(assessor string, who Manager, found bool, history []L
 		return err
 	}
 	if l := LevelOn(history, p.End); l != ShowroomManagerLevel {
-		return Errorf(EUNAUTHORIZED, "err.assessor_not_level3", "Name", who.Name, "Level", int(l), "Period", p.ID).OnField("assessor")
+		return Errorf(EUNAUTHORIZED, "err.assessor_not_level3", "Name", who.Name, "Level", int(l), "Period", p.Name.Zh, "PeriodEn", p.Name.En).OnField("assessor")
 	}
 	return nil
 }
