@@ -17,6 +17,15 @@ func enrolledShowroom(t *testing.T) (*Store, Credential, string) {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { s.Close() })
+	cred, token := enrollSH01(t, s)
+	return s, cred, token
+}
+
+// enrollSH01 adds showroom SH01 to s, enrolls it and uses its credential
+// once: the credential and its token.
+func enrollSH01(t *testing.T, s *Store) (Credential, string) {
+	t.Helper()
+	ctx := context.Background()
 	_, code, err := s.AddShowroom(ctx, "SH01", "上海展厅", "")
 	if err != nil {
 		t.Fatal(err)
@@ -29,5 +38,5 @@ func enrolledShowroom(t *testing.T) (*Store, Credential, string) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return s, cred, resp.Token
+	return cred, resp.Token
 }

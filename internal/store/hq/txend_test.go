@@ -78,18 +78,7 @@ func TestPanicInAWriteLeavesNothing(t *testing.T) {
 			s.Close()
 		}
 	}()
-	_, code, err := s.AddShowroom(ctx, "SH01", "上海展厅", "")
-	if err != nil {
-		t.Fatal(err)
-	}
-	resp, err := s.Enroll(ctx, code, "", "r1")
-	if err != nil {
-		t.Fatal(err)
-	}
-	cred, err := s.Authenticate(ctx, resp.Token)
-	if err != nil {
-		t.Fatal(err)
-	}
+	cred, _ := enrollSH01(t, s)
 	if _, err := s.Push(ctx, cred, []protocol.Change{managerChange(t, cred, "m1", "A001")}); err != nil {
 		t.Fatal(err)
 	}
@@ -151,18 +140,7 @@ func TestCloseAfterFailedWrites(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	_, code, err := s.AddShowroom(ctx, "SH01", "上海展厅", "")
-	if err != nil {
-		t.Fatal(err)
-	}
-	resp, err := s.Enroll(ctx, code, "", "r1")
-	if err != nil {
-		t.Fatal(err)
-	}
-	cred, err := s.Authenticate(ctx, resp.Token)
-	if err != nil {
-		t.Fatal(err)
-	}
+	cred, _ := enrollSH01(t, s)
 	if _, err := s.db.ExecContext(ctx, `CREATE TRIGGER fault BEFORE INSERT ON rows WHEN NEW.row_id GLOB 'bad*' BEGIN SELECT RAISE(ABORT, 'full'); END`); err != nil {
 		t.Fatal(err)
 	}

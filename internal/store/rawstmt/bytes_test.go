@@ -6,8 +6,6 @@ import (
 	"math/rand/v2"
 	"strings"
 	"testing"
-
-	"kaohe/internal/store/rawstmt"
 )
 
 // Every text bound here is stored byte for byte as it was sent, whatever
@@ -30,14 +28,7 @@ func TestExecStoresTheBytesSent(t *testing.T) {
 		"", "a\x00b", "\x00", "\x00\x00tail", "\xff\xfe\xfd", "\x80", "\xc0\xaf", "\xed\xa0\x80", "董喆（D001）\x00\xff",
 		"\U0001F600", strings.Repeat("长", 300_000), string(noise), "\x00" + string(noise[:1000]),
 	}
-	tx, err := db.BeginTx(ctx, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	c, err := rawstmt.Handle(ctx, tx)
-	if err != nil {
-		t.Fatal(err)
-	}
+	tx, c := inTx(t, db)
 	st, err := c.Prepare(`INSERT INTO b (id, x, n, y, z, w) VALUES (?, ?, ?, ?, ?, ?)`)
 	if err != nil {
 		t.Fatal(err)

@@ -59,14 +59,7 @@ func inTx(t *testing.T, db *sql.DB) (*sql.Tx, rawstmt.Conn) {
 // it ran in: a rollback takes it back.
 func TestExecRunsInTheTransaction(t *testing.T) {
 	db := open(t)
-	tx, err := db.BeginTx(ctx, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	c, err := rawstmt.Handle(ctx, tx)
-	if err != nil {
-		t.Fatal(err)
-	}
+	tx, c := inTx(t, db)
 	st, err := c.Prepare(`INSERT INTO t (name, n, note) VALUES (?, ?, ?) ON CONFLICT (name) DO NOTHING`)
 	if err != nil {
 		t.Fatal(err)
