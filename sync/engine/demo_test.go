@@ -8,6 +8,7 @@ import (
 	"kaohe/internal/demo"
 	"kaohe/internal/kaohe"
 	"kaohe/internal/store"
+	"kaohe/internal/testhq"
 )
 
 // TestDemoTellsOneStoryAtBothEnds: HQ's demo and the showroom's demo, made
@@ -291,14 +292,8 @@ func demoBeforeHQ(t *testing.T, h *hqServer, o demo.Options) (*store.Store, stri
 // hqSetsShowroomManager has HQ record the demo showroom's manager (D001,
 // boss as the showroom holds her) at level 3, on the days the demo's
 // stand-in had it (定级, as kaohe-hq level set does after a showroom's first
-// enrollment): her assessments, which waited for it, then go in.
+// enrollment): from then on she is the one who assesses.
 func hqSetsShowroomManager(t *testing.T, h *hqServer, boss kaohe.ManagerLevel) {
 	t.Helper()
-	up := func(from kaohe.Level, months int) kaohe.LevelChange {
-		return kaohe.LevelChange{ManagerID: boss.ID, From: from, To: from + 1, Date: boss.HireDate.AddMonths(months),
-			Reason: "总部定级", DecidedBy: "客户经理绩效考核实施小组"}
-	}
-	if _, err := h.store.RecordLevels(ctx, []kaohe.LevelChange{up(kaohe.Level1, 12), up(kaohe.Level2, 24)}); err != nil {
-		t.Fatal(err)
-	}
+	testhq.SetShowroomManager(t, h.store, boss.Manager)
 }

@@ -235,11 +235,10 @@ func (e *Engine) sync(ctx context.Context, applied kinds) error {
 	if err := e.pull(ctx, applied, &p, progress); err != nil {
 		return err
 	}
-	// Changes that waited for what HQ had not recorded go again when this
-	// pull brought some (HQ published the period since, or set the level
-	// of the showroom manager who assessed): they are taken in by this
-	// sync, not the next one.
-	if applied[kaohe.EntPeriod] || applied[kaohe.EntLevelChange] {
+	// Changes that waited for reference data HQ had not published go again
+	// when this pull brought some (HQ published the period since): they are
+	// taken in by this sync, not the next one.
+	if applied[kaohe.EntPeriod] {
 		if _, n, err := e.Store.Waiting(ctx, 0); err != nil || n == 0 {
 			return err
 		}

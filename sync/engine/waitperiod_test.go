@@ -52,7 +52,7 @@ func TestOldAssessmentsWaitForHQsPeriods(t *testing.T) {
 		return out
 	}
 	// HQ sets the showroom manager's level 3 (定级) once her record has
-	// arrived: until then her assessments wait for that too.
+	// arrived, as it does after a showroom enrolls.
 	if err := sr.engine.Sync(ctx); err != nil {
 		t.Fatal(err)
 	}
