@@ -7,6 +7,8 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"strconv"
+	"strings"
 	"syscall"
 	"testing"
 	"time"
@@ -22,7 +24,9 @@ import (
 // pipelined batch while the one before is written. That writer bounds the
 // two-process sync (docs/BENCHMARKS.md); cpu-µs/change is the process's
 // CPU time (every thread) while it runs, comparable between builds under
-// load where wall times are not.
+// load where wall times are not; disk-B/change is what the process wrote
+// to the disk meanwhile (the log, its checkpoints), which a commit's sync
+// waits for on a slow disk, and which no load on the machine changes.
 func BenchmarkHQPush100k(b *testing.B) {
 	h := newBenchHQ(b)
 	sr := benchShowroom(b, h, "BIG", 1450)
@@ -46,6 +50,7 @@ func BenchmarkHQPush100k(b *testing.B) {
 	}
 	round := 0
 	var wall, cpus time.Duration
+	var written int64
 	for b.Loop() {
 		b.StopTimer()
 		round++
@@ -66,7 +71,7 @@ func BenchmarkHQPush100k(b *testing.B) {
 			decoded[i] = hq.NewBatch(c)
 		}
 		runtime.GC()
-		cpu0 := cpuTime()
+		cpu0, w0 := cpuTime(), writtenBytes(b)
 		b.StartTimer()
 		start := time.Now()
 		for i, batch := range decoded {
@@ -83,16 +88,38 @@ func BenchmarkHQPush100k(b *testing.B) {
 		el := time.Since(start)
 		b.StopTimer()
 		cpu := cpuTime() - cpu0
+		w := writtenBytes(b) - w0
 		hs.Close()
-		b.Logf("round %d: %d changes, %.1f µs/change, %.1f cpu-µs/change", round, len(pending),
-			float64(el.Microseconds())/float64(len(pending)), float64(cpu.Microseconds())/float64(len(pending)))
-		wall, cpus = wall+el, cpus+cpu
+		b.Logf("round %d: %d changes, %.1f µs/change, %.1f cpu-µs/change, %d disk-B/change", round, len(pending),
+			float64(el.Microseconds())/float64(len(pending)), float64(cpu.Microseconds())/float64(len(pending)), w/int64(len(pending)))
+		wall, cpus, written = wall+el, cpus+cpu, written+w
 		b.StartTimer()
 	}
 	n := float64(round * len(pending))
 	b.ReportMetric(float64(len(pending)), "changes")
 	b.ReportMetric(float64(wall.Microseconds())/n, "µs/change")
 	b.ReportMetric(float64(cpus.Microseconds())/n, "cpu-µs/change")
+	b.ReportMetric(float64(written)/n, "disk-B/change")
+}
+
+// writtenBytes is what the process has had written to the disk so far
+// (write_bytes of /proc/self/io: the page cache's writes it caused).
+func writtenBytes(b *testing.B) int64 {
+	data, err := os.ReadFile("/proc/self/io")
+	if err != nil {
+		b.Fatal(err)
+	}
+	for _, line := range strings.Split(string(data), "\n") {
+		if v, ok := strings.CutPrefix(line, "write_bytes: "); ok {
+			n, err := strconv.ParseInt(v, 10, 64)
+			if err != nil {
+				b.Fatal(err)
+			}
+			return n
+		}
+	}
+	b.Fatal("no write_bytes in /proc/self/io")
+	return 0
 }
 
 // cpuTime is the process's CPU time so far, user and system.

@@ -45,6 +45,10 @@ type Store struct {
 	// one writer: a pipelined batch is then read and decoded while the
 	// batch before it is written, not after.
 	rdb *sql.DB
+	// ckpt checkpoints the WAL on a connection of its own, out of the
+	// writer's way (checkpoint.go).
+	ckpt                *checkpointer
+	ckptIdle, ckptEvery time.Duration
 	// Now is HQ's clock: its today (decision dates, probation, an
 	// assessment's submitted_on, certificates' dates), its stamps and code
 	// expiry. Set it with WithClock at Open, so that the periods HQ seeds on
@@ -101,7 +105,7 @@ func Open(ctx context.Context, path string, opts ...Option) (*Store, error) {
 		return nil, err
 	}
 	db.SetMaxOpenConns(1) // one writer; the server's requests queue here
-	s := &Store{db: db, Now: time.Now}
+	s := &Store{db: db, Now: time.Now, ckptIdle: checkpointIdle, ckptEvery: checkpointEvery}
 	for _, o := range opts {
 		o(s)
 	}
@@ -122,11 +126,7 @@ func Open(ctx context.Context, path string, opts ...Option) (*Store, error) {
 		return nil, err
 	}
 	s.rdb.SetMaxOpenConns(2)
-	// A push commits ~1,100 WAL pages a batch of 2,000: at SQLite's default
-	// (1,000 pages) each commit also copied the WAL into the database file
-	// and synced both, writing the index pages every batch touches again
-	// and again; at 8,000 a checkpoint copies several batches' pages once.
-	if _, err := db.ExecContext(ctx, `PRAGMA wal_autocheckpoint = 8000`); err != nil {
+	if s.ckpt, err = startCheckpointer(ctx, path, db, s.ckptIdle, s.ckptEvery); err != nil {
 		s.rdb.Close()
 		db.Close()
 		return nil, err
@@ -156,6 +156,7 @@ func create(path string) error {
 
 // Close closes the database.
 func (s *Store) Close() error {
+	s.ckpt.close()
 	s.rdb.Close()
 	s.db.Exec(`PRAGMA wal_checkpoint(TRUNCATE)`)
 	return s.db.Close()
@@ -602,7 +603,11 @@ func (s *Store) tx(ctx context.Context, fn func(*txn) error) error {
 		sqlTx.Rollback()
 		return err
 	}
-	return sqlTx.Commit()
+	if err := sqlTx.Commit(); err != nil {
+		return err
+	}
+	s.ckpt.committed()
+	return nil
 }
 
 // txn is a transaction that prepares each statement once: a push batch runs
