@@ -1,7 +1,6 @@
 package kaohe
 
 import (
-	"bytes"
 	"encoding"
 	"encoding/json"
 	"reflect"
@@ -9,19 +8,24 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
+	"unicode/utf8"
 )
 
 // fastDecode is DecodeStrict's quick way for the common payload: an object
 // of a flat struct's fields spelt exactly as tagged, holding plain strings
-// (no escapes), numbers, booleans or null. It decodes what CheckJSON has
-// passed and returns true only when its result is the one encoding/json
-// (with unknown fields disallowed) gives; anything else — a key spelt
-// otherwise or unknown, an escape, a number the field cannot hold, a
-// nested value, a field type with its own decoding — returns false with v
-// set back to zero, and DecodeStrict decodes it with encoding/json as
-// before, which decides and words every refusal. Most of a sync's
-// payloads (actuals, attendance) take this way: encoding/json spent about
-// four times as long on them, on HQ's path of every change.
+// (no escapes), numbers, booleans or null. It checks, in its one pass,
+// what CheckJSON would refuse in such an object (a key twice, a control,
+// bidi or C1 character, invalid UTF-8, a number outside JSON's grammar),
+// and returns true only when CheckJSON would pass the payload and its
+// result is the one encoding/json (with unknown fields disallowed) gives;
+// anything else — a key spelt otherwise or unknown, an escape, a number
+// the field cannot hold, a nested value, a field type with its own
+// decoding, anything CheckJSON refuses — returns false with v set back to
+// zero, and DecodeStrict checks and decodes it with CheckJSON and
+// encoding/json as before, which decide and word every refusal. Most of a
+// sync's payloads (actuals, attendance) take this way: encoding/json spent
+// about four times as long on them, on HQ's path of every change, and
+// CheckJSON's pass before this one cost twice this one.
 func fastDecode(data []byte, v any) bool {
 	if fastDecodeOff.Load() {
 		return false
@@ -63,7 +67,7 @@ type fastField struct {
 }
 
 type fastPlan struct {
-	fields []fastField
+	fields []fastField // at most 64: each one's bit marks it seen
 }
 
 var fastPlans sync.Map // reflect.Type -> *fastPlan (nil: not eligible)
@@ -141,6 +145,9 @@ func makePlan(t reflect.Type) *fastPlan {
 		}
 		p.fields = append(p.fields, ff)
 	}
+	if len(p.fields) > 64 {
+		return nil
+	}
 	return p
 }
 
@@ -179,6 +186,7 @@ func (p *fastPlan) decode(data []byte, st reflect.Value) bool {
 		d.space()
 		return d.i == len(d.data)
 	}
+	var seen uint64
 	for {
 		d.space()
 		key, ok := d.plainString()
@@ -188,6 +196,10 @@ func (p *fastPlan) decode(data []byte, st reflect.Value) bool {
 		var f *fastField
 		for i := range p.fields {
 			if p.fields[i].name == string(key) { // no allocation
+				if seen&(1<<i) != 0 {
+					return false // a key twice: CheckJSON words the refusal
+				}
+				seen |= 1 << i
 				f = &p.fields[i]
 				break
 			}
@@ -239,24 +251,33 @@ func (d *fastScan) byte(c byte) bool {
 	return false
 }
 
-// plainString reads a string without escapes (its bytes are its text:
-// CheckJSON has refused control characters, invalid UTF-8 and bidi
-// overrides in it); false for any other value. An escaped quote ends the
-// search early, but then the bytes before it hold the backslash.
+// plainString reads a string without escapes whose bytes are its text as
+// CheckJSON passes it (valid UTF-8, no control, DEL, C1 or bidi
+// character: jsonScan.str); false for any other value.
 func (d *fastScan) plainString() ([]byte, bool) {
 	if !d.byte('"') {
 		return nil, false
 	}
-	n := bytes.IndexByte(d.data[d.i:], '"')
-	if n < 0 {
-		return nil, false
+	start := d.i
+	for d.i < len(d.data) {
+		c := d.data[d.i]
+		switch {
+		case c >= 0x20 && c < 0x7f && c != '"' && c != '\\':
+			d.i++ // the common case first
+		case c == '"':
+			d.i++
+			return d.data[start : d.i-1], true
+		case c < 0x80:
+			return nil, false // an escape, a control character, DEL
+		default:
+			r, n := utf8.DecodeRune(d.data[d.i:])
+			if r == utf8.RuneError && n <= 1 || badRune(r) {
+				return nil, false
+			}
+			d.i += n
+		}
 	}
-	s := d.data[d.i : d.i+n]
-	if bytes.IndexByte(s, '\\') >= 0 {
-		return nil, false
-	}
-	d.i += n + 1
-	return s, true
+	return nil, false
 }
 
 // literal reads a number, true, false or null as its bytes.
@@ -295,6 +316,9 @@ func (d *fastScan) value(f *fastField, fv reflect.Value) bool {
 		return true
 	}
 	lit := d.literal()
+	if !jsonLiteral(lit) {
+		return false // CheckJSON refuses it
+	}
 	if string(lit) == "null" {
 		if f.ptr {
 			fv.SetZero() // encoding/json sets a pointer to nil, leaves others
@@ -313,6 +337,20 @@ func (d *fastScan) value(f *fastField, fv reflect.Value) bool {
 		return true
 	}
 	return setLiteral(f.kind, lit, fv)
+}
+
+// jsonLiteral says whether lit is a literal or a number by JSON's grammar,
+// as jsonScan.number reads one: -?(0|[1-9][0-9]*)(.[0-9]+)?([eE][+-]?[0-9]+)?
+func jsonLiteral(lit []byte) bool {
+	switch string(lit) {
+	case "null", "true", "false":
+		return true
+	}
+	s := jsonScan{data: lit}
+	if len(lit) == 0 || lit[0] != '-' && (lit[0] < '0' || lit[0] > '9') {
+		return false
+	}
+	return s.number() == nil && s.i == len(lit)
 }
 
 // setLiteral stores a number or boolean as encoding/json does: an integer

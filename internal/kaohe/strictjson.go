@@ -29,11 +29,11 @@ const maxOpaqueDepth = 10_000
 // (checkKeySpelling: "EMPLOYEE_NO" for employee_no, which Go reads and
 // json_extract does not). Every accepting edge decodes with it.
 func DecodeStrict(data []byte, v any) error {
+	if fastDecode(data, v) { // checks what CheckJSON checks, in its pass
+		return nil
+	}
 	if err := CheckJSON(data); err != nil {
 		return err
-	}
-	if fastDecode(data, v) {
-		return nil
 	}
 	dec := json.NewDecoder(bytes.NewReader(data))
 	dec.DisallowUnknownFields()
