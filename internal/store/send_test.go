@@ -177,3 +177,70 @@ func TestMarkPushedBySeqMarksOnlyThatChange(t *testing.T) {
 		t.Errorf("%d changes left unsent; want %d", n, len(pending)-3)
 	}
 }
+
+// TestNextToSendNumbersAroundGaps: a batch whose unnumbered changes are not
+// at consecutive seqs (changes deleted unsent between them, others sent or
+// numbered before) is numbered as NumberPending numbers the whole outbox:
+// gap-free in write order, a numbered change keeping its number, and what
+// NextToSend returns is what the outbox holds. Few runs are numbered a
+// range at a time, many in one statement: both are tried.
+func TestNextToSendNumbersAroundGaps(t *testing.T) {
+	for _, gaps := range []int{2, maxNumberRuns * 3} {
+		t.Run(fmt.Sprint(gaps, " gaps"), func(t *testing.T) {
+			s := newStore(t)
+			for i := range 45 {
+				addManager(t, s, fmt.Sprintf("M%03d", i), "经理", kaohe.Level1, kaohe.EduBachelor)
+			}
+			pending, _ := s.PendingChanges(ctx, 1000)
+			if len(pending) < 3*gaps+10 {
+				t.Fatalf("%d changes; want at least %d", len(pending), 3*gaps+10)
+			}
+			// The first 4 numbered and sent, not answered; then every third
+			// one deleted or sent, gaps times.
+			if _, err := s.NextToSend(ctx, nil, 0, 4); err != nil {
+				t.Fatal(err)
+			}
+			for i := range gaps {
+				c := pending[6+3*i]
+				q := `DELETE FROM outbox WHERE seq = ?`
+				if i%2 == 1 {
+					q = `UPDATE outbox SET sent_at = 'x' WHERE seq = ?`
+				}
+				if _, err := s.w.Exec(q, c.Seq); err != nil {
+					t.Fatal(err)
+				}
+			}
+			copyPath := filepath.Join(t.TempDir(), "copy.db")
+			if _, err := s.w.Exec(`VACUUM INTO ?`, copyPath); err != nil {
+				t.Fatal(err)
+			}
+			whole, err := Open(ctx, copyPath)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer whole.Close()
+			if err := whole.NumberPending(ctx); err != nil {
+				t.Fatal(err)
+			}
+			want, _ := whole.PendingChanges(ctx, 1000)
+			batch, err := s.NextToSend(ctx, nil, 0, 1000)
+			if err != nil {
+				t.Fatal(err)
+			}
+			stored, _ := s.PendingChanges(ctx, 1000)
+			if len(batch) != len(want) || len(stored) != len(want) {
+				t.Fatalf("%d changes read, %d stored; want %d", len(batch), len(stored), len(want))
+			}
+			for i := range want {
+				if batch[i].ID != want[i].ID || batch[i].RSeq != want[i].RSeq || stored[i].RSeq != want[i].RSeq {
+					t.Fatalf("change %d: %s read #%d, stored #%d; want %s #%d", i, batch[i].ID, batch[i].RSeq, stored[i].RSeq, want[i].ID, want[i].RSeq)
+				}
+			}
+			last, _ := s.Meta(ctx, MetaReplicaSeq)
+			wlast, _ := whole.Meta(ctx, MetaReplicaSeq)
+			if last != wlast || last != fmt.Sprint(len(want)) {
+				t.Errorf("replica sequence at %s; want %s (%d changes)", last, wlast, len(want))
+			}
+		})
+	}
+}
