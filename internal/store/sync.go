@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"kaohe/internal/kaohe"
+	"kaohe/internal/store/rawstmt"
 )
 
 // Sync state keys in meta.
@@ -88,12 +89,44 @@ func (s *Store) NextToSend(ctx context.Context, answered []Outcome, seq int64, l
 			return nil
 		}
 		var err error
-		if out, err = queryAll(tx.ctx, tx.tx, scanPending, sqlPendingAfter, seq, limit); err != nil {
+		if out, err = tx.readPending(seq, limit); err != nil {
 			return err
 		}
 		return tx.numberRead(out)
 	})
 	return out, err
+}
+
+// readPending reads up to limit unsent changes after seq, as
+// PendingChangesAfter does, in one call into SQLite (rawstmt): through
+// database/sql each of a change's ten values was a call of its own, each
+// text a string allocated and boxed, and reading a first sync's batches
+// cost about as much as SQLite's own work in them. The texts share one
+// buffer per batch.
+func (tx *Tx) readPending(seq int64, limit int) ([]Change, error) {
+	c, err := rawstmt.Handle(tx.ctx, tx.tx)
+	if err != nil {
+		return nil, err
+	}
+	st, err := c.Prepare(sqlPendingAfter)
+	if err != nil {
+		return nil, err
+	}
+	defer st.Close()
+	rows, err := st.Query(seq, limit)
+	if err != nil {
+		return nil, mapErr(err)
+	}
+	out := make([]Change, 0, rows.Len())
+	for rows.Next() {
+		// The columns of sqlPendingAfter, as scanPending reads them.
+		c := Change{Seq: rows.Int(), ID: rows.Text(), Entity: rows.Text(), RowID: rows.Text(), Op: rows.Text(), Payload: rows.Bytes(),
+			Created: rows.Text(), Version: rows.Int()}
+		c.RSeq, _ = rows.NullInt()
+		c.By = rows.Text()
+		out = append(out, c)
+	}
+	return out, rows.Err()
 }
 
 // numberRead gives the changes of a batch just read (the first unsent ones
