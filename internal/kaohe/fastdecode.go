@@ -1,6 +1,7 @@
 package kaohe
 
 import (
+	"bytes"
 	"encoding"
 	"encoding/json"
 	"reflect"
@@ -12,8 +13,9 @@ import (
 )
 
 // fastDecode is DecodeStrict's quick way for the common payload: an object
-// of a flat struct's fields spelt exactly as tagged, holding plain strings
-// (no escapes), numbers, booleans or null. It checks, in its one pass,
+// of a struct's fields spelt exactly as tagged, holding plain strings (no
+// escapes), numbers, booleans or null, or an object of a nested struct's
+// fields so (a Date), or of numbers (an assessment's Scores). It checks, in its one pass,
 // what CheckJSON would refuse in such an object (a key twice, a control,
 // bidi or C1 character, invalid UTF-8, a number outside JSON's grammar),
 // and returns true only when CheckJSON would pass the payload and its
@@ -23,9 +25,10 @@ import (
 // decoding, anything CheckJSON refuses — returns false with v set back to
 // zero, and DecodeStrict checks and decodes it with CheckJSON and
 // encoding/json as before, which decide and word every refusal. Most of a
-// sync's payloads (actuals, attendance) take this way: encoding/json spent
-// about four times as long on them, on HQ's path of every change, and
-// CheckJSON's pass before this one cost twice this one.
+// sync's payloads (actuals, attendance, assessments) take this way:
+// encoding/json spent about four times as long on them (an assessment,
+// its scores and day in objects, ten times), on HQ's path of every change,
+// and CheckJSON's pass before this one cost twice this one.
 func fastDecode(data []byte, v any) bool {
 	if fastDecodeOff.Load() {
 		return false
@@ -57,6 +60,8 @@ const (
 	fastInt
 	fastFloat
 	fastBool
+	fastStruct   // a struct of its own plan (sub), not a pointer
+	fastFloatMap // a map of strings to float64s (Scores), not a pointer
 )
 
 type fastField struct {
@@ -64,6 +69,7 @@ type fastField struct {
 	index int
 	kind  fastKind
 	ptr   bool // a pointer to the kind: null sets it nil, a value allocates
+	sub   *fastPlan
 }
 
 type fastPlan struct {
@@ -140,6 +146,23 @@ func makePlan(t reflect.Type) *fastPlan {
 			ff.kind = fastFloat
 		case reflect.Bool:
 			ff.kind = fastBool
+		case reflect.Struct:
+			// A day (Date) in an assessment, say: an object of its own
+			// fields, read by its own plan.
+			if ff.ptr {
+				return nil
+			}
+			if ff.sub = planOf(ft); ff.sub == nil {
+				return nil
+			}
+			ff.kind = fastStruct
+		case reflect.Map:
+			// An assessment's scores.
+			if ff.ptr || ft.Key().Kind() != reflect.String || ft.Elem().Kind() != reflect.Float64 ||
+				decodesItself(ft.Key()) || decodesItself(ft.Elem()) {
+				return nil
+			}
+			ff.kind = fastFloatMap
 		default:
 			return nil
 		}
@@ -178,13 +201,22 @@ func plainName(s string) bool {
 func (p *fastPlan) decode(data []byte, st reflect.Value) bool {
 	d := fastScan{data: data}
 	d.space()
-	if !d.byte('{') {
+	if !p.object(&d, st, 1) {
+		return false
+	}
+	d.space()
+	return d.i == len(d.data)
+}
+
+// object reads the object at d.i into st, at nesting depth (1: the
+// payload).
+func (p *fastPlan) object(d *fastScan, st reflect.Value, depth int) bool {
+	if depth > MaxJSONDepth || !d.byte('{') {
 		return false
 	}
 	d.space()
 	if d.byte('}') {
-		d.space()
-		return d.i == len(d.data)
+		return true
 	}
 	var seen uint64
 	for {
@@ -212,9 +244,57 @@ func (p *fastPlan) decode(data []byte, st reflect.Value) bool {
 			return false
 		}
 		d.space()
-		if !d.value(f, st.Field(f.index)) {
+		if !d.value(f, st.Field(f.index), depth) {
 			return false
 		}
+		d.space()
+		if d.byte(',') {
+			continue
+		}
+		return d.byte('}')
+	}
+}
+
+// floatMap reads the object at d.i into the map fv (nil before: a new
+// one, as encoding/json makes), its keys plain strings CheckJSON passes,
+// none twice in any case, its values numbers.
+func (d *fastScan) floatMap(fv reflect.Value) bool {
+	d.i++ // {
+	m := reflect.MakeMap(fv.Type())
+	kt, et := fv.Type().Key(), fv.Type().Elem()
+	var buf [16][]byte
+	keys := buf[:0]
+	d.space()
+	if d.byte('}') {
+		fv.Set(m)
+		return true
+	}
+	for {
+		d.space()
+		key, ok := d.plainString()
+		if !ok {
+			return false
+		}
+		for _, k := range keys {
+			if bytes.EqualFold(k, key) {
+				return false // a key twice: CheckJSON words the refusal
+			}
+		}
+		keys = append(keys, key)
+		d.space()
+		if !d.byte(':') {
+			return false
+		}
+		d.space()
+		lit := d.literal()
+		if !jsonLiteral(lit) || lit[0] != '-' && (lit[0] < '0' || lit[0] > '9') {
+			return false // null, true, false, or no number
+		}
+		n, err := strconv.ParseFloat(string(lit), 64)
+		if err != nil {
+			return false
+		}
+		m.SetMapIndex(reflect.ValueOf(string(key)).Convert(kt), reflect.ValueOf(n).Convert(et))
 		d.space()
 		if d.byte(',') {
 			continue
@@ -222,8 +302,8 @@ func (p *fastPlan) decode(data []byte, st reflect.Value) bool {
 		if !d.byte('}') {
 			return false
 		}
-		d.space()
-		return d.i == len(d.data)
+		fv.Set(m)
+		return true
 	}
 }
 
@@ -296,8 +376,17 @@ func (d *fastScan) literal() []byte {
 
 // value reads the field's value into fv as encoding/json would, or
 // returns false.
-func (d *fastScan) value(f *fastField, fv reflect.Value) bool {
+func (d *fastScan) value(f *fastField, fv reflect.Value, depth int) bool {
 	if d.i >= len(d.data) {
+		return false
+	}
+	if d.data[d.i] == '{' {
+		switch f.kind {
+		case fastStruct:
+			return f.sub.object(d, fv, depth+1)
+		case fastFloatMap:
+			return depth+1 <= MaxJSONDepth && d.floatMap(fv)
+		}
 		return false
 	}
 	if d.data[d.i] == '"' {
@@ -320,8 +409,8 @@ func (d *fastScan) value(f *fastField, fv reflect.Value) bool {
 		return false // CheckJSON refuses it
 	}
 	if string(lit) == "null" {
-		if f.ptr {
-			fv.SetZero() // encoding/json sets a pointer to nil, leaves others
+		if f.ptr || f.kind == fastFloatMap {
+			fv.SetZero() // encoding/json sets a pointer or a map to nil, leaves others
 		}
 		return true
 	}

@@ -45,7 +45,13 @@ func randomPayload(r *rand.Rand, e *Entity) []byte {
 		// What CheckJSON refuses, which the quick way must refuse too.
 		"\"a\x01b\"", "\"\x7f\"", "\"\xff\"", "\"\xe5\x8a\"", "\"a\u202eb\"", "\"\u0085\"", "\"\u2066\"", "\"\u200f\"",
 		"\"\u061c\"", "\"\xed\xa0\x80\"", "\"\t\"", `01`, `-01`, `00`, `1.`, `-`, `.5`, `+1`, `1e`, `1e+`, `-inf`, `nan`,
-		`0x10`, `1.5.5`, `1ee3`, `tru`, `nul`, `truee`, `nulll`, `1-2`}
+		`0x10`, `1.5.5`, `1ee3`, `tru`, `nul`, `truee`, `nulll`, `1-2`,
+		// Objects of a day (Date) and of scores, right and wrong.
+		`{"Year":2026,"Month":12,"Day":2}`, `{ "Day" : 2 , "Year" : 2026 }`, `{"Year":1,"Year":2}`, `{"year":2026}`, `{"Year":"2026"}`,
+		`{"Year":1.5}`, `{"Year":null,"Month":13}`, `{"Year":01}`, `{"Year":{"a":1}}`, `{"Year":1}`,
+		`{"plan":100,"expansion":99.17}`, `{"a":1,"A":2}`, `{"a":1,"a":1}`, `{"a":null}`, `{"a":"x"}`, `{"a":true}`, `{"a":1e400}`,
+		`{"a":-0.5e-3}`, `{"a":1}`, "{\"a\u202e\":1}", "{\"\xff\":1}", "{\"董\":2,\"喆\":3}", `{"a":{"b":1}}`, `{"a":[1]}`, `{"":0}`,
+		`{"a":1,}`, `{"a" 1}`, `{"a":1 "b":2}`, `{"Year":2026,"Month":12,"Day":2`}
 	blank := func() string { return []string{"", "", " ", "\n\t"}[r.IntN(4)] }
 	var b strings.Builder
 	b.WriteString(blank() + "{")
@@ -107,6 +113,15 @@ func TestFastDecodeIsEncodingJSON(t *testing.T) {
 			decodeBothWays(t, e, []byte(p))
 		}
 	}
+	// An assessment as the app writes it (its scores and day in objects)
+	// takes the quick way.
+	e, _ := EntityOf(EntAssessment)
+	v, _ := e.decode([]byte("{}"))
+	if p := []byte(assessmentPayload); !fastDecode(p, v) {
+		t.Errorf("an assessment does not take the quick way: %s", p)
+	} else {
+		decodeBothWays(t, e, p)
+	}
 	if quick < 1000 || refused < 1000 {
 		t.Errorf("only %d payloads took the quick way, %d were refused by CheckJSON: the test no longer tries them", quick, refused)
 	}
@@ -119,11 +134,37 @@ func FuzzFastDecode(f *testing.F) {
 	f.Add([]byte(`{"id":"a","training_id":"t","manager_id":"m","result":"passed","score":87.5}`))
 	f.Add([]byte(`{"id":"a","year":1.5,"Month":2,"score":null}`))
 	f.Add([]byte("{\"id\":\"a\u202e\",\"year\":01}"))
+	f.Add([]byte(assessmentPayload))
 	f.Fuzz(func(t *testing.T, p []byte) {
 		for _, e := range Entities() {
 			decodeBothWays(t, e, p)
 		}
 	})
+}
+
+// assessmentPayload is an assessment of the demo's, as the app writes it.
+const assessmentPayload = `{"id":"01a2340d-0c6e-71ad-84c9-924f3b0753f2","showroom_id":"01a2340d-0c01-7489-9a76-276abb03f726",` +
+	`"manager_id":"01a2340d-0c3a-7e14-a19c-7cdfb7715c24","period_id":"2025-H1","template_id":"tpl-default","template_version":1,` +
+	`"scores":{"cooperation":100,"expansion":100,"feedback":100,"plan":100,"satisfaction":99.17},"total":99.83,"grade":"excellent",` +
+	`"coefficient":1.2,"comment":"市场调查资料完整，需加强谈判技巧。","assessor":"董喆（D001）","status":"submitted",` +
+	`"submitted_on":{"Year":2026,"Month":12,"Day":2}}`
+
+// BenchmarkDecodeAssessment: an assessment decoded strictly, with the quick
+// way and with encoding/json.
+func BenchmarkDecodeAssessment(b *testing.B) {
+	e, _ := EntityOf(EntAssessment)
+	p := []byte(assessmentPayload)
+	for _, off := range []bool{false, true} {
+		b.Run(map[bool]string{false: "quick", true: "encoding-json"}[off], func(b *testing.B) {
+			fastDecodeOff.Store(off)
+			defer fastDecodeOff.Store(false)
+			for b.Loop() {
+				if _, err := e.Decode(p); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
 }
 
 // BenchmarkDecodeActual: one month's actual, the commonest payload of a
