@@ -584,8 +584,8 @@ func (s *Store) tx(ctx context.Context, fn func(*txn) error) error {
 	if err != nil {
 		return err
 	}
-	tx := &txn{Tx: sqlTx, stmts: map[string]*sql.Stmt{}, owners: map[string]string{}, known: map[string]*storedRow{},
-		keys: map[string][]string{}, keyDirty: map[string]bool{}, moved: map[string]bool{}}
+	tx := &txn{Tx: sqlTx, stmts: map[string]*sql.Stmt{}, owners: map[rowKey]string{}, known: map[rowKey]*storedRow{},
+		keys: map[string][]rowKey{}, keyDirty: map[string]bool{}, moved: map[rowKey]bool{}}
 	ended := false
 	defer func() {
 		// fn panicked: its statements are finalized and its transaction
@@ -615,22 +615,28 @@ func (s *Store) tx(ctx context.Context, fn func(*txn) error) error {
 type txn struct {
 	*sql.Tx
 	stmts  map[string]*sql.Stmt
-	owners map[string]string     // entity+id → showroom, looked up in this transaction
-	known  map[string]*storedRow // entity+id → stored state (nil: none) as prefetched for a batch
+	owners map[rowKey]string     // showroom of a row, looked up in this transaction
+	known  map[rowKey]*storedRow // stored state (nil: none) as prefetched for a batch
 	// Natural keys as prefetched for a batch (key → the live rows holding
 	// it), and what the transaction has written since: the keys it gave
 	// rows and the rows it wrote. A prefetched answer stands only while
 	// neither touches it.
-	keys     map[string][]string
+	keys     map[string][]rowKey
 	keyDirty map[string]bool
-	moved    map[string]bool
+	moved    map[rowKey]bool
 	at       string // when the transaction first logged a change
-	// The statements a change runs for itself, each a single call into
-	// SQLite (rawstmt), on the transaction's connection, prepared once a
-	// transaction and finalized at its end.
-	conn rawstmt.Conn
-	raws map[string]*rawstmt.Stmt
+	// The statements a change runs for itself (sqlLogChange, sqlRowState),
+	// each a single call into SQLite (rawstmt), on the transaction's
+	// connection, prepared at the transaction's first change and
+	// finalized at its end.
+	conn           rawstmt.Conn
+	logRaw, rowRaw *rawstmt.Stmt
+	raws           []*rawstmt.Stmt // every one prepared, to finalize
 }
+
+// rowKey names a row HQ holds: its entity and id. A key of two strings,
+// not one joined: a batch looks rows up several times a change.
+type rowKey struct{ entity, id string }
 
 // stamp is the time the transaction's changes are logged as received: one
 // for all of them.
@@ -652,22 +658,35 @@ func (t *txn) stmt(q string) (*sql.Stmt, error) {
 	return st, err
 }
 
-// raw is the statement q as rawstmt runs it on the transaction's
-// connection.
-func (t *txn) raw(q string) (*rawstmt.Stmt, error) {
-	if st, ok := t.raws[q]; ok {
-		return st, nil
+// recordStmts are the two statements of recordKeyed as rawstmt runs them
+// on the transaction's connection, prepared on first use.
+func (t *txn) recordStmts() (log, row *rawstmt.Stmt, err error) {
+	if t.rowRaw != nil {
+		return t.logRaw, t.rowRaw, nil
 	}
+	if t.logRaw == nil {
+		if t.logRaw, err = t.raw(sqlLogChange); err != nil {
+			return nil, nil, err
+		}
+	}
+	if t.rowRaw, err = t.raw(sqlRowState); err != nil {
+		return nil, nil, err
+	}
+	return t.logRaw, t.rowRaw, nil
+}
+
+// raw prepares q for rawstmt on the transaction's connection.
+func (t *txn) raw(q string) (*rawstmt.Stmt, error) {
 	if t.conn == 0 {
 		c, err := rawstmt.Handle(context.Background(), t.Tx)
 		if err != nil {
 			return nil, err
 		}
-		t.conn, t.raws = c, map[string]*rawstmt.Stmt{}
+		t.conn = c
 	}
 	st, err := t.conn.Prepare(q)
 	if err == nil {
-		t.raws[q] = st
+		t.raws = append(t.raws, st)
 	}
 	return st, err
 }
@@ -675,10 +694,10 @@ func (t *txn) raw(q string) (*rawstmt.Stmt, error) {
 // closeRaws finalizes the transaction's raw statements, while it holds the
 // connection.
 func (t *txn) closeRaws() {
-	for q, st := range t.raws {
+	for _, st := range t.raws {
 		st.Close()
-		delete(t.raws, q)
 	}
+	t.raws, t.logRaw, t.rowRaw = nil, nil, nil
 }
 
 // Exec runs a cached statement.
@@ -737,12 +756,11 @@ func (s *Store) recordKeyed(tx *txn, c protocol.Change, showroom, parent, key, o
 			return false, err
 		}
 	}
-	payload := string(c.Payload) // once for both rows written
-	log, err := tx.raw(sqlLogChange)
+	log, state, err := tx.recordStmts()
 	if err != nil {
 		return false, err
 	}
-	log.Text(c.ID).Text(showroom).Text(origin).Text(c.Entity).Text(c.RowID).Text(c.Op).Text(payload).Text(c.At).
+	log.Text(c.ID).Text(showroom).Text(origin).Text(c.Entity).Text(c.RowID).Text(c.Op).TextBytes(c.Payload).Text(c.At).
 		Text(tx.stamp(s)).Text(credential).Int(c.Version)
 	if c.RSeq > 0 {
 		log.Int(c.RSeq)
@@ -757,7 +775,7 @@ func (s *Store) recordKeyed(tx *txn, c protocol.Change, showroom, parent, key, o
 		return false, nil
 	}
 	seq := res.InsertID
-	row := c.Entity + "\x00" + c.RowID
+	row := rowKey{c.Entity, c.RowID}
 	delete(tx.known, row) // read again if asked: the write may or may not win
 	if c.Op == "delete" {
 		delete(tx.owners, row) // a deleted row is no one's to refer to
@@ -766,11 +784,7 @@ func (s *Store) recordKeyed(tx *txn, c protocol.Change, showroom, parent, key, o
 	if key != "" {
 		tx.keyDirty[key] = true
 	}
-	state, err := tx.raw(sqlRowState)
-	if err != nil {
-		return false, err
-	}
-	_, err = state.Text(c.Entity).Text(c.RowID).Text(showroom).Text(parent).Text(payload).Int(int64(boolInt(c.Op == "delete"))).
+	_, err = state.Text(c.Entity).Text(c.RowID).Text(showroom).Text(parent).TextBytes(c.Payload).Int(int64(boolInt(c.Op == "delete"))).
 		Int(seq).Text(c.ID).Int(c.Version).Text(key).Run()
 	return err == nil, err
 }
@@ -825,7 +839,7 @@ func (s *Store) checkUnique(tx *txn, c protocol.Change, key string, v any) error
 	if key == "" {
 		return nil
 	}
-	self := c.Entity + "\x00" + c.RowID
+	self := rowKey{c.Entity, c.RowID}
 	if holders, ok := tx.keys[key]; ok && !tx.keyDirty[key] {
 		fresh := true
 		for _, h := range holders {
@@ -860,41 +874,46 @@ func duplicateOf(entity string, v any) error {
 
 // prefetchKeys reads, in one query, which live rows hold the natural keys
 // a batch's rows would take (a manager's keyed by the sender's showroom;
-// another showroom's key is looked up when asked).
-func (s *Store) prefetchKeys(tx *txn, cred Credential, changes []protocol.Change, batch []decoded) error {
-	var keys []string
+// another showroom's key is looked up when asked). It returns each
+// change's natural key in the sender's showroom (naturalKey; "" for a
+// payload that did not decode, which check refuses).
+func (s *Store) prefetchKeys(tx *txn, cred Credential, changes []protocol.Change, batch []decoded) ([]string, error) {
+	each := make([]string, len(changes))
+	keys := make([]string, 0, len(changes))
 	for i, d := range batch {
 		if d.err != nil || d.row.Value == nil {
 			continue
 		}
 		if k := naturalKey(changes[i].Entity, changes[i].Op, d.row.Value, cred.ShowroomID); k != "" {
+			each[i] = k
 			keys = append(keys, k)
 		}
 	}
 	if len(keys) == 0 {
-		return nil
+		return each, nil
 	}
 	js := jsonStrings(keys)
 	rows, err := tx.Query(sqlKeysTaken, string(js))
 	if err != nil {
-		return err
+		return nil, err
 	}
 	defer rows.Close()
-	found := map[string][]string{}
+	found := map[string][]rowKey{}
 	for rows.Next() {
-		var k, entity, id string
-		if err := rows.Scan(&k, &entity, &id); err != nil {
-			return err
+		var k string
+		var h rowKey
+		if err := rows.Scan(&k, &h.entity, &h.id); err != nil {
+			return nil, err
 		}
-		found[k] = append(found[k], entity+"\x00"+id)
+		found[k] = append(found[k], h)
 	}
 	if err := rows.Err(); err != nil {
-		return err
+		return nil, err
 	}
 	for _, k := range keys {
 		tx.keys[k] = found[k]
 	}
-	return nil
+	return each, nil
 }
 
 // sqlKeysTaken is sqlNaturalKeyTaken for many keys at once.

@@ -55,13 +55,16 @@ func (s *Store) PushBatch(ctx context.Context, cred Credential, replica string, 
 			return err
 		}
 		// Sized for the batch: they hold an entry or two per change.
-		tx.known = make(map[string]*storedRow, 2*len(changes))
-		tx.moved = make(map[string]bool, len(changes))
+		tx.known = make(map[rowKey]*storedRow, 2*len(changes))
+		tx.moved = make(map[rowKey]bool, len(changes))
+		tx.keys = make(map[string][]rowKey, len(changes))
+		tx.keyDirty = make(map[string]bool, len(changes))
 		led := newLedger(tx, s.today())
 		if err := led.prefetch(decoded); err != nil {
 			return err
 		}
-		if err := s.prefetchKeys(tx, cred, changes, decoded); err != nil {
+		keys, err := s.prefetchKeys(tx, cred, changes, decoded)
+		if err != nil {
 			return err
 		}
 		seen, err := s.prefetch(tx, changes)
@@ -92,7 +95,11 @@ func (s *Store) PushBatch(ctx context.Context, cred Credential, replica string, 
 			r := protocol.Result{ID: c.ID, Status: protocol.Applied}
 			a, err := s.check(tx, led, cred, c, decoded[i])
 			if err == nil {
-				a.key = naturalKey(c.Entity, c.Op, a.row.Value, a.showroom)
+				if a.showroom == cred.ShowroomID { // as prefetchKeys found it
+					a.key = keys[i]
+				} else {
+					a.key = naturalKey(c.Entity, c.Op, a.row.Value, a.showroom)
+				}
 				err = s.checkUnique(tx, c, a.key, a.row.Value)
 			}
 			if err == nil {
@@ -179,7 +186,7 @@ type replicaSeen struct {
 // replicaNumbers reads, in one query, which changes the numbers a batch
 // carries were when HQ saw them before.
 func (s *Store) replicaNumbers(tx *txn, cred Credential, changes []protocol.Change) (*replicaSeen, error) {
-	r := &replicaSeen{cred: cred.ID, known: map[int64]string{}}
+	r := &replicaSeen{cred: cred.ID, known: make(map[int64]string, len(changes))}
 	if cred.ID == "" || cred.ID == bundleCredential {
 		r.cred = "" // a bundle's changes are numbered again when they come online
 		return r, nil
@@ -409,16 +416,16 @@ func (s *Store) prefetch(tx *txn, changes []protocol.Change) (map[string]bool, e
 	keys := make([][2]string, len(changes))
 	for i, c := range changes {
 		ids[i], keys[i] = c.ID, [2]string{c.Entity, c.RowID}
-		tx.known[c.Entity+"\x00"+c.RowID] = nil // absent unless found below
+		tx.known[rowKey{c.Entity, c.RowID}] = nil // absent unless found below
 		if e, err := kaohe.EntityOf(c.Entity); err == nil {
 			for _, m := range e.TableMates() { // CheckIDFree asks of a new row
 				keys = append(keys, [2]string{m, c.RowID})
-				tx.known[m+"\x00"+c.RowID] = nil
+				tx.known[rowKey{m, c.RowID}] = nil
 			}
 		}
 	}
 	idsJSON, keysJSON := jsonStrings(ids), jsonPairs(keys)
-	seen := map[string]bool{}
+	seen := make(map[string]bool, len(changes))
 	rows, err := tx.Query(sqlSeenChanges, string(idsJSON))
 	if err != nil {
 		return nil, err
@@ -438,12 +445,12 @@ func (s *Store) prefetch(tx *txn, changes []protocol.Change) (map[string]bool, e
 	}
 	defer rows.Close()
 	for rows.Next() {
-		var entity, id string
+		var k rowKey
 		var r storedRow
-		if err := rows.Scan(&entity, &id, &r.showroom, &r.payload, &r.deleted); err != nil {
+		if err := rows.Scan(&k.entity, &k.id, &r.showroom, &r.payload, &r.deleted); err != nil {
 			return nil, err
 		}
-		tx.known[entity+"\x00"+id] = &r
+		tx.known[k] = &r
 	}
 	return seen, rows.Err()
 }
@@ -454,13 +461,13 @@ func (s *Store) prefetch(tx *txn, changes []protocol.Change) (map[string]bool, e
 // batch may bring it.
 func prefetchOwners(tx *txn, batch []decoded) error {
 	var refs [][2]string
-	asked := map[string]bool{}
+	asked := map[rowKey]bool{}
 	for _, d := range batch {
 		if d.err != nil || d.row.E == nil {
 			continue
 		}
 		for _, ref := range d.row.Refs() {
-			key := ref.Entity + "\x00" + ref.ID
+			key := rowKey{ref.Entity, ref.ID}
 			if ref.ID == "" || asked[key] {
 				continue
 			}
@@ -480,11 +487,12 @@ func prefetchOwners(tx *txn, batch []decoded) error {
 	}
 	defer rows.Close()
 	for rows.Next() {
-		var entity, id, sr string
-		if err := rows.Scan(&entity, &id, &sr); err != nil {
+		var k rowKey
+		var sr string
+		if err := rows.Scan(&k.entity, &k.id, &sr); err != nil {
 			return err
 		}
-		tx.owners[entity+"\x00"+id] = sr
+		tx.owners[k] = sr
 	}
 	return rows.Err()
 }
@@ -492,8 +500,7 @@ func prefetchOwners(tx *txn, batch []decoded) error {
 // storedRow returns the stored state of a row: from the batch's prefetch,
 // or read now for a row this batch has written since.
 func (t *txn) storedRow(entity, id string) (storedRow, bool, error) {
-	key := entity + "\x00" + id
-	if r, ok := t.known[key]; ok {
+	if r, ok := t.known[rowKey{entity, id}]; ok {
 		if r == nil {
 			return storedRow{}, false, nil
 		}
@@ -510,7 +517,7 @@ func (t *txn) storedRow(entity, id string) (storedRow, bool, error) {
 // showroomOfRow is the showroom of a stored row, refusing a reference to a
 // row HQ does not hold.
 func (s *Store) showroomOfRow(tx *txn, ref kaohe.Ref) (string, error) {
-	key := ref.Entity + "\x00" + ref.ID
+	key := rowKey{ref.Entity, ref.ID}
 	if sr, ok := tx.owners[key]; ok { // most rows of a batch share a manager
 		return sr, nil
 	}

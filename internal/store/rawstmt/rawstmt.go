@@ -259,6 +259,12 @@ func (s *Stmt) Exec(args ...any) (Result, error) {
 // Run; they box nothing, unlike Exec's arguments.
 func (s *Stmt) Text(v string) *Stmt { return s.add(2, 0, v) }
 
+// TextBytes is Text of b, copied as Text copies a string: the caller
+// need not make a string of it first.
+func (s *Stmt) TextBytes(b []byte) *Stmt {
+	return s.add(2, 0, unsafe.String(unsafe.SliceData(b), len(b)))
+}
+
 // Int: see Text.
 func (s *Stmt) Int(v int64) *Stmt { return s.add(1, v, "") }
 

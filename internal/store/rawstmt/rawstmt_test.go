@@ -179,3 +179,34 @@ func TestHandleIsDirectOnly(t *testing.T) {
 		t.Errorf("a view read the handle: %d", h)
 	}
 }
+
+// TextBytes stores the bytes as Text stores the same string, an empty or
+// nil slice as the empty text (never NULL), and the bytes are copied: the
+// caller may change them before Run without changing what is stored.
+func TestTextBytesIsText(t *testing.T) {
+	db := open(t)
+	tx, c := inTx(t, db)
+	st, err := c.Prepare(`INSERT INTO t (name, note) VALUES (?, ?)`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	for i, b := range [][]byte{[]byte(`{"名":"董喆"}`), []byte("a\x00b"), {}, nil} {
+		name := string(rune('a' + i))
+		before := string(b)
+		st.Text(name).TextBytes(b)
+		if len(b) > 0 {
+			b[0] = 'X'
+		}
+		if _, err := st.Run(); err != nil {
+			t.Fatal(err)
+		}
+		var note sql.NullString
+		if err := tx.QueryRow(`SELECT note FROM t WHERE name = ?`, name).Scan(&note); err != nil {
+			t.Fatal(err)
+		}
+		if !note.Valid || note.String != before {
+			t.Errorf("%d: stored %+v, want %q", i, note, before)
+		}
+	}
+}
