@@ -28,6 +28,7 @@ func TestPerChangeQueriesUseTheirIndex(t *testing.T) {
 		"natural key taken":  {sqlNaturalKeyTaken, "rows_natural_key", []any{"manager", "r", "k"}},
 		"replica numbers":    {sqlReplicaNumbers, "PRIMARY KEY", []any{"c", 1, 5000}},
 		"changes seen":       {sqlSeenChanges, "sqlite_autoindex_changes_1", []any{`["a","b"]`}},
+		"change logged":      {sqlChangeLogged, "sqlite_autoindex_changes_1", []any{"a"}},
 		"prefetch rows":      {sqlPrefetchRows, "sqlite_autoindex_rows_1", []any{`[["manager","a"]]`}},
 		"prefetch owners":    {sqlPrefetchOwners, "sqlite_autoindex_rows_1", []any{`[["manager","a"]]`}},
 		"stored row":         {sqlStoredRow, "sqlite_autoindex_rows_1", []any{"manager", "a"}},

@@ -110,7 +110,20 @@ func (s *Store) PushBatch(ctx context.Context, cred Credential, replica string, 
 			}
 			var ke *kaohe.Error
 			if errors.As(err, &ke) {
-				r = refusal(c.ID, ke)
+				// A change HQ holds is a duplicate, whatever it is judged
+				// now: prefetch asked only of the changes whose row HQ
+				// holds (a replay's row is stored), so one naming another
+				// row is asked here. One that passes is a duplicate by
+				// its log entry (recordKeyed).
+				logged, lerr := changeLogged(tx, c.ID)
+				switch {
+				case lerr != nil:
+					return lerr
+				case logged:
+					r = protocol.Result{ID: c.ID, Status: protocol.Duplicate}
+				default:
+					r = refusal(c.ID, ke)
+				}
 			} else if err != nil {
 				return err // a fault of ours: the whole batch is retried
 			} else {
@@ -167,6 +180,7 @@ func refusal(id string, err error) protocol.Result {
 const (
 	sqlReplicaNumbers = `SELECT rseq, change_id FROM replica_seen WHERE credential = ? AND rseq BETWEEN ? AND ?`
 	sqlSeenChanges    = `SELECT change_id FROM changes WHERE change_id IN (SELECT value FROM json_each(?))`
+	sqlChangeLogged   = `SELECT 1 FROM changes WHERE change_id = ?`
 	sqlPrefetchRows   = `SELECT entity, row_id, showroom_id, payload, deleted FROM rows
 		WHERE (entity, row_id) IN (SELECT json_extract(value, '$[0]'), json_extract(value, '$[1]') FROM json_each(?))`
 	sqlPrefetchOwners = `SELECT entity, row_id, showroom_id FROM rows
@@ -408,14 +422,22 @@ type storedRow struct {
 	deleted           bool
 }
 
-// prefetch reads, in two queries for the whole batch, which changes HQ has
-// seen and the stored state of the rows they write (tx.known); a change's
-// own lookups then cost no query.
+// prefetch reads, in at most two queries for the whole batch, the stored
+// state of the rows the changes write (tx.known), and which of the changes
+// HQ has seen. A change's own lookups then cost no query.
+//
+// Only the changes whose row HQ holds are asked about: HQ logs a change
+// and writes its row in one transaction and never deletes a row, so a
+// change it has seen has its row stored — a replay, however it comes
+// (the same batch again, a batch cut and sent again, sent again after its
+// row changed). A change whose row is not stored is then new, but for one
+// that names another row than the one it was logged with: it is found a
+// duplicate by its log entry (recordKeyed), or when refused
+// (changeLogged). A first sync asks nothing.
 func (s *Store) prefetch(tx *txn, changes []protocol.Change) (map[string]bool, error) {
-	ids := make([]string, len(changes))
 	keys := make([][2]string, len(changes))
 	for i, c := range changes {
-		ids[i], keys[i] = c.ID, [2]string{c.Entity, c.RowID}
+		keys[i] = [2]string{c.Entity, c.RowID}
 		tx.known[rowKey{c.Entity, c.RowID}] = nil // absent unless found below
 		if e, err := kaohe.EntityOf(c.Entity); err == nil {
 			for _, m := range e.TableMates() { // CheckIDFree asks of a new row
@@ -424,35 +446,56 @@ func (s *Store) prefetch(tx *txn, changes []protocol.Change) (map[string]bool, e
 			}
 		}
 	}
-	idsJSON, keysJSON := jsonStrings(ids), jsonPairs(keys)
-	seen := make(map[string]bool, len(changes))
-	rows, err := tx.Query(sqlSeenChanges, string(idsJSON))
+	rows, err := tx.Query(sqlPrefetchRows, string(jsonPairs(keys)))
 	if err != nil {
 		return nil, err
 	}
 	for rows.Next() {
-		var id string
-		if err := rows.Scan(&id); err != nil {
+		var k rowKey
+		var r storedRow
+		if err := rows.Scan(&k.entity, &k.id, &r.showroom, &r.payload, &r.deleted); err != nil {
 			rows.Close()
 			return nil, err
 		}
-		seen[id] = true
+		tx.known[k] = &r
 	}
 	rows.Close()
-	rows, err = tx.Query(sqlPrefetchRows, string(keysJSON))
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	var ids []string
+	for _, c := range changes {
+		if tx.known[rowKey{c.Entity, c.RowID}] != nil {
+			ids = append(ids, c.ID)
+		}
+	}
+	seen := make(map[string]bool, len(changes))
+	if len(ids) == 0 {
+		return seen, nil
+	}
+	rows, err = tx.Query(sqlSeenChanges, string(jsonStrings(ids)))
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
 	for rows.Next() {
-		var k rowKey
-		var r storedRow
-		if err := rows.Scan(&k.entity, &k.id, &r.showroom, &r.payload, &r.deleted); err != nil {
+		var id string
+		if err := rows.Scan(&id); err != nil {
 			return nil, err
 		}
-		tx.known[k] = &r
+		seen[id] = true
 	}
 	return seen, rows.Err()
+}
+
+// changeLogged says whether HQ's log holds a change.
+func changeLogged(tx *txn, id string) (bool, error) {
+	var one int
+	err := tx.QueryRow(sqlChangeLogged, id).Scan(&one)
+	if errors.Is(err, sql.ErrNoRows) {
+		return false, nil
+	}
+	return err == nil, err
 }
 
 // prefetchOwners reads, in one query for a batch, the showrooms of the
