@@ -35,8 +35,8 @@ func (s *Store) ShowroomAccounts(ctx context.Context, code string) ([]ShowroomAc
 	}
 	rows, err := s.db.QueryContext(ctx, `SELECT r.payload, coalesce(b.payload, '') FROM rows r
 		LEFT JOIN rows b ON b.entity = ? AND b.row_id = r.row_id AND b.deleted = 0
-		WHERE r.showroom_id = ? AND r.entity = ? AND r.deleted = 0
-		ORDER BY lower(json_extract(r.payload, '$.employee_no'))`, kaohe.EntAccountBlock, sid, kaohe.EntAccount)
+		WHERE r.entity = ? AND +r.showroom_id = ? AND r.deleted = 0
+		ORDER BY lower(json_extract(r.payload, '$.employee_no'))`, kaohe.EntAccountBlock, kaohe.EntAccount, sid)
 	if err != nil {
 		return nil, err
 	}

@@ -218,7 +218,8 @@ func (l *ledger) Appointed(showroomID string, on kaohe.Date) (bool, error) {
 	return false, nil
 }
 
-// sqlLevel3Managers: the showroom's level rows through rows_showroom.
+// sqlLevel3Managers: the showroom's level rows through the partial index
+// rows_showroom_levels, whose condition it repeats.
 const sqlLevel3Managers = `SELECT DISTINCT parent FROM rows WHERE showroom_id = ? AND entity IN ('level_assignment', 'level_change')
 	AND deleted = 0 AND parent <> '' AND payload ->> '$.to_level' = ?`
 
@@ -345,11 +346,15 @@ func (l *ledger) History(managerID string) (kaohe.History, error) {
 }
 
 // The reads of History: the rows whose parent is the manager (rows_parent),
-// and her attendance among her showroom's (rows_showroom).
+// and her attendance among her showroom's: the attendance of its trainings
+// (the trainings by the rows' key, their attendance by rows_parent). An
+// attendance belongs to its training's showroom, which a training never
+// leaves (kaohe.Entity.Root), so these are the showroom's attendance.
 const (
 	sqlHistoryCounts = `SELECT entity, count(*) FROM rows WHERE parent = ? AND parent <> '' AND deleted = 0 GROUP BY entity`
-	sqlAttendanceOf  = `SELECT count(*) FROM rows WHERE entity = 'attendance' AND deleted = 0
-		AND showroom_id = (SELECT showroom_id FROM rows WHERE entity = 'manager' AND row_id = ?1) AND payload ->> '$.manager_id' = ?1`
+	sqlAttendanceOf  = `SELECT count(*) FROM rows WHERE parent IN (SELECT row_id FROM rows WHERE entity = 'training'
+			AND +showroom_id = (SELECT showroom_id FROM rows WHERE entity = 'manager' AND row_id = ?1))
+		AND parent <> '' AND entity = 'attendance' AND deleted = 0 AND payload ->> '$.manager_id' = ?1`
 )
 
 // The batch's reads of prefetch; like children, they repeat rows_parent's

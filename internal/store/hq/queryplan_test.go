@@ -38,6 +38,12 @@ func TestPerChangeQueriesUseTheirIndex(t *testing.T) {
 		"batch's filings":    {sqlFiled, "rows_parent", []any{`["a1","a2"]`}},
 		"batch's keys":       {sqlKeysTaken, "rows_natural_key", []any{`["k1","k2"]`}},
 		"assessor by number": {sqlManagerByKey, "rows_natural_key", []any{"manager\x00s\x00d001"}},
+		// Once by rows_showroom (migration 7).
+		"showroom's level 3":   {sqlLevel3Managers, "rows_showroom_levels", []any{"s", 3}},
+		"manager's attendance": {sqlAttendanceOf, "rows_parent", []any{"m"}},
+		"showroom's managers":  {sqlKindOfShowroom, "sqlite_autoindex_rows_1", []any{"manager", "s"}},
+		"showroom's row states": {`SELECT entity, row_id, change_id FROM rows` + sqlRowStatesOf + notHQOnly,
+			"rows_showroom_seq", []any{"s"}},
 	}
 	for name, q := range plans {
 		p, err := queryplan.Of(ctx, s.db, q.sql, q.args...)

@@ -219,7 +219,7 @@ func (s *Store) ManagerByNo(ctx context.Context, code, employeeNo string) (kaohe
 	if err != nil {
 		return m, err
 	}
-	rows, err := s.db.QueryContext(ctx, `SELECT payload FROM rows WHERE showroom_id = ? AND entity = ? AND deleted = 0`, sid, kaohe.EntManager)
+	rows, err := s.db.QueryContext(ctx, sqlKindOfShowroom, kaohe.EntManager, sid)
 	if err != nil {
 		return m, err
 	}

@@ -185,8 +185,13 @@ const (
 		WHERE (entity, row_id) IN (SELECT json_extract(value, '$[0]'), json_extract(value, '$[1]') FROM json_each(?))`
 	sqlPrefetchOwners = `SELECT entity, row_id, showroom_id FROM rows
 		WHERE (entity, row_id) IN (SELECT json_extract(value, '$[0]'), json_extract(value, '$[1]') FROM json_each(?)) AND deleted = 0`
-	sqlStoredRow   = `SELECT showroom_id, payload, deleted FROM rows WHERE entity = ? AND row_id = ?`
-	sqlRowShowroom = `SELECT showroom_id FROM rows WHERE entity = ? AND row_id = ? AND deleted = 0`
+	sqlStoredRow = `SELECT showroom_id, payload, deleted FROM rows WHERE entity = ? AND row_id = ?`
+	// One kind of a showroom's live rows (its managers): the kind's rows
+	// by the rows' key, not the showroom's by rows_showroom_seq ("+" keeps
+	// SQLite from choosing it), for a kind has far fewer rows than a
+	// showroom.
+	sqlKindOfShowroom = `SELECT payload FROM rows WHERE entity = ? AND +showroom_id = ? AND deleted = 0`
+	sqlRowShowroom    = `SELECT showroom_id FROM rows WHERE entity = ? AND row_id = ? AND deleted = 0`
 )
 
 // replicaSeen is which change each number of a replica's sequence was, for
@@ -740,13 +745,17 @@ func (s *Store) Confirm(ctx context.Context, cred Credential, replica string) er
 	return nil
 }
 
+// sqlRowStatesOf: a showroom's rows and the reference data, by
+// rows_showroom_seq.
+const sqlRowStatesOf = ` WHERE showroom_id IN (?, '')`
+
 // RowStates returns, for every row HQ holds for a showroom (its own rows, and
 // the reference data every showroom gets; every row when showroomID is
 // "*"), the change that wrote its current state ("entity/row id" → change id).
 func (s *Store) RowStates(ctx context.Context, showroomID string) (map[string]string, error) {
 	q, args := `SELECT entity, row_id, change_id FROM rows`, []any{}
 	if showroomID != "*" {
-		q += ` WHERE showroom_id IN (?, '')` + notHQOnly
+		q += sqlRowStatesOf + notHQOnly
 		args = append(args, showroomID)
 	}
 	rows, err := s.db.QueryContext(ctx, q, args...)
