@@ -38,6 +38,6 @@ func BenchmarkMarshalPush(b *testing.B) {
 func BenchmarkEncodeGzip(b *testing.B) {
 	req := benchReq()
 	for b.Loop() {
-		encode(false, req)
+		encode(req)
 	}
 }

@@ -1,7 +1,7 @@
 // Package client talks to the HQ server over HTTP with go-resty: retries
 // with exponential backoff on transport faults and server errors (pushes are
-// idempotent, so a retried push is harmless), gzip request bodies (plain
-// ones to an HQ on this machine), and the schema version on every request.
+// idempotent, so a retried push is harmless), gzip request bodies, and the
+// schema version on every request.
 package client
 
 import (
@@ -9,9 +9,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"net"
 	"net/http"
-	"net/url"
 	"strconv"
 	"strings"
 	"sync"
@@ -28,9 +26,6 @@ import (
 // Client is one showroom's (or HQ mode's) connection to the HQ server.
 type Client struct {
 	r *resty.Client
-	// plain: request bodies go uncompressed, HQ being on this machine
-	// (loopback), where compressing them only spends the CPU both share.
-	plain bool
 }
 
 // Options tune the client; zero values are the defaults.
@@ -78,27 +73,7 @@ func New(baseURL, token string, o Options) *Client {
 	if token != "" {
 		r.SetAuthToken(token)
 	}
-	return &Client{r: r, plain: loopback(baseURL)}
-}
-
-// loopback says whether the server at baseURL is on this machine: its host
-// is localhost or a loopback address. Bodies to it go uncompressed: gzip
-// made a first sync's 40 MB of JSON about 8x smaller, which a showroom's
-// link needs (at 10 Mbit/s, 4 s instead of 30), but over loopback the bytes
-// cost next to nothing to move, while compressing them cost the client
-// about 0.2 s of CPU and HQ about 0.1 s to inflate, on the cores HQ's
-// writer needs.
-func loopback(baseURL string) bool {
-	u, err := url.Parse(baseURL)
-	if err != nil {
-		return false
-	}
-	h := u.Hostname()
-	if strings.EqualFold(h, "localhost") {
-		return true
-	}
-	ip := net.ParseIP(h)
-	return ip != nil && ip.IsLoopback()
+	return &Client{r: r}
 }
 
 // Health checks that the server answers.
@@ -138,7 +113,7 @@ func (c *Client) Push(ctx context.Context, changes []protocol.Change) ([]protoco
 
 // PushFrom is Push naming the sending replica.
 func (c *Client) PushFrom(ctx context.Context, replica string, changes []protocol.Change) ([]protocol.Result, error) {
-	b, err := c.EncodePush(replica, "", changes)
+	b, err := EncodePush(replica, "", changes)
 	if err != nil {
 		return nil, err
 	}
@@ -148,32 +123,22 @@ func (c *Client) PushFrom(ctx context.Context, replica string, changes []protoco
 // PushBody is a push request encoded ahead of sending (EncodePush): the
 // sync engine encodes the next batch while HQ applies the one before.
 type PushBody struct {
-	body body
-	n    int // changes in it
+	gz []byte
+	n  int // changes in it
 }
 
-// EncodePush encodes a push request gzip-compressed, for PushEncoded. after
-// names the last change of the batch sent before this one while its answer
-// has not come (protocol.PushRequest.After), "" when there is none.
+// EncodePush encodes a push request, for PushEncoded. after names the last
+// change of the batch sent before this one while its answer has not come
+// (protocol.PushRequest.After), "" when there is none.
 func EncodePush(replica, after string, changes []protocol.Change) (PushBody, error) {
-	return encodePush(false, replica, after, changes)
-}
-
-// EncodePush is EncodePush as this client sends it: uncompressed to an HQ
-// on this machine.
-func (c *Client) EncodePush(replica, after string, changes []protocol.Change) (PushBody, error) {
-	return encodePush(c.plain, replica, after, changes)
-}
-
-func encodePush(plain bool, replica, after string, changes []protocol.Change) (PushBody, error) {
-	b, err := encode(plain, protocol.PushRequest{Version: protocol.Version, Replica: replica, After: after, Changes: changes})
-	return PushBody{body: b, n: len(changes)}, err
+	gz, err := encode(protocol.PushRequest{Version: protocol.Version, Replica: replica, After: after, Changes: changes})
+	return PushBody{gz: gz, n: len(changes)}, err
 }
 
 // PushEncoded sends an encoded push and returns HQ's answer for each change.
 func (c *Client) PushEncoded(ctx context.Context, b PushBody) ([]protocol.Result, error) {
 	var out protocol.PushResponse
-	if err := c.send(ctx, protocol.PathPush, b.body, &out); err != nil {
+	if err := c.send(ctx, protocol.PathPush, b.gz, &out); err != nil {
 		return nil, err
 	}
 	if len(out.Results) != b.n {
@@ -188,23 +153,17 @@ func (c *Client) Pull(ctx context.Context, cursor int64, limit int) (protocol.Pu
 	return out, c.post(ctx, protocol.PathPull, protocol.PullRequest{Version: protocol.Version, Cursor: cursor, Limit: limit}, &out)
 }
 
-// post sends v, gzip-compressed unless HQ is on this machine.
+// post sends v gzip-compressed.
 func (c *Client) post(ctx context.Context, path string, v, out any) error {
-	b, err := encode(c.plain, v)
+	gz, err := encode(v)
 	if err != nil {
 		return err
 	}
-	return c.send(ctx, path, b, out)
+	return c.send(ctx, path, gz, out)
 }
 
-// body is a request body: JSON, gzip-compressed or not.
-type body struct {
-	data []byte
-	gzip bool
-}
-
-// encode is v as JSON, gzip-compressed unless plain.
-func encode(plain bool, v any) (body, error) {
+// encode is v as gzip-compressed JSON.
+func encode(v any) ([]byte, error) {
 	var raw []byte
 	var err error
 	if req, ok := v.(protocol.PushRequest); ok {
@@ -212,8 +171,8 @@ func encode(plain bool, v any) (body, error) {
 	} else {
 		raw, err = json.Marshal(v)
 	}
-	if err != nil || plain {
-		return body{data: raw}, err
+	if err != nil {
+		return nil, err
 	}
 	buf := bytes.NewBuffer(make([]byte, 0, len(raw)/4))
 	zw := gzipWriters.Get().(*gzip.Writer)
@@ -221,7 +180,7 @@ func encode(plain bool, v any) (body, error) {
 	zw.Write(raw)
 	zw.Close()
 	gzipWriters.Put(zw)
-	return body{data: buf.Bytes(), gzip: true}, nil
+	return buf.Bytes(), nil
 }
 
 // gzipWriters are reused: a writer's state is a few hundred KB, made anew
@@ -235,14 +194,15 @@ var gzipWriters = sync.Pool{New: func() any {
 	return zw
 }}
 
-// send posts a JSON body. The body is bytes, which resty sends whole again
-// on every retry (a reader would be empty the second time).
-func (c *Client) send(ctx context.Context, path string, b body, out any) error {
-	req := c.r.R().SetContext(ctx).SetHeader("Content-Type", "application/json")
-	if b.gzip {
-		req.SetHeader("Content-Encoding", "gzip")
-	}
-	resp, err := req.SetBody(b.data).Post(path)
+// send posts a gzip-compressed JSON body. The body is bytes, which resty
+// sends whole again on every retry (a reader would be empty the second
+// time).
+func (c *Client) send(ctx context.Context, path string, gz []byte, out any) error {
+	resp, err := c.r.R().SetContext(ctx).
+		SetHeader("Content-Type", "application/json").
+		SetHeader("Content-Encoding", "gzip").
+		SetBody(gz).
+		Post(path)
 	if err := check(resp, err); err != nil {
 		return err
 	}

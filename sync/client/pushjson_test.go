@@ -88,7 +88,7 @@ func TestEncodedPushIsPlainGzip(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		zr, err := gzip.NewReader(bytes.NewReader(body.body.data))
+		zr, err := gzip.NewReader(bytes.NewReader(body.gz))
 		if err != nil {
 			t.Fatalf("request %d: %v", i, err)
 		}

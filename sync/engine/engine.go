@@ -311,9 +311,8 @@ type Recoverer interface {
 }
 
 // encodedPusher is a client that sends a push encoded ahead
-// (client.Client.EncodePush).
+// (client.EncodePush).
 type encodedPusher interface {
-	EncodePush(replica, after string, changes []protocol.Change) (client.PushBody, error)
 	PushEncoded(ctx context.Context, b client.PushBody) ([]protocol.Result, error)
 }
 
@@ -397,7 +396,7 @@ func (e *Engine) push(ctx context.Context, p *kaohe.SyncProgress, progress func(
 	)
 	encode := func(f *flight) (err error) {
 		if encodes {
-			f.body, err = ep.EncodePush(replica, f.after, f.wire)
+			f.body, err = client.EncodePush(replica, f.after, f.wire)
 		}
 		return err
 	}

@@ -36,18 +36,13 @@ type pushSeen struct {
 func (l *pushLog) seen(t *testing.T, r *http.Request) int {
 	body, _ := io.ReadAll(r.Body)
 	r.Body = io.NopCloser(bytes.NewReader(body))
-	// Plain JSON over loopback (HQ on this machine), gzip otherwise.
-	var rd io.Reader = bytes.NewReader(body)
-	if r.Header.Get("Content-Encoding") == "gzip" {
-		zr, err := gzip.NewReader(rd)
-		if err != nil {
-			t.Errorf("push body: %v", err)
-			return 0
-		}
-		rd = zr
+	zr, err := gzip.NewReader(bytes.NewReader(body))
+	if err != nil {
+		t.Errorf("push body: %v", err)
+		return 0
 	}
 	var req protocol.PushRequest
-	if err := json.NewDecoder(rd).Decode(&req); err != nil || len(req.Changes) == 0 {
+	if err := json.NewDecoder(zr).Decode(&req); err != nil || len(req.Changes) == 0 {
 		t.Errorf("push body: %v, %d changes", err, len(req.Changes))
 		return 0
 	}
