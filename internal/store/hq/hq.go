@@ -752,7 +752,7 @@ func (s *Store) record(tx *txn, c protocol.Change, showroom, parent, origin, cre
 // caller has found already.
 func (s *Store) recordKeyed(tx *txn, c protocol.Change, showroom, parent, key, origin, credential string) (fresh bool, err error) {
 	if c.Version <= 0 {
-		if err := tx.QueryRow(`SELECT coalesce(max(version), 0) + 1 FROM rows WHERE entity = ? AND row_id = ?`, c.Entity, c.RowID).Scan(&c.Version); err != nil {
+		if c.Version, err = nextVersion(tx, c.Entity, c.RowID); err != nil {
 			return false, err
 		}
 	}
@@ -787,6 +787,15 @@ func (s *Store) recordKeyed(tx *txn, c protocol.Change, showroom, parent, key, o
 	_, err = state.Text(c.Entity).Text(c.RowID).Text(showroom).Text(parent).TextBytes(c.Payload).Int(int64(boolInt(c.Op == "delete"))).
 		Int(seq).Text(c.ID).Int(c.Version).Text(key).Run()
 	return err == nil, err
+}
+
+// nextVersion is the counter HQ's own write of a row takes: the next of
+// the row's. (A function of its own: Scan's pointer into recordKeyed's
+// change made every change escape to the heap.)
+func nextVersion(tx *txn, entity, id string) (int64, error) {
+	var v int64
+	err := tx.QueryRow(`SELECT coalesce(max(version), 0) + 1 FROM rows WHERE entity = ? AND row_id = ?`, entity, id).Scan(&v)
+	return v, err
 }
 
 // The two writes of each change HQ applies: its entry in the log, unless

@@ -108,8 +108,11 @@ func (s *Store) PushBatch(ctx context.Context, cred Credential, replica string, 
 					r.Status = protocol.Duplicate
 				}
 			}
-			var ke *kaohe.Error
-			if errors.As(err, &ke) {
+			if err == nil {
+				seen[c.ID] = true // the same change twice in a batch
+			} else if ke := coded(err); ke == nil {
+				return err // a fault of ours: the whole batch is retried
+			} else {
 				// A change HQ holds is a duplicate, whatever it is judged
 				// now: prefetch asked only of the changes whose row HQ
 				// holds (a replay's row is stored), so one naming another
@@ -124,10 +127,6 @@ func (s *Store) PushBatch(ctx context.Context, cred Credential, replica string, 
 				default:
 					r = refusal(c.ID, ke)
 				}
-			} else if err != nil {
-				return err // a fault of ours: the whole batch is retried
-			} else {
-				seen[c.ID] = true // the same change twice in a batch
 			}
 			results[i] = r
 		}
@@ -165,6 +164,16 @@ func checkIDs(c protocol.Change) error {
 		return err
 	}
 	return kaohe.CheckID(c.RowID)
+}
+
+// coded is the domain's refusal err is (a *kaohe.Error in its chain), nil
+// for a fault. (A function of its own: the target errors.As is given is
+// allocated where it is declared, and a batch's loop would allocate one
+// for every change.)
+func coded(err error) *kaohe.Error {
+	var ke *kaohe.Error
+	errors.As(err, &ke)
+	return ke
 }
 
 // refusal is the answer to a refused change: the domain's code, and its

@@ -193,6 +193,9 @@ type Stmt struct {
 	lens   []int32
 	buf    []byte
 	tooBig bool // the texts given since the last run are past a C int
+	// What kh_exec reports (changes, last rowid): kept here, for a local
+	// whose address goes to C is allocated on the heap at every Run.
+	out [2]C.longlong
 }
 
 // Prepare compiles query on the connection.
@@ -308,13 +311,12 @@ func (s *Stmt) Run() (Result, error) {
 		s.add(0, 0, "")
 	}
 	s.buf = append(s.buf, 0) // never empty: its address is passed
-	var out [2]C.longlong
 	rc := C.kh_exec(s.st, C.int(n), (*C.uchar)(unsafe.Pointer(&s.kinds[0])), (*C.longlong)(unsafe.Pointer(&s.ints[0])),
-		(*C.char)(unsafe.Pointer(&s.buf[0])), (*C.int)(unsafe.Pointer(&s.lens[0])), &out[0])
+		(*C.char)(unsafe.Pointer(&s.buf[0])), (*C.int)(unsafe.Pointer(&s.lens[0])), &s.out[0])
 	if rc != 0 {
 		return Result{}, &Error{Code: int(rc), Msg: C.GoString(C.kh_errmsg(s.st))}
 	}
-	return Result{Changes: int64(out[0]), InsertID: int64(out[1])}, nil
+	return Result{Changes: int64(s.out[0]), InsertID: int64(s.out[1])}, nil
 }
 
 // Close finalizes the statement.
