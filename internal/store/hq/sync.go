@@ -190,10 +190,13 @@ const (
 	sqlReplicaNumbers = `SELECT rseq, change_id FROM replica_seen WHERE credential = ? AND rseq BETWEEN ? AND ?`
 	sqlSeenChanges    = `SELECT change_id FROM changes WHERE change_id IN (SELECT value FROM json_each(?))`
 	sqlChangeLogged   = `SELECT 1 FROM changes WHERE change_id = ?`
-	sqlPrefetchRows   = `SELECT entity, row_id, showroom_id, payload, deleted FROM rows
-		WHERE (entity, row_id) IN (SELECT json_extract(value, '$[0]'), json_extract(value, '$[1]') FROM json_each(?))`
-	sqlPrefetchOwners = `SELECT entity, row_id, showroom_id FROM rows
-		WHERE (entity, row_id) IN (SELECT json_extract(value, '$[0]'), json_extract(value, '$[1]') FROM json_each(?)) AND deleted = 0`
+	// The batch's pairs joined to the rows' key, each looked up as read: no
+	// temporary b-tree of them first, as "(entity, row_id) IN (SELECT …)"
+	// built (a pair given twice is read twice; both readers keep one).
+	sqlPrefetchRows = `SELECT r.entity, r.row_id, r.showroom_id, r.payload, r.deleted
+		FROM json_each(?) j CROSS JOIN rows r ON r.entity = j.value ->> 0 AND r.row_id = j.value ->> 1`
+	sqlPrefetchOwners = `SELECT r.entity, r.row_id, r.showroom_id
+		FROM json_each(?) j CROSS JOIN rows r ON r.entity = j.value ->> 0 AND r.row_id = j.value ->> 1 WHERE r.deleted = 0`
 	sqlStoredRow = `SELECT showroom_id, payload, deleted FROM rows WHERE entity = ? AND row_id = ?`
 	// One kind of a showroom's live rows (its managers): the kind's rows
 	// by the rows' key, not the showroom's by rows_showroom_seq ("+" keeps
