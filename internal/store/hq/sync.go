@@ -675,6 +675,10 @@ func (s *Store) apply(tx *txn, led *ledger, c protocol.Change, a accepted, cred 
 		fresh, err = s.recordKeyed(tx, c, a.showroom, a.parent, a.key, cred.Kind, cred.ID)
 		if err == nil && fresh && !a.existed && c.Op == "upsert" {
 			led.added(c.Entity, c.RowID, a.parent, a.row.Value)
+			// A row HQ did not hold is stored now, live, with the showroom
+			// check found: what showroomOfRow would read of it. A batch
+			// bringing a manager and rows of hers asks no query for them.
+			tx.owners[rowKey{c.Entity, c.RowID}] = a.showroom
 		} else if err == nil {
 			led.recorded(c.Entity, c.RowID, a.parent)
 		}
