@@ -128,27 +128,8 @@ import (
 // each value of each row is a call of its own, and each text a string
 // allocated and boxed.
 func (s *Stmt) Query(args ...any) (*Rows, error) {
-	s.reset()
-	for i, a := range args {
-		switch v := a.(type) {
-		case nil:
-			s.Null()
-		case int64:
-			s.Int(v)
-		case int:
-			s.Int(int64(v))
-		case bool:
-			n := int64(0)
-			if v {
-				n = 1
-			}
-			s.Int(n)
-		case string:
-			s.Text(v)
-		default:
-			s.reset()
-			return nil, fmt.Errorf("rawstmt: argument %d: %T is not bound here", i+1, a)
-		}
+	if err := s.bindArgs(args); err != nil {
+		return nil, err
 	}
 	defer s.reset()
 	if s.st == nil {

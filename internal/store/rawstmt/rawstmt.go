@@ -233,6 +233,15 @@ type Result struct {
 // Exec runs the statement with args (nil, int, int64, bool, string: one
 // for each of its parameters) to its end.
 func (s *Stmt) Exec(args ...any) (Result, error) {
+	if err := s.bindArgs(args); err != nil {
+		return Result{}, err
+	}
+	return s.Run()
+}
+
+// bindArgs binds args (nil, int, int64, bool, string) from the first
+// parameter on; on a value of another type it binds nothing.
+func (s *Stmt) bindArgs(args []any) error {
 	s.reset()
 	for i, a := range args {
 		switch v := a.(type) {
@@ -252,10 +261,10 @@ func (s *Stmt) Exec(args ...any) (Result, error) {
 			s.Text(v)
 		default:
 			s.reset()
-			return Result{}, fmt.Errorf("rawstmt: argument %d: %T is not bound here", i+1, a)
+			return fmt.Errorf("rawstmt: argument %d: %T is not bound here", i+1, a)
 		}
 	}
-	return s.Run()
+	return nil
 }
 
 // Text, Int and Null give the statement's next parameter its value, for
