@@ -25,18 +25,7 @@ func TestNextToSendNumbersBatchByBatch(t *testing.T) {
 		t.Fatalf("%d changes to send; want at least 10", len(pending))
 	}
 	// What NumberPending gives, on a copy of the database.
-	copyPath := filepath.Join(t.TempDir(), "copy.db")
-	if _, err := s.w.Exec(`VACUUM INTO ?`, copyPath); err != nil {
-		t.Fatal(err)
-	}
-	whole, err := Open(ctx, copyPath)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer whole.Close()
-	if err := whole.NumberPending(ctx); err != nil {
-		t.Fatal(err)
-	}
+	whole := numberedCopy(t, s)
 	want := map[string]int64{}
 	wp, _ := whole.PendingChanges(ctx, 1000)
 	for _, c := range wp {
@@ -210,18 +199,7 @@ func TestNextToSendNumbersAroundGaps(t *testing.T) {
 					t.Fatal(err)
 				}
 			}
-			copyPath := filepath.Join(t.TempDir(), "copy.db")
-			if _, err := s.w.Exec(`VACUUM INTO ?`, copyPath); err != nil {
-				t.Fatal(err)
-			}
-			whole, err := Open(ctx, copyPath)
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer whole.Close()
-			if err := whole.NumberPending(ctx); err != nil {
-				t.Fatal(err)
-			}
+			whole := numberedCopy(t, s)
 			want, _ := whole.PendingChanges(ctx, 1000)
 			batch, err := s.NextToSend(ctx, nil, 0, 1000)
 			if err != nil {
@@ -243,4 +221,24 @@ func TestNextToSendNumbersAroundGaps(t *testing.T) {
 			}
 		})
 	}
+}
+
+// numberedCopy is a copy of s's database with every pending change
+// numbered by NumberPending: the numbers a batch-by-batch numbering must
+// give. It closes with the test.
+func numberedCopy(t *testing.T, s *Store) *Store {
+	t.Helper()
+	copyPath := filepath.Join(t.TempDir(), "copy.db")
+	if _, err := s.w.Exec(`VACUUM INTO ?`, copyPath); err != nil {
+		t.Fatal(err)
+	}
+	whole, err := Open(ctx, copyPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { whole.Close() })
+	if err := whole.NumberPending(ctx); err != nil {
+		t.Fatal(err)
+	}
+	return whole
 }
