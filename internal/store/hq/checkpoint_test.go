@@ -14,45 +14,57 @@ import (
 )
 
 // inMainFile counts the showrooms the database file itself holds, without
-// its WAL: what checkpoints have copied there (0 before the tables are). The file is copied first, so
-// the running HQ's WAL is not read or touched.
+// its WAL: what checkpoints have copied there (0 before the tables are).
+// The file is copied first, so the running HQ's WAL is not read or touched.
 func inMainFile(t *testing.T, path string) int {
 	t.Helper()
-	body, err := os.ReadFile(path)
+	n, err := readMainFile(t, path)
 	if err != nil {
-		t.Fatal(err)
-	}
-	cp := filepath.Join(t.TempDir(), "main-only.db")
-	if err := os.WriteFile(cp, body, 0o600); err != nil {
-		t.Fatal(err)
-	}
-	db, err := sql.Open("sqlite3", sqliteuri.File(cp))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
-	var tables, n int
-	if err := db.QueryRow(`SELECT count(*) FROM sqlite_schema WHERE name = 'showrooms'`).Scan(&tables); err != nil {
-		t.Fatal(err)
-	}
-	if tables == 0 { // not even the schema has been copied
-		return 0
-	}
-	if err := db.QueryRow(`SELECT count(*) FROM showrooms`).Scan(&n); err != nil {
 		t.Fatal(err)
 	}
 	return n
 }
 
-// eventually polls cond for up to five seconds.
-func eventually(t *testing.T, what string, cond func() bool) {
+// copiedAfterAll polls inMainFile's count until it is want. A copy made
+// while the checkpointer writes the file may be torn (SQLite then calls
+// it malformed): that copy says nothing yet, and the next is read.
+func copiedAfterAll(t *testing.T, path, what string, want func(int) bool) {
 	t.Helper()
+	var last error
 	for end := time.Now().Add(5 * time.Second); time.Now().Before(end); time.Sleep(20 * time.Millisecond) {
-		if cond() {
+		n, err := readMainFile(t, path)
+		if err == nil && want(n) {
 			return
 		}
+		last = err
 	}
-	t.Fatalf("after 5 s: %s", what)
+	t.Fatalf("after 5 s: %s (last read: %v)", what, last)
+}
+
+func readMainFile(t *testing.T, path string) (int, error) {
+	t.Helper()
+	body, err := os.ReadFile(path)
+	if err != nil {
+		return 0, err
+	}
+	cp := filepath.Join(t.TempDir(), "main-only.db")
+	if err := os.WriteFile(cp, body, 0o600); err != nil {
+		return 0, err
+	}
+	db, err := sql.Open("sqlite3", sqliteuri.File(cp))
+	if err != nil {
+		return 0, err
+	}
+	defer db.Close()
+	var tables, n int
+	if err := db.QueryRow(`SELECT count(*) FROM sqlite_schema WHERE name = 'showrooms'`).Scan(&tables); err != nil {
+		return 0, err
+	}
+	if tables == 0 { // not even the schema has been copied
+		return 0, nil
+	}
+	err = db.QueryRow(`SELECT count(*) FROM showrooms`).Scan(&n)
+	return n, err
 }
 
 // A commit leaves the database file alone (the writer does not checkpoint
@@ -87,7 +99,7 @@ func TestCheckpointWaitsForAPause(t *testing.T) {
 	if _, _, err := s.AddShowroom(ctx, "SH01", "上海展厅", ""); err != nil {
 		t.Fatal(err)
 	}
-	eventually(t, "no checkpoint after the writes paused", func() bool { return inMainFile(t, path) == 1 })
+	copiedAfterAll(t, path, "no checkpoint after the writes paused", func(n int) bool { return n == 1 })
 }
 
 // Writes that never pause are checkpointed too, at the longest wait, while
@@ -116,7 +128,7 @@ func TestCheckpointUnderWritesThatNeverPause(t *testing.T) {
 			time.Sleep(5 * time.Millisecond)
 		}
 	}()
-	eventually(t, "no checkpoint under constant writes", func() bool { return inMainFile(t, path) > 0 })
+	copiedAfterAll(t, path, "no checkpoint under constant writes", func(n int) bool { return n > 0 })
 	close(stop)
 	if err := <-done; err != nil {
 		t.Fatal(err)
