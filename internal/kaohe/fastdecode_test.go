@@ -152,26 +152,19 @@ const assessmentPayload = `{"id":"01a2340d-0c6e-71ad-84c9-924f3b0753f2","showroo
 // BenchmarkDecodeAssessment: an assessment decoded strictly, with the quick
 // way and with encoding/json.
 func BenchmarkDecodeAssessment(b *testing.B) {
-	e, _ := EntityOf(EntAssessment)
-	p := []byte(assessmentPayload)
-	for _, off := range []bool{false, true} {
-		b.Run(map[bool]string{false: "quick", true: "encoding-json"}[off], func(b *testing.B) {
-			fastDecodeOff.Store(off)
-			defer fastDecodeOff.Store(false)
-			for b.Loop() {
-				if _, err := e.Decode(p); err != nil {
-					b.Fatal(err)
-				}
-			}
-		})
-	}
+	benchDecode(b, EntAssessment, []byte(assessmentPayload))
 }
 
 // BenchmarkDecodeActual: one month's actual, the commonest payload of a
 // sync, decoded strictly (with the quick way, and with encoding/json).
 func BenchmarkDecodeActual(b *testing.B) {
-	e, _ := EntityOf(EntActual)
-	p := []byte(`{"id":"01a22ee6-b007-7b88-b87c-24b03e388832","manager_id":"01a22ee6-b002-791c-a306-aaa17280e55d","metric":"sales","year":2025,"month":1,"value":169890}`)
+	benchDecode(b, EntActual, []byte(`{"id":"01a22ee6-b007-7b88-b87c-24b03e388832","manager_id":"01a22ee6-b002-791c-a306-aaa17280e55d","metric":"sales","year":2025,"month":1,"value":169890}`))
+}
+
+// benchDecode decodes payload p of entity strictly, with the quick way
+// and with encoding/json.
+func benchDecode(b *testing.B, entity string, p []byte) {
+	e, _ := EntityOf(entity)
 	for _, off := range []bool{false, true} {
 		b.Run(map[bool]string{false: "quick", true: "encoding-json"}[off], func(b *testing.B) {
 			fastDecodeOff.Store(off)
