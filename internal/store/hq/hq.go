@@ -109,7 +109,7 @@ func Open(ctx context.Context, path string, opts ...Option) (*Store, error) {
 	for _, o := range opts {
 		o(s)
 	}
-	if err := s.migrate(ctx); err != nil {
+	if err := migrate(ctx, db, -1); err != nil {
 		db.Close()
 		return nil, err
 	}
@@ -162,9 +162,11 @@ func (s *Store) Close() error {
 	return s.db.Close()
 }
 
-func (s *Store) migrate(ctx context.Context) error {
+// migrate brings db's schema up to version upTo (every migration for -1;
+// a test stages an older HQ with fewer).
+func migrate(ctx context.Context, db *sql.DB, upTo int) error {
 	var have int
-	if err := s.db.QueryRowContext(ctx, `PRAGMA user_version`).Scan(&have); err != nil {
+	if err := db.QueryRowContext(ctx, `PRAGMA user_version`).Scan(&have); err != nil {
 		return err
 	}
 	names, _ := fs.Glob(migrations, "migrations/*.sql")
@@ -172,9 +174,12 @@ func (s *Store) migrate(ctx context.Context) error {
 	if have > len(names) {
 		return kaohe.Errorf(kaohe.ECONFLICT, "err.db_newer", "Have", have, "Want", len(names))
 	}
+	if upTo >= 0 && upTo < len(names) {
+		names = names[:max(upTo, have)]
+	}
 	for i, n := range names[have:] {
 		body, _ := migrations.ReadFile(n)
-		tx, err := s.db.BeginTx(ctx, nil)
+		tx, err := db.BeginTx(ctx, nil)
 		if err != nil {
 			return err
 		}

@@ -1,10 +1,8 @@
 package hq
 
-import "strconv"
-
-// The lists a push batch hands SQLite's json_each (ids, row keys, replica
-// numbers), written directly: json.Marshal of a [][2]any per batch showed
-// in HQ's profile. The text is what json.Marshal makes of the same strings
+// The lists a push batch hands SQLite's json_each (ids, row keys, a run
+// of replica numbers' changes), written directly: json.Marshal of a
+// [][2]any per batch showed in HQ's profile. The text is what json.Marshal makes of the same strings
 // for SQLite's JSON reader (quotes, backslashes and control characters
 // escaped), without the HTML escapes SQLite does not need.
 
@@ -61,23 +59,6 @@ func jsonPairs(ps [][2]string) string {
 		b = appendJSONString(b, p[0])
 		b = append(b, ',')
 		b = appendJSONString(b, p[1])
-		b = append(b, ']')
-	}
-	return string(append(b, ']'))
-}
-
-// jsonNumbered is [[rseq,"change"],…].
-func jsonNumbered(ns []numbered) string {
-	b := make([]byte, 0, len(ns)*48+2)
-	b = append(b, '[')
-	for i, n := range ns {
-		if i > 0 {
-			b = append(b, ',')
-		}
-		b = append(b, '[')
-		b = strconv.AppendInt(b, n.rseq, 10)
-		b = append(b, ',')
-		b = appendJSONString(b, n.change)
 		b = append(b, ']')
 	}
 	return string(append(b, ']'))

@@ -24,11 +24,6 @@ func TestJSONListsReadAsMarshalled(t *testing.T) {
 		pairs[0] != [2]string{"manager", odd[3]} || pairs[1] != [2]string{odd[4], "x"} {
 		t.Errorf("pairs: %v %q", err, pairs)
 	}
-	var nums [][2]any
-	if err := json.Unmarshal([]byte(jsonNumbered([]numbered{{7, "c7"}, {-1, odd[2]}})), &nums); err != nil ||
-		nums[0][0] != 7.0 || nums[0][1] != "c7" || nums[1][1] != odd[2] {
-		t.Errorf("numbered: %v %v", err, nums)
-	}
 	// And SQLite reads them alike.
 	s, err := Open(context.Background(), t.TempDir()+"/hq.db")
 	if err != nil {

@@ -26,7 +26,7 @@ func TestPerChangeQueriesUseTheirIndex(t *testing.T) {
 	}
 	plans := map[string]query{
 		"natural key taken":  {sqlNaturalKeyTaken, "rows_natural_key", []any{"manager", "r", "k"}},
-		"replica numbers":    {sqlReplicaNumbers, "PRIMARY KEY", []any{"c", 1, 5000}},
+		"replica numbers":    {sqlReplicaNumbers, "sqlite_autoindex_replica_runs_1", []any{"c", 1, 5000}},
 		"changes seen":       {sqlSeenChanges, "sqlite_autoindex_changes_1", []any{`["a","b"]`}},
 		"change logged":      {sqlChangeLogged, "sqlite_autoindex_changes_1", []any{"a"}},
 		"prefetch rows":      {sqlPrefetchRows, "sqlite_autoindex_rows_1", []any{`[["manager","a"]]`}},

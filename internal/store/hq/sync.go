@@ -1,11 +1,13 @@
 package hq
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
 	"encoding/json"
 	"errors"
 	"runtime"
+	"slices"
 	"sync"
 
 	"kaohe/internal/kaohe"
@@ -187,9 +189,14 @@ func refusal(id string, err error) protocol.Result {
 // The statements a push runs per batch or per change; each uses an index
 // (TestPerChangeQueriesUseTheirIndex).
 const (
-	sqlReplicaNumbers = `SELECT rseq, change_id FROM replica_seen WHERE credential = ? AND rseq BETWEEN ? AND ?`
-	sqlSeenChanges    = `SELECT change_id FROM changes WHERE change_id IN (SELECT value FROM json_each(?))`
-	sqlChangeLogged   = `SELECT 1 FROM changes WHERE change_id = ?`
+	// The numbers from lo to hi HQ holds, of the runs (replica_runs) that
+	// end from lo up to the first that ends at hi or after: those after it
+	// begin after hi, for runs never overlap.
+	sqlReplicaNumbers = `SELECT r.first + j.key, j.value FROM replica_runs r, json_each(r.change_ids) j
+		WHERE r.credential = ?1 AND r.last BETWEEN ?2 AND coalesce((SELECT min(last) FROM replica_runs WHERE credential = ?1 AND last >= ?3), ?3)
+			AND r.first + j.key BETWEEN ?2 AND ?3`
+	sqlSeenChanges  = `SELECT change_id FROM changes WHERE change_id IN (SELECT value FROM json_each(?))`
+	sqlChangeLogged = `SELECT 1 FROM changes WHERE change_id = ?`
 	// The batch's pairs joined to the rows' key, each looked up as read: no
 	// temporary b-tree of them first, as "(entity, row_id) IN (SELECT …)"
 	// built (a pair given twice is read twice; both readers keep one).
@@ -266,40 +273,35 @@ func (r *replicaSeen) check(tx *txn, cred Credential, c protocol.Change) error {
 	return nil
 }
 
-// write stores the numbers first seen in the batch, in one statement: a
-// run of consecutive numbers (a batch as a replica sends it) as its first
-// number and its changes' ids, any other as pairs of number and id (which
-// SQLite reads twice as slowly: each pair is parsed again for its parts).
+// write stores the numbers first seen in the batch: each run of
+// consecutive numbers among them (the whole batch, as a replica sends
+// one) as one row of replica_runs.
 func (r *replicaSeen) write(tx *txn) error {
-	if len(r.fresh) == 0 {
-		return nil
-	}
 	fresh := r.fresh
 	r.fresh = nil
-	lo, run := fresh[0].rseq, true
-	for i, n := range fresh {
-		run = run && n.rseq == lo+int64(i)
+	if !slices.IsSortedFunc(fresh, byRSeq) {
+		slices.SortFunc(fresh, byRSeq)
 	}
-	if !run {
-		_, err := tx.Exec(sqlNumbersSeen, r.cred, jsonNumbered(fresh))
-		return err
+	for len(fresh) > 0 {
+		n := 1
+		for n < len(fresh) && fresh[n].rseq == fresh[n-1].rseq+1 {
+			n++
+		}
+		ids := make([]string, n)
+		for i, f := range fresh[:n] {
+			ids[i] = f.change
+		}
+		if _, err := tx.Exec(sqlRunSeen, r.cred, fresh[n-1].rseq, fresh[0].rseq, jsonStrings(ids)); err != nil {
+			return err
+		}
+		fresh = fresh[n:]
 	}
-	ids := make([]string, len(fresh))
-	for i, n := range fresh {
-		ids[i] = n.change
-	}
-	_, err := tx.Exec(sqlRunSeen, r.cred, lo, jsonStrings(ids))
-	return err
+	return nil
 }
 
-// The writes of replicaSeen: numbers and ids as pairs, or a run of
-// numbers from its first (json_each's key is the index in the list).
-const (
-	sqlNumbersSeen = `INSERT INTO replica_seen (credential, rseq, change_id)
-		SELECT ?, value ->> 0, value ->> 1 FROM json_each(?)`
-	sqlRunSeen = `INSERT INTO replica_seen (credential, rseq, change_id)
-		SELECT ?, ? + key, value FROM json_each(?)`
-)
+func byRSeq(a, b numbered) int { return cmp.Compare(a.rseq, b.rseq) }
+
+const sqlRunSeen = `INSERT INTO replica_runs (credential, last, first, change_ids) VALUES (?, ?, ?, ?)`
 
 // Logged says whether HQ's log holds a change cred sent. Another
 // credential's change is not cred's to name: answering for it would tell
@@ -314,7 +316,7 @@ func (s *Store) Logged(ctx context.Context, cred Credential, changeID string) (b
 // seen (0 for none).
 func (s *Store) ReplicaSeq(ctx context.Context, cred Credential) (int64, error) {
 	var n int64
-	err := s.db.QueryRowContext(ctx, `SELECT coalesce(max(rseq), 0) FROM replica_seen WHERE credential = ?`, cred.ID).Scan(&n)
+	err := s.db.QueryRowContext(ctx, `SELECT coalesce(max(last), 0) FROM replica_runs WHERE credential = ?`, cred.ID).Scan(&n)
 	return n, err
 }
 
