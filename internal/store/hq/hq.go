@@ -602,6 +602,9 @@ func (s *Store) tx(ctx context.Context, fn func(*txn) error) error {
 		}
 	}()
 	err = fn(tx)
+	if err == nil {
+		err = tx.writeReceipts(s)
+	}
 	ended = true
 	tx.closeRaws()
 	if err != nil {
@@ -630,6 +633,12 @@ type txn struct {
 	keyDirty map[string]bool
 	moved    map[rowKey]bool
 	at       string // when the transaction first logged a change
+	// The receipts (receipts) the transaction's changes are logged under,
+	// one a credential, numbered from the next free one; written, those a
+	// change refers to, at its end (writeReceipts).
+	receipts map[string]int64
+	lastID   int64 // the highest receipt number before the transaction's
+	firstSeq int64 // the transaction's first change logged (0: none)
 	// The statements a change runs for itself (sqlLogChange, sqlRowState),
 	// each a single call into SQLite (rawstmt), on the transaction's
 	// connection, prepared at the transaction's first change and
@@ -651,6 +660,45 @@ func (t *txn) stamp(s *Store) string {
 	}
 	return t.at
 }
+
+// receipt is the number of the receipt the transaction's changes from
+// credential are logged under; the first asked fixes the time they are
+// received (stamp).
+func (t *txn) receipt(s *Store, credential string) (int64, error) {
+	if id, ok := t.receipts[credential]; ok {
+		return id, nil
+	}
+	t.stamp(s)
+	if t.receipts == nil {
+		if err := t.QueryRow(`SELECT coalesce(max(id), 0) FROM receipts`).Scan(&t.lastID); err != nil {
+			return 0, err
+		}
+		t.receipts = map[string]int64{}
+	}
+	id := t.lastID + int64(len(t.receipts)) + 1
+	t.receipts[credential] = id
+	return id, nil
+}
+
+// writeReceipts stores, at the end of the transaction, its receipts that
+// a change it logged refers to: not one of a batch of replays (nothing
+// logged), nor one whose changes were rolled back (a grant that failed).
+// A change rolled back gives its number back, so the changes kept are
+// those from the first logged on.
+func (t *txn) writeReceipts(s *Store) error {
+	if t.firstSeq == 0 {
+		return nil
+	}
+	for credential, id := range t.receipts {
+		if _, err := t.Exec(sqlWriteReceipt, id, t.stamp(s), credential, t.firstSeq, id); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+const sqlWriteReceipt = `INSERT INTO receipts (id, received_at, credential)
+	SELECT ?, ?, ? WHERE EXISTS (SELECT 1 FROM changes WHERE seq >= ? AND receipt = ?)`
 
 func (t *txn) stmt(q string) (*sql.Stmt, error) {
 	if st, ok := t.stmts[q]; ok {
@@ -765,8 +813,12 @@ func (s *Store) recordKeyed(tx *txn, c protocol.Change, showroom, parent, key, o
 	if err != nil {
 		return false, err
 	}
+	receipt, err := tx.receipt(s, credential)
+	if err != nil {
+		return false, err
+	}
 	log.Text(c.ID).Text(showroom).Text(origin).Text(c.Entity).Text(c.RowID).Text(c.Op).TextBytes(c.Payload).Text(c.At).
-		Text(tx.stamp(s)).Text(credential).Int(c.Version)
+		Int(receipt).Int(c.Version)
 	if c.RSeq > 0 {
 		log.Int(c.RSeq)
 	} else {
@@ -780,6 +832,9 @@ func (s *Store) recordKeyed(tx *txn, c protocol.Change, showroom, parent, key, o
 		return false, nil
 	}
 	seq := res.InsertID
+	if tx.firstSeq == 0 {
+		tx.firstSeq = seq
+	}
 	row := rowKey{c.Entity, c.RowID}
 	delete(tx.known, row) // read again if asked: the write may or may not win
 	if c.Op == "delete" {
@@ -807,7 +862,7 @@ func nextVersion(tx *txn, entity, id string) (int64, error) {
 // the log has it (a replay), and its row's state, unless the row holds a
 // newer one.
 const (
-	sqlLogChange = `INSERT INTO changes (change_id, showroom_id, origin, entity, row_id, op, payload, at, received_at, credential, version, rseq, actor) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+	sqlLogChange = `INSERT INTO changes (change_id, showroom_id, origin, entity, row_id, op, payload, at, receipt, version, rseq, actor) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 		ON CONFLICT (change_id) DO NOTHING`
 	sqlRowState = `INSERT INTO rows (entity, row_id, showroom_id, parent, payload, deleted, seq, change_id, version, natural_key) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 		ON CONFLICT (entity, row_id) DO UPDATE SET payload = excluded.payload, deleted = excluded.deleted,

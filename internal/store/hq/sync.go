@@ -308,7 +308,8 @@ const sqlRunSeen = `INSERT INTO replica_runs (credential, last, first, change_id
 // one showroom what another has sent.
 func (s *Store) Logged(ctx context.Context, cred Credential, changeID string) (bool, error) {
 	var n int
-	err := s.rdb.QueryRowContext(ctx, `SELECT count(*) FROM changes WHERE change_id = ? AND credential = ?`, changeID, cred.ID).Scan(&n)
+	err := s.rdb.QueryRowContext(ctx, `SELECT count(*) FROM changes c JOIN receipts r ON r.id = c.receipt
+		WHERE c.change_id = ? AND r.credential = ?`, changeID, cred.ID).Scan(&n)
 	return n > 0, err
 }
 
