@@ -74,6 +74,14 @@ func TestBatchLogsEveryChangeInOrder(t *testing.T) {
 	if orphans != 0 {
 		t.Errorf("%d rows point at no log entry of theirs", orphans)
 	}
+	// Each entry's receipt (when and under which credential it came) is
+	// stored, and each receipt stored is some entry's.
+	var unreceipted, unused int
+	w.query(`SELECT (SELECT count(*) FROM changes c WHERE NOT EXISTS (SELECT 1 FROM receipts r WHERE r.id = c.receipt)),
+		(SELECT count(*) FROM receipts r WHERE NOT EXISTS (SELECT 1 FROM changes c WHERE c.receipt = r.id))`, &unreceipted, &unused)
+	if unreceipted != 0 || unused != 0 {
+		t.Errorf("%d log entries without their receipt, %d receipts of no entry", unreceipted, unused)
+	}
 	w.query(`SELECT seq FROM sqlite_sequence WHERE name = 'changes'`, &seqs)
 	if seqs != maxSeq {
 		t.Errorf("the log's counter is %d, its last entry %d", seqs, maxSeq)
