@@ -74,7 +74,7 @@ func BenchmarkHQPush100k(b *testing.B) {
 		}
 		decoded := make([]*hq.Batch, len(batches))
 		for i, c := range batches {
-			decoded[i] = hq.NewBatch(c)
+			decoded[i] = hq.NewBatch(cred, c)
 		}
 		runtime.GC()
 		cpu0, w0 := cpuTime(), writtenBytes(b)

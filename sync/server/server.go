@@ -215,7 +215,7 @@ func (s *Server) push(w http.ResponseWriter, r *http.Request, cred hq.Credential
 			return
 		}
 	}
-	batch := hq.NewBatch(req.Changes) // the payloads too, before waiting
+	batch := hq.NewBatch(cred, req.Changes) // the payloads and what they say alone, before waiting
 	decoded := time.Now()
 	if req.After != "" {
 		// Decoded while the batch before is applied; applied after it.

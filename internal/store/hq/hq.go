@@ -942,29 +942,15 @@ func duplicateOf(entity string, v any) error {
 }
 
 // prefetchKeys reads, in one query, which live rows hold the natural keys
-// a batch's rows would take (a manager's keyed by the sender's showroom;
-// another showroom's key is looked up when asked). It returns each
-// change's natural key in the sender's showroom (naturalKey; "" for a
-// payload that did not decode, which check refuses).
-func (s *Store) prefetchKeys(tx *txn, cred Credential, changes []protocol.Change, batch []decoded) ([]string, error) {
-	each := make([]string, len(changes))
-	keys := make([]string, 0, len(changes))
-	for i, d := range batch {
-		if d.err != nil || d.row.Value == nil {
-			continue
-		}
-		if k := naturalKey(changes[i].Entity, changes[i].Op, d.row.Value, cred.ShowroomID); k != "" {
-			each[i] = k
-			keys = append(keys, k)
-		}
+// a batch's rows would take (a manager's keyed by the sender's showroom,
+// as prepare found them; another showroom's key is looked up when asked).
+func prefetchKeys(tx *txn, b *Batch) error {
+	if len(b.keys) == 0 {
+		return nil
 	}
-	if len(keys) == 0 {
-		return each, nil
-	}
-	js := jsonStrings(keys)
-	rows, err := tx.Query(sqlKeysTaken, string(js))
+	rows, err := tx.Query(sqlKeysTaken, b.keysJSON)
 	if err != nil {
-		return nil, err
+		return err
 	}
 	defer rows.Close()
 	found := map[string][]rowKey{}
@@ -972,17 +958,17 @@ func (s *Store) prefetchKeys(tx *txn, cred Credential, changes []protocol.Change
 		var k string
 		var h rowKey
 		if err := rows.Scan(&k, &h.entity, &h.id); err != nil {
-			return nil, err
+			return err
 		}
 		found[k] = append(found[k], h)
 	}
 	if err := rows.Err(); err != nil {
-		return nil, err
+		return err
 	}
-	for _, k := range keys {
+	for _, k := range b.keys {
 		tx.keys[k] = found[k]
 	}
-	return each, nil
+	return nil
 }
 
 // sqlKeysTaken is sqlNaturalKeyTaken for many keys at once.

@@ -250,20 +250,12 @@ func (l *ledger) LevelHistory(managerID string) ([]kaohe.LevelChange, error) {
 // prefetch reads, in two queries for a push batch, what the rules will ask
 // of the rows its changes refer to: the level histories of the managers its
 // assessments and level assignments name, and which of its assessments are
-// filed. What the batch then writes makes them stale one by one (recorded).
-func (l *ledger) prefetch(batch []decoded) error {
-	var managers, assessments []string
-	for _, d := range batch {
-		switch v := d.row.Value.(type) {
-		case *kaohe.Assessment:
-			managers, assessments = append(managers, v.ManagerID), append(assessments, v.ID)
-		case *kaohe.LevelChange:
-			managers = append(managers, v.ManagerID)
-		}
-	}
+// filed (as prepare listed them). What the batch then writes makes them
+// stale one by one (recorded).
+func (l *ledger) prefetch(b *Batch) error {
+	managers, assessments := b.managers, b.assessments
 	if len(managers) > 0 {
-		ids := jsonStrings(managers)
-		rows, err := l.tx.Query(sqlHistories, string(ids))
+		rows, err := l.tx.Query(sqlHistories, b.managersJSON)
 		if err != nil {
 			return err
 		}
@@ -290,8 +282,7 @@ func (l *ledger) prefetch(batch []decoded) error {
 		}
 	}
 	if len(assessments) > 0 {
-		ids := jsonStrings(assessments)
-		rows, err := l.tx.Query(sqlFiled, string(ids))
+		rows, err := l.tx.Query(sqlFiled, b.assessmentsJSON)
 		if err != nil {
 			return err
 		}

@@ -37,8 +37,8 @@ func TestRevokedBetweenDecodeAndWrite(t *testing.T) {
 		}
 		return n
 	}
-	shop := NewBatch([]protocol.Change{{ID: "c1", Entity: kaohe.EntManager, RowID: "m1", Op: "upsert", Payload: mp, At: "2026-12-01T09:00:00Z", RSeq: 1}})
-	review := NewBatch([]protocol.Change{{ID: "c2", Entity: kaohe.EntPeriod, RowID: p.ID, Op: "upsert", Payload: pp, At: "2026-12-01T09:00:00Z"}})
+	shop := NewBatch(cred, []protocol.Change{{ID: "c1", Entity: kaohe.EntManager, RowID: "m1", Op: "upsert", Payload: mp, At: "2026-12-01T09:00:00Z", RSeq: 1}})
+	review := NewBatch(hqCred, []protocol.Change{{ID: "c2", Entity: kaohe.EntPeriod, RowID: p.ID, Op: "upsert", Payload: pp, At: "2026-12-01T09:00:00Z"}})
 	if err := s.RevokeShowroom(ctx, "SH01"); err != nil {
 		t.Fatal(err)
 	}

@@ -6,9 +6,7 @@ import (
 	"database/sql"
 	"encoding/json"
 	"errors"
-	"runtime"
 	"slices"
-	"sync"
 
 	"kaohe/internal/kaohe"
 	"kaohe/sync/protocol"
@@ -28,29 +26,19 @@ func (s *Store) Push(ctx context.Context, cred Credential, changes []protocol.Ch
 // replica's sequence that HQ already holds for another change — is refused
 // whole, with nothing written.
 func (s *Store) PushFrom(ctx context.Context, cred Credential, replica string, changes []protocol.Change) ([]protocol.Result, error) {
-	return s.PushBatch(ctx, cred, replica, NewBatch(changes))
+	return s.PushBatch(ctx, cred, replica, NewBatch(cred, changes))
 }
 
-// Batch is a push's changes with their payloads decoded (NewBatch), ready
-// for PushBatch.
-type Batch struct {
-	changes []protocol.Change
-	decoded []decoded
-}
-
-// NewBatch decodes the payloads of a push, on every core for a large one.
-// Decoding reads nothing stored, so it needs no transaction: a server
-// decodes a pipelined batch while the one before it is written.
-func NewBatch(changes []protocol.Change) *Batch {
-	return &Batch{changes: changes, decoded: decodeAll(changes)}
-}
-
-// PushBatch is PushFrom of a batch decoded already.
+// PushBatch is PushFrom of a batch made already (NewBatch). A batch made
+// for another credential's kind or showroom is prepared again for cred's.
 func (s *Store) PushBatch(ctx context.Context, cred Credential, replica string, b *Batch) ([]protocol.Result, error) {
-	changes, decoded := b.changes, b.decoded
+	changes := b.changes
 	results := make([]protocol.Result, len(changes))
 	if replica != "" && replica != cred.ID {
 		return nil, kaohe.Errorf(kaohe.ECONFLICT, "err.replica_copy")
+	}
+	if !b.preparedFor(cred) {
+		b.prepare(cred)
 	}
 	err := s.tx(ctx, func(tx *txn) error {
 		if err := checkNotRevoked(tx, cred); err != nil {
@@ -58,22 +46,22 @@ func (s *Store) PushBatch(ctx context.Context, cred Credential, replica string, 
 		}
 		// Sized for the batch: they hold an entry or two per change.
 		tx.known = make(map[rowKey]*storedRow, 2*len(changes))
+		tx.owners = make(map[rowKey]string, len(changes))
 		tx.moved = make(map[rowKey]bool, len(changes))
 		tx.keys = make(map[string][]rowKey, len(changes))
 		tx.keyDirty = make(map[string]bool, len(changes))
 		led := newLedger(tx, s.today())
-		if err := led.prefetch(decoded); err != nil {
+		if err := led.prefetch(b); err != nil {
 			return err
 		}
-		keys, err := s.prefetchKeys(tx, cred, changes, decoded)
+		if err := prefetchKeys(tx, b); err != nil {
+			return err
+		}
+		seen, err := prefetch(tx, b)
 		if err != nil {
 			return err
 		}
-		seen, err := s.prefetch(tx, changes)
-		if err != nil {
-			return err
-		}
-		if err := prefetchOwners(tx, decoded); err != nil {
+		if err := prefetchOwners(tx, b); err != nil {
 			return err
 		}
 		seenNos, err := s.replicaNumbers(tx, cred, changes)
@@ -81,10 +69,11 @@ func (s *Store) PushBatch(ctx context.Context, cred Credential, replica string, 
 			return err
 		}
 		for i, c := range changes {
+			p := &b.alone[i]
 			// An id no writer makes is refused before anything notes it,
 			// not even its number in the sender's sequence.
-			if err := checkIDs(c); err != nil {
-				results[i] = refusal(c.ID, err)
+			if p.idErr != nil {
+				results[i] = refusal(c.ID, p.idErr)
 				continue
 			}
 			if err := seenNos.check(tx, cred, c); err != nil {
@@ -95,10 +84,10 @@ func (s *Store) PushBatch(ctx context.Context, cred Credential, replica string, 
 				continue
 			}
 			r := protocol.Result{ID: c.ID, Status: protocol.Applied}
-			a, err := s.check(tx, led, cred, c, decoded[i])
+			a, err := s.check(tx, led, cred, c, b.decoded[i].row, p)
 			if err == nil {
-				if a.showroom == cred.ShowroomID { // as prefetchKeys found it
-					a.key = keys[i]
+				if a.showroom == cred.ShowroomID { // as prepare found it
+					a.key = p.key
 				} else {
 					a.key = naturalKey(c.Entity, c.Op, a.row.Value, a.showroom)
 				}
@@ -111,7 +100,9 @@ func (s *Store) PushBatch(ctx context.Context, cred Credential, replica string, 
 				}
 			}
 			if err == nil {
-				seen[c.ID] = true // the same change twice in a batch
+				if b.repeats {
+					seen[c.ID] = true // the same change twice in a batch
+				}
 			} else if ke := coded(err); ke == nil {
 				return err // a fault of ours: the whole batch is retried
 			} else {
@@ -158,15 +149,6 @@ func checkNotRevoked(tx *txn, cred Credential) error {
 }
 
 const sqlRevoked = `SELECT revoked_at IS NOT NULL FROM credentials WHERE id = ?`
-
-// checkIDs refuses a change whose id or row id no writer makes
-// (kaohe.CheckID).
-func checkIDs(c protocol.Change) error {
-	if err := kaohe.CheckID(c.ID); err != nil {
-		return err
-	}
-	return kaohe.CheckID(c.RowID)
-}
 
 // coded is the domain's refusal err is (a *kaohe.Error in its chain), nil
 // for a fault. (A function of its own: the target errors.As is given is
@@ -321,46 +303,6 @@ func (s *Store) ReplicaSeq(ctx context.Context, cred Credential) (int64, error) 
 	return n, err
 }
 
-// decoded is a change's payload read strictly by its entity's definition
-// (kaohe.Entity.Decode), or why it could not be.
-type decoded struct {
-	row kaohe.Row
-	err error
-}
-
-// decodeAll decodes the payloads of a batch, on every core for a large
-// one: decoding reads nothing stored, so it needs no transaction.
-func decodeAll(changes []protocol.Change) []decoded {
-	out := make([]decoded, len(changes))
-	one := func(i int) {
-		e, err := kaohe.EntityOf(changes[i].Entity)
-		if err != nil {
-			out[i].err = err
-			return
-		}
-		out[i].row, out[i].err = e.Decode(changes[i].Payload)
-	}
-	workers := min(runtime.GOMAXPROCS(0), len(changes)/256)
-	if workers <= 1 {
-		for i := range changes {
-			one(i)
-		}
-		return out
-	}
-	var wg sync.WaitGroup
-	for w := range workers {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for i := w; i < len(changes); i += workers {
-				one(i)
-			}
-		}()
-	}
-	wg.Wait()
-	return out
-}
-
 // accepted is a change that passed check: its row, showroom and parent.
 type accepted struct {
 	entity   *kaohe.Entity
@@ -374,32 +316,13 @@ type accepted struct {
 // check decides whether the caller may write the change, by the entity's
 // one definition (kaohe.EntityOf): who writes it, which showroom it belongs
 // to (found from the stored rows it refers to, never from the payload), and
-// the domain's rule for it.
-func (s *Store) check(tx *txn, led *ledger, cred Credential, c protocol.Change, d decoded) (accepted, error) {
-	if c.Op != "upsert" && c.Op != "delete" || len(c.At) > kaohe.MaxAtLen {
-		return accepted{}, kaohe.Errorf(kaohe.EINVALID, "err.bad_change")
+// the domain's rule for it. What it finds of the change by itself
+// (checkAlone), found before the transaction, comes first.
+func (s *Store) check(tx *txn, led *ledger, cred Credential, c protocol.Change, row kaohe.Row, p *alone) (accepted, error) {
+	if p.err != nil {
+		return accepted{}, p.err
 	}
-	if err := kaohe.CheckBy(c.By); err != nil {
-		return accepted{}, err
-	}
-	e, err := kaohe.EntityOf(c.Entity)
-	if err != nil {
-		return accepted{}, err
-	}
-	from := kaohe.ByShowroom
-	if cred.Kind == KindHQ {
-		from = kaohe.ByHQ
-	}
-	if e.Writer != from {
-		return accepted{}, kaohe.Errorf(kaohe.EUNAUTHORIZED, "err.not_owner", "Entity", c.Entity)
-	}
-	row, err := d.row, d.err
-	if err != nil {
-		return accepted{}, err
-	}
-	if row.ID() != c.RowID {
-		return accepted{}, kaohe.Errorf(kaohe.EINVALID, "err.bad_change")
-	}
+	e, from := p.entity, writerOf(cred.Kind)
 	a := accepted{entity: e, row: row}
 	// The row as stored: it keeps its showroom, and the rule sees it.
 	stored, exists, err := tx.storedRow(c.Entity, c.RowID)
@@ -407,7 +330,7 @@ func (s *Store) check(tx *txn, led *ledger, cred Credential, c protocol.Change, 
 		return a, err
 	}
 	a.existed = exists
-	refs := row.Refs()
+	refs := p.refs
 	switch {
 	case e.Shared:
 	case e.Root:
@@ -477,19 +400,11 @@ type storedRow struct {
 // that names another row than the one it was logged with: it is found a
 // duplicate by its log entry (recordKeyed), or when refused
 // (changeLogged). A first sync asks nothing.
-func (s *Store) prefetch(tx *txn, changes []protocol.Change) (map[string]bool, error) {
-	keys := make([][2]string, len(changes))
-	for i, c := range changes {
-		keys[i] = [2]string{c.Entity, c.RowID}
-		tx.known[rowKey{c.Entity, c.RowID}] = nil // absent unless found below
-		if e, err := kaohe.EntityOf(c.Entity); err == nil {
-			for _, m := range e.TableMates() { // CheckIDFree asks of a new row
-				keys = append(keys, [2]string{m, c.RowID})
-				tx.known[rowKey{m, c.RowID}] = nil
-			}
-		}
+func prefetch(tx *txn, b *Batch) (map[string]bool, error) {
+	for _, k := range b.rowsAsked { // the changes' rows and their table mates' (prepare)
+		tx.known[k] = nil // absent unless found below
 	}
-	rows, err := tx.Query(sqlPrefetchRows, string(jsonPairs(keys)))
+	rows, err := tx.Query(sqlPrefetchRows, b.rowsJSON)
 	if err != nil {
 		return nil, err
 	}
@@ -507,12 +422,17 @@ func (s *Store) prefetch(tx *txn, changes []protocol.Change) (map[string]bool, e
 		return nil, err
 	}
 	var ids []string
-	for _, c := range changes {
+	for _, c := range b.changes {
 		if tx.known[rowKey{c.Entity, c.RowID}] != nil {
 			ids = append(ids, c.ID)
 		}
 	}
-	seen := make(map[string]bool, len(changes))
+	// The batch notes its changes in seen only when an id comes twice in it.
+	size := len(ids)
+	if b.repeats {
+		size = len(b.changes)
+	}
+	seen := make(map[string]bool, size)
 	if len(ids) == 0 {
 		return seen, nil
 	}
@@ -544,30 +464,13 @@ func changeLogged(tx *txn, id string) (bool, error) {
 // prefetchOwners reads, in one query for a batch, the showrooms of the
 // stored rows its rows refer to (tx.owners, as showroomOfRow finds them);
 // a row referred to that is not stored yet is looked up when asked, for the
-// batch may bring it.
-func prefetchOwners(tx *txn, batch []decoded) error {
-	var refs [][2]string
-	asked := map[rowKey]bool{}
-	for _, d := range batch {
-		if d.err != nil || d.row.E == nil {
-			continue
-		}
-		for _, ref := range d.row.Refs() {
-			key := rowKey{ref.Entity, ref.ID}
-			if ref.ID == "" || asked[key] {
-				continue
-			}
-			if _, ok := tx.owners[key]; !ok {
-				asked[key] = true
-				refs = append(refs, [2]string{ref.Entity, ref.ID})
-			}
-		}
-	}
-	if len(refs) == 0 {
+// batch may bring it. The rows asked about are all the batch refers to
+// (prepare): a batch's transaction knows no owner before this.
+func prefetchOwners(tx *txn, b *Batch) error {
+	if b.refsJSON == "" {
 		return nil
 	}
-	js := jsonPairs(refs)
-	rows, err := tx.Query(sqlPrefetchOwners, string(js))
+	rows, err := tx.Query(sqlPrefetchOwners, b.refsJSON)
 	if err != nil {
 		return err
 	}
