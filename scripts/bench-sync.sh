@@ -82,9 +82,15 @@ kaohe_round() { # prints one JSON line
 	spid=""
 	local q="SELECT count(*) FROM outbox WHERE"
 	local sent refused pending
-	sent=$(sqlite3 "$dir/sr/kaohe.db" "$q sent_at IS NOT NULL AND refused IS NULL")
+	if [ -n "$(sqlite3 "$dir/sr/kaohe.db" "SELECT name FROM sqlite_master WHERE name = 'outbox_queue'")" ]; then
+		# Schema 13 on: the changes to send are those of outbox_queue.
+		sent=$(sqlite3 "$dir/sr/kaohe.db" "$q refused IS NULL AND seq NOT IN (SELECT seq FROM outbox_queue)")
+		pending=$(sqlite3 "$dir/sr/kaohe.db" "SELECT count(*) FROM outbox_queue")
+	else # an older build's (-b)
+		sent=$(sqlite3 "$dir/sr/kaohe.db" "$q sent_at IS NOT NULL AND refused IS NULL")
+		pending=$(sqlite3 "$dir/sr/kaohe.db" "$q sent_at IS NULL AND refused IS NULL")
+	fi
 	refused=$(sqlite3 "$dir/sr/kaohe.db" "$q refused IS NOT NULL")
-	pending=$(sqlite3 "$dir/sr/kaohe.db" "$q sent_at IS NULL AND refused IS NULL")
 	read -r cu cs < "$dir/client.time"
 	printf '{"run":"%s","sync_s":%.2f,"server_cpu_s":%.2f,"client_cpu_s":%.2f,"sent":%d,"refused":%d,"pending":%d,"load":%s}\n' \
 		"$tag" "$(echo "$t1 - $t0" | bc)" "$(echo "($c1 - $c0) / $hz" | bc -l)" "$(echo "$cu + $cs" | bc)" "$sent" "$refused" "$pending" "$load"

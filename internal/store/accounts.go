@@ -167,7 +167,7 @@ func (tx *Tx) yieldLocalAccount(a kaohe.Account) error {
 		return err
 	}
 	var sent int
-	if err := tx.queryRow(`SELECT count(*) FROM outbox WHERE entity IN (?, ?) AND row_id = ? AND sent_at IS NOT NULL`,
+	if err := tx.queryRow(`SELECT count(*) FROM outbox WHERE entity IN (?, ?) AND row_id = ? AND `+sqlSent,
 		kaohe.EntAccount, kaohe.EntHQAccount, local).Scan(&sent); err != nil {
 		return err
 	}
@@ -175,7 +175,7 @@ func (tx *Tx) yieldLocalAccount(a kaohe.Account) error {
 		return kaohe.Errorf(kaohe.ECONFLICT, "err.account_taken", "Value", a.EmployeeNo).OnField("employee_no")
 	}
 	for _, q := range []string{
-		`DELETE FROM outbox WHERE entity IN ('` + kaohe.EntAccount + `', '` + kaohe.EntHQAccount + `') AND row_id = ? AND sent_at IS NULL`,
+		`DELETE FROM outbox WHERE entity IN ('` + kaohe.EntAccount + `', '` + kaohe.EntHQAccount + `') AND row_id = ? AND ` + sqlUnsent,
 		`DELETE FROM row_versions WHERE entity IN ('` + kaohe.EntAccount + `', '` + kaohe.EntHQAccount + `') AND row_id = ?`,
 		`DELETE FROM login_failures WHERE account_id = ?`,
 		`DELETE FROM accounts WHERE id = ?`,
@@ -219,7 +219,7 @@ func (tx *Tx) applyAccountBlock(b kaohe.AccountBlockRow) error {
 // them (or, when HQ already has the employee number, the one HQ holds
 // replaces it at the first pull).
 func (tx *Tx) accountsToHQ() error {
-	if _, err := tx.exec(`DELETE FROM outbox WHERE entity = ? AND sent_at IS NULL AND refused IS NULL AND json_extract(payload, '$.showroom_id') = ''`, kaohe.EntAccount); err != nil {
+	if _, err := tx.exec(`DELETE FROM outbox WHERE entity = ? AND `+sqlQueued+` AND json_extract(payload, '$.showroom_id') = ''`, kaohe.EntAccount); err != nil {
 		return err
 	}
 	as, err := queryAll(tx.ctx, tx.tx, scanAccount, `SELECT `+accountCols+accountFrom+` WHERE a.showroom_id = '' AND a.deleted_at IS NULL`)
@@ -244,7 +244,7 @@ func (tx *Tx) adoptAccounts(id string) error {
 		return err
 	}
 	_, err := tx.exec(`UPDATE outbox SET payload = json_set(payload, '$.showroom_id', ?)
-		WHERE sent_at IS NULL AND entity = ? AND json_extract(payload, '$.showroom_id') = ''`, id, kaohe.EntAccount)
+		WHERE `+sqlUnsent+` AND entity = ? AND json_extract(payload, '$.showroom_id') = ''`, id, kaohe.EntAccount)
 	return err
 }
 

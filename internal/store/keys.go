@@ -62,7 +62,7 @@ func (tx *Tx) applyHeld(c Change) error {
 		return errors.Join(err, herr)
 	}
 	var unsent int
-	if herr := tx.queryRow(`SELECT count(*) FROM outbox WHERE entity = ? AND row_id = ? AND sent_at IS NULL`,
+	if herr := tx.queryRow(`SELECT count(*) FROM outbox WHERE entity = ? AND row_id = ? AND `+sqlUnsent,
 		c.Entity, holder).Scan(&unsent); herr != nil || unsent > 0 {
 		return errors.Join(err, herr)
 	}

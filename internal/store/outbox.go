@@ -19,7 +19,7 @@ type Change struct {
 	Payload json.RawMessage `json:"payload"`
 	Created string          `json:"created_at"`
 	Version int64           `json:"version,omitempty"` // the row's counter at its writer: higher is newer
-	RSeq    int64           `json:"rseq,omitempty"`    // this replica's gap-free number of the change, once sent
+	RSeq    int64           `json:"rseq,omitempty"`    // this replica's gap-free number of the change, once read to be sent
 	Refused string          `json:"-"`                 // HQ's reason, for a refused change
 	By      string          `json:"by,omitempty"`      // who made it: the account "姓名（工号）", or the machine work
 }
@@ -34,7 +34,18 @@ func (s *Store) PendingChangesAfter(ctx context.Context, seq int64, limit int) (
 	return queryAll(ctx, s.r, scanPending, sqlPendingAfter, seq, limit)
 }
 
-const sqlPendingAfter = `SELECT seq, change_id, entity, row_id, op, payload, created_at, version, rseq, actor FROM outbox WHERE sent_at IS NULL AND refused IS NULL AND seq > ? ORDER BY seq LIMIT ?`
+const sqlPendingAfter = `SELECT o.seq, o.change_id, o.entity, o.row_id, o.op, o.payload, o.created_at, o.version, q.rseq, o.actor
+	FROM outbox_queue q JOIN outbox o ON o.seq = q.seq WHERE q.seq > ? ORDER BY q.seq LIMIT ?`
+
+// A change's send state (migration 13): outbox_queue holds a row for each
+// change neither sent nor refused, with its number once given; a change is
+// sent when HQ applied it (out of the queue, not refused), refused when
+// refused is set. Conditions on an outbox row, for queries of the outbox:
+const (
+	sqlQueued = `seq IN (SELECT seq FROM outbox_queue)`                           // to be sent
+	sqlUnsent = `(refused IS NOT NULL OR seq IN (SELECT seq FROM outbox_queue))`  // not applied by HQ: queued or refused
+	sqlSent   = `(refused IS NULL AND seq NOT IN (SELECT seq FROM outbox_queue))` // applied by HQ
+)
 
 func scanPending(sc scanner) (Change, error) {
 	var c Change
@@ -49,7 +60,7 @@ func scanPending(sc scanner) (Change, error) {
 // PendingCount returns how many changes wait to be sent.
 func (s *Store) PendingCount(ctx context.Context) (int, error) {
 	var n int
-	err := s.r.QueryRowContext(ctx, `SELECT count(*) FROM outbox WHERE sent_at IS NULL AND refused IS NULL`).Scan(&n)
+	err := s.r.QueryRowContext(ctx, `SELECT count(*) FROM outbox_queue`).Scan(&n)
 	return n, err
 }
 

@@ -164,10 +164,15 @@ func (s *Store) RestoreFrom(ctx context.Context, backupPath, backupDir string) (
 // database (attached as old) had: its unsent changes, what it had sent, its
 // enrollment, the replica's sequence; and asks for a recovery from HQ.
 func (tx *Tx) mergeReplaced(cur dbInfo, res *RestoreResult) error {
-	// Changes the replaced database had sent or HQ had refused are so here too.
-	if _, err := tx.exec(`UPDATE outbox SET sent_at = o.sent_at, refused = o.refused, rseq = o.rseq
-		FROM old.outbox o WHERE o.change_id = outbox.change_id AND outbox.sent_at IS NULL AND outbox.refused IS NULL
-		AND (o.sent_at IS NOT NULL OR o.refused IS NOT NULL)`); err != nil {
+	// Changes the replaced database had sent or HQ had refused (out of its
+	// queue) are so here too: the refusals with their reasons, then out of
+	// the queue.
+	if _, err := tx.exec(`UPDATE outbox SET refused = o.refused
+		FROM old.outbox o WHERE o.change_id = outbox.change_id AND o.refused IS NOT NULL AND outbox.` + sqlQueued); err != nil {
+		return err
+	}
+	if _, err := tx.exec(`DELETE FROM main.outbox_queue WHERE seq IN (SELECT m.seq FROM main.outbox m JOIN old.outbox o ON o.change_id = m.change_id
+		WHERE NOT EXISTS (SELECT 1 FROM old.outbox_queue oq WHERE oq.seq = o.seq))`); err != nil {
 		return err
 	}
 	// Row counters never go back: a row the replaced database had written
@@ -186,9 +191,10 @@ func (tx *Tx) mergeReplaced(cur dbInfo, res *RestoreResult) error {
 		err := sc.Scan(&c.ID, &c.Entity, &c.RowID, &c.Op, &p, &c.Created, &c.Version, &rseq, &c.By)
 		c.Payload, c.RSeq = json.RawMessage(p), rseq.Int64
 		return c, err
-	}, `SELECT change_id, entity, row_id, op, payload, created_at, version, rseq, actor FROM old.outbox o
-		WHERE sent_at IS NULL AND refused IS NULL AND NOT EXISTS (SELECT 1 FROM main.outbox m WHERE m.change_id = o.change_id)
-		ORDER BY seq`)
+	}, `SELECT o.change_id, o.entity, o.row_id, o.op, o.payload, o.created_at, o.version, q.rseq, o.actor
+		FROM old.outbox_queue q JOIN old.outbox o ON o.seq = q.seq
+		WHERE NOT EXISTS (SELECT 1 FROM main.outbox m WHERE m.change_id = o.change_id)
+		ORDER BY q.seq`)
 	if err != nil {
 		return err
 	}
@@ -203,13 +209,20 @@ func (tx *Tx) mergeReplaced(cur dbInfo, res *RestoreResult) error {
 			}
 			continue
 		}
-		var rseq any
-		if c.RSeq > 0 {
-			rseq = c.RSeq
-		}
-		if _, err := tx.exec(`INSERT INTO outbox (change_id, entity, row_id, op, payload, created_at, version, rseq, actor) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-			c.ID, c.Entity, c.RowID, c.Op, string(c.Payload), c.Created, c.Version, rseq, c.By); err != nil {
+		ins, err := tx.exec(`INSERT INTO outbox (change_id, entity, row_id, op, payload, created_at, version, actor) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+			c.ID, c.Entity, c.RowID, c.Op, string(c.Payload), c.Created, c.Version, c.By)
+		if err != nil {
 			return err
+		}
+		if c.RSeq > 0 {
+			// Queued by the insert; its number goes with it.
+			seq, err := ins.LastInsertId()
+			if err != nil {
+				return err
+			}
+			if _, err := tx.exec(`UPDATE outbox_queue SET rseq = ? WHERE seq = ?`, c.RSeq, seq); err != nil {
+				return err
+			}
 		}
 		// The restored rows get the change too: the row as its writer (this
 		// install) last wrote it, if that is newer than the backup's. One

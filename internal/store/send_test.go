@@ -46,7 +46,7 @@ func TestNextToSendNumbersBatchByBatch(t *testing.T) {
 		}
 		if len(answered) > 0 {
 			var left int
-			s.r.QueryRow(`SELECT count(*) FROM outbox WHERE sent_at IS NULL AND change_id = ?`, answered[0].ChangeID).Scan(&left)
+			s.r.QueryRow(`SELECT count(*) FROM outbox WHERE `+sqlUnsent+` AND change_id = ?`, answered[0].ChangeID).Scan(&left)
 			if left != 0 {
 				t.Fatalf("round %d: an answered change is still unsent", round)
 			}
@@ -133,7 +133,7 @@ func TestMarkPushedBySeqMarksOnlyThatChange(t *testing.T) {
 	}
 	unsent := func(id string) bool {
 		var n int
-		s.r.QueryRow(`SELECT count(*) FROM outbox WHERE sent_at IS NULL AND change_id = ?`, id).Scan(&n)
+		s.r.QueryRow(`SELECT count(*) FROM outbox WHERE `+sqlUnsent+` AND change_id = ?`, id).Scan(&n)
 		return n == 1
 	}
 	a, b, c, d := pending[0], pending[1], pending[2], pending[3]
@@ -193,7 +193,7 @@ func TestNextToSendNumbersAroundGaps(t *testing.T) {
 				c := pending[6+3*i]
 				q := `DELETE FROM outbox WHERE seq = ?`
 				if i%2 == 1 {
-					q = `UPDATE outbox SET sent_at = 'x' WHERE seq = ?`
+					q = `DELETE FROM outbox_queue WHERE seq = ?` // sent
 				}
 				if _, err := s.w.Exec(q, c.Seq); err != nil {
 					t.Fatal(err)

@@ -36,7 +36,7 @@ func (tx *Tx) dropStandIns() (int, error) {
 	prints := `SELECT id FROM certificate_prints WHERE certificate_id IN (` + standInCerts + `)`
 	stmts := []string{
 		// The showroom's prints of stand-in certificates, with their unsent changes.
-		`DELETE FROM outbox WHERE entity = '` + kaohe.EntCertificatePrint + `' AND sent_at IS NULL AND row_id IN (` + prints + `)`,
+		`DELETE FROM outbox WHERE entity = '` + kaohe.EntCertificatePrint + `' AND ` + sqlUnsent + ` AND row_id IN (` + prints + `)`,
 		`DELETE FROM row_versions WHERE entity = '` + kaohe.EntCertificatePrint + `' AND row_id IN (` + prints + `)`,
 		`DELETE FROM certificate_prints WHERE certificate_id IN (` + standInCerts + `)`,
 		`DELETE FROM certificates WHERE true` + notReceived(kaohe.EntCertificate),

@@ -155,6 +155,12 @@ func (s *Store) migrate(ctx context.Context) error {
 
 // migrateConn brings the schema of the database on conn up to date.
 func migrateConn(ctx context.Context, conn *sql.Conn) error {
+	return migrateConnTo(ctx, conn, SchemaVersion)
+}
+
+// migrateConnTo brings the schema of the database on conn up to version
+// want (tests make databases of an older schema with it).
+func migrateConnTo(ctx context.Context, conn *sql.Conn, want int) error {
 	var have int
 	if err := conn.QueryRowContext(ctx, `PRAGMA user_version`).Scan(&have); err != nil {
 		return fmt.Errorf("migrate: %w", err)
@@ -171,6 +177,9 @@ func migrateConn(ctx context.Context, conn *sql.Conn) error {
 		v := i + 1
 		if v <= have {
 			continue
+		}
+		if v > want {
+			break
 		}
 		body, err := migrations.ReadFile(name)
 		if err != nil {

@@ -192,7 +192,7 @@ func (tx *Tx) numberRead(batch []Change) error {
 // statement (numberPending).
 const maxNumberRuns = 8
 
-const sqlNumberRun = `UPDATE outbox SET rseq = seq + ? WHERE seq BETWEEN ? AND ? AND rseq IS NULL AND sent_at IS NULL AND refused IS NULL`
+const sqlNumberRun = `UPDATE outbox_queue SET rseq = seq + ? WHERE seq BETWEEN ? AND ? AND rseq IS NULL`
 
 func (tx *Tx) markPushed(outcomes []Outcome) error {
 	if len(outcomes) == 0 {
@@ -202,7 +202,7 @@ func (tx *Tx) markPushed(outcomes []Outcome) error {
 	rolled := false
 	for _, o := range outcomes {
 		if o.Waiting != "" && o.Refused == "" {
-			if _, err := tx.exec(`UPDATE outbox SET waiting = ? WHERE change_id = ? AND sent_at IS NULL AND refused IS NULL`, o.Waiting, o.ChangeID); err != nil {
+			if _, err := tx.exec(`UPDATE outbox SET waiting = ? WHERE change_id = ? AND `+sqlQueued, o.Waiting, o.ChangeID); err != nil {
 				return err
 			}
 			continue
@@ -212,6 +212,9 @@ func (tx *Tx) markPushed(outcomes []Outcome) error {
 			continue
 		}
 		if _, err := tx.exec(`UPDATE outbox SET refused = ? WHERE change_id = ?`, o.Refused, o.ChangeID); err != nil {
+			return err
+		}
+		if _, err := tx.exec(`DELETE FROM outbox_queue WHERE seq = (SELECT seq FROM outbox WHERE change_id = ?)`, o.ChangeID); err != nil {
 			return err
 		}
 		if err := tx.rollBackRefused(o); err != nil {
@@ -231,15 +234,14 @@ func (tx *Tx) markPushed(outcomes []Outcome) error {
 	return nil
 }
 
-// markSent marks changes HQ applied as sent, in one statement for the
-// batch, not one per change. Those whose outbox seq the caller gave are
-// found by it (the primary key, in the order they were read: the change_id
-// index, visited in the ids' random order, cost about half as much again
-// as the whole batch's other writes), and only where that row still holds
-// that change; the others, and any not found so (the outbox replaced
-// meanwhile), by their change id.
+// markSent marks changes HQ applied as sent (out of the queue), in one
+// statement for the batch, not one per change. Those whose outbox seq the
+// caller gave are found by it (the primary key, in the order they were
+// read: the change_id index, visited in the ids' random order, cost about
+// half as much again as the whole batch's other writes), and only where
+// that row still holds that change; the others, and any not found so (the
+// outbox replaced meanwhile), by their change id.
 func (tx *Tx) markSent(applied []Outcome) error {
-	at := stamp(tx.now)
 	bySeq := make([]byte, 0, 1+len(applied)*48)
 	bySeq = append(bySeq, '{')
 	var byID []string
@@ -262,7 +264,7 @@ func (tx *Tx) markSent(applied []Outcome) error {
 	}
 	bySeq = append(bySeq, '}')
 	if seqs := len(applied) - len(byID); seqs > 0 {
-		res, err := tx.exec(sqlMarkSentBySeq, at, string(bySeq))
+		res, err := tx.exec(sqlMarkSentBySeq, string(bySeq))
 		if err != nil {
 			return err
 		}
@@ -282,14 +284,15 @@ func (tx *Tx) markSent(applied []Outcome) error {
 	if err != nil {
 		return err
 	}
-	_, err = tx.exec(sqlMarkSent, at, string(ids))
+	_, err = tx.exec(sqlMarkSent, string(ids))
 	return err
 }
 
+// The change found by seq is checked for its id (+: by the primary key,
+// not the change_id index).
 const (
-	sqlMarkSent      = `UPDATE outbox SET sent_at = ? WHERE change_id IN (SELECT value FROM json_each(?)) AND sent_at IS NULL`
-	sqlMarkSentBySeq = `UPDATE outbox SET sent_at = ? FROM (SELECT CAST(key AS INTEGER) AS seq, value AS id FROM json_each(?)) AS a
-		WHERE outbox.seq = a.seq AND outbox.change_id = a.id AND outbox.sent_at IS NULL`
+	sqlMarkSent      = `DELETE FROM outbox_queue WHERE seq IN (SELECT seq FROM outbox WHERE change_id IN (SELECT value FROM json_each(?)))`
+	sqlMarkSentBySeq = `DELETE FROM outbox_queue WHERE seq IN (SELECT o.seq FROM json_each(?) AS a JOIN outbox o ON o.seq = CAST(a.key AS INTEGER) AND +o.change_id = a.value)`
 )
 
 // rolledBackTables are HQ's decisions an HQ-mode replica records first
@@ -342,7 +345,7 @@ const sqlRefused = `SELECT seq, change_id, entity, row_id, op, payload, created_
 // takes it in.
 func (s *Store) Waiting(ctx context.Context, limit int) ([]Change, int, error) {
 	var n int
-	if err := s.r.QueryRowContext(ctx, `SELECT count(*) FROM outbox WHERE waiting IS NOT NULL AND sent_at IS NULL AND refused IS NULL`).Scan(&n); err != nil || n == 0 {
+	if err := s.r.QueryRowContext(ctx, `SELECT count(*) FROM outbox WHERE waiting IS NOT NULL AND `+sqlWaitingQueued).Scan(&n); err != nil || n == 0 {
 		return nil, n, err
 	}
 	out, err := queryAll(ctx, s.r, func(sc scanner) (Change, error) {
@@ -352,9 +355,13 @@ func (s *Store) Waiting(ctx context.Context, limit int) ([]Change, int, error) {
 		c.Payload = json.RawMessage(p)
 		return c, err
 	}, `SELECT seq, change_id, entity, row_id, op, payload, created_at, waiting FROM outbox
-		WHERE waiting IS NOT NULL AND sent_at IS NULL AND refused IS NULL ORDER BY seq DESC LIMIT ?`, limit)
+		WHERE waiting IS NOT NULL AND `+sqlWaitingQueued+` ORDER BY seq DESC LIMIT ?`, limit)
 	return out, n, err
 }
+
+// sqlWaitingQueued: a waiting change still queued, probed for each of the
+// few waiting ones (the outbox_waiting index), not by visiting the queue.
+const sqlWaitingQueued = `EXISTS (SELECT 1 FROM outbox_queue q WHERE q.seq = outbox.seq)`
 
 // PullCursor returns how far this database has applied HQ's changes.
 func (s *Store) PullCursor(ctx context.Context) (int64, error) {
@@ -583,7 +590,7 @@ func (s *Store) Enrolled(ctx context.Context, sr kaohe.Showroom, hqURL, token, r
 				}
 			}
 			if _, err := tx.exec(`UPDATE outbox SET payload = json_set(payload, '$.showroom_id', ?)
-				WHERE sent_at IS NULL AND json_extract(payload, '$.showroom_id') = ?`, sr.ID, old); err != nil {
+				WHERE `+sqlUnsent+` AND json_extract(payload, '$.showroom_id') = ?`, sr.ID, old); err != nil {
 				return err
 			}
 			if _, err := tx.exec(`DELETE FROM showrooms WHERE id = ?`, old); err != nil {
@@ -635,7 +642,7 @@ func (tx *Tx) newReplica(replica string) error {
 	if _, err := tx.exec(`DELETE FROM meta WHERE key = ?`, MetaRecover); err != nil {
 		return err
 	}
-	_, err := tx.exec(`UPDATE outbox SET rseq = NULL WHERE sent_at IS NULL AND refused IS NULL`)
+	_, err := tx.exec(`UPDATE outbox_queue SET rseq = NULL`)
 	return err
 }
 
@@ -664,11 +671,11 @@ func (tx *Tx) numberPending(seq int64, limit int) error {
 	return nil
 }
 
-const sqlNumberPending = `UPDATE outbox SET rseq = ? + n.rn FROM
+const sqlNumberPending = `UPDATE outbox_queue SET rseq = ? + n.rn FROM
 	(SELECT seq, row_number() OVER (ORDER BY seq) AS rn FROM
-		(SELECT seq, rseq FROM outbox WHERE sent_at IS NULL AND refused IS NULL AND seq > ? ORDER BY seq LIMIT ?)
+		(SELECT seq, rseq FROM outbox_queue WHERE seq > ? ORDER BY seq LIMIT ?)
 		WHERE rseq IS NULL) AS n
-	WHERE outbox.seq = n.seq`
+	WHERE outbox_queue.seq = n.seq`
 
 // NeedsRecovery says whether this database was restored and must recover
 // from HQ what the backup lacks before it sends anything.
@@ -710,7 +717,7 @@ func (s *Store) FinishRecovery(ctx context.Context, hqSeq int64) error {
 			// HQ saw numbers this database does not know of (the replaced
 			// database's, lost with it): the sequence goes on after them, and
 			// changes numbered here since the backup are numbered anew.
-			if _, err := tx.exec(`UPDATE outbox SET rseq = NULL WHERE sent_at IS NULL AND refused IS NULL AND rseq > ?`, last); err != nil {
+			if _, err := tx.exec(`UPDATE outbox_queue SET rseq = NULL WHERE rseq > ?`, last); err != nil {
 				return err
 			}
 			if err := tx.setMeta(MetaReplicaSeq, strconv.FormatInt(hqSeq, 10)); err != nil {

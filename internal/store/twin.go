@@ -50,10 +50,12 @@ func (tx *Tx) takeTwin(c Change) (*twin, error) {
 	}
 	var seen, unsent int
 	var last string
-	if err := tx.queryRow(`SELECT count(*) FILTER (WHERE sent_at IS NOT NULL OR refused IS NOT NULL OR rseq IS NOT NULL),
-		count(*) FILTER (WHERE sent_at IS NULL AND refused IS NULL AND rseq IS NULL),
+	// Seen: sent or refused (out of the queue), or numbered; unsent: queued
+	// and never numbered.
+	if err := tx.queryRow(`SELECT count(*) FILTER (WHERE q.seq IS NULL OR q.rseq IS NOT NULL),
+		count(*) FILTER (WHERE q.seq IS NOT NULL AND q.rseq IS NULL),
 		coalesce((SELECT payload FROM outbox WHERE entity = ?1 AND row_id = ?2 AND op = 'upsert' ORDER BY seq DESC LIMIT 1), '')
-		FROM outbox WHERE entity = ?1 AND row_id = ?2`, c.Entity, t.rowID).Scan(&seen, &unsent, &last); err != nil {
+		FROM outbox o LEFT JOIN outbox_queue q ON q.seq = o.seq WHERE o.entity = ?1 AND o.row_id = ?2`, c.Entity, t.rowID).Scan(&seen, &unsent, &last); err != nil {
 		return nil, err
 	}
 	var received int

@@ -241,7 +241,7 @@ func dumpRows(t *testing.T, path string) map[string][]map[string]any {
 		t.Fatal(err)
 	}
 	defer db.Close()
-	skip := []string{"meta", "audit", "outbox", "row_versions", "remote_pending", "login_failures", "showrooms"}
+	skip := []string{"meta", "audit", "outbox", "outbox_queue", "row_versions", "remote_pending", "login_failures", "showrooms"}
 	rows, err := db.QueryContext(ctx, `SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name`)
 	if err != nil {
 		t.Fatal(err)
