@@ -112,9 +112,23 @@ func (e *Engine) pipeline() int {
 const defaultPipeline = 2
 
 // defaultBatch is the changes per request: HQ's cost per request (a
-// transaction, its commit, reading what the batch refers to) is paid 5x
-// less often than with 500 (docs/BENCHMARKS.md, two-process sync).
-const defaultBatch = 2000
+// transaction, its commit and its sync to the disk, reading what the batch
+// refers to) is paid 10x less often than with 400 (docs/BENCHMARKS.md,
+// two-process sync). A pass starts smaller (rampShift).
+const defaultBatch = 4000
+
+// rampShift: a pass's first batch is the batch size over 2^rampShift, each
+// next one twice the one before, up to the size. HQ applies nothing until
+// the first batch has been read, numbered, encoded, sent and decoded; a
+// small one gets it working sooner, while the next ones are read behind it.
+const rampShift = 2
+
+// pushBudget is the most a push request carries of its changes' payloads:
+// half of what HQ reads of a request (protocol.MaxBodyBytes), the rest left
+// for the fields around them. A batch read of long rows (notes, research
+// texts) goes to HQ as several requests, never as one HQ refuses as too
+// large. (A variable for the tests.)
+var pushBudget = protocol.MaxBodyBytes / 2
 
 func (e *Engine) batch() int {
 	if e.Batch <= 0 {
@@ -360,6 +374,18 @@ func fromWire(c protocol.Change) store.Change {
 	return store.Change{ID: c.ID, Entity: c.Entity, RowID: c.RowID, Op: c.Op, Payload: c.Payload, Created: c.At, Version: c.Version, By: c.By}
 }
 
+// withinBudget is how many of a batch's first changes one push request
+// carries: as many as fit pushBudget with their payloads, and never none.
+func withinBudget(batch []store.Change) int {
+	bytes := 0
+	for i, c := range batch {
+		if bytes += len(c.Payload) + len(c.By); bytes > pushBudget && i > 0 {
+			return i
+		}
+	}
+	return len(batch)
+}
+
 func toWire(c store.Change) protocol.Change {
 	return protocol.Change{ID: c.ID, Entity: c.Entity, RowID: c.RowID, Op: c.Op, Payload: c.Payload, At: c.Created, Version: c.Version, RSeq: c.RSeq, By: c.By}
 }
@@ -392,7 +418,9 @@ func (e *Engine) push(ctx context.Context, p *kaohe.SyncProgress, progress func(
 		seq      int64           // the last change read
 		last     string          // the last change read, which the next batch comes after
 		done     bool            // nothing more to read
+		carry    []store.Change  // read and numbered, not yet sent: the rest of a read over pushBudget
 		first    = true
+		ramp     = rampShift
 	)
 	encode := func(f *flight) (err error) {
 		if encodes {
@@ -403,24 +431,34 @@ func (e *Engine) push(ctx context.Context, p *kaohe.SyncProgress, progress func(
 	// prepare records the answers so far and reads the next batch (numbered
 	// in the same transaction), encoded; nil when nothing is left.
 	prepare := func() (*flight, error) {
-		if done {
-			return nil, nil
-		}
-		batch, err := e.Store.NextToSend(ctx, answered, seq, e.batch())
-		if err != nil {
-			return nil, err
-		}
-		answered = nil
-		if first && len(batch) > 0 {
-			first = false
-			if p.ToSend, err = e.Store.PendingCount(ctx); err != nil {
+		batch := carry
+		carry = nil
+		if len(batch) == 0 {
+			if done {
+				return nil, nil
+			}
+			size := max(e.batch()>>ramp, 1)
+			ramp = max(ramp-1, 0)
+			var err error
+			if batch, err = e.Store.NextToSend(ctx, answered, seq, size); err != nil {
 				return nil, err
 			}
-			progress(*p)
+			answered = nil
+			if first && len(batch) > 0 {
+				first = false
+				if p.ToSend, err = e.Store.PendingCount(ctx); err != nil {
+					return nil, err
+				}
+				progress(*p)
+			}
+			if len(batch) == 0 {
+				done = true
+				return nil, nil
+			}
+			seq = batch[len(batch)-1].Seq
 		}
-		if len(batch) == 0 {
-			done = true
-			return nil, nil
+		if n := withinBudget(batch); n < len(batch) {
+			batch, carry = batch[:n], batch[n:]
 		}
 		f := &flight{batch: batch, wire: make([]protocol.Change, len(batch))}
 		for i, c := range batch {
@@ -429,7 +467,7 @@ func (e *Engine) push(ctx context.Context, p *kaohe.SyncProgress, progress func(
 		if depth > 1 {
 			f.after = last // "" for the first of the pass
 		}
-		seq, last = batch[len(batch)-1].Seq, batch[len(batch)-1].ID
+		last = batch[len(batch)-1].ID
 		return f, encode(f)
 	}
 	send := func(f *flight) {

@@ -13,6 +13,7 @@ import (
 	"testing"
 	"time"
 
+	"kaohe/internal/store"
 	"kaohe/internal/store/hq"
 	"kaohe/sync/protocol"
 )
@@ -28,8 +29,11 @@ type pushLog struct {
 }
 
 type pushSeen struct {
-	after string
-	first string // the first change of the batch
+	after   string
+	first   string // the first change of the batch
+	last    string
+	n       int // changes
+	payload int // bytes of their payloads and authors (pushBudget's measure)
 }
 
 // seen reads a push request's body (and gives it back to the request).
@@ -49,7 +53,11 @@ func (l *pushLog) seen(t *testing.T, r *http.Request) int {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	l.n++
-	l.requests = append(l.requests, pushSeen{after: req.After, first: req.Changes[0].ID})
+	seen := pushSeen{after: req.After, first: req.Changes[0].ID, last: req.Changes[len(req.Changes)-1].ID, n: len(req.Changes)}
+	for _, c := range req.Changes {
+		seen.payload += len(c.Payload) + len(c.By)
+	}
+	l.requests = append(l.requests, seen)
 	return l.n
 }
 
@@ -135,7 +143,13 @@ func TestPipelinedPushKeepsOrderThroughFaults(t *testing.T) {
 	if r, _ := sr.store.Refused(ctx); len(r) != 0 {
 		t.Errorf("%d changes refused: %+v", len(r), r[0])
 	}
-	// HQ's log holds each change once, in the order the showroom wrote them.
+	loggedOnceInOrder(t, h, pending)
+}
+
+// loggedOnceInOrder checks that HQ's log holds each change of pending once,
+// in the order the showroom wrote them.
+func loggedOnceInOrder(t *testing.T, h *hqServer, pending []store.Change) {
+	t.Helper()
 	want := make([]string, len(pending))
 	for i, c := range pending {
 		want[i] = c.ID
