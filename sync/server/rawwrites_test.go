@@ -173,10 +173,10 @@ func clip(s string) string {
 func TestFaultMidBatchWritesNothing(t *testing.T) {
 	w := newWorld(t)
 	faults := []string{ // each fails the write of boomN, round N's
-		`BEFORE INSERT ON rows WHEN NEW.row_id = 'boom0' BEGIN SELECT RAISE(ABORT, 'disk on fire'); END`,
-		`AFTER INSERT ON rows WHEN NEW.row_id = 'boom1' BEGIN SELECT RAISE(FAIL, 'disk on fire'); END`,
+		`BEFORE INSERT ON row_states WHEN NEW.row_id = 'boom0' BEGIN SELECT RAISE(ABORT, 'disk on fire'); END`,
+		`AFTER INSERT ON row_states WHEN NEW.row_id = 'boom1' BEGIN SELECT RAISE(FAIL, 'disk on fire'); END`,
 		`BEFORE INSERT ON changes WHEN NEW.row_id = 'boom2' BEGIN SELECT RAISE(ROLLBACK, 'disk on fire'); END`,
-		`AFTER INSERT ON rows WHEN NEW.row_id = 'boom3' BEGIN SELECT RAISE(ROLLBACK, 'disk on fire'); END`,
+		`AFTER INSERT ON row_states WHEN NEW.row_id = 'boom3' BEGIN SELECT RAISE(ROLLBACK, 'disk on fire'); END`,
 	}
 	foreign := w.tB
 	foreign.ID = "fault-foreign"

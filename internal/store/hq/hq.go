@@ -844,8 +844,8 @@ func (s *Store) recordKeyed(tx *txn, c protocol.Change, showroom, parent, key, o
 	if key != "" {
 		tx.keyDirty[key] = true
 	}
-	_, err = state.Text(c.Entity).Text(c.RowID).Text(showroom).Text(parent).TextBytes(c.Payload).Int(int64(boolInt(c.Op == "delete"))).
-		Int(seq).Text(c.ID).Int(c.Version).Text(key).Run()
+	_, err = state.Text(c.Entity).Text(c.RowID).Text(showroom).Text(parent).Int(int64(boolInt(c.Op == "delete"))).
+		Int(seq).Int(c.Version).Text(key).TextBytes(c.Payload).Text(c.ID).Run()
 	return err == nil, err
 }
 
@@ -864,12 +864,20 @@ func nextVersion(tx *txn, entity, id string) (int64, error) {
 const (
 	sqlLogChange = `INSERT INTO changes (change_id, showroom_id, origin, entity, row_id, op, payload, at, receipt, version, rseq, actor) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 		ON CONFLICT (change_id) DO NOTHING`
-	sqlRowState = `INSERT INTO rows (entity, row_id, showroom_id, parent, payload, deleted, seq, change_id, version, natural_key) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-		ON CONFLICT (entity, row_id) DO UPDATE SET payload = excluded.payload, deleted = excluded.deleted,
-			seq = CASE WHEN excluded.payload = rows.payload AND excluded.deleted = rows.deleted THEN rows.seq ELSE excluded.seq END,
-			change_id = excluded.change_id, version = excluded.version, natural_key = excluded.natural_key,
+	// The row's state: the log entry that wrote it (its payload and id
+	// are the log's), and its place in the order rows were written (seq),
+	// which a state sent again keeps. ?9 and ?10 are the change's payload
+	// and id, to compare with the state held.
+	sqlRowState = `INSERT INTO row_states (entity, row_id, showroom_id, parent, deleted, seq, wrote, version, natural_key)
+		VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?6, ?7, ?8)
+		ON CONFLICT (entity, row_id) DO UPDATE SET deleted = excluded.deleted,
+			seq = CASE WHEN excluded.deleted = row_states.deleted
+				AND ?9 = coalesce(row_states.payload, (SELECT payload FROM changes WHERE seq = row_states.wrote))
+				THEN row_states.seq ELSE excluded.seq END,
+			wrote = excluded.wrote, payload = NULL, version = excluded.version, natural_key = excluded.natural_key,
 			parent = excluded.parent
-		WHERE excluded.version > rows.version OR (excluded.version = rows.version AND excluded.change_id > rows.change_id)`
+		WHERE excluded.version > row_states.version
+			OR (excluded.version = row_states.version AND ?10 > (SELECT change_id FROM changes WHERE seq = row_states.wrote))`
 )
 
 // naturalKey is what must be unique among the live rows of an entity (""

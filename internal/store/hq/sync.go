@@ -648,8 +648,8 @@ func (s *Store) Recover(ctx context.Context, cred Credential, cursor int64, limi
 	if resp.ReplicaSeq, err = s.ReplicaSeq(ctx, cred); err != nil {
 		return resp, err
 	}
-	rows, err := s.db.QueryContext(ctx, `SELECT r.seq, r.change_id, r.entity, r.row_id, r.deleted, r.payload, c.at, r.version, c.actor
-		FROM rows r JOIN changes c ON c.change_id = r.change_id
+	rows, err := s.db.QueryContext(ctx, `SELECT r.seq, c.change_id, r.entity, r.row_id, r.deleted, coalesce(r.payload, c.payload), c.at, r.version, c.actor
+		FROM row_states r JOIN changes c ON c.seq = r.wrote
 		WHERE r.showroom_id = ? AND c.origin = ? AND r.seq > ? ORDER BY r.seq LIMIT ?`, cred.ShowroomID, KindShowroom, cursor, limit+1)
 	if err != nil {
 		return resp, err

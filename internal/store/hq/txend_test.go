@@ -141,7 +141,7 @@ func TestCloseAfterFailedWrites(t *testing.T) {
 		t.Fatal(err)
 	}
 	cred, _ := enrollSH01(t, s)
-	if _, err := s.db.ExecContext(ctx, `CREATE TRIGGER fault BEFORE INSERT ON rows WHEN NEW.row_id GLOB 'bad*' BEGIN SELECT RAISE(ABORT, 'full'); END`); err != nil {
+	if _, err := s.db.ExecContext(ctx, `CREATE TRIGGER fault BEFORE INSERT ON row_states WHEN NEW.row_id GLOB 'bad*' BEGIN SELECT RAISE(ABORT, 'full'); END`); err != nil {
 		t.Fatal(err)
 	}
 	for i := 0; i < 3; i++ {
