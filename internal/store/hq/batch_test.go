@@ -36,15 +36,9 @@ func TestBatchMadeBeforeTheOneBeforeIsWritten(t *testing.T) {
 	ctx := context.Background()
 	s, cred, _ := enrolledShowroom(t)
 	manager := func(cid, id, no, name string, v int64) protocol.Change {
-		p, _ := json.Marshal(kaohe.Manager{ID: id, ShowroomID: cred.ShowroomID, EmployeeNo: no, Name: name,
-			Education: kaohe.EduCollege, Status: kaohe.StatusActive})
-		return protocol.Change{ID: cid, Entity: kaohe.EntManager, RowID: id, Op: "upsert", Payload: p, At: "x", Version: v}
+		return managerVersion(cred, cid, id, no, name, v)
 	}
-	metric := kaohe.DefaultMetrics()[0].Code
-	actual := func(cid, id, managerID string, month int) protocol.Change {
-		p, _ := json.Marshal(kaohe.Actual{ID: id, ManagerID: managerID, Metric: metric, Year: 2026, Month: month, Value: 7})
-		return protocol.Change{ID: cid, Entity: kaohe.EntActual, RowID: id, Op: "upsert", Payload: p, At: "x", Version: 1}
-	}
+	actual := actualChange
 	const A, D, R = protocol.Applied, protocol.Duplicate, protocol.Refused
 	first := NewBatch(cred, []protocol.Change{manager("c1", "m1", "D001", "董喆", 1)})
 	second := NewBatch(cred, []protocol.Change{

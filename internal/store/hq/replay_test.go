@@ -20,15 +20,9 @@ func TestReplayIsDuplicate(t *testing.T) {
 	ctx := context.Background()
 	s, cred, _ := enrolledShowroom(t)
 	manager := func(cid, id, no, name string, v int64) protocol.Change {
-		p, _ := json.Marshal(kaohe.Manager{ID: id, ShowroomID: cred.ShowroomID, EmployeeNo: no, Name: name,
-			Education: kaohe.EduCollege, Status: kaohe.StatusActive})
-		return protocol.Change{ID: cid, Entity: kaohe.EntManager, RowID: id, Op: "upsert", Payload: p, At: "x", Version: v}
+		return managerVersion(cred, cid, id, no, name, v)
 	}
-	metric := kaohe.DefaultMetrics()[0].Code
-	actual := func(cid, id, managerID string, month int) protocol.Change {
-		p, _ := json.Marshal(kaohe.Actual{ID: id, ManagerID: managerID, Metric: metric, Year: 2026, Month: month, Value: 7})
-		return protocol.Change{ID: cid, Entity: kaohe.EntActual, RowID: id, Op: "upsert", Payload: p, At: "x", Version: 1}
-	}
+	actual := actualChange
 	stored := func() string {
 		t.Helper()
 		var n int
@@ -90,4 +84,19 @@ func TestReplayIsDuplicate(t *testing.T) {
 	// Changes HQ has not logged are judged: a reference to no manager is
 	// refused, a second actual of the same month too, a new one applied.
 	push("new", []protocol.Change{actual("c10", "a11", "nobody", 1), actual("c11", "a12", "m1", 1), actual("c12", "a13", "m1", 12)}, R, R, A)
+}
+
+// managerVersion is a showroom's upsert of a manager (version v) under
+// change id cid.
+func managerVersion(cred Credential, cid, id, no, name string, v int64) protocol.Change {
+	p, _ := json.Marshal(kaohe.Manager{ID: id, ShowroomID: cred.ShowroomID, EmployeeNo: no, Name: name,
+		Education: kaohe.EduCollege, Status: kaohe.StatusActive})
+	return protocol.Change{ID: cid, Entity: kaohe.EntManager, RowID: id, Op: "upsert", Payload: p, At: "x", Version: v}
+}
+
+// actualChange is a showroom's first upsert of a manager's actual for the
+// first metric in a month of 2026, under change id cid.
+func actualChange(cid, id, managerID string, month int) protocol.Change {
+	p, _ := json.Marshal(kaohe.Actual{ID: id, ManagerID: managerID, Metric: kaohe.DefaultMetrics()[0].Code, Year: 2026, Month: month, Value: 7})
+	return protocol.Change{ID: cid, Entity: kaohe.EntActual, RowID: id, Op: "upsert", Payload: p, At: "x", Version: 1}
 }
